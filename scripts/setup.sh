@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs every Debian package dermaplan needs to build, test and run.
+# Idempotent: packages already present are skipped; runs apt-get update only when needed.
+# Usage: scripts/setup.sh [--with-test-tools]
+set -euo pipefail
+
+BUILD_PACKAGES=(
+  build-essential cmake pkg-config git
+  libgtest-dev libgmock-dev libbenchmark-dev
+  nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev
+  libhowardhinnant-date-dev tzdata libtbb-dev
+  libcairo2-dev libpango1.0-dev fonts-dejavu-core
+  libsoci-dev libsqlite3-dev libpq-dev sqlite3
+  libsodium-dev libcpp-httplib-dev libical-dev
+)
+# Only the test suite needs these: a throw-away PostgreSQL, fuzzing, load and browser tests.
+TEST_PACKAGES=(postgresql clang libclang-rt-14-dev wrk nginx-light chromium)
+
+want=("${BUILD_PACKAGES[@]}")
+if [[ "${1:-}" == "--with-test-tools" ]]; then
+  want+=("${TEST_PACKAGES[@]}")
+  # Node.js with npm builds the web front end; take Debian's only when no node is on the PATH
+  # (Debian's npm conflicts with a nodejs that bundles npm).
+  command -v npm >/dev/null || want+=(nodejs npm)
+fi
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  echo "setup: all ${#want[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then
+  command -v sudo >/dev/null || { echo "setup: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  SUDO="sudo"
+fi
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "setup: done"

@@ -1,0 +1,24 @@
+// Helpers the subcommands share: loading the knowledge base, reading input files, dates.
+#pragma once
+
+#include "cli/commands.h"
+#include "core/civil_date.h"
+#include "kb/knowledge_base.h"
+
+#include <string>
+
+namespace dermaplan::cli {
+
+/// Loads the knowledge base named by the common options (or the bundled one) with the policy.
+kb::KnowledgeBase load_kb(const CommonOptions& common);
+
+/// Reads a whole file, or standard input for "-", up to max_bytes (InputError beyond, naming `option`).
+std::string read_input(const std::string& path, size_t max_bytes, const std::string& option);
+
+/// Parses a --date style option; empty = today (UTC).
+CivilDate date_option(const std::string& text, const std::string& option);
+
+/// Validates --format.
+bool json_format(const std::string& format, const std::string& option = "--format");
+
+}  // namespace dermaplan::cli

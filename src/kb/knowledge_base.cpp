@@ -1,0 +1,48 @@
+#include "kb/knowledge_base.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace dermaplan::kb {
+
+namespace {
+template <class T>
+const T* find_by_id(const std::vector<T>& items, std::string_view id) {
+  auto it = std::find_if(items.begin(), items.end(), [&](const T& item) { return item.id == id; });
+  return it == items.end() ? nullptr : &*it;
+}
+}  // namespace
+
+const RangeUm& LayerThickness::for_sex(Sex sex) const {
+  if (sex == Sex::female && female) return *female;
+  if (sex == Sex::male && male) return *male;
+  return all;
+}
+
+bool Device::offers_length(double length_mm) const {
+  constexpr double kTolerance = 1e-6;
+  if (depth_range) {
+    if (length_mm < depth_range->min_mm - kTolerance || length_mm > depth_range->max_mm + kTolerance)
+      return false;
+    if (depth_step_mm <= 0) return true;
+    const double steps = (length_mm - depth_range->min_mm) / depth_step_mm;
+    return std::abs(steps - std::round(steps)) < 1e-6;
+  }
+  return std::abs(needle_length_mm - length_mm) < kTolerance;
+}
+
+const TopicSummary* KnowledgeBase::find_topic(std::string_view topic) const {
+  auto it = std::find_if(topics.begin(), topics.end(), [&](const auto& t) { return t.topic == topic; });
+  return it == topics.end() ? nullptr : &*it;
+}
+const Source* KnowledgeBase::find_source(std::string_view id) const { return find_by_id(sources, id); }
+const Region* KnowledgeBase::find_region(std::string_view id) const { return find_by_id(regions, id); }
+const Device* KnowledgeBase::find_device(std::string_view id) const { return find_by_id(devices, id); }
+const Indication* KnowledgeBase::find_indication(std::string_view id) const {
+  return find_by_id(indications, id);
+}
+const ScreeningRule* KnowledgeBase::find_rule(std::string_view id) const {
+  return find_by_id(screening, id);
+}
+
+}  // namespace dermaplan::kb

@@ -1,0 +1,328 @@
+// The knowledge base: sources, regions, devices, indications, screening rules and the
+// protocol, loaded from knowledge/*.yaml (see knowledge/SCHEMA.md) with a clinic policy
+// applied. Immutable once loaded; safe to share between threads.
+#pragma once
+
+#include "core/civil_date.h"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dermaplan::kb {
+
+using SourceIds = std::vector<std::string>;
+
+enum class Evidence { seed, primary, review, clinic, secondary };
+
+struct Source {
+  std::string id;
+  std::string title;
+  std::string locator;  //!< seed file name, URL or citation
+  Evidence evidence = Evidence::clinic;
+};
+
+/// One source's answer to a disputed question. T holds the value fields.
+template <class T>
+struct Position {
+  std::string id;
+  T value;
+  SourceIds sources;
+  std::string note;
+  bool is_default = false;
+};
+
+/// A value the sources state, possibly disputed. When the sources agree there is one
+/// position and no topic id. `chosen` is the index the policy picked (the default if none).
+template <class T>
+struct Disputed {
+  std::string topic;     //!< empty when undisputed
+  std::string question;  //!< what the positions answer
+  std::vector<Position<T>> positions;
+  size_t chosen = 0;
+  bool chosen_by_policy = false;  //!< the policy picked a non-default position
+  bool overridden = false;        //!< the policy changed value fields of the chosen position
+
+  const Position<T>& selected() const { return positions.at(chosen); }
+  const T& value() const { return selected().value; }
+  bool disputed() const { return positions.size() > 1; }
+};
+
+struct RangeMm {
+  double min_mm = 0;
+  double max_mm = 0;
+};
+
+struct RangeUm {
+  double min_um = 0;
+  double max_um = 0;
+};
+
+enum class Sex { female, male, other, unknown };
+
+/// Thickness of one skin layer in one region, by sex where the sources give it.
+struct LayerThickness {
+  RangeUm all;
+  std::optional<RangeUm> female;
+  std::optional<RangeUm> male;
+  std::string method;  //!< histology | ultrasound | derived
+  SourceIds sources;
+  std::string note;
+
+  /// The range for that sex when known, else the range over all.
+  const RangeUm& for_sex(Sex sex) const;
+};
+
+struct NeedleGuide {
+  double min_mm = 0;
+  double max_mm = 0;
+  std::optional<double> thick_skin_max_mm;
+};
+
+enum class Pressure { light, medium, firm };
+
+struct Region {
+  std::string id;
+  std::string name;
+  std::string group;  //!< face | neck | body | scalp
+  LayerThickness epidermis_um;
+  LayerThickness dermis_um;
+  std::optional<Disputed<NeedleGuide>> needle_guide;
+  std::optional<Pressure> pressure;
+  SourceIds pressure_sources;
+};
+
+enum class DeviceKind { roller, pen, stylus };
+
+struct PenCartridge {
+  std::string id;
+  int needles = 0;  //!< 0 for "nano" cartridges whose count the sources do not give
+  SourceIds sources;
+  std::string note;
+};
+
+struct Device {
+  std::string id;
+  std::string name;
+  DeviceKind kind = DeviceKind::roller;
+  // Rollers (and a stylus with a fixed length):
+  int needles = 0;
+  int rows = 0;
+  double drum_diameter_mm = 0;
+  double drum_width_mm = 0;
+  double needle_length_mm = 0;
+  double needle_diameter_mm = 0;
+  // Pens: adjustable depth.
+  std::optional<RangeMm> depth_range;
+  double depth_step_mm = 0;
+  std::optional<RangeMm> stroke_rate_hz;  //!< min_mm/max_mm hold Hz here
+  std::vector<PenCartridge> cartridges;
+  std::string material;
+  bool single_use = false;
+  bool anaesthetic_cream_needed = true;
+  SourceIds sources;
+  std::string note;
+
+  /// Whether the device can be set to (or is) this needle length.
+  bool offers_length(double length_mm) const;
+};
+
+struct CountRange {
+  int min = 0;
+  int max = 0;
+};
+
+struct NeedleLength {
+  double min_mm = 0;
+  double max_mm = 0;
+  double recommended_mm = 0;
+};
+
+struct Course {
+  CountRange sessions;
+  CountRange interval_days;
+};
+
+enum class TreatmentClass { cosmetic, medical };
+
+struct Indication {
+  std::string id;
+  std::string name;
+  std::string group;
+  Disputed<TreatmentClass> treatment_class;
+  bool physician_required = false;
+  std::vector<std::string> regions;  //!< typical regions when the user names none
+  SourceIds sources;
+  Disputed<NeedleLength> needle_length;
+  Disputed<Course> course;
+  std::string note;
+};
+
+// --- screening ---------------------------------------------------------------
+
+enum class Decision { eligible = 0, caution = 1, defer = 2, contraindicated = 3 };
+
+/// What part of an intake a rule (or a preparation task) looks at.
+struct Trigger {
+  enum class Kind { medication, condition, procedure, allergy, pregnant, breastfeeding, skin,
+                    fitzpatrick_at_least };
+  enum class State { any, current, recent, active, history };
+  Kind kind = Kind::condition;
+  std::string code;   //!< vocabulary code, or "sensitive"/"dry" for skin
+  State state = State::any;
+  int fitzpatrick = 0;
+};
+
+struct Effect {
+  Decision decision = Decision::caution;
+  WaitPeriod wait;        //!< after the event (last dose, procedure date, since)
+  bool lifetime = false;  //!< any history, however old
+};
+
+struct ScreeningRule {
+  std::string id;
+  std::string title;
+  Trigger when;
+  bool area_limited = false;
+  bool ask = false;  //!< unknown status is reported (the seeds ask for it to be checked)
+  std::string check;
+  std::string message;
+  Disputed<Effect> effect;
+};
+
+// --- planning and protocol --------------------------------------------------
+
+struct Passes {
+  CountRange count;
+  std::vector<std::string> directions;
+};
+
+struct Anaesthesia {
+  std::string agent;
+  CountRange minutes;
+};
+
+struct Assessment {
+  CountRange after_last_session_days;
+};
+
+struct DepthClass {
+  std::string id;    //!< e.g. cosmetic, medical
+  std::string name;
+  double max_mm = 0;
+  SourceIds sources;
+};
+
+struct DevicePreference {
+  std::string device;  //!< device id
+};
+
+struct Planning {
+  Disputed<Passes> passes;
+  Disputed<Anaesthesia> anaesthesia;
+  Disputed<Assessment> assessment;
+  std::vector<DepthClass> depth_classes;
+  double bleeding_from_mm = 0;
+  SourceIds bleeding_sources;
+  Disputed<DevicePreference> default_device;
+};
+
+struct DaysBefore {
+  int days = 0;
+};
+
+struct PreparationTask {
+  std::string id;
+  std::string task;
+  Disputed<DaysBefore> before;
+  bool each_session = false;
+  std::optional<Trigger> applies_if;
+};
+
+struct ProcedureStep {
+  std::string id;
+  std::string step;
+  int order = 0;
+  SourceIds sources;
+  std::optional<Trigger> applies_if;
+};
+
+struct HoursWindow {
+  double from_hours = 0;
+  double to_hours = 0;  //!< 0 with open_ended: "until healed" style instructions
+  bool open_ended = false;
+};
+
+struct AftercareInstruction {
+  std::string id;
+  std::string instruction;
+  Disputed<HoursWindow> window;
+};
+
+struct Scale {
+  std::string id;
+  std::string name;
+  double min = 0;
+  double max = 0;
+  bool lower_is_better = true;
+  std::map<std::string, std::string> anchors;
+  SourceIds sources;
+  std::string note;
+};
+
+struct VocabularyEntry {
+  std::string code;
+  std::string name;
+  std::vector<std::string> aliases;
+};
+
+struct Vocabulary {
+  std::vector<VocabularyEntry> conditions, medications, procedures, allergies;
+};
+
+/// One disputed question as loaded, for listing and for showing disagreements in output.
+struct TopicSummary {
+  struct Entry {
+    std::string id;
+    std::string summary;  //!< the value in words: "defer, 3 months"
+    SourceIds sources;
+    std::string note;
+    bool is_default = false;
+  };
+  std::string topic;
+  std::string question;
+  std::string where;  //!< e.g. "screening isotretinoin: effect"
+  std::vector<Entry> positions;
+  size_t chosen = 0;
+  bool chosen_by_policy = false;
+  bool overridden = false;
+};
+
+/// The whole knowledge base with one policy applied.
+struct KnowledgeBase {
+  std::string version;
+  std::string title;
+  std::string policy = "default (seed texts)";  //!< the applied policy's name
+  std::vector<Source> sources;
+  Vocabulary vocabulary;
+  std::vector<Region> regions;
+  std::vector<Device> devices;
+  std::vector<Indication> indications;
+  std::vector<ScreeningRule> screening;
+  Planning planning;
+  std::vector<PreparationTask> preparation;
+  std::vector<ProcedureStep> procedure;
+  std::vector<AftercareInstruction> aftercare;
+  std::vector<Scale> scales;
+  std::vector<TopicSummary> topics;  //!< every disputed value, in load order
+
+  const TopicSummary* find_topic(std::string_view topic) const;
+  const Source* find_source(std::string_view id) const;
+  const Region* find_region(std::string_view id) const;
+  const Device* find_device(std::string_view id) const;
+  const Indication* find_indication(std::string_view id) const;
+  const ScreeningRule* find_rule(std::string_view id) const;
+};
+
+}  // namespace dermaplan::kb

@@ -1,0 +1,352 @@
+#include "screening/screening.h"
+
+#include "kb/describe.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace dermaplan::screening {
+
+const char* const kDecisionSupportNotice =
+    "Decision support for a qualified practitioner, not a decision: verify every finding with "
+    "the patient and use your clinical judgement.";
+
+namespace {
+
+using kb::Decision;
+using kb::Trigger;
+
+/// Whether a finding about `entry_area` concerns the treated areas.
+bool concerns_areas(const std::optional<std::string>& entry_area, const std::vector<std::string>& areas) {
+  if (!entry_area || areas.empty()) return true;
+  return std::find(areas.begin(), areas.end(), *entry_area) != areas.end();
+}
+
+class Screener {
+ public:
+  Screener(const Intake& intake, const kb::KnowledgeBase& kb, CivilDate as_of,
+           const std::vector<std::string>& areas)
+      : intake_(intake), kb_(kb), as_of_(as_of), areas_(areas) {}
+
+  ScreeningResult run() {
+    result_.as_of = as_of_;
+    result_.areas = areas_;
+    result_.policy = kb_.policy;
+    result_.knowledge_version = kb_.version;
+    for (const auto& rule : kb_.screening) apply(rule);
+    decide();
+    return std::move(result_);
+  }
+
+ private:
+  Finding base_finding(const kb::ScreeningRule& rule) const {
+    Finding finding;
+    finding.id = rule.id;
+    finding.title = rule.title;
+    const kb::Effect& effect = rule.effect.value();
+    finding.decision = effect.decision;
+    finding.message = rule.message;
+    finding.sources = rule.effect.selected().sources;
+    if (rule.effect.disputed()) finding.topic = kb_.find_topic(rule.effect.topic);
+    return finding;
+  }
+
+  void add(Finding finding) { result_.findings.push_back(std::move(finding)); }
+
+  void add_check(const std::string& check) {
+    if (std::find(result_.checks.begin(), result_.checks.end(), check) == result_.checks.end())
+      result_.checks.push_back(check);
+  }
+
+  void unknown(const kb::ScreeningRule& rule, const std::string& what) {
+    if (!rule.ask) return;
+    Finding finding = base_finding(rule);
+    finding.id = rule.id + "-unknown";
+    finding.decision = Decision::caution;
+    finding.message = fmt::format("{} not recorded in the intake. {}", what, rule.check);
+    finding.unknown = true;
+    add(std::move(finding));
+    add_check(rule.check);
+  }
+
+  /// An event on `date` (a last dose, a procedure) with the rule's waiting period.
+  void timed(const kb::ScreeningRule& rule, const std::optional<CivilDate>& date, bool ongoing,
+             const std::string& what, const std::optional<std::string>& area) {
+    const kb::Effect& effect = rule.effect.value();
+    Finding finding = base_finding(rule);
+    finding.area = area;
+    if (effect.lifetime || effect.wait.empty()) {
+      if (!ongoing && !effect.lifetime && effect.wait.empty() && date) {
+        // A past event with no waiting period and no lifetime effect: no longer relevant.
+        return;
+      }
+      finding.message = fmt::format("{} {}", what, rule.message);
+      add(std::move(finding));
+      return;
+    }
+    if (ongoing) {
+      finding.message = fmt::format("{} (ongoing): {} Not before {} after it ends.", what, rule.message,
+                                    effect.wait.describe());
+      add(std::move(finding));
+      return;
+    }
+    if (!date) {
+      finding.message = fmt::format("{}, date unknown: {} The waiting period is {}; confirm the date.",
+                                    what, rule.message, effect.wait.describe());
+      add_check(fmt::format("{}: record the date to compute the waiting period ({}).", rule.title,
+                            effect.wait.describe()));
+      add(std::move(finding));
+      return;
+    }
+    const CivilDate until = add_wait(*date, effect.wait);
+    if (until <= as_of_) return;  // the waiting period is over
+    finding.until = until;
+    finding.message = fmt::format("{} on {}: {} Wait {} (until {}).", what, format_civil_date(*date),
+                                  rule.message, effect.wait.describe(), format_civil_date(until));
+    add(std::move(finding));
+  }
+
+  void apply(const kb::ScreeningRule& rule) {
+    const Trigger& when = rule.when;
+    switch (when.kind) {
+      case Trigger::Kind::medication: {
+        if (!intake_.medications) return unknown(rule, "Medication");
+        for (const auto& m : *intake_.medications) {
+          if (m.code != when.code) continue;
+          if (when.state == Trigger::State::current && !m.current) continue;
+          if (when.state == Trigger::State::recent && (m.current || !m.last_dose)) continue;
+          const std::string what = m.current ? fmt::format("Takes {}", m.code)
+                                             : fmt::format("Took {}", m.code);
+          timed(rule, m.last_dose, m.current, what, std::nullopt);
+        }
+        return;
+      }
+      case Trigger::Kind::condition: {
+        if (!intake_.conditions) return unknown(rule, "Conditions");
+        for (const auto& c : *intake_.conditions) {
+          if (c.code != when.code || !c.present) continue;
+          if (when.state == Trigger::State::active && !c.active) continue;
+          if (when.state == Trigger::State::history && c.active) continue;
+          if (rule.area_limited && !concerns_areas(c.area, areas_)) continue;
+          const std::string what = fmt::format("{} {}{}", c.active ? "Active" : "History of", c.code,
+                                               c.area ? " (" + *c.area + ")" : "");
+          const kb::Effect& effect = rule.effect.value();
+          // A waiting period for a condition runs from when it began ("since").
+          if (!effect.wait.empty() && !c.active) {
+            timed(rule, c.since, false, what, rule.area_limited ? c.area : std::nullopt);
+          } else {
+            Finding finding = base_finding(rule);
+            finding.area = rule.area_limited ? c.area : std::nullopt;
+            finding.message = fmt::format("{}: {}", what, rule.message);
+            add(std::move(finding));
+          }
+        }
+        return;
+      }
+      case Trigger::Kind::procedure: {
+        if (!intake_.procedures) return unknown(rule, "Previous procedures");
+        for (const auto& p : *intake_.procedures) {
+          if (p.code != when.code) continue;
+          if (rule.area_limited && !concerns_areas(p.area, areas_)) continue;
+          const std::string what = fmt::format("{}{}", p.code, p.area ? " (" + *p.area + ")" : "");
+          timed(rule, p.date, false, what, rule.area_limited ? p.area : std::nullopt);
+        }
+        return;
+      }
+      case Trigger::Kind::allergy: {
+        if (!intake_.allergies) return unknown(rule, "Allergies");
+        if (std::find(intake_.allergies->begin(), intake_.allergies->end(), when.code) ==
+            intake_.allergies->end())
+          return;
+        Finding finding = base_finding(rule);
+        finding.message = fmt::format("Allergy to {}: {}", when.code, rule.message);
+        add(std::move(finding));
+        return;
+      }
+      case Trigger::Kind::pregnant:
+      case Trigger::Kind::breastfeeding: {
+        const bool pregnancy = when.kind == Trigger::Kind::pregnant;
+        if (pregnancy && intake_.sex == kb::Sex::male) return;
+        const auto& flag = pregnancy ? intake_.pregnant : intake_.breastfeeding;
+        if (!flag) return unknown(rule, pregnancy ? "Pregnancy status" : "Breastfeeding status");
+        if (!*flag) return;
+        Finding finding = base_finding(rule);
+        finding.message = fmt::format("{}: {}", pregnancy ? "Pregnant" : "Breastfeeding", rule.message);
+        add(std::move(finding));
+        return;
+      }
+      case Trigger::Kind::skin: {
+        const bool sensitive = when.code == "sensitive";
+        const auto& flag = sensitive ? intake_.sensitive_skin : intake_.dry_skin;
+        if (!flag) return unknown(rule, sensitive ? "Sensitive skin" : "Dry skin");
+        if (!*flag) return;
+        Finding finding = base_finding(rule);
+        finding.message = fmt::format("{} skin: {}", sensitive ? "Sensitive" : "Dry", rule.message);
+        add(std::move(finding));
+        return;
+      }
+      case Trigger::Kind::fitzpatrick_at_least: {
+        if (!intake_.fitzpatrick) return unknown(rule, "Fitzpatrick skin type");
+        if (*intake_.fitzpatrick < when.fitzpatrick) return;
+        Finding finding = base_finding(rule);
+        finding.message = fmt::format("Fitzpatrick type {}: {}", *intake_.fitzpatrick, rule.message);
+        add(std::move(finding));
+        return;
+      }
+    }
+  }
+
+  void decide() {
+    auto& findings = result_.findings;
+    // Most severe first, then by rule order (stable).
+    std::stable_sort(findings.begin(), findings.end(),
+                     [](const Finding& a, const Finding& b) { return a.decision > b.decision; });
+    result_.decision = findings.empty() ? Decision::eligible : findings.front().decision;
+    if (result_.decision == Decision::defer) {
+      std::optional<CivilDate> latest;
+      bool all_dated = true;
+      for (const auto& f : findings) {
+        if (f.decision != Decision::defer) continue;
+        if (!f.until) all_dated = false;
+        else if (!latest || *f.until > *latest) latest = f.until;
+      }
+      if (all_dated) result_.earliest_date = latest;
+    }
+  }
+
+  const Intake& intake_;
+  const kb::KnowledgeBase& kb_;
+  CivilDate as_of_;
+  const std::vector<std::string>& areas_;
+  ScreeningResult result_;
+};
+
+}  // namespace
+
+ScreeningResult screen(const Intake& intake, const kb::KnowledgeBase& kb, CivilDate as_of,
+                       const std::vector<std::string>& areas) {
+  return Screener(intake, kb, as_of, areas).run();
+}
+
+nlohmann::json to_json(const ScreeningResult& result) {
+  nlohmann::json findings = nlohmann::json::array();
+  for (const auto& f : result.findings) {
+    nlohmann::json item = {{"id", f.id},
+                           {"title", f.title},
+                           {"decision", kb::to_string(f.decision)},
+                           {"message", f.message},
+                           {"sources", f.sources},
+                           {"disagreement", f.topic != nullptr}};
+    if (f.area) item["area"] = *f.area;
+    if (f.until) item["until"] = format_civil_date(*f.until);
+    if (f.unknown) item["unknown"] = true;
+    if (f.topic) {
+      item["topic"] = f.topic->topic;
+      item["position"] = f.topic->positions.at(f.topic->chosen).id;
+      nlohmann::json others = nlohmann::json::array();
+      for (size_t i = 0; i < f.topic->positions.size(); ++i) {
+        if (i == f.topic->chosen) continue;
+        const auto& p = f.topic->positions[i];
+        others.push_back({{"id", p.id}, {"value", p.summary}, {"sources", p.sources}});
+      }
+      item["other_positions"] = others;
+    }
+    findings.push_back(std::move(item));
+  }
+  nlohmann::json out = {{"decision", kb::to_string(result.decision)},
+                        {"as_of", format_civil_date(result.as_of)},
+                        {"areas", result.areas},
+                        {"findings", findings},
+                        {"checks", result.checks},
+                        {"policy", result.policy},
+                        {"knowledge_version", result.knowledge_version},
+                        {"notice", kDecisionSupportNotice}};
+  if (result.earliest_date) out["earliest_date"] = format_civil_date(*result.earliest_date);
+  return out;
+}
+
+std::string to_text(const ScreeningResult& result) {
+  std::string out = fmt::format("Screening on {}{}\n", format_civil_date(result.as_of),
+                                result.areas.empty() ? " (any area)" : "");
+  if (!result.areas.empty()) {
+    out.pop_back();
+    std::string areas;
+    for (const auto& a : result.areas) areas += (areas.empty() ? "" : ", ") + a;
+    out += fmt::format(" for: {}\n", areas);
+  }
+  std::string decision = kb::to_string(result.decision);
+  std::transform(decision.begin(), decision.end(), decision.begin(), ::toupper);
+  out += fmt::format("Decision: {}", decision);
+  if (result.earliest_date) out += fmt::format(" (earliest date {})", format_civil_date(*result.earliest_date));
+  out += "\n";
+  if (result.findings.empty()) out += "\nNo findings.\n";
+  else out += "\nFindings:\n";
+  for (const auto& f : result.findings) {
+    out += fmt::format("  [{}] {}\n      {}\n", kb::to_string(f.decision), f.title, f.message);
+    std::string sources;
+    for (const auto& s : f.sources) sources += (sources.empty() ? "" : ", ") + s;
+    out += fmt::format("      sources: {}\n", sources);
+    if (f.topic) {
+      out += fmt::format("      sources disagree ({}); applied: {}. Other positions:\n", f.topic->topic,
+                         f.topic->positions.at(f.topic->chosen).id);
+      for (size_t i = 0; i < f.topic->positions.size(); ++i) {
+        if (i == f.topic->chosen) continue;
+        const auto& p = f.topic->positions[i];
+        std::string ps;
+        for (const auto& s : p.sources) ps += (ps.empty() ? "" : ", ") + s;
+        out += fmt::format("        - {}: {} [{}]\n", p.id, p.summary, ps);
+      }
+    }
+  }
+  if (!result.checks.empty()) {
+    out += "\nStill to ask or verify:\n";
+    for (const auto& c : result.checks) out += fmt::format("  - {}\n", c);
+  }
+  out += fmt::format("\nPolicy: {}. Knowledge base {}.\n{}\n", result.policy, result.knowledge_version,
+                     kDecisionSupportNotice);
+  return out;
+}
+
+}  // namespace dermaplan::screening
+
+namespace dermaplan::screening {
+
+bool intake_matches(const kb::Trigger& trigger, const Intake& intake) {
+  using K = kb::Trigger::Kind;
+  using S = kb::Trigger::State;
+  switch (trigger.kind) {
+    case K::medication:
+      if (!intake.medications) return false;
+      return std::any_of(intake.medications->begin(), intake.medications->end(), [&](const auto& m) {
+        if (m.code != trigger.code) return false;
+        if (trigger.state == S::current) return m.current;
+        if (trigger.state == S::recent) return !m.current && m.last_dose.has_value();
+        return true;
+      });
+    case K::condition:
+      if (!intake.conditions) return false;
+      return std::any_of(intake.conditions->begin(), intake.conditions->end(), [&](const auto& c) {
+        if (c.code != trigger.code || !c.present) return false;
+        if (trigger.state == S::active) return c.active;
+        if (trigger.state == S::history) return !c.active;
+        return true;
+      });
+    case K::procedure:
+      if (!intake.procedures) return false;
+      return std::any_of(intake.procedures->begin(), intake.procedures->end(),
+                         [&](const auto& p) { return p.code == trigger.code; });
+    case K::allergy:
+      return intake.allergies && std::find(intake.allergies->begin(), intake.allergies->end(),
+                                           trigger.code) != intake.allergies->end();
+    case K::pregnant: return intake.pregnant.value_or(false);
+    case K::breastfeeding: return intake.breastfeeding.value_or(false);
+    case K::skin:
+      return trigger.code == "sensitive" ? intake.sensitive_skin.value_or(false)
+                                         : intake.dry_skin.value_or(false);
+    case K::fitzpatrick_at_least: return intake.fitzpatrick.value_or(0) >= trigger.fitzpatrick;
+  }
+  return false;
+}
+
+}  // namespace dermaplan::screening
