@@ -1,0 +1,247 @@
+#include "simulation/field_analysis.h"
+
+#include "simulation/random.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numbers>
+
+namespace dermaplan::simulation {
+
+namespace {
+
+constexpr double kPi = std::numbers::pi;
+
+/// Punctures bucketed into square cells (CSR); within a cell, indices ascend (order made).
+struct SpatialGrid {
+  double x0 = 0, y0 = 0, cell = 1;
+  int nx = 1, ny = 1;
+  std::vector<std::uint32_t> start;
+  std::vector<std::uint32_t> items;
+  std::vector<std::uint32_t> cell_of;
+
+  int col(double x) const { return std::clamp(static_cast<int>((x - x0) / cell), 0, nx - 1); }
+  int row(double y) const { return std::clamp(static_cast<int>((y - y0) / cell), 0, ny - 1); }
+};
+
+SpatialGrid build_grid(const PunctureField& field, double cell_mm) {
+  SpatialGrid grid;
+  const std::size_t n = field.size();
+  // Keep the cell count proportionate to the punctures.
+  const double area = field.window.width() * field.window.height();
+  const double max_cells = 4.0 * static_cast<double>(n) + 4096;
+  cell_mm = std::max(cell_mm, std::sqrt(area / max_cells));
+  grid.x0 = field.window.x0;
+  grid.y0 = field.window.y0;
+  grid.cell = cell_mm;
+  grid.nx = std::max(1, static_cast<int>(std::ceil(field.window.width() / cell_mm)));
+  grid.ny = std::max(1, static_cast<int>(std::ceil(field.window.height() / cell_mm)));
+  const std::size_t cells = static_cast<std::size_t>(grid.nx) * grid.ny;
+  grid.start.assign(cells + 1, 0);
+  grid.cell_of.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto c = static_cast<std::uint32_t>(grid.row(field.y_mm[i]) * grid.nx +
+                                              grid.col(field.x_mm[i]));
+    grid.cell_of[i] = c;
+    ++grid.start[c + 1];
+  }
+  for (std::size_t c = 0; c < cells; ++c) grid.start[c + 1] += grid.start[c];
+  grid.items.resize(n);
+  std::vector<std::uint32_t> fill(grid.start.begin(), grid.start.end() - 1);
+  for (std::size_t i = 0; i < n; ++i) grid.items[fill[grid.cell_of[i]]++] = static_cast<std::uint32_t>(i);
+  return grid;
+}
+
+/// Greedy merging in the order made, and the union area of the holes by exact accounting for
+/// isolated holes plus 32 stratified probes for holes that overlap earlier ones.
+void merge_and_cover(const PunctureField& field, const SpatialGrid& grid, double diameter,
+                     std::uint64_t seed, FieldAnalysis& out) {
+  const std::size_t n = field.size();
+  out.founder.assign(n, 0);
+  out.channel_of.assign(n, 0);
+  const double d2_merge = diameter * diameter;
+  const double radius = diameter / 2, r2 = radius * radius;
+  const double disc_area = kPi * r2;
+  const RectMm& patch = field.patch;
+  Rng rng(seed, 0xC0FEull);
+  constexpr int kProbes = 32;
+  constexpr int kMaxOverlaps = 256;
+  const double golden_angle = kPi * (3 - std::sqrt(5.0));
+  std::uint32_t overlaps[kMaxOverlaps];
+  std::uint32_t channels = 0;
+  double area = 0;
+  const float* xs = field.x_mm.data();
+  const float* ys = field.y_mm.data();
+  for (std::size_t i = 0; i < n; ++i) {
+    const double xi = xs[i], yi = ys[i];
+    const int cx = static_cast<int>(grid.cell_of[i] % grid.nx);
+    const int cy = static_cast<int>(grid.cell_of[i] / grid.nx);
+    int nearest = -1;
+    double nearest_d2 = d2_merge;
+    int overlap_count = 0;
+    for (int gy = std::max(0, cy - 1); gy <= std::min(grid.ny - 1, cy + 1); ++gy) {
+      for (int gx = std::max(0, cx - 1); gx <= std::min(grid.nx - 1, cx + 1); ++gx) {
+        const std::size_t c = static_cast<std::size_t>(gy) * grid.nx + gx;
+        for (std::uint32_t k = grid.start[c]; k < grid.start[c + 1]; ++k) {
+          const std::uint32_t j = grid.items[k];
+          if (j >= i) break;
+          const double dx = xs[j] - xi, dy = ys[j] - yi;
+          const double d2 = dx * dx + dy * dy;
+          if (d2 >= d2_merge) continue;
+          if (out.founder[j] && d2 < nearest_d2) {
+            nearest_d2 = d2;
+            nearest = static_cast<int>(j);
+          }
+          if (overlap_count < kMaxOverlaps) overlaps[overlap_count++] = j;
+        }
+      }
+    }
+    if (nearest >= 0) {
+      out.channel_of[i] = out.channel_of[static_cast<std::size_t>(nearest)];
+    } else {
+      out.founder[i] = 1;
+      out.channel_of[i] = channels++;
+    }
+    // Coverage: the part of this hole inside the patch not already inside an earlier hole.
+    if (xi + radius <= patch.x0 || xi - radius >= patch.x1 || yi + radius <= patch.y0 ||
+        yi - radius >= patch.y1)
+      continue;
+    const bool inside = xi - radius >= patch.x0 && xi + radius <= patch.x1 &&
+                        yi - radius >= patch.y0 && yi + radius <= patch.y1;
+    if (inside && overlap_count == 0) {
+      area += disc_area;
+      continue;
+    }
+    const double jitter = rng.uniform();
+    const double rotation = 2 * kPi * rng.uniform();
+    int uncovered = 0;
+    for (int p = 0; p < kProbes; ++p) {
+      const double rr = radius * std::sqrt((p + jitter) / kProbes);
+      const double angle = rotation + p * golden_angle;
+      const double px = xi + rr * std::cos(angle), py = yi + rr * std::sin(angle);
+      if (!patch.contains(px, py)) continue;
+      bool covered = false;
+      for (int o = 0; o < overlap_count && !covered; ++o) {
+        const double dx = xs[overlaps[o]] - px, dy = ys[overlaps[o]] - py;
+        covered = dx * dx + dy * dy < r2;
+      }
+      uncovered += covered ? 0 : 1;
+    }
+    area += disc_area * uncovered / kProbes;
+  }
+  out.channel_count = channels;
+  out.punctured_area_mm2 = area;
+}
+
+/// Nearest other channel for every channel opened inside the patch (ring search on the grid).
+void nearest_neighbours(const PunctureField& field, const SpatialGrid& grid, FieldAnalysis& out) {
+  const std::size_t n = field.size();
+  const int max_ring = std::max(grid.nx, grid.ny);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!out.founder[i] || !field.patch.contains(field.x_mm[i], field.y_mm[i])) continue;
+    const double xi = field.x_mm[i], yi = field.y_mm[i];
+    const int cx = static_cast<int>(grid.cell_of[i] % grid.nx);
+    const int cy = static_cast<int>(grid.cell_of[i] / grid.nx);
+    double best2 = std::numeric_limits<double>::infinity();
+    for (int ring = 0; ring <= max_ring; ++ring) {
+      for (int gy = cy - ring; gy <= cy + ring; ++gy) {
+        if (gy < 0 || gy >= grid.ny) continue;
+        const bool edge_row = gy == cy - ring || gy == cy + ring;
+        const int step = edge_row ? 1 : 2 * ring;
+        for (int gx = cx - ring; gx <= cx + ring; gx += std::max(1, step)) {
+          if (gx < 0 || gx >= grid.nx) continue;
+          const std::size_t c = static_cast<std::size_t>(gy) * grid.nx + gx;
+          for (std::uint32_t k = grid.start[c]; k < grid.start[c + 1]; ++k) {
+            const std::uint32_t j = grid.items[k];
+            if (j == i || !out.founder[j]) continue;
+            const double dx = field.x_mm[j] - xi, dy = field.y_mm[j] - yi;
+            best2 = std::min(best2, dx * dx + dy * dy);
+          }
+        }
+      }
+      const double reach = ring * grid.cell;
+      if (best2 <= reach * reach) break;
+    }
+    if (std::isfinite(best2)) out.nearest_neighbour_mm.push_back(std::sqrt(best2));
+  }
+}
+
+/// 1-D squared distance transform (Felzenszwalb & Huttenlocher) of f into d.
+void distance_transform_1d(const double* f, int n, double* d, int* v, double* z) {
+  int k = 0;
+  v[0] = 0;
+  z[0] = -std::numeric_limits<double>::infinity();
+  z[1] = std::numeric_limits<double>::infinity();
+  for (int q = 1; q < n; ++q) {
+    double s = ((f[q] + double(q) * q) - (f[v[k]] + double(v[k]) * v[k])) / (2.0 * (q - v[k]));
+    while (s <= z[k]) {  // z[0] = -inf stops this at k = 0
+      --k;
+      s = ((f[q] + double(q) * q) - (f[v[k]] + double(v[k]) * v[k])) / (2.0 * (q - v[k]));
+    }
+    ++k;
+    v[k] = q;
+    z[k] = s;
+    z[k + 1] = std::numeric_limits<double>::infinity();
+  }
+  k = 0;
+  for (int q = 0; q < n; ++q) {
+    while (z[k + 1] < q) ++k;
+    const double dq = q - v[k];
+    d[q] = dq * dq + f[v[k]];
+  }
+}
+
+void largest_gap(const PunctureField& field, FieldAnalysis& out) {
+  const RectMm& w = field.window;
+  const double h = std::max(0.02, std::sqrt(w.width() * w.height() / 250000.0));
+  const int nx = std::max(1, static_cast<int>(std::ceil(w.width() / h)));
+  const int ny = std::max(1, static_cast<int>(std::ceil(w.height() / h)));
+  out.gap_resolution_mm = h;
+  if (field.size() == 0) {
+    out.largest_gap_mm = std::nan("");
+    return;
+  }
+  constexpr double kFar = 1e12;  // > any squared distance in cells, small enough to stay exact
+  std::vector<double> grid(static_cast<std::size_t>(nx) * ny, kFar);
+  for (std::size_t i = 0; i < field.size(); ++i) {
+    const int ix = std::clamp(static_cast<int>((field.x_mm[i] - w.x0) / h), 0, nx - 1);
+    const int iy = std::clamp(static_cast<int>((field.y_mm[i] - w.y0) / h), 0, ny - 1);
+    grid[static_cast<std::size_t>(iy) * nx + ix] = 0;
+  }
+  const int longest = std::max(nx, ny);
+  std::vector<double> f(longest), d(longest), z(longest + 1);
+  std::vector<int> v(longest);
+  for (int x = 0; x < nx; ++x) {  // columns
+    for (int y = 0; y < ny; ++y) f[y] = grid[static_cast<std::size_t>(y) * nx + x];
+    distance_transform_1d(f.data(), ny, d.data(), v.data(), z.data());
+    for (int y = 0; y < ny; ++y) grid[static_cast<std::size_t>(y) * nx + x] = d[y];
+  }
+  double max_d2 = 0;
+  for (int y = 0; y < ny; ++y) {  // rows, keeping the maximum over cells centred in the patch
+    double* row = grid.data() + static_cast<std::size_t>(y) * nx;
+    distance_transform_1d(row, nx, d.data(), v.data(), z.data());
+    const double cy = w.y0 + (y + 0.5) * h;
+    if (cy < field.patch.y0 || cy >= field.patch.y1) continue;
+    for (int x = 0; x < nx; ++x) {
+      const double cx = w.x0 + (x + 0.5) * h;
+      if (cx >= field.patch.x0 && cx < field.patch.x1) max_d2 = std::max(max_d2, d[x]);
+    }
+  }
+  out.largest_gap_mm = 2 * std::sqrt(max_d2) * h;
+}
+
+}  // namespace
+
+FieldAnalysis analyse_field(const PunctureField& field, double needle_diameter_mm,
+                            double density_hint_per_mm2, std::uint64_t seed) {
+  FieldAnalysis out;
+  const double spacing = density_hint_per_mm2 > 0 ? 1 / std::sqrt(density_hint_per_mm2) : 1.0;
+  const SpatialGrid grid = build_grid(field, std::max(needle_diameter_mm, spacing));
+  merge_and_cover(field, grid, needle_diameter_mm, seed, out);
+  nearest_neighbours(field, grid, out);
+  largest_gap(field, out);
+  return out;
+}
+
+}  // namespace dermaplan::simulation
