@@ -30,7 +30,7 @@ constexpr std::array<std::pair<Role, const char*>, 3> kRoles{{
 constexpr std::array<std::pair<SessionStatus, const char*>, 3> kStatuses{{
     {SessionStatus::planned, "planned"},
     {SessionStatus::performed, "performed"},
-    {SessionStatus::signed, "signed"}}};
+    {SessionStatus::signed_off, "signed"}}};
 constexpr std::array<std::pair<Severity, const char*>, 3> kSeverities{{
     {Severity::mild, "mild"}, {Severity::moderate, "moderate"}, {Severity::severe, "severe"}}};
 constexpr std::array<std::pair<PhotoTag, const char*>, 3> kTags{{

@@ -14,7 +14,7 @@
 namespace dermaplan::records {
 
 enum class Role { admin, practitioner, assistant };
-enum class SessionStatus { planned, performed, signed };
+enum class SessionStatus { planned, performed, signed_off };  // signed_off is stored as "signed"
 enum class Severity { mild, moderate, severe };
 enum class PhotoTag { before, after, progress };
 enum class AuditAction { read, create, update, remove, sign, amend, login, logout, login_failed, backup, restore, export_data };

@@ -1,0 +1,405 @@
+// SociStore: intakes, consents, course plans, adverse events, outcome assessments, photos.
+#include <nlohmann/json.hpp>
+
+#include "records/soci_store.h"
+#include "records/sql_query.h"
+
+namespace dermaplan::records {
+using nlohmann::json;
+
+// ---- intakes ----------------------------------------------------------------------------------
+
+namespace {
+
+constexpr const char* kIntakeColumns =
+    "id, patient_id, version, intake_json, screening_json, knowledge_version, policy, created_by, "
+    "created_at_ms";
+
+Intake intake_from(const soci::row& r) {
+  Intake i;
+  i.id = row_int(r, 0);
+  i.patient_id = row_int(r, 1);
+  i.version = static_cast<int>(row_int(r, 2));
+  i.intake_json = row_text(r, 3);
+  i.screening_json = row_text(r, 4);
+  i.knowledge_version = row_text(r, 5);
+  i.policy = row_text(r, 6);
+  i.created_by = row_int(r, 7);
+  i.created_at_ms = row_int(r, 8);
+  return i;
+}
+
+}  // namespace
+
+Intake SociStore::add_intake(const Actor& by, Intake intake) {
+  require_text(intake.intake_json, "intake.intake_json");
+  return write("add_intake", [&](soci::session& sql) {
+    // Lock the patient row: two intakes saved at once get versions n+1 and n+2, not a clash.
+    load_patient_for_update(sql, intake.patient_id);
+    int last = 0;
+    soci::indicator ind = soci::i_null;
+    sql << "SELECT MAX(version) FROM intakes WHERE patient_id = :p", soci::use(intake.patient_id),
+        soci::into(last, ind);
+    intake.version = (ind == soci::i_ok ? last : 0) + 1;
+    intake.created_by = by.user_id;
+    intake.created_at_ms = now();
+    sql << "INSERT INTO intakes (patient_id, version, intake_json, screening_json, knowledge_version,"
+           " policy, created_by, created_at_ms) VALUES (:p, :v, :i, :s, :k, :o, :c, :t) RETURNING id",
+        soci::use(intake.patient_id), soci::use(intake.version), soci::use(intake.intake_json),
+        soci::use(intake.screening_json), soci::use(intake.knowledge_version), soci::use(intake.policy),
+        soci::use(intake.created_by), soci::use(intake.created_at_ms), soci::into(intake.id);
+    audit(sql, by, AuditAction::create, "intake", intake.id,
+          json{{"patient_id", intake.patient_id}, {"version", intake.version}}.dump());
+    return intake;
+  });
+}
+
+std::vector<Intake> SociStore::list_intakes(long long patient_id) {
+  return read("list_intakes", [&](soci::session& sql) {
+    std::vector<Intake> out;
+    soci::rowset<soci::row> rows = (sql.prepare << "SELECT " << kIntakeColumns
+                                                << " FROM intakes WHERE patient_id = :p ORDER BY version",
+                                    soci::use(patient_id));
+    for (const auto& r : rows) out.push_back(intake_from(r));
+    return out;
+  });
+}
+
+// ---- consents ---------------------------------------------------------------------------------
+
+namespace {
+
+constexpr const char* kConsentColumns =
+    "id, patient_id, text_version, consent_text, consented_by, consented_at_ms, recorded_by, "
+    "recorded_at_ms";
+
+Consent consent_from(const soci::row& r) {
+  Consent c;
+  c.id = row_int(r, 0);
+  c.patient_id = row_int(r, 1);
+  c.text_version = row_text(r, 2);
+  c.consent_text = row_text(r, 3);
+  c.consented_by = row_text(r, 4);
+  c.consented_at_ms = row_int(r, 5);
+  c.recorded_by = row_int(r, 6);
+  c.recorded_at_ms = row_int(r, 7);
+  return c;
+}
+
+}  // namespace
+
+Consent SociStore::add_consent(const Actor& by, Consent consent) {
+  require_text(consent.text_version, "consent.text_version");
+  require_text(consent.consent_text, "consent.consent_text");
+  require_text(consent.consented_by, "consent.consented_by");
+  if (consent.consented_at_ms <= 0) throw InvalidRecordError("consent.consented_at_ms", "must be set");
+  return write("add_consent", [&](soci::session& sql) {
+    require_patient(sql, consent.patient_id, "consent.patient_id");
+    consent.recorded_by = by.user_id;
+    consent.recorded_at_ms = now();
+    sql << "INSERT INTO consents (patient_id, text_version, consent_text, consented_by, consented_at_ms,"
+           " recorded_by, recorded_at_ms) VALUES (:p, :v, :x, :w, :a, :r, :t) RETURNING id",
+        soci::use(consent.patient_id), soci::use(consent.text_version), soci::use(consent.consent_text),
+        soci::use(consent.consented_by), soci::use(consent.consented_at_ms),
+        soci::use(consent.recorded_by), soci::use(consent.recorded_at_ms), soci::into(consent.id);
+    audit(sql, by, AuditAction::create, "consent", consent.id,
+          json{{"patient_id", consent.patient_id}, {"text_version", consent.text_version}}.dump());
+    return consent;
+  });
+}
+
+std::vector<Consent> SociStore::list_consents(long long patient_id) {
+  return read("list_consents", [&](soci::session& sql) {
+    std::vector<Consent> out;
+    soci::rowset<soci::row> rows = (sql.prepare << "SELECT " << kConsentColumns
+                                                << " FROM consents WHERE patient_id = :p ORDER BY id",
+                                    soci::use(patient_id));
+    for (const auto& r : rows) out.push_back(consent_from(r));
+    return out;
+  });
+}
+
+// ---- course plans -----------------------------------------------------------------------------
+
+namespace {
+
+constexpr const char* kPlanColumns = "id, patient_id, indication, plan_json, created_by, created_at_ms";
+
+CoursePlan plan_from(const soci::row& r) {
+  CoursePlan p;
+  p.id = row_int(r, 0);
+  p.patient_id = row_int(r, 1);
+  p.indication = row_text(r, 2);
+  p.plan_json = row_text(r, 3);
+  p.created_by = row_int(r, 4);
+  p.created_at_ms = row_int(r, 5);
+  return p;
+}
+
+}  // namespace
+
+CoursePlan SociStore::add_course_plan(const Actor& by, CoursePlan plan) {
+  require_text(plan.indication, "plan.indication");
+  require_text(plan.plan_json, "plan.plan_json");
+  return write("add_course_plan", [&](soci::session& sql) {
+    require_patient(sql, plan.patient_id, "plan.patient_id");
+    plan.created_by = by.user_id;
+    plan.created_at_ms = now();
+    sql << "INSERT INTO course_plans (patient_id, indication, plan_json, created_by, created_at_ms)"
+           " VALUES (:p, :i, :j, :c, :t) RETURNING id",
+        soci::use(plan.patient_id), soci::use(plan.indication), soci::use(plan.plan_json),
+        soci::use(plan.created_by), soci::use(plan.created_at_ms), soci::into(plan.id);
+    audit(sql, by, AuditAction::create, "course_plan", plan.id,
+          json{{"patient_id", plan.patient_id}, {"indication", plan.indication}}.dump());
+    return plan;
+  });
+}
+
+std::optional<CoursePlan> SociStore::find_course_plan(long long id) {
+  return read("find_course_plan", [&](soci::session& sql) -> std::optional<CoursePlan> {
+    soci::row r;
+    sql << "SELECT " << kPlanColumns << " FROM course_plans WHERE id = :id", soci::use(id), soci::into(r);
+    if (!sql.got_data()) return std::nullopt;
+    return plan_from(r);
+  });
+}
+
+std::vector<CoursePlan> SociStore::list_course_plans(long long patient_id) {
+  return read("list_course_plans", [&](soci::session& sql) {
+    std::vector<CoursePlan> out;
+    soci::rowset<soci::row> rows = (sql.prepare << "SELECT " << kPlanColumns
+                                                << " FROM course_plans WHERE patient_id = :p ORDER BY id",
+                                    soci::use(patient_id));
+    for (const auto& r : rows) out.push_back(plan_from(r));
+    return out;
+  });
+}
+
+// ---- adverse events ---------------------------------------------------------------------------
+
+namespace {
+
+constexpr const char* kEventColumns =
+    "id, patient_id, session_id, event_type, severity, onset_date, resolution_date, resolution, notes, "
+    "recorded_by, created_at_ms, updated_at_ms, row_version";
+
+AdverseEvent event_from(const soci::row& r) {
+  AdverseEvent e;
+  e.id = row_int(r, 0);
+  e.patient_id = row_int(r, 1);
+  e.session_id = row_int(r, 2);
+  e.event_type = row_text(r, 3);
+  e.severity = parse_severity(row_text(r, 4)).value_or(Severity::mild);
+  e.onset_date = row_text(r, 5);
+  e.resolution_date = row_text(r, 6);
+  e.resolution = row_text(r, 7);
+  e.notes = row_text(r, 8);
+  e.recorded_by = row_int(r, 9);
+  e.created_at_ms = row_int(r, 10);
+  e.updated_at_ms = row_int(r, 11);
+  e.row_version = row_int(r, 12);
+  return e;
+}
+
+void validate_event(const AdverseEvent& e) {
+  require_text(e.event_type, "adverse_event.event_type");
+  require_date(e.onset_date, "adverse_event.onset_date");
+  require_date(e.resolution_date, "adverse_event.resolution_date", /*optional=*/true);
+  if (!e.resolution_date.empty() && e.resolution_date < e.onset_date) {
+    throw InvalidRecordError("adverse_event.resolution_date", "is before the onset date");
+  }
+}
+
+}  // namespace
+
+AdverseEvent SociStore::add_adverse_event(const Actor& by, AdverseEvent event) {
+  validate_event(event);
+  return write("add_adverse_event", [&](soci::session& sql) {
+    require_patient(sql, event.patient_id, "adverse_event.patient_id");
+    event.recorded_by = by.user_id;
+    event.created_at_ms = event.updated_at_ms = now();
+    event.row_version = 1;
+    std::string severity = to_string(event.severity);
+    soci::indicator session_ind = null_if_zero(event.session_id);
+    sql << "INSERT INTO adverse_events (patient_id, session_id, event_type, severity, onset_date,"
+           " resolution_date, resolution, notes, recorded_by, created_at_ms, updated_at_ms, row_version)"
+           " VALUES (:p, :s, :e, :v, :o, :rd, :r, :n, :b, :c, :u, 1) RETURNING id",
+        soci::use(event.patient_id), soci::use(event.session_id, session_ind), soci::use(event.event_type),
+        soci::use(severity), soci::use(event.onset_date), soci::use(event.resolution_date),
+        soci::use(event.resolution), soci::use(event.notes), soci::use(event.recorded_by),
+        soci::use(event.created_at_ms), soci::use(event.updated_at_ms), soci::into(event.id);
+    audit(sql, by, AuditAction::create, "adverse_event", event.id,
+          json{{"patient_id", event.patient_id}, {"severity", severity}}.dump());
+    return event;
+  });
+}
+
+AdverseEvent SociStore::update_adverse_event(const Actor& by, AdverseEvent event) {
+  validate_event(event);
+  return write("update_adverse_event", [&](soci::session& sql) {
+    soci::row r;
+    sql << "SELECT " << kEventColumns << " FROM adverse_events WHERE id = :id" << for_update(),
+        soci::use(event.id), soci::into(r);
+    if (!sql.got_data()) throw NotFoundError("adverse_event " + std::to_string(event.id), "no such event");
+    AdverseEvent old = event_from(r);
+    if (old.row_version != event.row_version) {
+      throw ConflictError("adverse_event " + std::to_string(event.id), "changed since it was read");
+    }
+    event.patient_id = old.patient_id;
+    event.session_id = old.session_id;
+    event.recorded_by = old.recorded_by;
+    event.created_at_ms = old.created_at_ms;
+    event.updated_at_ms = now();
+    std::string severity = to_string(event.severity);
+    long long changed = execute_counting(
+        sql,
+        "UPDATE adverse_events SET event_type = :e, severity = :v, onset_date = :o, resolution_date = :rd,"
+        " resolution = :r, notes = :n, updated_at_ms = :u, row_version = row_version + 1"
+        " WHERE id = :id AND row_version = :rv",
+        soci::use(event.event_type), soci::use(severity), soci::use(event.onset_date),
+        soci::use(event.resolution_date), soci::use(event.resolution), soci::use(event.notes),
+        soci::use(event.updated_at_ms), soci::use(event.id), soci::use(event.row_version));
+    if (changed != 1) throw ConflictError("adverse_event " + std::to_string(event.id), "changed concurrently");
+    event.row_version += 1;
+    audit(sql, by, AuditAction::update, "adverse_event", event.id,
+          json{{"patient_id", event.patient_id}, {"resolution_date", event.resolution_date}}.dump());
+    return event;
+  });
+}
+
+std::vector<AdverseEvent> SociStore::list_adverse_events(long long patient_id) {
+  return read("list_adverse_events", [&](soci::session& sql) {
+    std::vector<AdverseEvent> out;
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT " << kEventColumns
+                     << " FROM adverse_events WHERE patient_id = :p ORDER BY onset_date, id",
+         soci::use(patient_id));
+    for (const auto& r : rows) out.push_back(event_from(r));
+    return out;
+  });
+}
+
+// ---- outcome assessments ----------------------------------------------------------------------
+
+namespace {
+
+constexpr const char* kOutcomeColumns =
+    "id, patient_id, session_id, scale_id, score, region, assessor_id, assessed_on, notes, created_at_ms";
+
+OutcomeAssessment outcome_from(const soci::row& r) {
+  OutcomeAssessment o;
+  o.id = row_int(r, 0);
+  o.patient_id = row_int(r, 1);
+  o.session_id = row_int(r, 2);
+  o.scale_id = row_text(r, 3);
+  o.score = row_real(r, 4);
+  o.region = row_text(r, 5);
+  o.assessor_id = row_int(r, 6);
+  o.assessed_on = row_text(r, 7);
+  o.notes = row_text(r, 8);
+  o.created_at_ms = row_int(r, 9);
+  return o;
+}
+
+}  // namespace
+
+OutcomeAssessment SociStore::add_outcome(const Actor& by, OutcomeAssessment outcome) {
+  require_text(outcome.scale_id, "outcome.scale_id");
+  require_date(outcome.assessed_on, "outcome.assessed_on");
+  if (outcome.assessor_id == 0) outcome.assessor_id = by.user_id;
+  return write("add_outcome", [&](soci::session& sql) {
+    require_patient(sql, outcome.patient_id, "outcome.patient_id");
+    outcome.created_at_ms = now();
+    soci::indicator session_ind = null_if_zero(outcome.session_id);
+    sql << "INSERT INTO outcome_assessments (patient_id, session_id, scale_id, score, region, assessor_id,"
+           " assessed_on, notes, created_at_ms) VALUES (:p, :s, :k, :v, :r, :a, :d, :n, :c) RETURNING id",
+        soci::use(outcome.patient_id), soci::use(outcome.session_id, session_ind),
+        soci::use(outcome.scale_id), soci::use(outcome.score), soci::use(outcome.region),
+        soci::use(outcome.assessor_id), soci::use(outcome.assessed_on), soci::use(outcome.notes),
+        soci::use(outcome.created_at_ms), soci::into(outcome.id);
+    audit(sql, by, AuditAction::create, "outcome", outcome.id,
+          json{{"patient_id", outcome.patient_id}, {"scale_id", outcome.scale_id}}.dump());
+    return outcome;
+  });
+}
+
+std::vector<OutcomeAssessment> SociStore::list_outcomes(long long patient_id) {
+  return read("list_outcomes", [&](soci::session& sql) {
+    std::vector<OutcomeAssessment> out;
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT " << kOutcomeColumns
+                     << " FROM outcome_assessments WHERE patient_id = :p ORDER BY assessed_on, id",
+         soci::use(patient_id));
+    for (const auto& r : rows) out.push_back(outcome_from(r));
+    return out;
+  });
+}
+
+// ---- photos -----------------------------------------------------------------------------------
+
+namespace {
+
+constexpr const char* kPhotoColumns =
+    "id, patient_id, session_id, sha256, size_bytes, content_type, region, view, tag, taken_on, "
+    "created_by, created_at_ms";
+
+Photo photo_from(const soci::row& r) {
+  Photo p;
+  p.id = row_int(r, 0);
+  p.patient_id = row_int(r, 1);
+  p.session_id = row_int(r, 2);
+  p.sha256 = row_text(r, 3);
+  p.size_bytes = row_int(r, 4);
+  p.content_type = row_text(r, 5);
+  p.region = row_text(r, 6);
+  p.view = row_text(r, 7);
+  p.tag = parse_photo_tag(row_text(r, 8)).value_or(PhotoTag::progress);
+  p.taken_on = row_text(r, 9);
+  p.created_by = row_int(r, 10);
+  p.created_at_ms = row_int(r, 11);
+  return p;
+}
+
+}  // namespace
+
+Photo SociStore::add_photo(const Actor& by, Photo photo, const std::string& image_bytes) {
+  if (image_bytes.empty()) throw InvalidRecordError("photo", "the image is empty");
+  require_text(photo.content_type, "photo.content_type");
+  require_date(photo.taken_on, "photo.taken_on");
+  // The file goes first: a row never points at a missing file. A crash in between leaves an
+  // unreferenced file, which is harmless (and is reused if the same image is added again).
+  photo.sha256 = photos_.put(image_bytes);
+  photo.size_bytes = static_cast<long long>(image_bytes.size());
+  return write("add_photo", [&](soci::session& sql) {
+    require_patient(sql, photo.patient_id, "photo.patient_id");
+    photo.created_by = by.user_id;
+    photo.created_at_ms = now();
+    std::string tag = to_string(photo.tag);
+    soci::indicator session_ind = null_if_zero(photo.session_id);
+    sql << "INSERT INTO photos (patient_id, session_id, sha256, size_bytes, content_type, region, view, tag,"
+           " taken_on, created_by, created_at_ms)"
+           " VALUES (:p, :s, :h, :z, :c, :r, :v, :t, :d, :b, :a) RETURNING id",
+        soci::use(photo.patient_id), soci::use(photo.session_id, session_ind), soci::use(photo.sha256),
+        soci::use(photo.size_bytes), soci::use(photo.content_type), soci::use(photo.region),
+        soci::use(photo.view), soci::use(tag), soci::use(photo.taken_on), soci::use(photo.created_by),
+        soci::use(photo.created_at_ms), soci::into(photo.id);
+    audit(sql, by, AuditAction::create, "photo", photo.id,
+          json{{"patient_id", photo.patient_id}, {"sha256", photo.sha256}, {"tag", tag}}.dump());
+    return photo;
+  });
+}
+
+std::vector<Photo> SociStore::list_photos(long long patient_id) {
+  return read("list_photos", [&](soci::session& sql) {
+    std::vector<Photo> out;
+    soci::rowset<soci::row> rows = (sql.prepare << "SELECT " << kPhotoColumns
+                                                << " FROM photos WHERE patient_id = :p ORDER BY id",
+                                    soci::use(patient_id));
+    for (const auto& r : rows) out.push_back(photo_from(r));
+    return out;
+  });
+}
+
+std::string SociStore::read_photo(const std::string& sha256) { return photos_.read(sha256); }
+
+}  // namespace dermaplan::records

@@ -1,0 +1,38 @@
+// Versioned schema migrations, kept in code. Each step has a number, a name, its SQL (written
+// once for both backends, with small dialect substitutions) and an optional data step in C++.
+// Applied versions are recorded in the table schema_migrations. Steps are never edited once
+// released: a change to the schema is a new step at the end.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "records/soci_headers.h"
+#include "records/store.h"
+
+namespace dermaplan::records {
+
+struct Migration {
+  int version = 0;
+  std::string name;
+  /// The statements, one per string, already in the backend's dialect.
+  std::vector<std::string> (*statements)(Backend backend) = nullptr;
+  /// Runs after the statements, in the same transaction (data backfills); may be null.
+  void (*backfill)(soci::session& sql, Backend backend) = nullptr;
+};
+
+/// Every migration, in version order (1, 2, 3, ...).
+const std::vector<Migration>& schema_migrations();
+int latest_schema_version();
+
+/// The highest applied version; 0 for an empty database.
+int applied_schema_version(soci::session& sql);
+
+/// Applies every migration after the applied version up to `target_version` (all of them
+/// when it is -1), in one transaction that also serialises concurrent openers. Idempotent.
+/// Returns the number of steps applied. Throws StoreUnavailableError if the database is newer
+/// than this program.
+int migrate(soci::session& sql, Backend backend, int target_version = -1,
+            long long now_ms = 0);
+
+}  // namespace dermaplan::records

@@ -1,0 +1,449 @@
+// SociStore: opening, row helpers, users, login sessions and patients.
+#include "records/soci_store.h"
+
+#include <nlohmann/json.hpp>
+
+#include "core/civil_date.h"
+#include "records/migrations.h"
+#include "records/search_fold.h"
+#include "records/sql_query.h"
+
+namespace dermaplan::records {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// ---- row helpers ------------------------------------------------------------------------------
+
+long long row_int(const soci::row& row, std::size_t i) {
+  if (row.get_indicator(i) == soci::i_null) return 0;
+  switch (row.get_properties(i).get_data_type()) {
+    case soci::dt_integer: return row.get<int>(i);
+    case soci::dt_long_long: return row.get<long long>(i);
+    case soci::dt_unsigned_long_long: return static_cast<long long>(row.get<unsigned long long>(i));
+    case soci::dt_double: return static_cast<long long>(row.get<double>(i));
+    case soci::dt_string: return std::stoll(row.get<std::string>(i));
+    default: throw StoreUnavailableError("column " + row.get_properties(i).get_name(), "not an integer");
+  }
+}
+
+double row_real(const soci::row& row, std::size_t i) {
+  if (row.get_indicator(i) == soci::i_null) return 0;
+  switch (row.get_properties(i).get_data_type()) {
+    case soci::dt_double: return row.get<double>(i);
+    case soci::dt_integer: return row.get<int>(i);
+    case soci::dt_long_long: return static_cast<double>(row.get<long long>(i));
+    case soci::dt_string: return std::stod(row.get<std::string>(i));
+    default: throw StoreUnavailableError("column " + row.get_properties(i).get_name(), "not a number");
+  }
+}
+
+std::string row_text(const soci::row& row, std::size_t i) {
+  if (row.get_indicator(i) == soci::i_null) return "";
+  if (row.get_properties(i).get_data_type() != soci::dt_string) return std::to_string(row_int(row, i));
+  return row.get<std::string>(i);
+}
+
+void require_date(const std::string& value, const char* field, bool optional) {
+  if (optional && value.empty()) return;
+  if (!parse_civil_date(value)) {
+    throw InvalidRecordError(field, "\"" + value + "\" is not a date; expected YYYY-MM-DD");
+  }
+}
+
+void require_text(const std::string& value, const char* field) {
+  if (value.find_first_not_of(" \t\r\n") == std::string::npos) {
+    throw InvalidRecordError(field, "must not be empty");
+  }
+}
+
+long long system_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// ---- opening ----------------------------------------------------------------------------------
+
+namespace {
+
+fs::path default_photo_dir(const DatabaseTarget& target) {
+  if (target.backend == Backend::sqlite) return fs::path(target.sqlite_path + ".photos");
+  return fs::current_path() / "dermaplan-photos";
+}
+
+}  // namespace
+
+SociStore::SociStore(DatabaseTarget target, StoreOptions options)
+    : pool_(target, options.pool_size),
+      photos_(options.photo_dir.empty() ? default_photo_dir(target) : fs::path(options.photo_dir)),
+      now_ms_(options.now_ms ? options.now_ms : system_now_ms) {
+  if (options.migrate) {
+    auto lease = pool_.acquire();
+    for (int attempt = 1;; ++attempt) {
+      try {
+        migrate(*lease, backend(), -1, now());
+        break;
+      } catch (const RecordError&) {
+        throw;
+      } catch (const std::exception& e) {
+        if (attempt < 8 && is_transient(e)) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(10 * attempt));
+          continue;
+        }
+        rethrow_as_record_error(e, "migrate " + pool_.target().display);
+      }
+    }
+  }
+}
+
+int SociStore::schema_version() {
+  return read("schema_version", [&](soci::session& sql) { return applied_schema_version(sql); });
+}
+
+std::unique_ptr<Store> open_store(const std::string& db, StoreOptions options) {
+  return std::make_unique<SociStore>(parse_database(db), std::move(options));
+}
+
+// ---- users ------------------------------------------------------------------------------------
+
+namespace {
+
+constexpr const char* kUserColumns =
+    "id, username, display_name, role, password_hash, disabled, created_at_ms, updated_at_ms, "
+    "row_version";
+
+User user_from(const soci::row& r) {
+  User u;
+  u.id = row_int(r, 0);
+  u.username = row_text(r, 1);
+  u.display_name = row_text(r, 2);
+  u.role = parse_role(row_text(r, 3)).value_or(Role::assistant);
+  u.password_hash = row_text(r, 4);
+  u.disabled = row_int(r, 5) != 0;
+  u.created_at_ms = row_int(r, 6);
+  u.updated_at_ms = row_int(r, 7);
+  u.row_version = row_int(r, 8);
+  return u;
+}
+
+void validate_user(const User& u) {
+  require_text(u.username, "user.username");
+  require_text(u.display_name, "user.display_name");
+  require_text(u.password_hash, "user.password_hash");
+}
+
+}  // namespace
+
+User SociStore::create_user(const Actor& by, User user) {
+  validate_user(user);
+  return write("create_user", [&](soci::session& sql) {
+    user.created_at_ms = user.updated_at_ms = now();
+    user.row_version = 1;
+    std::string role = to_string(user.role);
+    int disabled = user.disabled ? 1 : 0;
+    sql << "INSERT INTO users (username, display_name, role, password_hash, disabled, created_at_ms,"
+           " updated_at_ms, row_version) VALUES (:u, :d, :r, :p, :x, :c, :m, 1) RETURNING id",
+        soci::use(user.username), soci::use(user.display_name), soci::use(role),
+        soci::use(user.password_hash), soci::use(disabled), soci::use(user.created_at_ms),
+        soci::use(user.updated_at_ms), soci::into(user.id);
+    audit(sql, by, AuditAction::create, "user", user.id,
+          json{{"username", user.username}, {"role", role}}.dump());
+    return user;
+  });
+}
+
+std::optional<User> SociStore::find_user(long long id) {
+  return read("find_user", [&](soci::session& sql) -> std::optional<User> {
+    soci::row r;
+    sql << "SELECT " << kUserColumns << " FROM users WHERE id = :id", soci::use(id), soci::into(r);
+    if (!sql.got_data()) return std::nullopt;
+    return user_from(r);
+  });
+}
+
+std::optional<User> SociStore::find_user_by_username(const std::string& username) {
+  return read("find_user_by_username", [&](soci::session& sql) -> std::optional<User> {
+    soci::row r;
+    sql << "SELECT " << kUserColumns << " FROM users WHERE username = :u", soci::use(username),
+        soci::into(r);
+    if (!sql.got_data()) return std::nullopt;
+    return user_from(r);
+  });
+}
+
+std::vector<User> SociStore::list_users() {
+  return read("list_users", [&](soci::session& sql) {
+    std::vector<User> users;
+    soci::rowset<soci::row> rows = (sql.prepare << "SELECT " << kUserColumns << " FROM users ORDER BY id");
+    for (const auto& r : rows) users.push_back(user_from(r));
+    return users;
+  });
+}
+
+long long SociStore::count_users() {
+  return read("count_users", [&](soci::session& sql) {
+    long long n = 0;
+    sql << "SELECT COUNT(*) FROM users", soci::into(n);
+    return n;
+  });
+}
+
+User SociStore::update_user(const Actor& by, User user) {
+  require_text(user.display_name, "user.display_name");
+  require_text(user.password_hash, "user.password_hash");
+  return write("update_user", [&](soci::session& sql) {
+    soci::row r;
+    sql << "SELECT " << kUserColumns << " FROM users WHERE id = :id" << for_update(),
+        soci::use(user.id), soci::into(r);
+    if (!sql.got_data()) throw NotFoundError("user " + std::to_string(user.id), "no such user");
+    User old = user_from(r);
+    if (old.row_version != user.row_version) {
+      throw ConflictError("user " + std::to_string(user.id),
+                          "changed since it was read (version " + std::to_string(user.row_version) +
+                              ", now " + std::to_string(old.row_version) + ")");
+    }
+    std::string role = to_string(user.role);
+    int disabled = user.disabled ? 1 : 0;
+    user.username = old.username;
+    user.created_at_ms = old.created_at_ms;
+    user.updated_at_ms = now();
+    long long changed = execute_counting(
+        sql,
+        "UPDATE users SET display_name = :d, role = :r, password_hash = :p, disabled = :x, "
+        "updated_at_ms = :m, row_version = row_version + 1 WHERE id = :id AND row_version = :v",
+        soci::use(user.display_name), soci::use(role), soci::use(user.password_hash),
+        soci::use(disabled), soci::use(user.updated_at_ms), soci::use(user.id),
+        soci::use(user.row_version));
+    if (changed != 1) throw ConflictError("user " + std::to_string(user.id), "changed concurrently");
+    user.row_version += 1;
+    json detail = json::object();
+    if (old.display_name != user.display_name) detail["display_name"] = user.display_name;
+    if (old.role != user.role) detail["role"] = role;
+    if (old.password_hash != user.password_hash) detail["password"] = "changed";
+    if (old.disabled != user.disabled) detail["disabled"] = user.disabled;
+    audit(sql, by, AuditAction::update, "user", user.id, detail.dump());
+    return user;
+  });
+}
+
+// ---- login sessions ---------------------------------------------------------------------------
+
+namespace {
+
+constexpr const char* kAuthColumns = "id, token_hash, user_id, created_at_ms, expires_at_ms, revoked";
+
+AuthSession auth_from(const soci::row& r) {
+  AuthSession s;
+  s.id = row_int(r, 0);
+  s.token_hash = row_text(r, 1);
+  s.user_id = row_int(r, 2);
+  s.created_at_ms = row_int(r, 3);
+  s.expires_at_ms = row_int(r, 4);
+  s.revoked = row_int(r, 5) != 0;
+  return s;
+}
+
+}  // namespace
+
+AuthSession SociStore::create_auth_session(AuthSession session) {
+  require_text(session.token_hash, "auth_session.token_hash");
+  return write("create_auth_session", [&](soci::session& sql) {
+    session.created_at_ms = now();
+    int revoked = session.revoked ? 1 : 0;
+    sql << "INSERT INTO auth_sessions (token_hash, user_id, created_at_ms, expires_at_ms, revoked)"
+           " VALUES (:t, :u, :c, :e, :r) RETURNING id",
+        soci::use(session.token_hash), soci::use(session.user_id), soci::use(session.created_at_ms),
+        soci::use(session.expires_at_ms), soci::use(revoked), soci::into(session.id);
+    return session;
+  });
+}
+
+std::optional<AuthSession> SociStore::find_auth_session(const std::string& token_hash) {
+  return read("find_auth_session", [&](soci::session& sql) -> std::optional<AuthSession> {
+    soci::row r;
+    sql << "SELECT " << kAuthColumns << " FROM auth_sessions WHERE token_hash = :t",
+        soci::use(token_hash), soci::into(r);
+    if (!sql.got_data()) return std::nullopt;
+    return auth_from(r);
+  });
+}
+
+bool SociStore::revoke_auth_session(const std::string& token_hash) {
+  return write("revoke_auth_session", [&](soci::session& sql) {
+    long long found = 0;
+    sql << "SELECT COUNT(*) FROM auth_sessions WHERE token_hash = :t", soci::use(token_hash),
+        soci::into(found);
+    sql << "UPDATE auth_sessions SET revoked = 1 WHERE token_hash = :t", soci::use(token_hash);
+    return found > 0;
+  });
+}
+
+int SociStore::revoke_auth_sessions_of(long long user_id) {
+  return write("revoke_auth_sessions_of", [&](soci::session& sql) {
+    return static_cast<int>(execute_counting(
+        sql, "UPDATE auth_sessions SET revoked = 1 WHERE user_id = :u AND revoked = 0",
+        soci::use(user_id)));
+  });
+}
+
+// ---- patients ---------------------------------------------------------------------------------
+
+namespace {
+
+constexpr const char* kPatientColumns =
+    "id, name, birth_date, sex, notes, created_by, created_at_ms, updated_at_ms, deleted, "
+    "deleted_at_ms, deleted_by, row_version";
+
+Patient patient_from(const soci::row& r) {
+  Patient p;
+  p.id = row_int(r, 0);
+  p.name = row_text(r, 1);
+  p.birth_date = row_text(r, 2);
+  p.sex = row_text(r, 3);
+  p.notes = row_text(r, 4);
+  p.created_by = row_int(r, 5);
+  p.created_at_ms = row_int(r, 6);
+  p.updated_at_ms = row_int(r, 7);
+  p.deleted = row_int(r, 8) != 0;
+  p.deleted_at_ms = row_int(r, 9);
+  p.deleted_by = row_int(r, 10);
+  p.row_version = row_int(r, 11);
+  return p;
+}
+
+void validate_patient(const Patient& p) {
+  require_text(p.name, "patient.name");
+  require_date(p.birth_date, "patient.birth_date");
+}
+
+}  // namespace
+
+std::optional<Patient> load_patient(soci::session& sql, long long id) {
+  soci::row r;
+  sql << "SELECT " << kPatientColumns << " FROM patients WHERE id = :id", soci::use(id), soci::into(r);
+  if (!sql.got_data()) return std::nullopt;
+  return patient_from(r);
+}
+
+void SociStore::require_patient(soci::session& sql, long long patient_id, const char* field) {
+  int deleted = 0;
+  soci::indicator ind = soci::i_null;
+  sql << "SELECT deleted FROM patients WHERE id = :id", soci::use(patient_id), soci::into(deleted, ind);
+  if (!sql.got_data() || deleted != 0) {
+    throw NotFoundError(field, "no patient " + std::to_string(patient_id));
+  }
+}
+
+Patient SociStore::load_patient_for_update(soci::session& sql, long long patient_id) {
+  soci::row r;
+  sql << "SELECT " << kPatientColumns << " FROM patients WHERE id = :id" << for_update(),
+      soci::use(patient_id), soci::into(r);
+  if (!sql.got_data()) throw NotFoundError("patient " + std::to_string(patient_id), "no such patient");
+  Patient p = patient_from(r);
+  if (p.deleted) throw NotFoundError("patient " + std::to_string(patient_id), "the patient was deleted");
+  return p;
+}
+
+Patient SociStore::create_patient(const Actor& by, Patient patient) {
+  validate_patient(patient);
+  return write("create_patient", [&](soci::session& sql) {
+    patient.created_by = by.user_id;
+    patient.created_at_ms = patient.updated_at_ms = now();
+    patient.deleted = false;
+    patient.deleted_at_ms = patient.deleted_by = 0;
+    patient.row_version = 1;
+    std::string folded = fold_for_search(patient.name);
+    sql << "INSERT INTO patients (name, birth_date, sex, notes, created_by, created_at_ms,"
+           " updated_at_ms, deleted, row_version, search_name)"
+           " VALUES (:n, :b, :s, :o, :c, :t, :u, 0, 1, :f) RETURNING id",
+        soci::use(patient.name), soci::use(patient.birth_date), soci::use(patient.sex),
+        soci::use(patient.notes), soci::use(patient.created_by), soci::use(patient.created_at_ms),
+        soci::use(patient.updated_at_ms), soci::use(folded), soci::into(patient.id);
+    audit(sql, by, AuditAction::create, "patient", patient.id, "");
+    return patient;
+  });
+}
+
+std::optional<Patient> SociStore::find_patient(long long id, bool include_deleted) {
+  return read("find_patient", [&](soci::session& sql) -> std::optional<Patient> {
+    auto p = load_patient(sql, id);
+    if (p && p->deleted && !include_deleted) return std::nullopt;
+    return p;
+  });
+}
+
+Patient SociStore::update_patient(const Actor& by, Patient patient) {
+  validate_patient(patient);
+  return write("update_patient", [&](soci::session& sql) {
+    Patient old = load_patient_for_update(sql, patient.id);
+    if (old.row_version != patient.row_version) {
+      throw ConflictError("patient " + std::to_string(patient.id),
+                          "changed since it was read (version " + std::to_string(patient.row_version) +
+                              ", now " + std::to_string(old.row_version) + ")");
+    }
+    patient.created_by = old.created_by;
+    patient.created_at_ms = old.created_at_ms;
+    patient.deleted = false;
+    patient.updated_at_ms = now();
+    std::string folded = fold_for_search(patient.name);
+    long long changed = execute_counting(
+        sql,
+        "UPDATE patients SET name = :n, birth_date = :b, sex = :s, notes = :o, search_name = :f,"
+        " updated_at_ms = :u, row_version = row_version + 1 WHERE id = :id AND row_version = :v",
+        soci::use(patient.name), soci::use(patient.birth_date), soci::use(patient.sex),
+        soci::use(patient.notes), soci::use(folded), soci::use(patient.updated_at_ms),
+        soci::use(patient.id), soci::use(patient.row_version));
+    if (changed != 1) throw ConflictError("patient " + std::to_string(patient.id), "changed concurrently");
+    patient.row_version += 1;
+    json fields = json::array();
+    if (old.name != patient.name) fields.push_back("name");
+    if (old.birth_date != patient.birth_date) fields.push_back("birth_date");
+    if (old.sex != patient.sex) fields.push_back("sex");
+    if (old.notes != patient.notes) fields.push_back("notes");
+    audit(sql, by, AuditAction::update, "patient", patient.id, json{{"fields", fields}}.dump());
+    return patient;
+  });
+}
+
+void SociStore::delete_patient(const Actor& by, long long patient_id, const std::string& reason) {
+  require_text(reason, "reason");
+  write("delete_patient", [&](soci::session& sql) {
+    load_patient_for_update(sql, patient_id);
+    long long at = now();
+    sql << "UPDATE patients SET deleted = 1, deleted_at_ms = :t, deleted_by = :b, updated_at_ms = :t2,"
+           " row_version = row_version + 1 WHERE id = :id",
+        soci::use(at), soci::use(by.user_id), soci::use(at), soci::use(patient_id);
+    audit(sql, by, AuditAction::remove, "patient", patient_id, json{{"reason", reason}}.dump());
+  });
+}
+
+PatientPage SociStore::list_patients(const PatientQuery& query) {
+  if (query.limit < 1 || query.limit > 1000) {
+    throw InvalidRecordError("limit", "must be 1..1000, got " + std::to_string(query.limit));
+  }
+  if (query.offset < 0) throw InvalidRecordError("offset", "must not be negative");
+  std::string pattern = contains_pattern(fold_for_search(query.name_contains));
+  int include_deleted = query.include_deleted ? 1 : 0;
+  // Byte order on both backends, so pages are the same whichever database is used.
+  std::string order = backend() == Backend::postgresql ? "search_name COLLATE \"C\", id" : "search_name, id";
+  return read(
+      "list_patients",
+      [&](soci::session& sql) {
+        PatientPage page;
+        const std::string where =
+            " FROM patients WHERE (deleted = 0 OR :inc = 1) AND search_name LIKE :p ESCAPE '\\'";
+        sql << "SELECT COUNT(*)" << where, soci::use(include_deleted), soci::use(pattern),
+            soci::into(page.total);
+        int limit = query.limit;
+        int offset = query.offset;
+        soci::rowset<soci::row> rows =
+            (sql.prepare << "SELECT " << kPatientColumns << where << " ORDER BY " << order
+                         << " LIMIT :l OFFSET :o",
+             soci::use(include_deleted), soci::use(pattern), soci::use(limit), soci::use(offset));
+        for (const auto& r : rows) page.patients.push_back(patient_from(r));
+        return page;
+      },
+      /*snapshot=*/true);
+}
+
+}  // namespace dermaplan::records

@@ -1,0 +1,165 @@
+// SociStore: the Store over SOCI, one class for both backends (the few dialect differences are
+// branches on backend_). Internal to dermaplan_records; callers use store.h.
+//
+// The implementation is split by concept: soci_store.cpp (open, users, login sessions,
+// patients), clinical.cpp (intakes, consents, plans, events, outcomes, photos),
+// treatment_sessions.cpp (sessions, amendments, lots), audit.cpp, backup.cpp.
+#pragma once
+
+#include <chrono>
+#include <thread>
+
+#include "records/photo_files.h"
+#include "records/soci_headers.h"
+#include "records/sql_session.h"
+#include "records/store.h"
+
+namespace dermaplan::records {
+
+class SociStore final : public Store {
+ public:
+  SociStore(DatabaseTarget target, StoreOptions options);
+
+  Backend backend() const override { return pool_.target().backend; }
+  int schema_version() override;
+  std::string photo_dir() const override { return photos_.dir().string(); }
+
+  User create_user(const Actor& by, User user) override;
+  std::optional<User> find_user(long long id) override;
+  std::optional<User> find_user_by_username(const std::string& username) override;
+  std::vector<User> list_users() override;
+  long long count_users() override;
+  User update_user(const Actor& by, User user) override;
+  AuthSession create_auth_session(AuthSession session) override;
+  std::optional<AuthSession> find_auth_session(const std::string& token_hash) override;
+  bool revoke_auth_session(const std::string& token_hash) override;
+  int revoke_auth_sessions_of(long long user_id) override;
+
+  Patient create_patient(const Actor& by, Patient patient) override;
+  std::optional<Patient> find_patient(long long id, bool include_deleted) override;
+  Patient update_patient(const Actor& by, Patient patient) override;
+  void delete_patient(const Actor& by, long long patient_id, const std::string& reason) override;
+  PatientPage list_patients(const PatientQuery& query) override;
+
+  Intake add_intake(const Actor& by, Intake intake) override;
+  std::vector<Intake> list_intakes(long long patient_id) override;
+  Consent add_consent(const Actor& by, Consent consent) override;
+  std::vector<Consent> list_consents(long long patient_id) override;
+  CoursePlan add_course_plan(const Actor& by, CoursePlan plan) override;
+  std::optional<CoursePlan> find_course_plan(long long id) override;
+  std::vector<CoursePlan> list_course_plans(long long patient_id) override;
+
+  TreatmentSession create_session(const Actor& by, TreatmentSession session) override;
+  std::optional<TreatmentSession> find_session(long long id) override;
+  std::vector<TreatmentSession> list_sessions(long long patient_id) override;
+  TreatmentSession update_session(const Actor& by, TreatmentSession session) override;
+  TreatmentSession sign_session(const Actor& by, long long session_id, long long row_version) override;
+  Amendment add_amendment(const Actor& by, long long session_id, const std::string& field,
+                          const std::string& new_value, const std::string& reason) override;
+  std::vector<Amendment> list_amendments(long long session_id) override;
+  LotTrace trace_lot(const std::string& lot_number) override;
+
+  AdverseEvent add_adverse_event(const Actor& by, AdverseEvent event) override;
+  AdverseEvent update_adverse_event(const Actor& by, AdverseEvent event) override;
+  std::vector<AdverseEvent> list_adverse_events(long long patient_id) override;
+  OutcomeAssessment add_outcome(const Actor& by, OutcomeAssessment outcome) override;
+  std::vector<OutcomeAssessment> list_outcomes(long long patient_id) override;
+  Photo add_photo(const Actor& by, Photo photo, const std::string& image_bytes) override;
+  std::vector<Photo> list_photos(long long patient_id) override;
+  std::string read_photo(const std::string& sha256) override;
+
+  AuditEntry append_audit(const Actor& by, AuditAction action, const std::string& entity,
+                          long long record_id, const std::string& detail) override;
+  std::vector<AuditEntry> list_audit(long long after_seq, int limit) override;
+  AuditVerification verify_audit_chain() override;
+
+  void backup_to(const std::string& path) override;
+  void restore_from(const std::string& path) override;
+  std::vector<TableDigest> content_digest() override;
+  std::string integrity_check() override;
+
+ private:
+  /// Runs fn(session) in a write transaction and commits; retries transient lock conflicts;
+  /// turns database errors into RecordErrors.
+  template <class Fn>
+  auto write(const char* where, Fn&& fn) {
+    constexpr int kAttempts = 8;
+    for (int attempt = 1;; ++attempt) {
+      try {
+        auto lease = pool_.acquire();
+        WriteTransaction tx(*lease, backend());
+        if constexpr (std::is_void_v<decltype(fn(*lease))>) {
+          fn(*lease);
+          tx.commit();
+          return;
+        } else {
+          auto result = fn(*lease);
+          tx.commit();
+          return result;
+        }
+      } catch (const RecordError&) {
+        throw;
+      } catch (const std::exception& e) {
+        if (attempt < kAttempts && is_transient(e)) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt * attempt));
+          continue;
+        }
+        rethrow_as_record_error(e, where);
+      }
+    }
+  }
+
+  /// Runs fn(session) on a pooled connection (in a read snapshot when `snapshot`), turning
+  /// database errors into RecordErrors.
+  template <class Fn>
+  auto read(const char* where, Fn&& fn, bool snapshot = false) {
+    try {
+      auto lease = pool_.acquire();
+      if (snapshot) {
+        ReadTransaction tx(*lease, backend());
+        return fn(*lease);
+      }
+      return fn(*lease);
+    } catch (const RecordError&) {
+      throw;
+    } catch (const std::exception& e) {
+      rethrow_as_record_error(e, where);
+    }
+  }
+
+  /// Appends an audit row inside the caller's write transaction.
+  AuditEntry audit(soci::session& sql, const Actor& by, AuditAction action, const std::string& entity,
+                   long long record_id, const std::string& detail);
+  /// The current row of a session, locked against concurrent writers (PostgreSQL FOR UPDATE;
+  /// SQLite's write transaction already excludes them). NotFoundError if absent.
+  TreatmentSession load_session_for_update(soci::session& sql, long long session_id);
+  Patient load_patient_for_update(soci::session& sql, long long patient_id);
+  void require_patient(soci::session& sql, long long patient_id, const char* field);
+  /// " FOR UPDATE" on PostgreSQL, "" on SQLite.
+  const char* for_update() const { return backend() == Backend::postgresql ? " FOR UPDATE" : ""; }
+  long long now() const { return now_ms_(); }
+
+  ConnectionPool pool_;
+  PhotoFiles photos_;
+  std::function<long long()> now_ms_;
+};
+
+// ---- row helpers shared by the implementation files ----------------------------------------
+
+/// Column readers that accept whatever integer/real/text type the backend reports; NULL gives
+/// 0 or "".
+long long row_int(const soci::row& row, std::size_t i);
+double row_real(const soci::row& row, std::size_t i);
+std::string row_text(const soci::row& row, std::size_t i);
+
+/// NULL for id 0 (optional references).
+inline soci::indicator null_if_zero(long long id) { return id == 0 ? soci::i_null : soci::i_ok; }
+
+/// Checks "YYYY-MM-DD" (empty allowed when `optional`); InvalidRecordError naming `field`.
+void require_date(const std::string& value, const char* field, bool optional = false);
+void require_text(const std::string& value, const char* field);
+
+std::vector<RegionNeedleLength> needle_lengths_from_json(const std::string& json, const char* field);
+std::string needle_lengths_to_json(const std::vector<RegionNeedleLength>& lengths);
+
+}  // namespace dermaplan::records
