@@ -207,6 +207,18 @@ json show_json(const KnowledgeBase& kb, const std::string& id) {
   for (const auto& a : kb.aftercare)
     if (a.id == id) add("aftercare", {{"id", a.id}, {"instruction", a.instruction},
                                       {"window", disputed_json(a.window, describe_hours_window)}});
+  if (id == "planning") {
+    const Planning& p = kb.planning;
+    json classes = json::array();
+    for (const auto& c : p.depth_classes)
+      classes.push_back({{"id", c.id}, {"name", c.name}, {"max_mm", c.max_mm}, {"sources", c.sources}});
+    add("planning", {{"passes", disputed_json(p.passes, describe_passes)},
+                     {"anaesthesia", disputed_json(p.anaesthesia, describe_anaesthesia)},
+                     {"assessment", disputed_json(p.assessment, describe_assessment)},
+                     {"depth_classes", classes},
+                     {"bleeding_from_mm", {{"value", p.bleeding_from_mm}, {"sources", p.bleeding_sources}}},
+                     {"default_device", disputed_json(p.default_device, describe_device_preference)}});
+  }
   // Topics that mention this id in where they sit ("screening isotretinoin: effect").
   for (const auto& t : kb.topics)
     if (t.topic != id && t.where.find(" " + id + ":") != std::string::npos)

@@ -318,6 +318,8 @@ Disputed<T> Loader::disputed(const Origin& origin, const YAML::Node& node,
     }
     out.positions.push_back(std::move(position));
   }
+  if (out.positions.size() < 2)
+    fail(origin, node, fmt::format("topic '{}' has one position: write it as a plain value with sources", out.topic));
   if (defaults != 1)
     fail(origin, node, fmt::format("topic '{}' must mark exactly one position 'default: true' (has {})",
                                    out.topic, defaults));

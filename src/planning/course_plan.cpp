@@ -145,20 +145,21 @@ class Planner {
       use_topic(*region.needle_guide);
       const kb::NeedleGuide& guide = region.needle_guide->value();
       append_sources(area.sources, region.needle_guide->selected().sources);
-      if (recommended > guide.max_mm) {
+      // The guide's thick-skin maximum is the most a region takes; above the plain maximum
+      // only thick skin does.
+      const double limit = guide.thick_skin_max_mm.value_or(guide.max_mm);
+      if (recommended > limit) {
         area.warnings.push_back(fmt::format(
             "{} for {} is above the {} guide of {}: reduced to {}. The practitioner decides whether "
             "this region takes more.",
             kb::format_mm(recommended), indication_->name, region.name,
-            kb::describe_needle_guide(guide), kb::format_mm(guide.max_mm)));
-        recommended = guide.max_mm;
+            kb::describe_needle_guide(guide), kb::format_mm(limit)));
+        recommended = limit;
       }
-      if (wanted.min_mm > guide.max_mm)
+      if (recommended > guide.max_mm)
         area.warnings.push_back(fmt::format(
-            "The indication's needle range ({}–{}) lies above this region's guide ({}): the evidence "
-            "for {} does not cover {} at these depths.",
-            kb::format_mm(wanted.min_mm), kb::format_mm(wanted.max_mm), kb::describe_needle_guide(guide),
-            indication_->name, region.name));
+            "{} is within the {} guide for thick skin only ({}): confirm the patient's skin there is thick.",
+            kb::format_mm(recommended), region.name, kb::describe_needle_guide(guide)));
     }
     area.needle_length.recommended_mm = recommended;
     auto [device, length] = deliver(recommended, area.warnings);
@@ -419,10 +420,15 @@ std::string to_text(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
   line("Areas:");
   for (const auto& area : plan.areas) {
     const auto& d = area.depth_check;
-    line(fmt::format("  {:<12} {} ({}), range {}–{} mm; skin {:.0f}–{:.0f} µm; {}{} {}", area.region->name,
-                     kb::format_mm(area.device_length_mm), area.device->id, area.needle_length.min_mm,
-                     area.needle_length.max_mm, d.skin_um.min_um, d.skin_um.max_um, d.depth_class,
-                     d.bleeding_expected ? ", pinpoint bleeding expected" : "", src(area.sources)));
+    const auto& range = area.needle_length;
+    const std::string range_text = range.min_mm == range.max_mm
+                                       ? kb::format_mm(range.min_mm)
+                                       : fmt::format("{:g}–{:g} mm", range.min_mm, range.max_mm);
+    line(fmt::format("  {}: {} with {} (indication range {}); skin {:.0f}–{:.0f} µm; {} depth{}",
+                     area.region->name, kb::format_mm(area.device_length_mm), area.device->id, range_text,
+                     d.skin_um.min_um, d.skin_um.max_um, d.depth_class,
+                     d.bleeding_expected ? "; pinpoint bleeding expected" : ""));
+    line("      " + src(area.sources));
     for (const auto& w : area.warnings) line("      ! " + w);
   }
   const auto& passes = kb.planning.passes.value();

@@ -133,7 +133,7 @@ class Screener {
                                                c.area ? " (" + *c.area + ")" : "");
           const kb::Effect& effect = rule.effect.value();
           // A waiting period for a condition runs from when it began ("since").
-          if (!effect.wait.empty() && !c.active) {
+          if (!effect.wait.empty()) {
             timed(rule, c.since, false, what, rule.area_limited ? c.area : std::nullopt);
           } else {
             Finding finding = base_finding(rule);

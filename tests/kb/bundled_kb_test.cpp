@@ -1,0 +1,172 @@
+// The bundled knowledge base: it loads, it holds what the brief requires, and every seed
+// statement listed in shared/PRODUCT.md is encoded with its seed as a source.
+#include "kb/kb_json.h"
+#include "test_support.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+namespace dermaplan::kb {
+namespace {
+
+using testing::bundled_kb;
+
+TEST(BundledKnowledge, HasEveryRequiredRegion) {
+  for (const char* id : {"forehead", "glabella", "temple", "periorbital", "nose", "cheek", "perioral", "chin",
+                         "jawline", "neck", "decollete", "scalp", "abdomen", "thigh", "buttock", "upper-arm",
+                         "back", "hand"}) {
+    const Region* region = bundled_kb().find_region(id);
+    ASSERT_NE(region, nullptr) << id;
+    EXPECT_LT(region->epidermis_um.all.min_um, region->dermis_um.all.min_um) << id << ": epidermis thinner than dermis";
+    EXPECT_FALSE(region->epidermis_um.sources.empty()) << id;
+    EXPECT_FALSE(region->dermis_um.sources.empty()) << id;
+  }
+}
+
+TEST(BundledKnowledge, HasEveryRequiredIndication) {
+  for (const char* id : {"fine-wrinkles", "wrinkles-periorbital", "wrinkles-perioral", "acne-scars", "atrophic-scars",
+                         "hypertrophic-scars", "keloids", "burn-scars", "pigmentation", "melasma", "post-acne-spots",
+                         "sun-damage", "cellulite", "striae", "skin-laxity", "skin-rejuvenation", "hair-loss",
+                         "actinic-keratosis", "enlarged-pores"}) {
+    const Indication* indication = bundled_kb().find_indication(id);
+    ASSERT_NE(indication, nullptr) << id;
+    EXPECT_FALSE(indication->regions.empty()) << id;
+  }
+}
+
+TEST(BundledKnowledge, AcceptsEveryRequiredIntakeCode) {
+  const Vocabulary& v = bundled_kb().vocabulary;
+  auto has = [](const std::vector<VocabularyEntry>& list, const std::string& code) {
+    return std::any_of(list.begin(), list.end(), [&](const auto& e) { return e.code == code; });
+  };
+  for (const char* c : {"herpes-simplex", "skin-infection", "keloid-tendency", "hiv", "hepatitis", "bleeding-disorder",
+                        "diabetes", "immunosuppression", "active-acne", "eczema", "psoriasis", "rosacea",
+                        "actinic-keratosis", "skin-cancer"})
+    EXPECT_TRUE(has(v.conditions, c)) << c;
+  for (const char* c : {"isotretinoin", "topical-retinoid", "anticoagulant", "antiplatelet", "nsaid",
+                        "immunosuppressant", "systemic-corticosteroid", "chemotherapy"})
+    EXPECT_TRUE(has(v.medications, c)) << c;
+  for (const char* c : {"chemical-peel", "laser-resurfacing", "radiotherapy", "dermal-filler", "botulinum-toxin",
+                        "facial-surgery"})
+    EXPECT_TRUE(has(v.procedures, c)) << c;
+  for (const char* c : {"nickel", "stainless-steel", "topical-anesthetic"}) EXPECT_TRUE(has(v.allergies, c)) << c;
+}
+
+TEST(BundledKnowledge, EveryTopicHasOneDefaultAndItIsChosen) {
+  for (const auto& topic : bundled_kb().topics) {
+    int defaults = 0;
+    for (const auto& p : topic.positions) defaults += p.is_default;
+    EXPECT_EQ(defaults, 1) << topic.topic;
+    EXPECT_TRUE(topic.positions.at(topic.chosen).is_default) << topic.topic;
+    EXPECT_GE(topic.positions.size(), 2u) << topic.topic << " is a topic with one position";
+  }
+}
+
+// --- the seed statements of shared/PRODUCT.md ---------------------------------------------
+
+struct SeedStatement {
+  const char* statement;
+  const char* id;    //!< any id `kb show` accepts
+  const char* seed;  //!< the seed that must be among its sources (any position)
+};
+
+class SeedEncoded : public ::testing::TestWithParam<SeedStatement> {};
+
+TEST_P(SeedEncoded, CarriesItsSeedAsASource) {
+  const auto& s = GetParam();
+  const std::string shown = show_json(bundled_kb(), s.id).dump();
+  EXPECT_NE(shown.find(std::string("\"") + s.seed + "\""), std::string::npos)
+      << s.statement << ": '" << s.id << "' does not cite " << s.seed;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    ProductTable, SeedEncoded,
+    ::testing::Values(
+        SeedStatement{"counselling before treatment", "counselling", "seed-000"},
+        SeedStatement{"anticoagulants stopped ~14 days before", "stop-anticoagulants", "seed-000"},
+        SeedStatement{"anticoagulants screened", "anticoagulant", "seed-000"},
+        SeedStatement{"HIV excluded", "hiv", "seed-000"},
+        SeedStatement{"hepatitis excluded", "hepatitis", "seed-000"},
+        SeedStatement{"sensitive skin", "sensitive-skin", "seed-002"},
+        SeedStatement{"dry skin", "dry-skin", "seed-002"},
+        SeedStatement{"retinoic-acid therapy", "topical-retinoid", "seed-002"},
+        SeedStatement{"active infection", "skin-infection", "seed-002"},
+        SeedStatement{"recent peel", "chemical-peel", "seed-002"},
+        SeedStatement{"recent laser", "laser-resurfacing", "seed-002"},
+        SeedStatement{"isotretinoin in 3 months", "isotretinoin", "seed-004"},
+        SeedStatement{"radiotherapy in a year", "radiotherapy", "seed-004"},
+        SeedStatement{"herpes in the area", "herpes-active", "seed-004"},
+        SeedStatement{"infection in the area", "skin-infection", "seed-004"},
+        SeedStatement{"pregnancy", "pregnancy", "seed-004"},
+        SeedStatement{"breastfeeding", "breastfeeding", "seed-004"},
+        SeedStatement{"keloid history", "keloid-tendency", "seed-004"},
+        SeedStatement{"darker skin: hyperpigmentation", "skin-of-colour", "seed-004"},
+        SeedStatement{"needle-metal allergy", "stainless-steel-allergy", "seed-004"},
+        SeedStatement{"cosmetic needling 0.1-0.5 mm", "planning", "seed-000"},
+        SeedStatement{"bleeding from ~1 mm", "planning", "seed-000"},
+        SeedStatement{"0.25-2.5 mm, 192 needles", "dermaroller-192-2.5", "seed-001"},
+        SeedStatement{"rejuvenation 0.5-1 mm", "skin-rejuvenation", "seed-001"},
+        SeedStatement{"deep acne scars 2.5 mm", "acne-scars", "seed-001"},
+        SeedStatement{"roller vs pen, 0.5-2 mm", "pen-automated", "seed-002"},
+        SeedStatement{"pen cartridges 12/36/42/nano", "pen-automated", "seed-004"},
+        SeedStatement{"hypertrophic scars need medical needling", "hypertrophic-scars", "seed-000"},
+        SeedStatement{"keloids need medical needling", "keloids", "seed-000"},
+        SeedStatement{"burn scars need medical needling", "burn-scars", "seed-000"},
+        SeedStatement{"vitamin A and C before", "vitamin-a-c-pretreatment", "seed-000"},
+        SeedStatement{"no make-up", "no-makeup-day", "seed-000"},
+        SeedStatement{"cleaning and disinfection", "clean-disinfect", "seed-000"},
+        SeedStatement{"anaesthetic cream 30-45 min", "anaesthesia-time", "seed-001"},
+        SeedStatement{"4-5 rolls h/v/diagonal", "passes", "seed-000"},
+        SeedStatement{"bleeding dabbed with saline", "dab-bleeding", "seed-000"},
+        SeedStatement{"oily cream after", "oily-cream", "seed-000"},
+        SeedStatement{"pressure and direction matter", "needle", "seed-002"},
+        SeedStatement{"single-use tips", "open-single-use-device", "seed-002"},
+        SeedStatement{"series: 1 or 4 sessions weekly/fortnightly", "course-skin-rejuvenation", "seed-001"},
+        SeedStatement{"series: 3 sessions ~6 weeks, up to 5 for acne scars", "course-acne-scars", "seed-003"},
+        SeedStatement{"series: every 4-6 weeks, 3-5 sessions", "course-fine-wrinkles", "seed-004"},
+        SeedStatement{"redness hours to days", "expected-redness", "seed-001"},
+        SeedStatement{"no sun 2 weeks", "sun-avoidance", "seed-004"},
+        SeedStatement{"SPF 30+", "sunscreen", "seed-004"},
+        SeedStatement{"no make-up 24 h", "no-makeup", "seed-004"},
+        SeedStatement{"no sauna 48 h", "no-sauna-hot-bath", "seed-004"},
+        SeedStatement{"no anti-inflammatory pills for a week", "no-anti-inflammatories", "seed-004"},
+        SeedStatement{"elevated pillow 24-48 h", "elevated-pillow", "seed-004"},
+        SeedStatement{"no scrubbing", "no-scrubbing", "seed-004"},
+        SeedStatement{"first results after 6-8 weeks", "assessment-time", "seed-000"},
+        SeedStatement{"results up to 6 weeks", "assessment-time", "seed-003"}),
+    [](const auto& info) { return std::to_string(info.index); });
+
+TEST(BundledKnowledge, SeedDefaultsHoldTheSeedNumbers) {
+  const KnowledgeBase& kb = bundled_kb();
+  EXPECT_EQ(kb.find_rule("isotretinoin")->effect.value().wait.months, 3);
+  const WaitPeriod radiotherapy = kb.find_rule("radiotherapy")->effect.value().wait;
+  EXPECT_EQ(radiotherapy.years * 12 + radiotherapy.months, 12);
+  EXPECT_EQ(kb.planning.passes.value().count.min, 4);
+  EXPECT_EQ(kb.planning.passes.value().count.max, 5);
+  EXPECT_EQ(kb.planning.anaesthesia.value().minutes.min, 30);
+  EXPECT_EQ(kb.planning.anaesthesia.value().minutes.max, 45);
+  EXPECT_DOUBLE_EQ(kb.planning.bleeding_from_mm, 1.0);
+  EXPECT_EQ(kb.planning.assessment.value().after_last_session_days.min, 42);
+  EXPECT_EQ(kb.planning.assessment.value().after_last_session_days.max, 56);
+  for (const auto& task : kb.preparation)
+    if (task.id == "stop-anticoagulants") EXPECT_EQ(task.before.value().days, 14);
+  for (const auto& item : kb.aftercare) {
+    const HoursWindow& w = item.window.value();
+    if (item.id == "no-makeup") EXPECT_EQ(w.to_hours, 24);
+    if (item.id == "no-sauna-hot-bath") EXPECT_EQ(w.to_hours, 48);
+    if (item.id == "sun-avoidance") EXPECT_EQ(w.to_hours, 14 * 24);
+    if (item.id == "no-anti-inflammatories") EXPECT_EQ(w.to_hours, 7 * 24);
+    if (item.id == "elevated-pillow") EXPECT_EQ(w.to_hours, 48);
+  }
+  for (const char* medical : {"hypertrophic-scars", "keloids", "burn-scars"})
+    EXPECT_EQ(kb.find_indication(medical)->treatment_class.value(), TreatmentClass::medical) << medical;
+  const Course& default_course = kb.find_indication("fine-wrinkles")->course.value();
+  EXPECT_EQ(default_course.interval_days.min, 28);
+  EXPECT_EQ(default_course.interval_days.max, 42);
+  EXPECT_EQ(default_course.sessions.min, 3);
+  EXPECT_EQ(default_course.sessions.max, 5);
+}
+
+}  // namespace
+}  // namespace dermaplan::kb

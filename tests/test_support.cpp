@@ -1,0 +1,38 @@
+#include "test_support.h"
+
+#include "kb/loader.h"
+
+#include <algorithm>
+#include <fstream>
+
+namespace dermaplan::testing {
+
+const kb::KnowledgeBase& bundled_kb() {
+  static const kb::KnowledgeBase kb = kb::load_knowledge(DERMAPLAN_KNOWLEDGE_DIR);
+  return kb;
+}
+
+std::filesystem::path cases_dir(const std::string& folder) {
+  return std::filesystem::path(DERMAPLAN_TEST_CASES_DIR) / folder;
+}
+
+std::vector<std::string> case_files(const std::string& folder) {
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(cases_dir(folder)))
+    if (entry.path().extension() == ".json") files.push_back(entry.path().string());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+nlohmann::json read_json_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  return nlohmann::json::parse(in);
+}
+
+std::string case_name(const std::string& path) {
+  std::string name = std::filesystem::path(path).stem().string();
+  std::replace_if(name.begin(), name.end(), [](char c) { return !std::isalnum(static_cast<unsigned char>(c)); }, '_');
+  return name;
+}
+
+}  // namespace dermaplan::testing

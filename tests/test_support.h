@@ -1,0 +1,29 @@
+// Shared helpers for the data-driven tests: the bundled knowledge base (loaded once) and
+// the case files under tests/cases/.
+#pragma once
+
+#include "kb/knowledge_base.h"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace dermaplan::testing {
+
+/// The bundled knowledge base with the default positions, loaded once per test binary.
+const kb::KnowledgeBase& bundled_kb();
+
+/// tests/cases/<folder>.
+std::filesystem::path cases_dir(const std::string& folder);
+
+/// Every *.json file in tests/cases/<folder>, sorted, for INSTANTIATE_TEST_SUITE_P.
+std::vector<std::string> case_files(const std::string& folder);
+
+nlohmann::json read_json_file(const std::filesystem::path& path);
+
+/// A readable test name from a file path ("isotretinoin-recent.json" -> "isotretinoin_recent").
+std::string case_name(const std::string& path);
+
+}  // namespace dermaplan::testing
