@@ -1,0 +1,306 @@
+// Users, login sessions, patients (with pagination and search), intakes, consents, plans,
+// adverse events, outcomes and photos: the same cases on both backends.
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "records/migrations.h"
+#include "store_test_support.h"
+
+namespace dermaplan::records::testing {
+namespace {
+
+class StoreCrud : public StoreTest {};
+DERMAPLAN_INSTANTIATE_BACKENDS(StoreCrud);
+
+TEST_P(StoreCrud, OpensEmptyDatabaseAtLatestSchema) {
+  auto store = open();
+  EXPECT_EQ(store->backend(), backend());
+  EXPECT_EQ(store->schema_version(), latest_schema_version());
+  EXPECT_EQ(store->count_users(), 0);
+  EXPECT_EQ(store->integrity_check(), "ok");
+  EXPECT_TRUE(store->verify_audit_chain().ok);
+  // Opening again applies nothing and keeps the version.
+  auto again = open();
+  EXPECT_EQ(again->schema_version(), latest_schema_version());
+}
+
+TEST_P(StoreCrud, UsersAreUniqueAndUpdatedWithVersionCheck) {
+  auto store = open();
+  Actor admin = make_admin(*store);
+  auto found = store->find_user_by_username("admin");
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->role, Role::admin);
+  EXPECT_EQ(found->row_version, 1);
+  EXPECT_EQ(store->count_users(), 1);
+
+  User dup;
+  dup.username = "admin";
+  dup.display_name = "Someone else";
+  dup.password_hash = "x";
+  EXPECT_THROW(store->create_user(admin, dup), DuplicateError);
+
+  User changed = *found;
+  changed.role = Role::practitioner;
+  changed.disabled = true;
+  User saved = store->update_user(admin, changed);
+  EXPECT_EQ(saved.row_version, 2);
+  EXPECT_EQ(store->find_user(saved.id)->role, Role::practitioner);
+  EXPECT_TRUE(store->find_user(saved.id)->disabled);
+  // The stale copy (version 1) is refused.
+  EXPECT_THROW(store->update_user(admin, changed), ConflictError);
+  EXPECT_EQ(store->list_users().size(), 1u);
+}
+
+TEST_P(StoreCrud, LoginSessionsStoreHashesAndRevoke) {
+  auto store = open();
+  Actor admin = make_admin(*store);
+  AuthSession s;
+  s.token_hash = std::string(64, 'a');
+  s.user_id = admin.user_id;
+  s.expires_at_ms = 2'000'000'000'000;
+  s = store->create_auth_session(s);
+  EXPECT_GT(s.id, 0);
+  auto found = store->find_auth_session(std::string(64, 'a'));
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->expires_at_ms, 2'000'000'000'000);
+  EXPECT_FALSE(found->revoked);
+  EXPECT_THROW(store->create_auth_session(s), DuplicateError);
+  EXPECT_TRUE(store->revoke_auth_session(s.token_hash));
+  EXPECT_TRUE(store->find_auth_session(s.token_hash)->revoked);
+  EXPECT_FALSE(store->revoke_auth_session("unknown"));
+  AuthSession other = s;
+  other.token_hash = std::string(64, 'b');
+  store->create_auth_session(other);
+  EXPECT_EQ(store->revoke_auth_sessions_of(admin.user_id), 1);
+  EXPECT_FALSE(store->find_auth_session(std::string(64, 'c')));
+}
+
+TEST_P(StoreCrud, PatientLifecycleWithExplicitAuditedDelete) {
+  auto store = open();
+  Actor admin = make_admin(*store);
+  Patient p = make_patient(*store, admin, "Anna Berg");
+  EXPECT_GT(p.id, 0);
+  EXPECT_EQ(p.created_by, admin.user_id);
+  EXPECT_EQ(p.row_version, 1);
+
+  p.notes = "Fitzpatrick III";
+  Patient updated = store->update_patient(admin, p);
+  EXPECT_EQ(updated.row_version, 2);
+  EXPECT_EQ(store->find_patient(p.id)->notes, "Fitzpatrick III");
+  EXPECT_THROW(store->update_patient(admin, p), ConflictError);  // p still says version 1
+
+  Patient bad = updated;
+  bad.birth_date = "1985-02-30";
+  EXPECT_THROW(store->update_patient(admin, bad), InvalidRecordError);
+
+  EXPECT_THROW(store->delete_patient(admin, p.id, ""), InvalidRecordError);  // a reason is required
+  store->delete_patient(admin, p.id, "duplicate record, requested by patient");
+  EXPECT_FALSE(store->find_patient(p.id));
+  auto kept = store->find_patient(p.id, /*include_deleted=*/true);
+  ASSERT_TRUE(kept);  // nothing is erased
+  EXPECT_TRUE(kept->deleted);
+  EXPECT_EQ(kept->deleted_by, admin.user_id);
+  EXPECT_THROW(store->delete_patient(admin, p.id, "again"), NotFoundError);
+  EXPECT_THROW(store->update_patient(admin, *kept), NotFoundError);
+
+  auto audit = store->list_audit(0, 100);
+  ASSERT_FALSE(audit.empty());
+  EXPECT_EQ(audit.back().action, AuditAction::remove);
+  EXPECT_EQ(audit.back().entity, "patient");
+  EXPECT_EQ(audit.back().record_id, p.id);
+  EXPECT_NE(audit.back().detail.find("duplicate record"), std::string::npos);
+  EXPECT_TRUE(store->verify_audit_chain().ok);
+}
+
+TEST_P(StoreCrud, PatientListPagesAndSearchesCaseInsensitively) {
+  auto store = open();
+  Actor admin = make_admin(*store);
+  for (int i = 0; i < 25; ++i) {
+    make_patient(*store, admin, "Patient " + std::string(i < 10 ? "0" : "") + std::to_string(i));
+  }
+  make_patient(*store, admin, "Ölçer, Zeynep");
+  make_patient(*store, admin, "MÜLLER, Jürgen");
+  make_patient(*store, admin, "100%_sure");
+  Patient gone = make_patient(*store, admin, "Patient deleted");
+  store->delete_patient(admin, gone.id, "test");
+
+  PatientQuery q;
+  q.name_contains = "patient";
+  q.limit = 10;
+  auto page1 = store->list_patients(q);
+  EXPECT_EQ(page1.total, 25);
+  ASSERT_EQ(page1.patients.size(), 10u);
+  EXPECT_EQ(page1.patients.front().name, "Patient 00");
+  q.offset = 20;
+  auto page3 = store->list_patients(q);
+  ASSERT_EQ(page3.patients.size(), 5u);
+  EXPECT_EQ(page3.patients.back().name, "Patient 24");
+  // Every page together: each patient once.
+  std::set<long long> ids;
+  for (int offset = 0; offset < 25; offset += 10) {
+    q.offset = offset;
+    for (const auto& p : store->list_patients(q).patients) EXPECT_TRUE(ids.insert(p.id).second);
+  }
+  EXPECT_EQ(ids.size(), 25u);
+
+  q = {};
+  q.name_contains = "müller";
+  EXPECT_EQ(store->list_patients(q).total, 1);
+  q.name_contains = "ÖLÇ";
+  EXPECT_EQ(store->list_patients(q).total, 1);
+  q.name_contains = "%_";  // wildcards are literal
+  EXPECT_EQ(store->list_patients(q).total, 1);
+  q.name_contains = "_";
+  EXPECT_EQ(store->list_patients(q).total, 1);
+  q.name_contains = "";
+  EXPECT_EQ(store->list_patients(q).total, 28);
+  q.include_deleted = true;
+  EXPECT_EQ(store->list_patients(q).total, 29);
+  q.limit = 0;
+  EXPECT_THROW(store->list_patients(q), InvalidRecordError);
+}
+
+TEST_P(StoreCrud, IntakeVersionsConsentsAndPlansAreKept) {
+  auto store = open();
+  Actor admin = make_admin(*store);
+  Patient p = make_patient(*store, admin, "Carla Diaz");
+  Intake i;
+  i.patient_id = p.id;
+  i.intake_json = R"({"age": 40})";
+  i.screening_json = R"({"verdict": "go"})";
+  i.knowledge_version = "kb-2026.1";
+  i.policy = "default";
+  Intake v1 = store->add_intake(admin, i);
+  i.intake_json = R"({"age": 40, "isotretinoin": true})";
+  i.screening_json = R"({"verdict": "defer"})";
+  Intake v2 = store->add_intake(admin, i);
+  EXPECT_EQ(v1.version, 1);
+  EXPECT_EQ(v2.version, 2);
+  auto all = store->list_intakes(p.id);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].screening_json, R"({"verdict": "go"})");
+  EXPECT_EQ(all[1].knowledge_version, "kb-2026.1");
+  i.patient_id = 999999;
+  EXPECT_THROW(store->add_intake(admin, i), NotFoundError);
+
+  Consent c;
+  c.patient_id = p.id;
+  c.text_version = "consent-v3";
+  c.consent_text = "I understand the risks: ...";
+  c.consented_by = "Carla Diaz";
+  c.consented_at_ms = 1'770'000'000'000;
+  c = store->add_consent(admin, c);
+  auto consents = store->list_consents(p.id);
+  ASSERT_EQ(consents.size(), 1u);
+  EXPECT_EQ(consents[0].text_version, "consent-v3");
+  EXPECT_EQ(consents[0].recorded_by, admin.user_id);
+
+  CoursePlan plan;
+  plan.patient_id = p.id;
+  plan.indication = "atrophic_acne_scars";
+  plan.plan_json = R"({"sessions": 4})";
+  plan = store->add_course_plan(admin, plan);
+  EXPECT_EQ(store->find_course_plan(plan.id)->plan_json, R"({"sessions": 4})");
+  EXPECT_EQ(store->list_course_plans(p.id).size(), 1u);
+}
+
+TEST_P(StoreCrud, AdverseEventsAndOutcomes) {
+  auto store = open();
+  Actor admin = make_admin(*store);
+  Patient p = make_patient(*store, admin, "Dora Eck");
+  AdverseEvent e;
+  e.patient_id = p.id;
+  e.event_type = "post-inflammatory hyperpigmentation";
+  e.severity = Severity::moderate;
+  e.onset_date = "2026-03-02";
+  e = store->add_adverse_event(admin, e);
+  EXPECT_EQ(e.session_id, 0);
+  e.resolution_date = "2026-04-20";
+  e.resolution = "resolved with sun protection";
+  AdverseEvent resolved = store->update_adverse_event(admin, e);
+  EXPECT_EQ(resolved.row_version, 2);
+  EXPECT_THROW(store->update_adverse_event(admin, e), ConflictError);
+  auto events = store->list_adverse_events(p.id);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].severity, Severity::moderate);
+  EXPECT_EQ(events[0].resolution_date, "2026-04-20");
+  resolved.resolution_date = "2026-01-01";  // before onset
+  EXPECT_THROW(store->update_adverse_event(admin, resolved), InvalidRecordError);
+
+  OutcomeAssessment o;
+  o.patient_id = p.id;
+  o.scale_id = "goodman_baron_qualitative";
+  o.score = 2.5;
+  o.region = "cheek_left";
+  o.assessed_on = "2026-05-01";
+  o = store->add_outcome(admin, o);
+  EXPECT_EQ(o.assessor_id, admin.user_id);
+  auto outcomes = store->list_outcomes(p.id);
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_DOUBLE_EQ(outcomes[0].score, 2.5);
+  EXPECT_EQ(outcomes[0].scale_id, "goodman_baron_qualitative");
+}
+
+TEST_P(StoreCrud, PhotosAreFilesNamedBySha256) {
+  auto store = open();
+  Actor admin = make_admin(*store);
+  Patient p = make_patient(*store, admin, "Eva Fink");
+  std::string image = "\xFF\xD8\xFF\xE0 not really a jpeg \x00\x01\x02";
+  image.push_back('\0');
+  Photo ph;
+  ph.patient_id = p.id;
+  ph.content_type = "image/jpeg";
+  ph.region = "forehead";
+  ph.view = "frontal";
+  ph.tag = PhotoTag::before;
+  ph.taken_on = "2026-02-01";
+  Photo stored = store->add_photo(admin, ph, image);
+  EXPECT_EQ(stored.sha256.size(), 64u);
+  EXPECT_EQ(stored.size_bytes, static_cast<long long>(image.size()));
+  auto file = std::filesystem::path(store->photo_dir()) / stored.sha256.substr(0, 2) / stored.sha256;
+  EXPECT_TRUE(std::filesystem::is_regular_file(file));
+  EXPECT_EQ(store->read_photo(stored.sha256), image);
+  // The same image again: a second row, one file.
+  ph.tag = PhotoTag::after;
+  Photo again = store->add_photo(admin, ph, image);
+  EXPECT_EQ(again.sha256, stored.sha256);
+  auto photos = store->list_photos(p.id);
+  ASSERT_EQ(photos.size(), 2u);
+  EXPECT_EQ(photos[0].tag, PhotoTag::before);
+  EXPECT_EQ(photos[1].tag, PhotoTag::after);
+  EXPECT_THROW(store->read_photo(std::string(64, '0')), NotFoundError);
+  // A corrupted file is detected.
+  std::filesystem::permissions(file, std::filesystem::perms::owner_write, std::filesystem::perm_options::add);
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << "tampered";
+  EXPECT_THROW(store->read_photo(stored.sha256), StoreUnavailableError);
+}
+
+TEST_P(StoreCrud, WritesAreAuditedInTheSameTransaction) {
+  auto store = open();
+  Actor admin = make_admin(*store);
+  Patient p = make_patient(*store, admin, "Gina Holt");
+  store->append_audit(admin, AuditAction::read, "patient", p.id, "viewed chart");
+  auto rows = store->list_audit(0, 10);
+  ASSERT_EQ(rows.size(), 3u);  // create user, create patient, read
+  EXPECT_EQ(rows[0].seq, 1);
+  EXPECT_EQ(rows[0].entity, "user");
+  EXPECT_EQ(rows[0].username, "system");
+  EXPECT_EQ(rows[1].action, AuditAction::create);
+  EXPECT_EQ(rows[1].user_id, admin.user_id);
+  EXPECT_EQ(rows[2].action, AuditAction::read);
+  EXPECT_EQ(rows[2].detail, "viewed chart");
+  EXPECT_EQ(store->list_audit(2, 10).size(), 1u);
+  // A write that fails leaves no audit row.
+  Patient bad;
+  bad.name = "x";
+  bad.birth_date = "1990-01-01";
+  Intake orphan;
+  orphan.patient_id = 424242;
+  orphan.intake_json = "{}";
+  EXPECT_THROW(store->add_intake(admin, orphan), NotFoundError);
+  EXPECT_EQ(store->list_audit(0, 10).size(), 3u);
+}
+
+}  // namespace
+}  // namespace dermaplan::records::testing
