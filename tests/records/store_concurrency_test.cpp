@@ -98,6 +98,27 @@ TEST_P(StoreConcurrency, ConcurrentInsertsGetDistinctIdsAndVersions) {
               2 * kThreads * kPerThread, seconds, 2 * kThreads * kPerThread / seconds);
 }
 
+TEST_P(StoreConcurrency, SingleWriterThroughputReport) {
+  // Not a limit, a figure for the notes: audited, durable commits per second, one writer.
+  auto store = open();
+  Actor admin = make_admin(*store);
+  constexpr int kCommits = 200;
+  auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < kCommits; ++i) make_patient(*store, admin, "Throughput " + std::to_string(i));
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  start = std::chrono::steady_clock::now();
+  PatientQuery q;
+  q.limit = 50;
+  constexpr int kPages = 200;
+  for (int i = 0; i < kPages; ++i) {
+    q.offset = (i * 7) % 150;
+    ASSERT_EQ(store->list_patients(q).patients.size(), 50u);
+  }
+  double list_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("[          ] one writer: %.0f audited commits/s; patient list pages of 50: %.0f/s\n",
+              kCommits / seconds, kPages / list_seconds);
+}
+
 TEST_P(StoreConcurrency, OneStoreSharedByThreads) {
   auto store = open();  // pool of 4 connections
   Actor admin = make_admin(*store);

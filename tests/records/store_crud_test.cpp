@@ -25,6 +25,21 @@ TEST_P(StoreCrud, OpensEmptyDatabaseAtLatestSchema) {
   EXPECT_EQ(again->schema_version(), latest_schema_version());
 }
 
+TEST_P(StoreCrud, SqliteRunsInWalWithFullSyncAndForeignKeys) {
+  if (backend() != Backend::sqlite) GTEST_SKIP() << "SQLite settings only";
+  { auto store = open(); }
+  auto sql = raw(db());  // configured by the same code as the store's connections
+  std::string mode;
+  int synchronous = -1;
+  int foreign_keys = -1;
+  *sql << "PRAGMA journal_mode", soci::into(mode);
+  *sql << "PRAGMA synchronous", soci::into(synchronous);
+  *sql << "PRAGMA foreign_keys", soci::into(foreign_keys);
+  EXPECT_EQ(mode, "wal");
+  EXPECT_EQ(synchronous, 2);  // FULL
+  EXPECT_EQ(foreign_keys, 1);
+}
+
 TEST_P(StoreCrud, UsersAreUniqueAndUpdatedWithVersionCheck) {
   auto store = open();
   Actor admin = make_admin(*store);
