@@ -115,6 +115,12 @@ class Planner {
                                      kb::format_mm(length_mm), kb::format_mm(setting)));
       return {device_, setting};
     }
+    if (device_->needle_length_mm <= 0) {
+      // A device whose length the sources do not give (the Nanopore stylus).
+      warnings.push_back(fmt::format("The sources give no needle length for {}: confirm that it delivers {}.",
+                                     device_->name, kb::format_mm(length_mm)));
+      return {device_, length_mm};
+    }
     if (device_->kind == kb::DeviceKind::roller && !request_.device) {
       // The default roller comes in several lengths: take the longest not above the wanted one.
       const kb::Device* best = nullptr;
@@ -126,6 +132,15 @@ class Planner {
         if (std::abs(best->needle_length_mm - length_mm) > 1e-9)
           warnings.push_back(fmt::format("No roller of {} in the knowledge base; {} ({}) is the longest below it.",
                                          kb::format_mm(length_mm), best->name, kb::format_mm(best->needle_length_mm)));
+        return {best, best->needle_length_mm};
+      }
+      // Every roller is longer: the shortest one, said plainly.
+      for (const auto& d : kb_.devices)
+        if (d.kind == kb::DeviceKind::roller && (!best || d.needle_length_mm < best->needle_length_mm)) best = &d;
+      if (best) {
+        warnings.push_back(fmt::format("No roller as short as {} in the knowledge base; {} ({}) is the shortest, "
+                                       "and longer than planned.",
+                                       kb::format_mm(length_mm), best->name, kb::format_mm(best->needle_length_mm)));
         return {best, best->needle_length_mm};
       }
     }
@@ -208,7 +223,18 @@ class Planner {
     plan_.interval_days = course.interval_days;
     plan_.session_count = course.sessions;
     const auto& screening = plan_.screening;
-    CivilDate start = request_.start.value_or(as_of_);
+    // With no start given, the first session leaves room for the longest preparation lead time.
+    int lead_days = 0;
+    const kb::PreparationTask* longest = nullptr;
+    for (const auto& task : kb_.preparation) {
+      if (task.applies_if && !screening::intake_matches(*task.applies_if, intake_)) continue;
+      if (task.before.value().days > lead_days) lead_days = task.before.value().days, longest = &task;
+    }
+    CivilDate start = request_.start.value_or(add_days(as_of_, lead_days));
+    if (!request_.start && longest)
+      plan_.warnings.push_back(fmt::format(
+          "Session 1 is no earlier than {} to allow {} days of preparation ({}); give --start to plan otherwise.",
+          format_civil_date(start), lead_days, longest->id));
     switch (screening.decision) {
       case Decision::contraindicated:
         plan_.treatable = false;
@@ -416,7 +442,12 @@ std::string to_text(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
     line(fmt::format("  [{}] {} {}", kb::to_string(f.decision), f.message, src(f.sources)));
   for (const auto& c : plan.screening.checks) line(fmt::format("  ? {}", c));
   line("");
-  line(fmt::format("Device: {} {}", plan.device->name, src(plan.device->sources)));
+  std::vector<const kb::Device*> devices;
+  for (const auto& area : plan.areas)
+    if (std::find(devices.begin(), devices.end(), area.device) == devices.end()) devices.push_back(area.device);
+  if (devices.empty()) devices.push_back(plan.device);
+  line(devices.size() == 1 ? "Device:" : "Devices:");
+  for (const auto* device : devices) line(fmt::format("  {} {}", device->name, src(device->sources)));
   line("Areas:");
   for (const auto& area : plan.areas) {
     const auto& d = area.depth_check;

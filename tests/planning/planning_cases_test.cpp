@@ -1,0 +1,139 @@
+// Runs every case in tests/cases/planning/: an intake (merged onto tests/cases/base-intake.json),
+// an indication, areas, dates and options, and what the plan must hold.
+#include "core/errors.h"
+#include "kb/loader.h"
+#include "planning/course_plan.h"
+#include "test_support.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace dermaplan::planning {
+namespace {
+
+using nlohmann::json;
+using testing::bundled_kb;
+using testing::case_files;
+using testing::cases_dir;
+using testing::read_json_file;
+
+const kb::KnowledgeBase& kb_for(const json& c) {
+  if (!c.contains("policy")) return bundled_kb();
+  static std::map<std::string, kb::KnowledgeBase> cache;
+  const std::string policy = (cases_dir("") / c["policy"].get<std::string>()).string();
+  auto it = cache.find(policy);
+  if (it == cache.end()) it = cache.emplace(policy, kb::load_knowledge(DERMAPLAN_KNOWLEDGE_DIR, policy)).first;
+  return it->second;
+}
+
+json plan_for(const json& c) {
+  const kb::KnowledgeBase& kb = kb_for(c);
+  const CivilDate as_of = *parse_civil_date(c["date"].get<std::string>());
+  json intake = read_json_file(cases_dir("base-intake.json"));
+  intake.merge_patch(c["intake"]);
+  PlanRequest request;
+  request.indication = c["indication"];
+  request.areas = c.value("areas", std::vector<std::string>{});
+  if (c.contains("start")) request.start = parse_civil_date(c["start"].get<std::string>());
+  if (c.contains("device")) request.device = c["device"].get<std::string>();
+  return to_json(plan_course(screening::parse_intake(intake, kb, as_of), kb, as_of, request), kb);
+}
+
+bool any_contains(const json& texts, const std::string& part) {
+  for (const auto& t : texts)
+    if (t.get<std::string>().find(part) != std::string::npos) return true;
+  return false;
+}
+
+class PlanningCase : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(PlanningCase, MatchesExpectation) {
+  const json c = read_json_file(GetParam());
+  SCOPED_TRACE(c.value("description", ""));
+  const json plan = plan_for(c);
+  const json& expect = c["expect"];
+  const std::string dump = plan.dump(1);
+
+  for (const char* key : {"treatable", "treatment_class", "physician_required", "interval_days", "assessment_date", "policy"})
+    if (expect.contains(key)) EXPECT_EQ(plan.value(key, json()), expect[key]) << key << "\n" << dump;
+  if (expect.contains("device")) EXPECT_EQ(plan["device"]["id"], expect["device"]);
+  if (expect.contains("screening_decision")) EXPECT_EQ(plan["screening"]["decision"], expect["screening_decision"]);
+  if (expect.contains("status_contains"))
+    EXPECT_NE(plan["status"].get<std::string>().find(expect["status_contains"].get<std::string>()), std::string::npos)
+        << plan["status"];
+  if (expect.contains("anaesthesia_needed")) EXPECT_EQ(plan["anaesthesia"]["needed"], expect["anaesthesia_needed"]);
+  if (expect.contains("sessions")) {
+    json dates = json::array();
+    for (const auto& s : plan["sessions"]) dates.push_back(s["date"]);
+    EXPECT_EQ(dates, expect["sessions"]) << dump;
+  }
+  if (expect.contains("first_session")) {
+    ASSERT_FALSE(plan["sessions"].empty()) << dump;
+    EXPECT_EQ(plan["sessions"][0]["date"], expect["first_session"]);
+  }
+  if (expect.contains("preparation_count")) EXPECT_EQ(plan["preparation"].size(), expect["preparation_count"]);
+  if (expect.contains("warnings_contain"))
+    EXPECT_TRUE(any_contains(plan["warnings"], expect["warnings_contain"])) << plan["warnings"].dump(1);
+  for (const auto& wanted : expect.value("preparation", json::array())) {
+    bool found = false;
+    for (const auto& task : plan["preparation"])
+      found |= task["id"] == wanted["id"] && task["due"] == wanted["due"] && task["session"] == wanted["session"];
+    EXPECT_TRUE(found) << "missing preparation " << wanted.dump() << " in " << plan["preparation"].dump(1);
+  }
+  for (const auto& id : expect.value("no_preparation", json::array()))
+    for (const auto& task : plan["preparation"]) EXPECT_NE(task["id"], id);
+  for (const auto& topic : expect.value("disagreements_include", json::array())) {
+    bool found = false;
+    for (const auto& d : plan["disagreements"]) found |= d["topic"] == topic;
+    EXPECT_TRUE(found) << "disagreement " << topic << " not shown";
+  }
+  for (const auto& wanted : expect.value("areas", json::array())) {
+    const json* area = nullptr;
+    for (const auto& a : plan["areas"])
+      if (a["region"] == wanted["region"]) area = &a;
+    ASSERT_NE(area, nullptr) << "no area " << wanted["region"];
+    const json& a = *area;
+    EXPECT_DOUBLE_EQ(a["needle_length_mm"]["recommended"].get<double>(), wanted["recommended"].get<double>()) << wanted["region"];
+    EXPECT_DOUBLE_EQ(a["device"]["length_mm"].get<double>(), wanted["device_length_mm"].get<double>()) << wanted["region"];
+    EXPECT_EQ(a["device"]["id"], wanted["device"]) << wanted["region"];
+    for (const char* key : {"exceeds_dermis", "bleeding_expected", "depth_class"})
+      if (wanted.contains(key)) EXPECT_EQ(a["depth_check"][key], wanted[key]) << wanted["region"] << " " << key;
+    if (wanted.contains("warnings_contain"))
+      EXPECT_TRUE(any_contains(a["warnings"], wanted["warnings_contain"])) << a["warnings"].dump(1);
+    EXPECT_FALSE(a["sources"].empty());
+  }
+  // Every plan item names its sources.
+  for (const char* list : {"preparation", "procedure", "aftercare"})
+    for (const auto& item : plan[list]) EXPECT_FALSE(item["sources"].empty()) << list << " " << item.dump();
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, PlanningCase, ::testing::ValuesIn(case_files("planning")),
+                         [](const auto& info) { return testing::case_name(info.param); });
+
+class PlanningErrorCase : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(PlanningErrorCase, IsRefusedNamingTheField) {
+  const json c = read_json_file(GetParam());
+  SCOPED_TRACE(c.value("description", ""));
+  try {
+    plan_for(c);
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where(), c["error"]["where"].get<std::string>());
+    EXPECT_NE(std::string(e.what()).find(c["error"]["contains"].get<std::string>()), std::string::npos) << e.what();
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, PlanningErrorCase, ::testing::ValuesIn(case_files("planning/errors")),
+                         [](const auto& info) { return testing::case_name(info.param); });
+
+TEST(PlanningCases, CoverEveryIndication) {
+  std::set<std::string> covered;
+  for (const auto& file : case_files("planning")) covered.insert(read_json_file(file)["indication"].get<std::string>());
+  for (const auto& indication : bundled_kb().indications)
+    EXPECT_TRUE(covered.count(indication.id)) << "no planning case for " << indication.id;
+}
+
+}  // namespace
+}  // namespace dermaplan::planning
