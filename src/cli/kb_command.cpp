@@ -22,7 +22,7 @@ void add_kb_command(CLI::App& app, CommonOptions& common) {
         "sources disagree. Policy: {}.\n",
         kb.version, kb.sources.size(), kb.regions.size(), kb.devices.size(), kb.indications.size(),
         kb.screening.size(), kb.preparation.size(), kb.procedure.size(), kb.aftercare.size(),
-        kb.scales.size(), disputed, kb.policy);
+        kb.scales.size(), kb.risks.size(), disputed, kb.policy);
   });
 
   static std::string kind;
@@ -43,7 +43,7 @@ void add_kb_command(CLI::App& app, CommonOptions& common) {
     for (const auto& item : items) {
       const std::string id = item.contains("id") ? item["id"].get<std::string>() : item["code"].get<std::string>();
       std::string label;
-      for (const char* key : {"name", "title", "task", "step", "instruction", "question"})
+      for (const char* key : {"name", "title", "task", "step", "instruction", "question", "text"})
         if (item.contains(key)) { label = item[key].get<std::string>(); break; }
       std::cout << fmt::format("{:<32} {}\n", id, label);
     }

@@ -11,7 +11,7 @@ const std::vector<std::string>& listable_kinds() {
   static const std::vector<std::string> kinds = {"sources",     "regions",     "devices",
                                                  "indications", "screening",   "topics",
                                                  "preparation", "procedure",   "aftercare",
-                                                 "scales",      "vocabulary"};
+                                                 "scales",      "vocabulary",  "risks"};
   return kinds;
 }
 
@@ -171,6 +171,8 @@ json list_json(const KnowledgeBase& kb, const std::string& kind) {
                      {"window", describe_hours_window(a.window.value())}});
   } else if (kind == "scales") {
     for (const auto& s : kb.scales) out.push_back({{"id", s.id}, {"name", s.name}});
+  } else if (kind == "risks") {
+    for (const auto& r : kb.risks) out.push_back({{"id", r.id}, {"text", r.text}, {"sources", r.sources}});
   } else if (kind == "vocabulary") {
     for (const auto& e : kb.vocabulary.conditions) out.push_back(vocabulary_json("condition", e));
     for (const auto& e : kb.vocabulary.medications) out.push_back(vocabulary_json("medication", e));

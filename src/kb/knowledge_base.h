@@ -271,6 +271,25 @@ struct Scale {
   std::string note;
 };
 
+/// A risk the patient is told about (consent form, handout).
+struct Risk {
+  std::string id;
+  std::string text;
+  SourceIds sources;
+};
+
+/// One statement of the consent form.
+struct ConsentItem {
+  std::string id;
+  std::string text;
+  SourceIds sources;
+};
+
+struct ConsentTemplate {
+  std::string version;  //!< stored with every consent
+  std::vector<ConsentItem> items;
+};
+
 struct VocabularyEntry {
   std::string code;
   std::string name;
@@ -315,6 +334,8 @@ struct KnowledgeBase {
   std::vector<ProcedureStep> procedure;
   std::vector<AftercareInstruction> aftercare;
   std::vector<Scale> scales;
+  std::vector<Risk> risks;
+  ConsentTemplate consent;
   std::vector<TopicSummary> topics;  //!< every disputed value, in load order
 
   const TopicSummary* find_topic(std::string_view topic) const;

@@ -219,6 +219,8 @@ class Loader {
   void read_procedure(const Origin&, const YAML::Node&);
   void read_aftercare(const Origin&, const YAML::Node&);
   void read_scales(const Origin&, const YAML::Node&);
+  void read_risks(const Origin&, const YAML::Node&);
+  void read_consent(const Origin&, const YAML::Node&);
 
   // Pieces.
   SourceIds sources(const Origin&, const YAML::Node&, bool required = true);
@@ -865,6 +867,32 @@ void Loader::read_scales(const Origin& origin, const YAML::Node& list) {
   }
 }
 
+void Loader::read_risks(const Origin& origin, const YAML::Node& list) {
+  for (const auto& node : list) {
+    check_keys(origin, node, {"id", "text", "sources", "note"});
+    Risk risk;
+    risk.id = req_id(origin, node);
+    check_unique(seen_ids_, "risk", risk.id, origin, node);
+    risk.text = req_str(origin, node, "text");
+    risk.sources = sources(origin, node);
+    kb_.risks.push_back(std::move(risk));
+  }
+}
+
+void Loader::read_consent(const Origin& origin, const YAML::Node& node) {
+  if (!kb_.consent.version.empty()) fail(origin, node, "'consent' may appear in one file only");
+  check_keys(origin, node, {"version", "items"});
+  kb_.consent.version = req_str(origin, node, "version");
+  const YAML::Node items = node["items"];
+  if (!items || !items.IsSequence() || items.size() == 0) fail(origin, node, "'items' must be a non-empty list");
+  for (const auto& item : items) {
+    check_keys(origin, item, {"id", "text", "sources"});
+    ConsentItem entry{req_id(origin, item), req_str(origin, item, "text"), sources(origin, item)};
+    check_unique(seen_ids_, "consent item", entry.id, origin, item);
+    kb_.consent.items.push_back(std::move(entry));
+  }
+}
+
 void Loader::read_file(const fs::path& path) {
   Origin origin{path.string()};
   YAML::Node root;
@@ -878,14 +906,14 @@ void Loader::read_file(const fs::path& path) {
   if (root.IsNull()) return;
   check_keys(origin, root,
              {"knowledge", "sources", "vocabulary", "regions", "devices", "indications", "screening",
-              "planning", "preparation", "procedure", "aftercare", "scales"});
+              "planning", "preparation", "procedure", "aftercare", "scales", "risks", "consent"});
   using Reader = void (Loader::*)(const Origin&, const YAML::Node&);
   const std::vector<std::pair<const char*, Reader>> list_sections = {
       {"sources", &Loader::read_sources},         {"regions", &Loader::read_regions},
       {"devices", &Loader::read_devices},         {"indications", &Loader::read_indications},
       {"screening", &Loader::read_screening},     {"preparation", &Loader::read_preparation},
       {"procedure", &Loader::read_procedure},     {"aftercare", &Loader::read_aftercare},
-      {"scales", &Loader::read_scales}};
+      {"scales", &Loader::read_scales},           {"risks", &Loader::read_risks}};
   for (const auto& [key, reader] : list_sections) {
     const YAML::Node section = root[key];
     if (!section) continue;
@@ -893,6 +921,7 @@ void Loader::read_file(const fs::path& path) {
     (this->*reader)(origin, section);
   }
   if (root["vocabulary"]) read_vocabulary(origin, root["vocabulary"]);
+  if (root["consent"]) read_consent(origin, root["consent"]);
   if (root["planning"]) {
     if (seen_ids_["section"].count("planning"))
       fail(origin, root["planning"], "'planning' may appear in one file only");
