@@ -236,7 +236,8 @@ AdverseEvent SociStore::add_adverse_event(const Actor& by, AdverseEvent event) {
 
 AdverseEvent SociStore::update_adverse_event(const Actor& by, AdverseEvent event) {
   validate_event(event);
-  return write("update_adverse_event", [&](soci::session& sql) {
+  return write("update_adverse_event", [&, &input = event](soci::session& sql) {
+    AdverseEvent event = input;  // a retry starts again from the caller's copy
     soci::row r;
     sql << "SELECT " << kEventColumns << " FROM adverse_events WHERE id = :id" << for_update(),
         soci::use(event.id), soci::into(r);

@@ -191,7 +191,8 @@ long long SociStore::count_users() {
 User SociStore::update_user(const Actor& by, User user) {
   require_text(user.display_name, "user.display_name");
   require_text(user.password_hash, "user.password_hash");
-  return write("update_user", [&](soci::session& sql) {
+  return write("update_user", [&, &input = user](soci::session& sql) {
+    User user = input;  // a retry starts again from the caller's copy
     soci::row r;
     sql << "SELECT " << kUserColumns << " FROM users WHERE id = :id" << for_update(),
         soci::use(user.id), soci::into(r);
@@ -374,7 +375,8 @@ std::optional<Patient> SociStore::find_patient(long long id, bool include_delete
 
 Patient SociStore::update_patient(const Actor& by, Patient patient) {
   validate_patient(patient);
-  return write("update_patient", [&](soci::session& sql) {
+  return write("update_patient", [&, &input = patient](soci::session& sql) {
+    Patient patient = input;  // a retry starts again from the caller's copy
     Patient old = load_patient_for_update(sql, patient.id);
     if (old.row_version != patient.row_version) {
       throw ConflictError("patient " + std::to_string(patient.id),

@@ -248,7 +248,8 @@ TreatmentSession SociStore::update_session(const Actor& by, TreatmentSession ses
   if (session.status == SessionStatus::signed_off) {
     throw InvalidRecordError("session.status", "sign a session with sign_session");
   }
-  return write("update_session", [&](soci::session& sql) {
+  return write("update_session", [&, &input = session](soci::session& sql) {
+    TreatmentSession session = input;  // a retry starts again from the caller's copy
     TreatmentSession old = load_session_for_update(sql, session.id);
     if (old.status == SessionStatus::signed_off) {
       throw SignedSessionError("session " + std::to_string(session.id),

@@ -25,10 +25,15 @@ TEST_P(StoreCrud, OpensEmptyDatabaseAtLatestSchema) {
   EXPECT_EQ(again->schema_version(), latest_schema_version());
 }
 
-TEST_P(StoreCrud, SqliteRunsInWalWithFullSyncAndForeignKeys) {
-  if (backend() != Backend::sqlite) GTEST_SKIP() << "SQLite settings only";
+TEST_P(StoreCrud, ConnectionsUseDurableCommitSettings) {
   { auto store = open(); }
   auto sql = raw(db());  // configured by the same code as the store's connections
+  if (backend() == Backend::postgresql) {
+    std::string synchronous_commit;
+    *sql << "SHOW synchronous_commit", soci::into(synchronous_commit);
+    EXPECT_EQ(synchronous_commit, "on");
+    return;
+  }
   std::string mode;
   int synchronous = -1;
   int foreign_keys = -1;
