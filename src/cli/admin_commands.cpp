@@ -1,0 +1,166 @@
+// Operator commands: `dermaplan user add|passwd|disable`, `dermaplan audit verify`,
+// `dermaplan backup FILE`, `dermaplan restore FILE`. They open the database directly (the
+// server may be running: the store is safe for several processes) and audit what they do as
+// the actor "cli".
+#include "cli/cli_support.h"
+#include "core/errors.h"
+#include "records/store.h"
+#include "server/auth.h"
+
+#include <fmt/format.h>
+
+#include <iostream>
+#include <stdexcept>
+
+namespace dermaplan::cli {
+
+namespace {
+
+struct DbOptions {
+  std::string db = "dermaplan.db";
+  std::string photo_dir;
+};
+
+void add_db_options(CLI::App* cmd, DbOptions& options) {
+  cmd->add_option("--db", options.db, "SQLite file, or a postgresql:// URL")->capture_default_str();
+  cmd->add_option("--photo-dir", options.photo_dir, "Photo directory (default: <db file>.photos, or ./dermaplan-photos)");
+}
+
+std::unique_ptr<records::Store> open(const DbOptions& options) {
+  records::StoreOptions store_options;
+  store_options.photo_dir = options.photo_dir;
+  return records::open_store(options.db, store_options);
+}
+
+const records::Actor kCli{0, "cli"};
+
+/// The new password: one line from standard input, or a generated one (printed once).
+std::string new_password(bool from_stdin, const std::string& username) {
+  if (from_stdin) {
+    std::string line;
+    std::getline(std::cin, line);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.size() < 10) throw InputError("--password-stdin", "a password needs at least 10 characters");
+    return line;
+  }
+  const std::string password = server::random_password(20);
+  std::cout << "Password for " << username << ": " << password << " (shown once)\n";
+  return password;
+}
+
+records::User existing_user(records::Store& store, const std::string& username) {
+  auto user = store.find_user_by_username(username);
+  if (!user) throw InputError("USERNAME", "no user '" + username + "'");
+  return *user;
+}
+
+}  // namespace
+
+void add_admin_commands(CLI::App& app, CommonOptions&) {
+  // ---- user ----
+  static DbOptions user_db;
+  static std::string username, role = "practitioner", display_name;
+  static bool password_stdin = false;
+  auto* user = app.add_subcommand("user", "Manage accounts: add, passwd, disable");
+  user->require_subcommand(1);
+
+  auto* add = user->add_subcommand("add", "Create an account (prints a generated password once)");
+  add->add_option("username", username, "Login name")->required();
+  add->add_option("--role", role, "admin, practitioner or assistant")
+      ->check(CLI::IsMember({"admin", "practitioner", "assistant"}))->capture_default_str();
+  add->add_option("--display-name", display_name, "Name shown in the interface");
+  add->add_flag("--password-stdin", password_stdin, "Read the password from standard input");
+  add_db_options(add, user_db);
+  add->callback([] {
+    auto store = open(user_db);
+    server::PasswordHasher hasher;
+    records::User u;
+    u.username = username;
+    u.display_name = display_name.empty() ? username : display_name;
+    u.role = *records::parse_role(role);
+    u.password_hash = hasher.hash(new_password(password_stdin, username));
+    try {
+      u = store->create_user(kCli, u);
+    } catch (const records::DuplicateError&) {
+      throw InputError("USERNAME", "the username '" + username + "' is taken");
+    }
+    std::cout << fmt::format("Created {} ({}), id {}\n", u.username, records::to_string(u.role), u.id);
+  });
+
+  auto* passwd = user->add_subcommand("passwd", "Set a new password (ends the user's sessions)");
+  passwd->add_option("username", username, "Login name")->required();
+  passwd->add_flag("--password-stdin", password_stdin, "Read the password from standard input");
+  add_db_options(passwd, user_db);
+  passwd->callback([] {
+    auto store = open(user_db);
+    server::PasswordHasher hasher;
+    auto u = existing_user(*store, username);
+    u.password_hash = hasher.hash(new_password(password_stdin, username));
+    store->update_user(kCli, u);
+    const int ended = store->revoke_auth_sessions_of(u.id);
+    std::cout << fmt::format("Password changed for {}; {} session(s) ended\n", u.username, ended);
+  });
+
+  auto* disable = user->add_subcommand("disable", "Disable an account (ends its sessions; nothing is deleted)");
+  disable->add_option("username", username, "Login name")->required();
+  add_db_options(disable, user_db);
+  disable->callback([] {
+    auto store = open(user_db);
+    auto u = existing_user(*store, username);
+    u.disabled = true;
+    store->update_user(kCli, u);
+    const int ended = store->revoke_auth_sessions_of(u.id);
+    std::cout << fmt::format("Disabled {}; {} session(s) ended\n", u.username, ended);
+  });
+
+  // ---- audit verify ----
+  static DbOptions audit_db;
+  auto* audit = app.add_subcommand("audit", "Check the audit log");
+  audit->require_subcommand(1);
+  auto* verify = audit->add_subcommand("verify", "Recompute the audit hash chain; exit 1 if it is broken");
+  add_db_options(verify, audit_db);
+  verify->callback([] {
+    auto store = open(audit_db);
+    const auto result = store->verify_audit_chain();
+    if (!result.ok)
+      throw std::runtime_error(fmt::format("audit chain BROKEN at seq {} ({} rows checked): {}",
+                                           result.first_broken_seq, result.rows_checked, result.reason));
+    std::cout << fmt::format("audit chain ok: {} rows\n", result.rows_checked);
+  });
+
+  // ---- backup / restore ----
+  static DbOptions backup_db;
+  static std::string backup_file;
+  auto* backup = app.add_subcommand("backup", "Consistent online backup to a SQLite FILE (+ FILE.photos)");
+  backup->add_option("file", backup_file, "Backup file to create (never overwritten)")->required();
+  add_db_options(backup, backup_db);
+  backup->callback([] {
+    auto store = open(backup_db);
+    store->backup_to(backup_file);
+    store->append_audit(kCli, records::AuditAction::backup, "database", 0, backup_file);
+    std::cout << "Backup written to " << backup_file << "\n";
+  });
+
+  static DbOptions restore_db;
+  static std::string restore_file;
+  static bool restore_yes = false;
+  auto* restore = app.add_subcommand("restore", "Replace the database's content with a backup FILE");
+  restore->add_option("file", restore_file, "Backup made by dermaplan backup")->required()->check(CLI::ExistingFile);
+  restore->add_flag("--yes", restore_yes, "Confirm replacing a database that already has users or patients");
+  add_db_options(restore, restore_db);
+  restore->callback([] {
+    auto store = open(restore_db);
+    records::PatientQuery any;
+    any.limit = 1;
+    any.include_deleted = true;
+    if (!restore_yes && (store->count_users() > 0 || store->list_patients(any).total > 0))
+      throw InputError("--yes", "the database " + restore_db.db +
+                                    " has content that the restore replaces; stop the server and add --yes");
+    store->restore_from(restore_file);
+    store->append_audit(kCli, records::AuditAction::restore, "database", 0, restore_file);
+    std::cout << "Restored " << restore_file << " into " << restore_db.db << "; integrity: " << store->integrity_check()
+              << "\n";
+  });
+}
+
+}  // namespace dermaplan::cli

@@ -1,0 +1,95 @@
+// `dermaplan serve`: the HTTP API and the web UI on the embedded SQLite default or PostgreSQL.
+#include "cli/cli_support.h"
+#include "records/store.h"
+#include "server/api.h"
+#include "server/http_server.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+namespace dermaplan::cli {
+
+namespace {
+struct ServeOptions {
+  std::string db = "dermaplan.db";
+  std::string photo_dir;
+  std::string bind = "127.0.0.1";
+  int port = 8080;
+  std::string web;
+  std::string backup_dir;
+  int threads = 96;
+};
+
+std::string default_web_dir() {
+#ifdef DERMAPLAN_WEB_DIST
+  if (std::filesystem::is_directory(DERMAPLAN_WEB_DIST)) return DERMAPLAN_WEB_DIST;
+#endif
+  return "";
+}
+}  // namespace
+
+void add_serve_command(CLI::App& app, CommonOptions& common) {
+  static ServeOptions options;
+  auto* cmd = app.add_subcommand("serve", "Run the HTTP API (docs/api.md) and the web interface");
+  cmd->add_option("--db", options.db, "SQLite file, or a postgresql:// URL")->capture_default_str();
+  cmd->add_option("--photo-dir", options.photo_dir, "Photo directory (default: <db file>.photos, or ./dermaplan-photos)");
+  cmd->add_option("--port", options.port, "TCP port (0: any free port, printed on start)")
+      ->check(CLI::Range(0, 65535))->capture_default_str();
+  cmd->add_option("--bind", options.bind, "Address to listen on (keep 127.0.0.1 behind a TLS proxy)")
+      ->capture_default_str();
+  cmd->add_option("--web", options.web, "Directory of the built web interface (default: web/dist if built)");
+  cmd->add_option("--backup-dir", options.backup_dir, "Where POST /api/backup writes (default: ./backups)");
+  cmd->add_option("--threads", options.threads, "Connection threads")->check(CLI::Range(4, 1024))->capture_default_str();
+  cmd->callback([&common] {
+    // Block the stop signals before any thread starts; one thread waits for them.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+    const auto kb = load_kb(common);
+    records::StoreOptions store_options;
+    store_options.photo_dir = options.photo_dir;
+    store_options.pool_size = 8;
+    auto store = records::open_store(options.db, store_options);
+    {
+      server::PasswordHasher hasher;
+      if (auto password = server::ensure_first_admin(*store, hasher)) {
+        std::cout << "First admin account: admin / " << *password
+                  << " — change it with dermaplan user passwd admin" << std::endl;
+      }
+    }
+    server::ApiOptions api_options;
+    api_options.program_version = DERMAPLAN_VERSION;
+    api_options.backup_dir = options.backup_dir;
+    server::Api api(*store, kb, api_options);
+    server::HttpOptions http_options;
+    http_options.bind = options.bind;
+    http_options.port = options.port;
+    http_options.threads = options.threads;
+    http_options.web_dir = options.web.empty() ? default_web_dir() : options.web;
+    server::HttpServer http(api, http_options);
+    std::cout << "dermaplan serve: listening on http://" << options.bind << ":" << http.port() << " ("
+              << (store->backend() == records::Backend::sqlite ? "SQLite " : "PostgreSQL ")
+              << (store->backend() == records::Backend::sqlite ? options.db : std::string("database")) << ", "
+              << (http_options.web_dir.empty() ? "API only" : "web UI from " + http_options.web_dir)
+              << "); Ctrl-C stops it" << std::endl;
+    std::thread waiter([&http, stop_signals] {
+      int signal = 0;
+      sigwait(&stop_signals, &signal);
+      http.stop();
+    });
+    http.run();
+    // Stopped by a signal: the waiter has returned. Stopped otherwise: wake it up.
+    pthread_kill(waiter.native_handle(), SIGTERM);
+    waiter.join();
+    std::cout << "dermaplan serve: stopped" << std::endl;
+  });
+}
+
+}  // namespace dermaplan::cli

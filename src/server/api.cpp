@@ -1,0 +1,292 @@
+#include "server/api.h"
+
+#include "core/errors.h"
+#include "records/errors.h"
+#include "server/api_internal.h"
+
+#include <fmt/format.h>
+
+#include <iostream>
+
+namespace dermaplan::server {
+
+using nlohmann::json;
+
+// ---- Request -----------------------------------------------------------------------------
+
+const std::string& Request::header(const std::string& name) const {
+  static const std::string empty;
+  auto it = headers.find(name);
+  return it == headers.end() ? empty : it->second;
+}
+
+std::string Request::query_value(const std::string& name) const {
+  auto it = query.find(name);
+  return it == query.end() ? "" : it->second;
+}
+
+std::string Request::cookie(const std::string& name) const {
+  const std::string& all = header("cookie");
+  size_t pos = 0;
+  while (pos < all.size()) {
+    size_t end = all.find(';', pos);
+    if (end == std::string::npos) end = all.size();
+    std::string_view item(all.data() + pos, end - pos);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    if (item.size() > name.size() && item.substr(0, name.size()) == name && item[name.size()] == '=')
+      return std::string(item.substr(name.size() + 1));
+    pos = end + 1;
+  }
+  return "";
+}
+
+// ---- helpers -----------------------------------------------------------------------------
+
+std::string error_body(const std::string& code, const std::string& message, const std::string& field) {
+  json e = {{"code", code}, {"message", message}};
+  if (!field.empty()) e["field"] = field;
+  return json{{"error", e}}.dump();
+}
+
+Response json_response(int status, const json& body) {
+  Response r;
+  r.status = status;
+  r.body = body.dump();
+  return r;
+}
+
+Response no_content() {
+  Response r;
+  r.status = 204;
+  r.content_type.clear();
+  return r;
+}
+
+long long Call::id(const char* name) const {
+  auto it = params.find(name);
+  const std::string text = it == params.end() ? "" : it->second;
+  long long value = 0;
+  bool ok = !text.empty() && text.size() <= 18;
+  for (char c : text) {
+    if (c < '0' || c > '9') { ok = false; break; }
+    value = value * 10 + (c - '0');
+  }
+  if (!ok || value <= 0) throw ApiError::not_found("no record with id '" + text + "'", std::string("/") + name);
+  return value;
+}
+
+long long query_integer(const Call& call, const char* name, long long fallback, long long min, long long max) {
+  if (!call.request.has_query(name)) return fallback;
+  const std::string text = call.request.query_value(name);
+  try {
+    size_t used = 0;
+    long long v = std::stoll(text, &used);
+    if (used == text.size() && v >= min && v <= max) return v;
+  } catch (const std::exception&) {
+  }
+  throw ApiError::bad_request(fmt::format("'{}' must be an integer from {} to {}", name, min, max),
+                              std::string("?") + name);
+}
+
+void audit_read(Context& ctx, const Call& call, const std::string& entity, long long record_id,
+                const std::string& detail) {
+  ctx.store.append_audit(call.actor(), records::AuditAction::read, entity, record_id,
+                         detail.empty() ? call.request.method + " " + call.request.path : detail);
+}
+
+namespace {
+
+std::string json_pointer(const std::string& where) {
+  if (where.empty() || where.front() == '/' || where.front() == '?') return where;
+  std::string out = "/" + where;
+  for (auto& c : out) if (c == '.') c = '/';
+  return out;
+}
+
+Response error_response(int status, const std::string& code, const std::string& message,
+                        const std::string& field = "") {
+  Response r;
+  r.status = status;
+  r.body = error_body(code, message, field);
+  return r;
+}
+
+bool state_changing(const std::string& method) {
+  return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
+}
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> parts;
+  size_t pos = 1;
+  while (pos <= path.size()) {
+    size_t end = path.find('/', pos);
+    if (end == std::string::npos) end = path.size();
+    parts.push_back(path.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  return parts;
+}
+
+}  // namespace
+
+// ---- Api ---------------------------------------------------------------------------------
+
+struct Api::Impl {
+  struct CompiledRoute {
+    Route route;
+    std::vector<std::string> segments;
+  };
+  Context ctx;
+  std::vector<CompiledRoute> routes;
+
+  Impl(records::Store& store, const kb::KnowledgeBase& kb, ApiOptions options)
+      : ctx{store,
+            kb,
+            options,
+            options.clock ? options.clock : Clock(records::system_now_ms),
+            PasswordHasher(options.password_limits),
+            SessionManager(store, options.clock ? options.clock : Clock(records::system_now_ms), options.sessions),
+            LoginLimiter(options.login_max_failures, options.login_window_ms),
+            LoginLimiter(options.login_max_failures * 4, options.login_window_ms),
+            ResponseCache(),
+            ""} {
+    std::vector<Route> table;
+    add_account_routes(table);
+    add_patient_routes(table);
+    add_session_routes(table);
+    add_engine_routes(table);
+    for (auto& r : table) routes.push_back({r, split_path(r.pattern)});
+    ctx.health_body = json{{"status", "ok"},
+                           {"api", kApiVersion},
+                           {"version", options.program_version},
+                           {"knowledge_version", kb.version},
+                           {"policy", kb.policy},
+                           {"backend", store.backend() == records::Backend::sqlite ? "sqlite" : "postgresql"}}
+                          .dump();
+  }
+
+  /// The route for method+path and its parameters; 404 when no pattern matches, 405 when only
+  /// the method differs.
+  const Route& match(const Request& req, std::map<std::string, std::string>& params) const {
+    const auto parts = split_path(req.path);
+    bool path_matched = false;
+    for (const auto& cr : routes) {
+      if (cr.segments.size() != parts.size()) continue;
+      std::map<std::string, std::string> found;
+      bool ok = true;
+      for (size_t i = 0; i < parts.size() && ok; ++i) {
+        const auto& seg = cr.segments[i];
+        if (seg.size() > 2 && seg.front() == '{' && seg.back() == '}') {
+          if (parts[i].empty()) ok = false;
+          else found[seg.substr(1, seg.size() - 2)] = parts[i];
+        } else {
+          ok = seg == parts[i];
+        }
+      }
+      if (!ok) continue;
+      path_matched = true;
+      if (cr.route.method != req.method) continue;
+      params = std::move(found);
+      return cr.route;
+    }
+    if (path_matched) throw ApiError(405, "method_not_allowed", req.method + " is not allowed on " + req.path);
+    throw ApiError::not_found("no endpoint " + req.method + " " + req.path);
+  }
+
+  Response dispatch(const Request& req) {
+    Call call{req, {}, std::nullopt, ""};
+    const Route& route = match(req, call.params);
+    if (route.permission != Permission::public_access) {
+      // The session: the HttpOnly cookie (browsers; needs the CSRF header on writes) or a
+      // bearer token (other tools; not sent automatically by browsers, so no CSRF).
+      std::string token;
+      bool from_cookie = false;
+      const std::string& auth = req.header("authorization");
+      if (auth.rfind("Bearer ", 0) == 0) {
+        token = auth.substr(7);
+      } else {
+        token = req.cookie("dermaplan_session");
+        from_cookie = true;
+      }
+      if (token.empty()) throw ApiError(401, "unauthorized", "log in first (POST /api/login)");
+      call.who = ctx.sessions.check(token);
+      if (!call.who) throw ApiError(401, "unauthorized", "the session has expired or was ended; log in again");
+      call.session_token = token;
+      if (!allows(call.who->user.role, route.permission))
+        throw ApiError(403, "forbidden",
+                       fmt::format("the role '{}' may not do this ({})", records::to_string(call.who->user.role),
+                                   to_string(route.permission)));
+      if (from_cookie && state_changing(req.method) &&
+          !equal_secrets(req.header("x-csrf-token"), csrf_token_for(token)))
+        throw ApiError(403, "csrf", "missing or wrong X-CSRF-Token header (use the csrf_token from login)",
+                       "X-CSRF-Token");
+    }
+    if (req.body.size() > route.max_body)
+      throw ApiError(413, "payload_too_large",
+                     fmt::format("the body has {} bytes; this endpoint accepts at most {}", req.body.size(),
+                                 route.max_body));
+    return route.handler(ctx, call);
+  }
+};
+
+Api::Api(records::Store& store, const kb::KnowledgeBase& kb, ApiOptions options)
+    : impl_(std::make_unique<Impl>(store, kb, std::move(options))) {}
+
+Api::~Api() = default;
+
+std::vector<RouteInfo> Api::routes() const {
+  std::vector<RouteInfo> out;
+  for (const auto& cr : impl_->routes) out.push_back({cr.route.method, cr.route.pattern, cr.route.permission});
+  return out;
+}
+
+Response Api::handle(const Request& request) const {
+  try {
+    return impl_->dispatch(request);
+  } catch (const ApiError& e) {
+    return error_response(e.status(), e.code(), e.what(), e.field());
+  } catch (const InputError& e) {
+    std::string message = e.what();
+    if (!e.where().empty() && message.rfind(e.where() + ": ", 0) == 0) message = message.substr(e.where().size() + 2);
+    return error_response(400, "bad_request", message, json_pointer(e.where()));
+  } catch (const records::RecordError& e) {
+    std::string message = e.what();
+    if (!e.where().empty() && message.rfind(e.where() + ": ", 0) == 0) message = message.substr(e.where().size() + 2);
+    switch (e.code()) {
+      case records::RecordErrorCode::not_found: return error_response(404, "not_found", message, e.where());
+      case records::RecordErrorCode::conflict: return error_response(409, "conflict", message, e.where());
+      case records::RecordErrorCode::duplicate: return error_response(409, "conflict", message, e.where());
+      case records::RecordErrorCode::immutable: return error_response(409, "signed", message, e.where());
+      case records::RecordErrorCode::invalid:
+        return error_response(400, "bad_request", message, json_pointer(e.where()));
+      case records::RecordErrorCode::unavailable:
+        std::cerr << "dermaplan serve: store unavailable: " << e.what() << "\n";
+        return error_response(503, "unavailable", "the database is unavailable; try again");
+    }
+    return error_response(500, "internal", message);
+  } catch (const json::exception& e) {
+    return error_response(400, "bad_request", std::string("JSON: ") + e.what());
+  } catch (const std::exception& e) {
+    std::cerr << "dermaplan serve: internal error on " << request.method << " " << request.path << ": " << e.what()
+              << "\n";
+    return error_response(500, "internal", "internal error; the server log has the details");
+  }
+}
+
+std::optional<std::string> ensure_first_admin(records::Store& store, PasswordHasher& hasher) {
+  if (store.count_users() > 0) return std::nullopt;
+  const std::string password = random_password(20);
+  records::User admin;
+  admin.username = "admin";
+  admin.display_name = "Administrator";
+  admin.role = records::Role::admin;
+  admin.password_hash = hasher.hash(password);
+  try {
+    store.create_user(records::Actor{0, "system"}, admin);
+  } catch (const records::DuplicateError&) {
+    return std::nullopt;  // another process created it first
+  }
+  return password;
+}
+
+}  // namespace dermaplan::server

@@ -1,0 +1,67 @@
+// dermaplan's HTTP API (docs/api.md, version 1) as a function from Request to Response.
+// Routing, authentication, the role check, CSRF, body limits and the JSON error format live
+// here; the HTTP library lives in http_server.h. Tests drive either one.
+//
+// Thread safety: handle() may be called from many threads at once.
+#pragma once
+
+#include "kb/knowledge_base.h"
+#include "records/store.h"
+#include "server/auth.h"
+#include "server/http_types.h"
+#include "server/roles.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dermaplan::server {
+
+/// The API version in docs/api.md and GET /api/health.
+inline constexpr int kApiVersion = 1;
+
+struct ApiOptions {
+  std::string program_version = "dev";
+  SessionOptions sessions;
+  PasswordHasher::Limits password_limits = PasswordHasher::interactive();
+  /// Where POST /api/backup writes its files (created if missing). Empty: "backups" next to the
+  /// working directory.
+  std::string backup_dir;
+  /// Epoch milliseconds; empty: the system clock. Tests inject one to expire sessions.
+  Clock clock;
+  /// Failed logins allowed per username and per client address in login_window_ms.
+  int login_max_failures = 5;
+  long long login_window_ms = 5 * 60 * 1000;
+};
+
+/// One row of the route table (for tests and docs).
+struct RouteInfo {
+  std::string method;
+  std::string pattern;   //!< "/api/patients/{id}"
+  Permission permission;
+};
+
+class Api {
+ public:
+  /// `store` and `kb` must outlive the Api.
+  Api(records::Store& store, const kb::KnowledgeBase& kb, ApiOptions options = {});
+  ~Api();
+  Api(const Api&) = delete;
+  Api& operator=(const Api&) = delete;
+
+  /// Answers one request. Never throws: every failure is a JSON error response.
+  Response handle(const Request& request) const;
+
+  /// Every route, in matching order.
+  std::vector<RouteInfo> routes() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Creates the first admin account when the store has no users. Returns the generated password
+/// (to print once), or nullopt when users already exist.
+std::optional<std::string> ensure_first_admin(records::Store& store, PasswordHasher& hasher);
+
+}  // namespace dermaplan::server

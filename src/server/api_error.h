@@ -1,0 +1,35 @@
+// The one error type of the HTTP layer: a status, a stable code, a message and the JSON path of
+// the field at fault. Handlers throw it; Api::handle turns it (and every engine or store error)
+// into {"error": {"code", "message", "field"}}.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace dermaplan::server {
+
+class ApiError : public std::runtime_error {
+ public:
+  ApiError(int status, std::string code, const std::string& message, std::string field = "")
+      : std::runtime_error(message), status_(status), code_(std::move(code)), field_(std::move(field)) {}
+  int status() const { return status_; }
+  const std::string& code() const { return code_; }
+  const std::string& field() const { return field_; }
+
+  static ApiError bad_request(const std::string& message, std::string field = "") {
+    return ApiError(400, "bad_request", message, std::move(field));
+  }
+  static ApiError not_found(const std::string& message, std::string field = "") {
+    return ApiError(404, "not_found", message, std::move(field));
+  }
+
+ private:
+  int status_;
+  std::string code_;
+  std::string field_;
+};
+
+/// The JSON body of an error response.
+std::string error_body(const std::string& code, const std::string& message, const std::string& field = "");
+
+}  // namespace dermaplan::server

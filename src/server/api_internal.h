@@ -1,0 +1,79 @@
+// Shared by the handler files (not a public header): the per-request Call, the Context every
+// handler sees, the route table entry and small response helpers.
+#pragma once
+
+#include "server/api.h"
+#include "server/api_error.h"
+#include "server/json_body.h"
+#include "server/response_cache.h"
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dermaplan::server {
+
+/// Everything the handlers share. Lives as long as the Api.
+struct Context {
+  records::Store& store;
+  const kb::KnowledgeBase& kb;
+  ApiOptions options;
+  Clock clock;
+  PasswordHasher hasher;
+  SessionManager sessions;
+  LoginLimiter failures_by_user;
+  LoginLimiter failures_by_address;
+  ResponseCache engine_cache;      //!< screen/plan/kb responses by request (pure functions)
+  std::string health_body;         //!< built once
+};
+
+/// One request on its way through a handler.
+struct Call {
+  const Request& request;
+  std::map<std::string, std::string> params;  //!< "{id}" segments of the route pattern
+  std::optional<SignedIn> who;                //!< set on every route but the public ones
+  std::string session_token;                  //!< the raw token (login/logout only)
+
+  records::Actor actor() const {
+    return who ? records::Actor{who->user.id, who->user.username} : records::Actor{0, "anonymous"};
+  }
+  /// A positive integer path parameter; 404 otherwise (no such record can exist).
+  long long id(const char* name = "id") const;
+  /// The body parsed as a JSON object (400/413 on failure).
+  nlohmann::json body() const { return parse_body(request.body); }
+};
+
+using Handler = std::function<Response(Context&, Call&)>;
+
+struct Route {
+  std::string method;
+  std::string pattern;
+  Permission permission;
+  Handler handler;
+  size_t max_body = kMaxJsonBytes;
+};
+
+void add_account_routes(std::vector<Route>& routes);  // handlers_accounts.cpp
+void add_patient_routes(std::vector<Route>& routes);  // handlers_patients.cpp
+void add_session_routes(std::vector<Route>& routes);  // handlers_sessions.cpp
+void add_engine_routes(std::vector<Route>& routes);   // handlers_engines.cpp
+
+Response json_response(int status, const nlohmann::json& body);
+Response no_content();
+/// Appends an audit row for a read of patient data by the caller.
+void audit_read(Context& ctx, const Call& call, const std::string& entity, long long record_id,
+                const std::string& detail = "");
+/// A query parameter as an integer in [min, max], or `fallback` when absent; 400 otherwise.
+long long query_integer(const Call& call, const char* name, long long fallback, long long min, long long max);
+/// The record or 404 naming it.
+template <class T>
+T found(std::optional<T> value, const std::string& what, long long id) {
+  if (!value) throw ApiError::not_found("no " + what + " with id " + std::to_string(id));
+  return std::move(*value);
+}
+
+}  // namespace dermaplan::server

@@ -1,0 +1,226 @@
+#include "server/auth.h"
+
+#include "server/api_error.h"
+
+#include <sodium.h>
+
+#include <stdexcept>
+
+namespace dermaplan::server {
+
+namespace {
+void ensure_sodium() {
+  static const int ok = sodium_init();
+  if (ok < 0) throw std::runtime_error("libsodium failed to initialise");
+}
+
+std::string to_hex(const unsigned char* bytes, size_t n) {
+  std::string hex(n * 2 + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), bytes, n);
+  hex.pop_back();
+  return hex;
+}
+
+std::string sha256_hex(const std::string& text) {
+  unsigned char out[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(out, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  return to_hex(out, sizeof out);
+}
+}  // namespace
+
+// ---- PasswordHasher ----------------------------------------------------------------------
+
+PasswordHasher::Limits PasswordHasher::interactive() {
+  return {crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE};
+}
+PasswordHasher::Limits PasswordHasher::minimum() {
+  return {crypto_pwhash_argon2id_OPSLIMIT_MIN, crypto_pwhash_argon2id_MEMLIMIT_MIN};
+}
+
+/// Holds one of the max_parallel hashing slots for its lifetime.
+class PasswordHasher::Slot {
+ public:
+  explicit Slot(PasswordHasher& h) : h_(h) {
+    std::unique_lock lock(h_.mutex_);
+    if (h_.running_ >= h_.max_parallel_) {
+      if (h_.waiting_ >= h_.max_waiting_)
+        throw ApiError(503, "busy", "too many logins at once; try again in a moment");
+      ++h_.waiting_;
+      h_.free_.wait(lock, [&] { return h_.running_ < h_.max_parallel_; });
+      --h_.waiting_;
+    }
+    ++h_.running_;
+  }
+  ~Slot() {
+    { std::lock_guard lock(h_.mutex_); --h_.running_; }
+    h_.free_.notify_one();
+  }
+  Slot(const Slot&) = delete;
+  Slot& operator=(const Slot&) = delete;
+
+ private:
+  PasswordHasher& h_;
+};
+
+PasswordHasher::PasswordHasher(Limits limits, int max_parallel, int max_waiting)
+    : limits_(limits), max_parallel_(max_parallel), max_waiting_(max_waiting) {
+  ensure_sodium();
+}
+
+std::string PasswordHasher::hash(const std::string& password) {
+  Slot slot(*this);
+  char out[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_argon2id_str(out, password.data(), password.size(), limits_.ops, limits_.mem_bytes) != 0)
+    throw std::runtime_error("password hashing ran out of memory");
+  return out;
+}
+
+bool PasswordHasher::verify(const std::string& encoded_hash, const std::string& password) {
+  Slot slot(*this);
+  return crypto_pwhash_str_verify(encoded_hash.c_str(), password.data(), password.size()) == 0;
+}
+
+void PasswordHasher::waste_one_verification() {
+  {
+    std::lock_guard lock(mutex_);
+    if (dummy_hash_.empty()) {
+      char out[crypto_pwhash_STRBYTES];
+      if (crypto_pwhash_argon2id_str(out, "x", 1, limits_.ops, limits_.mem_bytes) == 0) dummy_hash_ = out;
+    }
+  }
+  verify(dummy_hash_, "not the password");
+}
+
+// ---- tokens ------------------------------------------------------------------------------
+
+std::string new_session_token() {
+  ensure_sodium();
+  unsigned char bytes[32];
+  randombytes_buf(bytes, sizeof bytes);
+  return to_hex(bytes, sizeof bytes);
+}
+
+std::string token_hash(const std::string& token) { return sha256_hex(token); }
+
+std::string csrf_token_for(const std::string& session_token) {
+  return sha256_hex("dermaplan-csrf-v1:" + session_token);
+}
+
+bool equal_secrets(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string random_password(int length) {
+  ensure_sodium();
+  static const char alphabet[] = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  std::string out;
+  for (int i = 0; i < length; ++i) out += alphabet[randombytes_uniform(sizeof alphabet - 1)];
+  return out;
+}
+
+// ---- LoginLimiter ------------------------------------------------------------------------
+
+bool LoginLimiter::allowed(const std::string& key, long long now_ms) {
+  std::lock_guard lock(mutex_);
+  auto it = failures_.find(key);
+  if (it == failures_.end()) return true;
+  auto& times = it->second;
+  while (!times.empty() && times.front() <= now_ms - window_ms_) times.pop_front();
+  if (times.empty()) { failures_.erase(it); return true; }
+  return static_cast<int>(times.size()) < max_;
+}
+
+void LoginLimiter::record_failure(const std::string& key, long long now_ms) {
+  std::lock_guard lock(mutex_);
+  auto& times = failures_[key];
+  times.push_back(now_ms);
+  while (static_cast<int>(times.size()) > max_) times.pop_front();
+}
+
+void LoginLimiter::clear(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  failures_.erase(key);
+}
+
+// ---- SessionManager ----------------------------------------------------------------------
+
+SessionManager::SessionManager(records::Store& store, Clock clock, SessionOptions options)
+    : store_(store), clock_(std::move(clock)), options_(options) {}
+
+std::string SessionManager::start(const records::User& user) {
+  const std::string token = new_session_token();
+  const long long now = clock_();
+  records::AuthSession s;
+  s.token_hash = token_hash(token);
+  s.user_id = user.id;
+  s.created_at_ms = now;
+  s.expires_at_ms = now + options_.lifetime_ms;
+  s = store_.create_auth_session(s);
+  std::lock_guard lock(mutex_);
+  cache_[s.token_hash] = Cached{user, s.expires_at_ms, now, now};
+  return token;
+}
+
+std::optional<SignedIn> SessionManager::check(const std::string& token) {
+  if (token.size() != 64) return std::nullopt;
+  const std::string hash = token_hash(token);
+  const long long now = clock_();
+  {
+    std::lock_guard lock(mutex_);
+    auto it = cache_.find(hash);
+    if (it != cache_.end()) {
+      Cached& c = it->second;
+      if (now >= c.expires_at_ms || now - c.last_seen_ms > options_.inactivity_ms) {
+        cache_.erase(it);
+        store_.revoke_auth_session(hash);
+        return std::nullopt;
+      }
+      if (now - c.checked_at_ms < options_.recheck_ms) {
+        c.last_seen_ms = now;
+        return SignedIn{c.user, hash};
+      }
+    }
+  }
+  // Not cached (first use after a restart) or due for a recheck: ask the store.
+  auto session = store_.find_auth_session(hash);
+  if (!session || session->revoked || now >= session->expires_at_ms) {
+    std::lock_guard lock(mutex_);
+    cache_.erase(hash);
+    return std::nullopt;
+  }
+  auto user = store_.find_user(session->user_id);
+  if (!user || user->disabled) {
+    std::lock_guard lock(mutex_);
+    cache_.erase(hash);
+    return std::nullopt;
+  }
+  std::lock_guard lock(mutex_);
+  auto [it, inserted] = cache_.try_emplace(hash, Cached{*user, session->expires_at_ms, now, now});
+  if (!inserted) {
+    // A recheck: keep the idle clock running from the last activity seen in this process.
+    if (now - it->second.last_seen_ms > options_.inactivity_ms) {
+      cache_.erase(it);
+      return std::nullopt;
+    }
+    it->second = Cached{*user, session->expires_at_ms, now, now};
+  }
+  return SignedIn{*user, hash};
+}
+
+void SessionManager::end(const std::string& hash) {
+  {
+    std::lock_guard lock(mutex_);
+    cache_.erase(hash);
+  }
+  store_.revoke_auth_session(hash);
+}
+
+void SessionManager::end_all_of(long long user_id) {
+  {
+    std::lock_guard lock(mutex_);
+    std::erase_if(cache_, [&](const auto& kv) { return kv.second.user.id == user_id; });
+  }
+  store_.revoke_auth_sessions_of(user_id);
+}
+
+}  // namespace dermaplan::server

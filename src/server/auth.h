@@ -1,0 +1,126 @@
+// Accounts and login sessions: Argon2id password hashes on a bounded pool, random session
+// tokens stored hashed, inactivity expiry, revocation, login rate limits and CSRF tokens.
+//
+// Thread safety: every class here is safe for concurrent use.
+#pragma once
+
+#include "records/store.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+
+namespace dermaplan::server {
+
+/// Epoch milliseconds; tests inject their own.
+using Clock = std::function<long long()>;
+
+/// Argon2id (libsodium crypto_pwhash_str). One hash costs ~0.2 s and 64 MiB with the
+/// INTERACTIVE limits, so at most `max_parallel` run at once; callers beyond `max_waiting`
+/// waiting get ApiError 503 "busy" instead of piling up memory.
+class PasswordHasher {
+ public:
+  struct Limits {
+    unsigned long long ops;
+    size_t mem_bytes;
+  };
+  static Limits interactive();  //!< production: crypto_pwhash_OPSLIMIT/MEMLIMIT_INTERACTIVE
+  static Limits minimum();      //!< tests only: the smallest argon2id limits (fast)
+
+  explicit PasswordHasher(Limits limits = interactive(), int max_parallel = 2, int max_waiting = 32);
+
+  /// "$argon2id$v=19$m=...". Throws std::runtime_error if libsodium runs out of memory.
+  std::string hash(const std::string& password);
+  /// True if `password` matches the encoded hash (any argon2id limits).
+  bool verify(const std::string& encoded_hash, const std::string& password);
+  /// Spends the time of one verification (for unknown usernames: no timing oracle).
+  void waste_one_verification();
+
+ private:
+  class Slot;
+  Limits limits_;
+  int max_parallel_, max_waiting_;
+  std::mutex mutex_;
+  std::condition_variable free_;
+  int running_ = 0, waiting_ = 0;
+  std::string dummy_hash_;
+};
+
+/// A new random session token (32 bytes from randombytes, hex).
+std::string new_session_token();
+/// What the store keeps: hex SHA-256 of the token.
+std::string token_hash(const std::string& token);
+/// The CSRF token that goes with a session token (derived, so nothing more is stored).
+std::string csrf_token_for(const std::string& session_token);
+/// Constant-time string comparison.
+bool equal_secrets(const std::string& a, const std::string& b);
+/// A random password of `length` letters and digits (first admin, tests).
+std::string random_password(int length = 20);
+
+/// Sliding-window counter of failed logins per key (username or client address).
+class LoginLimiter {
+ public:
+  LoginLimiter(int max_failures = 5, long long window_ms = 5 * 60 * 1000) : max_(max_failures), window_ms_(window_ms) {}
+  /// False while `key` has max_failures failures within the window ending at now_ms.
+  bool allowed(const std::string& key, long long now_ms);
+  void record_failure(const std::string& key, long long now_ms);
+  void clear(const std::string& key);
+
+ private:
+  int max_;
+  long long window_ms_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, std::deque<long long>> failures_;
+};
+
+struct SessionOptions {
+  long long inactivity_ms = 2LL * 3600 * 1000;  //!< idle longer than this: expired
+  long long lifetime_ms = 12LL * 3600 * 1000;   //!< absolute limit from login (stored expires_at)
+  long long recheck_ms = 1000;  //!< how long a cached session is trusted before the store is asked
+                                //!< again (revocations by other processes, e.g. `user disable`)
+};
+
+/// Who is signed in, as the API sees it.
+struct SignedIn {
+  records::User user;
+  std::string token_hash;
+};
+
+/// Creates, checks and revokes login sessions. Keeps a cache of live sessions (and their last
+/// activity, which is what the inactivity timeout measures) in front of the store.
+class SessionManager {
+ public:
+  SessionManager(records::Store& store, Clock clock, SessionOptions options = {});
+
+  /// Starts a session for an already authenticated user; returns the token (shown once).
+  std::string start(const records::User& user);
+  /// The user of a live token and marks it active; nullopt if unknown, revoked, expired (idle
+  /// or past its lifetime) or the user is disabled.
+  std::optional<SignedIn> check(const std::string& token);
+  /// Revokes one token (logout).
+  void end(const std::string& token_hash);
+  /// Revokes every session of a user (password change, disable).
+  void end_all_of(long long user_id);
+
+ private:
+  struct Cached {
+    records::User user;
+    long long expires_at_ms = 0;
+    long long last_seen_ms = 0;
+    long long checked_at_ms = 0;
+  };
+  records::Store& store_;
+  Clock clock_;
+  SessionOptions options_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, Cached> cache_;  // by token hash
+};
+
+}  // namespace dermaplan::server

@@ -1,0 +1,187 @@
+// Health, login/logout, users, the audit log and backups.
+#include "server/api_internal.h"
+#include "server/views.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+
+namespace dermaplan::server {
+
+using nlohmann::json;
+using records::AuditAction;
+
+namespace {
+
+constexpr const char* kSessionCookie = "dermaplan_session";
+constexpr const char* kCsrfCookie = "dermaplan_csrf";
+
+Response health(Context& ctx, Call&) {
+  Response r;
+  r.body = ctx.health_body;
+  return r;
+}
+
+Response login(Context& ctx, Call& call) {
+  const json doc = call.body();
+  JsonBody body(doc);
+  const std::string username = body.required_text("username");
+  const std::string password = body.required_text("password");
+  body.finish();
+  if (username.size() > 200 || password.size() > 1024)
+    throw ApiError::bad_request("username or password too long", username.size() > 200 ? "/username" : "/password");
+
+  const long long now = ctx.clock();
+  const std::string user_key = "user:" + username;
+  const std::string address_key = "addr:" + call.request.remote_addr;
+  if (!ctx.failures_by_user.allowed(user_key, now) || !ctx.failures_by_address.allowed(address_key, now))
+    throw ApiError(429, "rate_limited", "too many failed logins; wait a few minutes and try again");
+
+  auto user = ctx.store.find_user_by_username(username);
+  bool ok = false;
+  if (!user || user->disabled) ctx.hasher.waste_one_verification();
+  else ok = ctx.hasher.verify(user->password_hash, password);
+  if (!ok) {
+    ctx.failures_by_user.record_failure(user_key, now);
+    ctx.failures_by_address.record_failure(address_key, now);
+    ctx.store.append_audit(records::Actor{user ? user->id : 0, username}, AuditAction::login_failed, "user",
+                           user ? user->id : 0, "from " + call.request.remote_addr);
+    throw ApiError(401, "unauthorized", "wrong username or password");
+  }
+  ctx.failures_by_user.clear(user_key);
+  const std::string token = ctx.sessions.start(*user);
+  ctx.store.append_audit(records::Actor{user->id, user->username}, AuditAction::login, "user", user->id,
+                         "from " + call.request.remote_addr);
+  const std::string csrf = csrf_token_for(token);
+  Response r = json_response(200, {{"user", to_json(*user)}, {"csrf_token", csrf}});
+  const long long max_age = ctx.options.sessions.lifetime_ms / 1000;
+  r.headers.emplace_back("Set-Cookie", fmt::format("{}={}; Path=/; Max-Age={}; HttpOnly; SameSite=Strict",
+                                                   kSessionCookie, token, max_age));
+  r.headers.emplace_back("Set-Cookie", fmt::format("{}={}; Path=/; Max-Age={}; SameSite=Strict", kCsrfCookie, csrf,
+                                                   max_age));
+  return r;
+}
+
+Response logout(Context& ctx, Call& call) {
+  ctx.sessions.end(call.who->token_hash);
+  ctx.store.append_audit(call.actor(), AuditAction::logout, "user", call.who->user.id, "");
+  Response r = no_content();
+  r.headers.emplace_back("Set-Cookie", fmt::format("{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict", kSessionCookie));
+  r.headers.emplace_back("Set-Cookie", fmt::format("{}=; Path=/; Max-Age=0; SameSite=Strict", kCsrfCookie));
+  return r;
+}
+
+Response me(Context&, Call& call) { return json_response(200, {{"user", to_json(call.who->user)}}); }
+
+records::Role role_field(JsonBody& body, const char* name, records::Role fallback) {
+  auto text = body.text(name);
+  if (!text) return fallback;
+  auto role = records::parse_role(*text);
+  if (!role) throw ApiError::bad_request("role must be admin, practitioner or assistant", body.field(name));
+  return *role;
+}
+
+void check_password(const std::string& password, const std::string& field) {
+  if (password.size() < 10) throw ApiError::bad_request("a password needs at least 10 characters", field);
+  if (password.size() > 1024) throw ApiError::bad_request("a password may have at most 1024 characters", field);
+}
+
+Response list_users(Context& ctx, Call&) {
+  json users = json::array();
+  for (const auto& u : ctx.store.list_users()) users.push_back(to_json(u));
+  return json_response(200, {{"users", users}});
+}
+
+Response create_user(Context& ctx, Call& call) {
+  const json doc = call.body();
+  JsonBody body(doc);
+  records::User u;
+  u.username = body.required_text("username");
+  u.display_name = body.text("display_name").value_or(u.username);
+  u.role = role_field(body, "role", records::Role::assistant);
+  const std::string password = body.required_text("password");
+  body.finish();
+  check_password(password, "/password");
+  u.password_hash = ctx.hasher.hash(password);
+  return json_response(201, to_json(ctx.store.create_user(call.actor(), u)));
+}
+
+Response update_user(Context& ctx, Call& call) {
+  const long long id = call.id();
+  records::User u = found(ctx.store.find_user(id), "user", id);
+  const json doc = call.body();
+  JsonBody body(doc);
+  u.row_version = body.required_integer("row_version");
+  if (auto v = body.text("display_name")) u.display_name = *v;
+  u.role = role_field(body, "role", u.role);
+  const auto disabled = body.boolean("disabled");
+  const auto password = body.text("password");
+  body.finish();
+  bool revoke = false;
+  if (disabled) {
+    revoke = *disabled && !u.disabled;
+    u.disabled = *disabled;
+  }
+  if (password) {
+    check_password(*password, "/password");
+    u.password_hash = ctx.hasher.hash(*password);
+    revoke = true;
+  }
+  u = ctx.store.update_user(call.actor(), u);
+  if (revoke) ctx.sessions.end_all_of(u.id);
+  return json_response(200, to_json(u));
+}
+
+Response audit_log(Context& ctx, Call& call) {
+  long long after = query_integer(call, "after", 0, 0, (1LL << 62));
+  const int limit = static_cast<int>(query_integer(call, "limit", 100, 1, 1000));
+  const std::string user = call.request.query_value("user");
+  const std::string entity = call.request.query_value("entity");
+  const bool filtered = !user.empty() || !entity.empty();
+  json entries = json::array();
+  // Filters are applied while reading forward; at most 20 batches per request.
+  for (int batch = 0; batch < 20 && static_cast<int>(entries.size()) < limit; ++batch) {
+    const auto rows = ctx.store.list_audit(after, filtered ? 1000 : limit);
+    for (const auto& row : rows) {
+      after = row.seq;
+      if ((!user.empty() && row.username != user && std::to_string(row.user_id) != user) ||
+          (!entity.empty() && row.entity != entity))
+        continue;
+      entries.push_back(to_json(row));
+      if (static_cast<int>(entries.size()) >= limit) break;
+    }
+    if (rows.empty() || !filtered) break;
+  }
+  ctx.store.append_audit(call.actor(), AuditAction::read, "audit", 0,
+                         fmt::format("GET /api/audit user={} entity={} -> {} rows", user, entity, entries.size()));
+  return json_response(200, {{"entries", entries}, {"next_after", after}});
+}
+
+Response backup(Context& ctx, Call& call) {
+  namespace fs = std::filesystem;
+  const fs::path dir = ctx.options.backup_dir.empty() ? fs::path("backups") : fs::path(ctx.options.backup_dir);
+  fs::create_directories(dir);
+  std::string stamp = iso_utc(ctx.clock());
+  for (auto& c : stamp) if (c == ':') c = '-';
+  fs::path path = dir / ("dermaplan-" + stamp + ".db");
+  for (int n = 2; fs::exists(path); ++n) path = dir / fmt::format("dermaplan-{}-{}.db", stamp, n);
+  ctx.store.backup_to(path.string());
+  ctx.store.append_audit(call.actor(), AuditAction::backup, "database", 0, path.string());
+  return json_response(201, {{"path", fs::absolute(path).string()}});
+}
+
+}  // namespace
+
+void add_account_routes(std::vector<Route>& routes) {
+  routes.push_back({"GET", "/api/health", Permission::public_access, health});
+  routes.push_back({"POST", "/api/login", Permission::public_access, login, 16 * 1024});
+  routes.push_back({"POST", "/api/logout", Permission::signed_in, logout});
+  routes.push_back({"GET", "/api/me", Permission::signed_in, me});
+  routes.push_back({"GET", "/api/users", Permission::administer, list_users});
+  routes.push_back({"POST", "/api/users", Permission::administer, create_user});
+  routes.push_back({"PATCH", "/api/users/{id}", Permission::administer, update_user});
+  routes.push_back({"GET", "/api/audit", Permission::administer, audit_log});
+  routes.push_back({"POST", "/api/backup", Permission::administer, backup});
+}
+
+}  // namespace dermaplan::server

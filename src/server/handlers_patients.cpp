@@ -1,0 +1,428 @@
+// Patients and what hangs off them: intakes (screened on entry), consents, course plans,
+// adverse events, outcome assessments, photos; lot tracing and the day's agenda.
+#include "core/civil_date.h"
+#include "core/errors.h"
+#include "planning/course_plan.h"
+#include "screening/screening.h"
+#include "server/api_internal.h"
+#include "server/views.h"
+
+#include <fmt/format.h>
+#include <sodium.h>
+
+#include <algorithm>
+
+namespace dermaplan::server {
+
+using nlohmann::json;
+
+namespace {
+
+records::Patient live_patient(Context& ctx, long long id) {
+  return found(ctx.store.find_patient(id), "patient", id);
+}
+
+CivilDate date_or_today(JsonBody& body, const char* name) {
+  auto text = body.date(name);
+  return text ? *parse_civil_date(*text) : today_utc();
+}
+
+Response list_patients(Context& ctx, Call& call) {
+  records::PatientQuery q;
+  q.name_contains = call.request.query_value("q");
+  if (q.name_contains.size() > 200) throw ApiError::bad_request("'q' is too long", "?q");
+  q.limit = static_cast<int>(query_integer(call, "limit", 50, 1, 200));
+  q.offset = static_cast<int>(query_integer(call, "offset", 0, 0, 1 << 30));
+  const auto page = ctx.store.list_patients(q);
+  json patients = json::array();
+  json ids = json::array();
+  for (const auto& p : page.patients) {
+    patients.push_back(to_json(p));
+    ids.push_back(p.id);
+  }
+  audit_read(ctx, call, "patient", 0, json{{"list", {{"q", q.name_contains}, {"offset", q.offset}}}, {"ids", ids}}.dump());
+  return json_response(200, {{"patients", patients}, {"total", page.total}, {"limit", q.limit}, {"offset", q.offset}});
+}
+
+void patient_fields(JsonBody& body, records::Patient& p, bool creating) {
+  if (creating) p.name = body.required_text("name");
+  else if (auto v = body.text("name")) {
+    if (v->empty()) throw ApiError::bad_request("'name' may not be empty", "/name");
+    p.name = *v;
+  }
+  if (auto v = body.date("birth_date")) p.birth_date = *v;
+  if (auto v = body.text("sex")) p.sex = *v;
+  if (auto v = body.text("notes")) p.notes = *v;
+  if (p.name.size() > 300) throw ApiError::bad_request("'name' is too long", "/name");
+}
+
+Response create_patient(Context& ctx, Call& call) {
+  const json doc = call.body();
+  JsonBody body(doc);
+  records::Patient p;
+  patient_fields(body, p, true);
+  body.finish();
+  return json_response(201, to_json(ctx.store.create_patient(call.actor(), p)));
+}
+
+Response get_patient(Context& ctx, Call& call) {
+  const long long id = call.id();
+  const auto patient = live_patient(ctx, id);
+  json j = to_json(patient);
+  auto intakes = ctx.store.list_intakes(id);
+  std::reverse(intakes.begin(), intakes.end());
+  j["intakes"] = json::array();
+  for (const auto& i : intakes) j["intakes"].push_back(to_json(i));
+  j["plans"] = json::array();
+  for (const auto& p : ctx.store.list_course_plans(id)) j["plans"].push_back(to_json(p));
+  j["sessions"] = json::array();
+  for (const auto& s : ctx.store.list_sessions(id)) j["sessions"].push_back(to_json(s));
+  j["consents"] = json::array();
+  for (const auto& c : ctx.store.list_consents(id)) j["consents"].push_back(to_json(c));
+  j["adverse_events"] = json::array();
+  for (const auto& e : ctx.store.list_adverse_events(id)) j["adverse_events"].push_back(to_json(e));
+  j["outcomes"] = json::array();
+  for (const auto& o : ctx.store.list_outcomes(id)) j["outcomes"].push_back(to_json(o));
+  j["photos"] = json::array();
+  for (const auto& p : ctx.store.list_photos(id)) j["photos"].push_back(to_json(p));
+  audit_read(ctx, call, "patient", id);
+  return json_response(200, j);
+}
+
+Response update_patient(Context& ctx, Call& call) {
+  const long long id = call.id();
+  auto p = live_patient(ctx, id);
+  const json doc = call.body();
+  JsonBody body(doc);
+  p.row_version = body.required_integer("row_version");
+  patient_fields(body, p, false);
+  body.finish();
+  return json_response(200, to_json(ctx.store.update_patient(call.actor(), p)));
+}
+
+Response delete_patient(Context& ctx, Call& call) {
+  const long long id = call.id();
+  live_patient(ctx, id);
+  const json doc = call.body();
+  JsonBody body(doc);
+  const std::string reason = body.required_text("reason");
+  body.finish();
+  ctx.store.delete_patient(call.actor(), id, reason);
+  return no_content();
+}
+
+Response add_intake(Context& ctx, Call& call) {
+  const long long id = call.id();
+  live_patient(ctx, id);
+  const json doc = call.body();
+  JsonBody body(doc);
+  const json* intake_doc = body.raw("intake");
+  if (!intake_doc) throw ApiError::bad_request("'intake' is required", "/intake");
+  const auto areas = body.texts("areas").value_or(std::vector<std::string>{});
+  const CivilDate as_of = date_or_today(body, "date");
+  body.finish();
+  for (size_t i = 0; i < areas.size(); ++i)
+    if (!ctx.kb.find_region(areas[i]))
+      throw ApiError::bad_request("unknown region '" + areas[i] + "' (GET /api/kb/regions lists them)",
+                                  "/areas/" + std::to_string(i));
+  screening::Intake intake;
+  try {
+    intake = screening::parse_intake(*intake_doc, ctx.kb, as_of);
+  } catch (const InputError& e) {
+    std::string message = e.what();
+    if (message.rfind(e.where() + ": ", 0) == 0) message = message.substr(e.where().size() + 2);
+    const std::string where = e.where().empty() || e.where()[0] != '/' ? "/" + e.where() : e.where();
+    throw ApiError::bad_request(message, "/intake" + where);
+  }
+  const auto result = screening::screen(intake, ctx.kb, as_of, areas);
+  const json screening_json = screening::to_json(result);
+  records::Intake row;
+  row.patient_id = id;
+  row.intake_json = intake_doc->dump();
+  row.screening_json = screening_json.dump();
+  row.knowledge_version = ctx.kb.version;
+  row.policy = ctx.kb.policy;
+  row = ctx.store.add_intake(call.actor(), row);
+  return json_response(201, {{"id", row.id}, {"version", row.version}, {"screening", screening_json}});
+}
+
+json consent_document(const kb::KnowledgeBase& kb) {
+  std::string text;
+  json items = json::array(), risks = json::array();
+  for (const auto& item : kb.consent.items) {
+    text += item.text + "\n";
+    items.push_back({{"id", item.id}, {"text", item.text}, {"sources", item.sources}});
+  }
+  if (!kb.risks.empty()) text += "\nRisks:\n";
+  for (const auto& risk : kb.risks) {
+    text += "- " + risk.text + "\n";
+    risks.push_back({{"id", risk.id}, {"text", risk.text}, {"sources", risk.sources}});
+  }
+  return {{"version", kb.consent.version}, {"text", text}, {"items", items}, {"risks", risks}};
+}
+
+Response consent_text(Context& ctx, Call&) { return json_response(200, consent_document(ctx.kb)); }
+
+Response add_consent(Context& ctx, Call& call) {
+  const long long id = call.id();
+  live_patient(ctx, id);
+  const json doc = call.body();
+  JsonBody body(doc);
+  records::Consent c;
+  c.patient_id = id;
+  c.consented_by = body.required_text("consented_by");
+  const std::string at = body.required_text("consented_at");
+  const auto at_ms = parse_iso_utc(at);
+  if (!at_ms) throw ApiError::bad_request("'consented_at' must be YYYY-MM-DDTHH:MM:SSZ", "/consented_at");
+  const auto version = body.text("text_version");
+  body.finish();
+  const json document = consent_document(ctx.kb);
+  if (version && *version != ctx.kb.consent.version)
+    throw ApiError(409, "conflict",
+                   "the consent text changed (now version " + ctx.kb.consent.version + "); show it again",
+                   "/text_version");
+  c.text_version = ctx.kb.consent.version;
+  c.consent_text = document["text"].get<std::string>();
+  c.consented_at_ms = *at_ms;
+  return json_response(201, to_json(ctx.store.add_consent(call.actor(), c)));
+}
+
+Response add_plan(Context& ctx, Call& call) {
+  const long long id = call.id();
+  live_patient(ctx, id);
+  const json doc = call.body();
+  JsonBody body(doc);
+  planning::PlanRequest request;
+  request.indication = body.required_text("indication");
+  request.areas = body.texts("areas").value_or(std::vector<std::string>{});
+  if (auto start = body.date("start")) request.start = parse_civil_date(*start);
+  request.device = body.text("device");
+  if (request.device && request.device->empty()) request.device.reset();
+  const CivilDate as_of = date_or_today(body, "date");
+  body.finish();
+  const auto intakes = ctx.store.list_intakes(id);
+  if (intakes.empty())
+    throw ApiError::bad_request("the patient has no intake yet; POST /api/patients/" + std::to_string(id) +
+                                    "/intakes first",
+                                "/intake");
+  const auto intake = screening::parse_intake_text(intakes.back().intake_json, ctx.kb, as_of);
+  const auto plan = planning::plan_course(intake, ctx.kb, as_of, request);
+  const json plan_json = planning::to_json(plan, ctx.kb);
+  records::CoursePlan row;
+  row.patient_id = id;
+  row.indication = request.indication;
+  row.plan_json = plan_json.dump();
+  row = ctx.store.add_course_plan(call.actor(), row);
+  return json_response(201, {{"id", row.id}, {"intake_version", intakes.back().version}, {"plan", plan_json}});
+}
+
+records::Severity severity_field(JsonBody& body, records::Severity fallback) {
+  auto text = body.text("severity");
+  if (!text) return fallback;
+  auto s = records::parse_severity(*text);
+  if (!s) throw ApiError::bad_request("severity must be mild, moderate or severe", "/severity");
+  return *s;
+}
+
+void adverse_fields(JsonBody& body, records::AdverseEvent& e) {
+  if (auto v = body.integer("session_id")) e.session_id = *v;
+  if (auto v = body.text("type")) e.event_type = *v;
+  e.severity = severity_field(body, e.severity);
+  if (auto v = body.date("onset")) e.onset_date = *v;
+  if (auto v = body.date("resolved")) e.resolution_date = *v;
+  if (auto v = body.text("resolution")) e.resolution = *v;
+  if (auto v = body.text("notes")) e.notes = *v;
+}
+
+Response add_adverse_event(Context& ctx, Call& call) {
+  const long long id = call.id();
+  live_patient(ctx, id);
+  const json doc = call.body();
+  JsonBody body(doc);
+  records::AdverseEvent e;
+  e.patient_id = id;
+  adverse_fields(body, e);
+  body.finish();
+  if (e.event_type.empty()) throw ApiError::bad_request("'type' is required", "/type");
+  if (e.onset_date.empty()) throw ApiError::bad_request("'onset' is required", "/onset");
+  return json_response(201, to_json(ctx.store.add_adverse_event(call.actor(), e)));
+}
+
+Response update_adverse_event(Context& ctx, Call& call) {
+  const long long patient_id = call.id();
+  const long long event_id = call.id("event");
+  live_patient(ctx, patient_id);
+  records::AdverseEvent e;
+  bool exists = false;
+  for (const auto& existing : ctx.store.list_adverse_events(patient_id))
+    if (existing.id == event_id) { e = existing; exists = true; }
+  if (!exists) throw ApiError::not_found("no adverse event " + std::to_string(event_id) + " for this patient");
+  const json doc = call.body();
+  JsonBody body(doc);
+  e.row_version = body.required_integer("row_version");
+  adverse_fields(body, e);
+  body.finish();
+  return json_response(200, to_json(ctx.store.update_adverse_event(call.actor(), e)));
+}
+
+Response add_outcome(Context& ctx, Call& call) {
+  const long long id = call.id();
+  live_patient(ctx, id);
+  const json doc = call.body();
+  JsonBody body(doc);
+  records::OutcomeAssessment o;
+  o.patient_id = id;
+  o.scale_id = body.required_text("scale");
+  const auto score = body.number("score");
+  if (!score) throw ApiError::bad_request("'score' is required", "/score");
+  o.score = *score;
+  o.assessed_on = body.date("date").value_or(format_civil_date(today_utc()));
+  o.region = body.text("region").value_or("");
+  o.session_id = body.integer("session_id").value_or(0);
+  o.notes = body.text("notes").value_or("");
+  body.finish();
+  const kb::Scale* scale = nullptr;
+  for (const auto& s : ctx.kb.scales) if (s.id == o.scale_id) scale = &s;
+  if (!scale) throw ApiError::bad_request("unknown scale '" + o.scale_id + "' (GET /api/kb/scales lists them)", "/scale");
+  if (o.score < scale->min || o.score > scale->max)
+    throw ApiError::bad_request(fmt::format("{} scores run from {} to {}", scale->name, scale->min, scale->max), "/score");
+  o.assessor_id = call.who->user.id;
+  return json_response(201, to_json(ctx.store.add_outcome(call.actor(), o)));
+}
+
+std::string image_type(const std::string& bytes) {
+  if (bytes.size() >= 8 && bytes.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0) return "image/png";
+  if (bytes.size() >= 3 && bytes.compare(0, 3, "\xff\xd8\xff") == 0) return "image/jpeg";
+  return "";
+}
+
+Response add_photo(Context& ctx, Call& call) {
+  const long long id = call.id();
+  live_patient(ctx, id);
+  const json doc = parse_body(call.request.body, 24u << 20);
+  JsonBody body(doc);
+  records::Photo p;
+  p.patient_id = id;
+  p.region = body.text("region").value_or("");
+  p.view = body.text("view").value_or("");
+  if (auto tag = body.text("tag")) {
+    auto t = records::parse_photo_tag(*tag);
+    if (!t) throw ApiError::bad_request("tag must be before, after or progress", "/tag");
+    p.tag = *t;
+  }
+  p.taken_on = body.date("taken_on").value_or(format_civil_date(today_utc()));
+  p.session_id = body.integer("session_id").value_or(0);
+  const std::string b64 = body.required_text("image_base64");
+  body.finish();
+  std::string bytes(b64.size() * 3 / 4 + 3, '\0');
+  size_t length = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(bytes.data()), bytes.size(), b64.data(), b64.size(), " \r\n",
+                        &length, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0)
+    throw ApiError::bad_request("'image_base64' is not valid base64", "/image_base64");
+  bytes.resize(length);
+  if (bytes.size() > (16u << 20)) throw ApiError(413, "payload_too_large", "a photo may have at most 16 MiB", "/image_base64");
+  p.content_type = image_type(bytes);
+  if (p.content_type.empty()) throw ApiError::bad_request("the image must be a PNG or a JPEG", "/image_base64");
+  return json_response(201, to_json(ctx.store.add_photo(call.actor(), p, bytes)));
+}
+
+Response get_photo(Context& ctx, Call& call) {
+  const std::string sha = call.params["sha256"];
+  if (sha.size() != 64 || sha.find_first_not_of("0123456789abcdef") != std::string::npos)
+    throw ApiError::not_found("no photo '" + sha + "'", "/sha256");
+  Response r;
+  r.body = ctx.store.read_photo(sha);
+  r.content_type = image_type(r.body);
+  if (r.content_type.empty()) r.content_type = "application/octet-stream";
+  r.headers.emplace_back("Cache-Control", "private, max-age=3600");
+  audit_read(ctx, call, "photo", 0, "photo " + sha);
+  return r;
+}
+
+Response trace_lot(Context& ctx, Call& call) {
+  const std::string lot = call.params["lot"];
+  const auto trace = ctx.store.trace_lot(lot);
+  json sessions = json::array(), patients = json::array(), ids = json::array();
+  for (const auto& s : trace.sessions) sessions.push_back(to_json(s));
+  for (const auto& p : trace.patients) {
+    patients.push_back(to_json(p));
+    ids.push_back(p.id);
+  }
+  audit_read(ctx, call, "lot", 0, json{{"lot", lot}, {"patients", ids}}.dump());
+  return json_response(200, {{"lot", lot}, {"sessions", sessions}, {"patients", patients}});
+}
+
+// The store has no "sessions between dates" query, so the agenda walks the patient list
+// (fine for one practice; a store query would make it one SQL statement).
+Response agenda(Context& ctx, Call& call) {
+  std::string date_text = call.request.query_value("date");
+  CivilDate day = today_utc();
+  if (!date_text.empty()) {
+    auto d = parse_civil_date(date_text);
+    if (!d) throw ApiError::bad_request("'date' must be YYYY-MM-DD", "?date");
+    day = *d;
+  }
+  const int days = static_cast<int>(query_integer(call, "days", 7, 1, 90));
+  const std::string from = format_civil_date(day);
+  const std::string to = format_civil_date(add_days(day, days));
+  json today = json::array(), due = json::array(), ids = json::array();
+  records::PatientQuery q;
+  q.limit = 1000;
+  for (q.offset = 0;; q.offset += q.limit) {
+    const auto page = ctx.store.list_patients(q);
+    for (const auto& p : page.patients) {
+      const json who = {{"id", p.id}, {"name", p.name}};
+      bool listed = false;
+      for (const auto& s : ctx.store.list_sessions(p.id)) {
+        if (s.session_date == from) {
+          json j = to_json(s);
+          j["patient"] = who;
+          today.push_back(j);
+          listed = true;
+        } else if (s.status == records::SessionStatus::planned && s.session_date > from && s.session_date <= to) {
+          due.push_back({{"patient", who}, {"kind", "session"}, {"date", s.session_date}, {"session_id", s.id}});
+          listed = true;
+        }
+      }
+      for (const auto& plan : ctx.store.list_course_plans(p.id)) {
+        const json pj = json::parse(plan.plan_json, nullptr, false);
+        if (pj.is_object() && pj.contains("assessment_date") && pj["assessment_date"].is_string()) {
+          const std::string d = pj["assessment_date"];
+          if (d >= from && d <= to) {
+            due.push_back({{"patient", who}, {"kind", "assessment"}, {"date", d}, {"plan_id", plan.id}});
+            listed = true;
+          }
+        }
+      }
+      if (listed) ids.push_back(p.id);
+    }
+    if (static_cast<long long>(q.offset + q.limit) >= page.total) break;
+  }
+  std::sort(due.begin(), due.end(), [](const json& a, const json& b) { return a["date"] < b["date"]; });
+  audit_read(ctx, call, "agenda", 0, json{{"date", from}, {"patients", ids}}.dump());
+  return json_response(200, {{"date", from}, {"until", to}, {"sessions_today", today}, {"due", due}});
+}
+
+}  // namespace
+
+void add_patient_routes(std::vector<Route>& routes) {
+  using P = Permission;
+  routes.push_back({"GET", "/api/patients", P::read_patients, list_patients});
+  routes.push_back({"POST", "/api/patients", P::write_patients, create_patient});
+  routes.push_back({"GET", "/api/patients/{id}", P::read_patients, get_patient});
+  routes.push_back({"PATCH", "/api/patients/{id}", P::write_patients, update_patient});
+  routes.push_back({"DELETE", "/api/patients/{id}", P::delete_patients, delete_patient});
+  routes.push_back({"POST", "/api/patients/{id}/intakes", P::write_patients, add_intake});
+  routes.push_back({"GET", "/api/consent-text", P::read_patients, consent_text});
+  routes.push_back({"POST", "/api/patients/{id}/consents", P::write_patients, add_consent});
+  routes.push_back({"POST", "/api/patients/{id}/plans", P::create_plans, add_plan});
+  routes.push_back({"POST", "/api/patients/{id}/adverse-events", P::write_clinical, add_adverse_event});
+  routes.push_back({"PATCH", "/api/patients/{id}/adverse-events/{event}", P::write_clinical, update_adverse_event});
+  routes.push_back({"POST", "/api/patients/{id}/outcomes", P::write_clinical, add_outcome});
+  routes.push_back({"POST", "/api/patients/{id}/photos", P::write_patients, add_photo, 24u << 20});
+  routes.push_back({"GET", "/api/photos/{sha256}", P::read_patients, get_photo});
+  routes.push_back({"GET", "/api/lots/{lot}", P::read_patients, trace_lot});
+  routes.push_back({"GET", "/api/agenda", P::read_patients, agenda});
+}
+
+}  // namespace dermaplan::server

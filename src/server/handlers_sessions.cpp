@@ -1,0 +1,143 @@
+// Treatment sessions: planned and performed, signed (then immutable) and amended.
+#include "server/api_internal.h"
+#include "server/views.h"
+
+namespace dermaplan::server {
+
+using nlohmann::json;
+
+namespace {
+
+/// Reads every editable session field present in the body into `s`.
+void session_fields(JsonBody& body, records::TreatmentSession& s, const kb::KnowledgeBase& kb) {
+  if (auto v = body.integer("plan_id")) s.plan_id = *v;
+  if (auto v = body.date("date")) s.session_date = *v;
+  if (auto v = body.integer("practitioner_id")) s.practitioner_id = *v;
+  if (auto v = body.text("device")) {
+    if (!v->empty() && !kb.find_device(*v))
+      throw ApiError::bad_request("unknown device '" + *v + "' (GET /api/kb/devices lists them)", "/device");
+    s.device_id = *v;
+  }
+  if (const json* lengths = body.raw("needle_lengths")) {
+    if (!lengths->is_array()) throw ApiError::bad_request("'needle_lengths' must be an array", "/needle_lengths");
+    s.needle_lengths.clear();
+    for (size_t i = 0; i < lengths->size(); ++i) {
+      JsonBody item((*lengths)[i], "/needle_lengths/" + std::to_string(i));
+      records::RegionNeedleLength n;
+      n.region = item.required_text("region");
+      if (!kb.find_region(n.region))
+        throw ApiError::bad_request("unknown region '" + n.region + "'", item.field("region"));
+      const auto mm = item.number("needle_length_mm");
+      if (!mm || *mm <= 0 || *mm > 5)
+        throw ApiError::bad_request("'needle_length_mm' must be a number in (0, 5]", item.field("needle_length_mm"));
+      n.needle_length_mm = *mm;
+      item.finish();
+      s.needle_lengths.push_back(n);
+    }
+  }
+  if (auto v = body.text("lot_number")) s.lot_number = *v;
+  if (auto v = body.integer("passes")) {
+    if (*v < 0 || *v > 1000) throw ApiError::bad_request("'passes' must be 0..1000", "/passes");
+    s.passes = static_cast<int>(*v);
+  }
+  if (auto v = body.text("directions")) s.directions = *v;
+  if (auto v = body.text("anaesthetic")) s.anaesthetic = *v;
+  if (auto v = body.integer("anaesthetic_minutes")) {
+    if (*v < 0 || *v > 600) throw ApiError::bad_request("'anaesthetic_minutes' must be 0..600", "/anaesthetic_minutes");
+    s.anaesthetic_minutes = static_cast<int>(*v);
+  }
+  if (auto v = body.text("end_point")) s.end_point = *v;
+  if (auto v = body.text("products_applied")) s.products_applied = *v;
+  if (auto v = body.text("notes")) s.notes = *v;
+  if (auto v = body.text("status")) {
+    auto status = records::parse_session_status(*v);
+    if (!status || *status == records::SessionStatus::signed_off)
+      throw ApiError::bad_request("status must be planned or performed (sign with POST .../sign)", "/status");
+    s.status = *status;
+  }
+}
+
+Response create_session(Context& ctx, Call& call) {
+  const long long patient_id = call.id();
+  found(ctx.store.find_patient(patient_id), "patient", patient_id);
+  const json doc = call.body();
+  JsonBody body(doc);
+  records::TreatmentSession s;
+  s.patient_id = patient_id;
+  session_fields(body, s, ctx.kb);
+  body.finish();
+  if (s.session_date.empty()) throw ApiError::bad_request("'date' is required", "/date");
+  if (s.status == records::SessionStatus::performed && s.practitioner_id == 0) s.practitioner_id = call.who->user.id;
+  return json_response(201, to_json(ctx.store.create_session(call.actor(), s)));
+}
+
+json session_with_amendments(Context& ctx, const records::TreatmentSession& s) {
+  json j = to_json(s);
+  j["amendments"] = json::array();
+  for (const auto& a : ctx.store.list_amendments(s.id)) j["amendments"].push_back(to_json(a));
+  return j;
+}
+
+records::TreatmentSession existing_session(Context& ctx, long long id) {
+  auto s = found(ctx.store.find_session(id), "session", id);
+  if (!ctx.store.find_patient(s.patient_id)) throw ApiError::not_found("no session with id " + std::to_string(id));
+  return s;
+}
+
+Response get_session(Context& ctx, Call& call) {
+  const auto s = existing_session(ctx, call.id());
+  json j = session_with_amendments(ctx, s);
+  audit_read(ctx, call, "session", s.id);
+  return json_response(200, j);
+}
+
+Response update_session(Context& ctx, Call& call) {
+  auto s = existing_session(ctx, call.id());
+  const json doc = call.body();
+  JsonBody body(doc);
+  s.row_version = body.required_integer("row_version");
+  session_fields(body, s, ctx.kb);
+  body.finish();
+  return json_response(200, to_json(ctx.store.update_session(call.actor(), s)));
+}
+
+Response sign_session(Context& ctx, Call& call) {
+  const auto s = existing_session(ctx, call.id());
+  const json doc = call.body();
+  JsonBody body(doc);
+  const long long row_version = body.required_integer("row_version");
+  body.finish();
+  return json_response(200, to_json(ctx.store.sign_session(call.actor(), s.id, row_version)));
+}
+
+Response add_amendment(Context& ctx, Call& call) {
+  const auto s = existing_session(ctx, call.id());
+  const json doc = call.body();
+  JsonBody body(doc);
+  const std::string field = body.required_text("field");
+  const json* value = body.raw("new_value");
+  const std::string reason = body.required_text("reason");
+  body.finish();
+  if (!value) throw ApiError::bad_request("'new_value' is required", "/new_value");
+  const auto& fields = records::amendable_session_fields();
+  if (std::find(fields.begin(), fields.end(), field) == fields.end()) {
+    std::string accepted;
+    for (const auto& f : fields) accepted += (accepted.empty() ? "" : ", ") + f;
+    throw ApiError::bad_request("'" + field + "' cannot be amended; accepted: " + accepted, "/field");
+  }
+  const std::string text = value->is_string() ? value->get<std::string>() : value->dump();
+  return json_response(201, to_json(ctx.store.add_amendment(call.actor(), s.id, field, text, reason)));
+}
+
+}  // namespace
+
+void add_session_routes(std::vector<Route>& routes) {
+  using P = Permission;
+  routes.push_back({"POST", "/api/patients/{id}/sessions", P::edit_sessions, create_session});
+  routes.push_back({"GET", "/api/sessions/{id}", P::read_patients, get_session});
+  routes.push_back({"PUT", "/api/sessions/{id}", P::edit_sessions, update_session});
+  routes.push_back({"POST", "/api/sessions/{id}/sign", P::sign_sessions, sign_session});
+  routes.push_back({"POST", "/api/sessions/{id}/amendments", P::sign_sessions, add_amendment});
+}
+
+}  // namespace dermaplan::server

@@ -1,0 +1,135 @@
+#include "server/http_server.h"
+
+#include "server/api_error.h"
+
+#include <httplib.h>
+
+#include <cctype>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <thread>
+
+namespace dermaplan::server {
+
+namespace {
+
+const char* const kApiOnlyPage =
+    "<!doctype html><html><head><meta charset=\"utf-8\"><title>dermaplan</title></head><body>"
+    "<h1>dermaplan</h1><p>This server runs the dermaplan API (<code>/api/</code>, see docs/api.md). "
+    "The web interface is not installed here: build it (web/) and start the server with "
+    "<code>--web DIR</code>.</p><p>Decision support for a qualified practitioner, not a decision.</p>"
+    "</body></html>";
+
+Request to_request(const httplib::Request& in) {
+  Request out;
+  out.method = in.method;
+  out.path = in.path;
+  for (const auto& [k, v] : in.params) out.query.emplace(k, v);
+  for (const auto& [k, v] : in.headers) {
+    std::string name = k;
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out.headers[name] = v;
+  }
+  out.body = in.body;
+  out.remote_addr = in.remote_addr;
+  return out;
+}
+
+void send(const Response& in, httplib::Response& out) {
+  out.status = in.status;
+  for (const auto& [k, v] : in.headers) out.headers.emplace(k, v);
+  out.set_header("X-Content-Type-Options", "nosniff");
+  out.set_header("Cache-Control", "no-store");
+  if (!in.content_type.empty()) out.set_content(in.body, in.content_type.c_str());
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+  httplib::Server http;
+  std::thread thread;
+};
+
+HttpServer::HttpServer(const Api& api, HttpOptions options) : impl_(std::make_unique<Impl>()) {
+  auto& http = impl_->http;
+  http.set_tcp_nodelay(true);  // without it: 40 ms stalls per keep-alive response (research)
+  const int threads = options.threads;
+  http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  http.set_keep_alive_max_count(static_cast<size_t>(options.keep_alive_max));
+  http.set_keep_alive_timeout(options.keep_alive_timeout_s);
+  http.set_read_timeout(options.read_timeout_s, 0);
+  http.set_write_timeout(options.write_timeout_s, 0);
+  http.set_payload_max_length(32u << 20);  // the photo route's limit plus room; each route checks its own
+
+  const auto handler = [&api](const httplib::Request& req, httplib::Response& res) {
+    send(api.handle(to_request(req)), res);
+  };
+  const bool has_web = !options.web_dir.empty() && std::filesystem::is_directory(options.web_dir);
+  std::string index;
+  if (has_web) {
+    http.set_mount_point("/", options.web_dir);
+    index = (std::filesystem::path(options.web_dir) / "index.html").string();
+  }
+  http.Get(".*", [handler, has_web, index](const httplib::Request& req, httplib::Response& res) {
+    if (req.path.rfind("/api/", 0) == 0 || req.path == "/api") return handler(req, res);
+    // Anything else is the web UI: its client-side routes all load index.html.
+    if (has_web && std::filesystem::exists(index)) {
+      std::ifstream in(index, std::ios::binary);
+      std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      res.set_content(body, "text/html; charset=utf-8");
+    } else {
+      res.set_content(kApiOnlyPage, "text/html; charset=utf-8");
+    }
+  });
+  http.Post(".*", handler);
+  http.Put(".*", handler);
+  http.Patch(".*", handler);
+  http.Delete(".*", handler);
+  // Errors the library answers itself (413 beyond the payload limit, 400 for bad request
+  // lines, 404 for other methods) get the JSON error body too.
+  http.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    std::string code = res.status == 413 ? "payload_too_large"
+                       : res.status == 404 ? "not_found"
+                       : res.status == 414 ? "uri_too_long"
+                       : res.status < 500 ? "bad_request"
+                                          : "internal";
+    const std::string message = res.status == 413 ? "the request body is too large"
+                                : res.status == 404 ? "no such endpoint"
+                                                    : "the request could not be handled (HTTP " +
+                                                          std::to_string(res.status) + ")";
+    res.set_content(error_body(code, message), "application/json");
+  });
+  http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+    res.status = 500;
+    res.set_content(error_body("internal", "internal error"), "application/json");
+  });
+  if (options.port == 0) {
+    port_ = http.bind_to_any_port(options.bind);
+  } else {
+    port_ = http.bind_to_port(options.bind, options.port) ? options.port : -1;
+  }
+  if (port_ <= 0)
+    throw std::runtime_error("cannot listen on " + options.bind + ":" + std::to_string(options.port) +
+                             " (address in use or not available)");
+}
+
+HttpServer::~HttpServer() { stop(); }
+
+int HttpServer::start() {
+  impl_->thread = std::thread([this] { impl_->http.listen_after_bind(); });
+  for (int i = 0; i < 5000 && !impl_->http.is_running(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  return port_;
+}
+
+void HttpServer::run() { impl_->http.listen_after_bind(); }
+
+void HttpServer::stop() {
+  impl_->http.stop();
+  if (impl_->thread.joinable()) impl_->thread.join();
+}
+
+}  // namespace dermaplan::server

@@ -1,0 +1,43 @@
+// The HTTP server: cpp-httplib configured as docs/research says (TCP_NODELAY, a thread pool,
+// keep-alive, timeouts, a payload limit) in front of an Api, plus the web UI's static files.
+#pragma once
+
+#include "server/api.h"
+
+#include <memory>
+#include <string>
+
+namespace dermaplan::server {
+
+struct HttpOptions {
+  std::string bind = "127.0.0.1";
+  int port = 8080;                 //!< 0: any free port (see HttpServer::port)
+  int threads = 96;                //!< one per open connection (cpp-httplib is thread-per-connection)
+  int keep_alive_max = 1000;       //!< requests per connection
+  int keep_alive_timeout_s = 5;
+  int read_timeout_s = 10;
+  int write_timeout_s = 10;
+  std::string web_dir;             //!< the web UI's files; empty or missing: an API-only notice at /
+};
+
+/// Serves an Api over HTTP. The Api must outlive the server.
+class HttpServer {
+ public:
+  HttpServer(const Api& api, HttpOptions options);
+  ~HttpServer();  // stops and joins
+
+  /// Binds (throws std::runtime_error if the address or port is taken) and starts serving on a
+  /// background thread. Returns the bound port.
+  int start();
+  /// Serves on the calling thread until stop() (from another thread or a signal watcher).
+  void run();
+  void stop();
+  int port() const { return port_; }
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  int port_ = 0;
+};
+
+}  // namespace dermaplan::server

@@ -1,0 +1,48 @@
+// Reading a JSON request body field by field: every wrong type, missing field or unknown field
+// becomes ApiError 400 naming the field's JSON path ("/birth_date").
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+namespace dermaplan::server {
+
+/// Largest JSON body accepted on most routes (photos allow more; see Api).
+inline constexpr size_t kMaxJsonBytes = 1 << 20;
+
+/// Parses `text` as a JSON object (screening::parse_json_text: malformed or too large is a 400
+/// naming the byte offset).
+nlohmann::json parse_body(std::string_view text, size_t max_bytes = kMaxJsonBytes);
+
+class JsonBody {
+ public:
+  explicit JsonBody(const nlohmann::json& object, std::string path = "");
+
+  std::optional<std::string> text(const char* name);
+  std::string required_text(const char* name);
+  std::optional<long long> integer(const char* name);
+  long long required_integer(const char* name);
+  std::optional<double> number(const char* name);
+  std::optional<bool> boolean(const char* name);
+  /// A YYYY-MM-DD date (checked to be a real day).
+  std::optional<std::string> date(const char* name);
+  std::optional<std::vector<std::string>> texts(const char* name);
+  /// Any JSON value (objects passed on to an engine).
+  const nlohmann::json* raw(const char* name);
+  /// Throws for the first field that was never asked for (unknown fields are errors).
+  void finish() const;
+
+  std::string field(const char* name) const { return path_ + "/" + name; }
+
+ private:
+  const nlohmann::json* get(const char* name);
+  const nlohmann::json& object_;
+  std::string path_;
+  std::set<std::string, std::less<>> seen_;
+};
+
+}  // namespace dermaplan::server

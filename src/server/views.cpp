@@ -1,0 +1,139 @@
+#include "server/views.h"
+
+#include <cstdio>
+#include <ctime>
+
+namespace dermaplan::server {
+
+using nlohmann::json;
+
+std::string iso_utc(long long epoch_ms) {
+  if (epoch_ms == 0) return "";
+  std::time_t seconds = static_cast<std::time_t>(epoch_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char out[32];
+  std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return out;
+}
+
+std::optional<long long> parse_iso_utc(const std::string& text) {
+  std::tm tm{};
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+  char tail = 0;
+  if (text.size() == 10) {
+    if (std::sscanf(text.c_str(), "%4d-%2d-%2d%c", &y, &mo, &d, &tail) != 3) return std::nullopt;
+  } else if (text.size() == 20) {
+    if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &s, &tail) != 7 || tail != 'Z')
+      return std::nullopt;
+  } else {
+    return std::nullopt;
+  }
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return std::nullopt;
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = s;
+  const std::time_t t = timegm(&tm);
+  std::tm back{};
+  gmtime_r(&t, &back);
+  if (back.tm_mday != d) return std::nullopt;  // 2026-02-30
+  return static_cast<long long>(t) * 1000;
+}
+
+json to_json(const records::User& u) {
+  return {{"id", u.id}, {"username", u.username}, {"display_name", u.display_name},
+          {"role", records::to_string(u.role)}, {"disabled", u.disabled},
+          {"created_at", iso_utc(u.created_at_ms)}, {"row_version", u.row_version}};
+}
+
+json to_json(const records::Patient& p) {
+  json j = {{"id", p.id}, {"name", p.name}, {"birth_date", p.birth_date}, {"sex", p.sex},
+            {"notes", p.notes}, {"created_at", iso_utc(p.created_at_ms)},
+            {"updated_at", iso_utc(p.updated_at_ms)}, {"row_version", p.row_version}};
+  if (p.deleted) {
+    j["deleted"] = true;
+    j["deleted_at"] = iso_utc(p.deleted_at_ms);
+  }
+  return j;
+}
+
+namespace {
+json parsed_or_text(const std::string& text) {
+  json j = json::parse(text, nullptr, false);
+  return j.is_discarded() ? json(text) : j;
+}
+}  // namespace
+
+json to_json(const records::Intake& i) {
+  return {{"id", i.id}, {"version", i.version}, {"intake", parsed_or_text(i.intake_json)},
+          {"screening", parsed_or_text(i.screening_json)}, {"knowledge_version", i.knowledge_version},
+          {"policy", i.policy}, {"created_by", i.created_by}, {"created_at", iso_utc(i.created_at_ms)}};
+}
+
+json to_json(const records::Consent& c) {
+  return {{"id", c.id}, {"patient_id", c.patient_id}, {"text_version", c.text_version},
+          {"text", c.consent_text}, {"consented_by", c.consented_by},
+          {"consented_at", iso_utc(c.consented_at_ms)}, {"recorded_by", c.recorded_by},
+          {"recorded_at", iso_utc(c.recorded_at_ms)}};
+}
+
+json to_json(const records::CoursePlan& p) {
+  return {{"id", p.id}, {"patient_id", p.patient_id}, {"indication", p.indication},
+          {"plan", parsed_or_text(p.plan_json)}, {"created_by", p.created_by},
+          {"created_at", iso_utc(p.created_at_ms)}};
+}
+
+json to_json(const records::TreatmentSession& s) {
+  json lengths = json::array();
+  for (const auto& n : s.needle_lengths) lengths.push_back({{"region", n.region}, {"needle_length_mm", n.needle_length_mm}});
+  json j = {{"id", s.id}, {"patient_id", s.patient_id}, {"plan_id", s.plan_id}, {"date", s.session_date},
+            {"practitioner_id", s.practitioner_id}, {"device", s.device_id}, {"needle_lengths", lengths},
+            {"lot_number", s.lot_number}, {"passes", s.passes}, {"directions", s.directions},
+            {"anaesthetic", s.anaesthetic}, {"anaesthetic_minutes", s.anaesthetic_minutes},
+            {"end_point", s.end_point}, {"products_applied", s.products_applied}, {"notes", s.notes},
+            {"status", records::to_string(s.status)}, {"created_at", iso_utc(s.created_at_ms)},
+            {"updated_at", iso_utc(s.updated_at_ms)}, {"row_version", s.row_version}};
+  if (s.status == records::SessionStatus::signed_off) {
+    j["signed_by"] = s.signed_by;
+    j["signed_at"] = iso_utc(s.signed_at_ms);
+  }
+  return j;
+}
+
+json to_json(const records::Amendment& a) {
+  return {{"id", a.id}, {"session_id", a.session_id}, {"author_id", a.author_id},
+          {"amended_at", iso_utc(a.amended_at_ms)}, {"field", a.field}, {"old_value", a.old_value},
+          {"new_value", a.new_value}, {"reason", a.reason}};
+}
+
+json to_json(const records::AdverseEvent& e) {
+  return {{"id", e.id}, {"patient_id", e.patient_id}, {"session_id", e.session_id}, {"type", e.event_type},
+          {"severity", records::to_string(e.severity)}, {"onset", e.onset_date},
+          {"resolved", e.resolution_date}, {"resolution", e.resolution}, {"notes", e.notes},
+          {"recorded_by", e.recorded_by}, {"created_at", iso_utc(e.created_at_ms)},
+          {"row_version", e.row_version}};
+}
+
+json to_json(const records::OutcomeAssessment& o) {
+  return {{"id", o.id}, {"patient_id", o.patient_id}, {"session_id", o.session_id}, {"scale", o.scale_id},
+          {"score", o.score}, {"region", o.region}, {"assessor_id", o.assessor_id}, {"date", o.assessed_on},
+          {"notes", o.notes}, {"created_at", iso_utc(o.created_at_ms)}};
+}
+
+json to_json(const records::Photo& p) {
+  return {{"id", p.id}, {"patient_id", p.patient_id}, {"session_id", p.session_id}, {"sha256", p.sha256},
+          {"size_bytes", p.size_bytes}, {"content_type", p.content_type}, {"region", p.region},
+          {"view", p.view}, {"tag", records::to_string(p.tag)}, {"taken_on", p.taken_on},
+          {"url", "/api/photos/" + p.sha256}, {"created_at", iso_utc(p.created_at_ms)}};
+}
+
+json to_json(const records::AuditEntry& e) {
+  return {{"seq", e.seq}, {"at", iso_utc(e.at_ms)}, {"at_ms", e.at_ms}, {"user_id", e.user_id},
+          {"username", e.username}, {"action", records::to_string(e.action)}, {"entity", e.entity},
+          {"record_id", e.record_id}, {"detail", e.detail}, {"hash", e.hash}};
+}
+
+}  // namespace dermaplan::server

@@ -1,0 +1,32 @@
+// Records as API JSON (docs/api.md). Timestamps are ISO 8601 UTC; secrets (password hashes,
+// token hashes) never appear.
+#pragma once
+
+#include "records/entities.h"
+#include "records/store.h"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+
+namespace dermaplan::server {
+
+/// "2026-11-22T09:30:00Z"; "" for 0.
+std::string iso_utc(long long epoch_ms);
+/// Parses "YYYY-MM-DDTHH:MM:SSZ" (or a date: midnight UTC); nullopt otherwise.
+std::optional<long long> parse_iso_utc(const std::string& text);
+
+nlohmann::json to_json(const records::User& user);
+nlohmann::json to_json(const records::Patient& patient);
+nlohmann::json to_json(const records::Intake& intake);
+nlohmann::json to_json(const records::Consent& consent);
+nlohmann::json to_json(const records::CoursePlan& plan);
+nlohmann::json to_json(const records::TreatmentSession& session);
+nlohmann::json to_json(const records::Amendment& amendment);
+nlohmann::json to_json(const records::AdverseEvent& event);
+nlohmann::json to_json(const records::OutcomeAssessment& outcome);
+nlohmann::json to_json(const records::Photo& photo);
+nlohmann::json to_json(const records::AuditEntry& entry);
+
+}  // namespace dermaplan::server

@@ -1,0 +1,207 @@
+// Accounts and sessions over HTTP: cookies, CSRF, expiry on the injected clock, revocation,
+// login rate limits, Argon2id hashes and the first admin account.
+#include "server_test_support.h"
+
+namespace dermaplan::server::testing {
+namespace {
+
+using nlohmann::json;
+using records::Role;
+
+class Auth : public ServerTest {};
+DERMAPLAN_INSTANTIATE_BACKENDS(Auth);
+
+TEST_P(Auth, LoginSetsAnHttpOnlyStrictCookieAndACsrfToken) {
+  auto c = client();
+  Reply r = c.send("POST", "/api/login", json{{"username", "admin"}, {"password", "admin-password"}}.dump());
+  ASSERT_EQ(r.status, 200) << r.body;
+  bool session = false, csrf = false;
+  auto range = r.headers.equal_range("Set-Cookie");
+  for (auto it = range.first; it != range.second; ++it) {
+    if (it->second.rfind("dermaplan_session=", 0) == 0) {
+      session = true;
+      EXPECT_NE(it->second.find("HttpOnly"), std::string::npos);
+      EXPECT_NE(it->second.find("SameSite=Strict"), std::string::npos);
+    }
+    if (it->second.rfind("dermaplan_csrf=", 0) == 0) {
+      csrf = true;
+      EXPECT_EQ(it->second.find("HttpOnly"), std::string::npos);  // the page reads it
+    }
+  }
+  EXPECT_TRUE(session && csrf);
+  EXPECT_EQ(r.json()["user"]["role"], "admin");
+  EXPECT_FALSE(r.json()["user"].contains("password_hash"));
+  // The token is stored hashed, never in clear.
+  const Login login = c.login("admin", "admin-password");
+  EXPECT_FALSE(store_->find_auth_session(login.token).has_value());
+  EXPECT_TRUE(store_->find_auth_session(token_hash(login.token)).has_value());
+}
+
+TEST_P(Auth, WrongPasswordAndUnknownUserGetTheSame401) {
+  auto c = client();
+  Reply a = c.send("POST", "/api/login", json{{"username", "admin"}, {"password", "nope"}}.dump());
+  Reply b = c.send("POST", "/api/login", json{{"username", "nobody"}, {"password", "nope"}}.dump());
+  EXPECT_EQ(a.status, 401);
+  EXPECT_EQ(b.status, 401);
+  EXPECT_EQ(a.body, b.body);
+}
+
+TEST_P(Auth, StateChangingRequestsNeedTheCsrfHeader) {
+  auto c = client();
+  const json patient = {{"name", "Csrf Case"}};
+  Reply without = c.send("POST", "/api/patients", patient.dump(), &admin_, /*csrf=*/false);
+  EXPECT_EQ(without.status, 403);
+  EXPECT_EQ(without.code(), "csrf");
+  Login wrong = admin_;
+  wrong.csrf = std::string(64, '0');
+  EXPECT_EQ(c.send("POST", "/api/patients", patient.dump(), &wrong).status, 403);
+  EXPECT_EQ(c.send("POST", "/api/patients", patient.dump(), &admin_).status, 201);
+  // Reads need none.
+  EXPECT_EQ(c.send("GET", "/api/patients", "", &admin_, false).status, 200);
+  // A bearer token (not sent by browsers on their own) needs no CSRF header.
+  httplib::Client raw("127.0.0.1", port_);
+  auto res = raw.Post("/api/patients", {{"Authorization", "Bearer " + admin_.token}}, patient.dump(), "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 201);
+}
+
+TEST_P(Auth, SessionsExpireAfterInactivityOnTheInjectedClock) {
+  auto c = client();
+  const long long idle = SessionOptions{}.inactivity_ms;
+  advance_clock_ms(idle - 60'000);
+  EXPECT_EQ(c.get("/api/me", admin_).status, 200);  // activity resets the idle clock
+  advance_clock_ms(idle - 60'000);
+  EXPECT_EQ(c.get("/api/me", admin_).status, 200);
+  advance_clock_ms(idle + 1);
+  Reply r = c.get("/api/me", admin_);
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(r.code(), "unauthorized");
+  // Expired stays expired, also after the clock stops moving.
+  EXPECT_EQ(c.get("/api/me", admin_).status, 401);
+}
+
+TEST_P(Auth, SessionsEndAtTheirLifetimeEvenWhenActive) {
+  auto c = client();
+  const SessionOptions defaults;
+  for (long long t = 0; t < defaults.lifetime_ms - 3'600'000; t += 3'600'000) {
+    advance_clock_ms(3'600'000);
+    ASSERT_EQ(c.get("/api/me", admin_).status, 200) << t;
+  }
+  advance_clock_ms(3'600'001);
+  EXPECT_EQ(c.get("/api/me", admin_).status, 401);
+}
+
+TEST_P(Auth, LogoutRevokesTheToken) {
+  auto c = client();
+  EXPECT_EQ(c.send("POST", "/api/logout", "", &admin_).status, 204);
+  EXPECT_EQ(c.get("/api/me", admin_).status, 401);
+  EXPECT_TRUE(store_->find_auth_session(token_hash(admin_.token))->revoked);
+}
+
+TEST_P(Auth, PasswordChangeAndDisableRevokeSessions) {
+  auto c = client();
+  const auto pat = add_user("pat", Role::practitioner);
+  Login first = login_as("pat");
+  Login second = login_as("pat");
+  Reply r = c.send("PATCH", "/api/users/" + std::to_string(pat.id),
+                   json{{"row_version", pat.row_version}, {"password", "a-new-password-1"}}.dump(), &admin_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(c.get("/api/me", first).status, 401);
+  EXPECT_EQ(c.get("/api/me", second).status, 401);
+  EXPECT_EQ(c.send("POST", "/api/login", json{{"username", "pat"}, {"password", "pat-password"}}.dump()).status, 401);
+  Login third = c.login("pat", "a-new-password-1");
+  EXPECT_EQ(c.get("/api/me", third).status, 200);
+  r = c.send("PATCH", "/api/users/" + std::to_string(pat.id),
+             json{{"row_version", r.json()["row_version"]}, {"disabled", true}}.dump(), &admin_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(c.get("/api/me", third).status, 401);
+  EXPECT_EQ(c.send("POST", "/api/login", json{{"username", "pat"}, {"password", "a-new-password-1"}}.dump()).status,
+            401);
+}
+
+TEST_P(Auth, RevocationByAnotherProcessIsSeenWithinTheRecheckInterval) {
+  auto c = client();
+  const auto pat = add_user("pat", Role::practitioner);
+  Login login = login_as("pat");
+  EXPECT_EQ(c.get("/api/me", login).status, 200);
+  store_->revoke_auth_sessions_of(pat.id);  // what `dermaplan user disable` does from outside
+  advance_clock_ms(SessionOptions{}.recheck_ms + 1);
+  EXPECT_EQ(c.get("/api/me", login).status, 401);
+}
+
+TEST_P(Auth, LoginIsRateLimitedPerUsername) {
+  auto c = client();
+  for (int i = 0; i < 5; ++i)
+    EXPECT_EQ(c.send("POST", "/api/login", json{{"username", "admin"}, {"password", "wrong"}}.dump()).status, 401);
+  Reply r = c.send("POST", "/api/login", json{{"username", "admin"}, {"password", "admin-password"}}.dump());
+  EXPECT_EQ(r.status, 429);  // even the right password, until the window passes
+  EXPECT_EQ(r.code(), "rate_limited");
+  advance_clock_ms(5 * 60 * 1000 + 1);
+  EXPECT_EQ(c.send("POST", "/api/login", json{{"username", "admin"}, {"password", "admin-password"}}.dump()).status,
+            200);
+  // Failed logins are audited.
+  int failed = 0;
+  for (const auto& e : store_->list_audit(0, 1000))
+    if (e.action == records::AuditAction::login_failed) ++failed;
+  EXPECT_EQ(failed, 5);
+}
+
+TEST_P(Auth, LoginIsRateLimitedPerClientAddress) {
+  auto c = client();
+  // Spread over many usernames, so only the per-address limit (4x the per-user one) applies.
+  int limited_at = -1;
+  for (int i = 0; i < 30 && limited_at < 0; ++i) {
+    Reply r = c.send("POST", "/api/login",
+                     json{{"username", "guess" + std::to_string(i)}, {"password", "wrong"}}.dump());
+    if (r.status == 429) limited_at = i;
+    else EXPECT_EQ(r.status, 401);
+  }
+  EXPECT_EQ(limited_at, 20);
+}
+
+TEST(PasswordHashing, InteractiveLimitsProduceArgon2id) {
+  PasswordHasher hasher;  // production limits
+  const std::string hash = hasher.hash("correct horse battery");
+  EXPECT_EQ(hash.rfind("$argon2id$v=19$m=65536,t=2,p=1$", 0), 0u) << hash;
+  EXPECT_TRUE(hasher.verify(hash, "correct horse battery"));
+  EXPECT_FALSE(hasher.verify(hash, "correct horse batterx"));
+  EXPECT_NE(hasher.hash("correct horse battery"), hash);  // salted
+}
+
+TEST(PasswordHashing, TheBoundedPoolRefusesBeyondItsQueue) {
+  PasswordHasher hasher(PasswordHasher::interactive(), /*max_parallel=*/1, /*max_waiting=*/0);
+  std::atomic<int> busy{0}, done{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i)
+    threads.emplace_back([&] {
+      try {
+        hasher.hash("x");
+        ++done;
+      } catch (const ApiError& e) {
+        EXPECT_EQ(e.status(), 503);
+        ++busy;
+      }
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_GE(done.load(), 1);
+  EXPECT_GE(busy.load(), 1);
+}
+
+class FirstAdmin : public records::testing::StoreTest {};
+DERMAPLAN_INSTANTIATE_BACKENDS(FirstAdmin);
+
+TEST_P(FirstAdmin, IsCreatedOnceWithAPasswordThatLogsIn) {
+  auto store = open();
+  PasswordHasher hasher(PasswordHasher::minimum());
+  const auto password = ensure_first_admin(*store, hasher);
+  ASSERT_TRUE(password.has_value());
+  EXPECT_GE(password->size(), 16u);
+  EXPECT_FALSE(ensure_first_admin(*store, hasher).has_value());
+  const auto admin = store->find_user_by_username("admin");
+  ASSERT_TRUE(admin);
+  EXPECT_EQ(admin->role, Role::admin);
+  EXPECT_TRUE(hasher.verify(admin->password_hash, *password));
+}
+
+}  // namespace
+}  // namespace dermaplan::server::testing

@@ -1,0 +1,194 @@
+// The clinical record through the API: a patient's whole course, the audit of every read and
+// write, the engines' JSON (the same as the CLI's), lots and the agenda.
+#include "planning/course_plan.h"
+#include "screening/screening.h"
+#include "server_test_support.h"
+
+namespace dermaplan::server::testing {
+namespace {
+
+using nlohmann::json;
+using records::Role;
+
+class RecordsApi : public ServerTest {};
+DERMAPLAN_INSTANTIATE_BACKENDS(RecordsApi);
+
+std::string id_of(const json& j) { return std::to_string(j["id"].get<long long>()); }
+
+TEST_P(RecordsApi, APatientsCourseFromIntakeToAmendment) {
+  auto c = client();
+  const auto patient = create_patient(admin_, "Maria Example");
+  const std::string p = "/api/patients/" + id_of(patient);
+
+  Reply intake = c.post(p + "/intakes", {{"intake", example_intake()}, {"date", "2026-11-22"}, {"areas", {"cheek"}}}, admin_);
+  ASSERT_EQ(intake.status, 201) << intake.body;
+  EXPECT_EQ(intake.json()["version"], 1);
+  EXPECT_TRUE(intake.json()["screening"].contains("decision"));
+
+  Reply consent_text = c.get("/api/consent-text", admin_);
+  ASSERT_EQ(consent_text.status, 200);
+  Reply consent = c.post(p + "/consents",
+                         {{"consented_by", "Maria Example"}, {"consented_at", "2026-11-22T09:30:00Z"},
+                          {"text_version", consent_text.json()["version"]}},
+                         admin_);
+  ASSERT_EQ(consent.status, 201) << consent.body;
+  EXPECT_EQ(consent.json()["text"], consent_text.json()["text"]);
+
+  Reply plan = c.post(p + "/plans", {{"indication", "atrophic-acne-scars"}, {"date", "2026-11-22"}}, admin_);
+  ASSERT_EQ(plan.status, 201) << plan.body;
+  EXPECT_TRUE(plan.json()["plan"].is_object());
+
+  Reply session = c.post(p + "/sessions",
+                         {{"date", "2026-11-22"}, {"status", "performed"}, {"lot_number", "LOT-42"}, {"passes", 4},
+                          {"needle_lengths", {{{"region", "cheek"}, {"needle_length_mm", 1.5}}}},
+                          {"plan_id", plan.json()["id"]}},
+                         admin_);
+  ASSERT_EQ(session.status, 201) << session.body;
+  const std::string s = "/api/sessions/" + id_of(session.json());
+  Reply sign = c.post(s + "/sign", {{"row_version", session.json()["row_version"]}}, admin_);
+  ASSERT_EQ(sign.status, 200) << sign.body;
+  EXPECT_EQ(sign.json()["status"], "signed");
+  Reply amend = c.post(s + "/amendments", {{"field", "lot_number"}, {"new_value", "LOT-43"}, {"reason", "typo"}}, admin_);
+  ASSERT_EQ(amend.status, 201) << amend.body;
+  EXPECT_EQ(amend.json()["old_value"], "LOT-42");
+  Reply read_session = c.get(s, admin_);
+  EXPECT_EQ(read_session.json()["lot_number"], "LOT-42");  // the original stays
+  EXPECT_EQ(read_session.json()["amendments"].size(), 1u);
+
+  Reply ae = c.post(p + "/adverse-events",
+                    {{"session_id", session.json()["id"]}, {"type", "erythema"}, {"severity", "mild"}, {"onset", "2026-11-23"}},
+                    admin_);
+  ASSERT_EQ(ae.status, 201) << ae.body;
+  Reply ae2 = c.send("PATCH", p + "/adverse-events/" + id_of(ae.json()),
+                     json{{"row_version", ae.json()["row_version"]}, {"resolved", "2026-11-26"}}.dump(), &admin_);
+  EXPECT_EQ(ae2.status, 200) << ae2.body;
+  Reply outcome = c.post(p + "/outcomes", {{"scale", "gais"}, {"score", 1}, {"date", "2026-12-22"}}, admin_);
+  EXPECT_EQ(outcome.status, 201) << outcome.body;
+  Reply bad_scale = c.post(p + "/outcomes", {{"scale", "no-scale"}, {"score", 1}}, admin_);
+  EXPECT_EQ(bad_scale.status, 400);
+  EXPECT_EQ(bad_scale.field(), "/scale");
+
+  const std::string png = std::string("\x89PNG\r\n\x1a\n", 8) + "pretend image bytes";
+  Reply photo = c.post(p + "/photos", {{"region", "cheek"}, {"view", "frontal"}, {"tag", "before"},
+                                       {"taken_on", "2026-11-22"}, {"image_base64", "iVBORw0KGgpwcmV0ZW5kIGltYWdlIGJ5dGVz"}},
+                       admin_);
+  ASSERT_EQ(photo.status, 201) << photo.body;
+  Reply image = c.get("/api/photos/" + photo.json()["sha256"].get<std::string>(), admin_);
+  EXPECT_EQ(image.status, 200);
+  EXPECT_EQ(image.body, png);
+
+  Reply full = c.get(p, admin_);
+  ASSERT_EQ(full.status, 200);
+  const json j = full.json();
+  for (const char* key : {"intakes", "plans", "sessions", "consents", "adverse_events", "outcomes", "photos"})
+    EXPECT_EQ(j[key].size(), 1u) << key;
+
+  Reply lot = c.get("/api/lots/LOT-43", admin_);
+  ASSERT_EQ(lot.status, 200);
+  EXPECT_EQ(lot.json()["patients"].size(), 1u);
+  Reply agenda = c.get("/api/agenda?date=2026-11-22", admin_);
+  ASSERT_EQ(agenda.status, 200) << agenda.body;
+  EXPECT_EQ(agenda.json()["sessions_today"].size(), 1u);
+}
+
+TEST_P(RecordsApi, EveryReadAndWriteOfPatientDataIsAudited) {
+  auto c = client();
+  const auto patient = create_patient(admin_, "Audit Case");
+  const long long id = patient["id"];
+  c.get("/api/patients/" + std::to_string(id), admin_);
+  c.get("/api/patients?q=audit", admin_);
+  std::vector<records::AuditEntry> rows = store_->list_audit(0, 1000);
+  bool created = false, read_one = false, listed = false;
+  for (const auto& e : rows) {
+    if (e.entity != "patient") continue;
+    if (e.action == records::AuditAction::create && e.record_id == id) created = true;
+    if (e.action == records::AuditAction::read && e.record_id == id && e.username == "admin") read_one = true;
+    if (e.action == records::AuditAction::read && e.record_id == 0 &&
+        e.detail.find(std::to_string(id)) != std::string::npos)
+      listed = true;
+  }
+  EXPECT_TRUE(created);
+  EXPECT_TRUE(read_one);
+  EXPECT_TRUE(listed);
+
+  // The admin reads the log with filters.
+  Reply log = c.get("/api/audit?entity=patient&user=admin&limit=2", admin_);
+  ASSERT_EQ(log.status, 200) << log.body;
+  EXPECT_EQ(log.json()["entries"].size(), 2u);
+  for (const auto& e : log.json()["entries"]) EXPECT_EQ(e["entity"], "patient");
+  Reply next = c.get("/api/audit?entity=patient&after=" + std::to_string(log.json()["next_after"].get<long long>()),
+                     admin_);
+  ASSERT_EQ(next.status, 200);
+  EXPECT_GE(next.json()["entries"].size(), 1u);
+  EXPECT_TRUE(store_->verify_audit_chain().ok);
+}
+
+TEST_P(RecordsApi, ListSearchAndPagination) {
+  for (const char* name : {"Anna Alpha", "Bert Beta", "Anneke Gamma", "Dora Delta"}) create_patient(admin_, name);
+  auto c = client();
+  Reply r = c.get("/api/patients?q=ANN&limit=1", admin_);
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.json()["total"], 2);
+  EXPECT_EQ(r.json()["patients"].size(), 1u);
+  r = c.get("/api/patients?q=ann&limit=1&offset=1", admin_);
+  EXPECT_EQ(r.json()["patients"][0]["name"], "Anneke Gamma");
+  EXPECT_EQ(c.get("/api/patients?limit=0", admin_).status, 400);
+  EXPECT_EQ(c.get("/api/patients?limit=201", admin_).status, 400);
+  // Deleting is the admin's explicit, audited action; the patient disappears from lists.
+  const long long id = r.json()["patients"][0]["id"];
+  EXPECT_EQ(c.send("DELETE", "/api/patients/" + std::to_string(id), json{{"reason", "duplicate record"}}.dump(), &admin_)
+                .status,
+            204);
+  EXPECT_EQ(c.get("/api/patients?q=ann", admin_).json()["total"], 1);
+  EXPECT_EQ(c.get("/api/patients/" + std::to_string(id), admin_).status, 404);
+}
+
+TEST_P(RecordsApi, EnginesAnswerWithTheCliJson) {
+  const auto& kb = test_kb();
+  const CivilDate day = *parse_civil_date("2026-11-22");
+  const auto intake = screening::parse_intake(example_intake(), kb, day);
+  planning::PlanRequest request;
+  request.indication = "atrophic-acne-scars";
+  request.areas = {"cheek"};
+  const json expected_plan = planning::to_json(planning::plan_course(intake, kb, day, request), kb);
+  const json expected_screen = screening::to_json(screening::screen(intake, kb, day, {"cheek"}));
+  auto c = client();
+  const json plan_body = {{"intake", example_intake()}, {"indication", "atrophic-acne-scars"}, {"areas", {"cheek"}},
+                          {"date", "2026-11-22"}};
+  for (int round = 0; round < 2; ++round) {  // the second answer comes from the cache
+    Reply plan = c.post("/api/plan", plan_body, admin_);
+    ASSERT_EQ(plan.status, 200) << plan.body;
+    EXPECT_EQ(plan.json(), expected_plan);
+  }
+  Reply screen = c.post("/api/screen", {{"intake", example_intake()}, {"areas", {"cheek"}}, {"date", "2026-11-22"}}, admin_);
+  ASSERT_EQ(screen.status, 200) << screen.body;
+  EXPECT_EQ(screen.json(), expected_screen);
+  Reply regions = c.get("/api/kb/regions", admin_);
+  ASSERT_EQ(regions.status, 200);
+  EXPECT_EQ(regions.json().size(), kb.regions.size());
+  EXPECT_EQ(c.get("/api/kb/show/cheek", admin_).status, 200);
+  Reply health = c.send("GET", "/api/health");
+  EXPECT_EQ(health.json()["api"], kApiVersion);
+  EXPECT_EQ(health.json()["knowledge_version"], kb.version);
+}
+
+TEST_P(RecordsApi, SimulateRunsTheDeviceSimulator) {
+  auto c = client();
+  std::string device;
+  for (const auto& d : test_kb().devices)
+    if (d.kind == kb::DeviceKind::roller) { device = d.id; break; }
+  ASSERT_FALSE(device.empty());
+  Reply r = c.post("/api/simulate", {{"device", device}, {"region", "cheek"}, {"passes", 4},
+                                     {"directions", {"h", "v"}}, {"seed", 7}, {"patch_mm", 10}},
+                   admin_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_GT(r.json()["punctures"].get<double>(), 0);
+  Reply again = c.post("/api/simulate", {{"device", device}, {"region", "cheek"}, {"passes", 4},
+                                         {"directions", {"h", "v"}}, {"seed", 7}, {"patch_mm", 10}},
+                       admin_);
+  EXPECT_EQ(again.body, r.body);
+  EXPECT_EQ(c.post("/api/simulate", {{"device", device}, {"passes", 100000}}, admin_).field(), "/passes");
+}
+
+}  // namespace
+}  // namespace dermaplan::server::testing
