@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang (coverage + AddressSanitizer + UBSan) in build-fuzz/
+# and runs each for a bounded time on its seed corpus. Exit 0 only if no fuzzer found a crash.
+# Usage: fuzz/run-smoke.sh [seconds per target, default 20]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-20}
+command -v clang++ >/dev/null || { echo "fuzz: clang++ is missing (scripts/setup.sh --with-test-tools installs it)"; exit 1; }
+flags="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -g -O1"
+cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+  -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS="$flags" \
+  -DDERMAPLAN_FUZZ=ON -DDERMAPLAN_TESTS=OFF -DDERMAPLAN_BENCH=OFF >/dev/null
+cmake --build build-fuzz -j"$(nproc)" --target fuzz_intake fuzz_knowledge >/dev/null
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/intake" "$work/knowledge" "$work/artifacts"
+cp fuzz/corpus/intake/* tests/cases/base-intake.json examples/*.json "$work/intake/"
+cp tests/cases/kb/minimal/body.yaml "$work/knowledge/"
+for f in tests/cases/kb/errors/*/body.yaml; do cp "$f" "$work/knowledge/$(basename "$(dirname "$f")").yaml"; done
+
+status=0
+for target in intake knowledge; do
+  echo "fuzz_$target: ${seconds}s"
+  if ! build-fuzz/fuzz/fuzz_$target "$work/$target" -max_total_time="$seconds" -max_len=65536 \
+       -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$work/artifacts/" -print_final_stats=1 \
+       > "$work/$target.log" 2>&1; then
+    status=1
+    tail -n 40 "$work/$target.log"
+    mkdir -p build-fuzz/crashes && cp "$work"/artifacts/* build-fuzz/crashes/ 2>/dev/null || true
+    echo "fuzz_$target FOUND A PROBLEM; reproducer saved in build-fuzz/crashes/"
+  else
+    grep -E "stat::number_of_executed_units|Done" "$work/$target.log" | tail -n 2
+  fi
+done
+exit $status
