@@ -1,0 +1,260 @@
+// The one way the interface talks to `dermaplan serve` (docs/api.md, version 1).
+//
+// Every state-changing request (POST, PUT, PATCH, DELETE) except login carries the header
+// X-CSRF-Token: the token from the login response, or after a page reload the readable cookie
+// `dermaplan_csrf`. Errors come back as ApiError with the server's code, message and the JSON
+// path of the field at fault, so forms can show the message next to that field.
+
+import type {
+  Agenda, AuditEntry, Consent, ConsentText, Device, Indication, Patient, PatientRecord, Plan,
+  Region, Scale, Screening, SimulationResult, TreatmentSession, User, Vocabulary,
+  VocabularyEntry, Amendment, AdverseEvent, Outcome, Photo,
+} from './types';
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  /** JSON path of the field at fault ("/intake/medications/0/last_dose"), when one is. */
+  readonly field?: string;
+
+  constructor(status: number, code: string, message: string, field?: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.field = field;
+  }
+}
+
+export interface ApiClientOptions {
+  /** Prefix for every path; '' for the same origin. */
+  base?: string;
+  fetch?: typeof fetch;
+  /** Reads document.cookie (or a test double). */
+  cookies?: () => string;
+  /** Called on 401 for anything but the login itself (the session expired). */
+  onUnauthorized?: () => void;
+}
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** The value of one cookie in a `document.cookie` string, or null. */
+export function readCookie(cookies: string, name: string): string | null {
+  for (const part of cookies.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    if (part.slice(0, eq).trim() === name) {
+      const value = part.slice(eq + 1).trim();
+      try {
+        return decodeURIComponent(value);
+      } catch {
+        return value;
+      }
+    }
+  }
+  return null;
+}
+
+/** Builds "?a=1&b=x" from the defined, non-empty values; "" when there are none. */
+export function query(params: Record<string, string | number | undefined | null>): string {
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || value === null || value === '') continue;
+    parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`);
+  }
+  return parts.length ? `?${parts.join('&')}` : '';
+}
+
+/** Splits GET /api/kb/vocabulary's flat list into the four intake lists. */
+export function groupVocabulary(entries: VocabularyEntry[]): Vocabulary {
+  const out: Vocabulary = { conditions: [], medications: [], procedures: [], allergies: [] };
+  const lists = { condition: out.conditions, medication: out.medications, procedure: out.procedures, allergy: out.allergies };
+  for (const e of entries) if (e.kind && lists[e.kind]) lists[e.kind].push(e);
+  return out;
+}
+
+export interface IntakeRequest { intake: unknown; date?: string; areas?: string[] }
+export interface PlanRequest { intake: unknown; indication: string; areas: string[]; start?: string; device?: string; date?: string }
+export interface SessionFields {
+  plan_id?: number;
+  date?: string;
+  device?: string;
+  needle_lengths?: { region: string; needle_length_mm: number }[];
+  lot_number?: string;
+  passes?: number;
+  directions?: string;
+  anaesthetic?: string;
+  anaesthetic_minutes?: number;
+  end_point?: string;
+  products_applied?: string;
+  notes?: string;
+  status?: 'planned' | 'performed';
+}
+export interface SimulateRequest {
+  device: string;
+  needle_length_mm?: number;
+  region: string;
+  passes?: number;
+  directions?: string[];
+  pressure?: 'light' | 'medium' | 'firm';
+  seed?: number;
+  patch_mm?: number;
+}
+
+export class ApiClient {
+  private readonly base: string;
+  private readonly fetchFn: typeof fetch;
+  private readonly cookies: () => string;
+  private readonly onUnauthorized?: () => void;
+  private csrf: string | null = null;
+
+  constructor(options: ApiClientOptions = {}) {
+    this.base = options.base ?? '';
+    this.fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
+    this.cookies = options.cookies ?? (() => (typeof document === 'undefined' ? '' : document.cookie));
+    this.onUnauthorized = options.onUnauthorized;
+  }
+
+  /** The CSRF token sent with state-changing requests. */
+  csrfToken(): string | null {
+    return this.csrf ?? readCookie(this.cookies(), 'dermaplan_csrf');
+  }
+
+  /** Sends one request; resolves with the parsed JSON body (undefined for 204). */
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (STATE_CHANGING.has(method) && path !== '/api/login') {
+      const token = this.csrfToken();
+      if (token) headers['X-CSRF-Token'] = token;
+    }
+    let response: Response;
+    try {
+      response = await this.fetchFn(this.base + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: 'same-origin',
+      });
+    } catch (e) {
+      throw new ApiError(0, 'network', `The server could not be reached (${(e as Error).message}).`);
+    }
+    if (response.status === 204) return undefined as T;
+    const text = await response.text();
+    let parsed: unknown = undefined;
+    if (text) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        if (response.ok) throw new ApiError(response.status, 'bad_response', 'The server sent a reply that is not JSON.');
+      }
+    }
+    if (!response.ok) {
+      const err = (parsed as { error?: { code?: string; message?: string; field?: string } } | undefined)?.error;
+      if (response.status === 401 && path !== '/api/login') this.onUnauthorized?.();
+      throw new ApiError(response.status, err?.code ?? 'http_' + response.status,
+        err?.message ?? `${method} ${path} failed with HTTP ${response.status}`, err?.field);
+    }
+    return parsed as T;
+  }
+
+  // --- accounts
+  async login(username: string, password: string): Promise<User> {
+    const r = await this.request<{ user: User; csrf_token: string }>('POST', '/api/login', { username, password });
+    this.csrf = r.csrf_token;
+    return r.user;
+  }
+  async logout(): Promise<void> {
+    try {
+      await this.request<void>('POST', '/api/logout');
+    } finally {
+      this.csrf = null;
+    }
+  }
+  me(): Promise<{ user: User }> { return this.request('GET', '/api/me'); }
+  health(): Promise<{ status: string; api: number; version: string; knowledge_version: string; backend: string }> {
+    return this.request('GET', '/api/health');
+  }
+
+  // --- knowledge base
+  regions(): Promise<Region[]> { return this.request('GET', '/api/kb/regions'); }
+  indications(): Promise<Indication[]> { return this.request('GET', '/api/kb/indications'); }
+  devices(): Promise<Device[]> { return this.request('GET', '/api/kb/devices'); }
+  scales(): Promise<Scale[]> { return this.request('GET', '/api/kb/scales'); }
+  async vocabulary(): Promise<Vocabulary> {
+    return groupVocabulary(await this.request<VocabularyEntry[]>('GET', '/api/kb/vocabulary'));
+  }
+  /** GET /api/kb/show/{id}: every item with that id (usually one), each with its `kind`. */
+  async kbShow<T = Record<string, unknown>>(id: string): Promise<(T & { kind: string })[]> {
+    const r = await this.request<{ id: string; matches: (T & { kind: string })[] }>('GET', `/api/kb/show/${encodeURIComponent(id)}`);
+    return r.matches ?? [];
+  }
+  consentText(indication?: string): Promise<ConsentText> {
+    return this.request('GET', '/api/consent-text' + query({ indication }));
+  }
+
+  // --- engines
+  screen(body: IntakeRequest): Promise<Screening> { return this.request('POST', '/api/screen', body); }
+  plan(body: PlanRequest): Promise<Plan> { return this.request('POST', '/api/plan', body); }
+  simulate(body: SimulateRequest): Promise<SimulationResult> { return this.request('POST', '/api/simulate', body); }
+
+  // --- patients
+  patients(q = '', limit = 50, offset = 0): Promise<{ patients: Patient[]; total: number; limit: number; offset: number }> {
+    return this.request('GET', '/api/patients' + query({ q, limit, offset }));
+  }
+  createPatient(p: { name: string; birth_date?: string; sex?: string; notes?: string }): Promise<Patient> {
+    return this.request('POST', '/api/patients', p);
+  }
+  patient(id: number): Promise<PatientRecord> { return this.request('GET', `/api/patients/${id}`); }
+  updatePatient(id: number, fields: Partial<Patient> & { row_version: number }): Promise<Patient> {
+    return this.request('PATCH', `/api/patients/${id}`, fields);
+  }
+  addIntake(id: number, body: IntakeRequest): Promise<{ id: number; version: number; screening: Screening }> {
+    return this.request('POST', `/api/patients/${id}/intakes`, body);
+  }
+  addConsent(id: number, body: { indication?: string; consented_by: string; consented_at: string; text_version?: string }): Promise<Consent> {
+    return this.request('POST', `/api/patients/${id}/consents`, body);
+  }
+  addPlan(id: number, body: Omit<PlanRequest, 'intake'>): Promise<{ id: number; plan: Plan }> {
+    return this.request('POST', `/api/patients/${id}/plans`, body);
+  }
+  createSession(patientId: number, fields: SessionFields): Promise<TreatmentSession> {
+    return this.request('POST', `/api/patients/${patientId}/sessions`, fields);
+  }
+  session(id: number): Promise<TreatmentSession> { return this.request('GET', `/api/sessions/${id}`); }
+  updateSession(id: number, fields: SessionFields & { row_version: number }): Promise<TreatmentSession> {
+    return this.request('PUT', `/api/sessions/${id}`, fields);
+  }
+  signSession(id: number, row_version: number): Promise<TreatmentSession> {
+    return this.request('POST', `/api/sessions/${id}/sign`, { row_version });
+  }
+  amendSession(id: number, body: { field: string; new_value: unknown; reason: string }): Promise<Amendment> {
+    return this.request('POST', `/api/sessions/${id}/amendments`, body);
+  }
+  addAdverseEvent(id: number, body: { session_id?: number; type: string; severity: string; onset: string; resolved?: string; notes?: string }): Promise<AdverseEvent> {
+    return this.request('POST', `/api/patients/${id}/adverse-events`, body);
+  }
+  addOutcome(id: number, body: { scale: string; score: number; date: string; region?: string; notes?: string }): Promise<Outcome> {
+    return this.request('POST', `/api/patients/${id}/outcomes`, body);
+  }
+  addPhoto(id: number, body: { region: string; view: string; tag: string; taken_on: string; image_base64: string }): Promise<Photo> {
+    return this.request('POST', `/api/patients/${id}/photos`, body);
+  }
+  agenda(date?: string): Promise<Agenda> { return this.request('GET', '/api/agenda' + query({ date })); }
+  lot(lot: string): Promise<{ sessions: TreatmentSession[]; patients: Patient[] }> {
+    return this.request('GET', `/api/lots/${encodeURIComponent(lot)}`);
+  }
+
+  // --- administration
+  users(): Promise<{ users: User[] }> { return this.request('GET', '/api/users'); }
+  createUser(body: { username: string; display_name?: string; role: string; password: string }): Promise<User> {
+    return this.request('POST', '/api/users', body);
+  }
+  updateUser(id: number, body: { row_version: number; display_name?: string; role?: string; disabled?: boolean; password?: string }): Promise<User> {
+    return this.request('PATCH', `/api/users/${id}`, body);
+  }
+  audit(filters: { after?: number; limit?: number; user?: string; entity?: string }): Promise<{ entries: AuditEntry[]; next_after: number }> {
+    return this.request('GET', '/api/audit' + query(filters));
+  }
+  backup(): Promise<{ path: string }> { return this.request('POST', '/api/backup'); }
+}

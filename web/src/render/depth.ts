@@ -1,0 +1,71 @@
+// Needle length against a region's skin: the colour and wording of the engine's depth check.
+// The reach itself (epidermis / dermis / beyond) is the planning engine's verdict
+// (depth_check.nominal_reach); this module only maps it to colours and draws the scale.
+
+import type { DepthCheck } from '../types';
+
+export type DepthLevel = 'epidermis' | 'dermis' | 'dermis-or-beyond' | 'beyond-dermis' | 'unknown';
+
+export interface DepthStyle {
+  level: DepthLevel;
+  /** CSS class suffix and colour used for the needle bar. */
+  colour: string;
+  label: string;
+}
+
+const STYLES: Record<DepthLevel, DepthStyle> = {
+  epidermis: { level: 'epidermis', colour: '#4a7fb5', label: 'within the epidermis' },
+  dermis: { level: 'dermis', colour: '#2e8b57', label: 'within the dermis' },
+  'dermis-or-beyond': { level: 'dermis-or-beyond', colour: '#c8811a', label: 'may pass the dermis where skin is thin' },
+  'beyond-dermis': { level: 'beyond-dermis', colour: '#b83a3a', label: 'beyond the recorded dermis' },
+  unknown: { level: 'unknown', colour: '#7a7f87', label: 'no depth check' },
+};
+
+/** The style for the engine's nominal reach. */
+export function depthStyle(check: Pick<DepthCheck, 'nominal_reach'> | undefined | null): DepthStyle {
+  const reach = check?.nominal_reach as DepthLevel | undefined;
+  return reach && reach in STYLES ? STYLES[reach] : STYLES.unknown;
+}
+
+export interface DepthScale {
+  /** Full scale in µm (the deepest of skin maximum and needle, plus headroom). */
+  max_um: number;
+  /** Fractions 0..1 of the width. */
+  epidermis: { from: number; to: number };
+  dermis: { from: number; to: number };
+  /** Thinnest to thickest recorded skin (epidermis + dermis): where the dermis may end. */
+  skinEnd: { from: number; to: number };
+  needle: number;
+}
+
+/**
+ * Positions for a horizontal depth bar: the epidermis band (its range), the dermis band (from the
+ * thinnest epidermis to the thickest skin) and the needle tip, all as fractions of the width.
+ */
+export function depthScale(check: DepthCheck): DepthScale {
+  const deepest = Math.max(check.skin_um.max, check.needle_um, 1);
+  const max_um = deepest * 1.1;
+  const f = (um: number) => Math.min(1, Math.max(0, um / max_um));
+  return {
+    max_um,
+    epidermis: { from: 0, to: f(check.epidermis_um.max) },
+    dermis: { from: f(check.epidermis_um.min), to: f(check.skin_um.max) },
+    skinEnd: { from: f(check.skin_um.min), to: f(check.skin_um.max) },
+    needle: f(check.needle_um),
+  };
+}
+
+/** Where a length the practitioner typed sits against the engine's range for that region. */
+export function lengthAgainstRange(mm: number, range: { min: number; max: number } | undefined): 'below' | 'within' | 'above' | 'unknown' {
+  if (!range || !Number.isFinite(mm)) return 'unknown';
+  const eps = 1e-9;
+  if (mm < range.min - eps) return 'below';
+  if (mm > range.max + eps) return 'above';
+  return 'within';
+}
+
+/** "0.25 mm" with up to two decimals, no trailing zeros beyond one. */
+export function formatMm(mm: number): string {
+  const s = (Math.round(mm * 100) / 100).toFixed(2).replace(/0$/, '');
+  return `${s} mm`;
+}

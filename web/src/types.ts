@@ -1,0 +1,323 @@
+// The shapes the server sends (docs/api.md). Engine payloads are exactly what
+// `dermaplan screen|plan|simulate --format json` prints; only the fields the interface reads
+// are typed, the rest pass through untouched.
+
+export type Role = 'admin' | 'practitioner' | 'assistant';
+
+export interface User {
+  id: number;
+  username: string;
+  display_name: string;
+  role: Role;
+  disabled?: boolean;
+  created_at?: string;
+  row_version?: number;
+}
+
+export type Decision = 'eligible' | 'caution' | 'defer' | 'contraindicated';
+
+export interface OtherPosition {
+  id: string;
+  value: string;
+  sources: string[];
+}
+
+export interface Finding {
+  id: string;
+  title: string;
+  decision: Decision;
+  message: string;
+  sources: string[];
+  disagreement: boolean;
+  area?: string;
+  until?: string;
+  unknown?: boolean;
+  topic?: string;
+  position?: string;
+  other_positions?: OtherPosition[];
+}
+
+export interface Screening {
+  decision: Decision;
+  as_of: string;
+  areas: string[];
+  findings: Finding[];
+  checks: number;
+  policy: string;
+  knowledge_version: string;
+  notice: string;
+  earliest_date?: string;
+}
+
+export interface RangeUm { min: number; max: number }
+
+export type NominalReach = 'epidermis' | 'dermis' | 'dermis-or-beyond' | 'beyond-dermis';
+
+export interface DepthCheck {
+  needle_um: number;
+  epidermis_um: RangeUm;
+  dermis_um: RangeUm;
+  skin_um: RangeUm;
+  nominal_reach: NominalReach | string;
+  exceeds_dermis: boolean;
+  bleeding_expected: boolean;
+  depth_class: string;
+  sources: string[];
+}
+
+export interface PlanArea {
+  region: string;
+  region_name: string;
+  needle_length_mm: { min: number; max: number; recommended: number };
+  device: { id: string; length_mm: number };
+  depth_check: DepthCheck;
+  warnings: string[];
+  sources: string[];
+  pressure?: { value: string; sources: string[] };
+  region_guide_mm?: { min: number; max: number; sources: string[] };
+}
+
+export interface PlannedSession {
+  number: number;
+  date: string;
+  latest_date: string;
+  optional?: boolean;
+}
+
+export interface PreparationTask {
+  id: string;
+  task: string;
+  due: string;
+  session: number;
+  sources: string[];
+}
+
+export interface AftercareItem {
+  id: string;
+  instruction: string;
+  from_hours: number;
+  to_hours?: number;
+  open_ended?: boolean;
+  sources: string[];
+  topic?: string;
+}
+
+export interface Disagreement {
+  topic: string;
+  question: string;
+  positions: { id: string; value: string; sources: string[]; default: boolean }[];
+  chosen: string;
+  chosen_by: 'policy' | 'default' | string;
+  overridden_by_policy?: boolean;
+}
+
+export interface Plan {
+  screening: Screening;
+  indication: string;
+  indication_name: string;
+  treatment_class: string;
+  physician_required: boolean;
+  treatable: boolean;
+  status: string;
+  device: { id: string; name: string; kind: string; single_use: boolean; sources: string[] };
+  areas: PlanArea[];
+  passes: { count: { min: number; max: number }; directions: string[]; sources: string[] };
+  anaesthesia: { agent: string; minutes: { min: number; max: number }; needed: boolean; sources: string[] };
+  sessions: PlannedSession[];
+  session_count: { min: number; max: number };
+  interval_days: { min: number; max: number };
+  course_sources: string[];
+  preparation: PreparationTask[];
+  procedure: { id: string; step: string; sources: string[] }[];
+  aftercare: AftercareItem[];
+  warnings: string[];
+  disagreements: Disagreement[];
+  policy: string;
+  knowledge_version: string;
+  notice: string;
+  assessment_date?: string;
+  assessment_sources?: string[];
+}
+
+export interface Patient {
+  id: number;
+  name: string;
+  birth_date: string;
+  sex: string;
+  notes: string;
+  created_at?: string;
+  updated_at?: string;
+  row_version: number;
+}
+
+export interface StoredIntake {
+  id: number;
+  version: number;
+  intake: unknown;
+  screening: Screening;
+  knowledge_version: string;
+  policy: string;
+  created_by: number;
+  created_at: string;
+}
+
+export interface StoredPlan {
+  id: number;
+  patient_id: number;
+  indication: string;
+  plan: Plan;
+  created_by: number;
+  created_at: string;
+}
+
+export interface Consent {
+  id: number;
+  text_version: string;
+  text: string;
+  consented_by: string;
+  consented_at: string;
+  recorded_by: number;
+  recorded_at: string;
+}
+
+export interface NeedleLength { region: string; needle_length_mm: number }
+
+export type SessionStatus = 'planned' | 'performed' | 'signed';
+
+export interface TreatmentSession {
+  id: number;
+  patient_id: number;
+  plan_id: number;
+  date: string;
+  practitioner_id: number;
+  device: string;
+  needle_lengths: NeedleLength[];
+  lot_number: string;
+  passes: number;
+  directions: string;
+  anaesthetic: string;
+  anaesthetic_minutes: number;
+  end_point: string;
+  products_applied: string;
+  notes: string;
+  status: SessionStatus;
+  signed_by?: number;
+  signed_at?: string;
+  row_version: number;
+  amendments?: Amendment[];
+  patient?: { id: number; name: string };
+}
+
+export interface Amendment {
+  id: number;
+  session_id: number;
+  author_id: number;
+  amended_at: string;
+  field: string;
+  old_value: string;
+  new_value: string;
+  reason: string;
+}
+
+export interface AdverseEvent {
+  id: number;
+  session_id: number;
+  type: string;
+  severity: 'mild' | 'moderate' | 'severe';
+  onset: string;
+  resolved: string;
+  resolution: string;
+  notes: string;
+  row_version: number;
+}
+
+export interface Outcome {
+  id: number;
+  scale: string;
+  score: number;
+  region: string;
+  date: string;
+  notes: string;
+  session_id: number;
+}
+
+export interface Photo {
+  id: number;
+  sha256: string;
+  region: string;
+  view: string;
+  tag: 'before' | 'after' | 'progress';
+  taken_on: string;
+  url: string;
+  session_id: number;
+}
+
+export interface PatientRecord extends Patient {
+  intakes: StoredIntake[];
+  plans: StoredPlan[];
+  sessions: TreatmentSession[];
+  consents: Consent[];
+  adverse_events: AdverseEvent[];
+  outcomes: Outcome[];
+  photos: Photo[];
+}
+
+export interface Agenda {
+  date: string;
+  until?: string;
+  sessions_today: TreatmentSession[];
+  due: { patient: { id: number; name: string }; kind: 'session' | 'assessment'; date: string; session_id?: number; plan_id?: number }[];
+}
+
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  user_id: number;
+  username: string;
+  action: string;
+  entity: string;
+  record_id: number;
+  detail: string;
+  hash: string;
+}
+
+export interface Region {
+  id: string;
+  name: string;
+  group: 'face' | 'neck' | 'body' | 'scalp' | string;
+  [key: string]: unknown;
+}
+
+export type VocabularyKind = 'condition' | 'medication' | 'procedure' | 'allergy';
+
+/** One row of GET /api/kb/vocabulary (a flat list; `kind` says which intake list it belongs to). */
+export interface VocabularyEntry { kind?: VocabularyKind; code: string; name: string; aliases?: string[] }
+
+export interface Vocabulary {
+  conditions: VocabularyEntry[];
+  medications: VocabularyEntry[];
+  procedures: VocabularyEntry[];
+  allergies: VocabularyEntry[];
+}
+
+export interface Indication { id: string; name: string; group?: string; treatment_class?: string; regions?: string[] }
+export interface Device { id: string; name: string; kind: string; [key: string]: unknown }
+export interface Scale {
+  id: string;
+  name: string;
+  min?: number;
+  max?: number;
+  better?: 'lower' | 'higher';
+  anchors?: Record<string, string>;
+  sources?: string[];
+  note?: string;
+}
+
+export interface ConsentText {
+  version: string;
+  text: string;
+  items?: { id: string; text: string; sources: string[] }[];
+  risks: { id?: string; text: string; sources: string[] }[];
+}
+
+export interface SimulationResult { [key: string]: unknown }

@@ -1,0 +1,137 @@
+// A few lines instead of a framework: element builders that only ever set text (never HTML),
+// so nothing the server or a user typed is interpreted as markup.
+
+export type Child = Node | string | number | null | undefined | false | Child[];
+export type Attrs = Record<string, string | number | boolean | null | undefined | EventListener | Partial<CSSStyleDeclaration>>;
+
+function append(parent: Node, child: Child): void {
+  if (child === null || child === undefined || child === false) return;
+  if (Array.isArray(child)) {
+    for (const c of child) append(parent, c);
+    return;
+  }
+  parent.appendChild(typeof child === 'string' || typeof child === 'number' ? document.createTextNode(String(child)) : child);
+}
+
+function setAttrs(el: Element, attrs: Attrs | null | undefined): void {
+  if (!attrs) return;
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key.startsWith('on') && typeof value === 'function') {
+      el.addEventListener(key.slice(2).toLowerCase(), value as EventListener);
+    } else if (key === 'style' && typeof value === 'object') {
+      Object.assign((el as HTMLElement).style, value);
+    } else if (key === 'value' && 'value' in el) {
+      (el as HTMLInputElement).value = String(value);
+    } else if (key === 'checked' && 'checked' in el) {
+      (el as HTMLInputElement).checked = Boolean(value);
+    } else {
+      el.setAttribute(key, value === true ? '' : String(value));
+    }
+  }
+}
+
+/** An HTML element: h('button', {type: 'button', onclick}, 'Save'). */
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs | null, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  setAttrs(el, attrs);
+  append(el, children);
+  return el;
+}
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/** An SVG element. */
+export function s<K extends keyof SVGElementTagNameMap>(tag: K, attrs?: Attrs | null, ...children: Child[]): SVGElementTagNameMap[K] {
+  const el = document.createElementNS(SVG_NS, tag);
+  setAttrs(el, attrs);
+  append(el, children);
+  return el;
+}
+
+/** Replaces the children of `el`. */
+export function mount(el: Element, ...children: Child[]): void {
+  el.replaceChildren();
+  append(el, children);
+}
+
+let nextId = 0;
+/** A unique id for label/for pairs. */
+export function uid(prefix = 'f'): string {
+  nextId += 1;
+  return `${prefix}-${nextId}`;
+}
+
+/** A labelled field: the label, the control and a slot for the server's error message. */
+export function field(label: string, control: HTMLElement, opts: { hint?: string; key?: string; wide?: boolean } = {}): HTMLElement {
+  if (!control.id) control.id = uid();
+  const error = h('div', { class: 'field-error', role: 'alert', 'data-error-for': opts.key ?? control.id });
+  if (opts.key) control.setAttribute('data-field', opts.key);
+  const hintId = opts.hint ? `${control.id}-hint` : undefined;
+  if (hintId) control.setAttribute('aria-describedby', hintId);
+  return h('div', { class: `field${opts.wide ? ' wide' : ''}` },
+    h('label', { for: control.id }, label),
+    control,
+    opts.hint ? h('div', { class: 'hint', id: hintId }, opts.hint) : null,
+    error);
+}
+
+/** Puts a message into the error slot of the field with data-field=key (or the form's general slot). */
+export function showFieldError(root: ParentNode, key: string | null, message: string): void {
+  const slot = (key && root.querySelector(`[data-error-for="${CSS.escape(key)}"]`)) || root.querySelector('[data-error-for="form"]');
+  if (slot) slot.textContent = message;
+  const control = key ? root.querySelector<HTMLElement>(`[data-field="${CSS.escape(key)}"]`) : null;
+  if (control) {
+    control.setAttribute('aria-invalid', 'true');
+    control.classList.add('invalid');
+  }
+}
+
+export function clearFieldErrors(root: ParentNode): void {
+  root.querySelectorAll('[data-error-for]').forEach((e) => (e.textContent = ''));
+  root.querySelectorAll('[aria-invalid="true"]').forEach((e) => {
+    e.removeAttribute('aria-invalid');
+    e.classList.remove('invalid');
+  });
+}
+
+/** <select> with options [value, label]; the first may be ['', 'choose…']. */
+export function select(options: [string, string][], value: string, attrs: Attrs = {}): HTMLSelectElement {
+  const el = h('select', attrs, options.map(([v, l]) => h('option', { value: v }, l)));
+  el.value = value;
+  return el;
+}
+
+/** Debounces a function: it runs `ms` after the last call. */
+export function debounce<A extends unknown[]>(fn: (...args: A) => void, ms: number): ((...args: A) => void) & { flush(): void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let pending: A | null = null;
+  const run = () => {
+    timer = undefined;
+    if (pending) {
+      const a = pending;
+      pending = null;
+      fn(...a);
+    }
+  };
+  const d = (...args: A) => {
+    pending = args;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(run, ms);
+  };
+  d.flush = () => {
+    if (timer) clearTimeout(timer);
+    run();
+  };
+  return d;
+}
+
+/** The standard line every clinical panel carries. */
+export function supportNotice(text?: string): HTMLElement {
+  return h('p', { class: 'notice' }, text || 'Decision support for a qualified practitioner, not a decision: verify every finding with the patient and use your clinical judgement.');
+}
+
+export function sourcesLine(sources: string[] | undefined): HTMLElement | null {
+  if (!sources || sources.length === 0) return null;
+  return h('span', { class: 'sources', title: 'Knowledge-base source ids' }, 'Sources: ', sources.join(', '));
+}

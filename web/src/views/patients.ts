@@ -1,0 +1,77 @@
+// Find a patient (name search as you type) and create one.
+
+import type { App } from '../app';
+import { ApiError } from '../api';
+import { formatDay } from '../dates';
+import { clearFieldErrors, debounce, field, h, select, showFieldError } from '../ui/dom';
+import type { Patient } from '../types';
+
+export const SEX_OPTIONS: [string, string][] = [['', 'not recorded'], ['female', 'female'], ['male', 'male'], ['other', 'other'], ['unknown', 'unknown']];
+
+/** A search box with a live result table. */
+export function patientSearch(app: App, autofocus = false): HTMLElement {
+  const input = h('input', { type: 'search', id: 'patient-search', placeholder: 'Name…', autocomplete: 'off', autofocus });
+  const results = h('div', { class: 'results', 'aria-live': 'polite' });
+  const run = debounce(async (q: string) => {
+    try {
+      const page = await app.api.patients(q, 50);
+      results.replaceChildren(patientTable(page.patients, page.total));
+    } catch (e) {
+      results.replaceChildren(h('p', { class: 'field-error' }, e instanceof ApiError ? e.message : String(e)));
+    }
+  }, 250);
+  input.addEventListener('input', () => run(input.value.trim()));
+  run(''); run.flush();
+  return h('div', { class: 'patient-search' }, field('Search by name', input), results);
+}
+
+function patientTable(patients: Patient[], total: number): HTMLElement {
+  if (patients.length === 0) return h('p', { class: 'muted' }, 'No patient matches.');
+  return h('div', null,
+    h('table', { class: 'table' },
+      h('thead', null, h('tr', null, h('th', null, 'Name'), h('th', null, 'Born'), h('th', null, 'Sex'), h('th', null, 'Updated'))),
+      h('tbody', null, patients.map((p) => h('tr', null,
+        h('td', null, h('a', { href: `#/patients/${p.id}` }, p.name)),
+        h('td', null, formatDay(p.birth_date) || '—'),
+        h('td', null, p.sex || '—'),
+        h('td', null, formatDay(p.updated_at?.slice(0, 10))))))),
+    total > patients.length ? h('p', { class: 'muted' }, `${patients.length} of ${total} shown; refine the search.`) : null);
+}
+
+export function patientsView(app: App): Node {
+  return h('div', { class: 'page' },
+    h('div', { class: 'page-head' }, h('h1', null, 'Patients'), h('div', { class: 'spacer' }),
+      h('a', { class: 'button primary', href: '#/patients/new' }, 'New patient')),
+    h('section', { class: 'panel' }, patientSearch(app, true)));
+}
+
+export function newPatientView(app: App): Node {
+  const name = h('input', { name: 'name', required: true, autocomplete: 'off', autofocus: true });
+  const birth = h('input', { name: 'birth_date', type: 'date' });
+  const sex = select(SEX_OPTIONS, '', { name: 'sex' });
+  const notes = h('textarea', { name: 'notes', rows: 3 });
+  const button = h('button', { type: 'submit', class: 'primary' }, 'Create patient');
+  const form = h('form', { class: 'panel form-grid', 'aria-label': 'New patient' },
+    field('Full name', name, { key: 'name' }),
+    field('Birth date', birth, { key: 'birth_date' }),
+    field('Sex', sex, { key: 'sex' }),
+    field('Notes', notes, { key: 'notes', wide: true }),
+    h('div', { class: 'field-error wide', 'data-error-for': 'form', role: 'alert' }),
+    h('div', { class: 'actions wide' }, button, h('a', { href: '#/patients', class: 'button' }, 'Cancel')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearFieldErrors(form);
+    button.disabled = true;
+    try {
+      const p = await app.api.createPatient({ name: name.value.trim(), birth_date: birth.value || undefined, sex: sex.value || undefined, notes: notes.value || undefined });
+      location.hash = `#/patients/${p.id}/intake`;
+    } catch (err) {
+      if (err instanceof ApiError) showFieldError(form, err.field?.replace(/^\//, '') ?? null, err.message);
+      else showFieldError(form, null, String(err));
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return h('div', { class: 'page narrow' }, h('h1', null, 'New patient'),
+    h('p', { class: 'muted' }, 'After creating the patient you fill in the intake; screening runs as you type.'), form);
+}

@@ -1,0 +1,239 @@
+// Planning a course: indication, regions on the face and body map, start date and device go to
+// the planning engine (POST /api/plan with the patient's latest intake); the answer is shown as
+// it is: device, needle length per region against that region's skin, the dated schedule,
+// preparation, procedure, aftercare, warnings and the sources' disagreements. The simulation
+// of the planned technique sits beside it.
+
+import type { App } from '../app';
+import { ApiError } from '../api';
+import { formatDay, formatInstant, todayLocal } from '../dates';
+import { depthStyle, formatMm } from '../render/depth';
+import { createBodyMap } from '../ui/bodymap';
+import { clearFieldErrors, debounce, field, h, select, showFieldError, sourcesLine, supportNotice } from '../ui/dom';
+import { aftercareTimeline, courseTimeline, depthBar } from '../ui/graphics';
+import type { Plan, PatientRecord, StoredPlan } from '../types';
+import { decisionBadge } from './screening';
+import { simulationPanel } from './simulation';
+
+export async function planTab(app: App, patient: PatientRecord): Promise<HTMLElement> {
+  const kb = app.kb!;
+  const latestIntake = patient.intakes[0];
+  const saved = patient.plans;
+  const root = h('div', { class: 'plan-tab' });
+
+  const savedList = saved.length === 0 ? null : h('section', { class: 'panel' },
+    h('h2', null, `Saved plans (${saved.length})`),
+    h('table', { class: 'table' },
+      h('thead', null, h('tr', null, h('th', null, 'Plan'), h('th', null, 'Indication'), h('th', null, 'Regions'), h('th', null, 'First session'), h('th', null, 'Saved'), h('th', null, ''))),
+      h('tbody', null, [...saved].reverse().map((p) => h('tr', null,
+        h('td', null, `#${p.id}`),
+        h('td', null, p.plan.indication_name ?? p.indication),
+        h('td', null, p.plan.areas?.map((a) => a.region_name).join(', ')),
+        h('td', null, formatDay(p.plan.sessions?.[0]?.date)),
+        h('td', null, formatInstant(p.created_at)),
+        h('td', null, h('button', { type: 'button', class: 'small', onclick: () => showSaved(p) }, 'Show')))))));
+
+  const output = h('div', { class: 'plan-output', 'aria-live': 'polite' });
+  const showSaved = (p: StoredPlan) => {
+    output.replaceChildren(h('p', { class: 'saved-note' }, `Saved plan #${p.id} of ${formatInstant(p.created_at)} (as computed then).`,
+      ' ', h('a', { href: `#/patients/${patient.id}/sessions` }, 'Document a session from it →')),
+    renderPlan(app, p.plan));
+    output.scrollIntoView({ behavior: 'smooth', block: 'start' });
+  };
+
+  if (!latestIntake) {
+    root.append(h('section', { class: 'panel' }, h('h2', null, 'Course plan'),
+      h('p', null, 'The planning engine reads the patient’s intake. ', h('a', { href: `#/patients/${patient.id}/intake` }, 'Save an intake first.'))));
+    if (savedList) root.append(savedList);
+    return root;
+  }
+
+  // ---- the choices
+  const last = saved[saved.length - 1];
+  const indication = select([['', 'choose the indication…'], ...kb.indications.map((i) => [i.id, `${i.name} (${i.treatment_class})`] as [string, string])],
+    last?.indication ?? '', { id: 'plan-indication', 'data-field': 'indication' });
+  const start = h('input', { type: 'date', id: 'plan-start', min: todayLocal(), 'data-field': 'start' });
+  const device = select([['', 'knowledge-base default'], ...kb.devices.map((d) => [d.id, `${d.name} (${d.kind})`] as [string, string])], '',
+    { id: 'plan-device', 'data-field': 'device' });
+  const map = createBodyMap({
+    regions: kb.regions,
+    selected: last?.plan.areas?.map((a) => a.region) ?? [],
+    label: 'Regions to treat',
+    onChange: () => preview(),
+  });
+  const status = h('span', { class: 'muted small', role: 'status' });
+  const saveButton = h('button', { type: 'button', class: 'primary', id: 'save-plan', disabled: !app.can('plan') }, 'Save plan');
+  const savedNote = h('span', { role: 'status' });
+  const form = h('form', { class: 'plan-form', 'aria-label': 'Plan a course', onsubmit: (e: Event) => e.preventDefault() },
+    h('div', { class: 'form-grid' },
+      field('Indication', indication, { key: 'indication' }),
+      field('First session no earlier than', start, { key: 'start', hint: 'Empty: as early as preparation allows.' }),
+      field('Device', device, { key: 'device' })),
+    h('div', { class: 'field wide' },
+      h('span', { class: 'label', id: 'map-label' }, 'Regions (click, or Tab and Space)'),
+      map.element,
+      h('div', { class: 'field-error', 'data-error-for': 'areas', role: 'alert' }),
+      h('p', { class: 'muted small' }, 'None chosen: the indication’s typical regions.')),
+    h('div', { class: 'field-error', 'data-error-for': 'form', role: 'alert' }),
+    h('div', { class: 'actions' }, saveButton, status, savedNote,
+      app.can('plan') ? null : h('span', { class: 'muted small' }, 'Your role may preview plans; a practitioner saves them.')));
+
+  const request = () => ({
+    indication: indication.value,
+    areas: map.selected(),
+    start: start.value || undefined,
+    device: device.value || undefined,
+    date: todayLocal(),
+  });
+  let seq = 0;
+  const preview = debounce(async () => {
+    clearFieldErrors(form);
+    if (!indication.value) {
+      output.replaceChildren(h('p', { class: 'muted' }, 'Choose an indication to see the plan.'));
+      return;
+    }
+    const mine = ++seq;
+    status.textContent = 'planning…';
+    try {
+      const plan = await app.api.plan({ intake: latestIntake.intake, ...request() });
+      if (mine !== seq) return;
+      status.textContent = '';
+      output.replaceChildren(renderPlan(app, plan, map));
+    } catch (e) {
+      if (mine !== seq) return;
+      status.textContent = '';
+      if (e instanceof ApiError) showFieldError(form, e.field?.split('/')[1] ?? 'form', e.message);
+      else showFieldError(form, 'form', String(e));
+    }
+  }, 300);
+  for (const el of [indication, start, device]) el.addEventListener('change', () => preview());
+
+  saveButton.addEventListener('click', async () => {
+    if (!indication.value) {
+      showFieldError(form, 'indication', 'Choose an indication.');
+      return;
+    }
+    saveButton.disabled = true;
+    clearFieldErrors(form);
+    try {
+      const r = await app.api.addPlan(patient.id, request());
+      savedNote.replaceChildren(`Saved as plan #${r.id}. `, h('a', { href: `#/patients/${patient.id}/sessions`, id: 'to-sessions' }, 'Document a session →'));
+      output.replaceChildren(renderPlan(app, r.plan, map));
+      patient.plans.push({ id: r.id, patient_id: patient.id, indication: indication.value, plan: r.plan, created_by: app.user!.id, created_at: new Date().toISOString() });
+    } catch (e) {
+      if (e instanceof ApiError) showFieldError(form, e.field?.split('/')[1] ?? 'form', e.message);
+    } finally {
+      saveButton.disabled = !app.can('plan');
+    }
+  });
+
+  root.append(
+    h('section', { class: 'panel' }, h('h2', null, 'Plan a course'),
+      h('p', { class: 'muted small' }, `Uses intake version ${latestIntake.version} (`, decisionBadge(latestIntake.screening.decision), `).`),
+      form),
+    output);
+  if (savedList) root.append(savedList);
+  preview();
+  return root;
+}
+
+/** The plan exactly as the engine returned it, with the simulation beside it. */
+export function renderPlan(app: App, plan: Plan, map?: { setFills(f: Map<string, string>): void }): HTMLElement {
+  const fills = new Map(plan.areas.map((a) => [a.region, depthStyle(a.depth_check).colour]));
+  map?.setFills(fills);
+  const allWarnings = [...plan.warnings, ...plan.areas.flatMap((a) => a.warnings.map((w) => w))];
+  const depthMap = map ? null : createBodyMap({ regions: app.kb!.regions, selected: plan.areas.map((a) => a.region), fills, readonly: true, label: 'Planned regions by depth' });
+
+  const summary = h('section', { class: 'panel plan-summary', 'data-indication': plan.indication },
+    h('div', { class: 'panel-head' },
+      h('h2', null, plan.indication_name),
+      h('span', { class: `badge class-${plan.treatment_class}` }, `${plan.treatment_class} needling`),
+      plan.physician_required ? h('span', { class: 'badge warn' }, 'physician required') : null,
+      h('div', { class: 'spacer' }),
+      decisionBadge(plan.screening.decision, plan.screening.earliest_date ? ` until ${formatDay(plan.screening.earliest_date)}` : '')),
+    h('p', { class: `plan-status ${plan.treatable ? '' : 'not-treatable'}` }, plan.status),
+    h('dl', { class: 'facts' },
+      h('dt', null, 'Device'), h('dd', null, plan.device.name, ` (${plan.device.kind}${plan.device.single_use ? ', single use' : ''}) `, sourcesLine(plan.device.sources)),
+      h('dt', null, 'Passes'), h('dd', null, `${plan.passes.count.min}–${plan.passes.count.max}, ${plan.passes.directions.join(', ')} `, sourcesLine(plan.passes.sources)),
+      h('dt', null, 'Anaesthesia'), h('dd', null, plan.anaesthesia.needed ? `${plan.anaesthesia.agent}, ${plan.anaesthesia.minutes.min}–${plan.anaesthesia.minutes.max} min ` : 'not needed for this device ', sourcesLine(plan.anaesthesia.sources)),
+      h('dt', null, 'Course'), h('dd', null, `${plan.session_count.min}–${plan.session_count.max} sessions, ${plan.interval_days.min}–${plan.interval_days.max} days apart `, sourcesLine(plan.course_sources)),
+      plan.assessment_date ? [h('dt', null, 'Assessment'), h('dd', null, formatDay(plan.assessment_date), ' ', sourcesLine(plan.assessment_sources))] : null),
+    allWarnings.length ? h('div', { class: 'warnings', role: 'note' }, h('h3', null, `Warnings (${allWarnings.length})`),
+      h('ul', null, allWarnings.map((w) => h('li', null, w)))) : null);
+
+  const areas = h('section', { class: 'panel' },
+    h('div', { class: 'panel-head' }, h('h2', null, 'Needle length per region'), h('div', { class: 'spacer' }), depthLegend()),
+    h('div', { class: depthMap ? 'areas-layout' : '' },
+      h('table', { class: 'table areas' },
+        h('thead', null, h('tr', null, h('th', null, 'Region'), h('th', null, 'Needle'), h('th', null, 'Against the skin'), h('th', null, 'Reach'))),
+        h('tbody', null, plan.areas.map((a) => {
+          const st = depthStyle(a.depth_check);
+          return h('tr', { 'data-region': a.region, class: `reach-${st.level}` },
+            h('td', null, h('strong', null, a.region_name),
+              a.pressure ? h('div', { class: 'small muted' }, `${a.pressure.value} pressure`) : null),
+            h('td', null,
+              h('div', { class: 'needle-mm' }, formatMm(a.device.length_mm)),
+              h('div', { class: 'small muted' }, `indication ${formatMm(a.needle_length_mm.min)}–${formatMm(a.needle_length_mm.max)}`),
+              a.region_guide_mm ? h('div', { class: 'small muted' }, `region guide ${formatMm(a.region_guide_mm.min)}–${formatMm(a.region_guide_mm.max)}`) : null),
+            h('td', { class: 'depth-cell' }, depthBar(a.depth_check),
+              h('div', { class: 'small muted' },
+                `epidermis ${a.depth_check.epidermis_um.min}–${a.depth_check.epidermis_um.max} µm · skin ${a.depth_check.skin_um.min}–${a.depth_check.skin_um.max} µm`)),
+            h('td', null, h('span', { class: 'reach', style: { borderColor: st.colour, color: st.colour } }, st.label),
+              h('div', { class: 'small muted' }, `${a.depth_check.depth_class} needling${a.depth_check.bleeding_expected ? ' · pinpoint bleeding expected' : ''}`),
+              h('div', null, sourcesLine(a.depth_check.sources))));
+        }))),
+      depthMap ? h('div', { class: 'areas-map' }, depthMap.element) : null));
+
+  const schedule = h('section', { class: 'panel' },
+    h('h2', null, 'Schedule'),
+    courseTimeline(plan.sessions, plan.preparation, plan.assessment_date),
+    h('table', { class: 'table compact' },
+      h('thead', null, h('tr', null, h('th', null, 'Session'), h('th', null, 'Earliest'), h('th', null, 'Latest'), h('th', null, ''))),
+      h('tbody', null, plan.sessions.map((s) => h('tr', null,
+        h('td', null, String(s.number)), h('td', null, formatDay(s.date)), h('td', null, formatDay(s.latest_date)),
+        h('td', null, s.optional ? h('span', { class: 'badge' }, 'optional, depends on response') : '')))))) ;
+
+  const prep = h('section', { class: 'panel' },
+    h('h2', null, 'Preparation checklist'),
+    h('ul', { class: 'checklist' }, plan.preparation.map((t, i) => {
+      const id = `prep-${i}`;
+      return h('li', null, h('input', { type: 'checkbox', id }),
+        h('label', { for: id }, h('span', { class: 'due' }, formatDay(t.due)), ` session ${t.session}: `, t.task, ' ', sourcesLine(t.sources)));
+    })),
+    h('p', { class: 'muted small' }, 'Ticks are a working aid on this screen; they are not stored.'));
+
+  const procedure = h('section', { class: 'panel' },
+    h('h2', null, 'Procedure'),
+    h('ol', { class: 'steps' }, plan.procedure.map((p) => h('li', null, p.step, ' ', sourcesLine(p.sources)))));
+
+  const aftercare = h('section', { class: 'panel' },
+    h('h2', null, 'Aftercare after each session'),
+    aftercareTimeline(plan.aftercare),
+    h('details', null, h('summary', null, 'As a list'),
+      h('ul', null, plan.aftercare.map((a) => h('li', null, a.instruction, ' ', sourcesLine(a.sources))))));
+
+  const disagreements = h('section', { class: 'panel' },
+    h('h2', null, `Where the sources disagree (${plan.disagreements.length + plan.screening.findings.filter((f) => f.disagreement).length})`),
+    plan.disagreements.length === 0 ? h('p', { class: 'muted' }, 'No disputed value in this plan’s own choices.') :
+      plan.disagreements.map((d) => h('details', { class: 'disagreement' },
+        h('summary', null, d.question, ' ', h('span', { class: 'muted small' }, `(${d.chosen_by === 'policy' ? 'clinic policy' : 'default'}: ${d.chosen})`)),
+        h('ul', null, d.positions.map((p) => h('li', { class: p.id === d.chosen ? 'chosen' : '' },
+          p.id === d.chosen ? h('strong', null, 'applied: ') : null, p.value, p.default ? ' (seed default)' : '', ' ', sourcesLine(p.sources)))))),
+    plan.screening.findings.filter((f) => f.disagreement).map((f) => h('details', { class: 'disagreement' },
+      h('summary', null, `Screening: ${f.title}`),
+      h('p', null, f.message),
+      h('ul', null, (f.other_positions ?? []).map((p) => h('li', null, p.value, ' ', sourcesLine(p.sources)))))));
+
+  return h('div', { class: 'plan-view' },
+    h('div', { class: 'plan-main' }, summary, areas, schedule, prep, procedure, aftercare, disagreements,
+      supportNotice(plan.notice)),
+    h('aside', { class: 'plan-side' }, simulationPanel(app, plan)));
+}
+
+function depthLegend(): HTMLElement {
+  const levels = ['epidermis', 'dermis', 'dermis-or-beyond', 'beyond-dermis'] as const;
+  return h('div', { class: 'legend' }, levels.map((l) => {
+    const st = depthStyle({ nominal_reach: l });
+    return [h('span', { class: 'key', style: { background: st.colour } }), `${st.label} `];
+  }));
+}

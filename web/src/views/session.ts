@@ -1,0 +1,285 @@
+// Documenting one session: regions treated on the map with the needle length used on each,
+// device and lot (typed or scanned: a scanner is a keyboard), passes and directions,
+// anaesthetic, end point, products, adverse events. Signing locks it; after that, corrections
+// are amendments with a reason, and the server refuses edits (409 "signed").
+
+import type { App } from '../app';
+import { ApiError, type SessionFields } from '../api';
+import { formatDay, formatInstant, todayLocal } from '../dates';
+import { formatMm, lengthAgainstRange } from '../render/depth';
+import { createBodyMap } from '../ui/bodymap';
+import { clearFieldErrors, field, h, select, showFieldError, supportNotice } from '../ui/dom';
+import type { PatientRecord, PlanArea, TreatmentSession } from '../types';
+
+const DIRECTION_WORDS = ['horizontal', 'vertical', 'diagonal'];
+const AMENDABLE: [string, string][] = [
+  ['needle_lengths', 'Needle lengths (JSON list)'], ['lot_number', 'Lot number'], ['device_id', 'Device'], ['passes', 'Passes'],
+  ['directions', 'Directions'], ['anaesthetic', 'Anaesthetic'], ['anaesthetic_minutes', 'Anaesthetic minutes'], ['end_point', 'End point'],
+  ['products_applied', 'Products applied'], ['notes', 'Notes'], ['session_date', 'Session date'], ['practitioner_id', 'Practitioner id'],
+];
+
+/** The error slot key for a server field path ("/needle_lengths/0/needle_length_mm"). */
+export function sessionErrorKey(path: string | undefined): string | null {
+  return path ? path.replace(/^\//, '') : null;
+}
+
+export async function sessionView(app: App, params: string[]): Promise<Node> {
+  const session = await app.api.session(Number(params[0]));
+  const patient = await app.api.patient(session.patient_id);
+  return session.status === 'signed' ? signedSession(app, session, patient) : sessionEditor(app, session, patient);
+}
+
+function header(app: App, s: TreatmentSession, p: PatientRecord): HTMLElement {
+  return h('div', { class: 'page-head' },
+    h('div', null,
+      h('div', { class: 'crumbs' }, h('a', { href: `#/patients/${p.id}/sessions` }, `← ${p.name}`)),
+      h('h1', null, `Session of ${formatDay(s.date, undefined, 'long')}`),
+      h('div', { class: 'muted' }, `#${s.id}`, s.plan_id ? ` · plan #${s.plan_id}` : ' · no plan', ` · ${app.user ? '' : ''}`)),
+    h('div', { class: 'spacer' }),
+    h('span', { class: `badge big status-${s.status}`, id: 'session-status' }, s.status === 'signed' ? '🔒 signed' : s.status));
+}
+
+function planAreas(p: PatientRecord, s: TreatmentSession): Map<string, PlanArea> {
+  const plan = p.plans.find((x) => x.id === s.plan_id)?.plan;
+  return new Map((plan?.areas ?? []).map((a) => [a.region, a]));
+}
+
+function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): HTMLElement {
+  const kb = app.kb!;
+  const planned = planAreas(p, s);
+  const lengths = new Map(s.needle_lengths.map((n) => [n.region, String(n.needle_length_mm)]));
+  let rowVersion = s.row_version;
+
+  const date = h('input', { type: 'date', value: s.date, 'data-field': 'date' });
+  const status = select([['planned', 'planned'], ['performed', 'performed']], s.status === 'planned' ? 'planned' : 'performed', { 'data-field': 'status' });
+  const device = select([['', 'choose…'], ...kb.devices.map((d) => [d.id, `${d.name} (${d.kind})`] as [string, string])], s.device, { 'data-field': 'device' });
+  const lot = h('input', { value: s.lot_number, autocomplete: 'off', spellcheck: 'false', 'data-field': 'lot_number', id: 'lot-number', inputmode: 'text' });
+  // A barcode scanner types the code and presses Enter: keep Enter from submitting the form.
+  lot.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      passes.focus();
+    }
+  });
+  const passes = h('input', { type: 'number', min: 0, max: 1000, value: String(s.passes || ''), 'data-field': 'passes', id: 'passes' });
+  const dirChecks = DIRECTION_WORDS.map((d) => {
+    const id = `dir-${d}`;
+    const box = h('input', { type: 'checkbox', id, value: d, checked: s.directions.toLowerCase().includes(d) });
+    return { d, box, el: h('span', { class: 'chip-check' }, box, h('label', { for: id }, d)) };
+  });
+  const otherDirections = s.directions.split(',').map((x) => x.trim()).filter((x) => x && !DIRECTION_WORDS.includes(x.toLowerCase())).join(', ');
+  const dirOther = h('input', { value: otherDirections, placeholder: 'other, e.g. circular', 'aria-label': 'Other directions' });
+  const anaesthetic = h('input', { value: s.anaesthetic, 'data-field': 'anaesthetic', id: 'anaesthetic', placeholder: 'none' });
+  const minutes = h('input', { type: 'number', min: 0, max: 600, value: String(s.anaesthetic_minutes || ''), 'data-field': 'anaesthetic_minutes', id: 'anaesthetic-minutes' });
+  const endPoint = h('input', { value: s.end_point, list: 'end-points', 'data-field': 'end_point', id: 'end-point' });
+  const products = h('input', { value: s.products_applied, 'data-field': 'products_applied', id: 'products' });
+  const notes = h('textarea', { rows: 3, 'data-field': 'notes', id: 'notes' }, s.notes);
+
+  const lengthRows = h('div', { class: 'length-rows' });
+  const map = createBodyMap({
+    regions: kb.regions,
+    selected: s.needle_lengths.map((n) => n.region),
+    label: 'Regions treated',
+    onChange: () => drawLengths(),
+  });
+  function drawLengths() {
+    const regions = map.selected();
+    lengthRows.replaceChildren(...(regions.length === 0 ? [h('p', { class: 'muted small' }, 'Choose the treated regions on the map.')] :
+      regions.map((region, i) => {
+        const area = planned.get(region);
+        if (!lengths.has(region)) lengths.set(region, area ? String(area.device.length_mm) : '');
+        const key = `needle_lengths/${i}/needle_length_mm`;
+        const input = h('input', { type: 'number', step: 0.05, min: 0.05, max: 5, value: lengths.get(region), 'data-field': key, 'data-region': region,
+          id: `len-${region}`, 'aria-label': `Needle length on ${app.regionName(region)} in mm` });
+        const note = h('span', { class: 'small' });
+        const check = () => {
+          lengths.set(region, input.value);
+          const where = lengthAgainstRange(Number(input.value), area?.needle_length_mm);
+          note.className = `small range-${where}`;
+          note.textContent = !area ? 'not in the plan' :
+            where === 'within' ? `within the plan’s ${formatMm(area.needle_length_mm.min)}–${formatMm(area.needle_length_mm.max)}` :
+              where === 'unknown' ? '' :
+                `⚠ ${where} the plan’s ${formatMm(area.needle_length_mm.min)}–${formatMm(area.needle_length_mm.max)}: this leaves the evidence the plan is based on`;
+        };
+        input.addEventListener('input', check);
+        check();
+        return h('div', { class: 'length-row' },
+          h('label', { for: input.id }, app.regionName(region)), h('span', { class: 'mm-input' }, input, ' mm'), note,
+          h('div', { class: 'field-error', 'data-error-for': key, role: 'alert' }));
+      })));
+  }
+  drawLengths();
+
+  const collect = (): SessionFields => {
+    const regions = map.selected();
+    const dirs = [...dirChecks.filter((d) => d.box.checked).map((d) => d.d), ...dirOther.value.split(',').map((x) => x.trim()).filter(Boolean)];
+    const int = (v: string) => (v.trim() === '' ? 0 : Math.round(Number(v)));
+    return {
+      date: date.value,
+      status: status.value as 'planned' | 'performed',
+      device: device.value,
+      needle_lengths: regions.map((region) => ({ region, needle_length_mm: Number(lengths.get(region) || 0) })),
+      lot_number: lot.value.trim(),
+      passes: int(passes.value),
+      directions: dirs.join(', '),
+      anaesthetic: anaesthetic.value.trim(),
+      anaesthetic_minutes: int(minutes.value),
+      end_point: endPoint.value.trim(),
+      products_applied: products.value.trim(),
+      notes: notes.value,
+    };
+  };
+
+  const saveButton = h('button', { type: 'submit', class: 'primary', id: 'save-session' }, 'Save');
+  const signButton = h('button', { type: 'button', id: 'sign-session', disabled: !app.can('sign') }, 'Sign and lock…');
+  const message = h('span', { role: 'status', id: 'session-message' });
+  const confirmBox = h('div', { class: 'confirm', hidden: true, role: 'alertdialog', 'aria-labelledby': 'confirm-text' },
+    h('p', { id: 'confirm-text' }, 'Signing saves the session and locks it: afterwards it can only be corrected by a dated amendment with a reason. Sign now?'),
+    h('button', { type: 'button', class: 'primary', id: 'confirm-sign' }, 'Sign'),
+    h('button', { type: 'button', id: 'cancel-sign' }, 'Cancel'));
+
+  const form: HTMLFormElement = h('form', { class: 'session-form', 'aria-label': 'Session record' },
+    h('div', { class: 'grid-2' },
+      h('section', { class: 'panel' }, h('h2', null, 'Regions and needle lengths'), map.element, lengthRows,
+        h('div', { class: 'field-error', 'data-error-for': 'needle_lengths', role: 'alert' })),
+      h('section', { class: 'panel form-grid' },
+        h('h2', { class: 'wide' }, 'Device and technique'),
+        field('Date', date, { key: 'date' }),
+        field('Status', status, { key: 'status' }),
+        field('Device', device, { key: 'device', wide: true }),
+        field('Lot number', lot, { key: 'lot_number', hint: 'Scan the barcode or type it.' }),
+        field('Passes', passes, { key: 'passes' }),
+        h('div', { class: 'field wide' }, h('span', { class: 'label' }, 'Directions'),
+          h('div', { class: 'chips-select' }, dirChecks.map((d) => d.el), dirOther),
+          h('div', { class: 'field-error', 'data-error-for': 'directions', role: 'alert' })),
+        field('Anaesthetic', anaesthetic, { key: 'anaesthetic' }),
+        field('Minutes applied', minutes, { key: 'anaesthetic_minutes' }),
+        field('End point', endPoint, { key: 'end_point', wide: true }),
+        h('datalist', { id: 'end-points' }, ['uniform pinpoint bleeding', 'uniform erythema', 'erythema with mild oedema', 'stopped early (patient request)'].map((v) => h('option', { value: v }))),
+        field('Products applied', products, { key: 'products_applied', wide: true }),
+        field('Notes', notes, { key: 'notes', wide: true }))),
+    h('div', { class: 'field-error', 'data-error-for': 'form', role: 'alert' }),
+    h('div', { class: 'actions sticky-actions' }, saveButton, signButton, message, confirmBox));
+
+  const save = async (): Promise<boolean> => {
+    clearFieldErrors(form);
+    message.textContent = 'saving…';
+    try {
+      const updated = await app.api.updateSession(s.id, { ...collect(), row_version: rowVersion });
+      rowVersion = updated.row_version;
+      message.textContent = `Saved ${new Date().toLocaleTimeString()}.`;
+      return true;
+    } catch (e) {
+      message.textContent = '';
+      if (e instanceof ApiError) {
+        showFieldError(form, e.code === 'signed' ? 'form' : sessionErrorKey(e.field), e.message);
+        if (e.code === 'signed') message.textContent = 'Refused: this session is signed.';
+      } else showFieldError(form, 'form', String(e));
+      return false;
+    }
+  };
+  form.addEventListener('submit', (e) => { e.preventDefault(); void save(); });
+  signButton.addEventListener('click', () => { confirmBox.hidden = false; (confirmBox.querySelector('#confirm-sign') as HTMLElement).focus(); });
+  confirmBox.querySelector('#cancel-sign')!.addEventListener('click', () => { confirmBox.hidden = true; signButton.focus(); });
+  confirmBox.querySelector('#confirm-sign')!.addEventListener('click', async () => {
+    confirmBox.hidden = true;
+    if (!(await save())) return;
+    try {
+      await app.api.signSession(s.id, rowVersion);
+      void app.refresh();
+    } catch (e) {
+      showFieldError(form, 'form', e instanceof ApiError ? e.message : String(e));
+    }
+  });
+
+  return h('div', { class: 'page session' }, header(app, s, p),
+    planned.size ? null : h('p', { class: 'muted' }, 'This session has no plan: needle lengths are not compared with a plan.'),
+    form,
+    adverseEvents(app, p, s),
+    supportNotice('The plan’s ranges shown here come from the planning engine and support a qualified practitioner’s decision; the practitioner decides what is done.'));
+}
+
+function signedSession(app: App, s: TreatmentSession, p: PatientRecord): HTMLElement {
+  const kb = app.kb!;
+  const map = createBodyMap({ regions: kb.regions, selected: s.needle_lengths.map((n) => n.region), readonly: true, label: 'Regions treated' });
+  const row = (label: string, value: string | number | Node) => [h('dt', null, label), h('dd', null, value === '' || value === 0 ? '—' : value)];
+  const amendments = s.amendments ?? [];
+  return h('div', { class: 'page session signed' }, header(app, s, p),
+    h('div', { class: 'lock-banner', role: 'note', id: 'lock-banner' },
+      `🔒 Signed ${formatInstant(s.signed_at)} by user #${s.signed_by}. This record is locked; corrections are dated amendments with a reason.`),
+    h('div', { class: 'grid-2' },
+      h('section', { class: 'panel' }, h('h2', null, 'Regions and needle lengths'), map.element,
+        h('table', { class: 'table compact' }, h('tbody', null, s.needle_lengths.map((n) =>
+          h('tr', null, h('td', null, app.regionName(n.region)), h('td', null, formatMm(n.needle_length_mm))))))),
+      h('section', { class: 'panel' }, h('h2', null, 'Device and technique'),
+        h('dl', { class: 'facts' },
+          row('Date', formatDay(s.date)), row('Device', s.device ? app.deviceName(s.device) : ''), row('Lot number', s.lot_number),
+          row('Passes', s.passes), row('Directions', s.directions), row('Anaesthetic', s.anaesthetic ? `${s.anaesthetic}, ${s.anaesthetic_minutes} min` : ''),
+          row('End point', s.end_point), row('Products applied', s.products_applied), row('Notes', s.notes)))),
+    h('section', { class: 'panel', 'aria-labelledby': 'amend-title' },
+      h('h2', { id: 'amend-title' }, `Amendments (${amendments.length})`),
+      amendments.length === 0 ? h('p', { class: 'muted' }, 'None.') :
+        h('table', { class: 'table' },
+          h('thead', null, h('tr', null, h('th', null, 'When'), h('th', null, 'Field'), h('th', null, 'Was'), h('th', null, 'Now'), h('th', null, 'Reason'), h('th', null, 'By'))),
+          h('tbody', null, amendments.map((a) => h('tr', null, h('td', null, formatInstant(a.amended_at)), h('td', null, a.field),
+            h('td', null, a.old_value), h('td', null, a.new_value), h('td', null, a.reason), h('td', null, `#${a.author_id}`))))),
+      app.can('sign') ? amendmentForm(app, s) : h('p', { class: 'muted' }, 'A practitioner adds amendments.')),
+    adverseEvents(app, p, s));
+}
+
+function amendmentForm(app: App, s: TreatmentSession): HTMLElement {
+  const fieldSel = select(AMENDABLE, 'lot_number', { id: 'amend-field', 'data-field': 'field' });
+  const value = h('input', { id: 'amend-value', 'data-field': 'new_value' });
+  const reason = h('input', { id: 'amend-reason', 'data-field': 'reason', required: true });
+  const button = h('button', { type: 'submit', class: 'primary' }, 'Add amendment');
+  const form = h('form', { class: 'form-grid', 'aria-label': 'Add an amendment' },
+    field('Field', fieldSel, { key: 'field' }), field('Corrected value', value, { key: 'new_value' }),
+    field('Reason', reason, { key: 'reason', wide: true }),
+    h('div', { class: 'field-error wide', 'data-error-for': 'form', role: 'alert' }),
+    h('div', { class: 'actions wide' }, button));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearFieldErrors(form);
+    let newValue: unknown = value.value;
+    if (fieldSel.value === 'needle_lengths') {
+      try { newValue = JSON.parse(value.value); } catch { showFieldError(form, 'new_value', 'Give a JSON list, e.g. [{"region":"cheek","needle_length_mm":1.5}].'); return; }
+    } else if (['passes', 'anaesthetic_minutes', 'practitioner_id'].includes(fieldSel.value)) newValue = Number(value.value);
+    try {
+      await app.api.amendSession(s.id, { field: fieldSel.value, new_value: newValue, reason: reason.value.trim() });
+      void app.refresh();
+    } catch (err) {
+      if (err instanceof ApiError) showFieldError(form, sessionErrorKey(err.field), err.message);
+    }
+  });
+  return form;
+}
+
+function adverseEvents(app: App, p: PatientRecord, s: TreatmentSession): HTMLElement {
+  const events = p.adverse_events.filter((e) => e.session_id === s.id);
+  const type = h('input', { list: 'ae-types', 'data-field': 'type', id: 'ae-type' });
+  const severity = select([['mild', 'mild'], ['moderate', 'moderate'], ['severe', 'severe']], 'mild', { 'data-field': 'severity', id: 'ae-severity' });
+  const onset = h('input', { type: 'date', value: todayLocal(), 'data-field': 'onset', id: 'ae-onset' });
+  const notes = h('input', { 'data-field': 'notes', id: 'ae-notes' });
+  const form = h('form', { class: 'form-grid', 'aria-label': 'Record an adverse event' },
+    field('Event', type, { key: 'type' }), field('Severity', severity, { key: 'severity' }), field('Onset', onset, { key: 'onset' }),
+    field('Notes', notes, { key: 'notes' }),
+    h('datalist', { id: 'ae-types' }, ['prolonged erythema', 'post-inflammatory hyperpigmentation', 'herpes simplex flare', 'infection', 'contact dermatitis', 'tram-track scarring', 'milia'].map((v) => h('option', { value: v }))),
+    h('div', { class: 'field-error wide', 'data-error-for': 'form', role: 'alert' }),
+    h('div', { class: 'actions wide' }, h('button', { type: 'submit' }, 'Record adverse event')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearFieldErrors(form);
+    try {
+      await app.api.addAdverseEvent(p.id, { session_id: s.id, type: type.value.trim(), severity: severity.value, onset: onset.value, notes: notes.value || undefined });
+      void app.refresh();
+    } catch (err) {
+      if (err instanceof ApiError) showFieldError(form, sessionErrorKey(err.field), err.message);
+    }
+  });
+  return h('section', { class: 'panel' }, h('h2', null, `Adverse events after this session (${events.length})`),
+    events.length === 0 ? h('p', { class: 'muted' }, 'None recorded.') :
+      h('table', { class: 'table' }, h('tbody', null, events.map((e) => h('tr', null,
+        h('td', null, e.type), h('td', null, h('span', { class: `badge sev-${e.severity}` }, e.severity)),
+        h('td', null, `from ${formatDay(e.onset)}`), h('td', null, e.resolved ? `resolved ${formatDay(e.resolved)}` : 'unresolved'), h('td', null, e.notes))))),
+    app.can('clinical') ? form : h('p', { class: 'muted small' }, 'Your role may read adverse events; a practitioner records them.'));
+}

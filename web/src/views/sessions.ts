@@ -1,0 +1,90 @@
+// A patient's sessions: the list, and starting a session from a saved plan (its device, needle
+// lengths, passes and directions are copied in as the starting values; the practitioner
+// documents what was actually done).
+
+import type { App } from '../app';
+import { ApiError } from '../api';
+import { formatDay, formatInstant, todayLocal } from '../dates';
+import { field, h, select } from '../ui/dom';
+import type { PatientRecord, StoredPlan } from '../types';
+import type { SessionFields } from '../api';
+
+export function sessionFieldsFromPlan(stored: StoredPlan | undefined, date: string): SessionFields {
+  const fields: SessionFields = { date, status: 'performed' };
+  if (!stored) return fields;
+  const plan = stored.plan;
+  fields.plan_id = stored.id;
+  fields.device = plan.areas[0]?.device.id ?? plan.device.id;
+  fields.needle_lengths = plan.areas.map((a) => ({ region: a.region, needle_length_mm: a.device.length_mm }));
+  fields.passes = plan.passes.count.min;
+  fields.directions = plan.passes.directions.join(', ');
+  if (plan.anaesthesia.needed) {
+    fields.anaesthetic = plan.anaesthesia.agent;
+    fields.anaesthetic_minutes = plan.anaesthesia.minutes.min;
+  }
+  return fields;
+}
+
+export function sessionsTab(app: App, patient: PatientRecord): HTMLElement {
+  const plans = [...patient.plans].reverse();
+  const planSelect = select([['', 'no plan'], ...plans.map((p) => [String(p.id), `#${p.id} ${p.plan.indication_name ?? p.indication} (${formatInstant(p.created_at)})`] as [string, string])],
+    plans[0] ? String(plans[0].id) : '', { id: 'session-plan' });
+  const date = h('input', { type: 'date', value: todayLocal(), id: 'session-date' });
+  const error = h('div', { class: 'field-error', role: 'alert' });
+  const start = h('button', { type: 'submit', class: 'primary', id: 'new-session' }, 'Document a session');
+  const schedule = h('button', { type: 'button', id: 'schedule-sessions' }, 'Add the plan’s dates as planned sessions');
+  const form = h('form', { class: 'form-grid', 'aria-label': 'New session' },
+    field('From plan', planSelect), field('Session date', date), error,
+    h('div', { class: 'actions wide' }, start, schedule));
+  const chosenPlan = () => patient.plans.find((p) => String(p.id) === planSelect.value);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    error.textContent = '';
+    start.disabled = true;
+    try {
+      const s = await app.api.createSession(patient.id, sessionFieldsFromPlan(chosenPlan(), date.value));
+      location.hash = `#/sessions/${s.id}`;
+    } catch (err) {
+      error.textContent = err instanceof ApiError ? err.message : String(err);
+    } finally {
+      start.disabled = false;
+    }
+  });
+  schedule.addEventListener('click', async () => {
+    const stored = chosenPlan();
+    if (!stored) {
+      error.textContent = 'Choose a plan first.';
+      return;
+    }
+    schedule.disabled = true;
+    try {
+      const taken = new Set(patient.sessions.map((s) => s.date));
+      for (const ps of stored.plan.sessions) {
+        if (taken.has(ps.date) || ps.optional) continue;
+        await app.api.createSession(patient.id, { ...sessionFieldsFromPlan(stored, ps.date), status: 'planned' });
+      }
+      void app.refresh();
+    } catch (err) {
+      error.textContent = err instanceof ApiError ? err.message : String(err);
+      schedule.disabled = false;
+    }
+  });
+
+  const rows = [...patient.sessions].sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : b.id - a.id));
+  return h('div', { class: 'grid-2 wide-left' },
+    h('section', { class: 'panel' },
+      h('h2', null, `Sessions (${rows.length})`),
+      rows.length === 0 ? h('p', { class: 'muted' }, 'No session yet.') :
+        h('table', { class: 'table' },
+          h('thead', null, h('tr', null, h('th', null, 'Date'), h('th', null, 'Status'), h('th', null, 'Device'), h('th', null, 'Regions (mm)'), h('th', null, 'Lot'), h('th', null, ''))),
+          h('tbody', null, rows.map((s) => h('tr', null,
+            h('td', null, formatDay(s.date)),
+            h('td', null, h('span', { class: `badge status-${s.status}` }, s.status === 'signed' ? '🔒 signed' : s.status)),
+            h('td', null, s.device ? app.deviceName(s.device) : '—'),
+            h('td', null, s.needle_lengths.map((n) => `${app.regionName(n.region)} ${n.needle_length_mm}`).join(', ') || '—'),
+            h('td', null, s.lot_number || '—'),
+            h('td', null, h('a', { href: `#/sessions/${s.id}` }, s.status === 'signed' ? 'View' : 'Document'))))))),
+    h('section', { class: 'panel' }, h('h2', null, 'New session'),
+      h('p', { class: 'muted small' }, 'The plan’s device, needle lengths, passes and anaesthetic are copied in; change them to what you actually do.'),
+      form));
+}
