@@ -33,3 +33,8 @@ endif()
 if(NOT TARGET PkgConfig::SODIUM)
   pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 endif()
+# HTTP server (server): Debian builds cpp-httplib as a shared library with OpenSSL, zlib and
+# brotli; its pkg-config Cflags carry the matching -D defines, which every user must compile with.
+if(NOT TARGET PkgConfig::HTTPLIB)
+  pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+endif()

@@ -19,5 +19,7 @@ void add_kb_command(CLI::App& app, CommonOptions& common);
 void add_screen_command(CLI::App& app, CommonOptions& common);
 void add_plan_command(CLI::App& app, CommonOptions& common);
 void add_simulate_command(CLI::App& app, CommonOptions& common);
+void add_serve_command(CLI::App& app, CommonOptions& common);   // serve_command.cpp
+void add_admin_commands(CLI::App& app, CommonOptions& common);  // admin_commands.cpp: user, audit, backup, restore
 
 }  // namespace dermaplan::cli

@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
   dermaplan::cli::add_screen_command(app, common);
   dermaplan::cli::add_plan_command(app, common);
   dermaplan::cli::add_simulate_command(app, common);
+  dermaplan::cli::add_serve_command(app, common);
+  dermaplan::cli::add_admin_commands(app, common);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
