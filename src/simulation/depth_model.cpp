@@ -133,7 +133,7 @@ DepthClassFractions expected_depth_classes(double needle_length_mm,
     if (b > nominal_um) return 1.0;
     return normal_cdf((b - mu) / sigma);
   };
-  constexpr int kSteps = 48;
+  constexpr int kSteps = 32;
   DepthClassFractions out;
   for (int i = 0; i < kSteps; ++i) {
     const double e = skin.epidermis_um.min_um +

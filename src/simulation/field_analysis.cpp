@@ -192,12 +192,44 @@ void distance_transform_1d(const double* f, int n, double* d, int* v, double* z)
   }
 }
 
-void largest_gap(const PunctureField& field, FieldAnalysis& out) {
+/// Squared distance from (px, py) to the nearest puncture (ring search; infinity if none).
+double nearest_puncture_d2(const PunctureField& field, const SpatialGrid& grid, double px,
+                           double py) {
+  const int cx = grid.col(px), cy = grid.row(py);
+  const int max_ring = std::max(grid.nx, grid.ny);
+  double best2 = std::numeric_limits<double>::infinity();
+  for (int ring = 0; ring <= max_ring; ++ring) {
+    for (int gy = cy - ring; gy <= cy + ring; ++gy) {
+      if (gy < 0 || gy >= grid.ny) continue;
+      const bool edge_row = gy == cy - ring || gy == cy + ring;
+      const int step = edge_row ? 1 : std::max(1, 2 * ring);
+      for (int gx = cx - ring; gx <= cx + ring; gx += step) {
+        if (gx < 0 || gx >= grid.nx) continue;
+        const std::size_t c = static_cast<std::size_t>(gy) * grid.nx + gx;
+        for (std::uint32_t k = grid.start[c]; k < grid.start[c + 1]; ++k) {
+          const std::uint32_t j = grid.items[k];
+          const double dx = field.x_mm[j] - px, dy = field.y_mm[j] - py;
+          best2 = std::min(best2, dx * dx + dy * dy);
+        }
+      }
+    }
+    const double reach = ring * grid.cell;
+    if (best2 <= reach * reach) break;
+  }
+  return best2;
+}
+
+/// Largest empty disc centred in the patch: a coarse distance transform on a raster finds the candidate cells, then exact distances on an 8 x 8 sub-grid of each
+/// candidate refine the maximum.
+void largest_gap(const PunctureField& field, const SpatialGrid& index, double spacing_mm,
+                 FieldAnalysis& out) {
   const RectMm& w = field.window;
-  const double h = std::max(0.02, std::sqrt(w.width() * w.height() / 250000.0));
+  // About 2 raster cells per mean spacing, at most 250k cells; exact refinement follows.
+  const double h = std::max({0.02, spacing_mm / 2, std::sqrt(w.width() * w.height() / 250000.0)});
   const int nx = std::max(1, static_cast<int>(std::ceil(w.width() / h)));
   const int ny = std::max(1, static_cast<int>(std::ceil(w.height() / h)));
-  out.gap_resolution_mm = h;
+  constexpr int kSub = 8;
+  out.gap_resolution_mm = h / kSub;
   if (field.size() == 0) {
     out.largest_gap_mm = std::nan("");
     return;
@@ -217,18 +249,59 @@ void largest_gap(const PunctureField& field, FieldAnalysis& out) {
     distance_transform_1d(f.data(), ny, d.data(), v.data(), z.data());
     for (int y = 0; y < ny; ++y) grid[static_cast<std::size_t>(y) * nx + x] = d[y];
   }
-  double max_d2 = 0;
-  for (int y = 0; y < ny; ++y) {  // rows, keeping the maximum over cells centred in the patch
+  for (int y = 0; y < ny; ++y) {  // rows
     double* row = grid.data() + static_cast<std::size_t>(y) * nx;
-    distance_transform_1d(row, nx, d.data(), v.data(), z.data());
-    const double cy = w.y0 + (y + 0.5) * h;
-    if (cy < field.patch.y0 || cy >= field.patch.y1) continue;
-    for (int x = 0; x < nx; ++x) {
-      const double cx = w.x0 + (x + 0.5) * h;
-      if (cx >= field.patch.x0 && cx < field.patch.x1) max_d2 = std::max(max_d2, d[x]);
-    }
+    std::copy(row, row + nx, f.begin());
+    distance_transform_1d(f.data(), nx, row, v.data(), z.data());
   }
-  out.largest_gap_mm = 2 * std::sqrt(max_d2) * h;
+  // The raster distance is within sqrt(2) cells of the true distance at any point of a cell
+  // (site and evaluation point each move by at most half a cell diagonal). Branch and bound:
+  // visit cells by decreasing raster distance, refine each by quadrants with exact distances
+  // while its upper bound (exact at the centre + half diagonal) beats the best found.
+  const RectMm& patch = field.patch;
+  auto overlaps_patch = [&](int x, int y) {
+    const double x0 = w.x0 + x * h, y0 = w.y0 + y * h;
+    return !(x0 + h <= patch.x0 || x0 >= patch.x1 || y0 + h <= patch.y0 || y0 >= patch.y1);
+  };
+  double coarse_max = 0;
+  int max_x = 0, max_y = 0;
+  for (int y = 0; y < ny; ++y)
+    for (int x = 0; x < nx; ++x) {
+      const double dist = grid[static_cast<std::size_t>(y) * nx + x];
+      if (dist > coarse_max && overlaps_patch(x, y)) {
+        coarse_max = dist;
+        max_x = x;
+        max_y = y;
+      }
+    }
+  coarse_max = std::sqrt(coarse_max);
+  const double slack = std::sqrt(2.0);
+  const double tolerance = h / kSub;
+  double best = 0;
+  auto refine = [&](auto&& self, double cx, double cy, double half) -> void {
+    if (cx + half <= patch.x0 || cx - half >= patch.x1 || cy + half <= patch.y0 ||
+        cy - half >= patch.y1)
+      return;
+    const double centre = std::sqrt(nearest_puncture_d2(field, index, cx, cy));
+    if (patch.contains(cx, cy)) best = std::max(best, centre);
+    if (centre + half * slack <= best + tolerance || half < tolerance / 2) return;
+    const double q = half / 2;
+    self(self, cx - q, cy - q, q);
+    self(self, cx + q, cy - q, q);
+    self(self, cx - q, cy + q, q);
+    self(self, cx + q, cy + q, q);
+  };
+  // Seed the bound at the raster maximum, then visit every cell that could still beat it.
+  refine(refine, w.x0 + (max_x + 0.5) * h, w.y0 + (max_y + 0.5) * h, h / 2);
+  const double cut = coarse_max - 2 * slack;
+  for (int y = 0; y < ny; ++y)
+    for (int x = 0; x < nx; ++x) {
+      const double dist = std::sqrt(grid[static_cast<std::size_t>(y) * nx + x]);
+      if (dist < cut || (dist + slack) * h <= best + tolerance || !overlaps_patch(x, y)) continue;
+      refine(refine, w.x0 + (x + 0.5) * h, w.y0 + (y + 0.5) * h, h / 2);
+    }
+  const double best2 = best * best;
+  out.largest_gap_mm = 2 * std::sqrt(best2);
 }
 
 }  // namespace
@@ -240,7 +313,7 @@ FieldAnalysis analyse_field(const PunctureField& field, double needle_diameter_m
   const SpatialGrid grid = build_grid(field, std::max(needle_diameter_mm, spacing));
   merge_and_cover(field, grid, needle_diameter_mm, seed, out);
   nearest_neighbours(field, grid, out);
-  largest_gap(field, out);
+  largest_gap(field, grid, spacing, out);
   return out;
 }
 
