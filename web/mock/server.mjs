@@ -4,8 +4,8 @@
 // Engines: if the dermaplan binary exists (DERMAPLAN_BIN, default ../build/src/cli/dermaplan),
 // /api/screen, /api/plan, /api/simulate and /api/kb/* call it, so the answers are the real
 // engines'; otherwise they return the fixtures in mock/fixtures/ (captured from the CLI).
-// Records (patients, sessions, ...) live in memory. Accounts: admin/admin-password-1,
-// practitioner/practitioner-pw-1, assistant/assistant-pw-1.
+// Records (patients, sessions, ...) live in memory. Accounts: admin/e2e-admin-password,
+// practitioner/practitioner-pw-1, assistant/assistant-pw-1 (and the end-to-end tests' accounts).
 //
 // Usage: node mock/server.mjs [--port 8089] [--web dist]
 
@@ -35,9 +35,9 @@ function cli(argv, input) {
   try {
     return JSON.parse(execFileSync(bin, argv, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }));
   } catch (e) {
-    const text = String(e.stderr || e.message).replace(/^dermaplan: /, '').trim();
-    const m = /^(\/?[\w/.-]+): (.*)$/s.exec(text.replace(/^intake: /, ''));
-    throw new HttpError(400, 'bad_request', m ? m[2] : text, m ? '/intake' + (m[1].startsWith('/') ? m[1] : '/' + m[1]) : undefined);
+    const text = String(e.stderr || e.message).replace(/^dermaplan: (bad input: )?/, '').trim();
+    const m = /^(\/[\w/.-]*): (.*)$/s.exec(text);
+    throw new HttpError(400, 'bad_request', m ? m[2] : text, m ? '/intake' + m[1] : undefined);
   }
 }
 
@@ -77,7 +77,8 @@ const engines = {
 const db = { users: [], tokens: new Map(), patients: [], intakes: [], plans: [], sessions: [], consents: [], amendments: [],
   adverse: [], outcomes: [], photos: [], audit: [], next: 1 };
 const id = () => db.next++;
-for (const [username, role, password] of [['admin', 'admin', 'admin-password-1'], ['practitioner', 'practitioner', 'practitioner-pw-1'], ['assistant', 'assistant', 'assistant-pw-1']])
+for (const [username, role, password] of [['admin', 'admin', 'e2e-admin-password'], ['practitioner', 'practitioner', 'practitioner-pw-1'], ['assistant', 'assistant', 'assistant-pw-1'],
+  ['dr.lee', 'practitioner', 'e2e-practitioner-pw'], ['sam', 'assistant', 'e2e-assistant-pw']])
   db.users.push({ id: id(), username, display_name: username[0].toUpperCase() + username.slice(1), role, password, disabled: false, created_at: now(), row_version: 1 });
 
 function audit(user, action, entity, record_id = 0, detail = '') {
@@ -192,7 +193,7 @@ route('POST', '/api/patients/{id}/plans', ({ params, body, user }) => {
   const plan = engines.plan({ ...body, intake: intake.intake });
   const row = { id: id(), patient_id: p.id, indication: body.indication, plan, created_by: user.id, created_at: now() };
   db.plans.push(row);
-  audit(user, 'create', 'plan', row.id);
+  audit(user, 'create', 'course_plan', row.id);
   return [201, { id: row.id, plan }];
 });
 route('POST', '/api/patients/{id}/sessions', ({ params, body, user }) => {
@@ -350,4 +351,4 @@ const server = createServer(async (req, res) => {
     send(status, { error: { code: e.code ?? 'internal', message: e.message, ...(e.field ? { field: e.field } : {}) } });
   }
 });
-server.listen(port, '127.0.0.1', () => console.log(`mock dermaplan API on http://127.0.0.1:${port} (engines: ${haveBin ? bin : 'fixtures'})`));
+server.listen(port, '127.0.0.1', () => console.log(`mock dermaplan API on http://127.0.0.1:${server.address().port} (engines: ${haveBin ? bin : 'fixtures'})`));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { depthScale, depthStyle, formatMm, lengthAgainstRange } from './depth';
+import { depthScale, depthStyle, formatMm, lengthAgainstRange, lengthNotes } from './depth';
 import type { DepthCheck } from '../types';
 
 const check = (needle_um: number, reach: string): DepthCheck => ({
@@ -50,5 +50,24 @@ describe('lengthAgainstRange', () => {
     expect(formatMm(2)).toBe('2.0 mm');
     expect(formatMm(0.25)).toBe('0.25 mm');
     expect(formatMm(1.5)).toBe('1.5 mm');
+  });
+});
+
+describe('lengthNotes', () => {
+  const area = { needle_length_mm: { min: 1.5, max: 2.5 }, device: { length_mm: 2 }, region_guide_mm: { min: 0.5, max: 1 } };
+  it('says when a length is as planned and points out what it leaves', () => {
+    const notes = lengthNotes(2, area);
+    expect(notes[0]).toEqual({ level: 'ok', text: 'as planned (2.0 mm)' });
+    expect(notes.filter((n) => n.level === 'warn').map((n) => n.text)).toEqual(['above this region’s depth guide 0.5–1.0 mm']);
+  });
+  it('warns outside the indication’s range', () => {
+    const notes = lengthNotes(1, area);
+    expect(notes[0]).toEqual({ level: 'info', text: 'plan: 2.0 mm' });
+    expect(notes.some((n) => n.level === 'warn' && n.text.startsWith('below the indication’s 1.5–2.5 mm'))).toBe(true);
+    expect(notes.some((n) => n.text.includes('depth guide'))).toBe(false);
+  });
+  it('says nothing without a plan or a length', () => {
+    expect(lengthNotes(1, undefined)).toEqual([]);
+    expect(lengthNotes(Number.NaN, area)).toEqual([]);
   });
 });

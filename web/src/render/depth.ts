@@ -64,6 +64,33 @@ export function lengthAgainstRange(mm: number, range: { min: number; max: number
   return 'within';
 }
 
+export interface LengthNote { level: 'ok' | 'warn' | 'info'; text: string }
+
+/**
+ * What a needle length typed in a session record means against the plan for that region:
+ * the planned length, the indication's evidence range and the region's depth guide, each as the
+ * planning engine gave them. Nothing is decided here; lengths outside a range are pointed out.
+ */
+export function lengthNotes(mm: number, area: { needle_length_mm: { min: number; max: number }; device: { length_mm: number };
+  region_guide_mm?: { min: number; max: number } } | undefined): LengthNote[] {
+  if (!area || !Number.isFinite(mm) || mm <= 0) return [];
+  const notes: LengthNote[] = [];
+  const planned = area.device.length_mm;
+  notes.push(Math.abs(mm - planned) < 1e-9
+    ? { level: 'ok', text: `as planned (${formatMm(planned)})` }
+    : { level: 'info', text: `plan: ${formatMm(planned)}` });
+  const ind = lengthAgainstRange(mm, area.needle_length_mm);
+  if (ind === 'below' || ind === 'above')
+    notes.push({ level: 'warn', text: `${ind} the indication’s ${formatRange(area.needle_length_mm)}: outside the evidence the plan cites` });
+  if (area.region_guide_mm && lengthAgainstRange(mm, area.region_guide_mm) === 'above')
+    notes.push({ level: 'warn', text: `above this region’s depth guide ${formatRange(area.region_guide_mm)}` });
+  return notes;
+}
+
+function formatRange(r: { min: number; max: number }): string {
+  return Math.abs(r.min - r.max) < 1e-9 ? formatMm(r.min) : `${formatMm(r.min).replace(' mm', '')}–${formatMm(r.max)}`;
+}
+
 /** "0.25 mm" with up to two decimals, no trailing zeros beyond one. */
 export function formatMm(mm: number): string {
   const s = (Math.round(mm * 100) / 100).toFixed(2).replace(/0$/, '');

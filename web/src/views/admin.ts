@@ -72,7 +72,7 @@ export async function adminUsersView(app: App): Promise<Node> {
 
 export async function auditView(app: App): Promise<Node> {
   const user = h('input', { id: 'audit-user', placeholder: 'username or id', autocomplete: 'off' });
-  const entity = select([['', 'any'], ...['patient', 'intake', 'consent', 'plan', 'session', 'amendment', 'adverse_event', 'outcome', 'photo', 'user', 'audit', 'agenda', 'lot', 'database'].map((e) => [e, e] as [string, string])], '', { id: 'audit-entity' });
+  const entity = select([['', 'any'], ...['patient', 'intake', 'consent', 'course_plan', 'session', 'adverse_event', 'outcome', 'photo', 'user', 'audit', 'agenda', 'lot', 'database'].map((e) => [e, e] as [string, string])], '', { id: 'audit-entity' });
   const limit = select([['50', '50'], ['100', '100'], ['200', '200']], '100', { id: 'audit-limit' });
   const tbody = h('tbody');
   const more = h('button', { type: 'button', hidden: true }, 'Older…');

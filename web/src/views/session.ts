@@ -6,7 +6,7 @@
 import type { App } from '../app';
 import { ApiError, type SessionFields } from '../api';
 import { formatDay, formatInstant, todayLocal } from '../dates';
-import { formatMm, lengthAgainstRange } from '../render/depth';
+import { formatMm, lengthNotes } from '../render/depth';
 import { createBodyMap } from '../ui/bodymap';
 import { clearFieldErrors, field, h, select, showFieldError, supportNotice } from '../ui/dom';
 import type { PatientRecord, PlanArea, TreatmentSession } from '../types';
@@ -91,19 +91,16 @@ function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): HTMLEle
         const key = `needle_lengths/${i}/needle_length_mm`;
         const input = h('input', { type: 'number', step: 0.05, min: 0.05, max: 5, value: lengths.get(region), 'data-field': key, 'data-region': region,
           id: `len-${region}`, 'aria-label': `Needle length on ${app.regionName(region)} in mm` });
-        const note = h('span', { class: 'small' });
+        const note = h('span', { class: 'small length-notes' });
         const check = () => {
           lengths.set(region, input.value);
-          const where = lengthAgainstRange(Number(input.value), area?.needle_length_mm);
-          note.className = `small range-${where}`;
-          note.textContent = !area ? 'not in the plan' :
-            where === 'within' ? `within the plan’s ${formatMm(area.needle_length_mm.min)}–${formatMm(area.needle_length_mm.max)}` :
-              where === 'unknown' ? '' :
-                `⚠ ${where} the plan’s ${formatMm(area.needle_length_mm.min)}–${formatMm(area.needle_length_mm.max)}: this leaves the evidence the plan is based on`;
+          const notes = lengthNotes(Number(input.value), area);
+          note.replaceChildren(...(!area ? [h('span', { class: 'range-info' }, 'not in the plan')] :
+            notes.map((n) => h('span', { class: `range-${n.level}` }, n.level === 'warn' ? `⚠ ${n.text}` : n.text))));
         };
         input.addEventListener('input', check);
         check();
-        return h('div', { class: 'length-row' },
+        return h('div', { class: 'length-row', 'data-region': region },
           h('label', { for: input.id }, app.regionName(region)), h('span', { class: 'mm-input' }, input, ' mm'), note,
           h('div', { class: 'field-error', 'data-error-for': key, role: 'alert' }));
       })));

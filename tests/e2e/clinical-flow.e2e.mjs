@@ -1,0 +1,244 @@
+// A patient from intake to a signed first session, in a real browser against a real server:
+// the screening decision changes from eligible to defer as isotretinoin is added, consent is
+// recorded, a course is planned on the map, a session is documented and signed, an edit of the
+// signed session is refused, an amendment is added, outcomes are recorded, and the admin sees
+// it all in the audit log. Every step saves a screenshot.
+
+import { deflateSync } from 'node:zlib';
+import { ACCOUNTS, assert, finish, launchBrowser, login, newPage, runSteps, shot, startServer, utcDay } from './lib.mjs';
+
+const FILE = 'clinical-flow';
+
+/** A small PNG (RGB) drawn by f(x, y) -> [r, g, b]; stands in for a clinical photo. */
+function png(width, height, f) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf) => { let c = 0xffffffff; for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0; };
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type), data]);
+    const c = Buffer.alloc(4); c.writeUInt32BE(crc(td));
+    return Buffer.concat([len, td, c]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0); ihdr.writeUInt32BE(height, 4); ihdr[8] = 8; ihdr[9] = 2;
+  const raw = Buffer.alloc((width * 3 + 1) * height);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) raw.set(f(x, y), y * (width * 3 + 1) + 1 + x * 3);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+const skin = (spots) => (x, y) => {
+  let r = 226 - y / 8, g = 188 - y / 10, b = 166 - y / 10;
+  for (const [sx, sy, rad] of spots) if ((x - sx) ** 2 + (y - sy) ** 2 < rad * rad) { r -= 40; g -= 50; b -= 45; }
+  return [Math.max(0, r), Math.max(0, g), Math.max(0, b)];
+};
+
+const server = await startServer();
+const browser = await launchBrowser();
+let result = { passed: 0, failed: 1 };
+try {
+  const page = await newPage(browser);
+  const url = server.url;
+  let patientUrl = '';
+  let sessionUrl = '';
+  const decision = () => page.getAttribute('#screening-result .screening', 'data-decision');
+  const waitDecision = (d) => page.waitForSelector(`#screening-result .screening[data-decision="${d}"]`);
+
+  result = await runSteps(FILE, [
+    ['the practitioner logs in and sees today', async () => {
+      await login(page, url, ACCOUNTS.practitioner);
+      await page.waitForSelector('h1:has-text("Today")');
+      assert(await page.isVisible('text=Sessions today'), 'the agenda shows today’s sessions');
+      assert(!(await page.isVisible('nav a:has-text("Administration")')), 'no administration link for a practitioner');
+      await shot(page, '01-today-empty');
+    }],
+
+    ['creates a patient', async () => {
+      await page.click('a:has-text("New patient")');
+      await page.fill('input[name=name]', 'Ana Example');
+      await page.fill('input[name=birth_date]', '1990-04-02');
+      await page.selectOption('select[name=sex]', 'female');
+      await page.click('button:has-text("Create patient")');
+      await page.waitForSelector('.patient-head h1:has-text("Ana Example")');
+      patientUrl = page.url().replace(/\/intake$/, '');
+      await page.waitForSelector('#screening-result .screening');
+      await shot(page, '02-intake-not-asked');
+    }],
+
+    ['the intake turns eligible, then defer as isotretinoin is added', async () => {
+      for (const k of ['pregnant', 'breastfeeding', 'sensitive_skin', 'dry_skin']) await page.selectOption(`select[data-field=${k}]`, 'no');
+      await page.selectOption('select[data-field=fitzpatrick]', '3');
+      for (const k of ['conditions', 'medications', 'procedures', 'allergies']) await page.check(`fieldset[data-list=${k}] .asked input`);
+      await waitDecision('eligible');
+      await shot(page, '03-intake-eligible');
+      await page.click('fieldset[data-list=medications] button:has-text("Add medication")');
+      await page.selectOption('select[data-field="medications.0.code"]', 'isotretinoin');
+      await page.uncheck('input[data-field="medications.0.current"]');
+      await page.fill('input[data-field="medications.0.last_dose"]', utcDay(-30));
+      await waitDecision('defer');
+      const finding = await page.textContent('#screening-result [data-finding=isotretinoin]');
+      assert(/isotretinoin/i.test(finding) && /until/.test(finding), `the finding names isotretinoin and a date: ${finding}`);
+      assert(await page.isVisible('#screening-result .earliest'), 'the earliest date is shown');
+      assert(/Sources:/.test(finding), 'the finding lists its sources');
+      await shot(page, '04-intake-defer');
+    }],
+
+    ['a date the server refuses is shown next to its field', async () => {
+      await page.fill('input[data-field="medications.0.last_dose"]', utcDay(+3));
+      await page.waitForSelector('[data-error-for="medications.0.last_dose"]:not(:empty)');
+      const msg = await page.textContent('[data-error-for="medications.0.last_dose"]');
+      assert(/after the screening date/.test(msg), `server message next to the field: ${msg}`);
+      assert((await page.getAttribute('input[data-field="medications.0.last_dose"]', 'aria-invalid')) === 'true', 'the field is marked invalid');
+      await page.fill('input[data-field="medications.0.last_dose"]', utcDay(-30));
+      await waitDecision('defer');
+    }],
+
+    ['saves the deferred intake, then the corrected one as a new version', async () => {
+      await page.click('#save-intake');
+      await page.waitForSelector('.patient-head .decision-defer');
+      // The patient finds the prescription: the last dose was eight months ago.
+      await page.fill('input[data-field="medications.0.last_dose"]', utcDay(-240));
+      await page.waitForFunction(() => document.querySelector('#screening-result .screening')?.getAttribute('data-decision') !== 'defer');
+      assert(['eligible', 'caution'].includes(await decision()), 'no longer deferred');
+      await page.click('#save-intake');
+      await page.waitForSelector('.patient-head :text("intake v2")');
+      await page.click('details.history summary');
+      await shot(page, '05-intake-versions');
+    }],
+
+    ['records consent with the risks shown', async () => {
+      await page.click('#tabbtn-consent');
+      await page.waitForSelector('#consent-text ul.risks li');
+      await page.click('#record-consent');
+      await page.waitForSelector('.patient-head .badge:has-text("consent recorded")');
+      await shot(page, '06-consent');
+    }],
+
+    ['plans a course on the face map, with the mouse and the keyboard', async () => {
+      await page.click('#tabbtn-plan');
+      await page.selectOption('#plan-indication', 'acne-scars');
+      await page.click('[data-region=cheek] path >> nth=0');
+      await page.focus('[data-region=forehead]');
+      await page.keyboard.press('Space');
+      assert((await page.getAttribute('[data-region=forehead]', 'aria-checked')) === 'true', 'Space selects a region');
+      await page.waitForSelector('.plan-summary');
+      await page.waitForFunction(() => document.querySelectorAll('table.areas tbody tr').length === 2);
+      await page.waitForSelector('.sim-result');
+      const reach = await page.textContent('table.areas tr[data-region=cheek] .reach');
+      assert(reach.length > 0, 'the cheek shows its reach against the skin');
+      assert(await page.isVisible('.timeline svg'), 'the schedule timeline is drawn');
+      await page.click('#save-plan');
+      await page.waitForSelector('#to-sessions');
+      await shot(page, '07-plan');
+      await page.setViewportSize({ width: 1024, height: 768 });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert(overflow <= 0, `nothing overflows at 1024 px (overflow ${overflow} px)`);
+      await shot(page, '08-plan-1024');
+      await page.setViewportSize({ width: 1366, height: 900 });
+    }],
+
+    ['documents a session and signs it', async () => {
+      await page.click('#to-sessions');
+      await page.click('#new-session');
+      await page.waitForSelector('form.session-form');
+      sessionUrl = page.url();
+      // A scanner types the lot and presses Enter: the form must not submit.
+      await page.fill('#lot-number', 'LOT-2026-4711');
+      await page.press('#lot-number', 'Enter');
+      assert((await page.evaluate(() => document.activeElement?.id)) === 'passes', 'Enter in the lot field moves on');
+      await page.fill('#passes', '4');
+      await page.fill('#end-point', 'uniform pinpoint bleeding');
+      await page.fill('#products', 'hyaluronic acid serum');
+      await page.fill('#len-forehead', '1.5');
+      await page.waitForSelector('.length-row[data-region=forehead] .range-warn');
+      await page.fill('#len-forehead', '0.5');
+      await page.click('#save-session');
+      await page.waitForSelector('#session-message:has-text("Saved")');
+      await shot(page, '09-session-document');
+    }],
+
+    ['an edit of the signed session is refused; an amendment is added', async () => {
+      // A second tab with the same session open before it is signed.
+      const other = await page.context().newPage();
+      await other.goto(sessionUrl);
+      await other.waitForSelector('form.session-form');
+      await page.click('#sign-session');
+      await page.click('#confirm-sign');
+      await page.waitForSelector('#lock-banner');
+      assert((await page.$$('form.session-form')).length === 0, 'the signed session has no edit form');
+      await other.fill('#notes', 'changed after signing');
+      await other.click('#save-session');
+      await other.waitForSelector('#session-message:has-text("Refused")');
+      const refusal = await other.textContent('[data-error-for="form"]');
+      assert(/signed/.test(refusal), `the server’s refusal is shown: ${refusal}`);
+      await shot(other, '10-signed-edit-refused');
+      await other.close();
+      await page.selectOption('#amend-field', 'lot_number');
+      await page.fill('#amend-value', 'LOT-2026-4712');
+      await page.fill('#amend-reason', 'Lot number misread; checked against the packaging');
+      await page.click('button:has-text("Add amendment")');
+      await page.waitForSelector('td:has-text("LOT-2026-4712")');
+      await shot(page, '11-session-signed');
+    }],
+
+    ['records scores and before/after photos', async () => {
+      await page.goto(`${patientUrl}/outcomes`);
+      await page.waitForSelector('#outcome-scale');
+      const scores = [[utcDay(-60), '3'], [utcDay(-20), '3'], [utcDay(0), '2']];
+      for (const [date, score] of scores) {
+        await page.selectOption('#outcome-scale', 'goodman-baron-qualitative');
+        await page.fill('#outcome-score', score);
+        await page.fill('#outcome-date', date);
+        await page.selectOption('#outcome-region', 'cheek');
+        await page.click('button:has-text("Record score")');
+        await page.waitForSelector(`.toast:has-text("Score recorded")`);
+        await page.waitForSelector('#outcome-scale');
+      }
+      await page.waitForFunction(() => document.querySelectorAll('svg.chart circle').length === 3);
+      const photos = [['before', utcDay(-60), [[60, 50, 9], [130, 80, 12], [90, 110, 8], [170, 40, 10]]], ['after', utcDay(0), [[60, 50, 5], [130, 80, 6], [90, 110, 4]]]];
+      for (const [tag, date, spots] of photos) {
+        await page.setInputFiles('#photo-file', { name: `${tag}.png`, mimeType: 'image/png', buffer: png(240, 180, skin(spots)) });
+        await page.selectOption('#photo-region', 'cheek');
+        await page.selectOption('#photo-tag', tag);
+        await page.fill('#photo-date', date);
+        await page.click('button:has-text("Add photo")');
+        await page.waitForSelector('.toast:has-text("Photo added")');
+        await page.waitForSelector('#photo-file');
+      }
+      await page.waitForFunction(() => [...document.querySelectorAll('.side-by-side img')].filter((i) => i.complete && i.naturalWidth > 0).length === 2);
+      await shot(page, '12-outcomes');
+    }],
+
+    ['today lists the session', async () => {
+      await page.click('nav a:has-text("Today")');
+      await page.waitForSelector('h2:has-text("Sessions today (1)")');
+      await shot(page, '13-today');
+    }],
+
+    ['the admin sees the audit entries', async () => {
+      await page.click('button:has-text("Log out")');
+      await page.waitForSelector('#login-username');
+      await login(page, url, ACCOUNTS.admin);
+      await page.click('nav a:has-text("Administration")');
+      await page.waitForSelector('h2:has-text("Users")');
+      await shot(page, '14-admin-users');
+      await page.click('a[role=tab]:has-text("Audit log")');
+      await page.selectOption('#audit-entity', 'session');
+      await page.click('form.filters button[type=submit]');
+      await page.waitForSelector('#audit-table .badge.action-sign');
+      const actions = await page.$$eval('#audit-table tbody .badge', (els) => els.map((e) => e.textContent));
+      for (const a of ['create', 'update', 'sign', 'amend']) assert(actions.includes(a), `audit has a session ${a} entry (${actions.join(', ')})`);
+      await shot(page, '15-audit');
+    }],
+
+    ['no console or page error on the way', async () => {
+      assert(page.errors.length === 0, page.errors.join('\n'));
+    }],
+  ]);
+} finally {
+  await browser.close().catch(() => {});
+  await server.stop();
+}
+finish(result);

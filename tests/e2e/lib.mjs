@@ -1,0 +1,176 @@
+// Shared machinery for the end-to-end tests: a real `dermaplan serve` on a temporary SQLite
+// file and an ephemeral loopback port, Debian's Chromium driven by playwright-core, a tiny step
+// runner that prints "ok"/"not ok" lines and a screenshot per step, and a cleanup that always
+// stops the server and the browser.
+//
+// Environment:
+//   DERMAPLAN_BIN   the built CLI (default: build/src/cli/dermaplan in the repository)
+//   DERMAPLAN_WEB   the built web interface (default: web/dist)
+//   CHROMIUM        the browser (default: /usr/bin/chromium)
+//   E2E_SCREENSHOTS where screenshots go (default: tests/e2e/screenshots)
+//   E2E_MOCK=1      develop against web/mock/server.mjs instead of the real server (never in CTest)
+
+import { spawn, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const here = dirname(fileURLToPath(import.meta.url));
+export const repo = resolve(here, '../..');
+const requireFromWeb = createRequire(join(repo, 'web/package.json'));
+const { chromium } = requireFromWeb('playwright-core');
+
+export const BIN = process.env.DERMAPLAN_BIN ?? join(repo, 'build/src/cli/dermaplan');
+export const WEB = process.env.DERMAPLAN_WEB ?? join(repo, 'web/dist');
+export const SHOTS = process.env.E2E_SCREENSHOTS ?? join(here, 'screenshots');
+export const MOCK = process.env.E2E_MOCK === '1';
+
+export const ACCOUNTS = {
+  admin: { username: 'admin', password: 'e2e-admin-password', role: 'admin', display: 'Dr. Admin Test' },
+  practitioner: { username: 'dr.lee', password: 'e2e-practitioner-pw', role: 'practitioner', display: 'Dr. Mina Lee' },
+  assistant: { username: 'sam', password: 'e2e-assistant-pw', role: 'assistant', display: 'Sam Assistant' },
+};
+
+/** Today in UTC as YYYY-MM-DD, shifted by `days`. */
+export function utcDay(days = 0) {
+  const d = new Date();
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * Starts the server on a fresh temporary database with the three accounts. Resolves with
+ * { url, stop() }; stop() kills it and removes the temporary directory.
+ */
+export async function startServer() {
+  const dir = mkdtempSync(join(tmpdir(), 'dermaplan-e2e-'));
+  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  let child;
+  try {
+    if (MOCK) {
+      child = spawn(process.execPath, [join(repo, 'web/mock/server.mjs'), '--port', '0', '--web', WEB],
+        { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DERMAPLAN_BIN: BIN } });
+    } else {
+      if (!existsSync(BIN)) throw new Error(`no dermaplan binary at ${BIN} (build it, or set DERMAPLAN_BIN)`);
+      if (!existsSync(join(WEB, 'index.html'))) throw new Error(`no built web interface at ${WEB} (run npm --prefix web run build)`);
+      const db = join(dir, 'dermaplan.db');
+      for (const a of Object.values(ACCOUNTS)) {
+        const r = spawnSync(BIN, ['user', 'add', a.username, '--role', a.role, '--display-name', a.display, '--password-stdin', '--db', db],
+          { input: a.password + '\n', encoding: 'utf8', timeout: 60_000 });
+        if (r.status !== 0) throw new Error(`dermaplan user add ${a.username} failed (${r.status}): ${r.stderr || r.stdout}`);
+      }
+      child = spawn(BIN, ['serve', '--db', db, '--port', '0', '--bind', '127.0.0.1', '--web', WEB, '--backup-dir', join(dir, 'backups')],
+        { stdio: ['ignore', 'pipe', 'pipe'] });
+    }
+    const url = await new Promise((resolvePromise, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`the server did not report its address within 30 s:\n${out}`)), 30_000);
+      const onData = (chunk) => {
+        out += chunk;
+        const m = /https?:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+        if (m && Number(m[1]) > 0) {
+          clearTimeout(timer);
+          resolvePromise(`http://127.0.0.1:${m[1]}/`);
+        }
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', (c) => { out += c; });
+      child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`the server exited (${code}):\n${out}`)); });
+    });
+    child.removeAllListeners('exit');
+    const stop = async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        const timeout = new Promise((r) => setTimeout(r, 5000, 'timeout'));
+        if ((await Promise.race([exited, timeout])) === 'timeout') {
+          child.kill('SIGKILL');
+          await exited;
+        }
+      }
+      cleanup();
+    };
+    return { url, stop, dir };
+  } catch (e) {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+    cleanup();
+    throw e;
+  }
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+}
+
+/** A page that records console errors and page errors (a test fails on them). */
+export async function newPage(browser, { width = 1366, height = 900 } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, locale: 'en-GB', timezoneId: 'UTC' });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    // The server's 4xx answers that a test provokes on purpose show up as resource errors.
+    if (m.type() === 'error' && !/status of (400|401|403|409)/.test(m.text())) page.errors.push(`console: ${m.text()}`);
+  });
+  page.setDefaultTimeout(20_000);
+  return page;
+}
+
+export async function login(page, url, account) {
+  await page.goto(url);
+  await page.fill('#login-username', account.username);
+  await page.fill('#login-password', account.password);
+  await page.click('form.login-card button[type=submit]');
+  await page.waitForSelector('header.topbar');
+}
+
+export async function shot(page, name, { fullPage = true } = {}) {
+  mkdirSync(SHOTS, { recursive: true });
+  const path = join(SHOTS, `${name}.png`);
+  await page.screenshot({ path, fullPage });
+  return path;
+}
+
+export function assert(condition, message) {
+  if (!condition) throw new Error(`assertion failed: ${message}`);
+}
+
+/**
+ * Runs named steps in order. A failing step marks the rest as failed too (they depend on it).
+ * Prints one line per step and returns { passed, failed }.
+ */
+export async function runSteps(file, steps) {
+  let passed = 0;
+  let failed = 0;
+  let broken = null;
+  for (const [name, fn] of steps) {
+    if (broken) {
+      failed++;
+      console.log(`not ok - ${file}: ${name} (not run: "${broken}" failed)`);
+      continue;
+    }
+    const t0 = Date.now();
+    try {
+      await fn();
+      passed++;
+      console.log(`ok - ${file}: ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    } catch (e) {
+      failed++;
+      broken = name;
+      console.log(`not ok - ${file}: ${name}\n  ${String(e.stack ?? e).split('\n').slice(0, 6).join('\n  ')}`);
+    }
+  }
+  return { passed, failed };
+}
+
+/** The closing line the runner greps, and the exit code. */
+export function finish({ passed, failed }) {
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exitCode = failed === 0 ? 0 : 1;
+}
