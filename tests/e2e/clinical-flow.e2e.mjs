@@ -131,6 +131,7 @@ try {
       assert(await page.isVisible('.timeline svg'), 'the schedule timeline is drawn');
       await page.click('#save-plan');
       await page.waitForSelector('#to-sessions');
+      await page.waitForSelector('.sim-result');
       await shot(page, '07-plan');
       await page.setViewportSize({ width: 1024, height: 768 });
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

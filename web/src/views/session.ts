@@ -34,7 +34,7 @@ function header(app: App, s: TreatmentSession, p: PatientRecord): HTMLElement {
     h('div', null,
       h('div', { class: 'crumbs' }, h('a', { href: `#/patients/${p.id}/sessions` }, `← ${p.name}`)),
       h('h1', null, `Session of ${formatDay(s.date, undefined, 'long')}`),
-      h('div', { class: 'muted' }, `#${s.id}`, s.plan_id ? ` · plan #${s.plan_id}` : ' · no plan', ` · ${app.user ? '' : ''}`)),
+      h('div', { class: 'muted' }, `session #${s.id}`, s.plan_id ? ` · from plan #${s.plan_id}` : ' · no plan')),
     h('div', { class: 'spacer' }),
     h('span', { class: `badge big status-${s.status}`, id: 'session-status' }, s.status === 'signed' ? '🔒 signed' : s.status));
 }
