@@ -23,6 +23,13 @@ bool concerns_areas(const std::optional<std::string>& entry_area, const std::vec
   return std::find(areas.begin(), areas.end(), *entry_area) != areas.end();
 }
 
+/// The vocabulary's name for a code ("Isotretinoin (oral)"), or the code itself.
+std::string name_of(const std::vector<kb::VocabularyEntry>& vocabulary, const std::string& code) {
+  for (const auto& entry : vocabulary)
+    if (entry.code == code) return entry.name;
+  return code;
+}
+
 class Screener {
  public:
   Screener(const Intake& intake, const kb::KnowledgeBase& kb, CivilDate as_of,
@@ -71,8 +78,9 @@ class Screener {
   }
 
   /// An event on `date` (a last dose, a procedure) with the rule's waiting period.
+  /// `date_label` introduces the date in messages ("last dose", "on", "since").
   void timed(const kb::ScreeningRule& rule, const std::optional<CivilDate>& date, bool ongoing,
-             const std::string& what, const std::optional<std::string>& area) {
+             const std::string& what, const std::optional<std::string>& area, const char* date_label) {
     const kb::Effect& effect = rule.effect.value();
     Finding finding = base_finding(rule);
     finding.area = area;
@@ -92,8 +100,8 @@ class Screener {
       return;
     }
     if (!date) {
-      finding.message = fmt::format("{}, date unknown: {} The waiting period is {}; confirm the date.",
-                                    what, rule.message, effect.wait.describe());
+      finding.message = fmt::format("{}, {} unknown: {} The waiting period is {}; confirm the date.",
+                                    what, date_label, rule.message, effect.wait.describe());
       add_check(fmt::format("{}: record the date to compute the waiting period ({}).", rule.title,
                             effect.wait.describe()));
       add(std::move(finding));
@@ -102,7 +110,7 @@ class Screener {
     const CivilDate until = add_wait(*date, effect.wait);
     if (until <= as_of_) return;  // the waiting period is over
     finding.until = until;
-    finding.message = fmt::format("{} on {}: {} Wait {} (until {}).", what, format_civil_date(*date),
+    finding.message = fmt::format("{}, {} {}: {} Wait {} (until {}).", what, date_label, format_civil_date(*date),
                                   rule.message, effect.wait.describe(), format_civil_date(until));
     add(std::move(finding));
   }
@@ -116,9 +124,10 @@ class Screener {
           if (m.code != when.code) continue;
           if (when.state == Trigger::State::current && !m.current) continue;
           if (when.state == Trigger::State::recent && (m.current || !m.last_dose)) continue;
-          const std::string what = m.current ? fmt::format("Takes {}", m.code)
-                                             : fmt::format("Took {}", m.code);
-          timed(rule, m.last_dose, m.current, what, std::nullopt);
+          const std::string name = name_of(kb_.vocabulary.medications, m.code);
+          const std::string what = m.current ? fmt::format("Currently takes {}", name)
+                                             : name;
+          timed(rule, m.last_dose, m.current, what, std::nullopt, "last dose");
         }
         return;
       }
@@ -129,12 +138,13 @@ class Screener {
           if (when.state == Trigger::State::active && !c.active) continue;
           if (when.state == Trigger::State::history && c.active) continue;
           if (rule.area_limited && !concerns_areas(c.area, areas_)) continue;
-          const std::string what = fmt::format("{} {}{}", c.active ? "Active" : "History of", c.code,
+          const std::string what = fmt::format("{}: {}{}", c.active ? "Active" : "History",
+                                               name_of(kb_.vocabulary.conditions, c.code),
                                                c.area ? " (" + *c.area + ")" : "");
           const kb::Effect& effect = rule.effect.value();
           // A waiting period for a condition runs from when it began ("since").
           if (!effect.wait.empty()) {
-            timed(rule, c.since, false, what, rule.area_limited ? c.area : std::nullopt);
+            timed(rule, c.since, false, what, rule.area_limited ? c.area : std::nullopt, "since");
           } else {
             Finding finding = base_finding(rule);
             finding.area = rule.area_limited ? c.area : std::nullopt;
@@ -149,8 +159,9 @@ class Screener {
         for (const auto& p : *intake_.procedures) {
           if (p.code != when.code) continue;
           if (rule.area_limited && !concerns_areas(p.area, areas_)) continue;
-          const std::string what = fmt::format("{}{}", p.code, p.area ? " (" + *p.area + ")" : "");
-          timed(rule, p.date, false, what, rule.area_limited ? p.area : std::nullopt);
+          const std::string what = fmt::format("{}{}", name_of(kb_.vocabulary.procedures, p.code),
+                                               p.area ? " (" + *p.area + ")" : "");
+          timed(rule, p.date, false, what, rule.area_limited ? p.area : std::nullopt, "on");
         }
         return;
       }
@@ -160,7 +171,7 @@ class Screener {
             intake_.allergies->end())
           return;
         Finding finding = base_finding(rule);
-        finding.message = fmt::format("Allergy to {}: {}", when.code, rule.message);
+        finding.message = fmt::format("{}: {}", name_of(kb_.vocabulary.allergies, when.code), rule.message);
         add(std::move(finding));
         return;
       }
