@@ -133,6 +133,8 @@ export async function login(page, url, account) {
 export async function shot(page, name, { fullPage = true } = {}) {
   mkdirSync(SHOTS, { recursive: true });
   const path = join(SHOTS, `${name}.png`);
+  // Confirmation toasts would cover the content; they have been checked by then.
+  await page.evaluate(() => document.getElementById('toast')?.replaceChildren());
   await page.screenshot({ path, fullPage });
   return path;
 }

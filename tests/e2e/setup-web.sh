@@ -6,7 +6,11 @@ set -eu
 web="$1"
 stamp="$web/node_modules/.dermaplan-installed-lock"
 if ! cmp -s "$web/package-lock.json" "$stamp" 2>/dev/null; then
-  npm ci --prefix "$web" --no-fund --no-audit
+  # A registry mirror that serves only this platform's optional packages (rollup's and esbuild's
+  # binaries for other systems answer 404) yields a lock file that `npm ci` calls out of sync;
+  # `npm install --no-save` then installs the same locked versions without touching the lock.
+  npm ci --prefix "$web" --no-fund --no-audit ||
+    npm install --prefix "$web" --no-save --no-fund --no-audit
   cp "$web/package-lock.json" "$stamp"
 fi
 npm --prefix "$web" run build

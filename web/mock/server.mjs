@@ -273,10 +273,11 @@ route('GET', '/api/photos/{sha}', ({ params, res }) => {
 });
 route('GET', '/api/agenda', ({ url, user }) => {
   const day = url.searchParams.get('date') ?? today();
+  const until = new Date(Date.parse(day) + (+(url.searchParams.get('days') ?? 7)) * 86400000).toISOString().slice(0, 10);
   const who = (pid) => { const p = db.patients.find((x) => x.id === pid); return { id: p.id, name: p.name }; };
   const sessions_today = db.sessions.filter((s) => s.date === day).map((s) => ({ ...s, patient: who(s.patient_id) }));
-  const due = db.sessions.filter((s) => s.status === 'planned' && s.date > day).map((s) => ({ patient: who(s.patient_id), kind: 'session', date: s.date, session_id: s.id }));
-  for (const pl of db.plans) if (pl.plan.assessment_date) due.push({ patient: who(pl.patient_id), kind: 'assessment', date: pl.plan.assessment_date, plan_id: pl.id });
+  const due = db.sessions.filter((s) => s.status === 'planned' && s.date > day && s.date <= until).map((s) => ({ patient: who(s.patient_id), kind: 'session', date: s.date, session_id: s.id }));
+  for (const pl of db.plans) if (pl.plan.assessment_date && pl.plan.assessment_date <= until) due.push({ patient: who(pl.patient_id), kind: 'assessment', date: pl.plan.assessment_date, plan_id: pl.id });
   audit(user, 'read', 'agenda');
   return { date: day, sessions_today, due: due.sort((a, b) => (a.date < b.date ? -1 : 1)) };
 });

@@ -240,7 +240,8 @@ export class ApiClient {
   addPhoto(id: number, body: { region: string; view: string; tag: string; taken_on: string; image_base64: string }): Promise<Photo> {
     return this.request('POST', `/api/patients/${id}/photos`, body);
   }
-  agenda(date?: string): Promise<Agenda> { return this.request('GET', '/api/agenda' + query({ date })); }
+  /** Today's sessions and who is due for a session or an assessment in the next `days` (server default 7). */
+  agenda(date?: string, days?: number): Promise<Agenda> { return this.request('GET', '/api/agenda' + query({ date, days })); }
   lot(lot: string): Promise<{ sessions: TreatmentSession[]; patients: Patient[] }> {
     return this.request('GET', `/api/lots/${encodeURIComponent(lot)}`);
   }

@@ -107,7 +107,8 @@ export function outcomeChart(outcomes: Outcome[], range: { min: number; max: num
     layout.yTicks.map((t) => s('g', { class: 'tick' },
       s('line', { x1: box.left, x2: box.width - box.right, y1: t.y, y2: t.y }),
       s('text', { x: box.left - 6, y: t.y + 4, 'text-anchor': 'end', class: 'axis' }, String(t.value)))),
-    layout.xTicks.map((t) => s('text', { x: t.x, y: box.height - 8, 'text-anchor': 'middle', class: 'axis' }, formatDay(t.date, undefined, 'short'))),
+    layout.xTicks.map((t, i, all) => s('text', { x: t.x, y: box.height - 8, class: 'axis',
+      'text-anchor': all.length > 1 && i === 0 ? 'start' : all.length > 1 && i === all.length - 1 ? 'end' : 'middle' }, formatDay(t.date, undefined, 'short'))),
     layout.series.map((series, i) => {
       const colour = SERIES_COLOURS[i % SERIES_COLOURS.length];
       return s('g', { class: 'series' },

@@ -1,7 +1,7 @@
 // Administration (admins only; the server refuses everyone else with 403): users and roles,
 // the audit log with filters, and an online backup.
 
-import type { App } from '../app';
+import { errorPanel, type App } from '../app';
 import { ApiError } from '../api';
 import { formatInstant } from '../dates';
 import { clearFieldErrors, field, h, select, showFieldError } from '../ui/dom';
@@ -75,7 +75,7 @@ export async function auditView(app: App): Promise<Node> {
   const entity = select([['', 'any'], ...['patient', 'intake', 'consent', 'course_plan', 'session', 'adverse_event', 'outcome', 'photo', 'user', 'audit', 'agenda', 'lot', 'database'].map((e) => [e, e] as [string, string])], '', { id: 'audit-entity' });
   const limit = select([['50', '50'], ['100', '100'], ['200', '200']], '100', { id: 'audit-limit' });
   const tbody = h('tbody');
-  const more = h('button', { type: 'button', hidden: true }, 'Older…');
+  const more = h('button', { type: 'button', hidden: true }, 'More…');
   const info = h('span', { class: 'muted small', role: 'status' });
   const errorBox = h('div');
   // The API pages forward from `after`; newest first reads the whole range once and keeps the tail.
@@ -92,10 +92,10 @@ export async function auditView(app: App): Promise<Node> {
         h('td', { class: 'num' }, String(e.seq)), h('td', null, formatInstant(e.at)), h('td', null, e.username || `#${e.user_id}`),
         h('td', null, h('span', { class: `badge action-${e.action}` }, e.action)), h('td', null, e.entity), h('td', { class: 'num' }, e.record_id ? String(e.record_id) : ''),
         h('td', { class: 'detail' }, e.detail))));
-      info.textContent = `${entries.length} entries (oldest first; the chain is hash-linked)`;
+      info.textContent = `${entries.length} entries, oldest first (the log is an append-only hash chain)`;
     } catch (e) {
-      errorBox.replaceChildren(h('div', { class: 'error-panel', role: 'alert' }, h('h2', null, e instanceof ApiError && e.status === 403 ? 'Your role does not allow this.' : 'The audit log could not be read.'),
-        h('p', null, e instanceof ApiError ? e.message : String(e))));
+      if (reset) throw e;
+      errorBox.replaceChildren(errorPanel(e));
     }
   };
   const form = h('form', { class: 'filters', 'aria-label': 'Audit filters' },
@@ -103,8 +103,13 @@ export async function auditView(app: App): Promise<Node> {
     h('button', { type: 'submit', class: 'primary' }, 'Apply'));
   form.addEventListener('submit', (e) => { e.preventDefault(); void load(true); });
   more.addEventListener('click', () => void load(false));
-  await load(true);
-  return h('div', { class: 'page' }, h('h1', null, 'Administration'), app.can('admin') ? adminTabs('audit') : null, errorBox,
+  try {
+    await load(true);
+  } catch (e) {
+    // Refused (403 for anyone but an admin) or failed: say so, show nothing else.
+    return h('div', { class: 'page' }, h('h1', null, 'Audit log'), errorPanel(e));
+  }
+  return h('div', { class: 'page' }, h('h1', null, 'Administration'), adminTabs('audit'), errorBox,
     h('section', { class: 'panel' }, h('div', { class: 'panel-head' }, h('h2', null, 'Audit log'), h('div', { class: 'spacer' }), info), form,
       h('table', { class: 'table audit', id: 'audit-table' },
         h('thead', null, h('tr', null, h('th', null, '#'), h('th', null, 'When'), h('th', null, 'User'), h('th', null, 'Action'), h('th', null, 'Record'), h('th', null, 'Id'), h('th', null, 'Detail'))),

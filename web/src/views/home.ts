@@ -8,7 +8,8 @@ import { patientSearch } from './patients';
 
 export async function homeView(app: App): Promise<Node> {
   const today = todayLocal();
-  const agenda = await app.api.agenda(today);
+  const DAYS = 14;
+  const agenda = await app.api.agenda(today, DAYS);
   const sessions = agenda.sessions_today;
   const statusBadge = (status: string) => h('span', { class: `badge status-${status}` }, status === 'signed' ? 'signed' : status);
   return h('div', { class: 'page' },
@@ -30,7 +31,7 @@ export async function homeView(app: App): Promise<Node> {
               h('td', null, statusBadge(s.status)),
               h('td', null, h('a', { href: `#/sessions/${s.id}` }, s.status === 'signed' ? 'View' : 'Document'))))))),
       h('section', { class: 'panel', 'aria-labelledby': 'due' },
-        h('h2', { id: 'due' }, `Due in the next days (${agenda.due.length})`),
+        h('h2', { id: 'due' }, `Due in the next ${DAYS} days (${agenda.due.length})`),
         agenda.due.length === 0 ? h('p', { class: 'muted' }, 'Nobody is due for a session or an assessment.') :
           h('table', { class: 'table' },
             h('thead', null, h('tr', null, h('th', null, 'Date'), h('th', null, 'Patient'), h('th', null, 'Due for'))),

@@ -29,7 +29,7 @@ export async function sessionView(app: App, params: string[]): Promise<Node> {
   return session.status === 'signed' ? signedSession(app, session, patient) : sessionEditor(app, session, patient);
 }
 
-function header(app: App, s: TreatmentSession, p: PatientRecord): HTMLElement {
+function header(s: TreatmentSession, p: PatientRecord): HTMLElement {
   return h('div', { class: 'page-head' },
     h('div', null,
       h('div', { class: 'crumbs' }, h('a', { href: `#/patients/${p.id}/sessions` }, `← ${p.name}`)),
@@ -189,7 +189,7 @@ function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): HTMLEle
     }
   });
 
-  return h('div', { class: 'page session' }, header(app, s, p),
+  return h('div', { class: 'page session' }, header(s, p),
     planned.size ? null : h('p', { class: 'muted' }, 'This session has no plan: needle lengths are not compared with a plan.'),
     form,
     adverseEvents(app, p, s),
@@ -201,7 +201,7 @@ function signedSession(app: App, s: TreatmentSession, p: PatientRecord): HTMLEle
   const map = createBodyMap({ regions: kb.regions, selected: s.needle_lengths.map((n) => n.region), readonly: true, label: 'Regions treated' });
   const row = (label: string, value: string | number | Node) => [h('dt', null, label), h('dd', null, value === '' || value === 0 ? '—' : value)];
   const amendments = s.amendments ?? [];
-  return h('div', { class: 'page session signed' }, header(app, s, p),
+  return h('div', { class: 'page session signed' }, header(s, p),
     h('div', { class: 'lock-banner', role: 'note', id: 'lock-banner' },
       `🔒 Signed ${formatInstant(s.signed_at)} by user #${s.signed_by}. This record is locked; corrections are dated amendments with a reason.`),
     h('div', { class: 'grid-2' },
