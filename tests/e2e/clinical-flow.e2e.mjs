@@ -237,7 +237,7 @@ try {
     ['no console or page error on the way', async () => {
       assert(page.errors.length === 0, page.errors.join('\n'));
     }],
-  ]);
+  ], { page });
 } finally {
   await browser.close().catch(() => {});
   await server.stop();

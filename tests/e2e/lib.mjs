@@ -147,7 +147,7 @@ export function assert(condition, message) {
  * Runs named steps in order. A failing step marks the rest as failed too (they depend on it).
  * Prints one line per step and returns { passed, failed }.
  */
-export async function runSteps(file, steps) {
+export async function runSteps(file, steps, { page } = {}) {
   let passed = 0;
   let failed = 0;
   let broken = null;
@@ -166,6 +166,11 @@ export async function runSteps(file, steps) {
       failed++;
       broken = name;
       console.log(`not ok - ${file}: ${name}\n  ${String(e.stack ?? e).split('\n').slice(0, 6).join('\n  ')}`);
+      if (page) {
+        const path = await shot(page, `FAILED-${file}`).catch(() => null);
+        if (path) console.log(`  screenshot: ${path}`);
+        if (page.errors?.length) console.log(`  browser errors:\n    ${page.errors.join('\n    ')}`);
+      }
     }
   }
   return { passed, failed };

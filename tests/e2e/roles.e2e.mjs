@@ -42,6 +42,9 @@ try {
       await page.goto(`${server.url}#/patients/new`);
       await page.fill('input[name=name]', 'Ben Assistant-Entered');
       await page.click('button:has-text("Create patient")');
+      await page.waitForSelector('[data-error-for=birth_date]:not(:empty)');
+      await page.fill('input[name=birth_date]', '1985-03-14');
+      await page.click('button:has-text("Create patient")');
       await page.waitForSelector('#screening-result .screening');
       for (const k of ['conditions', 'medications', 'procedures', 'allergies']) await page.check(`fieldset[data-list=${k}] .asked input`);
       await page.click('#save-intake');
@@ -55,7 +58,7 @@ try {
     ['no console or page error on the way', async () => {
       assert(page.errors.length === 0, page.errors.join('\n'));
     }],
-  ]);
+  ], { page });
 } finally {
   await browser.close().catch(() => {});
   await server.stop();

@@ -47,7 +47,7 @@ export function patientsView(app: App): Node {
 
 export function newPatientView(app: App): Node {
   const name = h('input', { name: 'name', required: true, autocomplete: 'off', autofocus: true });
-  const birth = h('input', { name: 'birth_date', type: 'date' });
+  const birth = h('input', { name: 'birth_date', type: 'date', 'aria-required': 'true' });
   const sex = select(SEX_OPTIONS, '', { name: 'sex' });
   const notes = h('textarea', { name: 'notes', rows: 3 });
   const button = h('button', { type: 'submit', class: 'primary' }, 'Create patient');
@@ -61,12 +61,18 @@ export function newPatientView(app: App): Node {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearFieldErrors(form);
+    // The record needs a birth date (the server refuses a patient without one).
+    if (!birth.value) {
+      showFieldError(form, 'birth_date', 'Enter the birth date.');
+      return;
+    }
     button.disabled = true;
     try {
       const p = await app.api.createPatient({ name: name.value.trim(), birth_date: birth.value || undefined, sex: sex.value || undefined, notes: notes.value || undefined });
       location.hash = `#/patients/${p.id}/intake`;
     } catch (err) {
-      if (err instanceof ApiError) showFieldError(form, err.field?.replace(/^\//, '') ?? null, err.message);
+      // The server names the field as "/name" or "/patient/birth_date": the last segment is the form's key.
+      if (err instanceof ApiError) showFieldError(form, err.field?.split('/').pop() || null, err.message);
       else showFieldError(form, null, String(err));
     } finally {
       button.disabled = false;
