@@ -9,15 +9,16 @@ export DERMAPLAN_BIN="${DERMAPLAN_BIN:-$(cd .. && pwd)/build/src/cli/dermaplan}"
 sh ../tests/e2e/setup-web.sh . || { echo "0 passed, 1 failed"; exit 1; }
 
 report=$(mktemp)
-trap 'rm -f "$report"' EXIT
+e2e_log=$(mktemp)
+trap 'rm -f "$report" "$e2e_log"' EXIT
 npx vitest run --reporter=default --reporter=json --outputFile="$report"
 read -r unit_passed unit_failed < <(node -e '
   try { const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
         console.log(r.numPassedTests, r.numFailedTests + (r.numRuntimeErrorCount || 0)); }
   catch { console.log(0, 1); }' "$report")
 
-e2e_out=$(node ../tests/e2e/run.mjs | tee /dev/stderr)
-read -r e2e_passed e2e_failed < <(printf '%s\n' "$e2e_out" | sed -n 's/^e2e: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p')
+node ../tests/e2e/run.mjs | tee "$e2e_log"
+read -r e2e_passed e2e_failed < <(sed -n 's/^e2e: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$e2e_log")
 e2e_passed=${e2e_passed:-0}
 e2e_failed=${e2e_failed:-1}
 

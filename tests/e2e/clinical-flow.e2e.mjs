@@ -133,6 +133,8 @@ try {
       await page.waitForSelector('#to-sessions');
       await page.waitForSelector('.sim-result');
       await shot(page, '07-plan');
+      await page.evaluate(() => document.querySelector('.plan-summary')?.scrollIntoView({ block: 'start' }));
+      await shot(page, '07-plan-viewport', { fullPage: false });
       await page.setViewportSize({ width: 1024, height: 768 });
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert(overflow <= 0, `nothing overflows at 1024 px (overflow ${overflow} px)`);

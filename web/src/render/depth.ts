@@ -87,7 +87,8 @@ export function lengthNotes(mm: number, area: { needle_length_mm: { min: number;
   return notes;
 }
 
-function formatRange(r: { min: number; max: number }): string {
+/** "0.5–1.0 mm", or "2.5 mm" when both ends agree. */
+export function formatRange(r: { min: number; max: number }): string {
   return Math.abs(r.min - r.max) < 1e-9 ? formatMm(r.min) : `${formatMm(r.min).replace(' mm', '')}–${formatMm(r.max)}`;
 }
 

@@ -50,12 +50,12 @@ export function courseTimeline(sessions: PlannedSession[], preparation: Preparat
         s('text', { x: x(m.x), y: 50, class: 'tl-num', 'text-anchor': 'middle' }, String(m.label.replace('Session ', ''))),
       ));
       if (x(m.x) - lastLabelX > 70) {
-        items.push(s('text', { x: x(m.x), y: 28, class: 'tl-date', 'text-anchor': 'middle' }, formatDay(m.date, undefined, 'medium')));
+        items.push(s('text', { x: x(m.x), y: 28, class: 'tl-date', 'text-anchor': anchor(x(m.x), W) }, formatDay(m.date, undefined, 'medium')));
         lastLabelX = x(m.x);
       }
     } else {
       items.push(s('g', { class: 'tl-assess' }, title, s('path', { d: `M${x(m.x)},36 l8,10 l-8,10 l-8,-10 Z` })));
-      items.push(s('text', { x: x(m.x), y: 76, class: 'tl-date', 'text-anchor': 'middle' }, `assessment ${formatDay(m.date)}`));
+      items.push(s('text', { x: x(m.x), y: 76, class: 'tl-date', 'text-anchor': anchor(x(m.x), W, 90) }, `assessment ${formatDay(m.date)}`));
     }
   }
   items.push(s('text', { x: x(0), y: 76, class: 'axis', 'text-anchor': 'start' }, formatDay(layout.start)));
@@ -93,6 +93,11 @@ export function aftercareTimeline(items: AftercareItem[]): Element {
   return h('div', { class: 'timeline' }, svg);
 }
 
+/** Keeps a label inside the drawing near its edges. */
+function anchor(x: number, width: number, half = 45): string {
+  return x < half ? 'start' : x > width - half ? 'end' : 'middle';
+}
+
 function truncate(text: string, n: number): string {
   return text.length > n ? text.slice(0, n - 1) + '…' : text;
 }
@@ -100,7 +105,8 @@ function truncate(text: string, n: number): string {
 const SERIES_COLOURS = ['#2f6690', '#b5651d', '#3a7d44', '#7b4b94', '#9a3b3b', '#4d6b73'];
 
 /** Scores over time for one scale; one line per region. */
-export function outcomeChart(outcomes: Outcome[], range: { min: number; max: number }, title: string, better?: string): Element {
+export function outcomeChart(outcomes: Outcome[], range: { min: number; max: number }, title: string, better?: string,
+  regionName: (id: string) => string = (id) => id): Element {
   const box = { width: 560, height: 200, left: 36, right: 12, top: 12, bottom: 28 };
   const layout = layoutOutcomeChart(outcomes, range, box);
   const svg = s('svg', { viewBox: `0 0 ${box.width} ${box.height}`, role: 'img', class: 'chart', 'aria-label': `${title}: ${outcomes.length} scores` },
@@ -113,10 +119,10 @@ export function outcomeChart(outcomes: Outcome[], range: { min: number; max: num
       const colour = SERIES_COLOURS[i % SERIES_COLOURS.length];
       return s('g', { class: 'series' },
         s('polyline', { points: series.points.map((p) => `${p.x},${p.y}`).join(' '), fill: 'none', stroke: colour, 'stroke-width': 2 }),
-        series.points.map((p) => s('circle', { cx: p.x, cy: p.y, r: 3.5, fill: colour }, s('title', null, `${formatDay(p.date)}: ${p.score}${series.region ? ` (${series.region})` : ''}`))));
+        series.points.map((p) => s('circle', { cx: p.x, cy: p.y, r: 3.5, fill: colour }, s('title', null, `${formatDay(p.date)}: ${p.score}${series.region ? ` (${regionName(series.region)})` : ''}`))));
     }));
-  const legend = h('div', { class: 'legend' }, layout.series.map((series, i) => [
-    h('span', { class: 'key', style: { background: SERIES_COLOURS[i % SERIES_COLOURS.length] } }), `${series.region || 'all regions'} `]),
+  const legend = h('div', { class: 'legend' }, layout.series.map((series, i) => h('span', { class: 'legend-item' },
+    h('span', { class: 'key', style: { background: SERIES_COLOURS[i % SERIES_COLOURS.length] } }), series.region ? regionName(series.region) : 'whole treated area')),
   better ? h('span', { class: 'muted' }, ` · ${better} is better`) : null);
   return h('figure', { class: 'chart-figure' }, h('figcaption', null, title), svg, legend);
 }

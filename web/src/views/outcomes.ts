@@ -45,7 +45,7 @@ export async function outcomesTab(app: App, patient: PatientRecord, onSaved: () 
     const d = details.get(id);
     const scores = points.map((o) => o.score);
     const range = { min: d?.min ?? Math.min(...scores), max: d?.max ?? Math.max(...scores) };
-    return outcomeChart(points, range, d?.name ?? kb.scales.find((s) => s.id === id)?.name ?? id, d?.better);
+    return outcomeChart(points, range, d?.name ?? kb.scales.find((s) => s.id === id)?.name ?? id, d?.better, (r) => app.regionName(r));
   });
 
   // ---- add a score

@@ -7,7 +7,7 @@
 import type { App } from '../app';
 import { ApiError } from '../api';
 import { formatDay, formatInstant, todayLocal } from '../dates';
-import { depthStyle, formatMm } from '../render/depth';
+import { depthStyle, formatMm, formatRange } from '../render/depth';
 import { createBodyMap } from '../ui/bodymap';
 import { clearFieldErrors, debounce, field, h, select, showFieldError, sourcesLine, supportNotice } from '../ui/dom';
 import { aftercareTimeline, courseTimeline, depthBar } from '../ui/graphics';
@@ -173,8 +173,8 @@ export function renderPlan(app: App, plan: Plan, map?: { setFills(f: Map<string,
               a.pressure ? h('div', { class: 'small muted' }, `${a.pressure.value} pressure`) : null),
             h('td', null,
               h('div', { class: 'needle-mm' }, formatMm(a.device.length_mm)),
-              h('div', { class: 'small muted' }, `indication ${formatMm(a.needle_length_mm.min)}–${formatMm(a.needle_length_mm.max)}`),
-              a.region_guide_mm ? h('div', { class: 'small muted' }, `region guide ${formatMm(a.region_guide_mm.min)}–${formatMm(a.region_guide_mm.max)}`) : null),
+              h('div', { class: 'small muted' }, `indication ${formatRange(a.needle_length_mm)}`),
+              a.region_guide_mm ? h('div', { class: 'small muted' }, `region guide ${formatRange(a.region_guide_mm)}`) : null),
             h('td', { class: 'depth-cell' }, depthBar(a.depth_check),
               h('div', { class: 'small muted' },
                 `epidermis ${a.depth_check.epidermis_um.min}–${a.depth_check.epidermis_um.max} µm · skin ${a.depth_check.skin_um.min}–${a.depth_check.skin_um.max} µm`)),
@@ -234,6 +234,6 @@ function depthLegend(): HTMLElement {
   const levels = ['epidermis', 'dermis', 'dermis-or-beyond', 'beyond-dermis'] as const;
   return h('div', { class: 'legend' }, levels.map((l) => {
     const st = depthStyle({ nominal_reach: l });
-    return [h('span', { class: 'key', style: { background: st.colour } }), `${st.label} `];
+    return h('span', { class: 'legend-item' }, h('span', { class: 'key', style: { background: st.colour } }), st.label);
   }));
 }

@@ -118,5 +118,5 @@ function classBar(f: Json): HTMLElement | null {
   return h('div', { class: 'class-bar-wrap' },
     h('div', { class: 'class-bar', role: 'img', 'aria-label': parts.map(([k]) => `${k.replace('_', ' ')} ${pct(f[k])}`).join(', ') },
       parts.map(([k, colour]) => (f[k] > 0 ? h('span', { style: { width: `${(f[k] / total) * 100}%`, background: colour }, title: `${k.replace('_', ' ')}: ${pct(f[k])}` }) : null))),
-    h('div', { class: 'legend small' }, parts.map(([k, colour]) => [h('span', { class: 'key', style: { background: colour } }), `${k.replace('_', ' ')} ${pct(f[k])} `])));
+    h('div', { class: 'legend small' }, parts.map(([k, colour]) => h('span', { class: 'legend-item' }, h('span', { class: 'key', style: { background: colour } }), `${k.replace('_', ' ')} ${pct(f[k])}`))));
 }
