@@ -439,14 +439,14 @@ void run(const SimulateOptions& o, const CommonOptions& common) {
     else if (region.pressure) input.technique.pressure = static_cast<sim::Pressure>(*region.pressure);
 
     const std::string title = fmt::format("{} · {} · {}", input.device_label,
-                                          sim::describe_technique(input.technique), region.name);
+                                          sim::describe_technique(input.technique), region.id);
     if (!o.sweep.empty()) {
       const sim::SweepSpec spec = parse_sweep(o.sweep);
       const auto points = sim::run_sweep(input, spec, progress_bar());
       if (!o.plot.empty())
         sim::write_sweep_png(points, spec.parameter,
                              fmt::format("{} · {} · {} · sweep of {}", input.device_label,
-                                         sim::describe_technique(input.technique), region.name,
+                                         sim::describe_technique(input.technique), region.id,
                                          sim::to_string(spec.parameter)),
                              o.plot);
       if (json) {
@@ -458,7 +458,8 @@ void run(const SimulateOptions& o, const CommonOptions& common) {
         }
         std::cout << out.dump(2) << "\n";
       } else {
-        std::cout << title << ", sweep of " << sim::to_string(spec.parameter) << "\n";
+        std::cout << title << ", sweep of " << sim::to_string(spec.parameter)
+                  << " (every point uses seed " << input.seed << ")\n";
         std::cout << fmt::format("{:>10} {:>10} {:>9} {:>9} {:>10} {:>8} {:>8} {:>8}\n",
                                  sim::to_string(spec.parameter).substr(0, 10), "punct/cm2",
                                  "expected", "chan/cm2", "punctured%", "gap mm", "depth um", "dermis%");

@@ -140,7 +140,7 @@ void write_heatmap_png(const SimulationResult& r, const std::string& title, cons
   const double scale = plot / std::max(width_mm, height_mm);
   const double pw = width_mm * scale, ph = height_mm * scale;
   const double left = 70, top = 86;
-  Canvas c(static_cast<int>(left + pw + 140), static_cast<int>(top + ph + 90));
+  Canvas c(static_cast<int>(std::max(left + pw + 140, 820.0)), static_cast<int>(top + ph + 90));
   c.colour(0, 0, 0);
   c.text(title, 12, 10, 12, 0, 0, true);
   c.text(fmt::format("{:.0f} punctures/cm² (expected {:.0f}), {:.0f} channels/cm², cv {:.2f} "
@@ -300,7 +300,7 @@ void write_face_map_png(const std::vector<FaceRegionResult>& regions, const std:
   for (const auto& r : regions)
     if (!kLayout.count(r.region_id)) extra.push_back(&r);
   const double height = top + face_h + 90 + 18 * static_cast<double>(extra.size());
-  Canvas c(static_cast<int>(2 * face_w + 3 * margin + 60), static_cast<int>(height));
+  Canvas c(static_cast<int>(2 * face_w + 2 * margin + 110), static_cast<int>(height));
   c.colour(0, 0, 0);
   c.text(title, 12, 10, 12, 0, 0, true);
   double vmax = 1;
@@ -318,7 +318,7 @@ void write_face_map_png(const std::vector<FaceRegionResult>& regions, const std:
     return Rgb{0.30, 0.50, 0.85};
   };
   for (int panel = 0; panel < 2; ++panel) {
-    const double ox = margin + panel * (face_w + margin + 30), oy = top;
+    const double ox = margin + panel * (face_w + 110), oy = top;
     c.colour(0, 0, 0);
     c.text(panel == 0 ? "unique channels per cm²" : "needle length, % of channels reaching the dermis", ox + face_w / 2, oy - 22,
            11, 0.5, 0, true);
@@ -344,7 +344,7 @@ void write_face_map_png(const std::vector<FaceRegionResult>& regions, const std:
         const bool light_fill = panel == 1 || r.result.channels_per_cm2 / vmax > 0.6;
         if (light_fill) c.colour(0, 0, 0);
         const double cx = ox + k * (t.x + t.w / 2), cy = oy + k * (t.y + t.h / 2);
-        c.text(r.name, cx, cy - 7, 8, 0.5, 0.5);
+        c.text(r.name.substr(0, r.name.find(" (")), cx, cy - 7, 8, 0.5, 0.5);
         const std::string value =
             panel == 0 ? fmt::format("{:.0f}", r.result.channels_per_cm2)
                        : fmt::format("{:g} mm, {:.0f} %", r.result.needle_length_mm,
@@ -355,7 +355,7 @@ void write_face_map_png(const std::vector<FaceRegionResult>& regions, const std:
   }
   // Legends.
   const double ly = top + face_h + 20;
-  colour_bar(c, 2 * face_w + 2 * margin + 40, top, 14, face_h * 0.6, vmax, "channels per cm²");
+  colour_bar(c, margin + face_w + 14, top + face_h * 0.2, 14, face_h * 0.6, vmax, "channels per cm²");
   const std::pair<Rgb, const char*> legend[] = {
       {{0.75, 0.75, 0.75}, "mostly epidermis"},
       {{0.45, 0.75, 0.40}, "mostly papillary dermis"},
