@@ -45,13 +45,14 @@ std::string Request::cookie(const std::string& name) const {
 std::string error_body(const std::string& code, const std::string& message, const std::string& field) {
   json e = {{"code", code}, {"message", message}};
   if (!field.empty()) e["field"] = field;
-  return json{{"error", e}}.dump();
+  // Messages may quote the request's bytes, which need not be valid UTF-8.
+  return json{{"error", e}}.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 Response json_response(int status, const json& body) {
   Response r;
   r.status = status;
-  r.body = body.dump();
+  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
   return r;
 }
 
@@ -98,7 +99,9 @@ namespace {
 
 std::string json_pointer(const std::string& where) {
   if (where.empty() || where.front() == '/' || where.front() == '?') return where;
-  std::string out = "/" + where;
+  // The store names fields "entity.field"; the body has the field at its top level.
+  const auto dot = where.find('.');
+  std::string out = "/" + (dot == std::string::npos ? where : where.substr(dot + 1));
   for (auto& c : out) if (c == '.') c = '/';
   return out;
 }

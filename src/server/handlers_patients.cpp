@@ -51,6 +51,7 @@ void patient_fields(JsonBody& body, records::Patient& p, bool creating) {
     p.name = *v;
   }
   if (auto v = body.date("birth_date")) p.birth_date = *v;
+  else if (creating) throw ApiError::bad_request("'birth_date' is required (YYYY-MM-DD)", "/birth_date");
   if (auto v = body.text("sex")) p.sex = *v;
   if (auto v = body.text("notes")) p.notes = *v;
   if (p.name.size() > 300) throw ApiError::bad_request("'name' is too long", "/name");

@@ -93,6 +93,8 @@ Response get_session(Context& ctx, Call& call) {
 
 Response update_session(Context& ctx, Call& call) {
   auto s = existing_session(ctx, call.id());
+  if (s.status == records::SessionStatus::signed_off)
+    throw ApiError(409, "signed", "session " + std::to_string(s.id) + " is signed; add an amendment instead");
   const json doc = call.body();
   JsonBody body(doc);
   s.row_version = body.required_integer("row_version");

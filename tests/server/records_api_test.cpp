@@ -34,7 +34,7 @@ TEST_P(RecordsApi, APatientsCourseFromIntakeToAmendment) {
   ASSERT_EQ(consent.status, 201) << consent.body;
   EXPECT_EQ(consent.json()["text"], consent_text.json()["text"]);
 
-  Reply plan = c.post(p + "/plans", {{"indication", "atrophic-acne-scars"}, {"date", "2026-11-22"}}, admin_);
+  Reply plan = c.post(p + "/plans", {{"indication", "acne-scars"}, {"date", "2026-11-22"}}, admin_);
   ASSERT_EQ(plan.status, 201) << plan.body;
   EXPECT_TRUE(plan.json()["plan"].is_object());
 
@@ -148,12 +148,12 @@ TEST_P(RecordsApi, EnginesAnswerWithTheCliJson) {
   const CivilDate day = *parse_civil_date("2026-11-22");
   const auto intake = screening::parse_intake(example_intake(), kb, day);
   planning::PlanRequest request;
-  request.indication = "atrophic-acne-scars";
+  request.indication = "acne-scars";
   request.areas = {"cheek"};
   const json expected_plan = planning::to_json(planning::plan_course(intake, kb, day, request), kb);
   const json expected_screen = screening::to_json(screening::screen(intake, kb, day, {"cheek"}));
   auto c = client();
-  const json plan_body = {{"intake", example_intake()}, {"indication", "atrophic-acne-scars"}, {"areas", {"cheek"}},
+  const json plan_body = {{"intake", example_intake()}, {"indication", "acne-scars"}, {"areas", {"cheek"}},
                           {"date", "2026-11-22"}};
   for (int round = 0; round < 2; ++round) {  // the second answer comes from the cache
     Reply plan = c.post("/api/plan", plan_body, admin_);

@@ -45,13 +45,12 @@ Reply Client::send(const std::string& method, const std::string& path, const std
     headers.emplace("Cookie", login->cookie);
     if (csrf) headers.emplace("X-CSRF-Token", login->csrf);
   }
-  httplib::Result r;
   const char* type = "application/json";
-  if (method == "GET") r = http_.Get(path.c_str(), headers);
-  else if (method == "POST") r = http_.Post(path.c_str(), headers, body, type);
-  else if (method == "PUT") r = http_.Put(path.c_str(), headers, body, type);
-  else if (method == "PATCH") r = http_.Patch(path.c_str(), headers, body, type);
-  else if (method == "DELETE") r = http_.Delete(path.c_str(), headers, body, type);
+  httplib::Result r = method == "GET"     ? http_.Get(path.c_str(), headers)
+                      : method == "POST"  ? http_.Post(path.c_str(), headers, body, type)
+                      : method == "PUT"   ? http_.Put(path.c_str(), headers, body, type)
+                      : method == "PATCH" ? http_.Patch(path.c_str(), headers, body, type)
+                                          : http_.Delete(path.c_str(), headers, body, type);
   Reply reply;
   if (!r) {
     ADD_FAILURE() << method << " " << path << ": no response (" << httplib::to_string(r.error()) << ")";
