@@ -18,6 +18,14 @@ const AMENDABLE: [string, string][] = [
   ['products_applied', 'Products applied'], ['notes', 'Notes'], ['session_date', 'Session date'], ['practitioner_id', 'Practitioner id'],
 ];
 
+const FIELD_LABEL = new Map(AMENDABLE);
+
+/** A user id as a name where the interface knows it (the signed-in user), else "user #id". */
+function who(app: App, id: number | undefined): string {
+  if (id && app.user && id === app.user.id) return `you (${app.user.display_name || app.user.username})`;
+  return id ? `user #${id}` : 'unknown';
+}
+
 /** The error slot key for a server field path ("/needle_lengths/0/needle_length_mm"). */
 export function sessionErrorKey(path: string | undefined): string | null {
   return path ? path.replace(/^\//, '') : null;
@@ -36,7 +44,7 @@ function header(s: TreatmentSession, p: PatientRecord): HTMLElement {
       h('h1', null, `Session of ${formatDay(s.date, undefined, 'long')}`),
       h('div', { class: 'muted' }, `session #${s.id}`, s.plan_id ? ` · from plan #${s.plan_id}` : ' · no plan')),
     h('div', { class: 'spacer' }),
-    h('span', { class: `badge big status-${s.status}`, id: 'session-status' }, s.status === 'signed' ? '🔒 signed' : s.status));
+    h('span', { class: `badge big status-${s.status}`, id: 'session-status' }, s.status === 'signed' ? 'signed · locked' : s.status));
 }
 
 function planAreas(p: PatientRecord, s: TreatmentSession): Map<string, PlanArea> {
@@ -203,7 +211,7 @@ function signedSession(app: App, s: TreatmentSession, p: PatientRecord): HTMLEle
   const amendments = s.amendments ?? [];
   return h('div', { class: 'page session signed' }, header(s, p),
     h('div', { class: 'lock-banner', role: 'note', id: 'lock-banner' },
-      `🔒 Signed ${formatInstant(s.signed_at)} by user #${s.signed_by}. This record is locked; corrections are dated amendments with a reason.`),
+      `Signed ${formatInstant(s.signed_at)} by ${who(app, s.signed_by)}. This record is locked; corrections are dated amendments with a reason.`),
     h('div', { class: 'grid-2' },
       h('section', { class: 'panel' }, h('h2', null, 'Regions and needle lengths'), map.element,
         h('table', { class: 'table compact' }, h('tbody', null, s.needle_lengths.map((n) =>
@@ -218,8 +226,8 @@ function signedSession(app: App, s: TreatmentSession, p: PatientRecord): HTMLEle
       amendments.length === 0 ? h('p', { class: 'muted' }, 'None.') :
         h('table', { class: 'table' },
           h('thead', null, h('tr', null, h('th', null, 'When'), h('th', null, 'Field'), h('th', null, 'Was'), h('th', null, 'Now'), h('th', null, 'Reason'), h('th', null, 'By'))),
-          h('tbody', null, amendments.map((a) => h('tr', null, h('td', null, formatInstant(a.amended_at)), h('td', null, a.field),
-            h('td', null, a.old_value), h('td', null, a.new_value), h('td', null, a.reason), h('td', null, `#${a.author_id}`))))),
+          h('tbody', null, amendments.map((a) => h('tr', null, h('td', null, formatInstant(a.amended_at)), h('td', null, FIELD_LABEL.get(a.field) ?? a.field),
+            h('td', null, a.old_value), h('td', null, a.new_value), h('td', null, a.reason), h('td', null, who(app, a.author_id)))))),
       app.can('sign') ? amendmentForm(app, s) : h('p', { class: 'muted' }, 'A practitioner adds amendments.')),
     adverseEvents(app, p, s));
 }

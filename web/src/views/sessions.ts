@@ -79,7 +79,7 @@ export function sessionsTab(app: App, patient: PatientRecord): HTMLElement {
           h('thead', null, h('tr', null, h('th', null, 'Date'), h('th', null, 'Status'), h('th', null, 'Device'), h('th', null, 'Regions (mm)'), h('th', null, 'Lot'), h('th', null, ''))),
           h('tbody', null, rows.map((s) => h('tr', null,
             h('td', null, formatDay(s.date)),
-            h('td', null, h('span', { class: `badge status-${s.status}` }, s.status === 'signed' ? '🔒 signed' : s.status)),
+            h('td', null, h('span', { class: `badge status-${s.status}` }, s.status === 'signed' ? 'signed · locked' : s.status)),
             h('td', null, s.device ? app.deviceName(s.device) : '—'),
             h('td', null, s.needle_lengths.map((n) => `${app.regionName(n.region)} ${n.needle_length_mm}`).join(', ') || '—'),
             h('td', null, s.lot_number || '—'),
