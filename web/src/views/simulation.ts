@@ -5,7 +5,7 @@
 
 import type { App } from '../app';
 import { ApiError } from '../api';
-import { field, h, s, select, sourcesLine } from '../ui/dom';
+import { field, h, s, select, sourcesLine, supportNotice } from '../ui/dom';
 import type { Plan } from '../types';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -53,7 +53,8 @@ export function simulationPanel(app: App, plan: Plan): HTMLElement {
   return h('section', { class: 'panel sim', 'aria-labelledby': 'sim-title' },
     h('h2', { id: 'sim-title' }, 'Simulation of the technique'),
     h('p', { class: 'muted small' }, 'One 2 × 2 cm patch of the region, seed 1; the same input gives the same answer.'),
-    form, out);
+    form, out,
+    supportNotice('A model of the technique on average skin of the region, to support a qualified practitioner’s choice of device and passes; real penetration varies with the patient and the hand.'));
 }
 
 const pct = (v: number | undefined) => (typeof v === 'number' ? `${(v * 100).toFixed(v < 0.1 ? 1 : 0)} %` : '—');
