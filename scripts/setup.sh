@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Installs every Debian package dermaplan needs to build, test and run.
 # Idempotent: packages already present are skipped; runs apt-get update only when needed.
-# Usage: scripts/setup.sh [--with-test-tools]
 set -euo pipefail
 
 BUILD_PACKAGES=(
@@ -17,12 +16,15 @@ BUILD_PACKAGES=(
 TEST_PACKAGES=(postgresql clang libclang-rt-14-dev wrk nginx-light chromium)
 
 want=("${BUILD_PACKAGES[@]}")
-if [[ "${1:-}" == "--with-test-tools" ]]; then
-  want+=("${TEST_PACKAGES[@]}")
-  # Node.js with npm builds the web front end; take Debian's only when no node is on the PATH
-  # (Debian's npm conflicts with a nodejs that bundles npm).
-  command -v npm >/dev/null || want+=(nodejs npm)
-fi
+# Usage: scripts/setup.sh [--with-web | --with-test-tools]
+case "${1:-}" in
+  --with-test-tools) want+=("${TEST_PACKAGES[@]}") ;;
+  --with-web | "") ;;
+  *) echo "setup: unknown option '$1'; accepted: --with-web, --with-test-tools" >&2; exit 2 ;;
+esac
+# Node.js with npm builds the web front end; take Debian's only when no npm is on the PATH
+# (Debian's npm conflicts with a nodejs that bundles npm).
+if [[ -n "${1:-}" ]] && ! command -v npm >/dev/null; then want+=(nodejs npm); fi
 
 missing=()
 for p in "${want[@]}"; do

@@ -18,7 +18,7 @@ void add_kb_command(CLI::App& app, CommonOptions& common) {
     size_t disputed = kb.topics.size();
     std::cout << fmt::format(
         "knowledge base {} OK: {} sources, {} regions, {} devices, {} indications, {} screening rules, "
-        "{} preparation tasks, {} procedure steps, {} aftercare instructions, {} scales, {} topics where "
+        "{} preparation tasks, {} procedure steps, {} aftercare instructions, {} scales, {} risks, {} topics where "
         "sources disagree. Policy: {}.\n",
         kb.version, kb.sources.size(), kb.regions.size(), kb.devices.size(), kb.indications.size(),
         kb.screening.size(), kb.preparation.size(), kb.procedure.size(), kb.aftercare.size(),
