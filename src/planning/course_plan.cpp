@@ -233,7 +233,7 @@ class Planner {
     CivilDate start = request_.start.value_or(add_days(as_of_, lead_days));
     if (!request_.start && longest)
       plan_.warnings.push_back(fmt::format(
-          "Session 1 is no earlier than {} to allow {} days of preparation ({}); give --start to plan otherwise.",
+          "Session 1 is no earlier than {} to allow {} days of preparation ({}); give a start date to plan otherwise.",
           format_civil_date(start), lead_days, longest->id));
     switch (screening.decision) {
       case Decision::contraindicated:
