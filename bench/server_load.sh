@@ -22,6 +22,7 @@ done
 [[ -x "$BIN" ]] || { echo "server_load.sh: build $BIN first (cmake --build $BUILD --target dermaplan)" >&2; exit 2; }
 
 TMP="$(mktemp -d /tmp/dermaplan-load.XXXXXX)"
+chmod 755 "$TMP"  # nginx workers (not root) must read the static files
 SERVER_PID=""
 NGINX_PID=""
 cleanup() {
@@ -57,7 +58,7 @@ done
 PLAN_BODY="$(python3 -c '
 import json,sys
 intake=json.load(open(sys.argv[1]))
-print(json.dumps({"intake":intake,"indication":"atrophic-acne-scars","areas":["cheek"],"date":"2026-11-22"}))' \
+print(json.dumps({"intake":intake,"indication":"acne-scars","areas":["cheek"],"date":"2026-11-22"}))' \
   "$ROOT/examples/intake-acne-scars.json")"
 curl -s -H "Cookie: $COOKIE" -H "X-CSRF-Token: $CSRF" -H 'Content-Type: application/json' -d "$PLAN_BODY" \
   "$API/api/plan" >"$TMP/plan.json"
@@ -106,6 +107,9 @@ CONF
 nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/logs/error.log" &
 NGINX_PID=$!
 for _ in $(seq 1 50); do curl -sf -o /dev/null "http://127.0.0.1:$NGINX_PORT/plan.json" && break; sleep 0.1; done
+for f in plan.json patients.json; do
+  curl -sf -o /dev/null "http://127.0.0.1:$NGINX_PORT/$f" || { echo "server_load.sh: nginx does not serve $f" >&2; exit 1; }
+done
 
 # ---- wrk ----------------------------------------------------------------------------------
 # run NAME URL [SCRIPT] -> "req/s p99"
@@ -124,6 +128,7 @@ run() {
   echo "$rps $p99"
 }
 
+LOAD_BEFORE="$(cut -d' ' -f1 /proc/loadavg)"
 echo "warming up..." >&2
 wrk -t2 -c"$CONNECTIONS" -d2s -s "$TMP/plan.lua" "$API/api/plan" >/dev/null
 read -r NGX_PLAN_RPS NGX_PLAN_P99 < <(run nginx-plan "http://127.0.0.1:$NGINX_PORT/plan.json")
@@ -132,7 +137,7 @@ read -r NGX_LIST_RPS NGX_LIST_P99 < <(run nginx-list "http://127.0.0.1:$NGINX_PO
 read -r LIST_RPS LIST_P99 < <(run list "$API/api/patients" "$TMP/list.lua")
 
 ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
-MACHINE="$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(uname -sr)"
+MACHINE="$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(uname -sr), load average $LOAD_BEFORE before the run (1 min; other work on the machine inflates every figure)"
 DATE="$(date -u +%Y-%m-%d)"
 TABLE="| endpoint | body bytes | dermaplan req/s | p99 | nginx static req/s | nginx p99 | dermaplan / nginx |
 |---|--:|--:|--:|--:|--:|--:|
@@ -156,7 +161,15 @@ $TABLE
 POST /api/plan is answered from the response cache after the first request (the planning engine is a pure function of
 the request, the date and the knowledge base, which is loaded once); each request still parses its headers, checks the
 session (cached in memory) and the CSRF header. GET /api/patients reads a page from the database and appends one
-audit row per request (every read of patient data is audited; the row is committed durably before the response)."
+audit row per request (every read of patient data is audited; the row is committed durably before the response).
+
+Against the goal (at least half the ceiling, p99 under 10 ms at 64 connections): POST /api/plan reaches about half the
+ceiling, but its p99 is not under 10 ms in the script's runs (a tail of a few hundred ms; a separate 6 s run of the same
+request against a fresh server measured 24.7k req/s with p99 11.9 ms, and GET /api/health 41k req/s with p99 3.6 ms, so
+the HTTP layer alone is within the goal; the tail most likely comes from cpp-httplib thread-per-connection scheduling on 2 shared cores, not yet proven).
+GET /api/patients is far from the goal: it is bound by the durable audit write of every read (SQLite
+synchronous=FULL, one fsync per request, serialised by the hash chain). Batching audit rows of reads (group commit in
+the store) is what would lift it."
 python3 - "$ROOT/bench/RESULTS.md" "$SECTION" <<'PY'
 import re, sys, os
 path, section = sys.argv[1], sys.argv[2]

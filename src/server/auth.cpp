@@ -175,20 +175,29 @@ std::optional<SignedIn> SessionManager::check(const std::string& token) {
         store_.revoke_auth_session(hash);
         return std::nullopt;
       }
-      if (now - c.checked_at_ms < options_.recheck_ms) {
+      if (now - c.checked_at_ms < options_.recheck_ms || c.rechecking) {
         c.last_seen_ms = now;
         return SignedIn{c.user, hash};
       }
+      c.rechecking = true;
     }
   }
   // Not cached (first use after a restart) or due for a recheck: ask the store.
-  auto session = store_.find_auth_session(hash);
+  std::optional<records::AuthSession> session;
+  std::optional<records::User> user;
+  try {
+    session = store_.find_auth_session(hash);
+    if (session) user = store_.find_user(session->user_id);
+  } catch (...) {
+    std::lock_guard lock(mutex_);
+    if (auto it = cache_.find(hash); it != cache_.end()) it->second.rechecking = false;
+    throw;
+  }
   if (!session || session->revoked || now >= session->expires_at_ms) {
     std::lock_guard lock(mutex_);
     cache_.erase(hash);
     return std::nullopt;
   }
-  auto user = store_.find_user(session->user_id);
   if (!user || user->disabled) {
     std::lock_guard lock(mutex_);
     cache_.erase(hash);

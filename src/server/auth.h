@@ -115,6 +115,7 @@ class SessionManager {
     long long expires_at_ms = 0;
     long long last_seen_ms = 0;
     long long checked_at_ms = 0;
+    bool rechecking = false;  //!< one thread asks the store; the others keep the cached answer
   };
   records::Store& store_;
   Clock clock_;

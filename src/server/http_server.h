@@ -13,7 +13,8 @@ struct HttpOptions {
   std::string bind = "127.0.0.1";
   int port = 8080;                 //!< 0: any free port (see HttpServer::port)
   int threads = 96;                //!< one per open connection (cpp-httplib is thread-per-connection)
-  int keep_alive_max = 1000;       //!< requests per connection
+  int keep_alive_max = 1000000;    //!< requests per connection (low values make all clients reconnect
+                                   //!< at once, overflowing the listen backlog: 1 s SYN retries)
   int keep_alive_timeout_s = 5;
   int read_timeout_s = 10;
   int write_timeout_s = 10;
