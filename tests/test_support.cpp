@@ -4,12 +4,21 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 
 namespace dermaplan::testing {
 
 const kb::KnowledgeBase& bundled_kb() {
   static const kb::KnowledgeBase kb = kb::load_knowledge(DERMAPLAN_KNOWLEDGE_DIR);
   return kb;
+}
+
+const kb::KnowledgeBase& kb_with_policy(const std::string& relative_policy) {
+  static std::map<std::string, kb::KnowledgeBase> cache;
+  const std::string policy = (cases_dir("") / relative_policy).string();
+  auto it = cache.find(policy);
+  if (it == cache.end()) it = cache.emplace(policy, kb::load_knowledge(DERMAPLAN_KNOWLEDGE_DIR, policy)).first;
+  return it->second;
 }
 
 std::filesystem::path cases_dir(const std::string& folder) {

@@ -15,6 +15,10 @@ namespace dermaplan::testing {
 /// The bundled knowledge base with the default positions, loaded once per test binary.
 const kb::KnowledgeBase& bundled_kb();
 
+/// The bundled knowledge base with the policy file tests/cases/<relative_policy> applied,
+/// loaded once per policy.
+const kb::KnowledgeBase& kb_with_policy(const std::string& relative_policy);
+
 /// tests/cases/<folder>.
 std::filesystem::path cases_dir(const std::string& folder);
 

@@ -16,12 +16,7 @@ using testing::cases_dir;
 using testing::read_json_file;
 
 const kb::KnowledgeBase& kb_for(const json& c) {
-  if (!c.contains("policy")) return bundled_kb();
-  static std::map<std::string, kb::KnowledgeBase> cache;
-  const std::string policy = (cases_dir("") / c["policy"].get<std::string>()).string();
-  auto it = cache.find(policy);
-  if (it == cache.end()) it = cache.emplace(policy, kb::load_knowledge(DERMAPLAN_KNOWLEDGE_DIR, policy)).first;
-  return it->second;
+  return c.contains("policy") ? testing::kb_with_policy(c["policy"].get<std::string>()) : bundled_kb();
 }
 
 json intake_for(const json& c) {
