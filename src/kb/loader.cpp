@@ -46,7 +46,8 @@ void check_keys(const Origin& origin, const YAML::Node& node,
                 const std::vector<std::string>& accepted) {
   if (!node.IsMap()) fail(origin, node, "expected a map with keys: " + join(accepted));
   for (const auto& item : node) {
-    const auto key = item.first.as<std::string>();
+    if (!item.first.IsScalar()) fail(origin, item.first, "keys must be plain text; accepted: " + join(accepted));
+    const auto key = item.first.Scalar();
     if (std::find(accepted.begin(), accepted.end(), key) == accepted.end())
       fail(origin, item.first, fmt::format("unknown key '{}'; accepted: {}", key, join(accepted)));
   }
@@ -164,6 +165,8 @@ struct PolicyFile {
   std::set<std::string> used;
 };
 
+void read_policy_sections(PolicyFile& policy, const YAML::Node& root);
+
 PolicyFile read_policy(const std::string& path) {
   PolicyFile policy;
   policy.origin.file = path;
@@ -175,6 +178,15 @@ PolicyFile read_policy(const std::string& path) {
   } catch (const YAML::ParserException& e) {
     throw KnowledgeError(fmt::format("{}:{}", path, e.mark.line + 1), e.msg);
   }
+  try {
+    read_policy_sections(policy, root);
+  } catch (const YAML::Exception& e) {
+    throw KnowledgeError(fmt::format("{}:{}", path, e.mark.line + 1), "unexpected YAML here: " + e.msg);
+  }
+  return policy;
+}
+
+void read_policy_sections(PolicyFile& policy, const YAML::Node& root) {
   check_keys(policy.origin, root, {"policy", "positions", "overrides", "note"});
   policy.name = req_str(policy.origin, root, "policy");
   if (const auto positions = root["positions"]) {
@@ -189,7 +201,6 @@ PolicyFile read_policy(const std::string& path) {
       policy.overrides[item.first.as<std::string>()] = item.second;
     }
   }
-  return policy;
 }
 
 // ---- the loader ---------------------------------------------------------------
@@ -208,6 +219,7 @@ class Loader {
  private:
   // Sections.
   void read_file(const fs::path& path);
+  void read_sections(const Origin& origin, const YAML::Node& root);
   void read_sources(const Origin&, const YAML::Node&);
   void read_vocabulary(const Origin&, const YAML::Node&);
   void read_regions(const Origin&, const YAML::Node&);
@@ -904,6 +916,15 @@ void Loader::read_file(const fs::path& path) {
     throw KnowledgeError(origin.file, "cannot read the file");
   }
   if (root.IsNull()) return;
+  try {
+    read_sections(origin, root);
+  } catch (const YAML::Exception& e) {
+    // A conversion the section readers did not anticipate (e.g. a map where text belongs).
+    throw KnowledgeError(fmt::format("{}:{}", origin.file, e.mark.line + 1), "unexpected YAML here: " + e.msg);
+  }
+}
+
+void Loader::read_sections(const Origin& origin, const YAML::Node& root) {
   check_keys(origin, root,
              {"knowledge", "sources", "vocabulary", "regions", "devices", "indications", "screening",
               "planning", "preparation", "procedure", "aftercare", "scales", "risks", "consent"});
