@@ -223,6 +223,9 @@ nlohmann::json parse_json_text(std::string_view text, size_t max_bytes, const st
     return nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     throw InputError(what, fmt::format("malformed JSON at byte {}: {}", e.byte, e.what()));
+  } catch (const nlohmann::json::exception& e) {
+    // Valid syntax the parser cannot hold, e.g. a number beyond the range of a double.
+    throw InputError(what, fmt::format("unreadable JSON: {}", e.what()));
   }
 }
 

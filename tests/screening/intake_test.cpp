@@ -25,6 +25,12 @@ TEST(Intake, DeepNestingIsAnErrorNotACrash) {
   EXPECT_THROW(parse_intake_text(deep, testing::bundled_kb(), kToday), InputError);
 }
 
+TEST(Intake, NumberBeyondADoubleIsAnErrorNotACrash) {
+  // Found by fuzz_intake: nlohmann throws out_of_range (not parse_error) for 9999.98e9999.
+  EXPECT_THROW(parse_intake_text("9999.98e9999", testing::bundled_kb(), kToday), InputError);
+  EXPECT_THROW(parse_intake_text(R"({"fitzpatrick": 1e999})", testing::bundled_kb(), kToday), InputError);
+}
+
 TEST(Intake, BareStringsAreCodes) {
   const Intake intake = parse_intake_text(R"({"allergies": ["nickel"], "medications": ["warfarin"]})",
                                           testing::bundled_kb(), kToday);
