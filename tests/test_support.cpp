@@ -21,6 +21,17 @@ const kb::KnowledgeBase& kb_with_policy(const std::string& relative_policy) {
   return it->second;
 }
 
+const kb::KnowledgeBase& kb_for_case(const nlohmann::json& c) {
+  return c.contains("policy") ? kb_with_policy(c["policy"].get<std::string>()) : bundled_kb();
+}
+
+nlohmann::json case_intake(const nlohmann::json& c) {
+  if (c.value("raw", false)) return c["intake"];
+  nlohmann::json intake = read_json_file(cases_dir("base-intake.json"));
+  intake.merge_patch(c["intake"]);
+  return intake;
+}
+
 std::filesystem::path cases_dir(const std::string& folder) {
   return std::filesystem::path(DERMAPLAN_TEST_CASES_DIR) / folder;
 }

@@ -19,6 +19,13 @@ const kb::KnowledgeBase& bundled_kb();
 /// loaded once per policy.
 const kb::KnowledgeBase& kb_with_policy(const std::string& relative_policy);
 
+/// A case file's knowledge base: bundled, or with the case's "policy" applied.
+const kb::KnowledgeBase& kb_for_case(const nlohmann::json& c);
+
+/// A case file's intake: "intake" merged (JSON merge patch) onto tests/cases/base-intake.json,
+/// or taken as it is when the case says "raw": true.
+nlohmann::json case_intake(const nlohmann::json& c);
+
 /// tests/cases/<folder>.
 std::filesystem::path cases_dir(const std::string& folder);
 

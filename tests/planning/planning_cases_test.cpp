@@ -18,15 +18,10 @@ using testing::case_files;
 using testing::cases_dir;
 using testing::read_json_file;
 
-const kb::KnowledgeBase& kb_for(const json& c) {
-  return c.contains("policy") ? testing::kb_with_policy(c["policy"].get<std::string>()) : bundled_kb();
-}
-
 json plan_for(const json& c) {
-  const kb::KnowledgeBase& kb = kb_for(c);
+  const kb::KnowledgeBase& kb = testing::kb_for_case(c);
   const CivilDate as_of = *parse_civil_date(c["date"].get<std::string>());
-  json intake = read_json_file(cases_dir("base-intake.json"));
-  intake.merge_patch(c["intake"]);
+  const json intake = testing::case_intake(c);
   PlanRequest request;
   request.indication = c["indication"];
   request.areas = c.value("areas", std::vector<std::string>{});

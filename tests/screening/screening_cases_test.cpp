@@ -15,26 +15,15 @@ using testing::case_files;
 using testing::cases_dir;
 using testing::read_json_file;
 
-const kb::KnowledgeBase& kb_for(const json& c) {
-  return c.contains("policy") ? testing::kb_with_policy(c["policy"].get<std::string>()) : bundled_kb();
-}
-
-json intake_for(const json& c) {
-  if (c.value("raw", false)) return c["intake"];
-  json intake = read_json_file(cases_dir("base-intake.json"));
-  intake.merge_patch(c["intake"]);
-  return intake;
-}
-
 class ScreeningCase : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ScreeningCase, MatchesExpectation) {
   const json c = read_json_file(GetParam());
   SCOPED_TRACE(c.value("description", ""));
-  const kb::KnowledgeBase& kb = kb_for(c);
+  const kb::KnowledgeBase& kb = testing::kb_for_case(c);
   const CivilDate as_of = *parse_civil_date(c["date"].get<std::string>());
   const std::vector<std::string> areas = c.value("areas", std::vector<std::string>{});
-  const Intake intake = parse_intake(intake_for(c), kb, as_of);
+  const Intake intake = parse_intake(testing::case_intake(c), kb, as_of);
   const json out = to_json(screen(intake, kb, as_of, areas));
   const json& expect = c["expect"];
 
