@@ -13,7 +13,7 @@ BUILD_PACKAGES=(
   libsodium-dev libcpp-httplib-dev libical-dev
 )
 # Only the test suite needs these: a throw-away PostgreSQL, fuzzing, load and browser tests.
-TEST_PACKAGES=(postgresql clang libclang-rt-14-dev wrk nginx-light chromium)
+TEST_PACKAGES=(postgresql clang libclang-rt-14-dev wrk nginx-light chromium iproute2)
 
 want=("${BUILD_PACKAGES[@]}")
 # Usage: scripts/setup.sh [--with-web | --with-test-tools]

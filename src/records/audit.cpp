@@ -26,8 +26,7 @@ std::string audit_canonical_text(const AuditEntry& e) {
                         e.record_id, e.detail);
 }
 
-AuditEntry SociStore::audit(soci::session& sql, const Actor& by, AuditAction action,
-                            const std::string& entity, long long record_id, const std::string& detail) {
+std::vector<AuditEntry> SociStore::audit_rows(soci::session& sql, const std::vector<AuditRow>& rows) {
   // The head row is locked for the rest of the transaction (SQLite: the write transaction
   // already holds the database's write lock), so appenders queue and seqs never collide.
   long long head_seq = 0;
@@ -35,31 +34,114 @@ AuditEntry SociStore::audit(soci::session& sql, const Actor& by, AuditAction act
   sql << "SELECT seq, hash FROM audit_head WHERE id = 1" << for_update(), soci::into(head_seq),
       soci::into(head_hash);
   if (!sql.got_data()) throw StoreUnavailableError("audit_head", "the audit head row is missing");
-  AuditEntry e;
-  e.seq = head_seq + 1;
-  e.at_ms = now();
-  e.user_id = by.user_id;
-  e.username = by.username;
-  e.action = action;
-  e.entity = entity;
-  e.record_id = record_id;
-  e.detail = detail;
-  e.hash = chain_hash_hex(head_hash, audit_canonical_text(e));
-  std::string action_text = to_string(action);
+  const long long at_ms = now();
+  std::vector<AuditEntry> out;
+  out.reserve(rows.size());
+  const std::size_t n = rows.size();
+  std::vector<long long> seq(n), at(n), user_id(n), record_id(n);
+  std::vector<std::string> username(n), action(n), entity(n), detail(n), hash(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const AuditRow& row = rows[i];
+    AuditEntry e;
+    e.seq = head_seq + 1 + static_cast<long long>(i);
+    e.at_ms = at_ms;
+    e.user_id = row.by.user_id;
+    e.username = row.by.username;
+    e.action = row.action;
+    e.entity = row.entity;
+    e.record_id = row.record_id;
+    e.detail = row.detail;
+    e.hash = chain_hash_hex(i == 0 ? head_hash : out.back().hash, audit_canonical_text(e));
+    seq[i] = e.seq;
+    at[i] = e.at_ms;
+    user_id[i] = e.user_id;
+    record_id[i] = e.record_id;
+    username[i] = e.username;
+    action[i] = to_string(e.action);
+    entity[i] = e.entity;
+    detail[i] = e.detail;
+    hash[i] = e.hash;
+    out.push_back(std::move(e));
+  }
+  // One statement prepared once for all rows (SOCI bulk binding).
   sql << "INSERT INTO audit_log (seq, at_ms, user_id, username, action, entity, record_id, detail, hash)"
          " VALUES (:s, :t, :u, :n, :a, :e, :r, :d, :h)",
-      soci::use(e.seq), soci::use(e.at_ms), soci::use(e.user_id), soci::use(e.username),
-      soci::use(action_text), soci::use(e.entity), soci::use(e.record_id), soci::use(e.detail),
-      soci::use(e.hash);
-  sql << "UPDATE audit_head SET seq = :s, hash = :h WHERE id = 1", soci::use(e.seq), soci::use(e.hash);
-  return e;
+      soci::use(seq), soci::use(at), soci::use(user_id), soci::use(username), soci::use(action),
+      soci::use(entity), soci::use(record_id), soci::use(detail), soci::use(hash);
+  sql << "UPDATE audit_head SET seq = :s, hash = :h WHERE id = 1", soci::use(out.back().seq),
+      soci::use(out.back().hash);
+  return out;
+}
+
+AuditEntry SociStore::audit(soci::session& sql, const Actor& by, AuditAction action, const std::string& entity,
+                            long long record_id, const std::string& detail) {
+  return std::move(audit_rows(sql, {AuditRow{by, action, entity, record_id, detail}}).front());
+}
+
+struct SociStore::PendingAudit {
+  const Actor& by;
+  AuditAction action;
+  const std::string& entity;
+  long long record_id;
+  const std::string& detail;
+  AuditEntry result;
+  std::exception_ptr error;
+  bool done = false;
+  std::condition_variable wake;  //!< its row is done, or it is its turn to lead
+};
+
+void SociStore::commit_audit_batch(const std::vector<PendingAudit*>& batch) {
+  try {
+    std::vector<AuditRow> requests;
+    requests.reserve(batch.size());
+    for (PendingAudit* p : batch) requests.push_back(AuditRow{p->by, p->action, p->entity, p->record_id, p->detail});
+    std::vector<AuditEntry> rows =
+        write("append_audit", [&](soci::session& sql) { return audit_rows(sql, requests); });
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->result = std::move(rows[i]);
+    return;
+  } catch (...) {
+    if (batch.size() == 1) {
+      batch.front()->error = std::current_exception();
+      return;
+    }
+  }
+  for (PendingAudit* p : batch) {  // the batch failed as a whole: each row on its own
+    try {
+      p->result = write("append_audit", [&](soci::session& sql) {
+        return audit(sql, p->by, p->action, p->entity, p->record_id, p->detail);
+      });
+    } catch (...) {
+      p->error = std::current_exception();
+    }
+  }
 }
 
 AuditEntry SociStore::append_audit(const Actor& by, AuditAction action, const std::string& entity,
                                    long long record_id, const std::string& detail) {
-  return write("append_audit", [&](soci::session& sql) {
-    return audit(sql, by, action, entity, record_id, detail);
-  });
+  PendingAudit me{by, action, entity, record_id, detail, {}, nullptr, false, {}};
+  std::unique_lock lock(audit_mutex_);
+  audit_queue_.push_back(&me);
+  // Each waiter sleeps on its own condition variable, so finishing a commit wakes exactly the
+  // callers it served plus the next leader (one shared variable woke every waiter each time:
+  // most of the CPU went into task switches at 64 concurrent callers).
+  me.wake.wait(lock, [&] { return me.done || !audit_leader_active_; });
+  if (!me.done) {
+    // Lead: take everything queued (our own row included) and commit it while others queue.
+    audit_leader_active_ = true;
+    std::vector<PendingAudit*> batch;
+    batch.swap(audit_queue_);
+    lock.unlock();
+    commit_audit_batch(batch);
+    lock.lock();
+    audit_leader_active_ = false;
+    for (PendingAudit* p : batch) {
+      p->done = true;
+      if (p != &me) p->wake.notify_one();
+    }
+    if (!audit_queue_.empty()) audit_queue_.front()->wake.notify_one();  // the next leader
+  }
+  if (me.error) std::rethrow_exception(me.error);
+  return std::move(me.result);
 }
 
 std::vector<AuditEntry> SociStore::list_audit(long long after_seq, int limit) {

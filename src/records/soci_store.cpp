@@ -428,24 +428,49 @@ PatientPage SociStore::list_patients(const PatientQuery& query) {
   int include_deleted = query.include_deleted ? 1 : 0;
   // Byte order on both backends, so pages are the same whichever database is used.
   std::string order = backend() == Backend::postgresql ? "search_name COLLATE \"C\", id" : "search_name, id";
-  return read(
-      "list_patients",
-      [&](soci::session& sql) {
-        PatientPage page;
-        const std::string where =
-            " FROM patients WHERE (deleted = 0 OR :inc = 1) AND search_name LIKE :p ESCAPE '\\'";
-        sql << "SELECT COUNT(*)" << where, soci::use(include_deleted), soci::use(pattern),
-            soci::into(page.total);
-        int limit = query.limit;
-        int offset = query.offset;
-        soci::rowset<soci::row> rows =
-            (sql.prepare << "SELECT " << kPatientColumns << where << " ORDER BY " << order
-                         << " LIMIT :l OFFSET :o",
-             soci::use(include_deleted), soci::use(pattern), soci::use(limit), soci::use(offset));
-        for (const auto& r : rows) page.patients.push_back(patient_from(r));
-        return page;
-      },
-      /*snapshot=*/true);
+  return read("list_patients", [&](soci::session& sql) {
+    // The count and the page in one snapshot; the page is fetched in bulk into typed columns
+    // (SOCI's generic row allocates per value). An empty search adds no LIKE at all.
+    const std::string where = std::string(" FROM patients WHERE (deleted = 0 OR :inc = 1)") +
+                              (pattern == "%%" ? " AND :p = '%%'" : " AND search_name LIKE :p ESCAPE '\\'");
+    // SOCI treats an into() vector of one element as a single-row fetch that does not report
+    // the row, so the vectors have room for two; LIMIT still bounds the rows.
+    const std::size_t n = static_cast<std::size_t>(std::max(query.limit, 2));
+    PatientPage page;
+    std::vector<long long> id(n), created_by(n), created_at(n), updated_at(n), deleted(n), deleted_at(n),
+        deleted_by(n), row_version(n);
+    std::vector<std::string> name(n), birth_date(n), sex(n), notes(n);
+    std::vector<soci::indicator> deleted_at_ind(n), deleted_by_ind(n);
+    int limit = query.limit;
+    int offset = query.offset;
+    sql << "SELECT COUNT(*)" << where, soci::use(include_deleted), soci::use(pattern), soci::into(page.total);
+    if (page.total <= offset) return page;
+    sql << "SELECT id, name, birth_date, sex, notes, created_by, created_at_ms, updated_at_ms, deleted, "
+           "deleted_at_ms, deleted_by, row_version"
+        << where << " ORDER BY " << order << " LIMIT :l OFFSET :o",
+        soci::use(include_deleted), soci::use(pattern), soci::use(limit), soci::use(offset), soci::into(id),
+        soci::into(name), soci::into(birth_date), soci::into(sex), soci::into(notes), soci::into(created_by),
+        soci::into(created_at), soci::into(updated_at), soci::into(deleted), soci::into(deleted_at, deleted_at_ind),
+        soci::into(deleted_by, deleted_by_ind), soci::into(row_version);
+    page.patients.reserve(id.size());
+    for (std::size_t i = 0; i < id.size(); ++i) {
+      Patient p;
+      p.id = id[i];
+      p.name = std::move(name[i]);
+      p.birth_date = std::move(birth_date[i]);
+      p.sex = std::move(sex[i]);
+      p.notes = std::move(notes[i]);
+      p.created_by = created_by[i];
+      p.created_at_ms = created_at[i];
+      p.updated_at_ms = updated_at[i];
+      p.deleted = deleted[i] != 0;
+      p.deleted_at_ms = deleted_at_ind[i] == soci::i_null ? 0 : deleted_at[i];
+      p.deleted_by = deleted_by_ind[i] == soci::i_null ? 0 : deleted_by[i];
+      p.row_version = row_version[i];
+      page.patients.push_back(std::move(p));
+    }
+    return page;
+  }, /*snapshot=*/true);
 }
 
 }  // namespace dermaplan::records

@@ -7,6 +7,9 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
 #include <thread>
 
 #include "records/photo_files.h"
@@ -127,6 +130,16 @@ class SociStore final : public Store {
     }
   }
 
+  /// What one audit row records (the store adds seq, time and hash).
+  struct AuditRow {
+    Actor by;
+    AuditAction action;
+    std::string entity;
+    long long record_id;
+    std::string detail;
+  };
+  /// Appends rows (at least one), chained in order, inside the caller's write transaction.
+  std::vector<AuditEntry> audit_rows(soci::session& sql, const std::vector<AuditRow>& rows);
   /// Appends an audit row inside the caller's write transaction.
   AuditEntry audit(soci::session& sql, const Actor& by, AuditAction action, const std::string& entity,
                    long long record_id, const std::string& detail);
@@ -139,7 +152,19 @@ class SociStore final : public Store {
   const char* for_update() const { return backend() == Backend::postgresql ? " FOR UPDATE" : ""; }
   long long now() const { return now_ms_(); }
 
+  /// One caller's row waiting for the next group commit (audit.cpp).
+  struct PendingAudit;
+  /// Commits `batch` in one transaction; a failed batch is retried row by row so that one bad
+  /// row fails only its own caller.
+  void commit_audit_batch(const std::vector<PendingAudit*>& batch);
+
   ConnectionPool pool_;
+  // Group commit of append_audit: callers queue; one of them (the leader) commits everything
+  // queued so far while the next rows gather.
+  std::mutex audit_mutex_;
+  std::condition_variable audit_done_;
+  std::vector<PendingAudit*> audit_queue_;
+  bool audit_leader_active_ = false;
   PhotoFiles photos_;
   std::function<long long()> now_ms_;
 };

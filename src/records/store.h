@@ -171,7 +171,10 @@ class Store {
   virtual std::string read_photo(const std::string& sha256) = 0;
 
   // ---- audit -----------------------------------------------------------------------------
-  /// Appends one row (for reads, logins, exports: writes audit themselves).
+  /// Appends one row (for reads, logins, exports: writes audit themselves). Returns once the
+  /// row is committed as durably as any write. Concurrent callers are group-committed: rows
+  /// that arrive while a commit is under way go together in the next transaction (one sync to
+  /// disk for many rows), each still chained and returned to its own caller.
   virtual AuditEntry append_audit(const Actor& by, AuditAction action, const std::string& entity,
                                   long long record_id, const std::string& detail) = 0;
   /// Rows with seq > after_seq, oldest first, at most `limit` (1..10000).

@@ -152,6 +152,7 @@ struct Api::Impl {
             LoginLimiter(options.login_max_failures, options.login_window_ms),
             LoginLimiter(options.login_max_failures * 4, options.login_window_ms),
             ResponseCache(),
+            PageCache(options.patient_list_cache_ms),
             ""} {
     std::vector<Route> table;
     add_account_routes(table);
@@ -228,6 +229,16 @@ struct Api::Impl {
       throw ApiError(413, "payload_too_large",
                      fmt::format("the body has {} bytes; this endpoint accepts at most {}", req.body.size(),
                                  route.max_body));
+    // Any write under /api/patients may change a page of the patient list: the cached pages go
+    // once the handler is done (after its commit, whether it succeeded or not).
+    struct InvalidateAfter {
+      PageCache* cache;
+      ~InvalidateAfter() {
+        if (cache) cache->invalidate();
+      }
+    } invalidate_after{state_changing(req.method) && route.pattern.rfind("/api/patients", 0) == 0
+                           ? &ctx.patient_pages
+                           : nullptr};
     return route.handler(ctx, call);
   }
 };

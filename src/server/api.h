@@ -32,6 +32,10 @@ struct ApiOptions {
   /// Failed logins allowed per username and per client address in login_window_ms.
   int login_max_failures = 5;
   long long login_window_ms = 5 * 60 * 1000;
+  /// How long a page of the patient list may be served from memory (0: never). Writes through
+  /// this server invalidate it at once; writes by another process sharing the database show
+  /// within this time.
+  long long patient_list_cache_ms = 1000;
 };
 
 /// One row of the route table (for tests and docs).

@@ -28,6 +28,7 @@ struct Context {
   LoginLimiter failures_by_user;
   LoginLimiter failures_by_address;
   ResponseCache engine_cache;      //!< screen/plan/kb responses by request (pure functions)
+  PageCache patient_pages;         //!< GET /api/patients pages; writes under /api/patients invalidate
   std::string health_body;         //!< built once
 };
 

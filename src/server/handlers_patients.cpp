@@ -33,15 +33,32 @@ Response list_patients(Context& ctx, Call& call) {
   if (q.name_contains.size() > 200) throw ApiError::bad_request("'q' is too long", "?q");
   q.limit = static_cast<int>(query_integer(call, "limit", 50, 1, 200));
   q.offset = static_cast<int>(query_integer(call, "offset", 0, 0, 1 << 30));
-  const auto page = ctx.store.list_patients(q);
-  json patients = json::array();
-  json ids = json::array();
-  for (const auto& p : page.patients) {
-    patients.push_back(to_json(p));
-    ids.push_back(p.id);
+  const std::string key = fmt::format("{}\n{}\n{}", q.limit, q.offset, q.name_contains);
+  const long long now = ctx.clock();
+  auto page = ctx.patient_pages.find(key, now);
+  if (!page) {
+    const auto generation = ctx.patient_pages.generation();
+    const auto found = ctx.store.list_patients(q);
+    json patients = json::array();
+    json ids = json::array();
+    for (const auto& p : found.patients) {
+      patients.push_back(to_json(p));
+      ids.push_back(p.id);
+    }
+    json body = json::object();
+    body["patients"] = std::move(patients);
+    body["total"] = found.total;
+    body["limit"] = q.limit;
+    body["offset"] = q.offset;
+    page = PageCache::Page{json_response(200, body).body,
+                           json{{"list", {{"q", q.name_contains}, {"offset", q.offset}}}, {"ids", std::move(ids)}}.dump()};
+    ctx.patient_pages.put(key, *page, generation, now);
   }
-  audit_read(ctx, call, "patient", 0, json{{"list", {{"q", q.name_contains}, {"offset", q.offset}}}, {"ids", ids}}.dump());
-  return json_response(200, {{"patients", patients}, {"total", page.total}, {"limit", q.limit}, {"offset", q.offset}});
+  // Every read is audited, from the cache or not.
+  audit_read(ctx, call, "patient", 0, page->audit);
+  Response r;
+  r.body = std::move(page->body);
+  return r;
 }
 
 void patient_fields(JsonBody& body, records::Patient& p, bool creating) {

@@ -4,6 +4,8 @@
 
 #include <httplib.h>
 
+#include <sys/socket.h>
+
 #include <cctype>
 #include <chrono>
 #include <filesystem>
@@ -106,6 +108,16 @@ HttpServer::HttpServer(const Api& api, HttpOptions options) : impl_(std::make_un
     res.status = 500;
     res.set_content(error_body("internal", "internal error"), "application/json");
   });
+  // The library listens with a backlog of 5 (compiled into Debian's libcpp-httplib). When more
+  // clients connect at once, the kernel drops their handshakes and they retry after 1 s (then
+  // 3 s): a one-second stall for, say, the web UI's parallel requests or a pool of 64 clients.
+  // So the listening socket is remembered here and listen() is called again with a real backlog
+  // (Linux updates the backlog of a socket that is already listening).
+  socket_t listening = INVALID_SOCKET;
+  http.set_socket_options([&listening](socket_t sock) {
+    httplib::default_socket_options(sock);
+    listening = sock;
+  });
   if (options.port == 0) {
     port_ = http.bind_to_any_port(options.bind);
   } else {
@@ -114,6 +126,9 @@ HttpServer::HttpServer(const Api& api, HttpOptions options) : impl_(std::make_un
   if (port_ <= 0)
     throw std::runtime_error("cannot listen on " + options.bind + ":" + std::to_string(options.port) +
                              " (address in use or not available)");
+  if (listening == INVALID_SOCKET || ::listen(listening, options.listen_backlog) != 0)
+    throw std::runtime_error("cannot set the listen backlog on " + options.bind + ":" + std::to_string(port_));
+  http.set_socket_options(httplib::default_socket_options);
 }
 
 HttpServer::~HttpServer() { stop(); }

@@ -16,6 +16,7 @@ struct HttpOptions {
   int keep_alive_max = 1000000;    //!< requests per connection (low values make all clients reconnect
                                    //!< at once, overflowing the listen backlog: 1 s SYN retries)
   int keep_alive_timeout_s = 5;
+  int listen_backlog = 1024;       //!< pending connections the kernel queues (capped by somaxconn)
   int read_timeout_s = 10;
   int write_timeout_s = 10;
   std::string web_dir;             //!< the web UI's files; empty or missing: an API-only notice at /

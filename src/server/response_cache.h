@@ -1,6 +1,12 @@
-// A bounded cache of finished response bodies, for the engine endpoints (screen, plan, kb):
-// they are pure functions of the request and the knowledge base, which is loaded once, so the
-// same request always gets the same bytes. Safe for concurrent use.
+// Bounded caches of finished response bodies. Safe for concurrent use.
+//
+// ResponseCache: the engine endpoints (screen, plan, kb) are pure functions of the request and
+// the knowledge base, which is loaded once, so the same request always gets the same bytes.
+//
+// PageCache: pages of a list read from the database (the patient list). A page stays valid
+// until a write through this server invalidates the cache, and at most max_age_ms, so that
+// writes by another process sharing the database show within that time (the same bound the
+// session cache uses for revocations). Reads served from it are still audited by the caller.
 #pragma once
 
 #include <mutex>
@@ -34,6 +40,57 @@ class ResponseCache {
   size_t max_entries_, max_body_bytes_;
   mutable std::shared_mutex mutex_;
   std::unordered_map<std::string, std::string> entries_;
+};
+
+class PageCache {
+ public:
+  struct Page {
+    std::string body;   //!< the finished response body
+    std::string audit;  //!< what the read's audit row records (e.g. the ids shown)
+  };
+
+  explicit PageCache(long long max_age_ms = 1000, size_t max_entries = 256)
+      : max_age_ms_(max_age_ms), max_entries_(max_entries) {}
+
+  /// Take this before reading the database; pass it to put().
+  unsigned long long generation() const {
+    std::shared_lock lock(mutex_);
+    return generation_;
+  }
+  std::optional<Page> find(const std::string& key, long long now_ms) const {
+    if (max_age_ms_ <= 0) return std::nullopt;
+    std::shared_lock lock(mutex_);
+    auto it = entries_.find(key);
+    if (it == entries_.end() || now_ms - it->second.stored_at_ms >= max_age_ms_ || now_ms < it->second.stored_at_ms)
+      return std::nullopt;
+    return it->second.page;
+  }
+  /// Keeps the page unless the cache was invalidated since `generation` was taken (the page
+  /// may then predate a write).
+  void put(const std::string& key, Page page, unsigned long long generation, long long now_ms) {
+    if (max_age_ms_ <= 0) return;
+    std::unique_lock lock(mutex_);
+    if (generation != generation_) return;
+    if (entries_.size() >= max_entries_) entries_.clear();
+    entries_.insert_or_assign(key, Entry{std::move(page), now_ms});
+  }
+  /// Call after every write that may change a page.
+  void invalidate() {
+    std::unique_lock lock(mutex_);
+    ++generation_;
+    entries_.clear();
+  }
+
+ private:
+  struct Entry {
+    Page page;
+    long long stored_at_ms;
+  };
+  long long max_age_ms_;
+  size_t max_entries_;
+  mutable std::shared_mutex mutex_;
+  unsigned long long generation_ = 0;
+  std::unordered_map<std::string, Entry> entries_;
 };
 
 }  // namespace dermaplan::server

@@ -150,14 +150,26 @@ TEST(BundledKnowledge, SeedDefaultsHoldTheSeedNumbers) {
   EXPECT_EQ(kb.planning.assessment.value().after_last_session_days.min, 42);
   EXPECT_EQ(kb.planning.assessment.value().after_last_session_days.max, 56);
   for (const auto& task : kb.preparation)
-    if (task.id == "stop-anticoagulants") EXPECT_EQ(task.before.value().days, 14);
+    if (task.id == "stop-anticoagulants") {
+      EXPECT_EQ(task.before.value().days, 14);
+    }
   for (const auto& item : kb.aftercare) {
     const HoursWindow& w = item.window.value();
-    if (item.id == "no-makeup") EXPECT_EQ(w.to_hours, 24);
-    if (item.id == "no-sauna-hot-bath") EXPECT_EQ(w.to_hours, 48);
-    if (item.id == "sun-avoidance") EXPECT_EQ(w.to_hours, 14 * 24);
-    if (item.id == "no-anti-inflammatories") EXPECT_EQ(w.to_hours, 7 * 24);
-    if (item.id == "elevated-pillow") EXPECT_EQ(w.to_hours, 48);
+    if (item.id == "no-makeup") {
+      EXPECT_EQ(w.to_hours, 24);
+    }
+    if (item.id == "no-sauna-hot-bath") {
+      EXPECT_EQ(w.to_hours, 48);
+    }
+    if (item.id == "sun-avoidance") {
+      EXPECT_EQ(w.to_hours, 14 * 24);
+    }
+    if (item.id == "no-anti-inflammatories") {
+      EXPECT_EQ(w.to_hours, 7 * 24);
+    }
+    if (item.id == "elevated-pillow") {
+      EXPECT_EQ(w.to_hours, 48);
+    }
   }
   for (const char* medical : {"hypertrophic-scars", "keloids", "burn-scars"})
     EXPECT_EQ(kb.find_indication(medical)->treatment_class.value(), TreatmentClass::medical) << medical;

@@ -46,13 +46,21 @@ TEST_P(PlanningCase, MatchesExpectation) {
   const std::string dump = plan.dump(1);
 
   for (const char* key : {"treatable", "treatment_class", "physician_required", "interval_days", "assessment_date", "policy"})
-    if (expect.contains(key)) EXPECT_EQ(plan.value(key, json()), expect[key]) << key << "\n" << dump;
-  if (expect.contains("device")) EXPECT_EQ(plan["device"]["id"], expect["device"]);
-  if (expect.contains("screening_decision")) EXPECT_EQ(plan["screening"]["decision"], expect["screening_decision"]);
+    if (expect.contains(key)) {
+      EXPECT_EQ(plan.value(key, json()), expect[key]) << key << "\n" << dump;
+    }
+  if (expect.contains("device")) {
+    EXPECT_EQ(plan["device"]["id"], expect["device"]);
+  }
+  if (expect.contains("screening_decision")) {
+    EXPECT_EQ(plan["screening"]["decision"], expect["screening_decision"]);
+  }
   if (expect.contains("status_contains"))
     EXPECT_NE(plan["status"].get<std::string>().find(expect["status_contains"].get<std::string>()), std::string::npos)
         << plan["status"];
-  if (expect.contains("anaesthesia_needed")) EXPECT_EQ(plan["anaesthesia"]["needed"], expect["anaesthesia_needed"]);
+  if (expect.contains("anaesthesia_needed")) {
+    EXPECT_EQ(plan["anaesthesia"]["needed"], expect["anaesthesia_needed"]);
+  }
   if (expect.contains("sessions")) {
     json dates = json::array();
     for (const auto& s : plan["sessions"]) dates.push_back(s["date"]);
@@ -62,7 +70,9 @@ TEST_P(PlanningCase, MatchesExpectation) {
     ASSERT_FALSE(plan["sessions"].empty()) << dump;
     EXPECT_EQ(plan["sessions"][0]["date"], expect["first_session"]);
   }
-  if (expect.contains("preparation_count")) EXPECT_EQ(plan["preparation"].size(), expect["preparation_count"]);
+  if (expect.contains("preparation_count")) {
+    EXPECT_EQ(plan["preparation"].size(), expect["preparation_count"]);
+  }
   if (expect.contains("warnings_contain"))
     EXPECT_TRUE(any_contains(plan["warnings"], expect["warnings_contain"])) << plan["warnings"].dump(1);
   for (const auto& wanted : expect.value("preparation", json::array())) {
@@ -88,7 +98,9 @@ TEST_P(PlanningCase, MatchesExpectation) {
     EXPECT_DOUBLE_EQ(a["device"]["length_mm"].get<double>(), wanted["device_length_mm"].get<double>()) << wanted["region"];
     EXPECT_EQ(a["device"]["id"], wanted["device"]) << wanted["region"];
     for (const char* key : {"exceeds_dermis", "bleeding_expected", "depth_class"})
-      if (wanted.contains(key)) EXPECT_EQ(a["depth_check"][key], wanted[key]) << wanted["region"] << " " << key;
+      if (wanted.contains(key)) {
+        EXPECT_EQ(a["depth_check"][key], wanted[key]) << wanted["region"] << " " << key;
+      }
     if (wanted.contains("warnings_contain"))
       EXPECT_TRUE(any_contains(a["warnings"], wanted["warnings_contain"])) << a["warnings"].dump(1);
     EXPECT_FALSE(a["sources"].empty());

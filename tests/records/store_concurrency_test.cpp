@@ -139,5 +139,50 @@ TEST_P(StoreConcurrency, OneStoreSharedByThreads) {
   EXPECT_TRUE(store->verify_audit_chain().ok);
 }
 
+
+TEST_P(StoreConcurrency, GroupCommittedAuditRowsAreEachChainedAndReturnedToTheirCaller) {
+  // Many threads audit reads through one store at once: the rows are committed in groups, yet
+  // each caller gets its own row back, seqs are distinct and gap-free, and the chain verifies.
+  auto store = open();
+  Actor admin = make_admin(*store);
+  const long long before = static_cast<long long>(store->list_audit(0, 10000).size());
+  constexpr int kReaders = 16;
+  constexpr int kPerReader = 20;
+  std::vector<std::vector<AuditEntry>> returned(kReaders);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kReaders; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerReader; ++i) {
+        std::string detail = "reader " + std::to_string(t) + " read " + std::to_string(i);
+        returned[t].push_back(store->append_audit(admin, AuditAction::read, "patient", 1000 * t + i, detail));
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  auto stored = store->list_audit(before, 10000);
+  ASSERT_EQ(stored.size(), static_cast<std::size_t>(kReaders * kPerReader));
+  std::set<long long> seqs;
+  for (int t = 0; t < kReaders; ++t) {
+    for (int i = 0; i < kPerReader; ++i) {
+      const AuditEntry& mine = returned[t][i];
+      seqs.insert(mine.seq);
+      ASSERT_GT(mine.seq, before);
+      const AuditEntry& row = stored[static_cast<std::size_t>(mine.seq - before - 1)];
+      EXPECT_EQ(row.seq, mine.seq);
+      EXPECT_EQ(row.record_id, 1000 * t + i);
+      EXPECT_EQ(row.detail, "reader " + std::to_string(t) + " read " + std::to_string(i));
+      EXPECT_EQ(row.hash, mine.hash);
+      if (i > 0) {
+        EXPECT_GT(mine.seq, returned[t][i - 1].seq) << "one caller's rows keep their order";
+      }
+    }
+  }
+  EXPECT_EQ(seqs.size(), static_cast<std::size_t>(kReaders * kPerReader));
+  EXPECT_EQ(*seqs.begin(), before + 1);
+  EXPECT_EQ(*seqs.rbegin(), before + kReaders * kPerReader);
+  auto v = store->verify_audit_chain();
+  EXPECT_TRUE(v.ok) << v.reason;
+}
+
 }  // namespace
 }  // namespace dermaplan::records::testing

@@ -163,6 +163,18 @@ TEST_P(StoreCrud, PatientListPagesAndSearchesCaseInsensitively) {
     for (const auto& p : store->list_patients(q).patients) EXPECT_TRUE(ids.insert(p.id).second);
   }
   EXPECT_EQ(ids.size(), 25u);
+  // Pages of one (the smallest page) walk the same patients in the same order.
+  q.limit = 1;
+  for (int offset = 0; offset < 25; ++offset) {
+    q.offset = offset;
+    auto one = store->list_patients(q);
+    EXPECT_EQ(one.total, 25);
+    ASSERT_EQ(one.patients.size(), 1u) << "offset " << offset;
+    EXPECT_EQ(one.patients[0].name, "Patient " + std::string(offset < 10 ? "0" : "") + std::to_string(offset));
+  }
+  q.offset = 25;  // just past the end: no rows, the total still right
+  EXPECT_EQ(store->list_patients(q).patients.size(), 0u);
+  EXPECT_EQ(store->list_patients(q).total, 25);
 
   q = {};
   q.name_contains = "müller";

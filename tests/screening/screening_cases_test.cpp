@@ -27,15 +27,27 @@ TEST_P(ScreeningCase, MatchesExpectation) {
   const json out = to_json(screen(intake, kb, as_of, areas));
   const json& expect = c["expect"];
 
-  if (expect.contains("decision")) EXPECT_EQ(out["decision"], expect["decision"]) << out.dump(2);
+  if (expect.contains("decision")) {
+    EXPECT_EQ(out["decision"], expect["decision"]) << out.dump(2);
+  }
   if (expect.contains("earliest_date")) {
-    if (expect["earliest_date"].is_null()) EXPECT_FALSE(out.contains("earliest_date")) << out.dump(2);
+    if (expect["earliest_date"].is_null()) {
+      EXPECT_FALSE(out.contains("earliest_date")) << out.dump(2);
+    }
     else EXPECT_EQ(out.value("earliest_date", ""), expect["earliest_date"]) << out.dump(2);
   }
-  if (expect.contains("policy")) EXPECT_EQ(out["policy"], expect["policy"]);
-  if (expect.contains("findings_count")) EXPECT_EQ(out["findings"].size(), expect["findings_count"]) << out.dump(2);
-  if (expect.contains("checks_count")) EXPECT_EQ(out["checks"].size(), expect["checks_count"]) << out.dump(2);
-  if (expect.contains("checks_min")) EXPECT_GE(out["checks"].size(), expect["checks_min"].get<size_t>()) << out.dump(2);
+  if (expect.contains("policy")) {
+    EXPECT_EQ(out["policy"], expect["policy"]);
+  }
+  if (expect.contains("findings_count")) {
+    EXPECT_EQ(out["findings"].size(), expect["findings_count"]) << out.dump(2);
+  }
+  if (expect.contains("checks_count")) {
+    EXPECT_EQ(out["checks"].size(), expect["checks_count"]) << out.dump(2);
+  }
+  if (expect.contains("checks_min")) {
+    EXPECT_GE(out["checks"].size(), expect["checks_min"].get<size_t>()) << out.dump(2);
+  }
   if (expect.contains("first_finding")) {
     ASSERT_FALSE(out["findings"].empty());
     EXPECT_EQ(out["findings"][0]["id"], expect["first_finding"]);

@@ -1,6 +1,9 @@
 // Bad requests get JSON errors with a code, a message and the field at fault; never a crash.
 #include <random>
 
+#include <cstdio>
+#include <sstream>
+
 #include "server_test_support.h"
 
 namespace dermaplan::server::testing {
@@ -120,6 +123,25 @@ TEST_P(Errors, GarbageOnEveryRouteNeverCrashes) {
     }
   }
   EXPECT_EQ(c.get("/api/health", admin_).status, 200);
+}
+
+TEST_P(Errors, ListensWithABacklogForManyClientsConnectingAtOnce) {
+  // With the library's backlog of 5, a burst of connections (a browser's parallel requests, a
+  // client pool) overflowed the accept queue and the kernel made clients retry after 1 s. The
+  // listening socket's backlog is what `ss` reports as Send-Q.
+  const std::string command = "ss -Hltn 'sport = :" + std::to_string(port_) + "'";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  char line[512] = {};
+  const bool got = std::fgets(line, sizeof line, pipe) != nullptr;
+  ::pclose(pipe);
+  ASSERT_TRUE(got) << command << " printed nothing";
+  std::istringstream fields(line);
+  std::string state;
+  long recv_q = -1, send_q = -1;
+  fields >> state >> recv_q >> send_q;
+  EXPECT_EQ(state, "LISTEN") << line;
+  EXPECT_GE(send_q, 128) << line;
 }
 
 }  // namespace

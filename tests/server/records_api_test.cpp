@@ -190,5 +190,43 @@ TEST_P(RecordsApi, SimulateRunsTheDeviceSimulator) {
   EXPECT_EQ(c.post("/api/simulate", {{"device", device}, {"passes", 100000}}, admin_).field(), "/passes");
 }
 
+TEST_P(RecordsApi, PatientListShowsWritesThroughThisServerAtOnce) {
+  auto c = client();
+  EXPECT_EQ(c.get("/api/patients", admin_).json()["total"], 0);  // the empty page is now cached
+  const auto p = create_patient(admin_, "Ada Listed");
+  Reply r = c.get("/api/patients", admin_);
+  ASSERT_EQ(r.json()["total"], 1);
+  EXPECT_EQ(r.json()["patients"][0]["name"], "Ada Listed");
+  Reply renamed = c.send("PATCH", "/api/patients/" + id_of(p),
+                         json{{"name", "Ada Renamed"}, {"row_version", p["row_version"]}}.dump(), &admin_);
+  ASSERT_EQ(renamed.status, 200) << renamed.body;
+  EXPECT_EQ(c.get("/api/patients", admin_).json()["patients"][0]["name"], "Ada Renamed");
+}
+
+TEST_P(RecordsApi, PatientListShowsOtherWritersWithinTheCacheAgeAndAuditsEveryRead) {
+  // A write that bypasses this server (another server process on the same database, say) shows
+  // once the cached page is older than ApiOptions::patient_list_cache_ms (1 s by default).
+  auto c = client();
+  auto audited_list_reads = [&] {
+    int n = 0;
+    for (const auto& e : store_->list_audit(0, 10000))
+      if (e.action == records::AuditAction::read && e.entity == "patient" && e.record_id == 0) ++n;
+    return n;
+  };
+  const int before = audited_list_reads();
+  EXPECT_EQ(c.get("/api/patients", admin_).json()["total"], 0);
+  records::Patient other;
+  other.name = "Written Elsewhere";
+  other.birth_date = "1970-01-01";
+  other.sex = "female";
+  store_->create_patient(records::Actor{1, "admin"}, other);
+  EXPECT_EQ(c.get("/api/patients", admin_).json()["total"], 0) << "served from the cached page";
+  advance_clock_ms(1000);
+  Reply r = c.get("/api/patients", admin_);
+  ASSERT_EQ(r.json()["total"], 1);
+  EXPECT_EQ(r.json()["patients"][0]["name"], "Written Elsewhere");
+  EXPECT_EQ(audited_list_reads(), before + 3) << "a page from the cache is audited like any read";
+}
+
 }  // namespace
 }  // namespace dermaplan::server::testing
