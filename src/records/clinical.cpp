@@ -123,7 +123,8 @@ std::vector<Consent> SociStore::list_consents(long long patient_id) {
 
 namespace {
 
-constexpr const char* kPlanColumns = "id, patient_id, indication, plan_json, created_by, created_at_ms";
+constexpr const char* kPlanColumns =
+    "id, patient_id, indication, plan_json, created_by, created_at_ms, assessment_date";
 
 CoursePlan plan_from(const soci::row& r) {
   CoursePlan p;
@@ -133,6 +134,7 @@ CoursePlan plan_from(const soci::row& r) {
   p.plan_json = row_text(r, 3);
   p.created_by = row_int(r, 4);
   p.created_at_ms = row_int(r, 5);
+  p.assessment_date = row_text(r, 6);
   return p;
 }
 
@@ -141,14 +143,16 @@ CoursePlan plan_from(const soci::row& r) {
 CoursePlan SociStore::add_course_plan(const Actor& by, CoursePlan plan) {
   require_text(plan.indication, "plan.indication");
   require_text(plan.plan_json, "plan.plan_json");
+  require_date(plan.assessment_date, "plan.assessment_date", /*optional=*/true);
   return write("add_course_plan", [&](soci::session& sql) {
     require_patient(sql, plan.patient_id, "plan.patient_id");
     plan.created_by = by.user_id;
     plan.created_at_ms = now();
-    sql << "INSERT INTO course_plans (patient_id, indication, plan_json, created_by, created_at_ms)"
-           " VALUES (:p, :i, :j, :c, :t) RETURNING id",
+    sql << "INSERT INTO course_plans (patient_id, indication, plan_json, created_by, created_at_ms, assessment_date)"
+           " VALUES (:p, :i, :j, :c, :t, :a) RETURNING id",
         soci::use(plan.patient_id), soci::use(plan.indication), soci::use(plan.plan_json),
-        soci::use(plan.created_by), soci::use(plan.created_at_ms), soci::into(plan.id);
+        soci::use(plan.created_by), soci::use(plan.created_at_ms), soci::use(plan.assessment_date),
+        soci::into(plan.id);
     audit(sql, by, AuditAction::create, "course_plan", plan.id,
           json{{"patient_id", plan.patient_id}, {"indication", plan.indication}}.dump());
     return plan;
@@ -170,6 +174,22 @@ std::vector<CoursePlan> SociStore::list_course_plans(long long patient_id) {
     soci::rowset<soci::row> rows = (sql.prepare << "SELECT " << kPlanColumns
                                                 << " FROM course_plans WHERE patient_id = :p ORDER BY id",
                                     soci::use(patient_id));
+    for (const auto& r : rows) out.push_back(plan_from(r));
+    return out;
+  });
+}
+
+std::vector<CoursePlan> SociStore::list_plans_assessed_between(const std::string& from, const std::string& to) {
+  require_date(from, "from");
+  require_date(to, "to");
+  return read("list_plans_assessed_between", [&](soci::session& sql) {
+    std::vector<CoursePlan> out;
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT " << kPlanColumns
+                     << " FROM course_plans WHERE assessment_date >= :f AND assessment_date <= :t"
+                        " AND assessment_date <> '' AND patient_id IN (SELECT id FROM patients WHERE deleted = 0)"
+                        " ORDER BY assessment_date, id",
+         soci::use(from), soci::use(to));
     for (const auto& r : rows) out.push_back(plan_from(r));
     return out;
   });
@@ -396,6 +416,17 @@ std::vector<Photo> SociStore::list_photos(long long patient_id) {
     soci::rowset<soci::row> rows = (sql.prepare << "SELECT " << kPhotoColumns
                                                 << " FROM photos WHERE patient_id = :p ORDER BY id",
                                     soci::use(patient_id));
+    for (const auto& r : rows) out.push_back(photo_from(r));
+    return out;
+  });
+}
+
+std::vector<Photo> SociStore::find_photos(const std::string& sha256) {
+  return read("find_photos", [&](soci::session& sql) {
+    std::vector<Photo> out;
+    soci::rowset<soci::row> rows = (sql.prepare << "SELECT " << kPhotoColumns
+                                                << " FROM photos WHERE sha256 = :h ORDER BY id",
+                                    soci::use(sha256));
     for (const auto& r : rows) out.push_back(photo_from(r));
     return out;
   });

@@ -60,6 +60,7 @@ struct AuthSession {
   long long user_id = 0;
   long long created_at_ms = 0;
   long long expires_at_ms = 0;
+  long long last_seen_ms = 0;  //!< the last recorded activity (the inactivity timeout runs from it)
   bool revoked = false;
 };
 
@@ -108,6 +109,7 @@ struct CoursePlan {
   long long patient_id = 0;
   std::string indication;
   std::string plan_json;      //!< the plan as computed (same JSON as the CLI)
+  std::string assessment_date;  //!< YYYY-MM-DD the plan sets for assessing the result, or ""
   long long created_by = 0;
   long long created_at_ms = 0;
 };

@@ -1,5 +1,8 @@
 #include "records/migrations.h"
 
+#include <nlohmann/json.hpp>
+
+#include "core/civil_date.h"
 #include "records/errors.h"
 #include "records/search_fold.h"
 #include "records/sql_session.h"
@@ -256,6 +259,49 @@ void v3_backfill(soci::session& sql, Backend) {
   }
 }
 
+// 4: what the server needs without walking every patient: the last activity of a login
+// session (the inactivity timeout survives a restart), a plan's assessment date as a column
+// (the agenda), and indexes by date and by photo hash.
+std::vector<std::string> v4_activity_and_agenda(Backend) {
+  return {
+      "ALTER TABLE auth_sessions ADD COLUMN last_seen_ms BIGINT NOT NULL DEFAULT 0",
+      "UPDATE auth_sessions SET last_seen_ms = created_at_ms",
+      "ALTER TABLE course_plans ADD COLUMN assessment_date TEXT NOT NULL DEFAULT ''",
+      "CREATE INDEX treatment_sessions_by_date ON treatment_sessions (session_date)",
+      "CREATE INDEX course_plans_by_assessment ON course_plans (assessment_date)",
+      "CREATE INDEX photos_by_sha256 ON photos (sha256)",
+  };
+}
+
+// The assessment date comes from the stored plan JSON ("assessment_date", as the planning
+// engine writes it); a plan without one keeps "".
+void v4_backfill(soci::session& sql, Backend) {
+  std::vector<std::pair<long long, std::string>> rows;
+  {
+    long long id = 0;
+    std::string plan_json;
+    soci::statement st = (sql.prepare << "SELECT id, plan_json FROM course_plans ORDER BY id", soci::into(id),
+                          soci::into(plan_json));
+    st.execute(false);
+    while (st.fetch()) {
+      const auto plan = nlohmann::json::parse(plan_json, nullptr, false);
+      if (plan.is_object() && plan.contains("assessment_date") && plan["assessment_date"].is_string()) {
+        const std::string date = plan["assessment_date"];
+        if (parse_civil_date(date)) rows.emplace_back(id, date);
+      }
+    }
+  }
+  long long id = 0;
+  std::string date;
+  soci::statement update = (sql.prepare << "UPDATE course_plans SET assessment_date = :d WHERE id = :id",
+                            soci::use(date), soci::use(id));
+  for (const auto& [row_id, row_date] : rows) {
+    id = row_id;
+    date = row_date;
+    update.execute(true);
+  }
+}
+
 }  // namespace
 
 const std::vector<Migration>& schema_migrations() {
@@ -265,6 +311,8 @@ const std::vector<Migration>& schema_migrations() {
        v2_clinical, nullptr},
       {3, "name search column; database guards for the audit log and signed sessions",
        v3_search_and_guards, v3_backfill},
+      {4, "login session activity; plan assessment dates; indexes for the agenda and photo lookups",
+       v4_activity_and_agenda, v4_backfill},
   };
   return list;
 }

@@ -231,7 +231,8 @@ User SociStore::update_user(const Actor& by, User user) {
 
 namespace {
 
-constexpr const char* kAuthColumns = "id, token_hash, user_id, created_at_ms, expires_at_ms, revoked";
+constexpr const char* kAuthColumns =
+    "id, token_hash, user_id, created_at_ms, expires_at_ms, revoked, last_seen_ms";
 
 AuthSession auth_from(const soci::row& r) {
   AuthSession s;
@@ -241,6 +242,7 @@ AuthSession auth_from(const soci::row& r) {
   s.created_at_ms = row_int(r, 3);
   s.expires_at_ms = row_int(r, 4);
   s.revoked = row_int(r, 5) != 0;
+  s.last_seen_ms = row_int(r, 6);
   return s;
 }
 
@@ -251,10 +253,11 @@ AuthSession SociStore::create_auth_session(AuthSession session) {
   return write("create_auth_session", [&](soci::session& sql) {
     session.created_at_ms = now();
     int revoked = session.revoked ? 1 : 0;
-    sql << "INSERT INTO auth_sessions (token_hash, user_id, created_at_ms, expires_at_ms, revoked)"
-           " VALUES (:t, :u, :c, :e, :r) RETURNING id",
+    session.last_seen_ms = session.created_at_ms;
+    sql << "INSERT INTO auth_sessions (token_hash, user_id, created_at_ms, expires_at_ms, revoked, last_seen_ms)"
+           " VALUES (:t, :u, :c, :e, :r, :l) RETURNING id",
         soci::use(session.token_hash), soci::use(session.user_id), soci::use(session.created_at_ms),
-        soci::use(session.expires_at_ms), soci::use(revoked), soci::into(session.id);
+        soci::use(session.expires_at_ms), soci::use(revoked), soci::use(session.last_seen_ms), soci::into(session.id);
     return session;
   });
 }
@@ -266,6 +269,13 @@ std::optional<AuthSession> SociStore::find_auth_session(const std::string& token
         soci::use(token_hash), soci::into(r);
     if (!sql.got_data()) return std::nullopt;
     return auth_from(r);
+  });
+}
+
+void SociStore::touch_auth_session(const std::string& token_hash, long long seen_at_ms) {
+  write("touch_auth_session", [&](soci::session& sql) {
+    sql << "UPDATE auth_sessions SET last_seen_ms = :s WHERE token_hash = :t AND last_seen_ms < :s2",
+        soci::use(seen_at_ms), soci::use(token_hash), soci::use(seen_at_ms);
   });
 }
 

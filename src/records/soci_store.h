@@ -35,6 +35,7 @@ class SociStore final : public Store {
   User update_user(const Actor& by, User user) override;
   AuthSession create_auth_session(AuthSession session) override;
   std::optional<AuthSession> find_auth_session(const std::string& token_hash) override;
+  void touch_auth_session(const std::string& token_hash, long long seen_at_ms) override;
   bool revoke_auth_session(const std::string& token_hash) override;
   int revoke_auth_sessions_of(long long user_id) override;
 
@@ -51,10 +52,12 @@ class SociStore final : public Store {
   CoursePlan add_course_plan(const Actor& by, CoursePlan plan) override;
   std::optional<CoursePlan> find_course_plan(long long id) override;
   std::vector<CoursePlan> list_course_plans(long long patient_id) override;
+  std::vector<CoursePlan> list_plans_assessed_between(const std::string& from, const std::string& to) override;
 
   TreatmentSession create_session(const Actor& by, TreatmentSession session) override;
   std::optional<TreatmentSession> find_session(long long id) override;
   std::vector<TreatmentSession> list_sessions(long long patient_id) override;
+  std::vector<TreatmentSession> list_sessions_between(const std::string& from, const std::string& to) override;
   TreatmentSession update_session(const Actor& by, TreatmentSession session) override;
   TreatmentSession sign_session(const Actor& by, long long session_id, long long row_version) override;
   Amendment add_amendment(const Actor& by, long long session_id, const std::string& field,
@@ -69,6 +72,7 @@ class SociStore final : public Store {
   std::vector<OutcomeAssessment> list_outcomes(long long patient_id) override;
   Photo add_photo(const Actor& by, Photo photo, const std::string& image_bytes) override;
   std::vector<Photo> list_photos(long long patient_id) override;
+  std::vector<Photo> find_photos(const std::string& sha256) override;
   std::string read_photo(const std::string& sha256) override;
 
   AuditEntry append_audit(const Actor& by, AuditAction action, const std::string& entity,

@@ -104,6 +104,9 @@ class Store {
   virtual AuthSession create_auth_session(AuthSession session) = 0;
   /// The session with this token hash, revoked or expired ones included (the caller checks).
   virtual std::optional<AuthSession> find_auth_session(const std::string& token_hash) = 0;
+  /// Records activity on a session at `seen_at_ms` (kept only if later than what is stored).
+  /// Not audited: it is bookkeeping of the login, not patient data.
+  virtual void touch_auth_session(const std::string& token_hash, long long seen_at_ms) = 0;
   /// Returns false if there was no such session. Revoking twice is fine.
   virtual bool revoke_auth_session(const std::string& token_hash) = 0;
   /// Revokes every session of a user (password change, disable); returns how many.
@@ -131,6 +134,9 @@ class Store {
   virtual CoursePlan add_course_plan(const Actor& by, CoursePlan plan) = 0;
   virtual std::optional<CoursePlan> find_course_plan(long long id) = 0;
   virtual std::vector<CoursePlan> list_course_plans(long long patient_id) = 0;
+  /// Plans whose assessment date is in [from, to] (YYYY-MM-DD), of patients not deleted, by
+  /// date then id.
+  virtual std::vector<CoursePlan> list_plans_assessed_between(const std::string& from, const std::string& to) = 0;
 
   // ---- treatment sessions ----------------------------------------------------------------
   /// status must be planned or performed (sign with sign_session).
@@ -138,6 +144,9 @@ class Store {
   virtual std::optional<TreatmentSession> find_session(long long id) = 0;
   /// A patient's sessions ordered by date, then id.
   virtual std::vector<TreatmentSession> list_sessions(long long patient_id) = 0;
+  /// Every session dated in [from, to] (YYYY-MM-DD, inclusive), of patients not deleted, by
+  /// date then id (the day's agenda).
+  virtual std::vector<TreatmentSession> list_sessions_between(const std::string& from, const std::string& to) = 0;
   /// Replaces every field but ids, signature and creation. SignedSessionError if the stored
   /// session is signed; ConflictError on a stale row_version; status may go planned -> performed
   /// (or back), never to signed.
@@ -166,6 +175,8 @@ class Store {
   /// the row. photo.sha256 and size_bytes are filled in.
   virtual Photo add_photo(const Actor& by, Photo photo, const std::string& image_bytes) = 0;
   virtual std::vector<Photo> list_photos(long long patient_id) = 0;
+  /// The photo rows of an image (the same bytes added twice share one file), oldest first.
+  virtual std::vector<Photo> find_photos(const std::string& sha256) = 0;
   /// The image bytes; NotFoundError if missing, StoreUnavailableError if the file no longer
   /// matches its hash.
   virtual std::string read_photo(const std::string& sha256) = 0;

@@ -243,6 +243,23 @@ std::vector<TreatmentSession> SociStore::list_sessions(long long patient_id) {
       /*snapshot=*/true);
 }
 
+std::vector<TreatmentSession> SociStore::list_sessions_between(const std::string& from, const std::string& to) {
+  require_date(from, "from");
+  require_date(to, "to");
+  return read(
+      "list_sessions_between",
+      [&](soci::session& sql) {
+        soci::rowset<soci::row> rows =
+            (sql.prepare << "SELECT " << kSessionColumns
+                         << " FROM treatment_sessions WHERE session_date >= :f AND session_date <= :t"
+                            " AND patient_id IN (SELECT id FROM patients WHERE deleted = 0)"
+                            " ORDER BY session_date, id",
+             soci::use(from), soci::use(to));
+        return sessions_from(sql, rows);
+      },
+      /*snapshot=*/true);
+}
+
 TreatmentSession SociStore::update_session(const Actor& by, TreatmentSession session) {
   validate_session(session);
   if (session.status == SessionStatus::signed_off) {

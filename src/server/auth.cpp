@@ -4,6 +4,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace dermaplan::server {
@@ -157,8 +158,14 @@ std::string SessionManager::start(const records::User& user) {
   s.expires_at_ms = now + options_.lifetime_ms;
   s = store_.create_auth_session(s);
   std::lock_guard lock(mutex_);
-  cache_[s.token_hash] = Cached{user, s.expires_at_ms, now, now};
+  cache_[s.token_hash] = Cached{user, s.expires_at_ms, now, now, s.last_seen_ms};
   return token;
+}
+
+bool SessionManager::due_for_persist(Cached& c, long long now) {
+  if (now - c.persisted_seen_ms < options_.persist_activity_ms) return false;
+  c.persisted_seen_ms = now;  // claimed by this caller: the others do not write it again
+  return true;
 }
 
 std::optional<SignedIn> SessionManager::check(const std::string& token) {
@@ -166,23 +173,29 @@ std::optional<SignedIn> SessionManager::check(const std::string& token) {
   const std::string hash = token_hash(token);
   const long long now = clock_();
   {
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
     auto it = cache_.find(hash);
     if (it != cache_.end()) {
       Cached& c = it->second;
       if (now >= c.expires_at_ms || now - c.last_seen_ms > options_.inactivity_ms) {
         cache_.erase(it);
+        lock.unlock();
         store_.revoke_auth_session(hash);
         return std::nullopt;
       }
       if (now - c.checked_at_ms < options_.recheck_ms || c.rechecking) {
         c.last_seen_ms = now;
-        return SignedIn{c.user, hash};
+        SignedIn who{c.user, hash};
+        const bool persist = due_for_persist(c, now);
+        lock.unlock();
+        if (persist) store_.touch_auth_session(hash, now);
+        return who;
       }
       c.rechecking = true;
     }
   }
-  // Not cached (first use after a restart) or due for a recheck: ask the store.
+  // Not cached (first use after a restart, or another server process) or due for a recheck:
+  // ask the store.
   std::optional<records::AuthSession> session;
   std::optional<records::User> user;
   try {
@@ -193,26 +206,28 @@ std::optional<SignedIn> SessionManager::check(const std::string& token) {
     if (auto it = cache_.find(hash); it != cache_.end()) it->second.rechecking = false;
     throw;
   }
-  if (!session || session->revoked || now >= session->expires_at_ms) {
+  if (!session || session->revoked || now >= session->expires_at_ms || !user || user->disabled) {
     std::lock_guard lock(mutex_);
     cache_.erase(hash);
     return std::nullopt;
   }
-  if (!user || user->disabled) {
-    std::lock_guard lock(mutex_);
-    cache_.erase(hash);
+  std::unique_lock lock(mutex_);
+  // The last activity: what the store has (from this or another process, before a restart
+  // too), or what this process saw since, whichever is later.
+  long long last_seen = std::max(session->last_seen_ms, session->created_at_ms);
+  auto it = cache_.find(hash);
+  if (it != cache_.end()) last_seen = std::max(last_seen, it->second.last_seen_ms);
+  if (now - last_seen > options_.inactivity_ms) {
+    if (it != cache_.end()) cache_.erase(it);
+    lock.unlock();
+    store_.revoke_auth_session(hash);
     return std::nullopt;
   }
-  std::lock_guard lock(mutex_);
-  auto [it, inserted] = cache_.try_emplace(hash, Cached{*user, session->expires_at_ms, now, now});
-  if (!inserted) {
-    // A recheck: keep the idle clock running from the last activity seen in this process.
-    if (now - it->second.last_seen_ms > options_.inactivity_ms) {
-      cache_.erase(it);
-      return std::nullopt;
-    }
-    it->second = Cached{*user, session->expires_at_ms, now, now};
-  }
+  Cached& c = cache_[hash];
+  c = Cached{*user, session->expires_at_ms, now, now, std::max(session->last_seen_ms, session->created_at_ms)};
+  const bool persist = due_for_persist(c, now);
+  lock.unlock();
+  if (persist) store_.touch_auth_session(hash, now);
   return SignedIn{*user, hash};
 }
 

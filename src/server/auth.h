@@ -85,6 +85,9 @@ struct SessionOptions {
   long long lifetime_ms = 12LL * 3600 * 1000;   //!< absolute limit from login (stored expires_at)
   long long recheck_ms = 1000;  //!< how long a cached session is trusted before the store is asked
                                 //!< again (revocations by other processes, e.g. `user disable`)
+  long long persist_activity_ms = 60 * 1000;  //!< activity is written to the store at most this often
+                                              //!< per session (the idle clock survives a restart to
+                                              //!< within this much)
 };
 
 /// Who is signed in, as the API sees it.
@@ -115,8 +118,12 @@ class SessionManager {
     long long expires_at_ms = 0;
     long long last_seen_ms = 0;
     long long checked_at_ms = 0;
+    long long persisted_seen_ms = 0;  //!< the activity the store has
     bool rechecking = false;  //!< one thread asks the store; the others keep the cached answer
   };
+  /// Writes the session's activity when the store's copy is persist_activity_ms old (called
+  /// with mutex_ held; returns whether the caller must call store_.touch_auth_session).
+  bool due_for_persist(Cached& c, long long now);
   records::Store& store_;
   Clock clock_;
   SessionOptions options_;

@@ -22,6 +22,18 @@ Response health(Context& ctx, Call&) {
   return r;
 }
 
+/// {user, csrf_token} with the session and CSRF cookies of a new session.
+Response session_response(Context& ctx, const records::User& user, const std::string& token) {
+  const std::string csrf = csrf_token_for(token);
+  Response r = json_response(200, {{"user", to_json(user)}, {"csrf_token", csrf}});
+  const long long max_age = ctx.options.sessions.lifetime_ms / 1000;
+  r.headers.emplace_back("Set-Cookie", fmt::format("{}={}; Path=/; Max-Age={}; HttpOnly; SameSite=Strict",
+                                                   kSessionCookie, token, max_age));
+  r.headers.emplace_back("Set-Cookie", fmt::format("{}={}; Path=/; Max-Age={}; SameSite=Strict", kCsrfCookie, csrf,
+                                                   max_age));
+  return r;
+}
+
 Response login(Context& ctx, Call& call) {
   const json doc = call.body();
   JsonBody body(doc);
@@ -52,14 +64,7 @@ Response login(Context& ctx, Call& call) {
   const std::string token = ctx.sessions.start(*user);
   ctx.store.append_audit(records::Actor{user->id, user->username}, AuditAction::login, "user", user->id,
                          "from " + call.request.remote_addr);
-  const std::string csrf = csrf_token_for(token);
-  Response r = json_response(200, {{"user", to_json(*user)}, {"csrf_token", csrf}});
-  const long long max_age = ctx.options.sessions.lifetime_ms / 1000;
-  r.headers.emplace_back("Set-Cookie", fmt::format("{}={}; Path=/; Max-Age={}; HttpOnly; SameSite=Strict",
-                                                   kSessionCookie, token, max_age));
-  r.headers.emplace_back("Set-Cookie", fmt::format("{}={}; Path=/; Max-Age={}; SameSite=Strict", kCsrfCookie, csrf,
-                                                   max_age));
-  return r;
+  return session_response(ctx, *user, token);
 }
 
 Response logout(Context& ctx, Call& call) {
@@ -84,6 +89,43 @@ records::Role role_field(JsonBody& body, const char* name, records::Role fallbac
 void check_password(const std::string& password, const std::string& field) {
   if (password.size() < 10) throw ApiError::bad_request("a password needs at least 10 characters", field);
   if (password.size() > 1024) throw ApiError::bad_request("a password may have at most 1024 characters", field);
+}
+
+// A signed-in user changes their own password. The current password is checked (wrong ones
+// count towards the login limit); then every session of the user ends, including stolen ones,
+// and the caller gets a new session (new cookies and CSRF token).
+Response change_own_password(Context& ctx, Call& call) {
+  const json doc = call.body();
+  JsonBody body(doc);
+  const std::string current = body.required_text("current_password");
+  const std::string next = body.required_text("new_password");
+  body.finish();
+  records::User user = found(ctx.store.find_user(call.who->user.id), "user", call.who->user.id);
+  const long long now = ctx.clock();
+  const std::string user_key = "user:" + user.username;
+  if (!ctx.failures_by_user.allowed(user_key, now))
+    throw ApiError(429, "rate_limited", "too many wrong passwords; wait a few minutes and try again");
+  if (current.size() > 1024 || !ctx.hasher.verify(user.password_hash, current)) {
+    ctx.failures_by_user.record_failure(user_key, now);
+    ctx.store.append_audit(call.actor(), AuditAction::login_failed, "user", user.id,
+                           "password change: wrong current password, from " + call.request.remote_addr);
+    throw ApiError(403, "wrong_password", "the current password is not right", "/current_password");
+  }
+  check_password(next, "/new_password");
+  if (next == current) throw ApiError::bad_request("the new password is the current one", "/new_password");
+  user.password_hash = ctx.hasher.hash(next);
+  user = ctx.store.update_user(call.actor(), user);  // audited by the store
+  ctx.sessions.end_all_of(user.id);
+  return session_response(ctx, user, ctx.sessions.start(user));
+}
+
+// Everyone's name and role (no login names), so that the record can say who did what.
+Response staff(Context& ctx, Call&) {
+  json out = json::array();
+  for (const auto& u : ctx.store.list_users())
+    out.push_back({{"id", u.id}, {"display_name", u.display_name}, {"role", records::to_string(u.role)},
+                   {"disabled", u.disabled}});
+  return json_response(200, {{"staff", out}});
 }
 
 Response list_users(Context& ctx, Call&) {
@@ -177,6 +219,8 @@ void add_account_routes(std::vector<Route>& routes) {
   routes.push_back({"POST", "/api/login", Permission::public_access, login, 16 * 1024});
   routes.push_back({"POST", "/api/logout", Permission::signed_in, logout});
   routes.push_back({"GET", "/api/me", Permission::signed_in, me});
+  routes.push_back({"POST", "/api/me/password", Permission::signed_in, change_own_password, 16 * 1024});
+  routes.push_back({"GET", "/api/staff", Permission::signed_in, staff});
   routes.push_back({"GET", "/api/users", Permission::administer, list_users});
   routes.push_back({"POST", "/api/users", Permission::administer, create_user});
   routes.push_back({"PATCH", "/api/users/{id}", Permission::administer, update_user});

@@ -11,6 +11,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <map>
 
 namespace dermaplan::server {
 
@@ -230,6 +231,7 @@ Response add_plan(Context& ctx, Call& call) {
   row.patient_id = id;
   row.indication = request.indication;
   row.plan_json = plan_json.dump();
+  if (plan.assessment_date) row.assessment_date = format_civil_date(*plan.assessment_date);
   row = ctx.store.add_course_plan(call.actor(), row);
   return json_response(201, {{"id", row.id}, {"intake_version", intakes.back().version}, {"plan", plan_json}});
 }
@@ -348,12 +350,19 @@ Response get_photo(Context& ctx, Call& call) {
   const std::string sha = call.params["sha256"];
   if (sha.size() != 64 || sha.find_first_not_of("0123456789abcdef") != std::string::npos)
     throw ApiError::not_found("no photo '" + sha + "'", "/sha256");
+  // Only images that belong to a patient on record are served; the audit row names them.
+  json patients = json::array();
+  for (const auto& photo : ctx.store.find_photos(sha)) {
+    if (ctx.store.find_patient(photo.patient_id)) patients.push_back(photo.patient_id);
+  }
+  if (patients.empty()) throw ApiError::not_found("no photo '" + sha + "'", "/sha256");
   Response r;
   r.body = ctx.store.read_photo(sha);
   r.content_type = image_type(r.body);
   if (r.content_type.empty()) r.content_type = "application/octet-stream";
   r.headers.emplace_back("Cache-Control", "private, max-age=3600");
-  audit_read(ctx, call, "photo", 0, "photo " + sha);
+  audit_read(ctx, call, "photo", patients.size() == 1 ? patients[0].get<long long>() : 0,
+             json{{"sha256", sha}, {"patients", patients}}.dump());
   return r;
 }
 
@@ -370,8 +379,8 @@ Response trace_lot(Context& ctx, Call& call) {
   return json_response(200, {{"lot", lot}, {"sessions", sessions}, {"patients", patients}});
 }
 
-// The store has no "sessions between dates" query, so the agenda walks the patient list
-// (fine for one practice; a store query would make it one SQL statement).
+// The day's sessions and what falls due in the next `days` days: planned sessions and the
+// assessments the saved plans set, of patients on record.
 Response agenda(Context& ctx, Call& call) {
   std::string date_text = call.request.query_value("date");
   CivilDate day = today_utc();
@@ -383,40 +392,32 @@ Response agenda(Context& ctx, Call& call) {
   const int days = static_cast<int>(query_integer(call, "days", 7, 1, 90));
   const std::string from = format_civil_date(day);
   const std::string to = format_civil_date(add_days(day, days));
-  json today = json::array(), due = json::array(), ids = json::array();
-  records::PatientQuery q;
-  q.limit = 1000;
-  for (q.offset = 0;; q.offset += q.limit) {
-    const auto page = ctx.store.list_patients(q);
-    for (const auto& p : page.patients) {
-      const json who = {{"id", p.id}, {"name", p.name}};
-      bool listed = false;
-      for (const auto& s : ctx.store.list_sessions(p.id)) {
-        if (s.session_date == from) {
-          json j = to_json(s);
-          j["patient"] = who;
-          today.push_back(j);
-          listed = true;
-        } else if (s.status == records::SessionStatus::planned && s.session_date > from && s.session_date <= to) {
-          due.push_back({{"patient", who}, {"kind", "session"}, {"date", s.session_date}, {"session_id", s.id}});
-          listed = true;
-        }
-      }
-      for (const auto& plan : ctx.store.list_course_plans(p.id)) {
-        const json pj = json::parse(plan.plan_json, nullptr, false);
-        if (pj.is_object() && pj.contains("assessment_date") && pj["assessment_date"].is_string()) {
-          const std::string d = pj["assessment_date"];
-          if (d >= from && d <= to) {
-            due.push_back({{"patient", who}, {"kind", "assessment"}, {"date", d}, {"plan_id", plan.id}});
-            listed = true;
-          }
-        }
-      }
-      if (listed) ids.push_back(p.id);
+  std::map<long long, json> people;  // patient id -> {id, name}
+  auto who = [&](long long patient_id) -> const json& {
+    auto it = people.find(patient_id);
+    if (it == people.end()) {
+      const auto p = ctx.store.find_patient(patient_id);
+      it = people.emplace(patient_id, json{{"id", patient_id}, {"name", p ? p->name : ""}}).first;
     }
-    if (static_cast<long long>(q.offset + q.limit) >= page.total) break;
+    return it->second;
+  };
+  json today = json::array(), due = json::array();
+  for (const auto& s : ctx.store.list_sessions_between(from, to)) {
+    if (s.session_date == from) {
+      json j = to_json(s);
+      j["patient"] = who(s.patient_id);
+      today.push_back(std::move(j));
+    } else if (s.status == records::SessionStatus::planned) {
+      due.push_back({{"patient", who(s.patient_id)}, {"kind", "session"}, {"date", s.session_date}, {"session_id", s.id}});
+    }
   }
-  std::sort(due.begin(), due.end(), [](const json& a, const json& b) { return a["date"] < b["date"]; });
+  for (const auto& plan : ctx.store.list_plans_assessed_between(from, to)) {
+    due.push_back({{"patient", who(plan.patient_id)}, {"kind", "assessment"}, {"date", plan.assessment_date},
+                   {"plan_id", plan.id}});
+  }
+  std::stable_sort(due.begin(), due.end(), [](const json& a, const json& b) { return a["date"] < b["date"]; });
+  json ids = json::array();
+  for (const auto& [id, _] : people) ids.push_back(id);
   audit_read(ctx, call, "agenda", 0, json{{"date", from}, {"patients", ids}}.dump());
   return json_response(200, {{"date", from}, {"until", to}, {"sessions_today", today}, {"due", due}});
 }

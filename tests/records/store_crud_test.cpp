@@ -96,6 +96,23 @@ TEST_P(StoreCrud, LoginSessionsStoreHashesAndRevoke) {
   EXPECT_FALSE(store->find_auth_session(std::string(64, 'c')));
 }
 
+TEST_P(StoreCrud, LoginSessionActivityOnlyMovesForward) {
+  auto store = open();
+  Actor admin = make_admin(*store);
+  AuthSession s;
+  s.token_hash = std::string(64, 'd');
+  s.user_id = admin.user_id;
+  s.expires_at_ms = 2'000'000'000'000;
+  s = store->create_auth_session(s);
+  EXPECT_EQ(store->find_auth_session(s.token_hash)->last_seen_ms, s.created_at_ms) << "a new session starts active";
+  store->touch_auth_session(s.token_hash, s.created_at_ms + 60'000);
+  EXPECT_EQ(store->find_auth_session(s.token_hash)->last_seen_ms, s.created_at_ms + 60'000);
+  store->touch_auth_session(s.token_hash, s.created_at_ms + 1'000);  // a late, older report
+  EXPECT_EQ(store->find_auth_session(s.token_hash)->last_seen_ms, s.created_at_ms + 60'000);
+  store->touch_auth_session(std::string(64, 'e'), 5);  // unknown: nothing happens
+  EXPECT_FALSE(store->find_auth_session(std::string(64, 'e')));
+}
+
 TEST_P(StoreCrud, PatientLifecycleWithExplicitAuditedDelete) {
   auto store = open();
   Actor admin = make_admin(*store);
@@ -302,6 +319,13 @@ TEST_P(StoreCrud, PhotosAreFilesNamedBySha256) {
   EXPECT_EQ(photos[0].tag, PhotoTag::before);
   EXPECT_EQ(photos[1].tag, PhotoTag::after);
   EXPECT_THROW(store->read_photo(std::string(64, '0')), NotFoundError);
+  // Which rows (so which patients) an image belongs to.
+  auto rows = store->find_photos(stored.sha256);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].id, stored.id);
+  EXPECT_EQ(rows[1].id, again.id);
+  EXPECT_EQ(rows[0].patient_id, p.id);
+  EXPECT_TRUE(store->find_photos(std::string(64, '0')).empty());
   // A corrupted file is detected.
   std::filesystem::permissions(file, std::filesystem::perms::owner_write, std::filesystem::perm_options::add);
   std::ofstream(file, std::ios::binary | std::ios::trunc) << "tampered";

@@ -13,6 +13,8 @@ class StoreMigration : public StoreTest {
     long long user_id = 0;
     long long patient_id = 0;
     long long session_id = 0;
+    long long plan_id = 0;
+    std::string token_hash;
   };
 
   /// Writes rows with the SQL of schema version `version` (not through the store, whose code
@@ -27,6 +29,11 @@ class StoreMigration : public StoreTest {
            " VALUES ('Old Patient Ärzteweg', '1970-01-01', 'male', 'from v" << version << "', :u, 1000, 1000)"
            " RETURNING id",
         soci::use(s.user_id), soci::into(s.patient_id);
+    s.token_hash = std::string(64, 'f');
+    sql << "INSERT INTO auth_sessions (token_hash, user_id, created_at_ms, expires_at_ms, revoked"
+        << (version >= 4 ? ", last_seen_ms) VALUES (:t, :u, 5000, 9000000000000, 0, 5000)"
+                         : ") VALUES (:t, :u, 5000, 9000000000000, 0)"),
+        soci::use(s.token_hash), soci::use(s.user_id);
     if (version >= 3) {  // from 3 on, writers fill the search column
       std::string folded = fold_for_search("Old Patient Ärzteweg");
       sql << "UPDATE patients SET search_name = :f WHERE id = :id", soci::use(folded), soci::use(s.patient_id);
@@ -42,6 +49,16 @@ class StoreMigration : public StoreTest {
         soci::use(s.patient_id), soci::use(s.user_id), soci::into(s.session_id);
     sql << "INSERT INTO session_needle_lengths (session_id, region, needle_length_mm) VALUES (:s, 'cheek', 1.5)",
         soci::use(s.session_id);
+    if (version >= 4) {
+      sql << "INSERT INTO course_plans (patient_id, indication, plan_json, created_by, created_at_ms, assessment_date)"
+             " VALUES (:p, 'acne-scars', '{\"assessment_date\": \"2026-03-01\"}', :u, 1000, '2026-03-01')"
+             " RETURNING id",
+          soci::use(s.patient_id), soci::use(s.user_id), soci::into(s.plan_id);
+    } else {  // before 4 the date is only inside the plan's JSON
+      sql << "INSERT INTO course_plans (patient_id, indication, plan_json, created_by, created_at_ms)"
+             " VALUES (:p, 'acne-scars', '{\"assessment_date\": \"2026-03-01\"}', :u, 1000) RETURNING id",
+          soci::use(s.patient_id), soci::use(s.user_id), soci::into(s.plan_id);
+    }
     return s;
   }
 };
@@ -80,6 +97,8 @@ TEST_P(StoreMigration, FromEveryEarlierVersionDataSurvives) {
       ASSERT_EQ(page.total, 1);
       EXPECT_EQ(page.patients[0].id, seeded.patient_id);
       EXPECT_EQ(store->find_user_by_username("old-admin")->role, Role::admin);
+      // Migration 4 starts an old login session's activity at its creation.
+      EXPECT_EQ(store->find_auth_session(seeded.token_hash)->last_seen_ms, 5000);
     }
     if (from >= 2) {
       EXPECT_EQ(store->list_intakes(seeded.patient_id).size(), 1u);
@@ -87,6 +106,10 @@ TEST_P(StoreMigration, FromEveryEarlierVersionDataSurvives) {
       ASSERT_EQ(trace.sessions.size(), 1u);
       ASSERT_EQ(trace.sessions[0].needle_lengths.size(), 1u);
       EXPECT_DOUBLE_EQ(trace.sessions[0].needle_lengths[0].needle_length_mm, 1.5);
+      // Migration 4 takes the assessment date out of the plan's JSON.
+      EXPECT_EQ(store->find_course_plan(seeded.plan_id)->assessment_date, "2026-03-01");
+      EXPECT_EQ(store->list_plans_assessed_between("2026-03-01", "2026-03-01").size(), 1u);
+      EXPECT_EQ(store->list_sessions_between("2025-12-01", "2025-12-01").size(), 1u);
     }
     // The upgraded database takes new writes (ids continue after the old rows).
     Actor admin = make_admin(*store, "new-admin");

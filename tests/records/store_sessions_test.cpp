@@ -172,5 +172,54 @@ TEST_P(StoreSessions, LotTraceFindsEverySessionAndPatient) {
   EXPECT_THROW(store->trace_lot("  "), InvalidRecordError);
 }
 
+TEST_P(StoreSessions, AgendaQueriesFindSessionsAndAssessmentsByDate) {
+  auto store = open();
+  Actor admin = make_admin(*store);
+  Patient a = make_patient(*store, admin, "Agenda A");
+  Patient b = make_patient(*store, admin, "Agenda B");
+  Patient gone = make_patient(*store, admin, "Agenda Deleted");
+  auto planned = [&](const Patient& p, const std::string& date) {
+    TreatmentSession s;
+    s.patient_id = p.id;
+    s.session_date = date;
+    s.device_id = "dermapen-4";
+    s.status = SessionStatus::planned;
+    return store->create_session(admin, s);
+  };
+  planned(a, "2026-11-30");
+  auto b1 = planned(b, "2026-11-22");
+  auto a1 = planned(a, "2026-11-22");
+  planned(a, "2026-11-21");  // the day before
+  auto b2 = performed_session(*store, admin, b.id, "2026-11-25", "LOT-1");
+  planned(gone, "2026-11-23");
+  store->delete_patient(admin, gone.id, "test");
+
+  auto week = store->list_sessions_between("2026-11-22", "2026-11-29");
+  ASSERT_EQ(week.size(), 3u);
+  EXPECT_EQ(week[0].id, b1.id);  // same day: by id
+  EXPECT_EQ(week[1].id, a1.id);
+  EXPECT_EQ(week[2].id, b2.id);
+  EXPECT_EQ(week[2].needle_lengths.size(), 2u) << "sessions come whole";
+  EXPECT_EQ(store->list_sessions_between("2026-11-30", "2026-11-30").size(), 1u) << "both ends inclusive";
+  EXPECT_TRUE(store->list_sessions_between("2027-01-01", "2027-12-31").empty());
+  EXPECT_THROW(store->list_sessions_between("2026-13-01", "2026-12-01"), InvalidRecordError);
+
+  CoursePlan plan;
+  plan.patient_id = a.id;
+  plan.indication = "acne-scars";
+  plan.plan_json = "{}";
+  plan.assessment_date = "2026-11-27";
+  plan = store->add_course_plan(admin, plan);
+  EXPECT_EQ(store->find_course_plan(plan.id)->assessment_date, "2026-11-27");
+  plan.assessment_date = "";
+  store->add_course_plan(admin, plan);  // no assessment date: never on the agenda
+  plan.assessment_date = "not a date";
+  EXPECT_THROW(store->add_course_plan(admin, plan), InvalidRecordError);
+  auto assessed = store->list_plans_assessed_between("2026-11-22", "2026-11-29");
+  ASSERT_EQ(assessed.size(), 1u);
+  EXPECT_EQ(assessed[0].patient_id, a.id);
+  EXPECT_TRUE(store->list_plans_assessed_between("2026-11-28", "2026-12-31").empty());
+}
+
 }  // namespace
 }  // namespace dermaplan::records::testing

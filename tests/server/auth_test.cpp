@@ -84,6 +84,86 @@ TEST_P(Auth, SessionsExpireAfterInactivityOnTheInjectedClock) {
   EXPECT_EQ(c.get("/api/me", admin_).status, 401);
 }
 
+TEST_P(Auth, TheIdleClockSurvivesARestartOfTheServer) {
+  const SessionOptions defaults;
+  const long long idle = defaults.inactivity_ms;
+  advance_clock_ms(idle - 60'000);
+  EXPECT_EQ(client().get("/api/me", admin_).status, 200);  // activity, written to the store
+  stop();
+  start();  // a new server process: nothing in memory
+  advance_clock_ms(idle - 60'000);  // long after the login, not long after the last activity
+  EXPECT_EQ(client().get("/api/me", admin_).status, 200);
+  stop();
+  start();
+  advance_clock_ms(idle + defaults.persist_activity_ms + 1);  // idle too long, restart or not
+  EXPECT_EQ(client().get("/api/me", admin_).status, 401);
+  EXPECT_TRUE(store_->find_auth_session(token_hash(admin_.token))->revoked);
+}
+
+TEST_P(Auth, UsersChangeTheirOwnPasswordAndEveryOtherSessionEnds) {
+  auto c = client();
+  add_user("asa", Role::assistant);
+  Login here = login_as("asa");
+  Login elsewhere = login_as("asa");
+  auto change = [&](const Login& who, const std::string& current, const std::string& next) {
+    return c.send("POST", "/api/me/password", json{{"current_password", current}, {"new_password", next}}.dump(), &who);
+  };
+  Reply wrong = change(here, "not-my-password", "a-brand-new-secret");
+  EXPECT_EQ(wrong.status, 403);
+  EXPECT_EQ(wrong.code(), "wrong_password");
+  EXPECT_EQ(wrong.field(), "/current_password");
+  EXPECT_EQ(change(here, "asa-password", "short").field(), "/new_password");
+  EXPECT_EQ(change(here, "asa-password", "asa-password").status, 400) << "the same password again";
+  EXPECT_EQ(c.send("POST", "/api/me/password",
+                   json{{"current_password", "asa-password"}, {"new_password", "a-brand-new-secret"}}.dump(), &here,
+                   /*csrf=*/false)
+                .status,
+            403)
+      << "a state-changing request without the CSRF header";
+
+  Reply ok = change(here, "asa-password", "a-brand-new-secret");
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(c.get("/api/me", here).status, 401) << "the old session ends";
+  EXPECT_EQ(c.get("/api/me", elsewhere).status, 401) << "so does every other";
+  // The answer carries a new session, like a login.
+  Login renewed;
+  for (const auto& [name, value] : ok.headers) {
+    if (name == "Set-Cookie" && value.rfind("dermaplan_session=", 0) == 0) {
+      renewed.token = value.substr(18, value.find(';') - 18);
+      renewed.cookie = "dermaplan_session=" + renewed.token;
+    }
+  }
+  renewed.csrf = ok.json()["csrf_token"];
+  ASSERT_EQ(renewed.token.size(), 64u);
+  EXPECT_EQ(c.get("/api/me", renewed).status, 200);
+  EXPECT_EQ(c.send("POST", "/api/login", json{{"username", "asa"}, {"password", "asa-password"}}.dump()).status, 401);
+  EXPECT_EQ(c.login("asa", "a-brand-new-secret").token.size(), 64u);
+  // The wrong attempt and the change are both in the audit log.
+  int failed = 0, updated = 0;
+  for (const auto& e : store_->list_audit(0, 1000)) {
+    if (e.action == records::AuditAction::login_failed && e.detail.find("password change") != std::string::npos)
+      ++failed;
+    if (e.action == records::AuditAction::update && e.entity == "user" && e.username == "asa") ++updated;
+  }
+  EXPECT_EQ(failed, 1);
+  EXPECT_EQ(updated, 1);
+}
+
+TEST_P(Auth, EveryRoleSeesWhoIsWhoButNotLoginNames) {
+  add_user("asa", Role::assistant);
+  Reply r = client().get("/api/staff", login_as("asa"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  bool found_admin = false;
+  const json staff = r.json()["staff"];
+  for (const auto& person : staff) {
+    EXPECT_FALSE(person.contains("username"));
+    EXPECT_FALSE(person.contains("password_hash"));
+    if (person["role"] == "admin") found_admin = true;
+  }
+  EXPECT_TRUE(found_admin) << r.body;
+  EXPECT_EQ(staff.size(), 2u);
+}
+
 TEST_P(Auth, SessionsEndAtTheirLifetimeEvenWhenActive) {
   auto c = client();
   const SessionOptions defaults;

@@ -89,6 +89,62 @@ TEST_P(RecordsApi, APatientsCourseFromIntakeToAmendment) {
   Reply agenda = c.get("/api/agenda?date=2026-11-22", admin_);
   ASSERT_EQ(agenda.status, 200) << agenda.body;
   EXPECT_EQ(agenda.json()["sessions_today"].size(), 1u);
+  EXPECT_EQ(agenda.json()["sessions_today"][0]["patient"]["name"], "Maria Example");
+
+  // The photo read is audited with its patient.
+  const auto rows = store_->list_audit(0, 10000);
+  bool photo_read = false;
+  for (const auto& e : rows)
+    if (e.action == records::AuditAction::read && e.entity == "photo" && e.record_id == patient["id"].get<long long>())
+      photo_read = true;
+  EXPECT_TRUE(photo_read);
+}
+
+TEST_P(RecordsApi, TheAgendaListsTheDayAndWhatFallsDueFromPlansAndPlannedSessions) {
+  auto c = client();
+  const auto anna = create_patient(admin_, "Anna Agenda");
+  const auto ben = create_patient(admin_, "Ben Agenda");
+  const auto gone = create_patient(admin_, "Gone Agenda");
+  auto session = [&](const json& who, const char* date, const char* status) {
+    Reply r = c.post("/api/patients/" + id_of(who) + "/sessions", {{"date", date}, {"status", status}}, admin_);
+    EXPECT_EQ(r.status, 201) << r.body;
+  };
+  session(anna, "2026-11-22", "performed");
+  session(ben, "2026-11-22", "planned");
+  session(anna, "2026-11-26", "planned");
+  session(ben, "2026-11-24", "performed");  // done already: not due
+  session(ben, "2026-12-20", "planned");    // beyond the week
+  session(gone, "2026-11-23", "planned");
+  ASSERT_EQ(c.send("DELETE", "/api/patients/" + id_of(gone), json{{"reason", "test"}}.dump(), &admin_).status, 204);
+  // A saved plan's assessment date is due like a session.
+  ASSERT_EQ(c.post("/api/patients/" + id_of(ben) + "/intakes", {{"intake", example_intake()}, {"date", "2026-11-22"}}, admin_)
+                .status,
+            201);
+  Reply plan = c.post("/api/patients/" + id_of(ben) + "/plans",
+                      {{"indication", "acne-scars"}, {"date", "2026-11-22"}}, admin_);
+  ASSERT_EQ(plan.status, 201) << plan.body;
+  const std::string assessment = plan.json()["plan"]["assessment_date"];
+
+  Reply week = c.get("/api/agenda?date=2026-11-22&days=7", admin_);
+  ASSERT_EQ(week.status, 200) << week.body;
+  const json agenda = week.json();
+  const json& today = agenda["sessions_today"];
+  ASSERT_EQ(today.size(), 2u) << week.body;
+  EXPECT_EQ(today[0]["patient"]["name"], "Anna Agenda");
+  EXPECT_EQ(today[1]["patient"]["name"], "Ben Agenda");
+  const json& due = agenda["due"];
+  ASSERT_EQ(due.size(), 1u) << due.dump();
+  EXPECT_EQ(due[0]["date"], "2026-11-26");
+  EXPECT_EQ(due[0]["kind"], "session");
+
+  Reply around_assessment = c.get("/api/agenda?date=" + assessment + "&days=1", admin_);
+  ASSERT_EQ(around_assessment.status, 200);
+  bool assessment_due = false;
+  const json around = around_assessment.json();
+  for (const auto& d : around["due"])
+    if (d["kind"] == "assessment" && d["patient"]["name"] == "Ben Agenda" && d["date"] == assessment) assessment_due = true;
+  EXPECT_TRUE(assessment_due) << around_assessment.body;
+  EXPECT_EQ(c.get("/api/agenda?date=2026-02-30", admin_).status, 400);
 }
 
 TEST_P(RecordsApi, EveryReadAndWriteOfPatientDataIsAudited) {
@@ -115,7 +171,8 @@ TEST_P(RecordsApi, EveryReadAndWriteOfPatientDataIsAudited) {
   Reply log = c.get("/api/audit?entity=patient&user=admin&limit=2", admin_);
   ASSERT_EQ(log.status, 200) << log.body;
   EXPECT_EQ(log.json()["entries"].size(), 2u);
-  for (const auto& e : log.json()["entries"]) EXPECT_EQ(e["entity"], "patient");
+  const json entries = log.json()["entries"];
+  for (const auto& e : entries) EXPECT_EQ(e["entity"], "patient");
   Reply next = c.get("/api/audit?entity=patient&after=" + std::to_string(log.json()["next_after"].get<long long>()),
                      admin_);
   ASSERT_EQ(next.status, 200);
