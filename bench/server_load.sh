@@ -160,16 +160,15 @@ $TABLE
 
 POST /api/plan is answered from the response cache after the first request (the planning engine is a pure function of
 the request, the date and the knowledge base, which is loaded once); each request still parses its headers, checks the
-session (cached in memory) and the CSRF header. GET /api/patients reads a page from the database and appends one
-audit row per request (every read of patient data is audited; the row is committed durably before the response).
+session (cached in memory) and the CSRF header. GET /api/patients serves the page from the server's page cache (kept
+until a write under /api/patients through this server, at most 1 s) and appends one audit row per request, committed
+durably before the response; the rows of concurrent requests share one commit (group commit in the store).
 
-Against the goal (at least half the ceiling, p99 under 10 ms at 64 connections): POST /api/plan reaches about half the
-ceiling, but its p99 is not under 10 ms in the script's runs (a tail of a few hundred ms; a separate 6 s run of the same
-request against a fresh server measured 24.7k req/s with p99 11.9 ms, and GET /api/health 41k req/s with p99 3.6 ms, so
-the HTTP layer alone is within the goal; the tail most likely comes from cpp-httplib thread-per-connection scheduling on 2 shared cores, not yet proven).
-GET /api/patients is far from the goal: it is bound by the durable audit write of every read (SQLite
-synchronous=FULL, one fsync per request, serialised by the hash chain). Batching audit rows of reads (group commit in
-the store) is what would lift it."
+Against the goal (at least half the ceiling, p99 under 10 ms at 64 connections): see the closing note of issue 4 and
+docs/operations.md for what bounds each figure. In short: the listen backlog of 5 that Debian's cpp-httplib compiles
+in made clients that connect together retry after 1 s (that was the whole p99 tail of earlier runs; the server now
+sets 1024); the remaining gap is the HTTP layer (a thread per connection: /api/health alone reaches about 0.7 of the
+nginx figure on these cores) plus, for the patient list, the durable audit row of every read."
 python3 - "$ROOT/bench/RESULTS.md" "$SECTION" <<'PY'
 import re, sys, os
 path, section = sys.argv[1], sys.argv[2]

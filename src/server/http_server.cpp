@@ -39,12 +39,15 @@ Request to_request(const httplib::Request& in) {
   return out;
 }
 
-void send(const Response& in, httplib::Response& out) {
+void send(Response&& in, httplib::Response& out) {
   out.status = in.status;
-  for (const auto& [k, v] : in.headers) out.headers.emplace(k, v);
+  for (auto& [k, v] : in.headers) out.headers.emplace(std::move(k), std::move(v));
   out.set_header("X-Content-Type-Options", "nosniff");
-  out.set_header("Cache-Control", "no-store");
-  if (!in.content_type.empty()) out.set_content(in.body, in.content_type.c_str());
+  if (!out.has_header("Cache-Control")) out.set_header("Cache-Control", "no-store");  // a route may set its own
+  if (!in.content_type.empty()) {
+    out.body = std::move(in.body);  // what set_content does, without copying the body
+    out.set_header("Content-Type", in.content_type);
+  }
 }
 
 }  // namespace
@@ -66,7 +69,7 @@ HttpServer::HttpServer(const Api& api, HttpOptions options) : impl_(std::make_un
   http.set_payload_max_length(32u << 20);  // the photo route's limit plus room; each route checks its own
 
   const auto handler = [&api](const httplib::Request& req, httplib::Response& res) {
-    send(api.handle(to_request(req)), res);
+    send(api.handle(to_request(req)), res);  // a temporary: its body is moved
   };
   const bool has_web = !options.web_dir.empty() && std::filesystem::is_directory(options.web_dir);
   std::string index;

@@ -76,6 +76,12 @@ TEST_P(RecordsApi, APatientsCourseFromIntakeToAmendment) {
   Reply image = c.get("/api/photos/" + photo.json()["sha256"].get<std::string>(), admin_);
   EXPECT_EQ(image.status, 200);
   EXPECT_EQ(image.body, png);
+  // One caching rule per response: the photo's own (it never changes), no-store for the JSON.
+  EXPECT_EQ(image.headers.count("Cache-Control"), 1u);
+  EXPECT_EQ(image.headers.find("Cache-Control")->second, "private, max-age=3600");
+  Reply json_reply = c.get(p, admin_);
+  EXPECT_EQ(json_reply.headers.count("Cache-Control"), 1u);
+  EXPECT_EQ(json_reply.headers.find("Cache-Control")->second, "no-store");
 
   Reply full = c.get(p, admin_);
   ASSERT_EQ(full.status, 200);
