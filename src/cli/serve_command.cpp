@@ -22,6 +22,7 @@ struct ServeOptions {
   std::string web;
   std::string backup_dir;
   int threads = 96;
+  std::vector<std::string> trusted_proxies;
 };
 
 std::string default_web_dir() {
@@ -44,6 +45,8 @@ void add_serve_command(CLI::App& app, CommonOptions& common) {
   cmd->add_option("--web", options.web, "Directory of the built web interface (default: web/dist if built)");
   cmd->add_option("--backup-dir", options.backup_dir, "Where POST /api/backup writes (default: ./backups)");
   cmd->add_option("--threads", options.threads, "Connection threads")->check(CLI::Range(4, 1024))->capture_default_str();
+  cmd->add_option("--trusted-proxy", options.trusted_proxies,
+                  "Address of a reverse proxy whose X-Forwarded-For is believed (repeatable; e.g. 127.0.0.1)");
   cmd->callback([&common] {
     // Block the stop signals before any thread starts; one thread waits for them.
     sigset_t stop_signals;
@@ -67,6 +70,7 @@ void add_serve_command(CLI::App& app, CommonOptions& common) {
     server::ApiOptions api_options;
     api_options.program_version = DERMAPLAN_VERSION;
     api_options.backup_dir = options.backup_dir;
+    api_options.trusted_proxies = options.trusted_proxies;
     server::Api api(*store, kb, api_options);
     server::HttpOptions http_options;
     http_options.bind = options.bind;

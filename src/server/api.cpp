@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include <iostream>
 
 namespace dermaplan::server {
@@ -93,6 +95,21 @@ void audit_read(Context& ctx, const Call& call, const std::string& entity, long 
                 const std::string& detail) {
   ctx.store.append_audit(call.actor(), records::AuditAction::read, entity, record_id,
                          detail.empty() ? call.request.method + " " + call.request.path : detail);
+}
+
+std::string client_address(const Context& ctx, const Request& request) {
+  const auto& proxies = ctx.options.trusted_proxies;
+  if (std::find(proxies.begin(), proxies.end(), request.remote_addr) == proxies.end()) return request.remote_addr;
+  const std::string& forwarded = request.header("x-forwarded-for");
+  const auto comma = forwarded.rfind(',');
+  std::string last = comma == std::string::npos ? forwarded : forwarded.substr(comma + 1);
+  const auto first = last.find_first_not_of(" \t");
+  if (first == std::string::npos) return request.remote_addr;
+  last = last.substr(first, last.find_last_not_of(" \t") - first + 1);
+  // An address is short and plain; anything else is not trusted to go into keys and logs.
+  if (last.size() > 64 || last.find_first_not_of("0123456789abcdefABCDEF.:[]") != std::string::npos)
+    return request.remote_addr;
+  return last;
 }
 
 namespace {

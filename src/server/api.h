@@ -36,6 +36,11 @@ struct ApiOptions {
   /// this server invalidate it at once; writes by another process sharing the database show
   /// within this time.
   long long patient_list_cache_ms = 1000;
+  /// Addresses of reverse proxies (e.g. "127.0.0.1" for nginx on the same machine). A request
+  /// from one of them is attributed to the last address in its X-Forwarded-For header (the one
+  /// the proxy added) for the per-address login limit and the audit log. From anyone else the
+  /// header is ignored, so clients cannot choose their own address.
+  std::vector<std::string> trusted_proxies;
 };
 
 /// One row of the route table (for tests and docs).

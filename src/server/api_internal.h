@@ -68,6 +68,8 @@ Response no_content();
 /// Appends an audit row for a read of patient data by the caller.
 void audit_read(Context& ctx, const Call& call, const std::string& entity, long long record_id,
                 const std::string& detail = "");
+/// The client's address: the peer, or what a trusted proxy says it forwarded for.
+std::string client_address(const Context& ctx, const Request& request);
 /// A query parameter as an integer in [min, max], or `fallback` when absent; 400 otherwise.
 long long query_integer(const Call& call, const char* name, long long fallback, long long min, long long max);
 /// The record or 404 naming it.

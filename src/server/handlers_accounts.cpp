@@ -45,7 +45,8 @@ Response login(Context& ctx, Call& call) {
 
   const long long now = ctx.clock();
   const std::string user_key = "user:" + username;
-  const std::string address_key = "addr:" + call.request.remote_addr;
+  const std::string address = client_address(ctx, call.request);
+  const std::string address_key = "addr:" + address;
   if (!ctx.failures_by_user.allowed(user_key, now) || !ctx.failures_by_address.allowed(address_key, now))
     throw ApiError(429, "rate_limited", "too many failed logins; wait a few minutes and try again");
 
@@ -57,13 +58,13 @@ Response login(Context& ctx, Call& call) {
     ctx.failures_by_user.record_failure(user_key, now);
     ctx.failures_by_address.record_failure(address_key, now);
     ctx.store.append_audit(records::Actor{user ? user->id : 0, username}, AuditAction::login_failed, "user",
-                           user ? user->id : 0, "from " + call.request.remote_addr);
+                           user ? user->id : 0, "from " + address);
     throw ApiError(401, "unauthorized", "wrong username or password");
   }
   ctx.failures_by_user.clear(user_key);
   const std::string token = ctx.sessions.start(*user);
   ctx.store.append_audit(records::Actor{user->id, user->username}, AuditAction::login, "user", user->id,
-                         "from " + call.request.remote_addr);
+                         "from " + address);
   return session_response(ctx, *user, token);
 }
 
@@ -108,7 +109,7 @@ Response change_own_password(Context& ctx, Call& call) {
   if (current.size() > 1024 || !ctx.hasher.verify(user.password_hash, current)) {
     ctx.failures_by_user.record_failure(user_key, now);
     ctx.store.append_audit(call.actor(), AuditAction::login_failed, "user", user.id,
-                           "password change: wrong current password, from " + call.request.remote_addr);
+                           "password change: wrong current password, from " + client_address(ctx, call.request));
     throw ApiError(403, "wrong_password", "the current password is not right", "/current_password");
   }
   check_password(next, "/new_password");

@@ -243,6 +243,48 @@ TEST_P(Auth, LoginIsRateLimitedPerClientAddress) {
   EXPECT_EQ(limited_at, 20);
 }
 
+TEST_P(Auth, ForwardedAddressesCountOnlyFromATrustedProxy) {
+  // Straight to the Api, so the test can set the peer address and headers.
+  auto failed_login = [&](const Api& api, const std::string& peer, const std::string& forwarded, int i) {
+    Request r;
+    r.method = "POST";
+    r.path = "/api/login";
+    r.remote_addr = peer;
+    if (!forwarded.empty()) r.headers["x-forwarded-for"] = forwarded;
+    r.body = json{{"username", "guess" + std::to_string(i)}, {"password", "wrong"}}.dump();
+    return api.handle(r).status;
+  };
+  ApiOptions behind_proxy;
+  behind_proxy.trusted_proxies = {"127.0.0.1"};
+  behind_proxy.clock = [this] { return now_ms_.load(); };
+  behind_proxy.password_limits = PasswordHasher::minimum();
+  Api proxied(*store_, test_kb(), behind_proxy);
+  // 30 failures through the proxy from 30 different clients: none is limited...
+  for (int i = 0; i < 30; ++i)
+    EXPECT_EQ(failed_login(proxied, "127.0.0.1", "198.51.100." + std::to_string(i), i), 401) << i;
+  // ...while one client behind it is, after 20 (a spoofed first entry does not help: the proxy
+  // appends the real peer last).
+  int limited_at = -1;
+  for (int i = 0; i < 30 && limited_at < 0; ++i)
+    if (failed_login(proxied, "127.0.0.1", "10.9.9." + std::to_string(i) + ", 203.0.113.7", 100 + i) == 429)
+      limited_at = i;
+  EXPECT_EQ(limited_at, 20);
+  // The audit log names the forwarded client.
+  bool named = false;
+  for (const auto& e : store_->list_audit(0, 10000))
+    if (e.action == records::AuditAction::login_failed && e.detail == "from 203.0.113.7") named = true;
+  EXPECT_TRUE(named);
+
+  // Without the option the header is ignored: every request counts for its peer.
+  ApiOptions direct = behind_proxy;
+  direct.trusted_proxies.clear();
+  Api exposed(*store_, test_kb(), direct);
+  limited_at = -1;
+  for (int i = 0; i < 30 && limited_at < 0; ++i)
+    if (failed_login(exposed, "192.0.2.5", "198.51.100." + std::to_string(i), 200 + i) == 429) limited_at = i;
+  EXPECT_EQ(limited_at, 20);
+}
+
 TEST(PasswordHashing, InteractiveLimitsProduceArgon2id) {
   PasswordHasher hasher;  // production limits
   const std::string hash = hasher.hash("correct horse battery");
