@@ -131,6 +131,23 @@ route('POST', '/api/login', ({ body, res }) => {
 }, { auth: false });
 route('POST', '/api/logout', ({ token, res }) => { db.tokens.delete(token); res.setHeader('Set-Cookie', ['dermaplan_session=; Path=/; Max-Age=0', 'dermaplan_csrf=; Path=/; Max-Age=0']); return null; });
 route('GET', '/api/me', ({ user }) => ({ user: publicUser(user) }));
+route('POST', '/api/me/password', ({ body, user, res }) => {
+  if (typeof body.new_password !== 'string') throw new HttpError(400, 'bad_request', "'new_password' is required", '/new_password');
+  if (body.current_password !== user.password) { audit(user, 'password_failed', 'user', user.id); throw new HttpError(403, 'wrong_password', 'the current password is not right', '/current_password'); }
+  if ([...body.new_password].length < 10) throw new HttpError(400, 'bad_request', 'a password needs at least 10 characters', '/new_password');
+  if (body.new_password === user.password) throw new HttpError(400, 'bad_request', 'the new password is the current one', '/new_password');
+  user.password = body.new_password;
+  user.row_version += 1;
+  // Every session of the user ends, this one included; the answer carries a new one.
+  for (const [t, sess] of db.tokens) if (sess.user === user) db.tokens.delete(t);
+  const token = randomBytes(16).toString('hex');
+  const csrf = randomBytes(16).toString('hex');
+  db.tokens.set(token, { user, csrf });
+  audit(user, 'update', 'user', user.id, 'own password');
+  res.setHeader('Set-Cookie', [`dermaplan_session=${token}; Path=/; HttpOnly; SameSite=Strict`, `dermaplan_csrf=${csrf}; Path=/; SameSite=Strict`]);
+  return { user: publicUser(user), csrf_token: csrf };
+});
+route('GET', '/api/staff', () => ({ staff: db.users.map(({ id: uid, display_name, role, disabled }) => ({ id: uid, display_name, role, disabled })) }));
 route('GET', '/api/kb/show/{id}', ({ params }) => engines.show(params.id));
 route('GET', '/api/kb/{kind}', ({ params }) => engines.kb(params.kind));
 route('POST', '/api/screen', ({ body }) => engines.screen(body));
@@ -201,6 +218,7 @@ route('POST', '/api/patients/{id}/sessions', ({ params, body, user }) => {
   const s = { id: id(), patient_id: p.id, plan_id: 0, practitioner_id: 0, device: '', needle_lengths: [], lot_number: '', passes: 0, directions: '', anaesthetic: '',
     anaesthetic_minutes: 0, end_point: '', products_applied: '', notes: '', status: 'planned', created_at: now(), updated_at: now(), row_version: 1 };
   applySession(s, body);
+  if (s.status === 'performed') s.practitioner_id = user.id; // the server's default: the caller
   db.sessions.push(s);
   audit(user, 'create', 'session', s.id);
   return [201, s];
@@ -244,14 +262,14 @@ route('POST', '/api/patients/{id}/adverse-events', ({ params, body, user }) => {
   if (!body.type) throw new HttpError(400, 'bad_request', "'type' is required", '/type');
   if (!body.onset) throw new HttpError(400, 'bad_request', "'onset' is required", '/onset');
   const e = { id: id(), patient_id: p.id, session_id: body.session_id ?? 0, type: body.type, severity: body.severity ?? 'mild', onset: body.onset,
-    resolved: body.resolved ?? '', resolution: '', notes: body.notes ?? '', row_version: 1 };
+    resolved: body.resolved ?? '', resolution: '', notes: body.notes ?? '', recorded_by: user.id, row_version: 1 };
   db.adverse.push(e);
   return [201, e];
 });
 route('POST', '/api/patients/{id}/outcomes', ({ params, body, user }) => {
   need(can.clinical(user));
   const p = patientOr404(+params.id);
-  const o = { id: id(), patient_id: p.id, session_id: 0, scale: body.scale, score: body.score, region: body.region ?? '', date: body.date ?? today(), notes: body.notes ?? '' };
+  const o = { id: id(), patient_id: p.id, session_id: 0, scale: body.scale, score: body.score, region: body.region ?? '', date: body.date ?? today(), notes: body.notes ?? '', assessor_id: user.id };
   db.outcomes.push(o);
   return [201, o];
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiClient, ApiError, groupVocabulary, query, readCookie } from './api';
+import {
+  ApiClient, ApiError, errorFieldKey, groupVocabulary, passwordChangeProblems, query, readCookie, staffDirectory, staffName,
+} from './api';
 
 type Call = { url: string; init: RequestInit };
 
@@ -126,5 +128,139 @@ describe('ApiClient', () => {
     const found = await new ApiClient({ fetch: fn }).kbShow('vancouver');
     expect(calls[0].url).toBe('/api/kb/show/vancouver');
     expect(found[0]).toMatchObject({ kind: 'scale', max: 13 });
+  });
+});
+
+describe('staff names', () => {
+  const staff = staffDirectory([
+    { id: 1, display_name: 'Administrator', role: 'admin', disabled: false },
+    { id: 2, display_name: 'Dr. Mina Lee', role: 'practitioner', disabled: false },
+    { id: 4, display_name: 'Former Nurse', role: 'assistant', disabled: true },
+    { id: 5, display_name: '  ', role: 'assistant', disabled: false },
+  ]);
+
+  it('maps an id to the display name, disabled accounts included', () => {
+    expect(staffName(staff, 2)).toBe('Dr. Mina Lee');
+    expect(staffName(staff, 1)).toBe('Administrator');
+    expect(staffName(staff, 4)).toBe('Former Nurse');
+  });
+
+  it('falls back to "user #id" for an id not in the list, or without a name', () => {
+    expect(staffName(staff, 3)).toBe('user #3');
+    expect(staffName(staff, 5)).toBe('user #5');
+    expect(staffName(null, 2)).toBe('user #2');
+    expect(staffName(new Map(), 7)).toBe('user #7');
+  });
+
+  it('says "unknown" when there is no id', () => {
+    expect(staffName(staff, 0)).toBe('unknown');
+    expect(staffName(staff, undefined)).toBe('unknown');
+  });
+});
+
+describe('passwordChangeProblems', () => {
+  it('accepts a new password of at least 10 characters, repeated, that differs', () => {
+    expect(passwordChangeProblems('old-password', 'a-new-password', 'a-new-password')).toEqual([]);
+    expect(passwordChangeProblems('old', '0123456789', '0123456789')).toEqual([]);
+  });
+
+  it('names the field at fault, with the server’s keys', () => {
+    expect(passwordChangeProblems('old-password', 'short', 'short')).toEqual([
+      { field: 'new_password', message: 'The new password needs at least 10 characters.' }]);
+    expect(passwordChangeProblems('old-password', 'a-new-password', 'a-new-passw0rd').map((p) => p.field)).toEqual(['repeat_password']);
+    expect(passwordChangeProblems('', 'a-new-password', 'a-new-password').map((p) => p.field)).toEqual(['current_password']);
+    expect(passwordChangeProblems('same-password', 'same-password', 'same-password').map((p) => p.field)).toEqual(['new_password']);
+    expect(passwordChangeProblems('', '', 'x').map((p) => p.field)).toEqual(['current_password', 'new_password', 'repeat_password']);
+  });
+
+  it('counts characters, not UTF-16 units', () => {
+    // nine emoji are 18 UTF-16 units but 9 characters
+    const nine = '😀'.repeat(9);
+    expect(passwordChangeProblems('old-password', nine, nine).map((p) => p.field)).toEqual(['new_password']);
+    expect(passwordChangeProblems('old-password', nine + 'x', nine + 'x')).toEqual([]);
+  });
+});
+
+describe('errorFieldKey', () => {
+  it('turns the server’s JSON pointer into the form key', () => {
+    expect(errorFieldKey('/current_password')).toBe('current_password');
+    expect(errorFieldKey('/new_password')).toBe('new_password');
+    expect(errorFieldKey(undefined)).toBeNull();
+  });
+});
+
+describe('ApiClient staff and own password', () => {
+  const login = { status: 200, body: { user: { id: 3, username: 'sam', display_name: 'Sam', role: 'assistant' }, csrf_token: 'old-token' } };
+
+  it('reads GET /api/staff without a CSRF header and unwraps the list', async () => {
+    const { fn, calls } = fakeFetch([{ status: 200, body: { staff: [{ id: 2, display_name: 'Dr. Mina Lee', role: 'practitioner', disabled: false }] } }]);
+    const staff = await new ApiClient({ fetch: fn, cookies: () => 'dermaplan_csrf=c' }).staff();
+    expect(calls[0].url).toBe('/api/staff');
+    expect(calls[0].init.method).toBe('GET');
+    expect(header(calls[0], 'X-CSRF-Token')).toBeUndefined();
+    expect(staff).toEqual([{ id: 2, display_name: 'Dr. Mina Lee', role: 'practitioner', disabled: false }]);
+    expect(staffName(staffDirectory(staff), 2)).toBe('Dr. Mina Lee');
+  });
+
+  it('treats a staff answer without a list as empty', async () => {
+    const { fn } = fakeFetch([{ status: 200, body: {} }]);
+    expect(await new ApiClient({ fetch: fn }).staff()).toEqual([]);
+  });
+
+  it('changes the password with the CSRF token, then uses the new token from the answer', async () => {
+    const { fn, calls } = fakeFetch([
+      login,
+      { status: 200, body: { user: { id: 3, username: 'sam', display_name: 'Sam', role: 'assistant', row_version: 2 }, csrf_token: 'new-token' } },
+      { status: 201, body: { id: 9, name: 'X' } },
+    ]);
+    // The cookie still holds the old token in this double: the token from the body wins.
+    const api = new ApiClient({ fetch: fn, cookies: () => 'dermaplan_csrf=old-token' });
+    await api.login('sam', 'pw');
+    const user = await api.changePassword('current-pw', 'a-new-long-password');
+    expect(calls[1].url).toBe('/api/me/password');
+    expect(calls[1].init.method).toBe('POST');
+    expect(header(calls[1], 'X-CSRF-Token')).toBe('old-token');
+    expect(header(calls[1], 'Content-Type')).toBe('application/json');
+    expect(JSON.parse(String(calls[1].init.body))).toEqual({ current_password: 'current-pw', new_password: 'a-new-long-password' });
+    expect(user).toMatchObject({ id: 3, username: 'sam', row_version: 2 });
+    expect(api.csrfToken()).toBe('new-token');
+    await api.createPatient({ name: 'X' });
+    expect(header(calls[2], 'X-CSRF-Token')).toBe('new-token');
+  });
+
+  it('falls back to the (new) cookie when the answer carries no token', async () => {
+    let cookie = 'dermaplan_csrf=old-token';
+    const { fn } = fakeFetch([login, { status: 200, body: { user: { id: 3, username: 'sam', display_name: 'Sam', role: 'assistant' } } }]);
+    const api = new ApiClient({ fetch: fn, cookies: () => cookie });
+    await api.login('sam', 'pw');
+    await api.changePassword('current-pw', 'a-new-long-password');
+    cookie = 'dermaplan_csrf=cookie-token';
+    expect(api.csrfToken()).toBe('cookie-token');
+  });
+
+  it('reports a wrong current password at /current_password and keeps the old token', async () => {
+    const onUnauthorized = vi.fn();
+    const { fn, calls } = fakeFetch([
+      login,
+      { status: 403, body: { error: { code: 'wrong_password', field: '/current_password', message: 'the current password is not right' } } },
+      { status: 400, body: { error: { code: 'bad_request', field: '/new_password', message: 'the new password is the current one' } } },
+      { status: 429, body: { error: { code: 'rate_limited', message: 'too many failed attempts; wait a few minutes and try again' } } },
+    ]);
+    const api = new ApiClient({ fetch: fn, cookies: () => '', onUnauthorized });
+    await api.login('sam', 'pw');
+    const wrong = await api.changePassword('guess', 'a-new-long-password').catch((e) => e);
+    expect(wrong).toBeInstanceOf(ApiError);
+    expect(wrong.status).toBe(403);
+    expect(wrong.code).toBe('wrong_password');
+    expect(errorFieldKey(wrong.field)).toBe('current_password');
+    expect(api.csrfToken()).toBe('old-token');
+    const same = await api.changePassword('pw', 'pw').catch((e) => e);
+    expect(same.status).toBe(400);
+    expect(errorFieldKey(same.field)).toBe('new_password');
+    const limited = await api.changePassword('guess', 'a-new-long-password').catch((e) => e);
+    expect(limited.code).toBe('rate_limited');
+    expect(limited.field).toBeUndefined();
+    expect(header(calls[3], 'X-CSRF-Token')).toBe('old-token');
+    expect(onUnauthorized).not.toHaveBeenCalled();
   });
 });

@@ -7,7 +7,7 @@
 
 import type {
   Agenda, AuditEntry, Consent, ConsentText, Device, Indication, Patient, PatientRecord, Plan,
-  Region, Scale, Screening, SimulationResult, TreatmentSession, User, Vocabulary,
+  Region, Scale, Screening, SimulationResult, StaffMember, TreatmentSession, User, Vocabulary,
   VocabularyEntry, Amendment, AdverseEvent, Outcome, Photo,
 } from './types';
 
@@ -71,6 +71,45 @@ export function groupVocabulary(entries: VocabularyEntry[]): Vocabulary {
   const lists = { condition: out.conditions, medication: out.medications, procedure: out.procedures, allergy: out.allergies };
   for (const e of entries) if (e.kind && lists[e.kind]) lists[e.kind].push(e);
   return out;
+}
+
+/** GET /api/staff's list as a lookup by user id. */
+export function staffDirectory(staff: readonly StaffMember[]): Map<number, StaffMember> {
+  return new Map(staff.map((m) => [m.id, m]));
+}
+
+/**
+ * The name to show for a user id (signed by, practitioner, assessor, author): the display name
+ * from the staff list, "user #id" for an id the list does not hold (or a member without a
+ * name), "unknown" for no id (0 or absent).
+ */
+export function staffName(staff: ReadonlyMap<number, StaffMember> | null | undefined, id: number | null | undefined): string {
+  if (!id) return 'unknown';
+  const name = staff?.get(id)?.display_name?.trim();
+  return name || `user #${id}`;
+}
+
+/** Password rules the server enforces (it stays the authority): at least 10 characters. */
+export const MIN_PASSWORD_CHARS = 10;
+
+export type PasswordField = 'current_password' | 'new_password' | 'repeat_password';
+
+/**
+ * The form's own checks before POST /api/me/password: each problem with the field it belongs
+ * to (the same keys as the server's `field`, without the slash). Empty when the form may be sent.
+ */
+export function passwordChangeProblems(current: string, next: string, repeat: string): { field: PasswordField; message: string }[] {
+  const out: { field: PasswordField; message: string }[] = [];
+  if (current === '') out.push({ field: 'current_password', message: 'Enter your current password.' });
+  if ([...next].length < MIN_PASSWORD_CHARS) out.push({ field: 'new_password', message: `The new password needs at least ${MIN_PASSWORD_CHARS} characters.` });
+  else if (current !== '' && next === current) out.push({ field: 'new_password', message: 'The new password must differ from the current one.' });
+  if (repeat !== next) out.push({ field: 'repeat_password', message: 'The two new passwords differ.' });
+  return out;
+}
+
+/** A server error's JSON pointer ("/current_password") as a form key ("current_password"), or null. */
+export function errorFieldKey(field: string | undefined): string | null {
+  return field ? field.replace(/^\//, '') : null;
 }
 
 export interface IntakeRequest { intake: unknown; date?: string; areas?: string[] }
@@ -172,6 +211,22 @@ export class ApiClient {
     }
   }
   me(): Promise<{ user: User }> { return this.request('GET', '/api/me'); }
+  /**
+   * POST /api/me/password. The server ends every session of the user, this one included, and
+   * answers with a new session: the browser stores its cookies, and the client keeps the new CSRF
+   * token from the body for the requests that follow.
+   */
+  async changePassword(currentPassword: string, newPassword: string): Promise<User> {
+    const r = await this.request<{ user: User; csrf_token?: string }>('POST', '/api/me/password',
+      { current_password: currentPassword, new_password: newPassword });
+    this.csrf = r.csrf_token ?? null;
+    return r.user;
+  }
+  /** GET /api/staff: id, display name, role and state of every account (any role may read it). */
+  async staff(): Promise<StaffMember[]> {
+    const r = await this.request<{ staff?: StaffMember[] }>('GET', '/api/staff');
+    return r.staff ?? [];
+  }
   health(): Promise<{ status: string; api: number; version: string; knowledge_version: string; backend: string }> {
     return this.request('GET', '/api/health');
   }

@@ -1,9 +1,10 @@
 // The application shell: the signed-in user, the knowledge-base lists every screen needs
-// (loaded once), the hash router and the frame (top bar, navigation, main area).
+// (loaded once), the staff list that turns user ids into names (loaded once per login), the hash
+// router and the frame (top bar, navigation, main area).
 
-import { ApiClient, ApiError } from './api';
+import { ApiClient, ApiError, staffDirectory, staffName } from './api';
 import { h, mount } from './ui/dom';
-import type { Device, Indication, Region, Role, Scale, User, Vocabulary, VocabularyKind } from './types';
+import type { Device, Indication, Region, Role, Scale, StaffMember, User, Vocabulary, VocabularyKind } from './types';
 
 export interface Kb {
   regions: Region[];
@@ -21,6 +22,8 @@ export class App {
   readonly api: ApiClient;
   user: User | null = null;
   kb: Kb | null = null;
+  /** GET /api/staff by id; null until loaded (then names fall back to "user #id"). */
+  staff: Map<number, StaffMember> | null = null;
   private readonly root: HTMLElement;
   private readonly routes: RouteDef[] = [];
   private loginView: View | null = null;
@@ -32,6 +35,7 @@ export class App {
       onUnauthorized: () => {
         if (this.user) {
           this.user = null;
+          this.staff = null;
           void this.render();
         }
       },
@@ -69,6 +73,7 @@ export class App {
   async signedIn(user: User): Promise<void> {
     this.user = user;
     this.kb = null;
+    this.staff = null;
     if (!location.hash || location.hash === '#/login') location.hash = '#/';
     await this.render();
   }
@@ -81,6 +86,7 @@ export class App {
     }
     this.user = null;
     this.kb = null;
+    this.staff = null;
     location.hash = '#/';
     await this.render();
   }
@@ -92,6 +98,30 @@ export class App {
     ]);
     this.kb = { regions, vocabulary, indications, devices, scales };
     return this.kb;
+  }
+
+  /**
+   * Loads the staff list once for the page's life (again after a login, or after an admin
+   * changed the users). A failure is not fatal: names fall back to "user #id" and the next
+   * screen tries again.
+   */
+  async ensureStaff(): Promise<void> {
+    if (this.staff) return;
+    try {
+      this.staff = staffDirectory(await this.api.staff());
+    } catch {
+      this.staff = null;
+    }
+  }
+
+  /** Forgets the staff list (an admin added or renamed a user); the next screen reloads it. */
+  staffChanged(): void {
+    this.staff = null;
+  }
+
+  /** The display name for a user id, "user #id" for one the staff list does not hold. */
+  userName(id: number | null | undefined): string {
+    return staffName(this.staff, id);
   }
 
   regionName(id: string): string {
@@ -146,7 +176,7 @@ export class App {
     document.title = `${match.r.title} · dermaplan`;
     mount(main, h('p', { class: 'muted loading' }, 'Loading…'));
     try {
-      await this.ensureKb();
+      await Promise.all([this.ensureKb(), this.ensureStaff()]);
       const node = await match.r.view(this, match.m!.slice(1));
       if (seq === this.renderSeq) mount(main, node);
     } catch (e) {
@@ -167,8 +197,10 @@ export class App {
         link('#/patients', 'Patients', 'patients'),
         this.can('admin') ? link('#/admin', 'Administration', 'admin') : null),
       h('div', { class: 'who' },
-        h('span', null, user.display_name || user.username),
+        h('span', { id: 'who-name' }, user.display_name || user.username),
         h('span', { class: `role role-${user.role}` }, user.role),
+        h('a', { href: '#/account', id: 'account-link', class: active === 'account' ? 'active' : '',
+          'aria-current': active === 'account' ? 'page' : null }, 'Change my password'),
         h('button', { type: 'button', class: 'link', onclick: () => void this.logout() }, 'Log out')));
   }
 }

@@ -1,6 +1,7 @@
 // Entry point: the routes of the practitioner's interface.
 import './style.css';
 import { App } from './app';
+import { accountView } from './views/account';
 import { adminUsersView, auditView, backupView } from './views/admin';
 import { homeView } from './views/home';
 import { loginView } from './views/login';
@@ -15,6 +16,7 @@ const app = new App(document.getElementById('app')!)
   .route(/^\/patients\/new$/, 'New patient', newPatientView, 'patients')
   .route(/^\/patients\/(\d+)(?:\/(\w+))?$/, 'Patient', patientView, 'patients')
   .route(/^\/sessions\/(\d+)$/, 'Session', sessionView, 'patients')
+  .route(/^\/account$/, 'My account', accountView, 'account')
   .route(/^\/admin$/, 'Users', adminUsersView, 'admin')
   .route(/^\/admin\/audit$/, 'Audit log', auditView, 'admin')
   .route(/^\/admin\/backup$/, 'Backup', backupView, 'admin');

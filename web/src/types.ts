@@ -14,6 +14,14 @@ export interface User {
   row_version?: number;
 }
 
+/** One row of GET /api/staff: who is who, readable by every role (no login names). */
+export interface StaffMember {
+  id: number;
+  display_name: string;
+  role: Role | string;
+  disabled: boolean;
+}
+
 export type Decision = 'eligible' | 'caution' | 'defer' | 'contraindicated';
 
 export interface OtherPosition {
@@ -229,6 +237,7 @@ export interface AdverseEvent {
   resolution: string;
   notes: string;
   row_version: number;
+  recorded_by?: number;
 }
 
 export interface Outcome {
@@ -239,6 +248,7 @@ export interface Outcome {
   date: string;
   notes: string;
   session_id: number;
+  assessor_id?: number;
 }
 
 export interface Photo {

@@ -31,6 +31,7 @@ export async function adminUsersView(app: App): Promise<Node> {
     clearFieldErrors(form);
     try {
       await app.api.createUser({ username: username.value.trim(), display_name: display.value.trim() || undefined, role: role.value, password: password.value });
+      app.staffChanged();
       void app.refresh();
     } catch (err) {
       if (err instanceof ApiError) showFieldError(form, err.field?.replace(/^\//, '') ?? null, err.message);
@@ -43,6 +44,7 @@ export async function adminUsersView(app: App): Promise<Node> {
       try {
         const updated = await app.api.updateUser(u.id, { row_version: u.row_version ?? 1, role: r.value });
         u.row_version = updated.row_version;
+        app.staffChanged();
         msg.textContent = 'saved';
       } catch (e) {
         msg.textContent = e instanceof ApiError ? e.message : String(e);
@@ -53,6 +55,7 @@ export async function adminUsersView(app: App): Promise<Node> {
     toggle.addEventListener('click', async () => {
       try {
         await app.api.updateUser(u.id, { row_version: u.row_version ?? 1, disabled: !u.disabled });
+        app.staffChanged();
         void app.refresh();
       } catch (e) {
         msg.textContent = e instanceof ApiError ? e.message : String(e);

@@ -23,9 +23,10 @@ export async function homeView(app: App): Promise<Node> {
         h('h2', { id: 'today-sessions' }, `Sessions today (${sessions.length})`),
         sessions.length === 0 ? h('p', { class: 'muted' }, 'No sessions are dated today.') :
           h('table', { class: 'table' },
-            h('thead', null, h('tr', null, h('th', null, 'Patient'), h('th', null, 'Device'), h('th', null, 'Regions'), h('th', null, 'Status'), h('th', null, ''))),
+            h('thead', null, h('tr', null, h('th', null, 'Patient'), h('th', null, 'Practitioner'), h('th', null, 'Device'), h('th', null, 'Regions'), h('th', null, 'Status'), h('th', null, ''))),
             h('tbody', null, sessions.map((s) => h('tr', null,
               h('td', null, h('a', { href: `#/patients/${s.patient?.id ?? s.patient_id}` }, s.patient?.name ?? `#${s.patient_id}`)),
+              h('td', null, s.practitioner_id ? app.userName(s.practitioner_id) : '—'),
               h('td', null, s.device ? app.deviceName(s.device) : '—'),
               h('td', null, s.needle_lengths.map((n) => app.regionName(n.region)).join(', ') || '—'),
               h('td', null, statusBadge(s.status)),

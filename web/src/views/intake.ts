@@ -226,9 +226,9 @@ export function intakeTab(app: App, patient: PatientRecord, onSaved: () => void)
   const history = patient.intakes.length === 0 ? null : h('details', { class: 'panel history' },
     h('summary', null, `Saved intakes (${patient.intakes.length})`),
     h('table', { class: 'table' },
-      h('thead', null, h('tr', null, h('th', null, 'Version'), h('th', null, 'Saved'), h('th', null, 'Decision'), h('th', null, 'Knowledge base'))),
+      h('thead', null, h('tr', null, h('th', null, 'Version'), h('th', null, 'Saved'), h('th', null, 'By'), h('th', null, 'Decision'), h('th', null, 'Knowledge base'))),
       h('tbody', null, patient.intakes.map((i) => h('tr', null,
-        h('td', null, String(i.version)), h('td', null, formatInstant(i.created_at)),
+        h('td', null, String(i.version)), h('td', null, formatInstant(i.created_at)), h('td', null, app.userName(i.created_by)),
         h('td', null, decisionBadge(i.screening?.decision ?? 'unknown'), i.screening?.earliest_date ? ` until ${formatDay(i.screening.earliest_date)}` : ''),
         h('td', null, i.knowledge_version))))));
 

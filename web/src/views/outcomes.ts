@@ -45,7 +45,14 @@ export async function outcomesTab(app: App, patient: PatientRecord, onSaved: () 
     const d = details.get(id);
     const scores = points.map((o) => o.score);
     const range = { min: d?.min ?? Math.min(...scores), max: d?.max ?? Math.max(...scores) };
-    return outcomeChart(points, range, d?.name ?? kb.scales.find((s) => s.id === id)?.name ?? id, d?.better, (r) => app.regionName(r));
+    const name = d?.name ?? kb.scales.find((s) => s.id === id)?.name ?? id;
+    const rows = [...points].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.id - b.id));
+    return [outcomeChart(points, range, name, d?.better, (r) => app.regionName(r)),
+      h('details', { class: 'scores' }, h('summary', { class: 'small' }, `The scores (${rows.length})`),
+        h('table', { class: 'table compact' },
+          h('thead', null, h('tr', null, h('th', null, 'Date'), h('th', null, 'Region'), h('th', null, 'Score'), h('th', null, 'Assessed by'), h('th', null, 'Notes'))),
+          h('tbody', null, rows.map((o) => h('tr', null, h('td', null, formatDay(o.date)), h('td', null, o.region ? app.regionName(o.region) : 'whole treated area'),
+            h('td', { class: 'num' }, String(o.score)), h('td', { class: 'assessor' }, o.assessor_id ? app.userName(o.assessor_id) : '—'), h('td', null, o.notes))))))];
   });
 
   // ---- add a score
@@ -129,10 +136,11 @@ export async function outcomesTab(app: App, patient: PatientRecord, onSaved: () 
     h('section', { class: 'panel' }, h('h2', null, `Adverse events (${events.length})`),
       events.length === 0 ? h('p', { class: 'muted' }, 'None recorded. Record them on the session they followed.') :
         h('table', { class: 'table' },
-          h('thead', null, h('tr', null, h('th', null, 'Event'), h('th', null, 'Severity'), h('th', null, 'Onset'), h('th', null, 'Resolved'), h('th', null, 'Session'), h('th', null, 'Notes'))),
+          h('thead', null, h('tr', null, h('th', null, 'Event'), h('th', null, 'Severity'), h('th', null, 'Onset'), h('th', null, 'Resolved'), h('th', null, 'Session'), h('th', null, 'Notes'), h('th', null, 'Recorded by'))),
           h('tbody', null, events.map((e) => h('tr', null, h('td', null, e.type), h('td', null, h('span', { class: `badge sev-${e.severity}` }, e.severity)),
             h('td', null, formatDay(e.onset)), h('td', null, e.resolved ? formatDay(e.resolved) : 'unresolved'),
-            h('td', null, e.session_id ? h('a', { href: `#/sessions/${e.session_id}` }, `#${e.session_id}`) : '—'), h('td', null, e.notes)))))));
+            h('td', null, e.session_id ? h('a', { href: `#/sessions/${e.session_id}` }, `#${e.session_id}`) : '—'), h('td', null, e.notes),
+            h('td', null, e.recorded_by ? app.userName(e.recorded_by) : '—')))))));
 }
 
 function fileToBase64(f: File): Promise<string> {

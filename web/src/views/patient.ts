@@ -133,7 +133,8 @@ async function consentTab(app: App, patient: PatientRecord, onSaved: () => void)
       h('h3', null, 'Recorded consents'),
       patient.consents.length === 0 ? h('p', { class: 'muted' }, 'None yet.') :
         h('table', { class: 'table' },
-          h('thead', null, h('tr', null, h('th', null, 'Consented by'), h('th', null, 'When'), h('th', null, 'Text version'))),
+          h('thead', null, h('tr', null, h('th', null, 'Consented by'), h('th', null, 'When'), h('th', null, 'Text version'), h('th', null, 'Recorded by'))),
           h('tbody', null, patient.consents.map((c) => h('tr', null,
-            h('td', null, c.consented_by), h('td', null, formatInstant(c.consented_at)), h('td', null, c.text_version)))))));
+            h('td', null, c.consented_by), h('td', null, formatInstant(c.consented_at)), h('td', null, c.text_version),
+            h('td', null, app.userName(c.recorded_by))))))));
 }

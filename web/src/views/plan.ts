@@ -24,13 +24,14 @@ export async function planTab(app: App, patient: PatientRecord): Promise<HTMLEle
   const savedList = saved.length === 0 ? null : h('section', { class: 'panel' },
     h('h2', null, `Saved plans (${saved.length})`),
     h('table', { class: 'table' },
-      h('thead', null, h('tr', null, h('th', null, 'Plan'), h('th', null, 'Indication'), h('th', null, 'Regions'), h('th', null, 'First session'), h('th', null, 'Saved'), h('th', null, ''))),
+      h('thead', null, h('tr', null, h('th', null, 'Plan'), h('th', null, 'Indication'), h('th', null, 'Regions'), h('th', null, 'First session'), h('th', null, 'Saved'), h('th', null, 'By'), h('th', null, ''))),
       h('tbody', null, [...saved].reverse().map((p) => h('tr', null,
         h('td', null, `#${p.id}`),
         h('td', null, p.plan.indication_name ?? p.indication),
         h('td', null, p.plan.areas?.map((a) => a.region_name).join(', ')),
         h('td', null, formatDay(p.plan.sessions?.[0]?.date)),
         h('td', null, formatInstant(p.created_at)),
+        h('td', null, app.userName(p.created_by)),
         h('td', null, h('button', { type: 'button', class: 'small', onclick: () => showSaved(p) }, 'Show')))))));
 
   const output = h('div', { class: 'plan-output', 'aria-live': 'polite' });

@@ -20,10 +20,15 @@ const AMENDABLE: [string, string][] = [
 
 const FIELD_LABEL = new Map(AMENDABLE);
 
-/** A user id as a name where the interface knows it (the signed-in user), else "user #id". */
+/** A user id as a name: "you (…)" for the signed-in user, else the staff list's name ("user #id" if not in it). */
 function who(app: App, id: number | undefined): string {
   if (id && app.user && id === app.user.id) return `you (${app.user.display_name || app.user.username})`;
-  return id ? `user #${id}` : 'unknown';
+  return app.userName(id);
+}
+
+/** An amendment's old or new value as shown: a practitioner id as a name, anything else as stored. */
+function amendedValue(app: App, field: string, value: string): string {
+  return field === 'practitioner_id' && /^\d+$/.test(value.trim()) && Number(value) > 0 ? `${who(app, Number(value))} (#${value.trim()})` : value;
 }
 
 /** The error slot key for a server field path ("/needle_lengths/0/needle_length_mm"). */
@@ -37,12 +42,13 @@ export async function sessionView(app: App, params: string[]): Promise<Node> {
   return session.status === 'signed' ? signedSession(app, session, patient) : sessionEditor(app, session, patient);
 }
 
-function header(s: TreatmentSession, p: PatientRecord): HTMLElement {
+function header(app: App, s: TreatmentSession, p: PatientRecord): HTMLElement {
   return h('div', { class: 'page-head' },
     h('div', null,
       h('div', { class: 'crumbs' }, h('a', { href: `#/patients/${p.id}/sessions` }, `← ${p.name}`)),
       h('h1', null, `Session of ${formatDay(s.date, undefined, 'long')}`),
-      h('div', { class: 'muted' }, `session #${s.id}`, s.plan_id ? ` · from plan #${s.plan_id}` : ' · no plan')),
+      h('div', { class: 'muted' }, `session #${s.id}`, s.plan_id ? ` · from plan #${s.plan_id}` : ' · no plan',
+        ' · practitioner: ', h('span', { id: 'session-practitioner' }, s.practitioner_id ? who(app, s.practitioner_id) : 'not recorded'))),
     h('div', { class: 'spacer' }),
     h('span', { class: `badge big status-${s.status}`, id: 'session-status' }, s.status === 'signed' ? 'signed · locked' : s.status));
 }
@@ -197,7 +203,7 @@ function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): HTMLEle
     }
   });
 
-  return h('div', { class: 'page session' }, header(s, p),
+  return h('div', { class: 'page session' }, header(app, s, p),
     planned.size ? null : h('p', { class: 'muted' }, 'This session has no plan: needle lengths are not compared with a plan.'),
     form,
     adverseEvents(app, p, s),
@@ -209,7 +215,7 @@ function signedSession(app: App, s: TreatmentSession, p: PatientRecord): HTMLEle
   const map = createBodyMap({ regions: kb.regions, selected: s.needle_lengths.map((n) => n.region), readonly: true, label: 'Regions treated' });
   const row = (label: string, value: string | number | Node) => [h('dt', null, label), h('dd', null, value === '' || value === 0 ? '—' : value)];
   const amendments = s.amendments ?? [];
-  return h('div', { class: 'page session signed' }, header(s, p),
+  return h('div', { class: 'page session signed' }, header(app, s, p),
     h('div', { class: 'lock-banner', role: 'note', id: 'lock-banner' },
       `Signed ${formatInstant(s.signed_at)} by ${who(app, s.signed_by)}. This record is locked; corrections are dated amendments with a reason.`),
     h('div', { class: 'grid-2' },
@@ -218,7 +224,7 @@ function signedSession(app: App, s: TreatmentSession, p: PatientRecord): HTMLEle
           h('tr', null, h('td', null, app.regionName(n.region)), h('td', null, formatMm(n.needle_length_mm))))))),
       h('section', { class: 'panel' }, h('h2', null, 'Device and technique'),
         h('dl', { class: 'facts' },
-          row('Date', formatDay(s.date)), row('Device', s.device ? app.deviceName(s.device) : ''), row('Lot number', s.lot_number),
+          row('Date', formatDay(s.date)), row('Practitioner', s.practitioner_id ? who(app, s.practitioner_id) : ''), row('Device', s.device ? app.deviceName(s.device) : ''), row('Lot number', s.lot_number),
           row('Passes', s.passes), row('Directions', s.directions), row('Anaesthetic', s.anaesthetic ? `${s.anaesthetic}, ${s.anaesthetic_minutes} min` : ''),
           row('End point', s.end_point), row('Products applied', s.products_applied), row('Notes', s.notes)))),
     h('section', { class: 'panel', 'aria-labelledby': 'amend-title' },
@@ -227,7 +233,8 @@ function signedSession(app: App, s: TreatmentSession, p: PatientRecord): HTMLEle
         h('table', { class: 'table' },
           h('thead', null, h('tr', null, h('th', null, 'When'), h('th', null, 'Field'), h('th', null, 'Was'), h('th', null, 'Now'), h('th', null, 'Reason'), h('th', null, 'By'))),
           h('tbody', null, amendments.map((a) => h('tr', null, h('td', null, formatInstant(a.amended_at)), h('td', null, FIELD_LABEL.get(a.field) ?? a.field),
-            h('td', null, a.old_value), h('td', null, a.new_value), h('td', null, a.reason), h('td', null, who(app, a.author_id)))))),
+            h('td', null, amendedValue(app, a.field, a.old_value)), h('td', null, amendedValue(app, a.field, a.new_value)), h('td', null, a.reason),
+            h('td', { class: 'amend-author' }, who(app, a.author_id)))))),
       app.can('sign') ? amendmentForm(app, s) : h('p', { class: 'muted' }, 'A practitioner adds amendments.')),
     adverseEvents(app, p, s));
 }
@@ -285,6 +292,7 @@ function adverseEvents(app: App, p: PatientRecord, s: TreatmentSession): HTMLEle
     events.length === 0 ? h('p', { class: 'muted' }, 'None recorded.') :
       h('table', { class: 'table' }, h('tbody', null, events.map((e) => h('tr', null,
         h('td', null, e.type), h('td', null, h('span', { class: `badge sev-${e.severity}` }, e.severity)),
-        h('td', null, `from ${formatDay(e.onset)}`), h('td', null, e.resolved ? `resolved ${formatDay(e.resolved)}` : 'unresolved'), h('td', null, e.notes))))),
+        h('td', null, `from ${formatDay(e.onset)}`), h('td', null, e.resolved ? `resolved ${formatDay(e.resolved)}` : 'unresolved'), h('td', null, e.notes),
+        h('td', { class: 'muted small' }, e.recorded_by ? `recorded by ${who(app, e.recorded_by)}` : ''))))),
     app.can('clinical') ? form : h('p', { class: 'muted small' }, 'Your role may read adverse events; a practitioner records them.'));
 }

@@ -76,10 +76,11 @@ export function sessionsTab(app: App, patient: PatientRecord): HTMLElement {
       h('h2', null, `Sessions (${rows.length})`),
       rows.length === 0 ? h('p', { class: 'muted' }, 'No session yet.') :
         h('table', { class: 'table' },
-          h('thead', null, h('tr', null, h('th', null, 'Date'), h('th', null, 'Status'), h('th', null, 'Device'), h('th', null, 'Regions (mm)'), h('th', null, 'Lot'), h('th', null, ''))),
+          h('thead', null, h('tr', null, h('th', null, 'Date'), h('th', null, 'Status'), h('th', null, 'Practitioner'), h('th', null, 'Device'), h('th', null, 'Regions (mm)'), h('th', null, 'Lot'), h('th', null, ''))),
           h('tbody', null, rows.map((s) => h('tr', null,
             h('td', null, formatDay(s.date)),
             h('td', null, h('span', { class: `badge status-${s.status}` }, s.status === 'signed' ? 'signed · locked' : s.status)),
+            h('td', { class: 'practitioner' }, s.practitioner_id ? app.userName(s.practitioner_id) : '—'),
             h('td', null, s.device ? app.deviceName(s.device) : '—'),
             h('td', null, s.needle_lengths.map((n) => `${app.regionName(n.region)} ${n.needle_length_mm}`).join(', ') || '—'),
             h('td', null, s.lot_number || '—'),
