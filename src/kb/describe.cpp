@@ -74,8 +74,11 @@ std::string describe_effect(const Effect& effect) {
 }
 
 std::string describe_needle_length(const NeedleLength& length) {
-  return fmt::format("{:g}–{:g} mm, recommended {:g} mm", length.min_mm, length.max_mm,
-                     length.recommended_mm);
+  const std::string range = length.min_mm == length.max_mm ? fmt::format("{:g} mm", length.min_mm)
+                                                           : fmt::format("{:g}–{:g} mm", length.min_mm, length.max_mm);
+  if (!length.recommended_mm) return length.min_mm == length.max_mm ? range : range + " (no single length named)";
+  if (length.min_mm == length.max_mm) return range;
+  return fmt::format("{}, recommended {:g} mm", range, *length.recommended_mm);
 }
 
 std::string describe_needle_guide(const NeedleGuide& guide) {

@@ -136,7 +136,8 @@ struct CountRange {
 struct NeedleLength {
   double min_mm = 0;
   double max_mm = 0;
-  double recommended_mm = 0;
+  /// The single length a source names, when one does; most sources give only a range.
+  std::optional<double> recommended_mm;
 };
 
 struct Course {

@@ -676,9 +676,9 @@ void Loader::read_indications(const Origin& origin, const YAML::Node& list) {
           NeedleLength length;
           length.min_mm = req_num(o, n, "min", 0.05, 5);
           length.max_mm = req_num(o, n, "max", 0.05, 5);
-          length.recommended_mm = req_num(o, n, "recommended", 0.05, 5);
+          if (n["recommended"]) length.recommended_mm = req_num(o, n, "recommended", 0.05, 5);
           if (length.min_mm > length.max_mm) fail(o, n, "min must not exceed max");
-          if (length.recommended_mm < length.min_mm || length.recommended_mm > length.max_mm)
+          if (length.recommended_mm && (*length.recommended_mm < length.min_mm || *length.recommended_mm > length.max_mm))
             fail(o, n, "recommended must lie between min and max");
           return length;
         },

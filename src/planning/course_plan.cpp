@@ -155,7 +155,10 @@ class Planner {
     const kb::NeedleLength wanted = indication_->needle_length.value();
     area.needle_length = wanted;
     append_sources(area.sources, indication_->needle_length.selected().sources);
-    double recommended = wanted.recommended_mm;
+    // A length a source names, else the lower end of the sourced range: the range is what the
+    // sources support, and the plan says that the practitioner chooses within it.
+    double recommended = wanted.recommended_mm.value_or(wanted.min_mm);
+    area.length_basis = wanted.recommended_mm || wanted.min_mm == wanted.max_mm ? "named" : "range-minimum";
     if (region.needle_guide) {
       use_topic(*region.needle_guide);
       const kb::NeedleGuide& guide = region.needle_guide->value();
@@ -176,7 +179,7 @@ class Planner {
             "{} is within the {} guide for thick skin only ({}): confirm the patient's skin there is thick.",
             kb::format_mm(recommended), region.name, kb::describe_needle_guide(guide)));
     }
-    area.needle_length.recommended_mm = recommended;
+    area.planned_length_mm = recommended;
     auto [device, length] = deliver(recommended, area.warnings);
     area.device = device;
     area.device_length_mm = length;
@@ -341,7 +344,11 @@ nlohmann::json to_json(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
         {"region_name", area.region->name},
         {"needle_length_mm", {{"min", area.needle_length.min_mm},
                               {"max", area.needle_length.max_mm},
-                              {"recommended", area.needle_length.recommended_mm}}},
+                              {"recommended", area.needle_length.recommended_mm
+                                                  ? nlohmann::json(*area.needle_length.recommended_mm)
+                                                  : nlohmann::json(nullptr)},
+                              {"planned", area.planned_length_mm},
+                              {"basis", area.length_basis}}},
         {"device", {{"id", area.device->id}, {"length_mm", area.device_length_mm}}},
         {"depth_check", {{"needle_um", d.needle_um},
                          {"epidermis_um", range_json(d.epidermis_um)},
@@ -455,8 +462,11 @@ std::string to_text(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
     const std::string range_text = range.min_mm == range.max_mm
                                        ? kb::format_mm(range.min_mm)
                                        : fmt::format("{:g}–{:g} mm", range.min_mm, range.max_mm);
-    line(fmt::format("  {}: {} with {} (indication range {}); skin {:.0f}–{:.0f} µm; {} depth{}",
-                     area.region->name, kb::format_mm(area.device_length_mm), area.device->id, range_text,
+    const std::string basis = area.length_basis == "range-minimum"
+                                  ? ", no single length named: the lower end, the practitioner chooses within it"
+                                  : "";
+    line(fmt::format("  {}: {} with {} (indication range {}{}); skin {:.0f}–{:.0f} µm; {} depth{}",
+                     area.region->name, kb::format_mm(area.device_length_mm), area.device->id, range_text, basis,
                      d.skin_um.min_um, d.skin_um.max_um, d.depth_class,
                      d.bleeding_expected ? "; pinpoint bleeding expected" : ""));
     line("      " + src(area.sources));

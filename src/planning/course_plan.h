@@ -37,7 +37,10 @@ struct DepthCheck {
 
 struct AreaPlan {
   const kb::Region* region = nullptr;
-  kb::NeedleLength needle_length;   //!< the indication's range; recommended adjusted to the region
+  kb::NeedleLength needle_length;   //!< the indication's range and the length a source names, if any
+  double planned_length_mm = 0;     //!< what the plan asks for: the named length, else the range's
+                                    //!< lower end; then capped by the region's guide
+  std::string length_basis;         //!< why that length: "named" (a source names it) or "range-minimum"
   const kb::Device* device = nullptr;  //!< the device (or roller) that delivers that length
   double device_length_mm = 0;      //!< the length set on / built into the device
   DepthCheck depth_check;

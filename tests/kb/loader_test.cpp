@@ -1,6 +1,7 @@
 // The loader on a minimal knowledge base: it loads, a policy picks or overrides positions,
 // and every broken variant in tests/cases/kb/errors/ fails with file:line and a clear message.
 #include "core/errors.h"
+#include "kb/describe.h"
 #include "kb/loader.h"
 #include "test_support.h"
 
@@ -28,6 +29,27 @@ TEST(Loader, LoadsTheMinimalKnowledgeBase) {
   EXPECT_EQ(kb.policy, "default (seed texts)");
   ASSERT_NE(kb.find_topic("isotretinoin-wait"), nullptr);
   EXPECT_EQ(kb.find_topic("isotretinoin-wait")->positions.size(), 2u);
+  ASSERT_NE(kb.find_indication("acne-scars"), nullptr);
+  EXPECT_EQ(kb.find_indication("acne-scars")->needle_length.value().recommended_mm, 2.5);
+}
+
+TEST(Loader, ARangeNeedNotNameOneLength) {
+  // Most sources give a needle-length range and no single length: `recommended` is optional.
+  const fs::path dir = fs::temp_directory_path() / "dermaplan-kb-no-recommended";
+  fs::remove_all(dir);
+  fs::copy(minimal_dir(), dir, fs::copy_options::recursive);
+  std::ifstream in(dir / "body.yaml");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  in.close();
+  const std::string with = "recommended: 2.5, ";
+  ASSERT_NE(text.find(with), std::string::npos);
+  text.erase(text.find(with), with.size());
+  std::ofstream(dir / "body.yaml") << text;
+  const KnowledgeBase kb = load_knowledge(dir);
+  const NeedleLength length = kb.find_indication("acne-scars")->needle_length.value();
+  EXPECT_FALSE(length.recommended_mm.has_value());
+  EXPECT_EQ(describe_needle_length(length), "1.5–2.5 mm (no single length named)");
+  fs::remove_all(dir);
 }
 
 TEST(Loader, PolicyPicksAnotherPosition) {

@@ -55,9 +55,10 @@ TEST_P(PlanningCase, MatchesExpectation) {
   if (expect.contains("screening_decision")) {
     EXPECT_EQ(plan["screening"]["decision"], expect["screening_decision"]);
   }
-  if (expect.contains("status_contains"))
+  if (expect.contains("status_contains")) {
     EXPECT_NE(plan["status"].get<std::string>().find(expect["status_contains"].get<std::string>()), std::string::npos)
         << plan["status"];
+  }
   if (expect.contains("anaesthesia_needed")) {
     EXPECT_EQ(plan["anaesthesia"]["needed"], expect["anaesthesia_needed"]);
   }
@@ -73,8 +74,9 @@ TEST_P(PlanningCase, MatchesExpectation) {
   if (expect.contains("preparation_count")) {
     EXPECT_EQ(plan["preparation"].size(), expect["preparation_count"]);
   }
-  if (expect.contains("warnings_contain"))
+  if (expect.contains("warnings_contain")) {
     EXPECT_TRUE(any_contains(plan["warnings"], expect["warnings_contain"])) << plan["warnings"].dump(1);
+  }
   for (const auto& wanted : expect.value("preparation", json::array())) {
     bool found = false;
     for (const auto& task : plan["preparation"])
@@ -94,15 +96,22 @@ TEST_P(PlanningCase, MatchesExpectation) {
       if (a["region"] == wanted["region"]) area = &a;
     ASSERT_NE(area, nullptr) << "no area " << wanted["region"];
     const json& a = *area;
-    EXPECT_DOUBLE_EQ(a["needle_length_mm"]["recommended"].get<double>(), wanted["recommended"].get<double>()) << wanted["region"];
+    EXPECT_DOUBLE_EQ(a["needle_length_mm"]["planned"].get<double>(), wanted["planned"].get<double>()) << wanted["region"];
+    if (wanted.contains("basis")) {
+      EXPECT_EQ(a["needle_length_mm"]["basis"], wanted["basis"]) << wanted["region"];
+    }
+    // "recommended" is a length a source names, or null: never one the software made up.
+    const json& named = a["needle_length_mm"]["recommended"];
+    EXPECT_EQ(named.is_null(), a["needle_length_mm"]["basis"] == "range-minimum") << a["needle_length_mm"].dump();
     EXPECT_DOUBLE_EQ(a["device"]["length_mm"].get<double>(), wanted["device_length_mm"].get<double>()) << wanted["region"];
     EXPECT_EQ(a["device"]["id"], wanted["device"]) << wanted["region"];
     for (const char* key : {"exceeds_dermis", "bleeding_expected", "depth_class"})
       if (wanted.contains(key)) {
         EXPECT_EQ(a["depth_check"][key], wanted[key]) << wanted["region"] << " " << key;
       }
-    if (wanted.contains("warnings_contain"))
+    if (wanted.contains("warnings_contain")) {
       EXPECT_TRUE(any_contains(a["warnings"], wanted["warnings_contain"])) << a["warnings"].dump(1);
+    }
     EXPECT_FALSE(a["sources"].empty());
   }
   // Every plan item names its sources.

@@ -45,10 +45,10 @@ TEST(Planning, NeverSilentlyExceedsTheDermis) {
           EXPECT_TRUE(warned) << indication.id << " " << region.id;
         }
         // The recommended length never exceeds the indication's maximum.
-        EXPECT_LE(area.needle_length.recommended_mm, indication.needle_length.value().max_mm + 1e-9);
+        EXPECT_LE(area.planned_length_mm, indication.needle_length.value().max_mm + 1e-9);
         if (region.needle_guide) {
           const auto& guide = region.needle_guide->value();
-          EXPECT_LE(area.needle_length.recommended_mm, guide.thick_skin_max_mm.value_or(guide.max_mm) + 1e-9)
+          EXPECT_LE(area.planned_length_mm, guide.thick_skin_max_mm.value_or(guide.max_mm) + 1e-9)
               << indication.id << " " << region.id;
         }
       }

@@ -76,7 +76,9 @@ export interface DepthCheck {
 export interface PlanArea {
   region: string;
   region_name: string;
-  needle_length_mm: { min: number; max: number; recommended: number };
+  /** recommended: a length a source names, or null; planned: what the plan uses (the named
+   *  length, else the range's lower end), capped by the region's guide. */
+  needle_length_mm: { min: number; max: number; recommended: number | null; planned: number; basis: 'named' | 'range-minimum' };
   device: { id: string; length_mm: number };
   depth_check: DepthCheck;
   warnings: string[];

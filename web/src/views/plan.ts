@@ -175,6 +175,9 @@ export function renderPlan(app: App, plan: Plan, map?: { setFills(f: Map<string,
             h('td', null,
               h('div', { class: 'needle-mm' }, formatMm(a.device.length_mm)),
               h('div', { class: 'small muted' }, `indication ${formatRange(a.needle_length_mm)}`),
+              a.needle_length_mm.basis === 'range-minimum'
+                ? h('div', { class: 'small muted' }, 'no source names one length: the lower end; you choose within the range')
+                : null,
               a.region_guide_mm ? h('div', { class: 'small muted' }, `region guide ${formatRange(a.region_guide_mm)}`) : null),
             h('td', { class: 'depth-cell' }, depthBar(a.depth_check),
               h('div', { class: 'small muted' },
