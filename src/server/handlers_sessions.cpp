@@ -57,6 +57,20 @@ void session_fields(JsonBody& body, records::TreatmentSession& s, const kb::Know
   }
 }
 
+/// Who performed the session: what the body says (an existing user), else, once the session is
+/// performed, the caller if the caller may perform treatments (practitioner or admin); an
+/// assistant documenting leaves it open for the signer.
+void settle_practitioner(Context& ctx, const Call& call, records::TreatmentSession& s) {
+  if (s.practitioner_id != 0) {
+    if (!ctx.store.find_user(s.practitioner_id))
+      throw ApiError::bad_request("no user with id " + std::to_string(s.practitioner_id) + " (GET /api/staff lists them)",
+                                  "/practitioner_id");
+    return;
+  }
+  if (s.status == records::SessionStatus::performed && allows(call.who->user.role, Permission::sign_sessions))
+    s.practitioner_id = call.who->user.id;
+}
+
 Response create_session(Context& ctx, Call& call) {
   const long long patient_id = call.id();
   found(ctx.store.find_patient(patient_id), "patient", patient_id);
@@ -67,7 +81,7 @@ Response create_session(Context& ctx, Call& call) {
   session_fields(body, s, ctx.kb);
   body.finish();
   if (s.session_date.empty()) throw ApiError::bad_request("'date' is required", "/date");
-  if (s.status == records::SessionStatus::performed && s.practitioner_id == 0) s.practitioner_id = call.who->user.id;
+  settle_practitioner(ctx, call, s);
   return json_response(201, to_json(ctx.store.create_session(call.actor(), s)));
 }
 
@@ -98,17 +112,27 @@ Response update_session(Context& ctx, Call& call) {
   const json doc = call.body();
   JsonBody body(doc);
   s.row_version = body.required_integer("row_version");
+  const long long practitioner_before = s.practitioner_id;
   session_fields(body, s, ctx.kb);
   body.finish();
+  if (s.practitioner_id != practitioner_before || s.practitioner_id == 0) settle_practitioner(ctx, call, s);
   return json_response(200, to_json(ctx.store.update_session(call.actor(), s)));
 }
 
 Response sign_session(Context& ctx, Call& call) {
-  const auto s = existing_session(ctx, call.id());
+  auto s = existing_session(ctx, call.id());
   const json doc = call.body();
   JsonBody body(doc);
-  const long long row_version = body.required_integer("row_version");
+  long long row_version = body.required_integer("row_version");
   body.finish();
+  // A signed record says who performed the session: when nobody was recorded (an assistant
+  // documented it), the signer is, recorded as an audited update before the signature.
+  if (s.practitioner_id == 0 && s.status == records::SessionStatus::performed) {
+    if (s.row_version != row_version)
+      throw ApiError(409, "conflict", "the session changed since it was read; reload it", "/row_version");
+    s.practitioner_id = call.who->user.id;
+    row_version = ctx.store.update_session(call.actor(), s).row_version;
+  }
   return json_response(200, to_json(ctx.store.sign_session(call.actor(), s.id, row_version)));
 }
 

@@ -291,5 +291,39 @@ TEST_P(RecordsApi, PatientListShowsOtherWritersWithinTheCacheAgeAndAuditsEveryRe
   EXPECT_EQ(audited_list_reads(), before + 3) << "a page from the cache is audited like any read";
 }
 
+TEST_P(RecordsApi, ASignedSessionAlwaysSaysWhoPerformedIt) {
+  add_user("pia", Role::practitioner);
+  add_user("asa", Role::assistant);
+  const Login pia = login_as("pia"), asa = login_as("asa");
+  const long long pia_id = store_->find_user_by_username("pia")->id;
+  auto c = client();
+  const auto patient = create_patient(admin_, "Performed By");
+  const std::string sessions = "/api/patients/" + id_of(patient) + "/sessions";
+
+  // Planned by anyone, then recorded as performed by the practitioner: she performed it.
+  Reply planned = c.post(sessions, {{"date", "2026-11-22"}, {"status", "planned"}}, asa);
+  ASSERT_EQ(planned.status, 201) << planned.body;
+  EXPECT_EQ(planned.json()["practitioner_id"], 0);
+  Reply performed = c.send("PUT", "/api/sessions/" + id_of(planned.json()),
+                           json{{"row_version", planned.json()["row_version"]}, {"status", "performed"}}.dump(), &pia);
+  ASSERT_EQ(performed.status, 200) << performed.body;
+  EXPECT_EQ(performed.json()["practitioner_id"], pia_id);
+
+  // Documented by an assistant: open until the practitioner signs, who is then recorded.
+  Reply documented = c.post(sessions, {{"date", "2026-11-22"}, {"status", "performed"}}, asa);
+  ASSERT_EQ(documented.status, 201) << documented.body;
+  EXPECT_EQ(documented.json()["practitioner_id"], 0);
+  Reply signed_reply = c.post("/api/sessions/" + id_of(documented.json()) + "/sign",
+                              {{"row_version", documented.json()["row_version"]}}, pia);
+  ASSERT_EQ(signed_reply.status, 200) << signed_reply.body;
+  EXPECT_EQ(signed_reply.json()["practitioner_id"], pia_id);
+  EXPECT_EQ(signed_reply.json()["status"], "signed");
+
+  // Naming someone who does not exist is refused at the field.
+  Reply ghost = c.post(sessions, {{"date", "2026-11-22"}, {"status", "performed"}, {"practitioner_id", 999}}, pia);
+  EXPECT_EQ(ghost.status, 400);
+  EXPECT_EQ(ghost.field(), "/practitioner_id");
+}
+
 }  // namespace
 }  // namespace dermaplan::server::testing
