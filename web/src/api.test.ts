@@ -213,10 +213,13 @@ describe('ApiClient staff and own password', () => {
       { status: 200, body: { user: { id: 3, username: 'sam', display_name: 'Sam', role: 'assistant', row_version: 2 }, csrf_token: 'new-token' } },
       { status: 201, body: { id: 9, name: 'X' } },
     ]);
-    // The cookie still holds the old token in this double: the token from the body wins.
-    const api = new ApiClient({ fetch: fn, cookies: () => 'dermaplan_csrf=old-token' });
+    // No cookie in this double (as where cookies are not readable): the token from the body is used.
+    let cookie = '';
+    const api = new ApiClient({ fetch: fn, cookies: () => cookie });
     await api.login('sam', 'pw');
+    cookie = 'dermaplan_csrf=old-token';
     const user = await api.changePassword('current-pw', 'a-new-long-password');
+    cookie = '';
     expect(calls[1].url).toBe('/api/me/password');
     expect(calls[1].init.method).toBe('POST');
     expect(header(calls[1], 'X-CSRF-Token')).toBe('old-token');
@@ -226,6 +229,16 @@ describe('ApiClient staff and own password', () => {
     expect(api.csrfToken()).toBe('new-token');
     await api.createPatient({ name: 'X' });
     expect(header(calls[2], 'X-CSRF-Token')).toBe('new-token');
+  });
+
+  it('follows the cookie when another tab signs in again (its remembered token is stale)', async () => {
+    let cookie = 'dermaplan_csrf=tab-one-token';
+    const { fn, calls } = fakeFetch([{ status: 200, body: { user: { id: 1 }, csrf_token: 'tab-one-token' } }, { status: 201, body: {} }]);
+    const api = new ApiClient({ fetch: fn, cookies: () => cookie });
+    await api.login('sam', 'pw');
+    cookie = 'dermaplan_csrf=tab-two-token';  // the browser's cookie after a login in another tab
+    await api.backup();
+    expect(header(calls[1], 'X-CSRF-Token')).toBe('tab-two-token');
   });
 
   it('falls back to the (new) cookie when the answer carries no token', async () => {

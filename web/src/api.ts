@@ -154,9 +154,11 @@ export class ApiClient {
     this.onUnauthorized = options.onUnauthorized;
   }
 
-  /** The CSRF token sent with state-changing requests. */
+  /** The CSRF token sent with state-changing requests: the readable `dermaplan_csrf` cookie when
+   *  there is one (it belongs to the browser's current session, which a login or password change
+   *  in another tab replaces), else the token this client received. */
   csrfToken(): string | null {
-    return this.csrf ?? readCookie(this.cookies(), 'dermaplan_csrf');
+    return readCookie(this.cookies(), 'dermaplan_csrf') ?? this.csrf;
   }
 
   /** Sends one request; resolves with the parsed JSON body (undefined for 204). */
