@@ -108,10 +108,10 @@ json source_json(const Source& source) {
 }
 
 json scale_json(const Scale& scale) {
-  json out = {{"id", scale.id},   {"name", scale.name},
-              {"min", scale.min}, {"max", scale.max},
-              {"better", scale.lower_is_better ? "lower" : "higher"},
-              {"anchors", scale.anchors}, {"sources", scale.sources}};
+  json out = {{"id", scale.id},   {"name", scale.name},   {"min", scale.min},
+              {"max", scale.max}, {"anchors", scale.anchors}, {"sources", scale.sources}};
+  if (scale.lower_is_better) out["better"] = *scale.lower_is_better ? "lower" : "higher";
+  else out["classification"] = true;  // no better or worse end
   if (!scale.note.empty()) out["note"] = scale.note;
   return out;
 }

@@ -266,7 +266,8 @@ struct Scale {
   std::string name;
   double min = 0;
   double max = 0;
-  bool lower_is_better = true;
+  /// Which end is the better outcome; none for a classification (Fitzpatrick skin type).
+  std::optional<bool> lower_is_better;
   std::map<std::string, std::string> anchors;
   SourceIds sources;
   std::string note;

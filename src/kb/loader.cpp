@@ -868,7 +868,8 @@ void Loader::read_scales(const Origin& origin, const YAML::Node& list) {
     scale.min = req_num(origin, node, "min", -1000, 1000);
     scale.max = req_num(origin, node, "max", -1000, 1000);
     if (scale.min >= scale.max) fail(origin, node, "min must be below max");
-    scale.lower_is_better = req_enum<bool>(origin, node, "better", {{"lower", true}, {"higher", false}});
+    if (node["better"])
+      scale.lower_is_better = req_enum<bool>(origin, node, "better", {{"lower", true}, {"higher", false}});
     if (const auto anchors = node["anchors"]) {
       if (!anchors.IsMap()) fail(origin, anchors, "'anchors' must map score: meaning");
       for (const auto& a : anchors) scale.anchors[a.first.as<std::string>()] = a.second.as<std::string>();

@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+#include <optional>
 #include <set>
 
 namespace dermaplan::kb {
@@ -178,6 +181,26 @@ TEST(BundledKnowledge, SeedDefaultsHoldTheSeedNumbers) {
   EXPECT_EQ(default_course.interval_days.max, 42);
   EXPECT_EQ(default_course.sessions.min, 3);
   EXPECT_EQ(default_course.sessions.max, 5);
+}
+
+}  // namespace
+}  // namespace dermaplan::kb
+
+namespace dermaplan::kb {
+namespace {
+
+// Outcome scales say which end is better; a classification (Fitzpatrick skin type) has none,
+// and the knowledge base must not make one up.
+TEST(BundledKnowledge, OutcomeScalesHaveABetterEndAndClassificationsNone) {
+  const KnowledgeBase& kb = testing::bundled_kb();
+  const std::map<std::string, std::optional<bool>> lower_is_better = {
+      {"goodman-baron-qualitative", true}, {"vancouver", true}, {"masi", true}, {"mmasi", true},
+      {"posas-observer", true}, {"posas-patient", true}, {"fitzpatrick", std::nullopt}};
+  for (const auto& [id, expected] : lower_is_better) {
+    const auto it = std::find_if(kb.scales.begin(), kb.scales.end(), [&](const Scale& s) { return s.id == id; });
+    ASSERT_NE(it, kb.scales.end()) << id;
+    EXPECT_EQ(it->lower_is_better, expected) << id;
+  }
 }
 
 }  // namespace

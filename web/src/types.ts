@@ -320,6 +320,8 @@ export interface Scale {
   min?: number;
   max?: number;
   better?: 'lower' | 'higher';
+  /** true when the scale classifies (Fitzpatrick): it has no better end. */
+  classification?: boolean;
   anchors?: Record<string, string>;
   sources?: string[];
   note?: string;

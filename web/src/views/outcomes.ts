@@ -68,7 +68,7 @@ export async function outcomesTab(app: App, patient: PatientRecord, onSaved: () 
     if (d && d.min !== undefined) {
       score.min = String(d.min);
       score.max = String(d.max);
-      range.textContent = `${d.min}–${d.max}, ${d.better ?? 'lower'} is better`;
+      range.textContent = d.better ? `${d.min}–${d.max}, ${d.better} is better` : `${d.min}–${d.max}, a classification (no better or worse end)`;
     }
   });
   if (scale.value) scale.dispatchEvent(new Event('change'));
