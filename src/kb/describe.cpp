@@ -109,6 +109,10 @@ std::string describe_assessment(const Assessment& assessment) {
                                 assessment.after_last_session_days.max, "days"));
 }
 
+std::string describe_home_use_limit(const HomeUseLimit& limit) {
+  return fmt::format("at most {:g} mm at home", limit.max_mm);
+}
+
 std::string describe_device_preference(const DevicePreference& preference) {
   return preference.device;
 }

@@ -23,6 +23,7 @@ std::string describe_passes(const Passes& passes);
 std::string describe_anaesthesia(const Anaesthesia& anaesthesia);
 std::string describe_assessment(const Assessment& assessment);
 std::string describe_device_preference(const DevicePreference& preference);
+std::string describe_home_use_limit(const HomeUseLimit& limit);
 std::string describe_days_before(const DaysBefore& days);
 std::string describe_hours_window(const HoursWindow& window);
 std::string describe_treatment_class(const TreatmentClass& treatment_class);

@@ -214,12 +214,14 @@ json show_json(const KnowledgeBase& kb, const std::string& id) {
     json classes = json::array();
     for (const auto& c : p.depth_classes)
       classes.push_back({{"id", c.id}, {"name", c.name}, {"max_mm", c.max_mm}, {"sources", c.sources}});
-    add("planning", {{"passes", disputed_json(p.passes, describe_passes)},
+    json planning = {{"passes", disputed_json(p.passes, describe_passes)},
                      {"anaesthesia", disputed_json(p.anaesthesia, describe_anaesthesia)},
                      {"assessment", disputed_json(p.assessment, describe_assessment)},
                      {"depth_classes", classes},
                      {"bleeding_from_mm", {{"value", p.bleeding_from_mm}, {"sources", p.bleeding_sources}}},
-                     {"default_device", disputed_json(p.default_device, describe_device_preference)}});
+                     {"default_device", disputed_json(p.default_device, describe_device_preference)}};
+    if (p.home_use) planning["home_use_max_mm"] = disputed_json(*p.home_use, describe_home_use_limit);
+    add("planning", planning);
   }
   // Topics that mention this id in where they sit ("screening isotretinoin: effect").
   for (const auto& t : kb.topics)

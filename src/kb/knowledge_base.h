@@ -219,6 +219,11 @@ struct DevicePreference {
   std::string device;  //!< device id
 };
 
+/// The longest needle the sources accept for use at home (by the patient).
+struct HomeUseLimit {
+  double max_mm = 0;
+};
+
 struct Planning {
   Disputed<Passes> passes;
   Disputed<Anaesthesia> anaesthesia;
@@ -227,6 +232,7 @@ struct Planning {
   double bleeding_from_mm = 0;
   SourceIds bleeding_sources;
   Disputed<DevicePreference> default_device;
+  std::optional<Disputed<HomeUseLimit>> home_use;  //!< none: the knowledge base says nothing on it
 };
 
 struct DaysBefore {

@@ -730,7 +730,7 @@ void Loader::read_screening(const Origin& origin, const YAML::Node& list) {
 
 void Loader::read_planning(const Origin& origin, const YAML::Node& node) {
   check_keys(origin, node, {"passes", "anaesthesia", "assessment", "depth_classes",
-                            "bleeding_from_mm", "default_device"});
+                            "bleeding_from_mm", "default_device", "home_use_max_mm"});
   auto& planning = kb_.planning;
   auto need = [&](const char* key) {
     if (!node[key]) fail(origin, node, fmt::format("planning needs '{}'", key));
@@ -777,6 +777,12 @@ void Loader::read_planning(const Origin& origin, const YAML::Node& node) {
         return preference;
       },
       describe_device_preference);
+  if (node["home_use_max_mm"]) {
+    planning.home_use = disputed<HomeUseLimit>(
+        origin, node["home_use_max_mm"], "planning: home-use needle length", {"max_mm"},
+        [this](const Origin& o, const YAML::Node& n) { return HomeUseLimit{req_num(o, n, "max_mm", 0.05, 5)}; },
+        describe_home_use_limit);
+  }
 }
 
 void Loader::read_preparation(const Origin& origin, const YAML::Node& list) {

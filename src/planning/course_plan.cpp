@@ -43,6 +43,7 @@ class Planner {
     plan_.device = device_;
     if (!request_.device) use_topic(kb_.planning.default_device);
     for (const auto* region : regions_) plan_.areas.push_back(plan_area(*region));
+    home_use();
     schedule();
     prepare();
     for (const auto& step : kb_.procedure)
@@ -88,6 +89,17 @@ class Planner {
     if (request_.start && *request_.start < as_of_)
       throw InputError("start", fmt::format("{} is before the planning date {}",
                                             format_civil_date(*request_.start), format_civil_date(as_of_)));
+  }
+
+  void home_use() {
+    if (!kb_.planning.home_use || plan_.areas.empty()) return;
+    use_topic(*kb_.planning.home_use);
+    HomeUse h;
+    h.max_mm = kb_.planning.home_use->value().max_mm;
+    h.sources = kb_.planning.home_use->selected().sources;
+    for (const auto& area : plan_.areas) h.longest_needle_mm = std::max(h.longest_needle_mm, area.device_length_mm);
+    h.within = h.longest_needle_mm <= h.max_mm + 1e-9;
+    plan_.home_use = h;
   }
 
   template <class T>
@@ -416,6 +428,11 @@ nlohmann::json to_json(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
                        {"minutes", {{"min", anaesthesia.minutes.min}, {"max", anaesthesia.minutes.max}}},
                        {"needed", device.anaesthetic_cream_needed},
                        {"sources", kb.planning.anaesthesia.selected().sources}}},
+      {"home_use", plan.home_use ? json{{"max_mm", plan.home_use->max_mm},
+                                        {"longest_needle_mm", plan.home_use->longest_needle_mm},
+                                        {"within", plan.home_use->within},
+                                        {"sources", plan.home_use->sources}}
+                                  : json(nullptr)},
       {"sessions", sessions},
       {"session_count", {{"min", plan.session_count.min}, {"max", plan.session_count.max}}},
       {"interval_days", {{"min", plan.interval_days.min}, {"max", plan.interval_days.max}}},
@@ -480,6 +497,13 @@ std::string to_text(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
                      src(kb.planning.anaesthesia.selected().sources)));
   else
     line(fmt::format("Anaesthesia: not needed with {} {}", plan.device->name, src(plan.device->sources)));
+  if (plan.home_use) {
+    const auto& h = *plan.home_use;
+    line(h.within ? fmt::format("Home use: the needles ({}) are within the home-use limit of {} {}",
+                                kb::format_mm(h.longest_needle_mm), kb::format_mm(h.max_mm), src(h.sources))
+                  : fmt::format("Home use: no — needles up to {} are longer than the home-use limit of {} {}",
+                                kb::format_mm(h.longest_needle_mm), kb::format_mm(h.max_mm), src(h.sources)));
+  }
   line("");
   if (!plan.sessions.empty()) {
     line(fmt::format("Sessions ({}–{}, every {}–{} days) {}:", plan.session_count.min, plan.session_count.max,

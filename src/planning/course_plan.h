@@ -63,6 +63,14 @@ struct DatedTask {
   kb::SourceIds sources;
 };
 
+/// Whether the plan's needles are short enough for use at home (the knowledge base's limit).
+struct HomeUse {
+  double max_mm = 0;             //!< the limit
+  double longest_needle_mm = 0;  //!< the longest needle the plan uses
+  bool within = false;
+  kb::SourceIds sources;
+};
+
 struct CoursePlan {
   screening::ScreeningResult screening;
   const kb::Indication* indication = nullptr;
@@ -79,6 +87,7 @@ struct CoursePlan {
   std::vector<DatedTask> preparation;
   std::vector<const kb::ProcedureStep*> procedure;
   std::vector<std::string> warnings;  //!< plan-wide warnings
+  std::optional<HomeUse> home_use;    //!< none when the knowledge base has no home-use limit
   std::vector<const kb::TopicSummary*> disagreements;  //!< every disputed value this plan used
 };
 

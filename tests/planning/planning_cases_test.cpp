@@ -59,6 +59,11 @@ TEST_P(PlanningCase, MatchesExpectation) {
     EXPECT_NE(plan["status"].get<std::string>().find(expect["status_contains"].get<std::string>()), std::string::npos)
         << plan["status"];
   }
+  if (expect.contains("home_use_within")) {
+    ASSERT_TRUE(plan["home_use"].is_object()) << dump;
+    EXPECT_EQ(plan["home_use"]["within"], expect["home_use_within"]) << plan["home_use"].dump();
+    EXPECT_FALSE(plan["home_use"]["sources"].empty());
+  }
   if (expect.contains("anaesthesia_needed")) {
     EXPECT_EQ(plan["anaesthesia"]["needed"], expect["anaesthesia_needed"]);
   }
