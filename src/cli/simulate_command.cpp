@@ -443,12 +443,9 @@ void run(const SimulateOptions& o, const CommonOptions& common) {
     if (!o.sweep.empty()) {
       const sim::SweepSpec spec = parse_sweep(o.sweep);
       const auto points = sim::run_sweep(input, spec, progress_bar());
-      if (!o.plot.empty())
-        sim::write_sweep_png(points, spec.parameter,
-                             fmt::format("{} · {} · {} · sweep of {}", input.device_label,
-                                         sim::describe_technique(input.technique), region.id,
-                                         sim::to_string(spec.parameter)),
-                             o.plot);
+      // Names the swept range, not the base input's value (every point has its own).
+      const std::string sweep_title = sim::sweep_title(input, spec);
+      if (!o.plot.empty()) sim::write_sweep_png(points, spec.parameter, sweep_title, o.plot);
       if (json) {
         nlohmann::json out = nlohmann::json::array();
         for (const auto& p : points) {
@@ -458,8 +455,7 @@ void run(const SimulateOptions& o, const CommonOptions& common) {
         }
         std::cout << out.dump(2) << "\n";
       } else {
-        std::cout << title << ", sweep of " << sim::to_string(spec.parameter)
-                  << " (every point uses seed " << input.seed << ")\n";
+        std::cout << sweep_title << " (every point uses seed " << input.seed << ")\n";
         std::cout << fmt::format("{:>10} {:>10} {:>9} {:>9} {:>10} {:>8} {:>8} {:>8}\n",
                                  sim::to_string(spec.parameter).substr(0, 10), "punct/cm2",
                                  "expected", "chan/cm2", "punctured%", "gap mm", "depth um", "dermis%");

@@ -179,10 +179,11 @@ Response simulate(Context& ctx, Call& call) {
     JsonBody body(doc);
     const auto input = simulation_input(body, ctx.kb);
     body.finish();
-    json result = simulation::to_json(simulation::simulate(input));
-    // Heat-map cells are for pictures; the API leaves them out to keep responses small.
-    result.erase("puncture_cells");
-    result.erase("channel_cells");
+    const simulation::SimulationResult simulated = simulation::simulate(input);
+    json result = simulation::to_json(simulated);
+    // The heat map's cells (punctures per cm^2 on the CLI's 1 mm cells: at most 40 x 40 here,
+    // as patch_mm <= 40), for the web to draw; docs/api.md describes the form.
+    result["density_map"] = simulation::density_map_json(simulated.puncture_cells, 64);
     return result;
   });
 }

@@ -64,12 +64,17 @@ class Canvas {
   void colour(double r, double g, double b) { cairo_set_source_rgb(cr_, r, g, b); }
 
   /// Text with its anchor at (x, y): align 0 = left, 0.5 = centre, 1 = right; valign likewise.
+  /// A positive wrap_width wraps the text at word boundaries to lines of at most that width.
   void text(const std::string& s, double x, double y, double size, double align = 0,
-            double valign = 0, bool bold = false) {
+            double valign = 0, bool bold = false, double wrap_width = 0) {
     PangoLayout* layout = pango_cairo_create_layout(cr_);
     PangoFontDescription* font = pango_font_description_from_string(
         fmt::format("DejaVu Sans{} {}", bold ? " Bold" : "", size).c_str());
     pango_layout_set_font_description(layout, font);
+    if (wrap_width > 0) {
+      pango_layout_set_width(layout, static_cast<int>(wrap_width * PANGO_SCALE));
+      pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
+    }
     pango_layout_set_text(layout, s.c_str(), -1);
     int w, h;
     pango_layout_get_pixel_size(layout, &w, &h);
@@ -190,7 +195,8 @@ void write_sweep_png(const std::vector<SweepPoint>& points, SweepParameter param
   const double W = 820, left = 80, right = 30, top = 60, panel = 260, gap = 70;
   Canvas c(static_cast<int>(W), static_cast<int>(top + 2 * panel + gap + 60));
   c.colour(0, 0, 0);
-  c.text(title, 12, 10, 12, 0, 0, true);
+  // A long title (device, swept range, technique, region) wraps to a second line.
+  c.text(title, 12, 6, 12, 0, 0, true, W - 24);
   const double x0 = points.front().value, x1 = std::max(points.back().value, x0 + 1e-9);
   const double pw = W - left - right;
   auto px = [&](double v) { return left + (v - x0) / (x1 - x0) * pw; };

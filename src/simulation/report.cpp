@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace dermaplan::simulation {
@@ -116,6 +117,25 @@ json to_json(const SimulationResult& r) {
   out["assumptions"] = r.assumptions;
   out["warnings"] = r.warnings;
   return out;
+}
+
+json density_map_json(const CellCounts& cells, int max_side) {
+  max_side = std::max(1, max_side);
+  const int side = std::max(cells.nx, cells.ny);
+  const int k = std::max(1, (side + max_side - 1) / max_side);  // cells merged per side
+  const int width = cells.nx / k, height = cells.ny / k;
+  const double cell_mm = cells.cell_mm * k;
+  const double per_count = 100 / (cell_mm * cell_mm);  // punctures per cm^2 of one puncture
+  std::vector<long long> per_cm2(static_cast<std::size_t>(width) * height, 0);
+  for (int y = 0; y < height; ++y)
+    for (int x = 0; x < width; ++x) {
+      std::uint64_t count = 0;
+      for (int dy = 0; dy < k; ++dy)
+        for (int dx = 0; dx < k; ++dx)
+          count += cells.counts[static_cast<std::size_t>(y * k + dy) * cells.nx + (x * k + dx)];
+      per_cm2[static_cast<std::size_t>(y) * width + x] = std::llround(static_cast<double>(count) * per_count);
+    }
+  return {{"cell_mm", sig4(cell_mm)}, {"width", width}, {"height", height}, {"per_cm2", per_cm2}};
 }
 
 std::string to_text(const SimulationResult& r) {

@@ -12,6 +12,14 @@ namespace dermaplan::simulation {
 /// All metrics with their expectations, the inputs, sources and assumptions.
 nlohmann::json to_json(const SimulationResult& result);
 
+/// The puncture density map for clients that draw it themselves (the HTTP API):
+/// {"cell_mm", "width", "height", "per_cm2"}, per_cm2 row-major with per_cm2[iy * width + ix]
+/// the cell [ix, ix + 1) x [iy, iy + 1) cell_mm from the patch origin (row 0 at y = 0, which
+/// write_heatmap_png draws at the bottom), rounded to whole punctures per cm^2. These are the
+/// heat map's own cells when both sides have at most max_side of them; otherwise k x k cells are
+/// merged (k the smallest that fits) and only whole merged cells are kept, as for the cells.
+nlohmann::json density_map_json(const CellCounts& cells, int max_side = 64);
+
 /// A few lines for a terminal.
 std::string to_text(const SimulationResult& result);
 

@@ -1,6 +1,7 @@
 #include "simulation/sweep.h"
 
 #include "core/errors.h"
+#include "simulation/report.h"
 
 #include <fmt/format.h>
 #include <tbb/blocked_range.h>
@@ -74,6 +75,67 @@ std::string to_string(SweepParameter parameter) {
     case SweepParameter::glide_speed_mm_s: return "glide_speed_mm_s";
   }
   return "?";
+}
+
+namespace {
+
+/// "1 to 30", "0.25 to 2.5 mm" or "4" for a single value; `scale` converts for display (100
+/// for overlap in %), `unit` follows the numbers ("", " mm", " %").
+std::string value_range(const std::vector<double>& values, double scale, const std::string& unit,
+                        bool whole) {
+  auto show = [&](double v) {
+    return fmt::format("{:g}", whole ? static_cast<double>(std::lround(v)) : v * scale);
+  };
+  if (values.size() == 1) return show(values.front()) + unit;
+  return fmt::format("{} to {}{}", show(values.front()), show(values.back()), unit);
+}
+
+/// " (step 0.25 mm)" when more than two values are swept, except passes in steps of 1.
+std::string step_text(const std::vector<double>& values, const SweepSpec& spec, double scale,
+                      const std::string& unit, bool whole) {
+  if (values.size() <= 2 || (whole && spec.step == 1)) return "";
+  return fmt::format(" (step {:g}{})", spec.step * scale, unit);
+}
+
+std::string directions_text(const Technique& t) {
+  std::string out;
+  for (std::size_t i = 0; i < t.directions.size(); ++i) out += (i ? "," : "") + to_string(t.directions[i]);
+  return out;
+}
+
+}  // namespace
+
+std::string sweep_title(const SimulationInput& base, const SweepSpec& spec) {
+  const std::vector<double> values = sweep_values(spec);
+  const Technique& t = base.technique;
+  std::string device = base.device_label, technique, swept;
+  switch (spec.parameter) {
+    case SweepParameter::passes:
+      // The base input's pass count is replaced by the range: each point has its own.
+      technique = fmt::format("{} {}{} {}, {} pressure{}", value_range(values, 1, "", true),
+                              values.size() == 1 && std::lround(values.front()) == 1 ? "pass" : "passes",
+                              step_text(values, spec, 1, "", true), directions_text(t), to_string(t.pressure),
+                              t.overlap > 0 ? fmt::format(", {:g} % overlap", 100 * t.overlap) : "");
+      swept = "passes";
+      break;
+    case SweepParameter::overlap:
+      technique = fmt::format("{} pass{} {}, {} pressure, {} overlap{}", t.passes, t.passes == 1 ? "" : "es",
+                              directions_text(t), to_string(t.pressure), value_range(values, 100, " %", false),
+                              step_text(values, spec, 100, " %", false));
+      swept = "overlap";
+      break;
+    case SweepParameter::needle_length_mm:
+      device += fmt::format(", needles {}", value_range(values, 1, " mm", false) + step_text(values, spec, 1, " mm", false));
+      technique = describe_technique(t);
+      swept = "needle length";
+      break;
+    case SweepParameter::glide_speed_mm_s:
+      device += fmt::format(", glide {}", value_range(values, 1, " mm/s", false) + step_text(values, spec, 1, " mm/s", false));
+      technique = describe_technique(t);
+      swept = "glide speed";
+      break;
+  }
+  return fmt::format("{} · {} · {} · sweep of {}", device, technique, base.region_label, swept);
 }
 
 }  // namespace dermaplan::simulation

@@ -44,4 +44,11 @@ std::vector<SweepPoint> run_sweep(const SimulationInput& base, const SweepSpec& 
 
 std::string to_string(SweepParameter);
 
+/// The title of a sweep's chart and table: the device, the technique with the swept parameter
+/// given as the range of values actually simulated (never the base input's single value), the
+/// region, and what is swept, e.g.
+/// "dermaroller-192-1.5 · 1 to 30 passes h,v,d1,d2, medium pressure · cheek · sweep of passes".
+/// Throws InputError("sweep", ...) for a range sweep_values() refuses.
+std::string sweep_title(const SimulationInput& base, const SweepSpec& spec);
+
 }  // namespace dermaplan::simulation

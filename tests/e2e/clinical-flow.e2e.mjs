@@ -4,8 +4,10 @@
 // signed session is refused, an amendment is added, outcomes are recorded, and the admin sees
 // it all in the audit log. Every step saves a screenshot.
 
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { ACCOUNTS, assert, finish, launchBrowser, login, newPage, runSteps, shot, startServer, utcDay } from './lib.mjs';
+import { ACCOUNTS, assert, finish, launchBrowser, login, newPage, runSteps, SHOTS, shot, startServer, utcDay } from './lib.mjs';
 
 const FILE = 'clinical-flow';
 
@@ -132,6 +134,38 @@ try {
       await page.click('#save-plan');
       await page.waitForSelector('#to-sessions');
       await page.waitForSelector('.sim-result');
+      // The simulation's density map is drawn from the engine's cells, with its caption and text.
+      await page.waitForSelector('.sim-result figure.sim-heatmap svg.heatmap');
+      const heat = await page.evaluate(() => {
+        const svg = document.querySelector('.sim-result svg.heatmap');
+        const cells = [...svg.querySelectorAll('.heat-cells rect')];
+        const box = svg.getBoundingClientRect();
+        const described = document.getElementById(svg.getAttribute('aria-describedby') ?? '');
+        const title = document.getElementById(svg.getAttribute('aria-labelledby') ?? '');
+        return {
+          role: svg.getAttribute('role'), expected: Number(svg.dataset.cells), cells: cells.length,
+          fills: new Set(cells.map((c) => c.getAttribute('fill'))).size,
+          width: box.width, height: box.height, ticks: svg.querySelectorAll('.heat-axis text').length,
+          caption: document.querySelector('.sim-heatmap .heat-caption')?.textContent ?? '',
+          title: title?.textContent ?? '', description: described?.textContent ?? '',
+        };
+      });
+      assert(heat.role === 'img', 'the map is an image to assistive technology');
+      assert(heat.cells > 0 && heat.cells === heat.expected, `every cell is drawn (${heat.cells} of ${heat.expected})`);
+      assert(heat.fills > 1, `the cells are coloured by density (${heat.fills} colours)`);
+      assert(heat.width > 150 && heat.height > 150, `the map has a size (${heat.width} x ${heat.height})`);
+      assert(heat.ticks >= 4, 'the axes are labelled in mm');
+      assert(/ · \d+ pass(es)? .* pressure · /.test(heat.caption), `the caption names device, technique and region: ${heat.caption}`);
+      assert(heat.title.includes(heat.caption) && /^Punctures per cm² on 1 mm² cells/.test(heat.description), 'title and text alternative');
+      await page.locator('section.sim').scrollIntoViewIfNeeded();
+      mkdirSync(SHOTS, { recursive: true });
+      await page.locator('section.sim').screenshot({ path: join(SHOTS, '07-simulation.png') });
+      // The cell values as a table, top row first as drawn.
+      await page.click('.heat-values summary');
+      await page.waitForSelector('.heat-table tbody tr');
+      const rows = await page.$$eval('.heat-table tbody tr', (trs) => trs.map((tr) => tr.querySelectorAll('td').length));
+      assert(rows.length > 0 && rows.length * rows[0] === heat.cells, `the table holds every cell (${rows.length} rows)`);
+      await page.click('.heat-values summary');
       await shot(page, '07-plan');
       await page.evaluate(() => document.querySelector('.plan-summary')?.scrollIntoView({ block: 'start' }));
       await shot(page, '07-plan-viewport', { fullPage: false });

@@ -253,6 +253,48 @@ TEST_P(RecordsApi, SimulateRunsTheDeviceSimulator) {
   EXPECT_EQ(c.post("/api/simulate", {{"device", device}, {"passes", 100000}}, admin_).field(), "/passes");
 }
 
+TEST_P(RecordsApi, SimulateReturnsTheDensityMap) {
+  auto c = client();
+  std::string device;
+  for (const auto& d : test_kb().devices)
+    if (d.kind == kb::DeviceKind::roller) { device = d.id; break; }
+  ASSERT_FALSE(device.empty());
+  const json request{{"device", device}, {"region", "cheek"}, {"passes", 6},
+                     {"directions", {"h", "v", "d1"}}, {"seed", 3}, {"patch_mm", 12}};
+  Reply r = c.post("/api/simulate", request, admin_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const json doc = r.json();
+  EXPECT_TRUE(doc.contains("density_per_cm2") && doc.contains("depth_um") && doc.contains("punctures"));
+  ASSERT_TRUE(doc.contains("density_map")) << r.body.substr(0, 300);
+  const json& map = doc["density_map"];
+  // The CLI heat map's cells: 1 mm, whole cells over the 12 x 12 mm patch, row-major.
+  EXPECT_EQ(map["cell_mm"].get<double>(), 1.0);
+  ASSERT_EQ(map["width"].get<int>(), 12);
+  ASSERT_EQ(map["height"].get<int>(), 12);
+  const auto cells = map["per_cm2"].get<std::vector<long long>>();
+  ASSERT_EQ(cells.size(), 144u);
+  long long sum = 0;
+  for (long long v : cells) {
+    EXPECT_GE(v, 0);
+    EXPECT_EQ(v % 100, 0) << "a 1 mm^2 cell holds whole punctures: 100 per cm^2 each";
+    sum += v;
+  }
+  // The cells cover a whole-mm patch exactly, so their mean is the reported mean punctures per
+  // cm^2; the only difference is that figure's rounding to 4 significant digits (< 0.05 %).
+  // Tolerance: 0.1 % of the reported mean.
+  const double reported = doc["density_per_cm2"]["mean"].get<double>();
+  ASSERT_GT(reported, 0);
+  EXPECT_NEAR(static_cast<double>(sum) / cells.size(), reported, 0.001 * reported);
+  // The largest patch the API accepts stays within 64 x 64 cells.
+  json wide = request;
+  wide["patch_mm"] = 40;
+  wide["passes"] = 1;
+  Reply big = c.post("/api/simulate", wide, admin_);
+  ASSERT_EQ(big.status, 200) << big.body;
+  EXPECT_EQ(big.json()["density_map"]["width"].get<int>(), 40);
+  EXPECT_EQ(big.json()["density_map"]["per_cm2"].size(), 1600u);
+}
+
 TEST_P(RecordsApi, PatientListShowsWritesThroughThisServerAtOnce) {
   auto c = client();
   EXPECT_EQ(c.get("/api/patients", admin_).json()["total"], 0);  // the empty page is now cached

@@ -1,11 +1,11 @@
-// The simulation of the planned technique (POST /api/simulate) beside the plan: puncture
-// density against the target, coverage, real depth against the region's skin, gaps. The API
-// leaves out the heat-map cells; if a future version sends a picture (a URL or base64 PNG) it
-// is shown.
+// The simulation of the planned technique (POST /api/simulate) beside the plan: the puncture
+// density map the engine returns (drawn as the CLI's heat map), density against the target,
+// coverage, real depth against the region's skin, gaps.
 
 import type { App } from '../app';
 import { ApiError } from '../api';
 import { field, h, s, select, sourcesLine, supportNotice } from '../ui/dom';
+import { densityMapFigure } from '../ui/heatmap';
 import type { Plan } from '../types';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -66,9 +66,8 @@ export function simulationResult(r: Json): HTMLElement {
   const depth = r.depth_um ?? {};
   const reg = r.region ?? {};
   const target = density.target;
-  const image = findImage(r);
   return h('div', { class: 'sim-result' },
-    image ? h('img', { src: image, alt: 'Simulated puncture density map', class: 'sim-map' }) : null,
+    densityMapFigure(r),
     h('dl', { class: 'facts tight' },
       h('dt', null, 'Punctures'), h('dd', null, `${num(r.punctures)} (${num(r.channels)} channels)`),
       h('dt', null, 'Density'), h('dd', null, `${num(density.mean, 1)} /cm²`,
@@ -82,15 +81,6 @@ export function simulationResult(r: Json): HTMLElement {
     Array.isArray(r.warnings) && r.warnings.length ? h('ul', { class: 'warnings small' }, r.warnings.map((w: string) => h('li', null, w))) : null,
     Array.isArray(r.assumptions) ? h('details', null, h('summary', null, 'Assumptions'), h('ul', { class: 'small' }, r.assumptions.map((a: string) => h('li', null, a)))) : null,
     h('div', { class: 'small' }, sourcesLine(r.sources)));
-}
-
-function findImage(r: Json): string | null {
-  for (const [k, v] of Object.entries(r)) {
-    if (typeof v !== 'string') continue;
-    if (/png_base64$|_png$|image_base64$/.test(k)) return v.startsWith('data:') ? v : `data:image/png;base64,${v}`;
-    if (/(image|heatmap|map)_url$/.test(k)) return v;
-  }
-  return null;
 }
 
 /** Real depth p10..p90 and median against the epidermis and dermis of the region. */
