@@ -10,17 +10,24 @@ flags="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefin
 cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
   -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS="$flags" \
   -DDERMAPLAN_FUZZ=ON -DDERMAPLAN_TESTS=OFF -DDERMAPLAN_BENCH=OFF >/dev/null
-cmake --build build-fuzz -j"$(nproc)" --target fuzz_intake fuzz_knowledge >/dev/null
+cmake --build build-fuzz -j"$(nproc)" --target fuzz_intake fuzz_knowledge fuzz_api >/dev/null
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/intake" "$work/knowledge" "$work/artifacts"
+mkdir -p "$work/intake" "$work/knowledge" "$work/api" "$work/artifacts"
 cp fuzz/corpus/intake/* tests/cases/base-intake.json examples/*.json "$work/intake/"
 cp tests/cases/kb/minimal/body.yaml "$work/knowledge/"
 for f in tests/cases/kb/errors/*/body.yaml; do cp "$f" "$work/knowledge/$(basename "$(dirname "$f")").yaml"; done
+# fuzz_api: byte 0 picks the route, then "{params}?query", a newline and the body.
+for i in $(seq 0 63); do
+  byte=$(printf '\\x%02x' "$i")
+  printf "${byte}1?limit=5&q=a\n{}" >"$work/api/empty-$i"
+  { printf "${byte}1\n"; cat examples/plan-request.json; } >"$work/api/plan-$i"
+  { printf "${byte}1\n{\"intake\":"; cat examples/intake-acne-scars.json; printf ',"date":"2026-11-22","areas":["cheek"]}'; } >"$work/api/intake-$i"
+done
 
 status=0
-for target in intake knowledge; do
+for target in intake knowledge api; do
   echo "fuzz_$target: ${seconds}s"
   # A fixed seed keeps the CI run repeatable; FUZZ_SEED=0 lets libFuzzer pick one (longer hunts).
   if ! build-fuzz/fuzz/fuzz_$target "$work/$target" -max_total_time="$seconds" -max_len=65536 -seed="${FUZZ_SEED:-1}" \

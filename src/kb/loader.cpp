@@ -780,7 +780,7 @@ void Loader::read_planning(const Origin& origin, const YAML::Node& node) {
   if (node["home_use_max_mm"]) {
     planning.home_use = disputed<HomeUseLimit>(
         origin, node["home_use_max_mm"], "planning: home-use needle length", {"max_mm"},
-        [this](const Origin& o, const YAML::Node& n) { return HomeUseLimit{req_num(o, n, "max_mm", 0.05, 5)}; },
+        [](const Origin& o, const YAML::Node& n) { return HomeUseLimit{req_num(o, n, "max_mm", 0.05, 5)}; },
         describe_home_use_limit);
   }
 }
