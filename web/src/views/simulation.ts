@@ -75,7 +75,7 @@ export function simulationResult(r: Json): HTMLElement {
       h('dt', null, 'Skin punctured'), h('dd', null, pct(r.punctured_fraction?.value)),
       h('dt', null, 'Largest gap'), h('dd', null, `${num(r.largest_gap_mm ?? r.largest_gap?.value_mm, 2)} mm`),
       h('dt', null, 'Real depth'), h('dd', null, `median ${num(depth.p50)} µm (10–90 %: ${num(depth.p10)}–${num(depth.p90)}) of ${num(depth.nominal)} µm nominal`),
-      h('dt', null, 'Reach the dermis'), h('dd', null, pct(r.dermis_reach_fraction))),
+      h('dt', null, 'Reach the dermis or deeper'), h('dd', null, pct(r.dermis_reach_fraction))),
     depthDistribution(depth, reg),
     classBar(r.depth_class_fraction ?? {}),
     Array.isArray(r.warnings) && r.warnings.length ? h('ul', { class: 'warnings small' }, r.warnings.map((w: string) => h('li', null, w))) : null,
