@@ -18,7 +18,9 @@ mkdir -p "$work/intake" "$work/knowledge" "$work/api" "$work/artifacts"
 cp fuzz/corpus/intake/* tests/cases/base-intake.json examples/*.json "$work/intake/"
 cp tests/cases/kb/minimal/body.yaml "$work/knowledge/"
 for f in tests/cases/kb/errors/*/body.yaml; do cp "$f" "$work/knowledge/$(basename "$(dirname "$f")").yaml"; done
-# fuzz_api: byte 0 picks the route, then "{params}?query", a newline and the body.
+# fuzz_api: byte 0 picks the route, then "{params}?query", a newline and the body. Inputs that
+# once found a bug are kept in fuzz/corpus/api and replayed first.
+cp fuzz/corpus/api/* "$work/api/"
 for i in $(seq 0 63); do
   byte=$(printf '\\x%02x' "$i")
   printf "${byte}1?limit=5&q=a\n{}" >"$work/api/empty-$i"

@@ -69,10 +69,11 @@ long long Call::id(const char* name) const {
   auto it = params.find(name);
   const std::string text = it == params.end() ? "" : it->second;
   long long value = 0;
-  bool ok = !text.empty() && text.size() <= 18;
-  for (char c : text) {
-    if (c < '0' || c > '9') { ok = false; break; }
-    value = value * 10 + (c - '0');
+  bool ok = !text.empty() && text.size() <= 18;  // 18 digits always fit in a long long
+  for (size_t i = 0; ok && i < text.size(); ++i) {
+    const char c = text[i];
+    if (c < '0' || c > '9') ok = false;
+    else value = value * 10 + (c - '0');
   }
   if (!ok || value <= 0) throw ApiError::not_found("no record with id '" + text + "'", std::string("/") + name);
   return value;
