@@ -329,9 +329,9 @@ nlohmann::json disagreement_json(const kb::TopicSummary& topic) {
     positions.push_back({{"id", p.id}, {"value", p.summary}, {"sources", p.sources}, {"default", p.is_default}});
   nlohmann::json out = {{"topic", topic.topic},
                         {"question", topic.question},
-                        {"positions", positions},
                         {"chosen", topic.positions.at(topic.chosen).id},
                         {"chosen_by", topic.chosen_by_policy ? "policy" : "default"}};
+  out["positions"] = std::move(positions);
   if (topic.overridden) out["overridden_by_policy"] = true;
   return out;
 }
@@ -389,7 +389,7 @@ nlohmann::json to_json(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
     json item = {{"number", s.number}, {"date", format_civil_date(s.date)},
                  {"latest_date", format_civil_date(s.latest_date)}};
     if (s.optional) item["optional"] = true;
-    sessions.push_back(item);
+    sessions.push_back(std::move(item));
   }
   json preparation = json::array();
   for (const auto& t : plan.preparation)
@@ -406,21 +406,20 @@ nlohmann::json to_json(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
     if (w.open_ended) entry["open_ended"] = true;
     else entry["to_hours"] = w.to_hours;
     if (item.window.disputed()) entry["topic"] = item.window.topic;
-    aftercare.push_back(entry);
+    aftercare.push_back(std::move(entry));
   }
   json disagreements = json::array();
   for (const auto* topic : plan.disagreements) disagreements.push_back(disagreement_json(*topic));
 
+  // The large parts are moved in, not listed in one initializer: nlohmann copies every value of
+  // an initializer list, which made serialising a plan cost twice what it needs to.
   json out = {
-      {"screening", screening::to_json(plan.screening)},
       {"indication", plan.indication->id},
       {"indication_name", plan.indication->name},
       {"treatment_class", kb::to_string(plan.treatment_class)},
       {"physician_required", plan.physician_required},
       {"treatable", plan.treatable},
       {"status", plan.status},
-      {"device", device_json},
-      {"areas", areas},
       {"passes", {{"count", {{"min", passes.count.min}, {"max", passes.count.max}}},
                   {"directions", passes.directions},
                   {"sources", kb.planning.passes.selected().sources}}},
@@ -433,18 +432,21 @@ nlohmann::json to_json(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
                                         {"within", plan.home_use->within},
                                         {"sources", plan.home_use->sources}}
                                   : json(nullptr)},
-      {"sessions", sessions},
       {"session_count", {{"min", plan.session_count.min}, {"max", plan.session_count.max}}},
       {"interval_days", {{"min", plan.interval_days.min}, {"max", plan.interval_days.max}}},
       {"course_sources", plan.indication->course.selected().sources},
-      {"preparation", preparation},
-      {"procedure", procedure},
-      {"aftercare", aftercare},
       {"warnings", plan.warnings},
-      {"disagreements", disagreements},
       {"policy", kb.policy},
       {"knowledge_version", kb.version},
       {"notice", screening::kDecisionSupportNotice}};
+  out["screening"] = screening::to_json(plan.screening);
+  out["device"] = std::move(device_json);
+  out["areas"] = std::move(areas);
+  out["sessions"] = std::move(sessions);
+  out["preparation"] = std::move(preparation);
+  out["procedure"] = std::move(procedure);
+  out["aftercare"] = std::move(aftercare);
+  out["disagreements"] = std::move(disagreements);
   if (plan.assessment_date) {
     out["assessment_date"] = format_civil_date(*plan.assessment_date);
     out["assessment_sources"] = kb.planning.assessment.selected().sources;

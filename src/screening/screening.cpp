@@ -261,18 +261,18 @@ nlohmann::json to_json(const ScreeningResult& result) {
         const auto& p = f.topic->positions[i];
         others.push_back({{"id", p.id}, {"value", p.summary}, {"sources", p.sources}});
       }
-      item["other_positions"] = others;
+      item["other_positions"] = std::move(others);
     }
     findings.push_back(std::move(item));
   }
   nlohmann::json out = {{"decision", kb::to_string(result.decision)},
                         {"as_of", format_civil_date(result.as_of)},
                         {"areas", result.areas},
-                        {"findings", findings},
                         {"checks", result.checks},
                         {"policy", result.policy},
                         {"knowledge_version", result.knowledge_version},
                         {"notice", kDecisionSupportNotice}};
+  out["findings"] = std::move(findings);  // moved: an initializer list would copy it
   if (result.earliest_date) out["earliest_date"] = format_civil_date(*result.earliest_date);
   return out;
 }
