@@ -257,7 +257,12 @@ void write_sweep_png(const std::vector<SweepPoint>& points, SweepParameter param
           cairo_arc(c.cr(), px(points[i].value), py(s.values[i]), 2.5, 0, 2 * M_PI);
           cairo_fill(c.cr());
         }
+      if (s.dashed) {  // the legend's sample drawn as the series is
+        const double dash[] = {6, 4};
+        cairo_set_dash(c.cr(), dash, 2, 0);
+      }
       c.line(left + 14, legend_y + 7, left + 40, legend_y + 7, 2);
+      cairo_set_dash(c.cr(), nullptr, 0, 0);
       c.colour(0, 0, 0);
       c.text(s.label, left + 46, legend_y, 9);
       legend_y += 16;
