@@ -34,6 +34,10 @@ Response session_response(Context& ctx, const records::User& user, const std::st
   return r;
 }
 
+/// The login limiter's key for a username: wrong passwords at login and at a password change
+/// count together.
+std::string user_limit_key(const std::string& username) { return "user:" + username; }
+
 Response login(Context& ctx, Call& call) {
   const json doc = call.body();
   JsonBody body(doc);
@@ -44,7 +48,7 @@ Response login(Context& ctx, Call& call) {
     throw ApiError::bad_request("username or password too long", username.size() > 200 ? "/username" : "/password");
 
   const long long now = ctx.clock();
-  const std::string user_key = "user:" + username;
+  const std::string user_key = user_limit_key(username);
   const std::string address = client_address(ctx, call.request);
   const std::string address_key = "addr:" + address;
   if (!ctx.failures_by_user.allowed(user_key, now) || !ctx.failures_by_address.allowed(address_key, now))
@@ -103,7 +107,7 @@ Response change_own_password(Context& ctx, Call& call) {
   body.finish();
   records::User user = found(ctx.store.find_user(call.who->user.id), "user", call.who->user.id);
   const long long now = ctx.clock();
-  const std::string user_key = "user:" + user.username;
+  const std::string user_key = user_limit_key(user.username);
   if (!ctx.failures_by_user.allowed(user_key, now))
     throw ApiError(429, "rate_limited", "too many wrong passwords; wait a few minutes and try again");
   if (current.size() > 1024 || !ctx.hasher.verify(user.password_hash, current)) {
