@@ -44,5 +44,12 @@ const Indication* KnowledgeBase::find_indication(std::string_view id) const {
 const ScreeningRule* KnowledgeBase::find_rule(std::string_view id) const {
   return find_by_id(screening, id);
 }
+const Scale* KnowledgeBase::find_scale(std::string_view id) const { return find_by_id(scales, id); }
+const Risk* KnowledgeBase::find_risk(std::string_view id) const { return find_by_id(risks, id); }
+const ResponderThreshold* KnowledgeBase::find_responder_threshold(std::string_view scale) const {
+  auto it = std::find_if(responder_thresholds.begin(), responder_thresholds.end(),
+                         [&](const auto& t) { return t.scale == scale; });
+  return it == responder_thresholds.end() ? nullptr : &*it;
+}
 
 }  // namespace dermaplan::kb

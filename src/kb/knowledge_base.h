@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/civil_date.h"
+#include "kb/results.h"
 
 #include <map>
 #include <optional>
@@ -344,6 +345,8 @@ struct KnowledgeBase {
   std::vector<Scale> scales;
   std::vector<Risk> risks;
   ConsentTemplate consent;
+  std::vector<PublishedResult> results;                  //!< published trial results
+  std::vector<ResponderThreshold> responder_thresholds;  //!< at most one per scale
   std::vector<TopicSummary> topics;  //!< every disputed value, in load order
 
   const TopicSummary* find_topic(std::string_view topic) const;
@@ -352,6 +355,10 @@ struct KnowledgeBase {
   const Device* find_device(std::string_view id) const;
   const Indication* find_indication(std::string_view id) const;
   const ScreeningRule* find_rule(std::string_view id) const;
+  const Scale* find_scale(std::string_view id) const;
+  const Risk* find_risk(std::string_view id) const;
+  /// The responder threshold of a scale, nullptr when the knowledge base defines none.
+  const ResponderThreshold* find_responder_threshold(std::string_view scale) const;
 };
 
 }  // namespace dermaplan::kb

@@ -233,6 +233,9 @@ class Loader {
   void read_scales(const Origin&, const YAML::Node&);
   void read_risks(const Origin&, const YAML::Node&);
   void read_consent(const Origin&, const YAML::Node&);
+  void read_results(const Origin&, const YAML::Node&);
+  void read_responder_thresholds(const Origin&, const YAML::Node&);
+  void check_result_references() const;
 
   // Pieces.
   SourceIds sources(const Origin&, const YAML::Node&, bool required = true);
@@ -261,6 +264,7 @@ class Loader {
   };
   std::vector<IdRef> id_refs_;
   std::map<std::string, std::map<std::string, std::string>> seen_ids_;  // section -> id -> where
+  std::vector<IdRef> result_refs_;  //!< indication, scale and risk ids named by results
 };
 
 void check_unique(std::map<std::string, std::map<std::string, std::string>>& seen,
@@ -912,6 +916,211 @@ void Loader::read_consent(const Origin& origin, const YAML::Node& node) {
   }
 }
 
+// ---- published results and responder thresholds (results.yaml) --------------------
+
+StatedDuration stated_duration(const Origin& origin, const YAML::Node& node, const char* what) {
+  StatedDuration out;
+  int parts = 0;
+  if (node["days"]) ++parts, out.days = req_int(origin, node, "days", 0, 3650);
+  if (node["weeks"]) ++parts, out.weeks = req_int(origin, node, "weeks", 0, 520);
+  if (node["months"]) ++parts, out.months = req_int(origin, node, "months", 0, 240);
+  if (parts != 1) fail(origin, node, fmt::format("{} needs exactly one of: days, weeks, months", what));
+  return out;
+}
+
+/// A number or {min, max}.
+template <class T>
+std::pair<T, T> number_or_range(const Origin& origin, const YAML::Node& node, const char* key,
+                                double min, double max, bool whole) {
+  const YAML::Node value = node[key];
+  auto read = [&](const YAML::Node& holder, const char* k) {
+    const double number = req_num(origin, holder, k, min, max);
+    if (whole && number != std::floor(number)) fail(origin, holder[k], fmt::format("'{}' must be a whole number", k));
+    return static_cast<T>(number);
+  };
+  if (value.IsScalar()) {
+    const T only = read(node, key);
+    return {only, only};
+  }
+  check_keys(origin, value, {"min", "max"});
+  const std::pair<T, T> range{read(value, "min"), read(value, "max")};
+  if (range.first > range.second) fail(origin, value, "min must not exceed max");
+  return range;
+}
+
+StatedScore stated_score(const Origin& origin, const YAML::Node& node) {
+  StatedScore out;
+  out.mean = opt_num(origin, node, "mean", -1e6, 1e6);
+  out.sd = opt_num(origin, node, "sd", 0, 1e6);
+  out.mode = opt_num(origin, node, "mode", -1e6, 1e6);
+  if (out.sd && !out.mean) fail(origin, node["sd"], "'sd' needs a 'mean'");
+  return out;
+}
+
+StatedInterval stated_interval(const Origin& origin, const YAML::Node& node, const char* key) {
+  const YAML::Node value = node[key];
+  check_keys(origin, value, {"mean", "low", "high", "level"});
+  StatedInterval out;
+  out.mean = req_num(origin, value, "mean", -1e6, 1e6);
+  out.low = opt_num(origin, value, "low", -1e6, 1e6);
+  out.high = opt_num(origin, value, "high", -1e6, 1e6);
+  out.level = opt_num(origin, value, "level", 0.5, 0.999).value_or(0.95);
+  if (out.low.has_value() != out.high.has_value()) fail(origin, value, "give both 'low' and 'high', or neither");
+  if (out.low && !(*out.low <= out.mean && out.mean <= *out.high))
+    fail(origin, value, "the interval must hold the mean: low <= mean <= high");
+  return out;
+}
+
+void Loader::read_results(const Origin& origin, const YAML::Node& list) {
+  for (const auto& node : list) {
+    check_keys(origin, node, {"id", "study", "indications", "design", "population", "patients", "protocol",
+                              "measure", "baseline", "follow_up", "adverse_events", "comparator", "summary",
+                              "sources", "note"});
+    PublishedResult result;
+    result.id = req_id(origin, node);
+    check_unique(seen_ids_, "result", result.id, origin, node);
+    result.study = req_str(origin, node, "study");
+    result.indications = str_list(origin, node, "indications", true);
+    for (const auto& id : result.indications) result_refs_.push_back({"indication", id, where(origin, node["indications"])});
+    result.design = opt_str(origin, node, "design");
+    result.population = opt_str(origin, node, "population");
+
+    const YAML::Node patients = node["patients"];
+    if (!patients) fail(origin, node, "missing 'patients' ({analysed, enrolled, unit})");
+    check_keys(origin, patients, {"enrolled", "analysed", "unit"});
+    result.analysed = req_int(origin, patients, "analysed", 1, 1000000);
+    if (patients["enrolled"]) result.enrolled = req_int(origin, patients, "enrolled", 1, 1000000);
+    if (result.enrolled && result.enrolled < result.analysed)
+      fail(origin, patients, "'analysed' cannot exceed 'enrolled'");
+    result.unit = opt_str(origin, patients, "unit", "patients");
+
+    if (const YAML::Node protocol = node["protocol"]) {
+      check_keys(origin, protocol, {"device", "needle_length_mm", "sessions", "interval", "course", "with", "note"});
+      auto& p = result.protocol;
+      if (protocol["device"])
+        p.device = req_enum<std::string>(origin, protocol, "device",
+                                         {{"roller", "roller"}, {"pen", "pen"}, {"stylus", "stylus"}});
+      if (protocol["needle_length_mm"]) {
+        const auto [lo, hi] = number_or_range<double>(origin, protocol, "needle_length_mm", 0.01, 5, false);
+        p.needle_length = StatedLengthMm{lo, hi};
+      }
+      if (protocol["sessions"]) {
+        const auto [lo, hi] = number_or_range<int>(origin, protocol, "sessions", 1, 100, true);
+        p.sessions = StatedCount{lo, hi};
+      }
+      if (protocol["interval"]) {
+        check_keys(origin, protocol["interval"], {"days", "weeks", "months"});
+        p.interval = stated_duration(origin, protocol["interval"], "'interval'");
+      }
+      if (protocol["course"]) {
+        check_keys(origin, protocol["course"], {"days", "weeks", "months"});
+        p.course = stated_duration(origin, protocol["course"], "'course'");
+      }
+      p.with = opt_str(origin, protocol, "with");
+      p.note = opt_str(origin, protocol, "note");
+    }
+
+    const YAML::Node measure = node["measure"];
+    if (!measure) fail(origin, node, "missing 'measure' ({scale: id} or {name: text})");
+    check_keys(origin, measure, {"scale", "name"});
+    if (measure["scale"].IsDefined() == measure["name"].IsDefined())
+      fail(origin, measure, "'measure' needs exactly one of: scale (a scale id), name (a measure not in the scales)");
+    if (measure["scale"]) {
+      result.measure.scale = req_id(origin, measure, "scale");
+      result_refs_.push_back({"scale", result.measure.scale, where(origin, measure)});
+    } else {
+      result.measure.name = req_str(origin, measure, "name");
+    }
+
+    if (const YAML::Node baseline = node["baseline"]) {
+      check_keys(origin, baseline, {"mean", "sd", "mode"});
+      result.baseline = stated_score(origin, baseline);
+    }
+    if (const YAML::Node follow_up = node["follow_up"]) {
+      if (!follow_up.IsSequence()) fail(origin, follow_up, "'follow_up' must be a list");
+      for (const auto& item : follow_up) {
+        check_keys(origin, item, {"after", "days", "weeks", "months", "mean", "sd", "mode", "change", "improvement",
+                                  "responders", "note"});
+        StudyFollowUp point;
+        point.from = req_enum<FollowUpFrom>(origin, item, "after",
+                                            {{"first-session", FollowUpFrom::first_session},
+                                             {"last-session", FollowUpFrom::last_session}});
+        point.after = stated_duration(origin, item, "a follow-up");
+        point.score = stated_score(origin, item);
+        if (item["change"]) point.change = stated_interval(origin, item, "change");
+        if (item["improvement"]) point.improvement = stated_interval(origin, item, "improvement");
+        if (const YAML::Node responders = item["responders"]) {
+          check_keys(origin, responders, {"count", "percent", "of", "improvement"});
+          StatedResponders r;
+          r.of = req_int(origin, responders, "of", 1, 1000000);
+          if (responders["count"]) r.count = req_int(origin, responders, "count", 0, r.of);
+          r.percent = opt_num(origin, responders, "percent", 0, 100);
+          if (r.count.has_value() == r.percent.has_value())
+            fail(origin, responders, "'responders' needs exactly one of: count, percent");
+          r.improvement = req_num(origin, responders, "improvement", 0.001, 1000);
+          point.responders = r;
+        }
+        if (!point.score.mean && !point.score.mode && !point.change && !point.improvement && !point.responders)
+          fail(origin, item, "a follow-up needs a figure: mean, mode, change, improvement or responders");
+        point.note = opt_str(origin, item, "note");
+        result.follow_up.push_back(std::move(point));
+      }
+    }
+    if (const YAML::Node events = node["adverse_events"]) {
+      if (!events.IsSequence()) fail(origin, events, "'adverse_events' must be a list");
+      for (const auto& item : events) {
+        check_keys(origin, item, {"type", "risk", "patients", "of"});
+        StudyAdverseEvent event;
+        event.type = req_str(origin, item, "type");
+        event.risk = opt_str(origin, item, "risk");
+        if (!event.risk.empty()) result_refs_.push_back({"risk", event.risk, where(origin, item)});
+        event.of = req_int(origin, item, "of", 1, 1000000);
+        event.patients = req_int(origin, item, "patients", 0, event.of);
+        result.adverse_events.push_back(std::move(event));
+      }
+    }
+    result.comparator = opt_str(origin, node, "comparator");
+    result.summary = opt_str(origin, node, "summary");
+    result.sources = sources(origin, node);
+    result.note = opt_str(origin, node, "note");
+    kb_.results.push_back(std::move(result));
+  }
+}
+
+void Loader::read_responder_thresholds(const Origin& origin, const YAML::Node& list) {
+  for (const auto& node : list) {
+    check_keys(origin, node, {"scale", "improvement", "sources", "note"});
+    ResponderThreshold threshold;
+    threshold.scale = req_id(origin, node, "scale");
+    check_unique(seen_ids_, "responder threshold for scale", threshold.scale, origin, node);
+    result_refs_.push_back({"scale", threshold.scale, where(origin, node)});
+    threshold.improvement = req_num(origin, node, "improvement", 0.001, 1000);
+    threshold.sources = sources(origin, node);
+    threshold.note = opt_str(origin, node, "note");
+    kb_.responder_thresholds.push_back(std::move(threshold));
+  }
+}
+
+void Loader::check_result_references() const {
+  for (const auto& ref : result_refs_) {
+    const bool found = ref.kind == "indication" ? kb_.find_indication(ref.id) != nullptr
+                       : ref.kind == "scale"    ? kb_.find_scale(ref.id) != nullptr
+                                                : kb_.find_risk(ref.id) != nullptr;
+    if (!found) throw KnowledgeError(ref.where, fmt::format("unknown {} id '{}'", ref.kind, ref.id));
+  }
+  for (const auto& threshold : kb_.responder_thresholds) {
+    const Scale* scale = kb_.find_scale(threshold.scale);
+    if (!scale->lower_is_better)
+      throw KnowledgeError(seen_ids_.at("responder threshold for scale").at(threshold.scale),
+                           fmt::format("scale '{}' has no better end ('better' is not set): a responder "
+                                       "threshold needs one", threshold.scale));
+    if (threshold.improvement > scale->max - scale->min)
+      throw KnowledgeError(seen_ids_.at("responder threshold for scale").at(threshold.scale),
+                           fmt::format("improvement {} is larger than the scale's range ({} to {})",
+                                       threshold.improvement, scale->min, scale->max));
+  }
+}
+
 void Loader::read_file(const fs::path& path) {
   Origin origin{path.string()};
   YAML::Node root;
@@ -934,14 +1143,17 @@ void Loader::read_file(const fs::path& path) {
 void Loader::read_sections(const Origin& origin, const YAML::Node& root) {
   check_keys(origin, root,
              {"knowledge", "sources", "vocabulary", "regions", "devices", "indications", "screening",
-              "planning", "preparation", "procedure", "aftercare", "scales", "risks", "consent"});
+              "planning", "preparation", "procedure", "aftercare", "scales", "risks", "consent",
+              "results", "responder_thresholds"});
   using Reader = void (Loader::*)(const Origin&, const YAML::Node&);
   const std::vector<std::pair<const char*, Reader>> list_sections = {
       {"sources", &Loader::read_sources},         {"regions", &Loader::read_regions},
       {"devices", &Loader::read_devices},         {"indications", &Loader::read_indications},
       {"screening", &Loader::read_screening},     {"preparation", &Loader::read_preparation},
       {"procedure", &Loader::read_procedure},     {"aftercare", &Loader::read_aftercare},
-      {"scales", &Loader::read_scales},           {"risks", &Loader::read_risks}};
+      {"scales", &Loader::read_scales},           {"risks", &Loader::read_risks},
+      {"results", &Loader::read_results},
+      {"responder_thresholds", &Loader::read_responder_thresholds}};
   for (const auto& [key, reader] : list_sections) {
     const YAML::Node section = root[key];
     if (!section) continue;
@@ -1001,6 +1213,7 @@ KnowledgeBase Loader::load(const std::string& dir) {
                                             : kb_.find_device(ref.id) != nullptr;
     if (!found) throw KnowledgeError(ref.where, fmt::format("unknown {} id '{}'", ref.kind, ref.id));
   }
+  check_result_references();
   if (policy_) {
     for (const auto& [topic, node] : policy_->positions)
       if (!policy_->used.count(topic))
