@@ -11,11 +11,12 @@ scripts/build.sh dermaplan >/dev/null
 bin=build/src/cli/dermaplan
 if (($# > 0)); then exec "$bin" "$@"; fi
 
-# The web interface (Vite needs Node.js 20 or newer); without it the server offers the API only.
-if command -v node >/dev/null && node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)'; then
+# The web interface (Node.js 18 or newer: Debian 12's own builds it); without it the server
+# offers the API only.
+if command -v node >/dev/null && node -e 'process.exit(+process.versions.node.split(".")[0] >= 18 ? 0 : 1)'; then
   sh tests/e2e/setup-web.sh web >/dev/null
 else
-  echo "run: Node.js 20 or newer not found; serving the API without the web interface" >&2
+  echo "run: Node.js 18 or newer not found; serving the API without the web interface" >&2
 fi
 
 "$bin" kb check
