@@ -294,7 +294,7 @@ export class ApiClient {
   addOutcome(id: number, body: { scale: string; score: number; date: string; region?: string; notes?: string }): Promise<Outcome> {
     return this.request('POST', `/api/patients/${id}/outcomes`, body);
   }
-  addPhoto(id: number, body: { region: string; view: string; tag: string; taken_on: string; image_base64: string }): Promise<Photo> {
+  addPhoto(id: number, body: { region: string; view: string; tag: string; taken_on: string; image_base64: string; session_id?: number }): Promise<Photo> {
     return this.request('POST', `/api/patients/${id}/photos`, body);
   }
   /** Today's sessions and who is due for a session or an assessment in the next `days` (server default 7). */

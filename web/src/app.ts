@@ -3,6 +3,7 @@
 // router and the frame (top bar, navigation, main area).
 
 import { ApiClient, ApiError, staffDirectory, staffName } from './api';
+import type { DeviceGeometry } from './devices';
 import { h, mount } from './ui/dom';
 import type { Device, Indication, Region, Role, Scale, StaffMember, User, Vocabulary, VocabularyKind } from './types';
 
@@ -28,6 +29,10 @@ export class App {
   private readonly routes: RouteDef[] = [];
   private loginView: View | null = null;
   private renderSeq = 0;
+  /** Keys of the forms on the current screen with changes not yet saved. */
+  private readonly unsaved = new Set<string>();
+  private currentHash = location.hash;
+  private title = 'dermaplan';
 
   constructor(root: HTMLElement) {
     this.root = root;
@@ -40,7 +45,55 @@ export class App {
         }
       },
     });
-    window.addEventListener('hashchange', () => void this.render());
+    window.addEventListener('hashchange', () => {
+      if (location.hash === this.currentHash) return;
+      if (!this.confirmLeave()) {
+        // Stay: put the address back (this hashchange is then ignored above).
+        location.hash = this.currentHash;
+        return;
+      }
+      void this.render();
+    });
+    window.addEventListener('beforeunload', (e) => {
+      if (this.unsaved.size === 0) return;
+      e.preventDefault();
+      e.returnValue = '';
+    });
+  }
+
+  /**
+   * Marks a form of the current screen as changed (or saved again): the browser tab's title and
+   * the screen's tab carry a dot, and leaving the screen asks first. Cleared on every new screen.
+   */
+  setUnsaved(key: string, changed: boolean): void {
+    if (changed) this.unsaved.add(key);
+    else this.unsaved.delete(key);
+    const on = this.unsaved.size > 0;
+    document.documentElement.toggleAttribute('data-unsaved', on);
+    document.title = (on ? '● ' : '') + this.title;
+    document.querySelectorAll('.unsaved-flag').forEach((el) => ((el as HTMLElement).hidden = !on));
+    document.querySelectorAll('[role=tab][aria-selected=true]').forEach((el) => el.classList.toggle('unsaved', on));
+  }
+
+  hasUnsaved(): boolean {
+    return this.unsaved.size > 0;
+  }
+
+  /** True when there is nothing unsaved, or the user agrees to drop it. */
+  confirmLeave(): boolean {
+    if (this.unsaved.size === 0) return true;
+    if (!window.confirm('This screen has changes that are not saved. Leave and lose them?')) return false;
+    this.unsaved.clear();
+    document.documentElement.removeAttribute('data-unsaved');
+    return true;
+  }
+
+  /** Follows a form's edits: any input or change marks it unsaved until `saved()`. */
+  trackForm(form: HTMLElement, key: string): { changed(): void; saved(): void } {
+    const changed = () => this.setUnsaved(key, true);
+    form.addEventListener('input', changed);
+    form.addEventListener('change', changed);
+    return { changed, saved: () => this.setUnsaved(key, false) };
   }
 
   route(pattern: RegExp, title: string, view: View, nav?: string): this {
@@ -79,6 +132,7 @@ export class App {
   }
 
   async logout(): Promise<void> {
+    if (!this.confirmLeave()) return;
     try {
       await this.api.logout();
     } catch {
@@ -133,6 +187,25 @@ export class App {
     return this.kb?.vocabulary[list[kind]].find((e) => e.code === code)?.name ?? code;
   }
 
+  private readonly geometry = new Map<string, Promise<DeviceGeometry | null>>();
+
+  /** A device's needle-length fields from GET /api/kb/show/{id} (loaded once), null if unknown. */
+  deviceGeometry(id: string): Promise<DeviceGeometry | null> {
+    if (!id) return Promise.resolve(null);
+    let p = this.geometry.get(id);
+    if (!p) {
+      const listed = this.kb?.devices.find((d) => d.id === id);
+      p = this.api.kbShow<DeviceGeometry>(id)
+        .then((matches) => {
+          const found = matches.find((m) => m.kind === 'device');
+          return found ? { ...found, kind: listed?.kind ?? found.kind } : null;
+        })
+        .catch(() => { this.geometry.delete(id); return null; });
+      this.geometry.set(id, p);
+    }
+    return p;
+  }
+
   deviceName(id: string): string {
     return this.kb?.devices.find((d) => d.id === id)?.name ?? id;
   }
@@ -160,6 +233,9 @@ export class App {
 
   private async render(): Promise<void> {
     const seq = ++this.renderSeq;
+    this.currentHash = location.hash;
+    this.unsaved.clear();
+    document.documentElement.removeAttribute('data-unsaved');
     if (!this.user) {
       document.title = 'Log in · dermaplan';
       if (this.loginView) mount(this.root, await this.loginView(this, []));
@@ -173,7 +249,8 @@ export class App {
       mount(main, h('h1', null, 'Not found'), h('p', null, `Nothing at ${path}. `, h('a', { href: '#/' }, 'Back to today')));
       return;
     }
-    document.title = `${match.r.title} · dermaplan`;
+    this.title = `${match.r.title} · dermaplan`;
+    document.title = this.title;
     mount(main, h('p', { class: 'muted loading' }, 'Loading…'));
     try {
       await Promise.all([this.ensureKb(), this.ensureStaff()]);
@@ -189,9 +266,14 @@ export class App {
     const link = (href: string, label: string, key: string) =>
       h('a', { href, class: active === key ? 'active' : '', 'aria-current': active === key ? 'page' : null }, label);
     const user = this.user!;
-    return h('header', { class: 'topbar' },
+    // On a phone the navigation and the account links fold into a menu behind one button.
+    const menu = h('button', { type: 'button', class: 'menu-toggle', id: 'menu-toggle', 'aria-expanded': 'false', 'aria-controls': 'topbar-menu' },
+      h('span', { class: 'menu-icon', 'aria-hidden': 'true' }), 'Menu');
+    const header = h('header', { class: 'topbar' },
       h('a', { class: 'skip', href: '#main', onclick: (e: Event) => { e.preventDefault(); document.getElementById('main')?.focus(); } }, 'Skip to content'),
       h('div', { class: 'brand' }, h('span', { class: 'logo', 'aria-hidden': 'true' }), 'dermaplan'),
+      menu,
+      h('div', { class: 'topbar-menu', id: 'topbar-menu' },
       h('nav', { 'aria-label': 'Main' },
         link('#/', 'Today', 'today'),
         link('#/patients', 'Patients', 'patients'),
@@ -201,7 +283,13 @@ export class App {
         h('span', { class: `role role-${user.role}` }, user.role),
         h('a', { href: '#/account', id: 'account-link', class: active === 'account' ? 'active' : '',
           'aria-current': active === 'account' ? 'page' : null }, 'Change my password'),
-        h('button', { type: 'button', class: 'link', onclick: () => void this.logout() }, 'Log out')));
+        h('button', { type: 'button', class: 'link', onclick: () => void this.logout() }, 'Log out'))));
+    menu.addEventListener('click', () => {
+      const open = !header.classList.contains('open');
+      header.classList.toggle('open', open);
+      menu.setAttribute('aria-expanded', String(open));
+    });
+    return header;
   }
 }
 

@@ -53,6 +53,11 @@ export function formatInstant(iso: string | undefined | null, locale?: string): 
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(d);
 }
 
+/** A time of day in the user's locale ("14:05"). */
+export function formatTime(d: Date, locale?: string): string {
+  return new Intl.DateTimeFormat(locale, { timeStyle: 'short' }).format(d);
+}
+
 /** The value for <input type="datetime-local"> at this moment (local time, minutes). */
 export function localDateTimeInput(now: Date = new Date()): string {
   const pad = (n: number) => String(n).padStart(2, '0');

@@ -216,6 +216,28 @@ export interface TreatmentSession {
   row_version: number;
   amendments?: Amendment[];
   patient?: { id: number; name: string };
+  /** A refused treatment gate a practitioner overrode, with the written reason (null: none). */
+  gate_override?: GateOverride | null;
+  /** Caution findings acknowledged when the session was marked performed or signed. */
+  acknowledged_cautions?: string[];
+}
+
+export interface GateCondition { condition: string; message: string; field?: string }
+export interface GateOverride { reason: string; by: number; at: string; unmet: GateCondition[] }
+
+/** GET /api/sessions/{id}/gate: may this session be marked performed or signed now? */
+export interface Gate {
+  allowed: boolean;
+  unmet: GateCondition[];
+  cautions: { id: string; message: string }[];
+  recap: {
+    patient: string | { id: number; name: string };
+    date: string;
+    device: string | { id: string; name: string };
+    lot_number: string;
+    needle_lengths: NeedleLength[];
+    warnings: string[];
+  };
 }
 
 export interface Amendment {

@@ -67,7 +67,7 @@ export function intakeTab(app: App, patient: PatientRecord, onSaved: () => void)
       }
     }
   }, 350);
-  const changed = () => runScreen();
+  const changed = () => { runScreen(); app.setUnsaved('intake', true); };
 
   // ---- controls bound to the form state
   const bindSelect = (options: [string, string][], get: () => string, set: (v: string) => void, key: string) => {
@@ -203,7 +203,9 @@ export function intakeTab(app: App, patient: PatientRecord, onSaved: () => void)
   const saved = h('span', { class: 'muted', role: 'status' });
   formEl.append(about, conditions, medications, procedures, allergies, areasSection,
     h('div', { class: 'field-error', 'data-error-for': 'form', role: 'alert' }),
-    h('div', { class: 'actions sticky-actions' }, save, saved));
+    h('div', { class: 'actions sticky-actions' }, save, saved,
+      h('span', { class: 'unsaved-flag', hidden: true }, 'Unsaved changes')));
+  const tracked = app.trackForm(formEl, 'intake');
   formEl.addEventListener('submit', async (e) => {
     e.preventDefault();
     const built = formToIntake(form);
@@ -212,6 +214,7 @@ export function intakeTab(app: App, patient: PatientRecord, onSaved: () => void)
     clearFieldErrors(formEl);
     try {
       const r = await app.api.addIntake(patient.id, { intake: built.intake, areas, date: todayLocal() });
+      tracked.saved();
       saved.replaceChildren('Saved as version ', String(r.version), ' — ', decisionBadge(r.screening.decision));
       app.toast(`Intake saved as version ${r.version} (screening: ${r.screening.decision}).`);
       onSaved();

@@ -6,6 +6,7 @@ import { ApiError } from '../api';
 import { formatDay, todayLocal } from '../dates';
 import { clearFieldErrors, field, h, select, showFieldError } from '../ui/dom';
 import { outcomeChart } from '../ui/graphics';
+import { photoCompare } from '../ui/photo-compare';
 import type { PatientRecord, Photo, Scale } from '../types';
 
 /** Before = the earliest "before" photo; after = the latest "after" (else "progress") photo, per region and view. */
@@ -95,9 +96,13 @@ export async function outcomesTab(app: App, patient: PatientRecord, onSaved: () 
   const view = select([['frontal', 'frontal'], ['left oblique', 'left oblique'], ['right oblique', 'right oblique'], ['left lateral', 'left lateral'], ['right lateral', 'right lateral']], 'frontal', { id: 'photo-view', 'data-field': 'view' });
   const tag = select([['before', 'before'], ['progress', 'progress'], ['after', 'after']], patient.photos.length ? 'after' : 'before', { id: 'photo-tag', 'data-field': 'tag' });
   const taken = h('input', { type: 'date', value: todayLocal(), id: 'photo-date', 'data-field': 'taken_on' });
+  const sessionsByDate = [...patient.sessions].sort((a, b) => (a.date < b.date ? 1 : -1));
+  const sessionOf = select([['', 'no session'], ...sessionsByDate.map((x) => [String(x.id), `session of ${formatDay(x.date)} (#${x.id})`] as [string, string])],
+    sessionsByDate.find((x) => x.date === todayLocal()) ? String(sessionsByDate.find((x) => x.date === todayLocal())!.id) : '', { id: 'photo-session', 'data-field': 'session_id' });
   const photoForm = h('form', { class: 'form-grid', 'aria-label': 'Add a photo' },
     field('Photo (PNG or JPEG)', file, { key: 'image_base64', wide: true }), field('Region', pRegion, { key: 'region' }), field('View', view, { key: 'view' }),
     field('Tag', tag, { key: 'tag' }), field('Taken on', taken, { key: 'taken_on' }),
+    field('Belongs to', sessionOf, { key: 'session_id', hint: 'The session the photo documents.' }),
     h('div', { class: 'field-error wide', 'data-error-for': 'form', role: 'alert' }),
     h('div', { class: 'actions wide' }, h('button', { type: 'submit' }, 'Add photo')));
   photoForm.addEventListener('submit', async (e) => {
@@ -107,7 +112,8 @@ export async function outcomesTab(app: App, patient: PatientRecord, onSaved: () 
     if (!f) { showFieldError(photoForm, 'image_base64', 'Choose a PNG or JPEG file.'); return; }
     const base64 = await fileToBase64(f);
     try {
-      await app.api.addPhoto(patient.id, { region: pRegion.value, view: view.value, tag: tag.value, taken_on: taken.value, image_base64: base64 });
+      await app.api.addPhoto(patient.id, { region: pRegion.value, view: view.value, tag: tag.value, taken_on: taken.value, image_base64: base64,
+        session_id: sessionOf.value ? Number(sessionOf.value) : undefined });
       app.toast('Photo added.');
       onSaved();
     } catch (err) {
@@ -115,9 +121,11 @@ export async function outcomesTab(app: App, patient: PatientRecord, onSaved: () 
     }
   });
   const pairs = photoPairs(patient.photos);
-  const photoFigure = (p: Photo | undefined, label: string) => h('figure', { class: 'photo' },
-    p ? h('img', { src: p.url, alt: `${label}: ${app.regionName(p.region)}, ${p.view}, ${formatDay(p.taken_on)}`, loading: 'lazy' }) : h('div', { class: 'photo-missing' }, `no ${label} photo`),
-    h('figcaption', null, p ? `${label} · ${formatDay(p.taken_on)}` : label));
+  const sessionLabel = (id: number) => {
+    const x = patient.sessions.find((y) => y.id === id);
+    return x ? `session of ${formatDay(x.date)}` : `session #${id}`;
+  };
+  const describe = (p: Photo) => `${p.tag} photo: ${app.regionName(p.region)}, ${p.view}, ${formatDay(p.taken_on)}`;
 
   const events = [...patient.adverse_events].sort((a, b) => (a.onset < b.onset ? 1 : -1));
   return h('div', { class: 'outcomes' },
@@ -129,9 +137,10 @@ export async function outcomesTab(app: App, patient: PatientRecord, onSaved: () 
     h('div', { class: 'grid-2 wide-left' },
       h('section', { class: 'panel' }, h('h2', null, 'Before and after'),
         pairs.length === 0 ? h('p', { class: 'muted' }, 'No photo yet.') :
-          pairs.map((g) => h('div', { class: 'photo-pair' },
-            h('h3', null, `${app.regionName(g.region)} · ${g.view}`),
-            h('div', { class: 'side-by-side' }, photoFigure(g.before, 'before'), photoFigure(g.after, 'after'))))),
+          pairs.map((g) => photoCompare({
+            photos: patient.photos.filter((p) => p.region === g.region && p.view === g.view),
+            title: `${app.regionName(g.region)} · ${g.view}`, before: g.before, after: g.after, sessionLabel, describe,
+          }))),
       h('section', { class: 'panel' }, h('h2', null, 'Add a photo'), photoForm)),
     h('section', { class: 'panel' }, h('h2', null, `Adverse events (${events.length})`),
       events.length === 0 ? h('p', { class: 'muted' }, 'None recorded. Record them on the session they followed.') :

@@ -9,7 +9,8 @@ import { ApiError } from '../api';
 import { formatDay, formatInstant, todayLocal } from '../dates';
 import { depthStyle, formatMm, formatRange } from '../render/depth';
 import { createBodyMap } from '../ui/bodymap';
-import { clearFieldErrors, debounce, field, h, select, showFieldError, sourcesLine, supportNotice } from '../ui/dom';
+import { clearFieldErrors, debounce, field, h, select, showFieldError, sourcesLine, supportNotice, type Child } from '../ui/dom';
+import { mergeWarnings, topWarnings, type MergedWarning } from '../plan-summary';
 import { aftercareTimeline, courseTimeline, depthBar } from '../ui/graphics';
 import type { Plan, PatientRecord, StoredPlan } from '../types';
 import { decisionBadge } from './screening';
@@ -60,7 +61,7 @@ export async function planTab(app: App, patient: PatientRecord): Promise<HTMLEle
     regions: kb.regions,
     selected: last?.plan.areas?.map((a) => a.region) ?? [],
     label: 'Regions to treat',
-    onChange: () => preview(),
+    onChange: () => { preview(); app.setUnsaved('plan', true); },
   });
   const status = h('span', { class: 'muted small', role: 'status' });
   const saveButton = h('button', { type: 'button', class: 'primary', id: 'save-plan', disabled: !app.can('plan') }, 'Save plan');
@@ -76,9 +77,10 @@ export async function planTab(app: App, patient: PatientRecord): Promise<HTMLEle
       h('div', { class: 'field-error', 'data-error-for': 'areas', role: 'alert' }),
       h('p', { class: 'muted small' }, 'None chosen: the indication’s typical regions.')),
     h('div', { class: 'field-error', 'data-error-for': 'form', role: 'alert' }),
-    h('div', { class: 'actions' }, saveButton, status, savedNote,
+    h('div', { class: 'actions sticky-actions' }, saveButton, status, savedNote, h('span', { class: 'unsaved-flag', hidden: true }, 'Unsaved plan'),
       app.can('plan') ? null : h('span', { class: 'muted small' }, 'Your role may preview plans; a practitioner saves them.')));
 
+  const tracked = app.trackForm(form, 'plan');
   const request = () => ({
     indication: indication.value,
     areas: map.selected(),
@@ -118,6 +120,7 @@ export async function planTab(app: App, patient: PatientRecord): Promise<HTMLEle
     clearFieldErrors(form);
     try {
       const r = await app.api.addPlan(patient.id, request());
+      tracked.saved();
       savedNote.replaceChildren(`Saved as plan #${r.id}. `, h('a', { href: `#/patients/${patient.id}/sessions`, id: 'to-sessions' }, 'Document a session →'));
       output.replaceChildren(renderPlan(app, r.plan, map));
       patient.plans.push({ id: r.id, patient_id: patient.id, indication: indication.value, plan: r.plan, created_by: app.user!.id, created_at: new Date().toISOString() });
@@ -142,9 +145,17 @@ export async function planTab(app: App, patient: PatientRecord): Promise<HTMLEle
 export function renderPlan(app: App, plan: Plan, map?: { setFills(f: Map<string, string>): void }): HTMLElement {
   const fills = new Map(plan.areas.map((a) => [a.region, depthStyle(a.depth_check).colour]));
   map?.setFills(fills);
-  const allWarnings = [...plan.warnings, ...plan.areas.flatMap((a) => a.warnings.map((w) => w))];
+  const merged = mergeWarnings(plan);
+  const top = topWarnings(merged, 3);
   const depthMap = map ? null : createBodyMap({ regions: app.kb!.regions, selected: plan.areas.map((a) => a.region), fills, readonly: true, label: 'Planned regions by depth' });
+  const warningItem = (w: MergedWarning) => h('li', { class: 'merged-warning' },
+    w.regions.length ? h('strong', { class: 'warning-regions' }, `${w.regions.join(', ')}: `) : null, w.text,
+    w.variants.length ? h('details', { class: 'warning-variants' }, h('summary', null, `per region (${w.variants.length})`),
+      h('ul', null, w.variants.map((v) => h('li', null, v.text)))) : null);
+  const first = plan.sessions[0];
+  const lastSession = plan.sessions[plan.sessions.length - 1];
 
+  // The summary: what a practitioner needs before anything else.
   const summary = h('section', { class: 'panel plan-summary', 'data-indication': plan.indication },
     h('div', { class: 'panel-head' },
       h('h2', null, plan.indication_name),
@@ -153,17 +164,40 @@ export function renderPlan(app: App, plan: Plan, map?: { setFills(f: Map<string,
       h('div', { class: 'spacer' }),
       decisionBadge(plan.screening.decision, plan.screening.earliest_date ? ` until ${formatDay(plan.screening.earliest_date)}` : '')),
     h('p', { class: `plan-status ${plan.treatable ? '' : 'not-treatable'}` }, plan.status),
-    h('dl', { class: 'facts' },
+    h('dl', { class: 'facts summary-facts' },
       h('dt', null, 'Device'), h('dd', null, plan.device.name, ` (${plan.device.kind}${plan.device.single_use ? ', single use' : ''}) `, sourcesLine(plan.device.sources)),
+      h('dt', null, 'Needle lengths'), h('dd', { id: 'summary-lengths' }, plan.areas.map((a, i) => [i ? ', ' : '',
+        h('span', { class: 'summary-length', 'data-region': a.region }, `${a.region_name} ${formatMm(a.device.length_mm)}`)])),
+      h('dt', null, 'Dates'), h('dd', null,
+        first ? `first session ${formatDay(first.date)}` : 'no session dated',
+        lastSession && lastSession !== first ? `, last ${formatDay(lastSession.date)}` : '',
+        ` (${plan.session_count.min}–${plan.session_count.max} sessions, ${plan.interval_days.min}–${plan.interval_days.max} days apart)`,
+        plan.assessment_date ? `; assessment ${formatDay(plan.assessment_date)}` : '')),
+    top.length ? h('div', { class: 'warnings', role: 'note', id: 'top-warnings' },
+      h('h3', null, merged.length > top.length ? `Warnings (${top.length} of ${merged.length})` : `Warnings (${merged.length})`),
+      h('ul', null, top.map(warningItem)),
+      merged.length > top.length ? h('p', { class: 'small' }, h('a', { href: '#all-warnings', onclick: (e: Event) => {
+        e.preventDefault();
+        const d = document.getElementById('all-warnings') as HTMLDetailsElement | null;
+        if (d) { d.open = true; d.scrollIntoView({ block: 'start' }); }
+      } }, `All ${merged.length} warnings`)) : null) : null);
+
+  const group = (id: string, title: string, open: boolean, ...content: Child[]) =>
+    h('details', { class: 'panel plan-group', id, open }, h('summary', null, h('h2', null, title)), ...content);
+
+  const details = group('plan-details', 'Course details', false,
+    h('dl', { class: 'facts' },
       h('dt', null, 'Passes'), h('dd', null, `${plan.passes.count.min}–${plan.passes.count.max}, ${plan.passes.directions.join(', ')} `, sourcesLine(plan.passes.sources)),
       h('dt', null, 'Anaesthesia'), h('dd', null, plan.anaesthesia.needed ? `${plan.anaesthesia.agent}, ${plan.anaesthesia.minutes.min}–${plan.anaesthesia.minutes.max} min ` : 'not needed for this device ', sourcesLine(plan.anaesthesia.sources)),
       h('dt', null, 'Course'), h('dd', null, `${plan.session_count.min}–${plan.session_count.max} sessions, ${plan.interval_days.min}–${plan.interval_days.max} days apart `, sourcesLine(plan.course_sources)),
-      plan.assessment_date ? [h('dt', null, 'Assessment'), h('dd', null, formatDay(plan.assessment_date), ' ', sourcesLine(plan.assessment_sources))] : null),
-    allWarnings.length ? h('div', { class: 'warnings', role: 'note' }, h('h3', null, `Warnings (${allWarnings.length})`),
-      h('ul', null, allWarnings.map((w) => h('li', null, w)))) : null);
+      plan.assessment_date ? [h('dt', null, 'Assessment'), h('dd', null, formatDay(plan.assessment_date), ' ', sourcesLine(plan.assessment_sources))] : null));
 
-  const areas = h('section', { class: 'panel' },
-    h('div', { class: 'panel-head' }, h('h2', null, 'Needle length per region'), h('div', { class: 'spacer' }), depthLegend()),
+  const allWarnings = merged.length === 0 ? null : group('all-warnings', `All warnings (${merged.length})`, false,
+    h('p', { class: 'muted small' }, 'A warning that several regions repeat is listed once with the regions it applies to.'),
+    h('ul', { class: 'warning-list' }, merged.map(warningItem)));
+
+  const areas = group('plan-areas', 'Needle length per region', true,
+    depthLegend(),
     h('div', { class: depthMap ? 'areas-layout' : '' },
       h('table', { class: 'table areas' },
         h('thead', null, h('tr', null, h('th', null, 'Region'), h('th', null, 'Needle'), h('th', null, 'Against the skin'), h('th', null, 'Reach'))),
@@ -182,23 +216,21 @@ export function renderPlan(app: App, plan: Plan, map?: { setFills(f: Map<string,
             h('td', { class: 'depth-cell' }, depthBar(a.depth_check),
               h('div', { class: 'small muted' },
                 `epidermis ${a.depth_check.epidermis_um.min}–${a.depth_check.epidermis_um.max} µm · skin ${a.depth_check.skin_um.min}–${a.depth_check.skin_um.max} µm`)),
-            h('td', null, h('span', { class: 'reach', style: { borderColor: st.colour, color: st.colour } }, st.label),
+            h('td', null, h('span', { class: 'reach', style: { borderColor: st.colour } }, h('span', { class: 'key', style: { background: st.colour }, 'aria-hidden': 'true' }), st.label),
               h('div', { class: 'small muted' }, `${a.depth_check.depth_class} needling${a.depth_check.bleeding_expected ? ' · pinpoint bleeding expected' : ''}`),
               h('div', null, sourcesLine(a.depth_check.sources))));
         }))),
       depthMap ? h('div', { class: 'areas-map' }, depthMap.element) : null));
 
-  const schedule = h('section', { class: 'panel' },
-    h('h2', null, 'Schedule'),
+  const schedule = group('plan-schedule', 'Schedule', true,
     courseTimeline(plan.sessions, plan.preparation, plan.assessment_date),
     h('table', { class: 'table compact' },
-      h('thead', null, h('tr', null, h('th', null, 'Session'), h('th', null, 'Earliest'), h('th', null, 'Latest'), h('th', null, ''))),
+      h('thead', null, h('tr', null, h('th', null, 'Session'), h('th', null, 'Earliest'), h('th', null, 'Latest'), h('th', null, 'Note'))),
       h('tbody', null, plan.sessions.map((s) => h('tr', null,
         h('td', null, String(s.number)), h('td', null, formatDay(s.date)), h('td', null, formatDay(s.latest_date)),
         h('td', null, s.optional ? h('span', { class: 'badge' }, 'optional, depends on response') : '')))))) ;
 
-  const prep = h('section', { class: 'panel' },
-    h('h2', null, 'Preparation checklist'),
+  const prep = group('plan-preparation', 'Preparation checklist', false,
     h('ul', { class: 'checklist' }, plan.preparation.map((t, i) => {
       const id = `prep-${i}`;
       return h('li', null, h('input', { type: 'checkbox', id }),
@@ -206,18 +238,15 @@ export function renderPlan(app: App, plan: Plan, map?: { setFills(f: Map<string,
     })),
     h('p', { class: 'muted small' }, 'Ticks are a working aid on this screen; they are not stored.'));
 
-  const procedure = h('section', { class: 'panel' },
-    h('h2', null, 'Procedure'),
+  const procedure = group('plan-procedure', 'Procedure', false,
     h('ol', { class: 'steps' }, plan.procedure.map((p) => h('li', null, p.step, ' ', sourcesLine(p.sources)))));
 
-  const aftercare = h('section', { class: 'panel' },
-    h('h2', null, 'Aftercare after each session'),
+  const aftercare = group('plan-aftercare', 'Aftercare after each session', false,
     aftercareTimeline(plan.aftercare),
     h('details', null, h('summary', null, 'As a list'),
       h('ul', null, plan.aftercare.map((a) => h('li', null, a.instruction, ' ', sourcesLine(a.sources))))));
 
-  const disagreements = h('section', { class: 'panel' },
-    h('h2', null, `Where the sources disagree (${plan.disagreements.length + plan.screening.findings.filter((f) => f.disagreement).length})`),
+  const disagreements = group('plan-disagreements', `Where the sources disagree (${plan.disagreements.length + plan.screening.findings.filter((f) => f.disagreement).length})`, false,
     plan.disagreements.length === 0 ? h('p', { class: 'muted' }, 'No disputed value in this plan’s own choices.') :
       plan.disagreements.map((d) => h('details', { class: 'disagreement' },
         h('summary', null, d.question, ' ', h('span', { class: 'muted small' }, `(${d.chosen_by === 'policy' ? 'clinic policy' : 'default'}: ${d.chosen})`)),
@@ -229,7 +258,7 @@ export function renderPlan(app: App, plan: Plan, map?: { setFills(f: Map<string,
       h('ul', null, (f.other_positions ?? []).map((p) => h('li', null, p.value, ' ', sourcesLine(p.sources)))))));
 
   return h('div', { class: 'plan-view' },
-    h('div', { class: 'plan-main' }, summary, areas, schedule, prep, procedure, aftercare, disagreements,
+    h('div', { class: 'plan-main' }, summary, areas, schedule, details, allWarnings, prep, procedure, aftercare, disagreements,
       supportNotice(plan.notice)),
     h('aside', { class: 'plan-side' }, simulationPanel(app, plan)));
 }

@@ -5,17 +5,18 @@
 
 import type { App } from '../app';
 import { ApiError, type SessionFields } from '../api';
-import { formatDay, formatInstant, todayLocal } from '../dates';
+import { formatDay, formatInstant, formatTime, todayLocal } from '../dates';
 import { formatMm, lengthNotes } from '../render/depth';
+import { describeChoice, fitLength, lengthChoice, type LengthChoice } from '../devices';
 import { createBodyMap } from '../ui/bodymap';
 import { clearFieldErrors, field, h, select, showFieldError, supportNotice } from '../ui/dom';
-import type { PatientRecord, PlanArea, TreatmentSession } from '../types';
+import type { Amendment, NeedleLength, PatientRecord, PlanArea, TreatmentSession } from '../types';
 
 const DIRECTION_WORDS = ['horizontal', 'vertical', 'diagonal'];
 const AMENDABLE: [string, string][] = [
   ['needle_lengths', 'Needle lengths (JSON list)'], ['lot_number', 'Lot number'], ['device_id', 'Device'], ['passes', 'Passes'],
   ['directions', 'Directions'], ['anaesthetic', 'Anaesthetic'], ['anaesthetic_minutes', 'Anaesthetic minutes'], ['end_point', 'End point'],
-  ['products_applied', 'Products applied'], ['notes', 'Notes'], ['session_date', 'Session date'], ['practitioner_id', 'Practitioner id'],
+  ['products_applied', 'Products applied'], ['notes', 'Notes'], ['session_date', 'Session date'], ['practitioner_id', 'Practitioner'],
 ];
 
 const FIELD_LABEL = new Map(AMENDABLE);
@@ -58,7 +59,7 @@ function planAreas(p: PatientRecord, s: TreatmentSession): Map<string, PlanArea>
   return new Map((plan?.areas ?? []).map((a) => [a.region, a]));
 }
 
-function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): HTMLElement {
+async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): Promise<HTMLElement> {
   const kb = app.kb!;
   const planned = planAreas(p, s);
   const lengths = new Map(s.needle_lengths.map((n) => [n.region, String(n.needle_length_mm)]));
@@ -66,7 +67,9 @@ function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): HTMLEle
 
   const date = h('input', { type: 'date', value: s.date, 'data-field': 'date' });
   const status = select([['planned', 'planned'], ['performed', 'performed']], s.status === 'planned' ? 'planned' : 'performed', { 'data-field': 'status' });
-  const device = select([['', 'choose…'], ...kb.devices.map((d) => [d.id, `${d.name} (${d.kind})`] as [string, string])], s.device, { 'data-field': 'device' });
+  // A session without a device yet takes the plan's.
+  const planDevice = p.plans.find((x) => x.id === s.plan_id)?.plan.device.id ?? '';
+  const device = select([['', 'choose…'], ...kb.devices.map((d) => [d.id, `${d.name} (${d.kind})`] as [string, string])], s.device || planDevice, { 'data-field': 'device' });
   const lot = h('input', { value: s.lot_number, autocomplete: 'off', spellcheck: 'false', 'data-field': 'lot_number', id: 'lot-number', inputmode: 'text' });
   // A barcode scanner types the code and presses Enter: keep Enter from submitting the form.
   lot.addEventListener('keydown', (e) => {
@@ -90,21 +93,39 @@ function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): HTMLEle
   const notes = h('textarea', { rows: 3, 'data-field': 'notes', id: 'notes' }, s.notes);
 
   const lengthRows = h('div', { class: 'length-rows' });
+  const deviceNote = h('div', { class: 'hint', id: 'device-lengths' });
+  let choice: LengthChoice = { kind: 'free' };
   const map = createBodyMap({
     regions: kb.regions,
     selected: s.needle_lengths.map((n) => n.region),
     label: 'Regions treated',
-    onChange: () => drawLengths(),
+    onChange: () => { drawLengths(); app.setUnsaved('session', true); },
   });
+  /** The control for one region's length: what the chosen device allows. */
+  function lengthControl(region: string, key: string): HTMLInputElement | HTMLSelectElement {
+    const common = { 'data-field': key, 'data-region': region, id: `len-${region}`, 'aria-label': `Needle length on ${app.regionName(region)} in mm` };
+    const current = Number(lengths.get(region));
+    if (choice.kind === 'fixed') {
+      lengths.set(region, String(choice.mm));
+      return h('input', { ...common, type: 'number', value: String(choice.mm), readonly: true, 'aria-readonly': 'true', class: 'fixed-length' });
+    }
+    if (choice.kind === 'steps' && choice.steps.length) {
+      const value = String(fitLength(choice, Number.isFinite(current) && current > 0 ? current : choice.steps[0]));
+      lengths.set(region, value);
+      return select(choice.steps.map((v) => [String(v), `${v}`] as [string, string]), value, common);
+    }
+    const attrs = choice.kind === 'range' ? { min: choice.min, max: choice.max } : { min: 0.05, max: 5 };
+    return h('input', { ...common, type: 'number', step: 0.05, ...attrs, value: lengths.get(region) });
+  }
   function drawLengths() {
     const regions = map.selected();
+    deviceNote.textContent = device.value ? `Needle length ${describeChoice(choice)}.` : 'Choose the device: it decides which needle lengths are possible.';
     lengthRows.replaceChildren(...(regions.length === 0 ? [h('p', { class: 'muted small' }, 'Choose the treated regions on the map.')] :
       regions.map((region, i) => {
         const area = planned.get(region);
         if (!lengths.has(region)) lengths.set(region, area ? String(area.device.length_mm) : '');
         const key = `needle_lengths/${i}/needle_length_mm`;
-        const input = h('input', { type: 'number', step: 0.05, min: 0.05, max: 5, value: lengths.get(region), 'data-field': key, 'data-region': region,
-          id: `len-${region}`, 'aria-label': `Needle length on ${app.regionName(region)} in mm` });
+        const input = lengthControl(region, key);
         const note = h('span', { class: 'small length-notes' });
         const check = () => {
           lengths.set(region, input.value);
@@ -113,13 +134,19 @@ function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): HTMLEle
             notes.map((n) => h('span', { class: `range-${n.level}` }, n.level === 'warn' ? `⚠ ${n.text}` : n.text))));
         };
         input.addEventListener('input', check);
+        input.addEventListener('change', check);
         check();
         return h('div', { class: 'length-row', 'data-region': region },
           h('label', { for: input.id }, app.regionName(region)), h('span', { class: 'mm-input' }, input, ' mm'), note,
           h('div', { class: 'field-error', 'data-error-for': key, role: 'alert' }));
       })));
   }
-  drawLengths();
+  const loadDevice = async () => {
+    choice = lengthChoice(await app.deviceGeometry(device.value));
+    drawLengths();
+  };
+  device.addEventListener('change', () => void loadDevice());
+  await loadDevice();
 
   const collect = (): SessionFields => {
     const regions = map.selected();
@@ -157,7 +184,7 @@ function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): HTMLEle
         h('h2', { class: 'wide' }, 'Device and technique'),
         field('Date', date, { key: 'date' }),
         field('Status', status, { key: 'status' }),
-        field('Device', device, { key: 'device', wide: true }),
+        h('div', { class: 'wide' }, field('Device', device, { key: 'device' }), deviceNote),
         field('Lot number', lot, { key: 'lot_number', hint: 'Scan the barcode or type it.' }),
         field('Passes', passes, { key: 'passes' }),
         h('div', { class: 'field wide' }, h('span', { class: 'label' }, 'Directions'),
@@ -170,7 +197,9 @@ function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): HTMLEle
         field('Products applied', products, { key: 'products_applied', wide: true }),
         field('Notes', notes, { key: 'notes', wide: true }))),
     h('div', { class: 'field-error', 'data-error-for': 'form', role: 'alert' }),
-    h('div', { class: 'actions sticky-actions' }, saveButton, signButton, message, confirmBox));
+    h('div', { class: 'actions sticky-actions' }, saveButton, signButton, message,
+      h('span', { class: 'unsaved-flag', hidden: true }, 'Unsaved changes'), confirmBox));
+  const tracked = app.trackForm(form, 'session');
 
   const save = async (): Promise<boolean> => {
     clearFieldErrors(form);
@@ -178,7 +207,8 @@ function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): HTMLEle
     try {
       const updated = await app.api.updateSession(s.id, { ...collect(), row_version: rowVersion });
       rowVersion = updated.row_version;
-      message.textContent = `Saved ${new Date().toLocaleTimeString()}.`;
+      tracked.saved();
+      message.textContent = `Saved ${formatTime(new Date())}.`;
       return true;
     } catch (e) {
       message.textContent = '';
@@ -210,33 +240,102 @@ function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): HTMLEle
     supportNotice('The plan’s ranges shown here come from the planning engine and support a qualified practitioner’s decision; the practitioner decides what is done.'));
 }
 
+/** The amendments of each field, oldest first: the last one's new value is the current value. */
+export function amendmentsByField(amendments: readonly Amendment[]): Map<string, Amendment[]> {
+  const out = new Map<string, Amendment[]>();
+  for (const a of [...amendments].sort((x, y) => x.id - y.id)) {
+    const list = out.get(a.field) ?? [];
+    list.push(a);
+    out.set(a.field, list);
+  }
+  return out;
+}
+
+/** A needle_lengths value (JSON text) as "Cheek 1.5 mm, Forehead 0.5 mm"; the text if it is not such a list. */
+function lengthsText(app: App, value: string): string {
+  try {
+    const list = JSON.parse(value) as NeedleLength[];
+    if (Array.isArray(list)) return list.map((n) => `${app.regionName(n.region)} ${formatMm(n.needle_length_mm)}`).join(', ');
+  } catch { /* shown as stored */ }
+  return value;
+}
+
 function signedSession(app: App, s: TreatmentSession, p: PatientRecord): HTMLElement {
   const kb = app.kb!;
-  const map = createBodyMap({ regions: kb.regions, selected: s.needle_lengths.map((n) => n.region), readonly: true, label: 'Regions treated' });
-  const row = (label: string, value: string | number | Node) => [h('dt', null, label), h('dd', null, value === '' || value === 0 ? '—' : value)];
   const amendments = s.amendments ?? [];
+  const byField = amendmentsByField(amendments);
+  const current = (field: string): string | undefined => byField.get(field)?.at(-1)?.new_value;
+  const shown = (field: string, value: string) =>
+    field === 'needle_lengths' ? lengthsText(app, value) : field === 'device_id' ? app.deviceName(value)
+      : field === 'session_date' ? formatDay(value) : amendedValue(app, field, value);
+  /** The current value; when amended, marked so, with the original and each reason one click away. */
+  const valueOf = (field: string, original: string | number, display: (v: string) => string | Node = (v) => shown(field, v)): Node | string => {
+    const chain = byField.get(field);
+    if (!chain) return original === '' || original === 0 ? '—' : display(String(original));
+    const first = chain[0];
+    return h('span', { class: 'amended-value', 'data-amended': field },
+      h('span', { class: 'current-value' }, display(chain[chain.length - 1].new_value) || '—'), ' ',
+      h('details', { class: 'amended' },
+        h('summary', null, h('span', { class: 'badge amended-badge' }, chain.length > 1 ? `amended ×${chain.length}` : 'amended')),
+        h('div', { class: 'amend-pop' },
+          h('div', null, h('span', { class: 'muted' }, 'Original: '), h('span', { class: 'original-value' }, display(first.old_value) || '—')),
+          h('ol', { class: 'amend-chain' }, chain.map((a) => h('li', null,
+            `${formatInstant(a.amended_at)}, ${who(app, a.author_id)}: `, h('strong', null, display(a.new_value) || '—'),
+            ' — ', h('span', { class: 'amend-reason' }, a.reason)))))));
+  };
+  const lengthsNow = current('needle_lengths');
+  const regionsNow: NeedleLength[] = (() => {
+    if (!lengthsNow) return s.needle_lengths;
+    try { return JSON.parse(lengthsNow) as NeedleLength[]; } catch { return s.needle_lengths; }
+  })();
+  const map = createBodyMap({ regions: kb.regions, selected: regionsNow.map((n) => n.region), readonly: true, label: 'Regions treated' });
+  const row = (label: string, value: string | number | Node) => [h('dt', null, label), h('dd', null, value === '' || value === 0 ? '—' : value)];
+  const practitioner = current('practitioner_id');
   return h('div', { class: 'page session signed' }, header(app, s, p),
     h('div', { class: 'lock-banner', role: 'note', id: 'lock-banner' },
-      `Signed ${formatInstant(s.signed_at)} by ${who(app, s.signed_by)}. This record is locked; corrections are dated amendments with a reason.`),
+      `Signed ${formatInstant(s.signed_at)} by ${who(app, s.signed_by)}. This record is locked; corrections are dated amendments with a reason.`,
+      amendments.length ? ` ${amendments.length} amendment${amendments.length > 1 ? 's' : ''}: amended values are shown as current.` : ''),
+    gateOverrideBanner(app, s),
     h('div', { class: 'grid-2' },
       h('section', { class: 'panel' }, h('h2', null, 'Regions and needle lengths'), map.element,
-        h('table', { class: 'table compact' }, h('tbody', null, s.needle_lengths.map((n) =>
-          h('tr', null, h('td', null, app.regionName(n.region)), h('td', null, formatMm(n.needle_length_mm))))))),
+        byField.has('needle_lengths') ? h('p', null, valueOf('needle_lengths', '')) : null,
+        h('table', { class: 'table compact', 'aria-label': 'Needle length per region' },
+          h('thead', null, h('tr', null, h('th', null, 'Region'), h('th', null, 'Needle length'))),
+          h('tbody', null, regionsNow.map((n) =>
+            h('tr', null, h('td', null, app.regionName(n.region)), h('td', null, formatMm(n.needle_length_mm))))))),
       h('section', { class: 'panel' }, h('h2', null, 'Device and technique'),
-        h('dl', { class: 'facts' },
-          row('Date', formatDay(s.date)), row('Practitioner', s.practitioner_id ? who(app, s.practitioner_id) : ''), row('Device', s.device ? app.deviceName(s.device) : ''), row('Lot number', s.lot_number),
-          row('Passes', s.passes), row('Directions', s.directions), row('Anaesthetic', s.anaesthetic ? `${s.anaesthetic}, ${s.anaesthetic_minutes} min` : ''),
-          row('End point', s.end_point), row('Products applied', s.products_applied), row('Notes', s.notes)))),
+        h('dl', { class: 'facts', id: 'session-facts' },
+          row('Date', valueOf('session_date', s.date)),
+          row('Practitioner', valueOf('practitioner_id', practitioner ?? s.practitioner_id ?? '', (v) => (Number(v) > 0 ? who(app, Number(v)) : '—'))),
+          row('Device', valueOf('device_id', s.device)),
+          row('Lot number', h('span', { id: 'lot-current' }, valueOf('lot_number', s.lot_number))),
+          row('Passes', valueOf('passes', s.passes)), row('Directions', valueOf('directions', s.directions)),
+          row('Anaesthetic', byField.has('anaesthetic') || byField.has('anaesthetic_minutes')
+            ? h('span', null, valueOf('anaesthetic', s.anaesthetic), ', ', valueOf('anaesthetic_minutes', s.anaesthetic_minutes), ' min')
+            : s.anaesthetic ? `${s.anaesthetic}, ${s.anaesthetic_minutes} min` : ''),
+          row('End point', valueOf('end_point', s.end_point)), row('Products applied', valueOf('products_applied', s.products_applied)),
+          row('Notes', valueOf('notes', s.notes)),
+          s.acknowledged_cautions?.length ? row('Cautions acknowledged', s.acknowledged_cautions.join(', ')) : null))),
     h('section', { class: 'panel', 'aria-labelledby': 'amend-title' },
       h('h2', { id: 'amend-title' }, `Amendments (${amendments.length})`),
       amendments.length === 0 ? h('p', { class: 'muted' }, 'None.') :
         h('table', { class: 'table' },
           h('thead', null, h('tr', null, h('th', null, 'When'), h('th', null, 'Field'), h('th', null, 'Was'), h('th', null, 'Now'), h('th', null, 'Reason'), h('th', null, 'By'))),
           h('tbody', null, amendments.map((a) => h('tr', null, h('td', null, formatInstant(a.amended_at)), h('td', null, FIELD_LABEL.get(a.field) ?? a.field),
-            h('td', null, amendedValue(app, a.field, a.old_value)), h('td', null, amendedValue(app, a.field, a.new_value)), h('td', null, a.reason),
+            h('td', null, shown(a.field, a.old_value)), h('td', null, shown(a.field, a.new_value)), h('td', null, a.reason),
             h('td', { class: 'amend-author' }, who(app, a.author_id)))))),
       app.can('sign') ? amendmentForm(app, s) : h('p', { class: 'muted' }, 'A practitioner adds amendments.')),
     adverseEvents(app, p, s));
+}
+
+/** A refused treatment gate that a practitioner overrode: shown on the session for good. */
+export function gateOverrideBanner(app: App, s: TreatmentSession): HTMLElement | null {
+  const o = s.gate_override;
+  if (!o) return null;
+  return h('div', { class: 'override-banner', role: 'note', id: 'gate-override' },
+    h('strong', null, 'Treatment gate overridden'),
+    ` by ${who(app, o.by)} on ${formatInstant(o.at)}. Reason: `, h('q', { class: 'override-reason' }, o.reason),
+    o.unmet?.length ? h('ul', null, o.unmet.map((u) => h('li', { 'data-condition': u.condition }, u.message))) : null);
 }
 
 function amendmentForm(app: App, s: TreatmentSession): HTMLElement {

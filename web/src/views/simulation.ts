@@ -7,6 +7,7 @@ import { ApiError } from '../api';
 import { field, h, s, select, sourcesLine, supportNotice } from '../ui/dom';
 import { densityMapFigure } from '../ui/heatmap';
 import type { Plan } from '../types';
+import { densityAdvice } from '../plan-summary';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -42,7 +43,7 @@ export function simulationPanel(app: App, plan: Plan): HTMLElement {
         pressure: (pressure.value || undefined) as 'light' | 'medium' | 'firm' | undefined,
         seed: 1,
       });
-      out.replaceChildren(simulationResult(result as Json));
+      out.replaceChildren(simulationResult(result as Json, Number(passes.value) || plan.passes.count.min));
     } catch (e) {
       out.replaceChildren(h('p', { class: 'field-error', role: 'alert' }, e instanceof ApiError ? e.message : String(e)));
     }
@@ -61,12 +62,14 @@ const pct = (v: number | undefined) => (typeof v === 'number' ? `${(v * 100).toF
 const num = (v: number | undefined, digits = 0) => (typeof v === 'number' ? v.toFixed(digits) : '—');
 
 /** The numbers of one simulation, and its depth against the skin. */
-export function simulationResult(r: Json): HTMLElement {
+export function simulationResult(r: Json, passes?: number): HTMLElement {
   const density = r.density_per_cm2 ?? {};
   const depth = r.depth_um ?? {};
   const reg = r.region ?? {};
   const target = density.target;
+  const advice = target && passes ? densityAdvice(density.mean, target, passes) : null;
   return h('div', { class: 'sim-result' },
+    advice && advice.verdict !== 'ok' ? h('p', { class: `sim-advice advice-${advice.verdict}`, role: 'note', id: 'sim-advice' }, advice.message) : null,
     densityMapFigure(r),
     h('dl', { class: 'facts tight' },
       h('dt', null, 'Punctures'), h('dd', null, `${num(r.punctures)} (${num(r.channels)} channels)`),
