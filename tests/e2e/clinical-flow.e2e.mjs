@@ -121,7 +121,7 @@ try {
     ['plans a course on the face map, with the mouse and the keyboard', async () => {
       await page.click('#tabbtn-plan');
       await page.selectOption('#plan-indication', 'acne-scars');
-      await page.click('[data-region=cheek] path >> nth=0');
+      await page.click('[data-region=cheek] path.map-shape >> nth=0');
       await page.focus('[data-region=forehead]');
       await page.keyboard.press('Space');
       assert((await page.getAttribute('[data-region=forehead]', 'aria-checked')) === 'true', 'Space selects a region');
@@ -188,9 +188,17 @@ try {
       await page.fill('#passes', '4');
       await page.fill('#end-point', 'uniform pinpoint bleeding');
       await page.fill('#products', 'hyaluronic acid serum');
-      await page.fill('#len-forehead', '1.5');
+      // The plan's roller fixes the needle length; a pen offers its own settings.
+      const roller = await page.inputValue('form.session-form select[data-field=device]');
+      assert(/^dermaroller-/.test(roller), `the session starts with the plan's device (${roller})`);
+      assert(await page.getAttribute('#len-forehead', 'readonly') !== null, 'a roller fixes the length');
+      await page.selectOption('form.session-form select[data-field=device]', 'dermapen-4');
+      await page.waitForSelector('select#len-forehead');
+      const steps = await page.$$eval('select#len-forehead option', (os) => os.map((o) => o.value));
+      assert(steps.length === 29 && steps[0] === '0.2' && steps.at(-1) === '3', `the pen's 0.1 mm steps from 0.2 to 3 mm (${steps.length})`);
+      await page.selectOption('#len-forehead', '1.5');
       await page.waitForSelector('.length-row[data-region=forehead] .range-warn');
-      await page.fill('#len-forehead', '0.5');
+      await page.selectOption('#len-forehead', '0.5');
       await page.click('#save-session');
       await page.waitForSelector('#session-message:has-text("Saved")');
       await shot(page, '09-session-document');
@@ -217,6 +225,12 @@ try {
       await page.fill('#amend-reason', 'Lot number misread; checked against the packaging');
       await page.click('button:has-text("Add amendment")');
       await page.waitForSelector('td:has-text("LOT-2026-4712")');
+      // The amended lot is the current one; the original and the reason are one click away.
+      assert((await page.textContent('#lot-current .current-value')) === 'LOT-2026-4712', 'the amended lot is shown as current');
+      assert(!(await page.isVisible('#lot-current .original-value')), 'the original is folded away');
+      await page.click('#lot-current details.amended summary');
+      assert((await page.textContent('#lot-current .original-value')) === 'LOT-2026-4711', 'the original lot one click away');
+      assert(/misread/.test(await page.textContent('#lot-current .amend-reason')), 'with the reason');
       await shot(page, '11-session-signed');
     }],
 
@@ -244,7 +258,9 @@ try {
         await page.waitForSelector('.toast:has-text("Photo added")');
         await page.waitForSelector('#photo-file');
       }
-      await page.waitForFunction(() => [...document.querySelectorAll('.side-by-side img')].filter((i) => i.complete && i.naturalWidth > 0).length === 2);
+      await page.waitForFunction(() => [...document.querySelectorAll('.photo-compare img-comparison-slider img')].filter((i) => i.complete && i.naturalWidth > 0).length === 2);
+      await page.check('.photo-compare input[value=overlay]');
+      await page.waitForSelector('.photo-compare .cmp-overlay img.cmp-top');
       await shot(page, '12-outcomes');
     }],
 
