@@ -3,17 +3,20 @@
 # Idempotent: packages already present are skipped; runs apt-get update only when needed.
 set -euo pipefail
 
+# fonts-wqy-microhei: CJK glyphs for the PDF documents (DejaVu covers Latin, Greek, Cyrillic,
+# Arabic and Hebrew).
 BUILD_PACKAGES=(
   build-essential cmake pkg-config git
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev
   libhowardhinnant-date-dev tzdata libtbb-dev
-  libcairo2-dev libpango1.0-dev fonts-dejavu-core
+  libcairo2-dev libpango1.0-dev fonts-dejavu-core fonts-wqy-microhei
   libsoci-dev libsqlite3-dev libpq-dev sqlite3
   libsodium-dev libcpp-httplib-dev libical-dev
 )
-# Only the test suite needs these: a throw-away PostgreSQL, fuzzing, load and browser tests.
-TEST_PACKAGES=(postgresql clang libclang-rt-14-dev wrk nginx-light chromium iproute2)
+# Only the test suite needs these: a throw-away PostgreSQL, fuzzing, load and browser tests,
+# and the third-party checkers of the PDF documents.
+TEST_PACKAGES=(postgresql clang libclang-rt-14-dev wrk nginx-light chromium iproute2 poppler-utils qpdf)
 
 want=("${BUILD_PACKAGES[@]}")
 # Usage: scripts/setup.sh [--with-web | --with-test-tools]

@@ -4,6 +4,7 @@
 #include "kb/loader.h"
 
 #include <fmt/format.h>
+#include <stdexcept>
 
 #include <fstream>
 #include <iostream>
@@ -48,6 +49,24 @@ bool json_format(const std::string& format, const std::string& option) {
   if (format == "json") return true;
   if (format == "text") return false;
   throw InputError(option, fmt::format("'{}' is not accepted; accepted: json, text", format));
+}
+
+interop::Paper paper_option(const std::string& text) {
+  auto paper = interop::parse_paper(text);
+  if (!paper) throw InputError("--paper", fmt::format("'{}' is not accepted; accepted: a4, letter", text));
+  return *paper;
+}
+
+void write_output(const std::string& path, const std::string& bytes, const std::string& option) {
+  if (path == "-") {
+    std::cout.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    std::cout.flush();
+    return;
+  }
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  if (!file) throw InputError(option, fmt::format("cannot write '{}'", path));
+  file.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!file.flush()) throw std::runtime_error(fmt::format("writing '{}' failed", path));
 }
 
 }  // namespace dermaplan::cli

@@ -3,6 +3,7 @@
 
 #include "cli/commands.h"
 #include "core/civil_date.h"
+#include "interop/pdf_layout.h"
 #include "kb/knowledge_base.h"
 
 #include <string>
@@ -17,6 +18,13 @@ std::string read_input(const std::string& path, size_t max_bytes, const std::str
 
 /// Parses a --date style option; empty = today (UTC).
 CivilDate date_option(const std::string& text, const std::string& option);
+
+/// Writes bytes to a file, or standard output for "-" (InputError naming `option` when the file
+/// cannot be opened).
+void write_output(const std::string& path, const std::string& bytes, const std::string& option);
+
+/// Parses --paper (a4, letter).
+interop::Paper paper_option(const std::string& text);
 
 /// Validates --format.
 bool json_format(const std::string& format, const std::string& option = "--format");

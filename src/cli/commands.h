@@ -21,5 +21,6 @@ void add_plan_command(CLI::App& app, CommonOptions& common);
 void add_simulate_command(CLI::App& app, CommonOptions& common);
 void add_serve_command(CLI::App& app, CommonOptions& common);   // serve_command.cpp
 void add_admin_commands(CLI::App& app, CommonOptions& common);  // admin_commands.cpp: user, audit, backup, restore
+void add_handout_command(CLI::App& app, CommonOptions& common);  // document_commands.cpp
 
 }  // namespace dermaplan::cli

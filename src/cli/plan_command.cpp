@@ -1,6 +1,11 @@
 #include "cli/cli_support.h"
 #include "core/errors.h"
+#include "interop/icalendar.h"
 #include "planning/course_plan.h"
+#include "records/sha256.h"
+#include "records/store.h"
+
+#include <fmt/format.h>
 
 #include <iostream>
 
@@ -15,6 +20,7 @@ struct PlanOptions {
   std::string start;
   std::string device;
   std::string format = "text";
+  std::string calendar_id;
 };
 
 /// Engine errors name the request field; the CLI names its option.
@@ -42,9 +48,16 @@ void add_plan_command(CLI::App& app, CommonOptions& common) {
   cmd->add_option("--date", options.date, "Planning date YYYY-MM-DD (default: today, UTC)");
   cmd->add_option("--start", options.start, "First session no earlier than YYYY-MM-DD (default: --date)");
   cmd->add_option("--device", options.device, "Device id (see 'dermaplan kb list devices')");
-  cmd->add_option("--format", options.format, "json or text")->capture_default_str();
+  cmd->add_option("--format", options.format, "text, json, or ics (iCalendar: sessions, preparation, aftercare)")
+      ->capture_default_str();
+  cmd->add_option("--calendar-id", options.calendar_id,
+                  "With --format ics: the key the event UIDs derive from (default: a digest of the intake, "
+                  "indication and areas, so exporting again updates the same events)");
   cmd->callback([&common] {
-    const bool as_json = json_format(options.format);
+    if (options.format != "text" && options.format != "json" && options.format != "ics")
+      throw InputError("--format", fmt::format("'{}' is not accepted; accepted: text, json, ics", options.format));
+    const bool as_ics = options.format == "ics";
+    const bool as_json = options.format == "json";
     const CivilDate as_of = date_option(options.date, "--date");
     const auto kb = load_kb(common);
     const std::string text = read_input(options.intake, screening::kMaxIntakeBytes, "--intake");
@@ -60,8 +73,22 @@ void add_plan_command(CLI::App& app, CommonOptions& common) {
     } catch (const InputError& e) {
       throw as_option_error(e);
     }
-    if (as_json) std::cout << planning::to_json(plan, kb).dump(2) << "\n";
-    else std::cout << planning::to_text(plan, kb);
+    if (as_ics) {
+      interop::CalendarOptions calendar;
+      calendar.series = options.calendar_id;
+      if (calendar.series.empty()) {
+        std::string key = options.indication + "\n" + text;
+        for (const auto& area : options.areas) key += "\n" + area;
+        calendar.series = "plan-" + records::sha256_hex(key).substr(0, 16);
+      }
+      calendar.stamp_ms = records::system_now_ms();
+      calendar.product_version = DERMAPLAN_VERSION;
+      std::cout << interop::plan_calendar(interop::parse_plan_document(planning::to_json(plan, kb)), calendar);
+    } else if (as_json) {
+      std::cout << planning::to_json(plan, kb).dump(2) << "\n";
+    } else {
+      std::cout << planning::to_text(plan, kb);
+    }
   });
 }
 

@@ -1,0 +1,266 @@
+// The handout and consent PDFs checked with third-party tools (poppler-utils, qpdf): the file
+// is structurally sound, every font is embedded with a Unicode map, the text a patient needs
+// is on the page (every session date, preparation and aftercare text, the consent version and
+// risks, Unicode names), the title is in the metadata, and A4 and Letter have their sizes.
+#include "interop/documents.h"
+
+#include "core/errors.h"
+#include "interop_test_support.h"
+#include "planning/consent_form.h"
+#include "test_support.h"
+
+#include <cairo.h>
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <sstream>
+
+namespace dermaplan::interop {
+namespace {
+
+using testing::run_tool;
+using testing::ScratchDir;
+using testing::squeeze_spaces;
+
+// Names with accents, in Greek, Cyrillic and Chinese script, and in Arabic (right to left).
+const std::string kPatientLtr = "Zoë Ørsted-Nguyễn (Ελένη Олег 王小明";
+const std::string kPatientRtl = "ليلى";
+const std::string kPatient = kPatientLtr + " " + kPatientRtl + ")";
+
+/// pdftotext writes right-to-left runs in visual order with bidi marks and stray spaces;
+/// compare Arabic text without them.
+std::string without_bidi_marks_and_spaces(const std::string& text) {
+  static const std::regex marks("\xE2\x80[\x8E\x8F\xAA-\xAE]| ");
+  return std::regex_replace(text, marks, "");
+}
+
+void expect_patient_name(const std::string& text) {
+  EXPECT_NE(text.find(kPatientLtr), std::string::npos) << "the accented, Greek, Cyrillic and Chinese name";
+  EXPECT_NE(without_bidi_marks_and_spaces(text).find(kPatientRtl), std::string::npos) << "the Arabic name";
+}
+
+Practice example_practice() {
+  return parse_practice(testing::read_file(std::filesystem::path(DERMAPLAN_EXAMPLES_DIR) / "practice.yaml"),
+                        "practice.yaml");
+}
+
+HandoutInput example_handout(HandoutCopy copy) {
+  HandoutInput in;
+  in.plan = testing::example_plan();
+  in.practice = example_practice();
+  in.patient_name = kPatient;
+  in.patient_birth_date = parse_civil_date("1990-04-02");
+  in.prepared_on = *parse_civil_date("2026-11-22");
+  for (const auto& risk : testing::bundled_kb().risks) in.risks.push_back(risk.text);
+  in.copy = copy;
+  return in;
+}
+
+/// A small signature drawn with cairo, as PNG bytes.
+std::string signature_png() {
+  cairo_surface_t* surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 300, 100);
+  cairo_t* cr = cairo_create(surface);
+  cairo_set_source_rgb(cr, 0.1, 0.1, 0.5);
+  cairo_set_line_width(cr, 3);
+  cairo_move_to(cr, 10, 70);
+  cairo_curve_to(cr, 80, 0, 150, 100, 290, 30);
+  cairo_stroke(cr);
+  std::string png;
+  cairo_surface_write_to_png_stream(
+      surface,
+      [](void* closure, const unsigned char* data, unsigned int length) {
+        static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
+        return CAIRO_STATUS_SUCCESS;
+      },
+      &png);
+  cairo_destroy(cr);
+  cairo_surface_destroy(surface);
+  return png;
+}
+
+ConsentDocument example_consent() {
+  const auto& kb = testing::bundled_kb();
+  const auto form = planning::consent_form(kb, kb.find_indication("acne-scars"));
+  ConsentDocument c;
+  c.practice = example_practice();
+  c.patient_name = kPatient;
+  c.patient_birth_date = parse_civil_date("1990-04-02");
+  c.text_version = form.at("version").get<std::string>();
+  c.consent_text = form.at("text").get<std::string>();
+  c.consented_by = kPatient;
+  c.consented_at_ms = 1'795'000'000'000;  // 2026-11-18 ...
+  c.recorded_by = "Dr. Ana Lúcia Gonçalves";
+  c.recorded_at_ms = 1'795'000'060'000;
+  c.signature_png = signature_png();
+  return c;
+}
+
+/// What the tools say about one PDF file.
+struct Checked {
+  std::string text;   //!< pdftotext -layout, whitespace squeezed
+  std::string info;   //!< pdfinfo
+  std::string fonts;  //!< pdffonts
+};
+
+Checked check_pdf(const ScratchDir& dir, const std::string& name, const std::string& pdf) {
+  const auto path = dir / name;
+  testing::write_file(path, pdf);
+  Checked out;
+  const auto qpdf = run_tool("qpdf --check '" + path.string() + "'");
+  EXPECT_EQ(qpdf.exit_code, 0) << "qpdf --check (install qpdf: scripts/setup.sh --with-test-tools)\n" << qpdf.output;
+  EXPECT_NE(qpdf.output.find("No syntax or stream encoding errors found"), std::string::npos) << qpdf.output;
+
+  const auto fonts = run_tool("pdffonts '" + path.string() + "'");
+  EXPECT_EQ(fonts.exit_code, 0) << "pdffonts (install poppler-utils)\n" << fonts.output;
+  out.fonts = fonts.output;
+  // name type encoding emb sub uni object ID: the three yes/no columns come before the id.
+  std::istringstream lines(fonts.output);
+  std::string line;
+  int font_rows = 0;
+  const std::regex row(R"((yes|no)\s+(yes|no)\s+(yes|no)\s+\d+\s+\d+\s*$)");
+  while (std::getline(lines, line)) {
+    std::smatch m;
+    if (!std::regex_search(line, m, row)) continue;
+    ++font_rows;
+    EXPECT_EQ(m[1], "yes") << "not embedded: " << line;
+    EXPECT_EQ(m[3], "yes") << "no Unicode map: " << line;
+  }
+  EXPECT_GT(font_rows, 0) << fonts.output;
+
+  const auto text = run_tool("pdftotext -layout -enc UTF-8 '" + path.string() + "' -");
+  EXPECT_EQ(text.exit_code, 0) << text.output;
+  out.text = squeeze_spaces(text.output);
+  const auto info = run_tool("pdfinfo '" + path.string() + "'");
+  EXPECT_EQ(info.exit_code, 0) << info.output;
+  out.info = info.output;
+  return out;
+}
+
+DocumentOptions on_letter() {
+  DocumentOptions options;
+  options.paper = Paper::letter;
+  return options;
+}
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(squeeze_spaces(needle)) != std::string::npos;
+}
+
+TEST(HandoutPdf, ToolsFindEverySessionPreparationAndAftercareText) {
+  ScratchDir dir("handout");
+  const HandoutInput in = example_handout(HandoutCopy::patient);
+  const Checked pdf = check_pdf(dir, "handout.pdf", handout_pdf(in));
+  ASSERT_FALSE(in.plan.sessions.empty());
+  for (const auto& s : in.plan.sessions) EXPECT_TRUE(contains(pdf.text, patient_date(s.date))) << "session " << s.number;
+  ASSERT_FALSE(in.plan.preparation.empty());
+  for (const auto& t : in.plan.preparation) {
+    EXPECT_TRUE(contains(pdf.text, t.task)) << t.id;
+    EXPECT_TRUE(contains(pdf.text, patient_date(t.due))) << t.id;
+  }
+  ASSERT_FALSE(in.plan.aftercare.empty());
+  for (const auto& a : in.plan.aftercare) EXPECT_TRUE(contains(pdf.text, a.instruction)) << a.id;
+  EXPECT_TRUE(contains(pdf.text, "Day 0–1")) << "the day-by-day timeline";
+  EXPECT_TRUE(contains(pdf.text, "Day 0–14"));
+  expect_patient_name(pdf.text);
+  EXPECT_TRUE(contains(pdf.text, in.practice.name));
+  EXPECT_TRUE(contains(pdf.text, in.practice.phone));
+  for (const auto& sign : in.practice.warning_signs) EXPECT_TRUE(contains(pdf.text, sign));
+  EXPECT_TRUE(contains(pdf.text, patient_date(*in.plan.assessment_date)));
+  EXPECT_TRUE(std::regex_search(pdf.info, std::regex("Title:\\s+Your microneedling course: Atrophic acne scars\n")))
+      << pdf.info;
+  EXPECT_NE(pdf.info.find("(A4)"), std::string::npos) << pdf.info;
+}
+
+TEST(HandoutPdf, ThePatientCopyHasNoJargonSourcesOrPractitionerDetail) {
+  ScratchDir dir("handout-patient");
+  const HandoutInput in = example_handout(HandoutCopy::patient);
+  const Checked pdf = check_pdf(dir, "handout.pdf", handout_pdf(in));
+  EXPECT_FALSE(contains(pdf.text, in.plan.notice));
+  for (const auto& source : testing::bundled_kb().sources)
+    EXPECT_FALSE(contains(pdf.text, "[" + source.id)) << source.id;
+  EXPECT_FALSE(contains(pdf.text, "seed-0"));
+  EXPECT_FALSE(contains(pdf.text, in.plan.device_id));
+}
+
+TEST(HandoutPdf, ThePractitionersCopyAddsTheDecisionSupportSentence) {
+  ScratchDir dir("handout-practitioner");
+  const HandoutInput in = example_handout(HandoutCopy::practitioner);
+  const Checked pdf = check_pdf(dir, "handout.pdf", handout_pdf(in));
+  EXPECT_TRUE(contains(pdf.text, in.plan.notice));
+  EXPECT_TRUE(contains(pdf.text, "Practitioner's copy"));
+  for (const auto& a : in.plan.areas) EXPECT_TRUE(contains(pdf.text, a.region_name));
+}
+
+TEST(HandoutPdf, LetterPaperHasTheLetterSize) {
+  ScratchDir dir("handout-letter");
+  const Checked pdf = check_pdf(dir, "letter.pdf",
+                                handout_pdf(example_handout(HandoutCopy::patient), on_letter()));
+  EXPECT_NE(pdf.info.find("612 x 792 pts (letter)"), std::string::npos) << pdf.info;
+}
+
+TEST(HandoutPdf, ALongPlanFlowsOntoMorePagesWithNothingLost) {
+  ScratchDir dir("handout-long");
+  HandoutInput in = example_handout(HandoutCopy::patient);
+  auto task = in.plan.preparation.front();
+  for (int i = 0; i < 60; ++i) {
+    task.task = "Extra task number " + std::to_string(i) + " with enough words to wrap in the narrow column of the "
+                "table at least once or twice.";
+    in.plan.preparation.push_back(task);
+  }
+  const Checked pdf = check_pdf(dir, "long.pdf", handout_pdf(in));
+  std::smatch pages;
+  ASSERT_TRUE(std::regex_search(pdf.info, pages, std::regex(R"(Pages:\s+(\d+))")));
+  EXPECT_GE(std::stoi(pages[1]), 3);
+  for (int i = 0; i < 60; ++i) EXPECT_TRUE(contains(pdf.text, "Extra task number " + std::to_string(i) + " with")) << i;
+}
+
+TEST(ConsentPdf, ToolsFindTheVersionEveryRiskWhoAndWhenAndTheSignature) {
+  ScratchDir dir("consent");
+  const ConsentDocument c = example_consent();
+  const Checked pdf = check_pdf(dir, "consent.pdf", consent_pdf(c));
+  EXPECT_TRUE(contains(pdf.text, c.text_version));
+  for (const auto& risk : testing::bundled_kb().risks) EXPECT_TRUE(contains(pdf.text, risk.text)) << risk.id;
+  for (const auto& item : testing::bundled_kb().consent.items) EXPECT_TRUE(contains(pdf.text, item.text)) << item.id;
+  expect_patient_name(pdf.text);
+  EXPECT_TRUE(contains(pdf.text, c.recorded_by));
+  EXPECT_TRUE(contains(pdf.text, utc_minute(c.consented_at_ms)));
+  EXPECT_TRUE(std::regex_search(pdf.info, std::regex("Title:\\s+Consent to microneedling: Atrophic acne scars")))
+      << pdf.info;
+  const auto images = run_tool("pdfimages -list '" + (dir / "consent.pdf").string() + "'");
+  EXPECT_NE(images.output.find(" 300   100 "), std::string::npos) << "the signature image\n" << images.output;
+}
+
+TEST(ConsentPdf, PrintsTheStoredTextNotTodaysForm) {
+  ScratchDir dir("consent-old");
+  ConsentDocument c = example_consent();
+  c.text_version = "2025.01.1/2025.01.1";
+  c.consent_text = "Consent to microneedling\n\n- A statement of the old form, as the patient read it.\n\nRisks:\n"
+                   "- An old risk wording.\n";
+  c.signature_png.clear();
+  const Checked pdf = check_pdf(dir, "consent.pdf", consent_pdf(c, on_letter()));
+  EXPECT_TRUE(contains(pdf.text, "A statement of the old form, as the patient read it."));
+  EXPECT_TRUE(contains(pdf.text, "An old risk wording."));
+  EXPECT_TRUE(contains(pdf.text, "2025.01.1/2025.01.1"));
+  EXPECT_FALSE(contains(pdf.text, testing::bundled_kb().risks.front().text));
+  EXPECT_TRUE(contains(pdf.text, "Sign here on paper"));
+}
+
+TEST(PracticeSettings, UnknownKeysAndWrongKindsAreRefusedWithFileAndLine) {
+  try {
+    parse_practice("name: A\nphone: 1\nfax: 2\n", "p.yaml");
+    FAIL() << "accepted an unknown key";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where(), "p.yaml:3");
+    EXPECT_NE(std::string(e.what()).find("unknown key 'fax'"), std::string::npos);
+  }
+  try {
+    parse_practice("name: A\nwarning_signs: {a: 1}\n", "p.yaml");
+    FAIL() << "accepted a map";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where(), "p.yaml:2");
+  }
+  EXPECT_THROW(parse_practice("name: [unclosed\n", "p.yaml"), InputError);
+}
+
+}  // namespace
+}  // namespace dermaplan::interop
