@@ -2,6 +2,8 @@
 
 #include "kb/loader.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <fstream>
 #include <map>
@@ -47,6 +49,17 @@ std::vector<std::string> case_files(const std::string& folder) {
 nlohmann::json read_json_file(const std::filesystem::path& path) {
   std::ifstream in(path);
   return nlohmann::json::parse(in);
+}
+
+void expect_only_keys(const nlohmann::json& object, const std::vector<std::string>& accepted,
+                      const std::string& what) {
+  if (!object.is_object()) {
+    ADD_FAILURE() << what << " must be a JSON object";
+    return;
+  }
+  for (const auto& [key, value] : object.items())
+    EXPECT_NE(std::find(accepted.begin(), accepted.end(), key), accepted.end())
+        << "unknown key '" << key << "' in " << what;
 }
 
 std::string case_name(const std::string& path) {

@@ -34,6 +34,11 @@ std::vector<std::string> case_files(const std::string& folder);
 
 nlohmann::json read_json_file(const std::filesystem::path& path);
 
+/// Fails the current test for every key of `object` not in `accepted`, so a typo in a case
+/// file cannot silently check nothing. `what` names the object in the message.
+void expect_only_keys(const nlohmann::json& object, const std::vector<std::string>& accepted,
+                      const std::string& what);
+
 /// A readable test name from a file path ("isotretinoin-recent.json" -> "isotretinoin_recent").
 std::string case_name(const std::string& path);
 

@@ -57,6 +57,15 @@ std::string to_string(Sex sex) {
   return "?";
 }
 
+std::string to_string(Scope scope) {
+  switch (scope) {
+    case Scope::anywhere: return "anywhere";
+    case Scope::zone: return "zone";
+    case Scope::region: return "region";
+  }
+  return "?";
+}
+
 std::string format_mm(double mm) { return fmt::format("{:g} mm", mm); }
 
 namespace {
@@ -70,6 +79,9 @@ std::string describe_effect(const Effect& effect) {
   std::string text = to_string(effect.decision);
   if (effect.lifetime) text += ", at any time in the past";
   if (!effect.wait.empty()) text += ", wait " + effect.wait.describe();
+  if (effect.scope == Scope::anywhere) text += ", wherever it is";
+  if (effect.scope == Scope::zone) text += ", anywhere in the same zone (face, neck, body, scalp)";
+  if (effect.scope == Scope::region) text += ", only in the treated area";
   return text;
 }
 

@@ -14,6 +14,7 @@ std::string to_string(DeviceKind kind);
 std::string to_string(Evidence evidence);
 std::string to_string(Pressure pressure);
 std::string to_string(Sex sex);
+std::string to_string(Scope scope);
 
 std::string describe_effect(const Effect& effect);
 std::string describe_needle_length(const NeedleLength& length);

@@ -47,6 +47,8 @@ json region_json(const Region& region) {
   if (region.needle_guide) out["needle_guide"] = disputed_json(*region.needle_guide, describe_needle_guide);
   if (region.pressure)
     out["pressure"] = {{"value", to_string(*region.pressure)}, {"sources", region.pressure_sources}};
+  if (!region.anaesthetic_cream_needed)
+    out["anaesthetic_cream"] = {{"needed", false}, {"sources", region.anaesthetic_cream_sources}};
   return out;
 }
 
@@ -73,6 +75,7 @@ json device_json(const Device& device) {
   }
   if (!device.material.empty()) out["material"] = device.material;
   if (!device.anaesthetic_cream_needed) out["anaesthetic_cream_needed"] = false;
+  if (device.purpose == DevicePurpose::product_penetration) out["purpose"] = "product-penetration";
   if (!device.note.empty()) out["note"] = device.note;
   return out;
 }
@@ -94,7 +97,8 @@ json indication_json(const Indication& indication) {
 json rule_json(const ScreeningRule& rule) {
   json out = {{"id", rule.id},
               {"title", rule.title},
-              {"area_limited", rule.area_limited},
+              {"area_limited", rule.scope() != Scope::anywhere},
+              {"applies_to", to_string(rule.scope())},
               {"ask", rule.ask},
               {"message", rule.message},
               {"effect", disputed_json(rule.effect, describe_effect)}};

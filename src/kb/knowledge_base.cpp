@@ -19,6 +19,10 @@ const RangeUm& LayerThickness::for_sex(Sex sex) const {
   return all;
 }
 
+bool ScreeningRule::asked_of_sex(Sex sex) const {
+  return asked_of.empty() || std::find(asked_of.begin(), asked_of.end(), sex) != asked_of.end();
+}
+
 bool Device::offers_length(double length_mm) const {
   constexpr double kTolerance = 1e-6;
   if (depth_range) {
@@ -29,6 +33,18 @@ bool Device::offers_length(double length_mm) const {
     return std::abs(steps - std::round(steps)) < 1e-6;
   }
   return std::abs(needle_length_mm - length_mm) < kTolerance;
+}
+
+std::vector<double> Device::settings_mm() const {
+  std::vector<double> out;
+  if (!depth_range || depth_step_mm <= 0) return out;
+  const int steps = static_cast<int>(std::floor((depth_range->max_mm - depth_range->min_mm) / depth_step_mm + 1e-6));
+  for (int k = 0; k <= steps; ++k) {
+    // Rounded to the micrometre so that 0.1 * 3 prints as 0.3.
+    const double setting = std::round((depth_range->min_mm + k * depth_step_mm) * 1000.0) / 1000.0;
+    if (setting > 0) out.push_back(setting);
+  }
+  return out;
 }
 
 const TopicSummary* KnowledgeBase::find_topic(std::string_view topic) const {

@@ -92,9 +92,14 @@ struct Region {
   std::optional<Disputed<NeedleGuide>> needle_guide;
   std::optional<Pressure> pressure;
   SourceIds pressure_sources;
+  bool anaesthetic_cream_needed = true;  //!< false where the sources say the area is not painful
+  SourceIds anaesthetic_cream_sources;
 };
 
 enum class DeviceKind { roller, pen, stylus };
+
+/// What a device is for: needling a treatment, or only helping products into the skin.
+enum class DevicePurpose { treatment, product_penetration };
 
 struct PenCartridge {
   std::string id;
@@ -122,11 +127,15 @@ struct Device {
   std::string material;
   bool single_use = false;
   bool anaesthetic_cream_needed = true;
+  DevicePurpose purpose = DevicePurpose::treatment;
   SourceIds sources;
   std::string note;
 
   /// Whether the device can be set to (or is) this needle length.
   bool offers_length(double length_mm) const;
+  /// The lengths a pen can be set to, shortest first (never 0 mm); empty for a device with a
+  /// fixed length or a pen whose depth step the sources do not give.
+  std::vector<double> settings_mm() const;
 };
 
 struct CountRange {
@@ -176,21 +185,35 @@ struct Trigger {
   int fitzpatrick = 0;
 };
 
+/// Where a condition or procedure must be, relative to the treated areas, for a rule to apply.
+enum class Scope {
+  anywhere,  //!< wherever it is (or it has no place: a medication, a systemic disease)
+  zone,      //!< in the same zone (region group: face, neck, body, scalp) as a treated area
+  region     //!< in a treated region itself
+};
+
 struct Effect {
   Decision decision = Decision::caution;
   WaitPeriod wait;        //!< after the event (last dose, procedure date, since)
   bool lifetime = false;  //!< any history, however old
+  std::optional<Scope> scope;  //!< set where the sources disagree on where it applies
 };
 
 struct ScreeningRule {
   std::string id;
   std::string title;
   Trigger when;
-  bool area_limited = false;
+  Scope applies_to = Scope::anywhere;  //!< unless the chosen effect says otherwise
   bool ask = false;  //!< unknown status is reported (the seeds ask for it to be checked)
+  std::vector<Sex> asked_of;  //!< the sexes the question concerns; empty = everyone
   std::string check;
   std::string message;
   Disputed<Effect> effect;
+
+  /// Where the rule applies under the chosen position.
+  Scope scope() const { return effect.value().scope.value_or(applies_to); }
+  /// Whether the rule's question is asked of a patient of this sex.
+  bool asked_of_sex(Sex sex) const;
 };
 
 // --- planning and protocol --------------------------------------------------
@@ -225,6 +248,18 @@ struct HomeUseLimit {
   double max_mm = 0;
 };
 
+/// A plain statement about the treatment that a plan shows (what the channels are like, how
+/// long the procedure takes), possibly disputed.
+struct Statement {
+  std::string text;
+};
+
+struct AboutItem {
+  std::string id;
+  std::string title;
+  Disputed<Statement> statement;
+};
+
 struct Planning {
   Disputed<Passes> passes;
   Disputed<Anaesthesia> anaesthesia;
@@ -234,6 +269,7 @@ struct Planning {
   SourceIds bleeding_sources;
   Disputed<DevicePreference> default_device;
   std::optional<Disputed<HomeUseLimit>> home_use;  //!< none: the knowledge base says nothing on it
+  std::vector<AboutItem> about;  //!< statements every plan shows
 };
 
 struct DaysBefore {
@@ -246,6 +282,11 @@ struct PreparationTask {
   Disputed<DaysBefore> before;
   bool each_session = false;
   std::optional<Trigger> applies_if;
+  /// The session is never planned sooner than `before` days after the planning date: the task
+  /// cannot be shortened (stopping an anticoagulant), unlike a late moisturising cream.
+  bool holds_session = false;
+  std::string decided_by;  //!< who decides on the task, when not the practitioner ("prescriber")
+  std::string decided_by_note;  //!< why, or that it is an assumption
 };
 
 struct ProcedureStep {
@@ -254,7 +295,9 @@ struct ProcedureStep {
   int order = 0;
   SourceIds sources;
   std::optional<Trigger> applies_if;
+  bool with_anaesthetic_cream = false;  //!< only when the plan uses anaesthetic cream
 };
+
 
 struct HoursWindow {
   double from_hours = 0;

@@ -494,6 +494,12 @@ const std::vector<std::pair<std::string, Decision>> kDecisions = {
     {"defer", Decision::defer},
     {"contraindicated", Decision::contraindicated}};
 
+const std::vector<std::pair<std::string, Scope>> kScopes = {
+    {"anywhere", Scope::anywhere}, {"zone", Scope::zone}, {"region", Scope::region}};
+
+const std::vector<std::pair<std::string, Sex>> kSexes = {
+    {"female", Sex::female}, {"male", Sex::male}, {"other", Sex::other}, {"unknown", Sex::unknown}};
+
 // ---- sections --------------------------------------------------------------------
 
 void Loader::read_sources(const Origin& origin, const YAML::Node& list) {
@@ -542,7 +548,7 @@ void Loader::read_vocabulary(const Origin& origin, const YAML::Node& node) {
 void Loader::read_regions(const Origin& origin, const YAML::Node& list) {
   for (const auto& node : list) {
     check_keys(origin, node, {"id", "name", "group", "epidermis_um", "dermis_um", "needle_guide_mm",
-                              "pressure", "pressure_sources", "note"});
+                              "pressure", "pressure_sources", "anaesthetic_cream", "note"});
     Region region;
     region.id = req_id(origin, node);
     check_unique(seen_ids_, "region", region.id, origin, node);
@@ -574,6 +580,12 @@ void Loader::read_regions(const Origin& origin, const YAML::Node& list) {
       region.pressure_sources = str_list(origin, node, "pressure_sources", true);
       for (const auto& id : region.pressure_sources) source_refs_.push_back({id, where(origin, node)});
     }
+    if (const auto cream = node["anaesthetic_cream"]) {
+      check_keys(origin, cream, {"needed", "sources", "note"});
+      if (!cream["needed"]) fail(origin, cream, "missing 'needed' (true or false)");
+      region.anaesthetic_cream_needed = opt_bool(origin, cream, "needed", true);
+      region.anaesthetic_cream_sources = sources(origin, cream);
+    }
     kb_.regions.push_back(std::move(region));
   }
 }
@@ -583,7 +595,7 @@ void Loader::read_devices(const Origin& origin, const YAML::Node& list) {
     check_keys(origin, node,
                {"id", "name", "kind", "needles", "rows", "drum_diameter_mm", "drum_width_mm",
                 "needle_length_mm", "needle_diameter_mm", "depth_mm", "stroke_rate_hz",
-                "cartridges", "material", "single_use", "anaesthetic_cream_needed", "sources",
+                "cartridges", "material", "single_use", "anaesthetic_cream_needed", "purpose", "sources",
                 "note"});
     Device device;
     device.id = req_id(origin, node);
@@ -598,6 +610,10 @@ void Loader::read_devices(const Origin& origin, const YAML::Node& list) {
     device.material = opt_str(origin, node, "material");
     device.single_use = opt_bool(origin, node, "single_use", false);
     device.anaesthetic_cream_needed = opt_bool(origin, node, "anaesthetic_cream_needed", true);
+    if (node["purpose"])
+      device.purpose = req_enum<DevicePurpose>(origin, node, "purpose",
+                                               {{"treatment", DevicePurpose::treatment},
+                                                {"product-penetration", DevicePurpose::product_penetration}});
     device.needle_diameter_mm = opt_num(origin, node, "needle_diameter_mm", 0.01, 1).value_or(0);
     if (device.kind == DeviceKind::roller) {
       device.needles = req_int(origin, node, "needles", 1, 5000);
@@ -701,26 +717,33 @@ void Loader::read_indications(const Origin& origin, const YAML::Node& list) {
 
 void Loader::read_screening(const Origin& origin, const YAML::Node& list) {
   for (const auto& node : list) {
-    check_keys(origin, node, {"id", "title", "when", "area_limited", "ask", "check", "message",
-                              "effect", "note"});
+    check_keys(origin, node, {"id", "title", "when", "applies_to", "ask", "asked_of", "check",
+                              "message", "effect", "note"});
     ScreeningRule rule;
     rule.id = req_id(origin, node);
     check_unique(seen_ids_, "screening rule", rule.id, origin, node);
     rule.title = req_str(origin, node, "title");
     if (!node["when"]) fail(origin, node, "missing 'when'");
     rule.when = trigger(origin, node["when"]);
-    rule.area_limited = opt_bool(origin, node, "area_limited", false);
+    if (node["applies_to"]) rule.applies_to = req_enum(origin, node, "applies_to", kScopes);
     rule.ask = opt_bool(origin, node, "ask", false);
+    for (const auto& sex : str_list(origin, node, "asked_of", false)) {
+      auto it = std::find_if(kSexes.begin(), kSexes.end(), [&](const auto& s) { return s.first == sex; });
+      if (it == kSexes.end())
+        fail(origin, node["asked_of"], fmt::format("'asked_of' has '{}'; accepted: female, male, other, unknown", sex));
+      rule.asked_of.push_back(it->second);
+    }
     rule.check = opt_str(origin, node, "check");
     if (rule.ask && rule.check.empty()) fail(origin, node, "a rule with 'ask: true' needs a 'check' text");
     rule.message = req_str(origin, node, "message");
     if (!node["effect"]) fail(origin, node, "missing 'effect'");
     rule.effect = disputed<Effect>(
         origin, node["effect"], "screening " + rule.id + ": effect",
-        {"decision", "days", "weeks", "months", "years", "lifetime"},
+        {"decision", "days", "weeks", "months", "years", "lifetime", "applies_to"},
         [](const Origin& o, const YAML::Node& n) {
           Effect effect;
           effect.decision = req_enum(o, n, "decision", kDecisions);
+          if (n["applies_to"]) effect.scope = req_enum(o, n, "applies_to", kScopes);
           effect.wait = wait_period(o, n);
           effect.lifetime = opt_bool(o, n, "lifetime", false);
           if (effect.lifetime && !effect.wait.empty())
@@ -734,7 +757,7 @@ void Loader::read_screening(const Origin& origin, const YAML::Node& list) {
 
 void Loader::read_planning(const Origin& origin, const YAML::Node& node) {
   check_keys(origin, node, {"passes", "anaesthesia", "assessment", "depth_classes",
-                            "bleeding_from_mm", "default_device", "home_use_max_mm"});
+                            "bleeding_from_mm", "default_device", "home_use_max_mm", "about"});
   auto& planning = kb_.planning;
   auto need = [&](const char* key) {
     if (!node[key]) fail(origin, node, fmt::format("planning needs '{}'", key));
@@ -787,17 +810,39 @@ void Loader::read_planning(const Origin& origin, const YAML::Node& node) {
         [](const Origin& o, const YAML::Node& n) { return HomeUseLimit{req_num(o, n, "max_mm", 0.05, 5)}; },
         describe_home_use_limit);
   }
+  if (const auto about = node["about"]) {
+    if (!about.IsSequence()) fail(origin, about, "'about' must be a list");
+    for (const auto& item : about) {
+      check_keys(origin, item, {"id", "title", "statement"});
+      AboutItem entry;
+      entry.id = req_id(origin, item);
+      check_unique(seen_ids_, "planning about", entry.id, origin, item);
+      entry.title = req_str(origin, item, "title");
+      if (!item["statement"]) fail(origin, item, "missing 'statement' (text with sources, or a topic)");
+      entry.statement = disputed<Statement>(
+          origin, item["statement"], "planning about " + entry.id, {"text"},
+          [](const Origin& o, const YAML::Node& n) { return Statement{req_str(o, n, "text")}; },
+          [](const Statement& s) { return s.text; });
+      planning.about.push_back(std::move(entry));
+    }
+  }
 }
 
 void Loader::read_preparation(const Origin& origin, const YAML::Node& list) {
   for (const auto& node : list) {
-    check_keys(origin, node, {"id", "task", "before_days", "each_session", "applies_if", "sources",
-                              "note"});
+    check_keys(origin, node, {"id", "task", "before_days", "each_session", "applies_if", "holds_session",
+                              "decided_by", "sources", "note"});
     PreparationTask task;
     task.id = req_id(origin, node);
     check_unique(seen_ids_, "preparation task", task.id, origin, node);
     task.task = req_str(origin, node, "task");
     task.each_session = opt_bool(origin, node, "each_session", false);
+    task.holds_session = opt_bool(origin, node, "holds_session", false);
+    if (const auto decided = node["decided_by"]) {
+      check_keys(origin, decided, {"who", "note"});
+      task.decided_by = req_str(origin, decided, "who");
+      task.decided_by_note = req_str(origin, decided, "note");
+    }
     if (node["applies_if"]) task.applies_if = trigger(origin, node["applies_if"]);
     const YAML::Node before = node["before_days"];
     if (!before) fail(origin, node, "missing 'before_days' (a number, or a topic with 'days')");
@@ -821,7 +866,7 @@ void Loader::read_preparation(const Origin& origin, const YAML::Node& list) {
 
 void Loader::read_procedure(const Origin& origin, const YAML::Node& list) {
   for (const auto& node : list) {
-    check_keys(origin, node, {"id", "step", "order", "sources", "note", "applies_if"});
+    check_keys(origin, node, {"id", "step", "order", "sources", "note", "applies_if", "with_anaesthetic_cream"});
     ProcedureStep step;
     step.id = req_id(origin, node);
     check_unique(seen_ids_, "procedure step", step.id, origin, node);
@@ -829,6 +874,7 @@ void Loader::read_procedure(const Origin& origin, const YAML::Node& list) {
     step.order = req_int(origin, node, "order", 0, 10000);
     step.sources = sources(origin, node);
     if (node["applies_if"]) step.applies_if = trigger(origin, node["applies_if"]);
+    step.with_anaesthetic_cream = opt_bool(origin, node, "with_anaesthetic_cream", false);
     kb_.procedure.push_back(std::move(step));
   }
 }

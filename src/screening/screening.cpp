@@ -17,12 +17,6 @@ namespace {
 using kb::Decision;
 using kb::Trigger;
 
-/// Whether a finding about `entry_area` concerns the treated areas.
-bool concerns_areas(const std::optional<std::string>& entry_area, const std::vector<std::string>& areas) {
-  if (!entry_area || areas.empty()) return true;
-  return std::find(areas.begin(), areas.end(), *entry_area) != areas.end();
-}
-
 /// The vocabulary's name for a code ("Isotretinoin (oral)"), or the code itself.
 std::string name_of(const std::vector<kb::VocabularyEntry>& vocabulary, const std::string& code) {
   for (const auto& entry : vocabulary)
@@ -67,7 +61,7 @@ class Screener {
   }
 
   void unknown(const kb::ScreeningRule& rule, const std::string& what) {
-    if (!rule.ask) return;
+    if (!rule.ask || !rule.asked_of_sex(intake_.sex)) return;
     Finding finding = base_finding(rule);
     finding.id = rule.id + "-unknown";
     finding.decision = Decision::caution;
@@ -79,29 +73,32 @@ class Screener {
 
   /// An event on `date` (a last dose, a procedure) with the rule's waiting period.
   /// `date_label` introduces the date in messages ("last dose", "on", "since").
+  /// `note` is appended to the message (where the event concerns the treated areas).
   void timed(const kb::ScreeningRule& rule, const std::optional<CivilDate>& date, bool ongoing,
-             const std::string& what, const std::optional<std::string>& area, const char* date_label) {
+             const std::string& what, const std::optional<std::string>& area, const char* date_label,
+             const std::string& note, const std::optional<std::string>& zone) {
     const kb::Effect& effect = rule.effect.value();
     Finding finding = base_finding(rule);
     finding.area = area;
+    finding.zone = zone;
     if (effect.lifetime || effect.wait.empty()) {
       if (!ongoing && !effect.lifetime && effect.wait.empty() && date) {
         // A past event with no waiting period and no lifetime effect: no longer relevant.
         return;
       }
-      finding.message = fmt::format("{} {}", what, rule.message);
+      finding.message = fmt::format("{} {}{}", what, rule.message, note);
       add(std::move(finding));
       return;
     }
     if (ongoing) {
-      finding.message = fmt::format("{} (ongoing): {} Not before {} after it ends.", what, rule.message,
-                                    effect.wait.describe());
+      finding.message = fmt::format("{} (ongoing): {} Not before {} after it ends.{}", what, rule.message,
+                                    effect.wait.describe(), note);
       add(std::move(finding));
       return;
     }
     if (!date) {
-      finding.message = fmt::format("{}, {} unknown: {} The waiting period is {}; confirm the date.",
-                                    what, date_label, rule.message, effect.wait.describe());
+      finding.message = fmt::format("{}, {} unknown: {} The waiting period is {}; confirm the date.{}",
+                                    what, date_label, rule.message, effect.wait.describe(), note);
       add_check(fmt::format("{}: record the date to compute the waiting period ({}).", rule.title,
                             effect.wait.describe()));
       add(std::move(finding));
@@ -110,9 +107,33 @@ class Screener {
     const CivilDate until = add_wait(*date, effect.wait);
     if (until <= as_of_) return;  // the waiting period is over
     finding.until = until;
-    finding.message = fmt::format("{}, {} {}: {} Wait {} (until {}).", what, date_label, format_civil_date(*date),
-                                  rule.message, effect.wait.describe(), format_civil_date(until));
+    finding.message = fmt::format("{}, {} {}: {} Wait {} (until {}).{}", what, date_label, format_civil_date(*date),
+                                  rule.message, effect.wait.describe(), format_civil_date(until), note);
     add(std::move(finding));
+  }
+
+  /// Whether a condition or procedure at `entry_area` concerns the treated areas under the
+  /// rule's scope. An unknown place or no treated areas concerns them all (the conservative
+  /// reading). For a zone-wide match, `zone` is set and `note` names the treated areas it
+  /// concerns besides its own.
+  bool concerns(const kb::ScreeningRule& rule, const std::optional<std::string>& entry_area,
+                std::string& note, std::optional<std::string>& zone) const {
+    const kb::Scope scope = rule.scope();
+    if (scope == kb::Scope::anywhere || !entry_area || areas_.empty()) return true;
+    const bool in_area = std::find(areas_.begin(), areas_.end(), *entry_area) != areas_.end();
+    if (scope == kb::Scope::region) return in_area;
+    const kb::Region* entry = kb_.find_region(*entry_area);
+    if (!entry) return in_area;
+    std::string others;
+    for (const auto& area : areas_) {
+      const kb::Region* treated = kb_.find_region(area);
+      if (area != *entry_area && treated && treated->group == entry->group)
+        others += (others.empty() ? "" : ", ") + area;
+    }
+    if (!in_area && others.empty()) return false;
+    zone = entry->group;
+    if (!others.empty()) note = fmt::format(" It concerns the treated {} in the same zone ({}).", others, entry->group);
+    return true;
   }
 
   void apply(const kb::ScreeningRule& rule) {
@@ -127,7 +148,7 @@ class Screener {
           const std::string name = name_of(kb_.vocabulary.medications, m.code);
           const std::string what = m.current ? fmt::format("Currently takes {}", name)
                                              : name;
-          timed(rule, m.last_dose, m.current, what, std::nullopt, "last dose");
+          timed(rule, m.last_dose, m.current, what, std::nullopt, "last dose", "", std::nullopt);
         }
         return;
       }
@@ -137,18 +158,21 @@ class Screener {
           if (c.code != when.code || !c.present) continue;
           if (when.state == Trigger::State::active && !c.active) continue;
           if (when.state == Trigger::State::history && c.active) continue;
-          if (rule.area_limited && !concerns_areas(c.area, areas_)) continue;
+          std::string note;
+          std::optional<std::string> zone;
+          if (!concerns(rule, c.area, note, zone)) continue;
           const std::string what = fmt::format("{}: {}{}", c.active ? "Active" : "History",
                                                name_of(kb_.vocabulary.conditions, c.code),
                                                c.area ? " (" + *c.area + ")" : "");
           const kb::Effect& effect = rule.effect.value();
           // A waiting period for a condition runs from when it began ("since").
           if (!effect.wait.empty()) {
-            timed(rule, c.since, false, what, rule.area_limited ? c.area : std::nullopt, "since");
+            timed(rule, c.since, false, what, c.area, "since", note, zone);
           } else {
             Finding finding = base_finding(rule);
-            finding.area = rule.area_limited ? c.area : std::nullopt;
-            finding.message = fmt::format("{}: {}", what, rule.message);
+            finding.area = c.area;
+            finding.zone = zone;
+            finding.message = fmt::format("{}: {}{}", what, rule.message, note);
             add(std::move(finding));
           }
         }
@@ -158,10 +182,12 @@ class Screener {
         if (!intake_.procedures) return unknown(rule, "Previous procedures");
         for (const auto& p : *intake_.procedures) {
           if (p.code != when.code) continue;
-          if (rule.area_limited && !concerns_areas(p.area, areas_)) continue;
+          std::string note;
+          std::optional<std::string> zone;
+          if (!concerns(rule, p.area, note, zone)) continue;
           const std::string what = fmt::format("{}{}", name_of(kb_.vocabulary.procedures, p.code),
                                                p.area ? " (" + *p.area + ")" : "");
-          timed(rule, p.date, false, what, rule.area_limited ? p.area : std::nullopt, "on");
+          timed(rule, p.date, false, what, p.area, "on", note, zone);
         }
         return;
       }
@@ -178,7 +204,6 @@ class Screener {
       case Trigger::Kind::pregnant:
       case Trigger::Kind::breastfeeding: {
         const bool pregnancy = when.kind == Trigger::Kind::pregnant;
-        if (pregnancy && intake_.sex == kb::Sex::male) return;
         const auto& flag = pregnancy ? intake_.pregnant : intake_.breastfeeding;
         if (!flag) return unknown(rule, pregnancy ? "Pregnancy status" : "Breastfeeding status");
         if (!*flag) return;
@@ -250,6 +275,7 @@ nlohmann::json to_json(const ScreeningResult& result) {
                            {"sources", f.sources},
                            {"disagreement", f.topic != nullptr}};
     if (f.area) item["area"] = *f.area;
+    if (f.zone) item["zone"] = *f.zone;
     if (f.until) item["until"] = format_civil_date(*f.until);
     if (f.unknown) item["unknown"] = true;
     if (f.topic) {

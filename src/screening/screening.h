@@ -20,7 +20,8 @@ struct Finding {
   std::string title;  //!< the rule's title
   kb::Decision decision = kb::Decision::caution;
   std::string message;
-  std::optional<std::string> area;   //!< the treated area it concerns, if area-limited
+  std::optional<std::string> area;   //!< where the condition or procedure is, when the intake says
+  std::optional<std::string> zone;   //!< the zone (face, neck, ...) a zone-wide rule matched in
   std::optional<CivilDate> until;    //!< the end of a waiting period
   kb::SourceIds sources;
   bool unknown = false;              //!< raised because the intake does not say

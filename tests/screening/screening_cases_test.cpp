@@ -20,6 +20,11 @@ class ScreeningCase : public ::testing::TestWithParam<std::string> {};
 TEST_P(ScreeningCase, MatchesExpectation) {
   const json c = read_json_file(GetParam());
   SCOPED_TRACE(c.value("description", ""));
+  testing::expect_only_keys(c, {"description", "date", "areas", "intake", "raw", "policy", "expect"}, "case");
+  testing::expect_only_keys(c["expect"],
+                            {"decision", "earliest_date", "policy", "findings", "no_findings", "findings_count",
+                             "checks_count", "checks_min", "first_finding", "check_contains", "no_check_contains"},
+                            "expect");
   const kb::KnowledgeBase& kb = testing::kb_for_case(c);
   const CivilDate as_of = *parse_civil_date(c["date"].get<std::string>());
   const std::vector<std::string> areas = c.value("areas", std::vector<std::string>{});
@@ -48,6 +53,17 @@ TEST_P(ScreeningCase, MatchesExpectation) {
   if (expect.contains("checks_min")) {
     EXPECT_GE(out["checks"].size(), expect["checks_min"].get<size_t>()) << out.dump(2);
   }
+  auto any_check_contains = [&](const std::string& part) {
+    for (const auto& check : out["checks"])
+      if (check.get<std::string>().find(part) != std::string::npos) return true;
+    return false;
+  };
+  if (expect.contains("check_contains")) {
+    EXPECT_TRUE(any_check_contains(expect["check_contains"])) << out["checks"].dump(1);
+  }
+  if (expect.contains("no_check_contains")) {
+    EXPECT_FALSE(any_check_contains(expect["no_check_contains"])) << out["checks"].dump(1);
+  }
   if (expect.contains("first_finding")) {
     ASSERT_FALSE(out["findings"].empty());
     EXPECT_EQ(out["findings"][0]["id"], expect["first_finding"]);
@@ -65,6 +81,9 @@ TEST_P(ScreeningCase, MatchesExpectation) {
         const auto& sources = (*found)["sources"];
         EXPECT_NE(std::find(sources.begin(), sources.end(), value), sources.end())
             << wanted["id"] << " sources " << sources.dump();
+      } else if (key == "message_contains") {
+        EXPECT_NE((*found)["message"].get<std::string>().find(value.get<std::string>()), std::string::npos)
+            << (*found)["message"];
       } else {
         EXPECT_EQ((*found).value(key, json()), value) << "finding " << wanted["id"] << " field " << key;
       }
