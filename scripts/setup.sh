@@ -12,11 +12,11 @@ BUILD_PACKAGES=(
   libhowardhinnant-date-dev tzdata libtbb-dev
   libcairo2-dev libpango1.0-dev fonts-dejavu-core fonts-wqy-microhei
   libsoci-dev libsqlite3-dev libpq-dev sqlite3
-  libsodium-dev libcpp-httplib-dev libical-dev
+  libsodium-dev libcpp-httplib-dev libical-dev libboost-dev
 )
 # Only the test suite needs these: a throw-away PostgreSQL, fuzzing, load and browser tests,
-# and the third-party checkers of the PDF documents.
-TEST_PACKAGES=(postgresql clang libclang-rt-14-dev wrk nginx-light chromium iproute2 poppler-utils qpdf)
+# the third-party checkers of the PDF documents, and Python's csv module reading CSV exports.
+TEST_PACKAGES=(postgresql clang libclang-rt-14-dev wrk nginx-light chromium iproute2 poppler-utils qpdf python3)
 
 want=("${BUILD_PACKAGES[@]}")
 # Usage: scripts/setup.sh [--with-web | --with-test-tools]
