@@ -1,21 +1,14 @@
 #include "outcomes/render.h"
 
+#include "interop/csv.h"
+
 #include <fmt/format.h>
+
+#include <sstream>
 
 namespace dermaplan::outcomes {
 
 namespace {
-
-/// RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled.
-std::string field(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
 
 std::string number(double value) { return fmt::format("{:.6g}", value); }
 
@@ -26,19 +19,18 @@ struct Row {
 
 class Table {
  public:
-  explicit Table(int k, double level) : k_(k), level_(number(level)) {
-    out_ = "section,cohort,scale,anchor,week,measure,n,patients,count,estimate,ci_low,ci_high,level,suppressed,note\r\n";
-  }
+  explicit Table(int k, double level)
+      : k_(k), level_(number(level)),
+        writer_(out_, {"section", "cohort", "scale", "anchor", "week", "measure", "n", "patients", "count", "estimate",
+                       "ci_low", "ci_high", "level", "suppressed", "note"}) {}
+  /// Text cells are neutralised against spreadsheet formulas; the numbers stay numbers.
   void add(const Row& r) {
-    const std::string fields[] = {r.section, r.cohort,   r.scale,   r.anchor, r.week,      r.measure, r.n,  r.patients,
-                                  r.count,   r.estimate, r.ci_low,  r.ci_high, r.level,    r.suppressed, r.note};
-    bool first = true;
-    for (const auto& f : fields) {
-      if (!first) out_ += ',';
-      out_ += field(f);
-      first = false;
-    }
-    out_ += "\r\n";
+    using interop::CsvCell;
+    auto numeric = [](const std::string& value) { return value.empty() ? CsvCell::text("") : CsvCell{value, true}; };
+    writer_.row({CsvCell::text(r.section), CsvCell::text(r.cohort), CsvCell::text(r.scale), CsvCell::text(r.anchor),
+                 numeric(r.week), CsvCell::text(r.measure), numeric(r.n), numeric(r.patients), numeric(r.count),
+                 numeric(r.estimate), numeric(r.ci_low), numeric(r.ci_high), numeric(r.level),
+                 CsvCell::text(r.suppressed), CsvCell::text(r.note)});
   }
   /// A figure's columns; a withheld one has none of its numbers.
   Row figure(Row row, const Figure& f, bool proportion) const {
@@ -59,12 +51,13 @@ class Table {
     }
     return row;
   }
-  std::string take() { return std::move(out_); }
+  std::string take() { return out_.str(); }
 
  private:
   int k_;
   std::string level_;
-  std::string out_;
+  std::ostringstream out_;
+  interop::CsvWriter writer_;
 };
 
 std::string cohort_name(const Cohort& c) {
