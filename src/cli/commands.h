@@ -22,5 +22,6 @@ void add_simulate_command(CLI::App& app, CommonOptions& common);
 void add_serve_command(CLI::App& app, CommonOptions& common);   // serve_command.cpp
 void add_admin_commands(CLI::App& app, CommonOptions& common);  // admin_commands.cpp: user, audit, backup, restore
 void add_handout_command(CLI::App& app, CommonOptions& common);  // document_commands.cpp
+void add_export_commands(CLI::App& app, CommonOptions& common);  // export_commands.cpp: export fhir|csv, import fhir
 
 }  // namespace dermaplan::cli

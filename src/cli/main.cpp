@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   dermaplan::cli::add_serve_command(app, common);
   dermaplan::cli::add_admin_commands(app, common);
   dermaplan::cli::add_handout_command(app, common);
+  dermaplan::cli::add_export_commands(app, common);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,350 @@
+#include "interop/fhir_import.h"
+
+#include "core/errors.h"
+#include "interop/fhir_export.h"
+#include "interop/fhir_intake.h"
+#include "screening/intake.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+namespace dermaplan::interop {
+
+using nlohmann::json;
+
+namespace {
+
+std::string normalised(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::replace(text.begin(), text.end(), ' ', '-');
+  std::replace(text.begin(), text.end(), '_', '-');
+  return text;
+}
+
+/// A member that is a list, or an empty list.
+const json& list_at(const json& object, const char* key) {
+  static const json empty = json::array();
+  if (!object.is_object()) return empty;
+  auto it = object.find(key);
+  return it != object.end() && it->is_array() ? *it : empty;
+}
+
+/// A member that is an object, or an empty object.
+const json& object_at(const json& object, const char* key) {
+  static const json empty = json::object();
+  if (!object.is_object()) return empty;
+  auto it = object.find(key);
+  return it != object.end() && it->is_object() ? *it : empty;
+}
+
+/// The code of the first coding of a CodeableConcept member ("clinicalStatus"), or "".
+std::string status_code(const json& resource, const char* key) {
+  auto it = resource.find(key);
+  if (it == resource.end() || !it->is_object()) return "";
+  auto codings = it->find("coding");
+  if (codings == it->end() || !codings->is_array() || codings->empty() || !(*codings)[0].is_object()) return "";
+  auto code = (*codings)[0].find("code");
+  return code != (*codings)[0].end() && code->is_string() ? code->get<std::string>() : "";
+}
+
+std::string text_at(const json& object, const char* key) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+/// The date part of a FHIR date or dateTime ("2026-03-01T10:00:00Z" -> 2026-03-01).
+std::string date_part(const json& value) {
+  if (!value.is_string()) return "";
+  const std::string text = value.get<std::string>();
+  return text.size() >= 10 && parse_civil_date(text.substr(0, 10)) ? text.substr(0, 10) : "";
+}
+
+class Importer {
+ public:
+  Importer(const kb::KnowledgeBase& kb, CivilDate as_of) : kb_(kb), as_of_(as_of) {}
+
+  ImportedPatient run(const json& document) {
+    if (!document.is_object()) throw InputError("$", "a FHIR resource must be a JSON object");
+    const std::string type = text_at(document, "resourceType");
+    std::vector<std::pair<std::string, const json*>> resources;
+    if (type == "Bundle") {
+      if (document.contains("entry") && !document["entry"].is_array()) throw InputError("Bundle.entry", "must be a list");
+      const json& entries = list_at(document, "entry");
+      for (size_t i = 0; i < entries.size(); ++i) {
+        const std::string path = fmt::format("Bundle.entry[{}].resource", i);
+        if (!entries[i].is_object() || !entries[i].contains("resource") || !entries[i]["resource"].is_object())
+          throw InputError(path, "every entry needs a resource");
+        resources.emplace_back(path, &entries[i]["resource"]);
+      }
+    } else if (type == "Patient") {
+      resources.emplace_back("Patient", &document);
+    } else {
+      throw InputError("resourceType", fmt::format("'{}' is not accepted; accepted: Bundle, Patient", type));
+    }
+
+    const json* patient = nullptr;
+    std::string patient_path;
+    std::vector<std::pair<std::string, const json*>> responses;
+    for (const auto& [path, resource] : resources) {
+      const std::string rtype = text_at(*resource, "resourceType");
+      if (rtype == "Patient") {
+        if (patient) throw InputError(path, "a second Patient; import one patient at a time (first at " + patient_path + ")");
+        patient = resource, patient_path = path;
+      } else if (rtype == "QuestionnaireResponse") responses.emplace_back(path, resource);
+      else if (rtype == "Condition") condition(*resource, path);
+      else if (rtype == "MedicationStatement") medication(*resource, path);
+      else if (rtype == "AllergyIntolerance") allergy(*resource, path);
+      else if (rtype == "Procedure") procedure(*resource, path);
+      else if (rtype == "Consent" || rtype == "CarePlan" || rtype == "Device" || rtype == "Observation" ||
+               rtype == "AdverseEvent" || rtype == "Media" || rtype == "DocumentReference")
+        out_.skipped.push_back({path, rtype, "part of the clinical record, not of the intake: not imported"});
+      else
+        problems_.push_back({path + ".resourceType",
+                             fmt::format("'{}' is not accepted; accepted: Patient, QuestionnaireResponse, Condition, "
+                                         "MedicationStatement, AllergyIntolerance, Procedure (and dermaplan's own "
+                                         "export: Consent, CarePlan, Device, Observation, AdverseEvent, Media)",
+                                         rtype)});
+    }
+    if (!patient) throw InputError(type == "Bundle" ? "Bundle.entry" : "$", "no Patient resource");
+    read_patient(*patient, patient_path);
+    report_problems();
+
+    // QuestionnaireResponses, oldest first; the resources' lists go into the latest version.
+    std::stable_sort(responses.begin(), responses.end(), [](const auto& a, const auto& b) {
+      return text_at(*a.second, "authored") < text_at(*b.second, "authored");
+    });
+    for (const auto& [path, response] : responses) {
+      const json& items = list_at(*response, "item");
+      out_.intakes.push_back(intake_from_items(items, path + ".item"));
+      origins_.push_back(path);
+    }
+    if (out_.intakes.empty()) {
+      out_.intakes.push_back(json::object());
+      origins_.push_back(patient_path);
+    }
+    json& latest = out_.intakes.back();
+    for (const char* list : {"conditions", "medications", "procedures", "allergies"})
+      if (auto it = lists_.find(list); it != lists_.end())
+        for (auto& entry : it->second) {
+          if (!latest.contains(list) || !latest[list].is_array()) latest[list] = json::array();
+          latest[list].push_back(entry);
+        }
+    for (auto& intake : out_.intakes) {
+      if (!intake.contains("birth_date") && !out_.patient.birth_date.empty()) intake["birth_date"] = out_.patient.birth_date;
+      if (!intake.contains("sex") && !out_.patient.sex.empty()) intake["sex"] = out_.patient.sex;
+    }
+    for (size_t i = 0; i < out_.intakes.size(); ++i) {
+      try {
+        screening::parse_intake(out_.intakes[i], kb_, as_of_);
+      } catch (const InputError& e) {
+        throw InputError(where_in_fhir(i, e.where()), "intake " + e.where() + ": " + message_of(e));
+      }
+    }
+    return std::move(out_);
+  }
+
+ private:
+  using Problem = std::pair<std::string, std::string>;  // path, what
+
+  void read_patient(const json& p, const std::string& path) {
+    std::string name;
+    if (p.contains("name") && p["name"].is_array() && !p["name"].empty()) {
+      const json& n = p["name"][0];
+      name = text_at(n, "text");
+      if (name.empty()) {
+        for (const auto& given : list_at(n, "given"))
+          if (given.is_string()) name += (name.empty() ? "" : " ") + given.get<std::string>();
+        const std::string family = text_at(n, "family");
+        if (!family.empty()) name += (name.empty() ? "" : " ") + family;
+      }
+    }
+    if (name.empty()) problems_.push_back({path + ".name", "the patient needs a name (name[0].text or given/family)"});
+    out_.patient.name = name;
+    if (p.contains("birthDate")) {
+      const std::string birth = date_part(p["birthDate"]);
+      if (birth.empty() || text_at(p, "birthDate").size() != 10)
+        problems_.push_back({path + ".birthDate", "must be a full date YYYY-MM-DD"});
+      out_.patient.birth_date = birth;
+    }
+    const std::string gender = text_at(p, "gender");
+    if (!gender.empty()) {
+      if (gender != "female" && gender != "male" && gender != "other" && gender != "unknown")
+        problems_.push_back({path + ".gender", fmt::format("'{}' is not accepted; accepted: female, male, other, unknown", gender)});
+      out_.patient.sex = gender;
+    }
+  }
+
+  /// The vocabulary code a CodeableConcept names, or "" after recording the problem.
+  std::string vocabulary_code(const json& concept_, const std::string& path, const char* system,
+                              const std::vector<kb::VocabularyEntry>& vocabulary, const char* kind) {
+    std::vector<std::string> tried;
+    auto match = [&](const std::string& candidate) -> std::string {
+      const std::string key = normalised(candidate);
+      for (const auto& entry : vocabulary)
+        if (entry.code == key || normalised(entry.name) == key ||
+            std::find(entry.aliases.begin(), entry.aliases.end(), key) != entry.aliases.end())
+          return entry.code;
+      return "";
+    };
+    if (!concept_.is_object()) {
+      problems_.push_back({path, fmt::format("needs a CodeableConcept naming the {}", kind)});
+      return "";
+    }
+    const json& codings = list_at(concept_, "coding");
+    for (size_t i = 0; i < codings.size(); ++i) {
+      const std::string code = text_at(codings[i], "code"), coding_system = text_at(codings[i], "system");
+      if (coding_system == system) {
+        for (const auto& entry : vocabulary)
+          if (entry.code == code) return code;
+        problems_.push_back({fmt::format("{}.coding[{}].code", path, i),
+                             fmt::format("unknown {} code '{}' in {} (dermaplan kb list vocabulary)", kind, code, system)});
+        return "";
+      }
+      for (const std::string& candidate : {code, text_at(codings[i], "display")}) {
+        if (candidate.empty()) continue;
+        if (auto found = match(candidate); !found.empty()) return found;
+        tried.push_back(candidate);
+      }
+    }
+    const std::string text = text_at(concept_, "text");
+    if (!text.empty()) {
+      if (auto found = match(text); !found.empty()) return found;
+      tried.push_back(text);
+    }
+    std::string tried_list;
+    for (const auto& t : tried) tried_list += (tried_list.empty() ? "'" : ", '") + t + "'";
+    problems_.push_back({path, fmt::format("unknown {} {}: use a code of {} or a name or alias from "
+                                           "'dermaplan kb list vocabulary'",
+                                           kind, tried.empty() ? "(no code or text)" : tried_list, system)});
+    return "";
+  }
+
+  /// A region id from a bodySite list (the first entry), or "".
+  std::string area(const json& resource, const std::string& path) {
+    if (!resource.contains("bodySite")) return "";
+    const json& sites = resource["bodySite"];
+    const json& site = sites.is_array() && !sites.empty() ? sites[0] : sites;
+    for (const auto& c : list_at(site, "coding")) {
+      const std::string code = text_at(c, "code");
+      if (kb_.find_region(code)) return code;
+    }
+    const std::string text = text_at(site, "text");
+    for (const auto& region : kb_.regions)
+      if (normalised(region.name) == normalised(text) || region.id == normalised(text)) return region.id;
+    problems_.push_back({path + ".bodySite[0]", "unknown region; use a region id (dermaplan kb list regions) in " +
+                                                    std::string(kCodeSystemRegion)});
+    return "";
+  }
+
+  void add(const char* list, json entry, const std::string& path) {
+    entry_origins_[fmt::format("/{}/{}", list, lists_[list].size())] = path;
+    lists_[list].push_back(std::move(entry));
+  }
+
+  void condition(const json& r, const std::string& path) {
+    const std::string code = vocabulary_code(r.value("code", json()), path + ".code", kCodeSystemCondition,
+                                             kb_.vocabulary.conditions, "condition");
+    json entry = {{"code", code}};
+    const std::string clinical = status_code(r, "clinicalStatus");
+    entry["active"] = clinical == "active" || clinical == "recurrence" || clinical == "relapse";
+    const std::string verification = status_code(r, "verificationStatus");
+    if (verification == "refuted") entry["present"] = false, entry.erase("active");
+    if (const std::string since = date_part(r.value("onsetDateTime", json())); !since.empty()) entry["since"] = since;
+    if (const std::string region = area(r, path); !region.empty()) entry["area"] = region;
+    if (!code.empty()) add("conditions", std::move(entry), path);
+  }
+
+  void medication(const json& r, const std::string& path) {
+    if (r.contains("medicationReference")) {
+      problems_.push_back({path + ".medicationReference", "use medicationCodeableConcept (references to Medication are not read)"});
+      return;
+    }
+    const std::string status = text_at(r, "status");
+    if (status == "not-taken" || status == "entered-in-error") {
+      out_.skipped.push_back({path, "MedicationStatement", "status " + status + ": not taken, not imported"});
+      return;
+    }
+    const std::string code = vocabulary_code(r.value("medicationCodeableConcept", json()), path + ".medicationCodeableConcept",
+                                             kCodeSystemMedication, kb_.vocabulary.medications, "medication");
+    json entry = {{"code", code}, {"current", status == "active" || status == "intended"}};
+    std::string last = date_part(r.value("effectiveDateTime", json()));
+    if (r.contains("effectivePeriod") && r["effectivePeriod"].is_object()) last = date_part(r["effectivePeriod"].value("end", json()));
+    if (!last.empty() && !entry["current"].get<bool>()) entry["last_dose"] = last;
+    if (!code.empty()) add("medications", std::move(entry), path);
+  }
+
+  void allergy(const json& r, const std::string& path) {
+    const std::string verification = status_code(r, "verificationStatus");
+    if (verification == "refuted" || verification == "entered-in-error") {
+      out_.skipped.push_back({path, "AllergyIntolerance", "verification " + verification + ": not imported"});
+      return;
+    }
+    const std::string code = vocabulary_code(r.value("code", json()), path + ".code", kCodeSystemAllergy,
+                                             kb_.vocabulary.allergies, "allergy");
+    if (!code.empty()) add("allergies", json{{"code", code}}, path);
+  }
+
+  void procedure(const json& r, const std::string& path) {
+    for (const auto& c : list_at(object_at(r, "code"), "coding"))
+      if (text_at(c, "system") == kCodeSystemProcedure) {
+        out_.skipped.push_back({path, "Procedure", "a dermaplan treatment session: part of the record, not imported"});
+        return;
+      }
+    const std::string code = vocabulary_code(r.value("code", json()), path + ".code", kCodeSystemProcedureHistory,
+                                             kb_.vocabulary.procedures, "procedure");
+    json entry = {{"code", code}};
+    std::string when = date_part(r.value("performedDateTime", json()));
+    if (r.contains("performedPeriod") && r["performedPeriod"].is_object()) when = date_part(r["performedPeriod"].value("start", json()));
+    if (!when.empty()) entry["date"] = when;
+    if (const std::string region = area(r, path); !region.empty()) entry["area"] = region;
+    if (!code.empty()) add("procedures", std::move(entry), path);
+  }
+
+  void report_problems() {
+    if (problems_.empty()) return;
+    std::string message = problems_.size() == 1 ? problems_[0].second : fmt::format("{} problems:", problems_.size());
+    if (problems_.size() > 1)
+      for (const auto& [path, what] : problems_) message += "\n  " + path + ": " + what;
+    throw InputError(problems_[0].first, message);
+  }
+
+  /// Where in the FHIR document an intake JSON path came from.
+  std::string where_in_fhir(size_t intake, const std::string& intake_path) const {
+    if (intake + 1 == out_.intakes.size())
+      for (const auto& [prefix, origin] : entry_origins_)
+        if (intake_path == prefix || intake_path.rfind(prefix + "/", 0) == 0) return origin;
+    const std::string& origin = origins_[intake];
+    if (origin.find("QuestionnaireResponse") != std::string::npos || origin.find("resource") != std::string::npos)
+      return origin + " item " + intake_path;
+    return origin + " " + intake_path;
+  }
+
+  static std::string message_of(const InputError& e) {
+    std::string message = e.what();
+    const std::string prefix = e.where() + ": ";
+    return message.rfind(prefix, 0) == 0 ? message.substr(prefix.size()) : message;
+  }
+
+  const kb::KnowledgeBase& kb_;
+  CivilDate as_of_;
+  ImportedPatient out_;
+  std::vector<Problem> problems_;
+  std::map<std::string, std::vector<json>> lists_;
+  std::map<std::string, std::string> entry_origins_;  // "/conditions/0" -> FHIR path
+  std::vector<std::string> origins_;                  // per intake: where it came from
+};
+
+}  // namespace
+
+ImportedPatient read_fhir_patient(const json& document, const kb::KnowledgeBase& kb, CivilDate as_of) {
+  try {
+    return Importer(kb, as_of).run(document);
+  } catch (const json::exception& e) {
+    // A value of an unexpected JSON type somewhere the reader did not look for one.
+    throw InputError("$", std::string("unexpected structure: ") + e.what());
+  }
+}
+
+}  // namespace dermaplan::interop

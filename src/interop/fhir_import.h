@@ -1,0 +1,37 @@
+// Reading a patient from FHIR R4 JSON: a Bundle (any type) or a lone Patient. The Patient gives
+// name, birth date and sex; Conditions, MedicationStatements, AllergyIntolerances and
+// Procedures become the intake's lists, and QuestionnaireResponses written by dermaplan
+// (fhir_intake.h) become intake versions. Codes must be dermaplan vocabulary codes (in the
+// dermaplan code systems, or matching a code, name or alias in any system or text): anything
+// else is reported with its FHIR path, and nothing is returned half-read.
+#pragma once
+
+#include "core/civil_date.h"
+#include "kb/knowledge_base.h"
+#include "records/entities.h"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace dermaplan::interop {
+
+struct SkippedResource {
+  std::string path;           //!< "Bundle.entry[3].resource"
+  std::string resource_type;
+  std::string reason;         //!< why it is not part of the import
+};
+
+struct ImportedPatient {
+  records::Patient patient;                //!< name, birth_date, sex (no id yet)
+  std::vector<nlohmann::json> intakes;     //!< intake documents, oldest first; at least one
+  std::vector<SkippedResource> skipped;    //!< resources read but not imported (sessions, plans, ...)
+};
+
+/// Reads the document. Every intake is validated as `dermaplan screen` would (as of `as_of`).
+/// InputError for anything it cannot take: `where` is the FHIR path of the first problem and
+/// the message lists every unknown code with its path.
+ImportedPatient read_fhir_patient(const nlohmann::json& document, const kb::KnowledgeBase& kb, CivilDate as_of);
+
+}  // namespace dermaplan::interop
