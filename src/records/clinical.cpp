@@ -54,15 +54,21 @@ Intake SociStore::add_intake(const Actor& by, Intake intake) {
   });
 }
 
+namespace {
+
+std::vector<Intake> intakes_of(soci::session& sql, long long patient_id) {
+  std::vector<Intake> out;
+  soci::rowset<soci::row> rows = (sql.prepare << "SELECT " << kIntakeColumns
+                                              << " FROM intakes WHERE patient_id = :p ORDER BY version",
+                                  soci::use(patient_id));
+  for (const auto& r : rows) out.push_back(intake_from(r));
+  return out;
+}
+
+}  // namespace
+
 std::vector<Intake> SociStore::list_intakes(long long patient_id) {
-  return read("list_intakes", [&](soci::session& sql) {
-    std::vector<Intake> out;
-    soci::rowset<soci::row> rows = (sql.prepare << "SELECT " << kIntakeColumns
-                                                << " FROM intakes WHERE patient_id = :p ORDER BY version",
-                                    soci::use(patient_id));
-    for (const auto& r : rows) out.push_back(intake_from(r));
-    return out;
-  });
+  return read("list_intakes", [&](soci::session& sql) { return intakes_of(sql, patient_id); });
 }
 
 // ---- consents ---------------------------------------------------------------------------------
@@ -108,15 +114,21 @@ Consent SociStore::add_consent(const Actor& by, Consent consent) {
   });
 }
 
+namespace {
+
+std::vector<Consent> consents_of(soci::session& sql, long long patient_id) {
+  std::vector<Consent> out;
+  soci::rowset<soci::row> rows = (sql.prepare << "SELECT " << kConsentColumns
+                                              << " FROM consents WHERE patient_id = :p ORDER BY id",
+                                  soci::use(patient_id));
+  for (const auto& r : rows) out.push_back(consent_from(r));
+  return out;
+}
+
+}  // namespace
+
 std::vector<Consent> SociStore::list_consents(long long patient_id) {
-  return read("list_consents", [&](soci::session& sql) {
-    std::vector<Consent> out;
-    soci::rowset<soci::row> rows = (sql.prepare << "SELECT " << kConsentColumns
-                                                << " FROM consents WHERE patient_id = :p ORDER BY id",
-                                    soci::use(patient_id));
-    for (const auto& r : rows) out.push_back(consent_from(r));
-    return out;
-  });
+  return read("list_consents", [&](soci::session& sql) { return consents_of(sql, patient_id); });
 }
 
 // ---- course plans -----------------------------------------------------------------------------
@@ -168,15 +180,21 @@ std::optional<CoursePlan> SociStore::find_course_plan(long long id) {
   });
 }
 
+namespace {
+
+std::vector<CoursePlan> plans_of(soci::session& sql, long long patient_id) {
+  std::vector<CoursePlan> out;
+  soci::rowset<soci::row> rows = (sql.prepare << "SELECT " << kPlanColumns
+                                              << " FROM course_plans WHERE patient_id = :p ORDER BY id",
+                                  soci::use(patient_id));
+  for (const auto& r : rows) out.push_back(plan_from(r));
+  return out;
+}
+
+}  // namespace
+
 std::vector<CoursePlan> SociStore::list_course_plans(long long patient_id) {
-  return read("list_course_plans", [&](soci::session& sql) {
-    std::vector<CoursePlan> out;
-    soci::rowset<soci::row> rows = (sql.prepare << "SELECT " << kPlanColumns
-                                                << " FROM course_plans WHERE patient_id = :p ORDER BY id",
-                                    soci::use(patient_id));
-    for (const auto& r : rows) out.push_back(plan_from(r));
-    return out;
-  });
+  return read("list_course_plans", [&](soci::session& sql) { return plans_of(sql, patient_id); });
 }
 
 std::vector<CoursePlan> SociStore::list_plans_assessed_between(const std::string& from, const std::string& to) {
@@ -288,16 +306,31 @@ AdverseEvent SociStore::update_adverse_event(const Actor& by, AdverseEvent event
   });
 }
 
-std::vector<AdverseEvent> SociStore::list_adverse_events(long long patient_id) {
-  return read("list_adverse_events", [&](soci::session& sql) {
-    std::vector<AdverseEvent> out;
-    soci::rowset<soci::row> rows =
-        (sql.prepare << "SELECT " << kEventColumns
-                     << " FROM adverse_events WHERE patient_id = :p ORDER BY onset_date, id",
-         soci::use(patient_id));
-    for (const auto& r : rows) out.push_back(event_from(r));
-    return out;
+namespace {
+
+std::vector<AdverseEvent> events_of(soci::session& sql, long long patient_id) {
+  std::vector<AdverseEvent> out;
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT " << kEventColumns
+                   << " FROM adverse_events WHERE patient_id = :p ORDER BY onset_date, id",
+       soci::use(patient_id));
+  for (const auto& r : rows) out.push_back(event_from(r));
+  return out;
+}
+
+}  // namespace
+
+std::optional<AdverseEvent> SociStore::find_adverse_event(long long id) {
+  return read("find_adverse_event", [&](soci::session& sql) -> std::optional<AdverseEvent> {
+    soci::row r;
+    sql << "SELECT " << kEventColumns << " FROM adverse_events WHERE id = :id", soci::use(id), soci::into(r);
+    if (!sql.got_data()) return std::nullopt;
+    return event_from(r);
   });
+}
+
+std::vector<AdverseEvent> SociStore::list_adverse_events(long long patient_id) {
+  return read("list_adverse_events", [&](soci::session& sql) { return events_of(sql, patient_id); });
 }
 
 // ---- outcome assessments ----------------------------------------------------------------------
@@ -344,16 +377,22 @@ OutcomeAssessment SociStore::add_outcome(const Actor& by, OutcomeAssessment outc
   });
 }
 
+namespace {
+
+std::vector<OutcomeAssessment> outcomes_of(soci::session& sql, long long patient_id) {
+  std::vector<OutcomeAssessment> out;
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT " << kOutcomeColumns
+                   << " FROM outcome_assessments WHERE patient_id = :p ORDER BY assessed_on, id",
+       soci::use(patient_id));
+  for (const auto& r : rows) out.push_back(outcome_from(r));
+  return out;
+}
+
+}  // namespace
+
 std::vector<OutcomeAssessment> SociStore::list_outcomes(long long patient_id) {
-  return read("list_outcomes", [&](soci::session& sql) {
-    std::vector<OutcomeAssessment> out;
-    soci::rowset<soci::row> rows =
-        (sql.prepare << "SELECT " << kOutcomeColumns
-                     << " FROM outcome_assessments WHERE patient_id = :p ORDER BY assessed_on, id",
-         soci::use(patient_id));
-    for (const auto& r : rows) out.push_back(outcome_from(r));
-    return out;
-  });
+  return read("list_outcomes", [&](soci::session& sql) { return outcomes_of(sql, patient_id); });
 }
 
 // ---- photos -----------------------------------------------------------------------------------
@@ -410,15 +449,21 @@ Photo SociStore::add_photo(const Actor& by, Photo photo, const std::string& imag
   });
 }
 
+namespace {
+
+std::vector<Photo> photos_of(soci::session& sql, long long patient_id) {
+  std::vector<Photo> out;
+  soci::rowset<soci::row> rows = (sql.prepare << "SELECT " << kPhotoColumns
+                                              << " FROM photos WHERE patient_id = :p ORDER BY id",
+                                  soci::use(patient_id));
+  for (const auto& r : rows) out.push_back(photo_from(r));
+  return out;
+}
+
+}  // namespace
+
 std::vector<Photo> SociStore::list_photos(long long patient_id) {
-  return read("list_photos", [&](soci::session& sql) {
-    std::vector<Photo> out;
-    soci::rowset<soci::row> rows = (sql.prepare << "SELECT " << kPhotoColumns
-                                                << " FROM photos WHERE patient_id = :p ORDER BY id",
-                                    soci::use(patient_id));
-    for (const auto& r : rows) out.push_back(photo_from(r));
-    return out;
-  });
+  return read("list_photos", [&](soci::session& sql) { return photos_of(sql, patient_id); });
 }
 
 std::vector<Photo> SociStore::find_photos(const std::string& sha256) {
@@ -433,5 +478,31 @@ std::vector<Photo> SociStore::find_photos(const std::string& sha256) {
 }
 
 std::string SociStore::read_photo(const std::string& sha256) { return photos_.read(sha256); }
+
+}  // namespace dermaplan::records
+
+namespace dermaplan::records {
+
+// ---- the whole record -------------------------------------------------------------------------
+
+std::optional<PatientRecord> SociStore::read_patient_record(long long patient_id) {
+  return read(
+      "read_patient_record",
+      [&](soci::session& sql) -> std::optional<PatientRecord> {
+        auto patient = load_patient(sql, patient_id);
+        if (!patient || patient->deleted) return std::nullopt;
+        PatientRecord record;
+        record.patient = std::move(*patient);
+        record.intakes = intakes_of(sql, patient_id);
+        record.plans = plans_of(sql, patient_id);
+        record.sessions = load_sessions_of_patient(sql, patient_id);
+        record.consents = consents_of(sql, patient_id);
+        record.adverse_events = events_of(sql, patient_id);
+        record.outcomes = outcomes_of(sql, patient_id);
+        record.photos = photos_of(sql, patient_id);
+        return record;
+      },
+      /*snapshot=*/true);
+}
 
 }  // namespace dermaplan::records

@@ -45,6 +45,7 @@ class SociStore final : public Store {
   void delete_patient(const Actor& by, long long patient_id, const std::string& reason) override;
   PatientPage list_patients(const PatientQuery& query) override;
 
+  std::optional<PatientRecord> read_patient_record(long long patient_id) override;
   Intake add_intake(const Actor& by, Intake intake) override;
   std::vector<Intake> list_intakes(long long patient_id) override;
   Consent add_consent(const Actor& by, Consent consent) override;
@@ -67,6 +68,7 @@ class SociStore final : public Store {
 
   AdverseEvent add_adverse_event(const Actor& by, AdverseEvent event) override;
   AdverseEvent update_adverse_event(const Actor& by, AdverseEvent event) override;
+  std::optional<AdverseEvent> find_adverse_event(long long id) override;
   std::vector<AdverseEvent> list_adverse_events(long long patient_id) override;
   OutcomeAssessment add_outcome(const Actor& by, OutcomeAssessment outcome) override;
   std::vector<OutcomeAssessment> list_outcomes(long long patient_id) override;

@@ -22,4 +22,7 @@ long long execute_counting(soci::session& sql, const std::string& text, Uses&&..
 /// The patient row with this id (deleted or not), or nullopt.
 std::optional<Patient> load_patient(soci::session& sql, long long id);
 
+/// A patient's sessions with their needle lengths, by date then id (two queries).
+std::vector<TreatmentSession> load_sessions_of_patient(soci::session& sql, long long patient_id);
+
 }  // namespace dermaplan::records

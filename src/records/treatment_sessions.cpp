@@ -1,6 +1,7 @@
 // SociStore: treatment sessions, signing, amendments and lot traceability.
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -230,16 +231,34 @@ std::optional<TreatmentSession> SociStore::find_session(long long id) {
       /*snapshot=*/true);
 }
 
+std::vector<TreatmentSession> load_sessions_of_patient(soci::session& sql, long long patient_id) {
+  std::vector<TreatmentSession> out;
+  {
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT " << kSessionColumns
+                     << " FROM treatment_sessions WHERE patient_id = :p ORDER BY session_date, id",
+         soci::use(patient_id));
+    for (const auto& r : rows) out.push_back(session_from(r));
+  }
+  if (out.empty()) return out;
+  // Every needle length of the patient in one query, instead of one query per session.
+  std::map<long long, TreatmentSession*> by_id;
+  for (auto& s : out) by_id[s.id] = &s;
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT n.session_id, n.region, n.needle_length_mm FROM session_needle_lengths n"
+                      " JOIN treatment_sessions s ON s.id = n.session_id WHERE s.patient_id = :p"
+                      " ORDER BY n.session_id, n.region",
+       soci::use(patient_id));
+  for (const auto& r : rows) {
+    auto it = by_id.find(row_int(r, 0));
+    if (it != by_id.end()) it->second->needle_lengths.push_back({row_text(r, 1), row_real(r, 2)});
+  }
+  return out;
+}
+
 std::vector<TreatmentSession> SociStore::list_sessions(long long patient_id) {
   return read(
-      "list_sessions",
-      [&](soci::session& sql) {
-        soci::rowset<soci::row> rows =
-            (sql.prepare << "SELECT " << kSessionColumns
-                         << " FROM treatment_sessions WHERE patient_id = :p ORDER BY session_date, id",
-             soci::use(patient_id));
-        return sessions_from(sql, rows);
-      },
+      "list_sessions", [&](soci::session& sql) { return load_sessions_of_patient(sql, patient_id); },
       /*snapshot=*/true);
 }
 

@@ -86,24 +86,22 @@ Response create_patient(Context& ctx, Call& call) {
 
 Response get_patient(Context& ctx, Call& call) {
   const long long id = call.id();
-  const auto patient = live_patient(ctx, id);
-  json j = to_json(patient);
-  auto intakes = ctx.store.list_intakes(id);
-  std::reverse(intakes.begin(), intakes.end());
+  const auto record = found(ctx.store.read_patient_record(id), "patient", id);
+  json j = to_json(record.patient);
   j["intakes"] = json::array();
-  for (const auto& i : intakes) j["intakes"].push_back(to_json(i));
+  for (auto i = record.intakes.rbegin(); i != record.intakes.rend(); ++i) j["intakes"].push_back(to_json(*i));
   j["plans"] = json::array();
-  for (const auto& p : ctx.store.list_course_plans(id)) j["plans"].push_back(to_json(p));
+  for (const auto& p : record.plans) j["plans"].push_back(to_json(p));
   j["sessions"] = json::array();
-  for (const auto& s : ctx.store.list_sessions(id)) j["sessions"].push_back(to_json(s));
+  for (const auto& s : record.sessions) j["sessions"].push_back(to_json(s));
   j["consents"] = json::array();
-  for (const auto& c : ctx.store.list_consents(id)) j["consents"].push_back(to_json(c));
+  for (const auto& c : record.consents) j["consents"].push_back(to_json(c));
   j["adverse_events"] = json::array();
-  for (const auto& e : ctx.store.list_adverse_events(id)) j["adverse_events"].push_back(to_json(e));
+  for (const auto& e : record.adverse_events) j["adverse_events"].push_back(to_json(e));
   j["outcomes"] = json::array();
-  for (const auto& o : ctx.store.list_outcomes(id)) j["outcomes"].push_back(to_json(o));
+  for (const auto& o : record.outcomes) j["outcomes"].push_back(to_json(o));
   j["photos"] = json::array();
-  for (const auto& p : ctx.store.list_photos(id)) j["photos"].push_back(to_json(p));
+  for (const auto& p : record.photos) j["photos"].push_back(to_json(p));
   audit_read(ctx, call, "patient", id);
   return json_response(200, j);
 }
@@ -272,11 +270,10 @@ Response update_adverse_event(Context& ctx, Call& call) {
   const long long patient_id = call.id();
   const long long event_id = call.id("event");
   live_patient(ctx, patient_id);
-  records::AdverseEvent e;
-  bool exists = false;
-  for (const auto& existing : ctx.store.list_adverse_events(patient_id))
-    if (existing.id == event_id) { e = existing; exists = true; }
-  if (!exists) throw ApiError::not_found("no adverse event " + std::to_string(event_id) + " for this patient");
+  auto event = ctx.store.find_adverse_event(event_id);
+  if (!event || event->patient_id != patient_id)
+    throw ApiError::not_found("no adverse event " + std::to_string(event_id) + " for this patient");
+  records::AdverseEvent e = std::move(*event);
   const json doc = call.body();
   JsonBody body(doc);
   e.row_version = body.required_integer("row_version");

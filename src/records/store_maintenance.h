@@ -1,0 +1,45 @@
+// What an operator does to the database as a whole: backend, schema, backups, checks.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace dermaplan::records {
+
+enum class Backend { sqlite, postgresql };
+
+/// A fingerprint of one table, for comparing a restored database with its original.
+struct TableDigest {
+  std::string table;
+  long long rows = 0;
+  std::string sha256;
+  bool operator==(const TableDigest&) const = default;
+};
+
+/// The database as a whole. Thread-safe; throws RecordErrors only (store.h).
+class StoreMaintenance {
+ public:
+  virtual ~StoreMaintenance() = default;
+
+  virtual Backend backend() const = 0;
+  /// Schema version in the database (after the migrations applied on open).
+  virtual int schema_version() = 0;
+  /// The directory holding photo files.
+  virtual std::string photo_dir() const = 0;
+
+  /// Consistent online backup while others keep writing. Writes a SQLite file at `path`
+  /// (for SQLite: the sqlite3 backup API; for PostgreSQL: a logical export of every table, in
+  /// one snapshot, into a SQLite file of the same schema) and copies the photos the backup
+  /// references into "<path>.photos". The backup opens as a store itself. Refuses to overwrite.
+  virtual void backup_to(const std::string& path) = 0;
+  /// Replaces this database's content with a backup made by backup_to (from either backend),
+  /// and copies its photos in. The caller should append an audit row afterwards.
+  virtual void restore_from(const std::string& path) = 0;
+  /// One digest per table (rows in primary-key order): equal digests mean equal content.
+  virtual std::vector<TableDigest> content_digest() = 0;
+  /// "ok", or what the database reports as wrong (SQLite: PRAGMA integrity_check and foreign
+  /// key check; PostgreSQL: the foreign key check).
+  virtual std::string integrity_check() = 0;
+};
+
+}  // namespace dermaplan::records
