@@ -40,22 +40,24 @@ std::unique_ptr<records::Store> open_db(const DbOptions& options) {
   return records::open_store(options.db, store_options);
 }
 
-/// One patient's whole record, as the exports read it.
-interop::RecordForExport load_record(records::Store& store, const records::Patient& patient) {
+/// One patient's whole record (one snapshot) with the amendments of its signed sessions.
+interop::RecordForExport load_record(records::Store& store, long long patient_id) {
+  auto read = store.read_patient_record(patient_id);
+  if (!read) throw InputError("--patient", fmt::format("no patient with id {}", patient_id));
   interop::RecordForExport r;
-  r.patient = patient;
-  r.intakes = store.list_intakes(patient.id);
-  r.consents = store.list_consents(patient.id);
-  r.plans = store.list_course_plans(patient.id);
-  r.sessions = store.list_sessions(patient.id);
+  r.patient = std::move(read->patient);
+  r.intakes = std::move(read->intakes);
+  r.consents = std::move(read->consents);
+  r.plans = std::move(read->plans);
+  r.sessions = std::move(read->sessions);
+  r.adverse_events = std::move(read->adverse_events);
+  r.outcomes = std::move(read->outcomes);
+  r.photos = std::move(read->photos);
   for (const auto& s : r.sessions)
     if (s.status == records::SessionStatus::signed_off) {
       auto amendments = store.list_amendments(s.id);
       if (!amendments.empty()) r.amendments[s.id] = std::move(amendments);
     }
-  r.adverse_events = store.list_adverse_events(patient.id);
-  r.outcomes = store.list_outcomes(patient.id);
-  r.photos = store.list_photos(patient.id);
   return r;
 }
 
@@ -108,12 +110,6 @@ class Progress {
   bool tty_;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now(), last_{};
 };
-
-records::Patient existing_patient(records::Store& store, long long id) {
-  auto patient = store.find_patient(id);
-  if (!patient) throw InputError("--patient", fmt::format("no patient with id {}", id));
-  return *patient;
-}
 
 // ---- CSV tables -------------------------------------------------------------------------
 
@@ -265,9 +261,8 @@ void add_export_commands(CLI::App& app, CommonOptions& common) {
     options.kb = &kb;
     options.user_name = user_names(*store);
     if (!all) {
-      const auto patient = existing_patient(*store, patient_id);
-      const auto bundle = interop::patient_bundle(load_record(*store, patient), options, records::system_now_ms());
-      store->append_audit(kCli, records::AuditAction::export_data, "patient", patient.id, "fhir bundle");
+      const auto bundle = interop::patient_bundle(load_record(*store, patient_id), options, records::system_now_ms());
+      store->append_audit(kCli, records::AuditAction::export_data, "patient", patient_id, "fhir bundle");
       write_output(out.empty() ? "-" : out, bundle.dump(2) + "\n", "--out");
       return;
     }
@@ -277,7 +272,7 @@ void add_export_commands(CLI::App& app, CommonOptions& common) {
     Progress progress("FHIR export");
     long long done = 0;
     each_patient(*store, false, [&](const records::Patient& p, long long total) {
-      writer.add(interop::patient_resources(load_record(*store, p), options));
+      writer.add(interop::patient_resources(load_record(*store, p.id), options));
       progress.update(++done, total, writer.total());
     });
     progress.done();

@@ -120,7 +120,9 @@ TEST(FhirExport, BulkStyleReferencesAreTypeSlashId) {
   o.references = ReferenceStyle::relative;
   for (const auto& resource : patient_resources(testing::example_record(), o))
     walk(resource, [&](const std::string& key, const json& value) {
-      if (key == "reference") EXPECT_EQ(value.get<std::string>().find("urn:uuid:"), std::string::npos) << value;
+      if (key == "reference") {
+        EXPECT_EQ(value.get<std::string>().find("urn:uuid:"), std::string::npos) << value;
+      }
     });
 }
 
