@@ -1,4 +1,4 @@
-// Device simulator throughput (issue 3): punctures generated and binned per second, one
+// Device simulator throughput: punctures generated and binned per second, one
 // 2 x 2 cm patch with 15 roller passes, and a whole face with a standard plan. Single thread
 // unless the benchmark says otherwise. Figures are recorded in bench/RESULTS.md.
 #include "simulation/face.h"

@@ -1,11 +1,12 @@
-// Operator commands: `dermaplan user add|passwd|disable`, `dermaplan audit verify`,
+// Operator commands: `dermaplan user add|passwd|disable|enable`, `dermaplan audit verify`,
 // `dermaplan backup FILE`, `dermaplan restore FILE`. They open the database directly (the
 // server may be running: the store is safe for several processes) and audit what they do as
 // the actor "cli".
 #include "cli/cli_support.h"
 #include "core/errors.h"
 #include "records/store.h"
-#include "server/auth.h"
+#include "clinic/accounts.h"
+#include "clinic/failure.h"
 
 #include <fmt/format.h>
 
@@ -40,10 +41,10 @@ std::string new_password(bool from_stdin, const std::string& username) {
     std::string line;
     std::getline(std::cin, line);
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.size() < 10) throw InputError("--password-stdin", "a password needs at least 10 characters");
+    clinic::check_new_password(line, "--password-stdin");
     return line;
   }
-  const std::string password = server::random_password(20);
+  const std::string password = clinic::random_password(20);
   std::cout << "Password for " << username << ": " << password << " (shown once)\n";
   return password;
 }
@@ -54,6 +55,16 @@ records::User existing_user(records::Store& store, const std::string& username) 
   return *user;
 }
 
+/// Applies an account change as the operator; the option names where a rule refused it.
+clinic::AccountChanged change_account_or_report(records::Store& store, clinic::PasswordHasher& hasher,
+                                                const clinic::AccountChange& change) {
+  try {
+    return clinic::change_account(store, hasher, kCli, change);
+  } catch (const InputError& e) {
+    throw as_option_error(e, {{"/password", "--password-stdin"}});
+  }
+}
+
 }  // namespace
 
 void add_admin_commands(CLI::App& app, CommonOptions&) {
@@ -61,7 +72,7 @@ void add_admin_commands(CLI::App& app, CommonOptions&) {
   static DbOptions user_db;
   static std::string username, role = "practitioner", display_name;
   static bool password_stdin = false;
-  auto* user = app.add_subcommand("user", "Manage accounts: add, passwd, disable");
+  auto* user = app.add_subcommand("user", "Manage accounts: add, passwd, disable, enable");
   user->require_subcommand(1);
 
   auto* add = user->add_subcommand("add", "Create an account (prints a generated password once)");
@@ -73,16 +84,17 @@ void add_admin_commands(CLI::App& app, CommonOptions&) {
   add_db_options(add, user_db);
   add->callback([] {
     auto store = open(user_db);
-    server::PasswordHasher hasher;
+    clinic::PasswordHasher hasher;
+    clinic::NewAccount account;
+    account.username = username;
+    account.display_name = display_name;
+    account.role = *records::parse_role(role);
+    account.password = new_password(password_stdin, username);
     records::User u;
-    u.username = username;
-    u.display_name = display_name.empty() ? username : display_name;
-    u.role = *records::parse_role(role);
-    u.password_hash = hasher.hash(new_password(password_stdin, username));
     try {
-      u = store->create_user(kCli, u);
-    } catch (const records::DuplicateError&) {
-      throw InputError("USERNAME", "the username '" + username + "' is taken");
+      u = clinic::create_account(*store, hasher, kCli, account);
+    } catch (const InputError& e) {
+      throw as_option_error(e, {{"/username", "USERNAME"}, {"/password", "--password-stdin"}});
     }
     std::cout << fmt::format("Created {} ({}), id {}\n", u.username, records::to_string(u.role), u.id);
   });
@@ -93,12 +105,13 @@ void add_admin_commands(CLI::App& app, CommonOptions&) {
   add_db_options(passwd, user_db);
   passwd->callback([] {
     auto store = open(user_db);
-    server::PasswordHasher hasher;
-    auto u = existing_user(*store, username);
-    u.password_hash = hasher.hash(new_password(password_stdin, username));
-    store->update_user(kCli, u);
-    const int ended = store->revoke_auth_sessions_of(u.id);
-    std::cout << fmt::format("Password changed for {}; {} session(s) ended\n", u.username, ended);
+    clinic::PasswordHasher hasher;
+    clinic::AccountChange change;
+    change.user_id = existing_user(*store, username).id;
+    change.password = new_password(password_stdin, username);
+    const auto changed = change_account_or_report(*store, hasher, change);
+    std::cout << fmt::format("Password changed for {}; {} session(s) ended\n", changed.user.username,
+                             changed.sessions_ended_count);
   });
 
   auto* disable = user->add_subcommand("disable", "Disable an account (ends its sessions; nothing is deleted)");
@@ -106,25 +119,40 @@ void add_admin_commands(CLI::App& app, CommonOptions&) {
   add_db_options(disable, user_db);
   disable->callback([] {
     auto store = open(user_db);
-    auto u = existing_user(*store, username);
-    u.disabled = true;
-    store->update_user(kCli, u);
-    const int ended = store->revoke_auth_sessions_of(u.id);
-    std::cout << fmt::format("Disabled {}; {} session(s) ended\n", u.username, ended);
+    clinic::PasswordHasher hasher;
+    clinic::AccountChange change;
+    change.user_id = existing_user(*store, username).id;
+    change.disabled = true;
+    const auto changed = change_account_or_report(*store, hasher, change);
+    std::cout << fmt::format("Disabled {}; {} session(s) ended\n", changed.user.username, changed.sessions_ended_count);
+  });
+
+  auto* enable = user->add_subcommand("enable", "Enable a disabled account again");
+  enable->add_option("username", username, "Login name")->required();
+  add_db_options(enable, user_db);
+  enable->callback([] {
+    auto store = open(user_db);
+    clinic::PasswordHasher hasher;
+    clinic::AccountChange change;
+    change.user_id = existing_user(*store, username).id;
+    change.disabled = false;
+    const auto changed = change_account_or_report(*store, hasher, change);
+    std::cout << fmt::format("Enabled {}\n", changed.user.username);
   });
 
   // ---- audit verify ----
   static DbOptions audit_db;
   auto* audit = app.add_subcommand("audit", "Check the audit log");
   audit->require_subcommand(1);
-  auto* verify = audit->add_subcommand("verify", "Recompute the audit hash chain; exit 1 if it is broken");
+  auto* verify = audit->add_subcommand("verify", "Recompute the audit hash chain; exit 3 if it is broken");
   add_db_options(verify, audit_db);
   verify->callback([] {
     auto store = open(audit_db);
     const auto result = store->verify_audit_chain();
     if (!result.ok)
-      throw std::runtime_error(fmt::format("audit chain BROKEN at seq {} ({} rows checked): {}",
-                                           result.first_broken_seq, result.rows_checked, result.reason));
+      throw clinic::ClinicError(clinic::FailureKind::audit_chain_broken, "audit_chain_broken",
+                                fmt::format("broken at seq {} ({} rows checked): {}", result.first_broken_seq,
+                                            result.rows_checked, result.reason));
     std::cout << fmt::format("audit chain ok: {} rows\n", result.rows_checked);
   });
 

@@ -45,6 +45,17 @@ CivilDate date_option(const std::string& text, const std::string& option) {
   return *day;
 }
 
+InputError as_option_error(const InputError& e, std::initializer_list<OptionFor> table) {
+  const std::string& where = e.where();
+  for (const auto& entry : table) {
+    const auto& p = entry.pointer;
+    if (where.compare(0, p.size(), p) != 0 || (where.size() > p.size() && where[p.size()] != '/')) continue;
+    if (entry.inside_file && where.size() > p.size()) return InputError(where.substr(p.size()), e.message());
+    return InputError(std::string(entry.option), e.message());
+  }
+  return e;
+}
+
 bool json_format(const std::string& format, const std::string& option) {
   if (format == "json") return true;
   if (format == "text") return false;

@@ -4,9 +4,12 @@
 #include "cli/commands.h"
 #include "core/civil_date.h"
 #include "interop/pdf_layout.h"
+#include "core/errors.h"
 #include "kb/knowledge_base.h"
 
+#include <initializer_list>
 #include <string>
+#include <string_view>
 
 namespace dermaplan::cli {
 
@@ -25,6 +28,18 @@ void write_output(const std::string& path, const std::string& bytes, const std::
 
 /// Parses --paper (a4, letter).
 interop::Paper paper_option(const std::string& text);
+/// Which option a request field came from, to report a use case's error where the user typed it.
+struct OptionFor {
+  std::string_view pointer;  //!< "/areas" matches "/areas" and "/areas/2"
+  std::string_view option;   //!< "--area"
+  /// The field is a file's content (an intake): the rest of the pointer is the place inside the
+  /// file, reported as it is ("/medications/0/code"); the pointer alone names the option.
+  bool inside_file = false;
+};
+
+/// `e` with its request pointer replaced by the option (the first matching entry); unchanged
+/// when nothing matches.
+InputError as_option_error(const InputError& e, std::initializer_list<OptionFor> table);
 
 /// Validates --format.
 bool json_format(const std::string& format, const std::string& option = "--format");

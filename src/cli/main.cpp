@@ -1,15 +1,16 @@
-// The dermaplan command: screening, planning, simulation and the knowledge base.
+// The dermaplan command: screening, planning, simulation, the knowledge base, the server and
+// operator commands. Every failure is reported once, here, with clinic::exit_code.
 #include "cli/commands.h"
-#include "core/errors.h"
-
-#include <fmt/format.h>
+#include "clinic/failure.h"
 
 #include <iostream>
 
 int main(int argc, char** argv) {
   CLI::App app{
       "dermaplan " DERMAPLAN_VERSION " — microneedling screening, planning and simulation.\n"
-      "Decision support for a qualified practitioner, not a decision."};
+      "Decision support for a qualified practitioner, not a decision.\n"
+      "Exit codes: 0 done; 1 internal error; 2 bad input; 3 audit chain broken; 4 refused "
+      "(conflict, signed record, not allowed); 5 database unavailable or busy."};
   app.require_subcommand(1);
   app.set_version_flag("--version", DERMAPLAN_VERSION);
   dermaplan::cli::CommonOptions common;
@@ -30,15 +31,17 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : 2;
-  } catch (const dermaplan::InputError& e) {
-    std::cerr << "dermaplan: bad input: " << e.what() << "\n";
-    return 2;
-  } catch (const dermaplan::KnowledgeError& e) {
-    std::cerr << "dermaplan: knowledge base: " << e.what() << "\n";
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "dermaplan: error: " << e.what() << "\n";
-    return 1;
+  } catch (...) {
+    using dermaplan::clinic::FailureKind;
+    const auto failure = dermaplan::clinic::describe_failure(std::current_exception());
+    const char* label = failure.kind == FailureKind::bad_input       ? "bad input"
+                        : failure.kind == FailureKind::bad_knowledge ? "knowledge base"
+                        : failure.kind == FailureKind::audit_chain_broken ? "AUDIT CHAIN BROKEN"
+                        : failure.kind == FailureKind::internal      ? "error"
+                                                                     : failure.code.c_str();
+    std::cerr << "dermaplan: " << label << ": " << (failure.where.empty() ? "" : failure.where + ": ")
+              << failure.message << "\n";
+    return dermaplan::clinic::exit_code(failure.kind);
   }
   return 0;
 }

@@ -1,7 +1,9 @@
+// `dermaplan plan`: the planning engine on an intake file.
 #include "cli/cli_support.h"
+#include "clinic/engine_requests.h"
 #include "core/errors.h"
+#include "core/json_text.h"
 #include "interop/icalendar.h"
-#include "planning/course_plan.h"
 #include "records/sha256.h"
 #include "records/store.h"
 
@@ -22,19 +24,6 @@ struct PlanOptions {
   std::string format = "text";
   std::string calendar_id;
 };
-
-/// Engine errors name the request field; the CLI names its option.
-InputError as_option_error(const InputError& e) {
-  const std::string& where = e.where();
-  const std::string option = where == "indication" ? "--indication"
-                             : where == "area"     ? "--area"
-                             : where == "device"   ? "--device"
-                             : where == "start"    ? "--start"
-                                                   : where;
-  std::string message = e.what();
-  if (message.rfind(where + ": ", 0) == 0) message = message.substr(where.size() + 2);
-  return InputError(option, message);
-}
 }  // namespace
 
 void add_plan_command(CLI::App& app, CommonOptions& common) {
@@ -58,20 +47,24 @@ void add_plan_command(CLI::App& app, CommonOptions& common) {
       throw InputError("--format", fmt::format("'{}' is not accepted; accepted: text, json, ics", options.format));
     const bool as_ics = options.format == "ics";
     const bool as_json = options.format == "json";
-    const CivilDate as_of = date_option(options.date, "--date");
+    clinic::PlanCourseRequest request;
+    request.date = date_option(options.date, "--date");
+    request.plan.indication = options.indication;
+    request.plan.areas = options.areas;
+    if (!options.start.empty()) request.plan.start = date_option(options.start, "--start");
+    if (!options.device.empty()) request.plan.device = options.device;
     const auto kb = load_kb(common);
     const std::string text = read_input(options.intake, screening::kMaxIntakeBytes, "--intake");
-    const auto intake = screening::parse_intake_text(text, kb, as_of);
-    planning::PlanRequest request;
-    request.indication = options.indication;
-    request.areas = options.areas;
-    if (!options.start.empty()) request.start = date_option(options.start, "--start");
-    if (!options.device.empty()) request.device = options.device;
+    request.intake = parse_json_text(text, screening::kMaxIntakeBytes, "--intake");
     planning::CoursePlan plan;
     try {
-      plan = planning::plan_course(intake, kb, as_of, request);
+      plan = clinic::plan_request(kb, request, today_utc());
     } catch (const InputError& e) {
-      throw as_option_error(e);
+      throw as_option_error(e, {{"/areas", "--area"},
+                                {"/indication", "--indication"},
+                                {"/device", "--device"},
+                                {"/start", "--start"},
+                                {"/intake", "--intake", true}});
     }
     if (as_ics) {
       interop::CalendarOptions calendar;

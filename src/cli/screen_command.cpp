@@ -1,6 +1,7 @@
+// `dermaplan screen`: the screening engine on an intake file.
 #include "cli/cli_support.h"
-#include "core/errors.h"
-#include "screening/screening.h"
+#include "clinic/engine_requests.h"
+#include "core/json_text.h"
 
 #include <iostream>
 
@@ -24,17 +25,18 @@ void add_screen_command(CLI::App& app, CommonOptions& common) {
   cmd->add_option("--format", options.format, "json or text")->capture_default_str();
   cmd->callback([&common] {
     const bool as_json = json_format(options.format);
-    const CivilDate as_of = date_option(options.date, "--date");
+    clinic::ScreenRequest request;
+    request.date = date_option(options.date, "--date");
+    request.areas = options.areas;
     const auto kb = load_kb(common);
-    for (const auto& area : options.areas)
-      if (!kb.find_region(area)) {
-        std::string accepted;
-        for (const auto& r : kb.regions) accepted += (accepted.empty() ? "" : ", ") + r.id;
-        throw InputError("--area", "unknown region '" + area + "'; accepted: " + accepted);
-      }
-    const std::string text = read_input(options.intake, screening::kMaxIntakeBytes, "--intake");
-    const auto intake = screening::parse_intake_text(text, kb, as_of);
-    const auto result = screening::screen(intake, kb, as_of, options.areas);
+    request.intake = parse_json_text(read_input(options.intake, screening::kMaxIntakeBytes, "--intake"),
+                                     screening::kMaxIntakeBytes, "--intake");
+    screening::ScreeningResult result;
+    try {
+      result = clinic::screen_request(kb, request, today_utc());
+    } catch (const InputError& e) {
+      throw as_option_error(e, {{"/areas", "--area"}, {"/intake", "--intake", true}});
+    }
     if (as_json) std::cout << screening::to_json(result).dump(2) << "\n";
     else std::cout << screening::to_text(result);
   });

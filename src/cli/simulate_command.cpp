@@ -3,7 +3,9 @@
 // simulation, a sweep or the whole face, and prints text or JSON; optional PNGs.
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "clinic/simulation_setup.h"
 #include "core/errors.h"
+#include "kb/describe.h"
 #include "kb/knowledge_base.h"
 #include "simulation/face.h"
 #include "simulation/render.h"
@@ -36,11 +38,6 @@ struct SimulateOptions {
   bool face = false;
 };
 
-// MODEL ASSUMPTIONS used when neither the knowledge base nor the user gives a value.
-constexpr double kDefaultNeedleDiameterMm = 0.1;   // doddaballapur2009's standard roller
-constexpr double kDefaultGlideSpeedMmS = 20;       // no source gives a glide speed
-constexpr double kDefaultStrokeRateHz = 100;       // within prime2015's 50-150 stamps/s
-
 std::vector<double> parse_numbers(const std::string& text, const std::string& option) {
   std::vector<double> out;
   std::stringstream ss(text);
@@ -64,9 +61,7 @@ int whole(double v, const std::string& option, const std::string& what) {
 }
 
 sim::Pressure parse_pressure(const std::string& text) {
-  if (text == "light") return sim::Pressure::light;
-  if (text == "medium") return sim::Pressure::medium;
-  if (text == "firm") return sim::Pressure::firm;
+  if (auto p = sim::parse_pressure(text)) return *p;
   throw InputError("--pressure", fmt::format("'{}' is not accepted; accepted: light, medium, firm", text));
 }
 
@@ -75,16 +70,15 @@ std::vector<sim::Direction> parse_directions(const std::string& text) {
   std::stringstream ss(text);
   std::string item;
   while (std::getline(ss, item, ',')) {
-    if (item == "h" || item == "horizontal") out.push_back(sim::Direction::horizontal);
-    else if (item == "v" || item == "vertical") out.push_back(sim::Direction::vertical);
-    else if (item == "d1") out.push_back(sim::Direction::diagonal_up);
-    else if (item == "d2") out.push_back(sim::Direction::diagonal_down);
-    else if (item == "d" || item == "diagonal") {
+    if (item == "d" || item == "diagonal") {
       out.push_back(sim::Direction::diagonal_up);
       out.push_back(sim::Direction::diagonal_down);
-    } else
+    } else if (auto d = sim::parse_direction(item)) {
+      out.push_back(*d);
+    } else {
       throw InputError("--directions",
                        fmt::format("'{}' is not accepted; accepted: h, v, d1, d2 (comma-separated)", item));
+    }
   }
   if (out.empty()) throw InputError("--directions", "give at least one of h, v, d1, d2");
   return out;
@@ -129,95 +123,23 @@ sim::SweepSpec parse_sweep(const std::string& text) {
   return spec;
 }
 
-/// Maps an engine field name to the option the user typed.
-std::string option_for(const std::string& where, const SimulateOptions& o) {
-  if (where.rfind("roller.", 0) == 0) return o.roller.empty() ? "--device" : "--roller";
-  if (where.rfind("pen.", 0) == 0) return o.pen.empty() ? "--device" : "--pen";
-  if (where == "technique.passes") return "--passes";
-  if (where == "technique.directions") return "--directions";
-  if (where == "technique.overlap") return "--overlap";
-  if (where == "patch") return "--patch";
-  if (where == "sweep") return "--sweep";
-  if (where.rfind("skin.", 0) == 0) return "--region";
-  return where;
-}
-
-kb::Sex parse_sex(const std::string& text) {
-  if (text.empty()) return kb::Sex::unknown;
-  if (text == "female") return kb::Sex::female;
-  if (text == "male") return kb::Sex::male;
-  throw InputError("--sex", fmt::format("'{}' is not accepted; accepted: female, male", text));
-}
-
-sim::SkinLayers skin_of(const kb::Region& region, kb::Sex sex) {
-  sim::SkinLayers skin;
-  const auto& e = region.epidermis_um.for_sex(sex);
-  const auto& d = region.dermis_um.for_sex(sex);
-  skin.epidermis_um = {e.min_um, e.max_um};
-  skin.dermis_um = {d.min_um, d.max_um};
-  skin.sources.clear();
-  for (const auto& id : region.epidermis_um.sources) skin.sources.push_back(id);
-  for (const auto& id : region.dermis_um.sources) skin.sources.push_back(id);
-  return skin;
-}
-
-/// A knowledge-base device as simulator geometry; length_mm overrides (pens need one).
-sim::DeviceGeometry geometry_of(const kb::Device& device, std::optional<double> length_mm,
-                                const SimulateOptions& o, std::vector<std::string>& notes) {
-  if (device.kind == kb::DeviceKind::roller) {
-    if (device.needles <= 0 || device.drum_diameter_mm <= 0 || device.drum_width_mm <= 0)
-      throw InputError("--device", fmt::format("'{}' has no complete roller geometry in the knowledge "
-                                               "base; give --roller N,R,D_mm,W_mm,L_mm", device.id));
-    sim::RollerGeometry g;
-    g.needles = device.needles;
-    g.rings = device.rows > 0 ? device.rows : 8;
-    g.drum_diameter_mm = device.drum_diameter_mm;
-    g.drum_width_mm = device.drum_width_mm;
-    g.needle_length_mm = length_mm.value_or(device.needle_length_mm);
-    g.needle_diameter_mm = device.needle_diameter_mm;
-    if (g.needle_diameter_mm <= 0) {
-      g.needle_diameter_mm = kDefaultNeedleDiameterMm;
-      notes.push_back(fmt::format("{} has no needle diameter in the sources; {:g} mm assumed "
-                                  "(doddaballapur2009's standard roller)", device.id, g.needle_diameter_mm));
-    }
-    if (length_mm && !device.offers_length(*length_mm))
-      throw InputError("--length", fmt::format("{} has fixed {:g} mm needles", device.id, device.needle_length_mm));
-    return g;
-  }
-  if (device.kind != kb::DeviceKind::pen)
-    throw InputError("--device", fmt::format("'{}' is a {} with no geometry the simulator can use",
-                                             device.id, "stylus"));
-  sim::PenGeometry g;
-  g.needles = 0;
-  for (const auto& cartridge : device.cartridges)
-    if (cartridge.needles > 0) {
-      g.needles = cartridge.needles;
-      notes.push_back(fmt::format("{}: cartridge {} ({} needles)", device.id, cartridge.id, cartridge.needles));
-      break;
-    }
-  if (g.needles == 0) {
-    g.needles = 12;
-    notes.push_back(fmt::format("{}: no cartridge needle count in the sources; 12 assumed", device.id));
-  }
-  if (o.stroke_rate_hz) {
-    g.stroke_rate_hz = *o.stroke_rate_hz;
-  } else if (device.stroke_rate_hz) {
-    g.stroke_rate_hz = (device.stroke_rate_hz->min_mm + device.stroke_rate_hz->max_mm) / 2;
-  } else {
-    g.stroke_rate_hz = kDefaultStrokeRateHz;
-    notes.push_back(fmt::format("{}: no stroke rate in the sources; {:g} Hz assumed", device.id, g.stroke_rate_hz));
-  }
-  g.glide_speed_mm_s = o.glide_speed_mm_s.value_or(kDefaultGlideSpeedMmS);
-  if (!o.glide_speed_mm_s)
-    notes.push_back(fmt::format("glide speed {:g} mm/s assumed (no source gives one; --speed)", g.glide_speed_mm_s));
-  if (o.tip_mm) g.tip_diameter_mm = *o.tip_mm;
-  g.pattern = o.pattern == "circles" ? sim::PenPattern::circles : sim::PenPattern::lines;
-  if (!length_mm)
-    throw InputError("--length", fmt::format("{} is a pen: give the needle depth with --length MM", device.id));
-  if (!device.offers_length(*length_mm))
-    throw InputError("--length", fmt::format("{} cannot be set to {:g} mm", device.id, *length_mm));
-  g.needle_length_mm = *length_mm;
-  return g;
+/// Where a use case or the engine names a field, the option the user typed.
+InputError as_simulate_option_error(const InputError& e, const SimulateOptions& o) {
+  const std::string& where = e.where();
+  if (where.rfind("--", 0) == 0) return e;
+  const std::string device_option = !o.roller.empty() ? "--roller" : !o.pen.empty() ? "--pen" : "--device";
+  if (where.rfind("roller.", 0) == 0 || where.rfind("pen.", 0) == 0) return InputError(device_option, e.message());
+  if (where.rfind("skin.", 0) == 0) return InputError("--region", e.message());
+  return as_option_error(e, {{"/device", "--device"},
+                             {"/region", "--region"},
+                             {"/needle_length_mm", "--length"},
+                             {"/directions", "--directions"},
+                             {"/face", "--face"},
+                             {"technique.passes", "--passes"},
+                             {"technique.directions", "--directions"},
+                             {"technique.overlap", "--overlap"},
+                             {"patch", "--patch"},
+                             {"sweep", "--sweep"}});
 }
 
 sim::DeviceGeometry geometry_from_options(const SimulateOptions& o) {
@@ -248,24 +170,10 @@ sim::DeviceGeometry geometry_from_options(const SimulateOptions& o) {
   return g;
 }
 
-const kb::Region& find_region(const kb::KnowledgeBase& kb, const std::string& id) {
-  const kb::Region* region = kb.find_region(id);
-  if (!region) {
-    std::string ids;
-    for (const auto& r : kb.regions) ids += (ids.empty() ? "" : ", ") + r.id;
-    throw InputError("--region", fmt::format("unknown region '{}'; known: {}", id, ids));
-  }
-  return *region;
-}
-
-const kb::Device& find_device(const kb::KnowledgeBase& kb, const std::string& id) {
-  const kb::Device* device = kb.find_device(id);
-  if (!device) {
-    std::string ids;
-    for (const auto& d : kb.devices) ids += (ids.empty() ? "" : ", ") + d.id;
-    throw InputError("--device", fmt::format("unknown device '{}'; known: {}", id, ids));
-  }
-  return *device;
+kb::Sex parse_sex(const std::string& text) {
+  if (text.empty()) return kb::Sex::unknown;
+  if (auto sex = kb::parse_sex(text)) return *sex;
+  throw InputError("--sex", fmt::format("'{}' is not accepted; accepted: female, male, other, unknown", text));
 }
 
 /// Progress bar on stderr, only when stderr is a terminal.
@@ -282,115 +190,46 @@ sim::SweepProgress progress_bar() {
   };
 }
 
-/// The face plan: every face region, the device, and per region the needle length the
-/// region's needle guide allows (rollers: the longest roller of the same build not over the
-/// guide's maximum; pens: the guide's maximum within the pen's range).
-std::vector<sim::FaceRegionPlan> face_plan(const kb::KnowledgeBase& kb, const SimulateOptions& o,
-                                           const sim::SimulationInput& base,
-                                           const kb::Device* device, std::vector<std::string>& notes) {
-  std::vector<sim::FaceRegionPlan> plan;
-  for (const auto& region : kb.regions) {
-    if (region.group != "face") continue;
-    const double area = sim::face_region_area_cm2(region.id);
-    if (area <= 0) continue;
-    sim::FaceRegionPlan p;
-    p.region_id = region.id;
-    p.name = region.name;
-    p.input = base;
-    p.input.region_label = region.id;
-    p.input.skin = skin_of(region, parse_sex(o.sex));
-    const double side = std::sqrt(area * 100);
-    p.input.patch = {side, side};
-    if (!o.pressure.empty()) p.input.technique.pressure = parse_pressure(o.pressure);
-    else if (region.pressure) p.input.technique.pressure = static_cast<sim::Pressure>(*region.pressure);
-    const double guide_max = region.needle_guide ? region.needle_guide->value().max_mm : 0;
-    if (device && guide_max > 0 && !o.length_mm) {
-      if (device->kind == kb::DeviceKind::roller) {
-        const kb::Device* best = nullptr;
-        for (const auto& d : kb.devices) {
-          if (d.kind != kb::DeviceKind::roller || d.needles != device->needles ||
-              d.drum_diameter_mm != device->drum_diameter_mm || d.drum_width_mm != device->drum_width_mm ||
-              d.needle_length_mm > guide_max + 1e-9)
-            continue;
-          if (!best || d.needle_length_mm > best->needle_length_mm) best = &d;
-        }
-        if (best) {
-          std::vector<std::string> ignored;
-          p.input.device = geometry_of(*best, std::nullopt, o, ignored);
-          p.input.device_label = best->id;
-        }
-      } else if (device->kind == kb::DeviceKind::pen) {
-        double length = guide_max;
-        if (device->depth_range) length = std::clamp(length, device->depth_range->min_mm, device->depth_range->max_mm);
-        std::visit([&](auto& g) { g.needle_length_mm = length; }, p.input.device);
-      }
-    }
-    plan.push_back(std::move(p));
-  }
-  if (plan.empty()) throw InputError("--face", "the knowledge base has no facial regions with a known area");
-  notes.push_back("facial region areas are model assumptions (no source)");
-  return plan;
-}
-
 void run(const SimulateOptions& o, const CommonOptions& common) {
   const bool json = json_format(o.format);
   const int device_options = !o.device.empty() + !o.roller.empty() + !o.pen.empty();
   if (device_options > 1) throw InputError("--device", "give one of --device, --roller, --pen");
   if (!o.plot.empty() && o.sweep.empty()) throw InputError("--plot", "--plot draws a --sweep");
   if (o.face && !o.sweep.empty()) throw InputError("--face", "--face and --sweep cannot be combined");
-  if (o.pattern != "lines" && o.pattern != "circles")
-    throw InputError("--pattern", fmt::format("'{}' is not accepted; accepted: lines, circles", o.pattern));
+  const auto pattern = sim::parse_pen_pattern(o.pattern);
+  if (!pattern) throw InputError("--pattern", fmt::format("'{}' is not accepted; accepted: lines, circles", o.pattern));
 
-  std::optional<kb::KnowledgeBase> kb;
-  auto knowledge = [&]() -> const kb::KnowledgeBase& {
-    if (!kb) kb = load_kb(common);
-    return *kb;
-  };
-  std::vector<std::string> notes;
-  sim::SimulationInput input;
-  input.seed = o.seed;
-  input.technique.directions = parse_directions(o.directions);
-  input.patch = parse_patch(o.patch);
-  if (o.overlap) input.technique.overlap = *o.overlap;
-  if (o.passes) {
-    input.technique.passes = *o.passes;
-  } else {
-    const auto& passes = knowledge().planning.passes;
-    input.technique.passes = passes.positions.empty() ? 5 : passes.value().count.max;
-    notes.push_back(fmt::format("passes: {} from the knowledge base's passes position", input.technique.passes));
-  }
-
-  const kb::Device* device = nullptr;
+  clinic::SimulationRequest request;
+  request.device_id = o.device;
   if (!o.roller.empty() || !o.pen.empty()) {
-    input.device = geometry_from_options(o);
-    input.device_label = !o.roller.empty() ? "roller " + o.roller : "pen " + o.pen;
-  } else {
-    std::string id = o.device;
-    if (id.empty()) {
-      const auto& preference = knowledge().planning.default_device;
-      if (preference.positions.empty()) throw InputError("--device", "give --device, --roller or --pen");
-      id = preference.value().device;
-      notes.push_back(fmt::format("device: {} (the knowledge base's default)", id));
-    }
-    device = &find_device(knowledge(), id);
-    std::optional<double> length = o.length_mm;
-    if (!length && device->kind == kb::DeviceKind::pen && !o.region.empty()) {
-      const kb::Region& region = find_region(knowledge(), o.region);
-      if (region.needle_guide) length = region.needle_guide->value().max_mm;
-    }
-    input.device = geometry_of(*device, length, o, notes);
-    input.device_label = device->id;
+    request.geometry = geometry_from_options(o);
+    request.geometry_label = !o.roller.empty() ? "roller " + o.roller : "pen " + o.pen;
   }
+  request.needle_length_mm = o.length_mm;
+  request.region_id = o.region;
+  request.sex = parse_sex(o.sex);
+  request.passes = o.passes;
+  request.directions = parse_directions(o.directions);
+  if (!o.pressure.empty()) request.pressure = parse_pressure(o.pressure);
+  request.overlap = o.overlap;
+  request.glide_speed_mm_s = o.glide_speed_mm_s;
+  request.stroke_rate_hz = o.stroke_rate_hz;
+  request.tip_diameter_mm = o.tip_mm;
+  request.pattern = *pattern;
+  request.seed = o.seed;
+  request.patch = parse_patch(o.patch);
+  const auto kb = load_kb(common);
 
   try {
     if (o.face) {
-      auto plan = face_plan(knowledge(), o, input, device, notes);
-      const auto regions = sim::simulate_face(plan);
+      const auto face = clinic::face_setup(kb, request);
+      const auto& notes = face.notes;
+      const auto regions = sim::simulate_face(face.regions);
       const auto summary = sim::summarise_face(regions);
       if (!o.heatmap.empty())
         sim::write_face_map_png(regions,
-                                fmt::format("{} · {} · whole face", input.device_label,
-                                            sim::describe_technique(input.technique)),
+                                fmt::format("{} · {} · whole face", face.device_label,
+                                            sim::describe_technique(face.technique)),
                                 o.heatmap);
       if (json) {
         nlohmann::json out;
@@ -408,8 +247,8 @@ void run(const SimulateOptions& o, const CommonOptions& common) {
         out["notes"] = notes;
         std::cout << out.dump(2) << "\n";
       } else {
-        std::cout << fmt::format("Whole face: {} · {}\n", input.device_label,
-                                 sim::describe_technique(input.technique));
+        std::cout << fmt::format("Whole face: {} · {}\n", face.device_label,
+                                 sim::describe_technique(face.technique));
         std::cout << fmt::format("{:<12} {:>6} {:>9} {:>9} {:>8} {:>8} {:>6} {:>6} {:>6} {:>6} {}\n", "region",
                                  "cm2", "needle", "punct/cm2", "chan/cm2", "gap mm", "epi%", "pap%",
                                  "ret%", "beyond", "bleeding");
@@ -432,11 +271,10 @@ void run(const SimulateOptions& o, const CommonOptions& common) {
     }
 
     if (o.region.empty()) throw InputError("--region", "give --region ID (or --face)");
-    const kb::Region& region = find_region(knowledge(), o.region);
-    input.skin = skin_of(region, parse_sex(o.sex));
-    input.region_label = region.id;
-    if (!o.pressure.empty()) input.technique.pressure = parse_pressure(o.pressure);
-    else if (region.pressure) input.technique.pressure = static_cast<sim::Pressure>(*region.pressure);
+    const auto setup = clinic::simulation_setup(kb, request);
+    const sim::SimulationInput& input = setup.input;
+    const auto& notes = setup.notes;
+    const kb::Region& region = *setup.region;
 
     const std::string title = fmt::format("{} · {} · {}", input.device_label,
                                           sim::describe_technique(input.technique), region.id);
@@ -481,10 +319,7 @@ void run(const SimulateOptions& o, const CommonOptions& common) {
       for (const auto& n : notes) std::cout << "  note: " << n << "\n";
     }
   } catch (const InputError& e) {
-    if (e.where().rfind("--", 0) == 0) throw;
-    const std::string what = e.what();
-    const std::string message = what.substr(e.where().empty() ? 0 : e.where().size() + 2);
-    throw InputError(option_for(e.where(), o), message);
+    throw as_simulate_option_error(e, o);
   }
 }
 

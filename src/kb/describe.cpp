@@ -1,5 +1,7 @@
 #include "kb/describe.h"
 
+#include "core/enum_names.h"
+
 #include <fmt/format.h>
 
 namespace dermaplan::kb {
@@ -47,15 +49,14 @@ std::string to_string(Pressure pressure) {
   return "?";
 }
 
-std::string to_string(Sex sex) {
-  switch (sex) {
-    case Sex::female: return "female";
-    case Sex::male: return "male";
-    case Sex::other: return "other";
-    case Sex::unknown: return "unknown";
-  }
-  return "?";
-}
+namespace {
+constexpr EnumName<Sex> kSexNames[] = {
+    {Sex::female, "female"}, {Sex::male, "male"}, {Sex::other, "other"}, {Sex::unknown, "unknown"}};
+}  // namespace
+
+std::string to_string(Sex sex) { return std::string(enum_name<Sex>(kSexNames, sex)); }
+
+std::optional<Sex> parse_sex(std::string_view text) { return parse_enum<Sex>(kSexNames, text); }
 
 std::string to_string(Scope scope) {
   switch (scope) {

@@ -4,7 +4,9 @@
 
 #include "kb/knowledge_base.h"
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace dermaplan::kb {
 
@@ -15,6 +17,8 @@ std::string to_string(Evidence evidence);
 std::string to_string(Pressure pressure);
 std::string to_string(Sex sex);
 std::string to_string(Scope scope);
+/// "female", "male", "other", "unknown"; nullopt for anything else.
+std::optional<Sex> parse_sex(std::string_view text);
 
 std::string describe_effect(const Effect& effect);
 std::string describe_needle_length(const NeedleLength& length);

@@ -659,8 +659,7 @@ void Loader::read_devices(const Origin& origin, const YAML::Node& list) {
 void Loader::read_indications(const Origin& origin, const YAML::Node& list) {
   for (const auto& node : list) {
     check_keys(origin, node, {"id", "name", "group", "treatment_class", "physician_required",
-                              "regions", "sources", "needle_length_mm", "course", "note",
-                              "aliases"});
+                              "regions", "sources", "needle_length_mm", "course", "note"});
     Indication indication;
     indication.id = req_id(origin, node);
     check_unique(seen_ids_, "indication", indication.id, origin, node);

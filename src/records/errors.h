@@ -20,23 +20,27 @@ enum class RecordErrorCode {
 /// "session.lot_number"), so the HTTP layer can report it next to the message.
 class RecordError : public std::runtime_error {
  public:
-  RecordError(RecordErrorCode code, std::string where, const std::string& what)
-      : std::runtime_error(where.empty() ? what : where + ": " + what),
+  RecordError(RecordErrorCode code, std::string where, std::string message)
+      : std::runtime_error(where.empty() ? message : where + ": " + message),
         code_(code),
-        where_(std::move(where)) {}
+        where_(std::move(where)),
+        message_(std::move(message)) {}
   RecordErrorCode code() const { return code_; }
   const std::string& where() const { return where_; }
+  /// What was wrong, without the location.
+  const std::string& message() const { return message_; }
 
  private:
   RecordErrorCode code_;
   std::string where_;
+  std::string message_;
 };
 
 #define DERMAPLAN_RECORD_ERROR(Name, code_value)                        \
   class Name : public RecordError {                                    \
    public:                                                             \
-    Name(std::string where, const std::string& what)                   \
-        : RecordError(RecordErrorCode::code_value, std::move(where), what) {} \
+    Name(std::string where, std::string what)                          \
+        : RecordError(RecordErrorCode::code_value, std::move(where), std::move(what)) {} \
   };
 
 DERMAPLAN_RECORD_ERROR(NotFoundError, not_found)

@@ -1,6 +1,8 @@
 #include "screening/intake.h"
 
 #include "core/errors.h"
+#include "core/json_text.h"
+#include "kb/describe.h"
 
 #include <fmt/format.h>
 
@@ -45,10 +47,7 @@ class Reader {
     }
     if (has(root, "sex")) {
       const std::string sex = string_at(root["sex"], "/sex");
-      if (sex == "female") intake.sex = kb::Sex::female;
-      else if (sex == "male") intake.sex = kb::Sex::male;
-      else if (sex == "other") intake.sex = kb::Sex::other;
-      else if (sex == "unknown") intake.sex = kb::Sex::unknown;
+      if (auto parsed = kb::parse_sex(sex)) intake.sex = *parsed;
       else throw InputError("/sex", fmt::format("'{}' is not accepted; accepted: female, male, other, unknown", sex));
     }
     if (has(root, "fitzpatrick")) {
@@ -215,19 +214,6 @@ class Reader {
 };
 
 }  // namespace
-
-nlohmann::json parse_json_text(std::string_view text, size_t max_bytes, const std::string& what) {
-  if (text.size() > max_bytes)
-    throw InputError(what, fmt::format("{} bytes is larger than the {} bytes accepted", text.size(), max_bytes));
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw InputError(what, fmt::format("malformed JSON at byte {}: {}", e.byte, e.what()));
-  } catch (const nlohmann::json::exception& e) {
-    // Valid syntax the parser cannot hold, e.g. a number beyond the range of a double.
-    throw InputError(what, fmt::format("unreadable JSON: {}", e.what()));
-  }
-}
 
 Intake parse_intake(const nlohmann::json& document, const kb::KnowledgeBase& kb, CivilDate as_of) {
   return Reader(kb, as_of).read(document);

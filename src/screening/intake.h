@@ -60,7 +60,5 @@ Intake parse_intake(const nlohmann::json& document, const kb::KnowledgeBase& kb,
 /// Parses JSON text first (malformed JSON, or more than kMaxIntakeBytes, is an InputError).
 Intake parse_intake_text(std::string_view text, const kb::KnowledgeBase& kb, CivilDate as_of);
 
-/// Parses JSON text with a size limit; errors say where (byte offset) and what.
-nlohmann::json parse_json_text(std::string_view text, size_t max_bytes, const std::string& what);
 
 }  // namespace dermaplan::screening

@@ -1,7 +1,6 @@
 #include "server/api.h"
 
-#include "core/errors.h"
-#include "records/errors.h"
+#include "clinic/failure.h"
 #include "server/api_internal.h"
 
 #include <fmt/format.h>
@@ -44,9 +43,12 @@ std::string Request::cookie(const std::string& name) const {
 
 // ---- helpers -----------------------------------------------------------------------------
 
-std::string error_body(const std::string& code, const std::string& message, const std::string& field) {
+std::string error_body(const std::string& code, const std::string& message, const std::string& field,
+                       const nlohmann::json& details) {
   json e = {{"code", code}, {"message", message}};
   if (!field.empty()) e["field"] = field;
+  if (details.is_object())
+    for (const auto& [key, value] : details.items()) e[key] = value;
   // Messages may quote the request's bytes, which need not be valid UTF-8.
   return json{{"error", e}}.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -115,20 +117,11 @@ std::string client_address(const Context& ctx, const Request& request) {
 
 namespace {
 
-std::string json_pointer(const std::string& where) {
-  if (where.empty() || where.front() == '/' || where.front() == '?') return where;
-  // The store names fields "entity.field"; the body has the field at its top level.
-  const auto dot = where.find('.');
-  std::string out = "/" + (dot == std::string::npos ? where : where.substr(dot + 1));
-  for (auto& c : out) if (c == '.') c = '/';
-  return out;
-}
-
 Response error_response(int status, const std::string& code, const std::string& message,
-                        const std::string& field = "") {
+                        const std::string& field = "", const json& details = nullptr) {
   Response r;
   r.status = status;
-  r.body = error_body(code, message, field);
+  r.body = error_body(code, message, field, details);
   return r;
 }
 
@@ -277,48 +270,18 @@ Response Api::handle(const Request& request) const {
     return impl_->dispatch(request);
   } catch (const ApiError& e) {
     return error_response(e.status(), e.code(), e.what(), e.field());
-  } catch (const InputError& e) {
-    std::string message = e.what();
-    if (!e.where().empty() && message.rfind(e.where() + ": ", 0) == 0) message = message.substr(e.where().size() + 2);
-    return error_response(400, "bad_request", message, json_pointer(e.where()));
-  } catch (const records::RecordError& e) {
-    std::string message = e.what();
-    if (!e.where().empty() && message.rfind(e.where() + ": ", 0) == 0) message = message.substr(e.where().size() + 2);
-    switch (e.code()) {
-      case records::RecordErrorCode::not_found: return error_response(404, "not_found", message, e.where());
-      case records::RecordErrorCode::conflict: return error_response(409, "conflict", message, e.where());
-      case records::RecordErrorCode::duplicate: return error_response(409, "conflict", message, e.where());
-      case records::RecordErrorCode::immutable: return error_response(409, "signed", message, e.where());
-      case records::RecordErrorCode::invalid:
-        return error_response(400, "bad_request", message, json_pointer(e.where()));
-      case records::RecordErrorCode::unavailable:
-        std::cerr << "dermaplan serve: store unavailable: " << e.what() << "\n";
-        return error_response(503, "unavailable", "the database is unavailable; try again");
-    }
-    return error_response(500, "internal", message);
-  } catch (const json::exception& e) {
-    return error_response(400, "bad_request", std::string("JSON: ") + e.what());
-  } catch (const std::exception& e) {
-    std::cerr << "dermaplan serve: internal error on " << request.method << " " << request.path << ": " << e.what()
-              << "\n";
-    return error_response(500, "internal", "internal error; the server log has the details");
+  } catch (...) {
+    const clinic::Failure f = clinic::describe_failure(std::current_exception());
+    const int status = clinic::http_status(f.kind);
+    if (status >= 500)
+      std::cerr << "dermaplan serve: " << (f.kind == clinic::FailureKind::internal ? "internal error" : f.code)
+                << " on " << request.method << " " << request.path << ": " << f.message << "\n";
+    if (f.kind == clinic::FailureKind::internal || f.kind == clinic::FailureKind::bad_knowledge)
+      return error_response(500, "internal", "internal error; the server log has the details");
+    if (f.kind == clinic::FailureKind::unavailable)
+      return error_response(503, "unavailable", "the database is unavailable; try again");
+    return error_response(status, f.code, f.message, f.where, f.details);
   }
-}
-
-std::optional<std::string> ensure_first_admin(records::Store& store, PasswordHasher& hasher) {
-  if (store.count_users() > 0) return std::nullopt;
-  const std::string password = random_password(20);
-  records::User admin;
-  admin.username = "admin";
-  admin.display_name = "Administrator";
-  admin.role = records::Role::admin;
-  admin.password_hash = hasher.hash(password);
-  try {
-    store.create_user(records::Actor{0, "system"}, admin);
-  } catch (const records::DuplicateError&) {
-    return std::nullopt;  // another process created it first
-  }
-  return password;
 }
 
 }  // namespace dermaplan::server

@@ -69,8 +69,4 @@ class Api {
   std::unique_ptr<Impl> impl_;
 };
 
-/// Creates the first admin account when the store has no users. Returns the generated password
-/// (to print once), or nullopt when users already exist.
-std::optional<std::string> ensure_first_admin(records::Store& store, PasswordHasher& hasher);
-
 }  // namespace dermaplan::server

@@ -1,7 +1,9 @@
 // The one error type of the HTTP layer: a status, a stable code, a message and the JSON path of
 // the field at fault. Handlers throw it; Api::handle turns it (and every engine or store error)
-// into {"error": {"code", "message", "field"}}.
+// into {"error": {"code", "message", "field"}} (clinic/failure.h maps the others).
 #pragma once
+
+#include <nlohmann/json.hpp>
 
 #include <stdexcept>
 #include <string>
@@ -29,7 +31,8 @@ class ApiError : public std::runtime_error {
   std::string field_;
 };
 
-/// The JSON body of an error response.
-std::string error_body(const std::string& code, const std::string& message, const std::string& field = "");
+/// The JSON body of an error response; the members of `details` (an object) join the error's.
+std::string error_body(const std::string& code, const std::string& message, const std::string& field = "",
+                       const nlohmann::json& details = nullptr);
 
 }  // namespace dermaplan::server

@@ -2,6 +2,7 @@
 // handler sees, the route table entry and small response helpers.
 #pragma once
 
+#include "planning/course_plan.h"
 #include "server/api.h"
 #include "server/api_error.h"
 #include "server/json_body.h"
@@ -62,6 +63,10 @@ void add_account_routes(std::vector<Route>& routes);  // handlers_accounts.cpp
 void add_patient_routes(std::vector<Route>& routes);  // handlers_patients.cpp
 void add_session_routes(std::vector<Route>& routes);  // handlers_sessions.cpp
 void add_engine_routes(std::vector<Route>& routes);   // handlers_engines.cpp
+
+/// The plan fields of a body (indication, areas, start, device), as POST /api/plan and
+/// POST /api/patients/{id}/plans share them.
+planning::PlanRequest plan_fields(JsonBody& body);
 
 Response json_response(int status, const nlohmann::json& body);
 Response no_content();

@@ -1,6 +1,5 @@
 #include "server/auth.h"
 
-#include "server/api_error.h"
 
 #include <sodium.h>
 
@@ -29,69 +28,6 @@ std::string sha256_hex(const std::string& text) {
 }
 }  // namespace
 
-// ---- PasswordHasher ----------------------------------------------------------------------
-
-PasswordHasher::Limits PasswordHasher::interactive() {
-  return {crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE};
-}
-PasswordHasher::Limits PasswordHasher::minimum() {
-  return {crypto_pwhash_argon2id_OPSLIMIT_MIN, crypto_pwhash_argon2id_MEMLIMIT_MIN};
-}
-
-/// Holds one of the max_parallel hashing slots for its lifetime.
-class PasswordHasher::Slot {
- public:
-  explicit Slot(PasswordHasher& h) : h_(h) {
-    std::unique_lock lock(h_.mutex_);
-    if (h_.running_ >= h_.max_parallel_) {
-      if (h_.waiting_ >= h_.max_waiting_)
-        throw ApiError(503, "busy", "too many logins at once; try again in a moment");
-      ++h_.waiting_;
-      h_.free_.wait(lock, [&] { return h_.running_ < h_.max_parallel_; });
-      --h_.waiting_;
-    }
-    ++h_.running_;
-  }
-  ~Slot() {
-    { std::lock_guard lock(h_.mutex_); --h_.running_; }
-    h_.free_.notify_one();
-  }
-  Slot(const Slot&) = delete;
-  Slot& operator=(const Slot&) = delete;
-
- private:
-  PasswordHasher& h_;
-};
-
-PasswordHasher::PasswordHasher(Limits limits, int max_parallel, int max_waiting)
-    : limits_(limits), max_parallel_(max_parallel), max_waiting_(max_waiting) {
-  ensure_sodium();
-}
-
-std::string PasswordHasher::hash(const std::string& password) {
-  Slot slot(*this);
-  char out[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_argon2id_str(out, password.data(), password.size(), limits_.ops, limits_.mem_bytes) != 0)
-    throw std::runtime_error("password hashing ran out of memory");
-  return out;
-}
-
-bool PasswordHasher::verify(const std::string& encoded_hash, const std::string& password) {
-  Slot slot(*this);
-  return crypto_pwhash_str_verify(encoded_hash.c_str(), password.data(), password.size()) == 0;
-}
-
-void PasswordHasher::waste_one_verification() {
-  {
-    std::lock_guard lock(mutex_);
-    if (dummy_hash_.empty()) {
-      char out[crypto_pwhash_STRBYTES];
-      if (crypto_pwhash_argon2id_str(out, "x", 1, limits_.ops, limits_.mem_bytes) == 0) dummy_hash_ = out;
-    }
-  }
-  verify(dummy_hash_, "not the password");
-}
-
 // ---- tokens ------------------------------------------------------------------------------
 
 std::string new_session_token() {
@@ -109,14 +45,6 @@ std::string csrf_token_for(const std::string& session_token) {
 
 bool equal_secrets(const std::string& a, const std::string& b) {
   return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
-std::string random_password(int length) {
-  ensure_sodium();
-  static const char alphabet[] = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-  std::string out;
-  for (int i = 0; i < length; ++i) out += alphabet[randombytes_uniform(sizeof alphabet - 1)];
-  return out;
 }
 
 // ---- LoginLimiter ------------------------------------------------------------------------

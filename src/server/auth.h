@@ -1,9 +1,10 @@
-// Accounts and login sessions: Argon2id password hashes on a bounded pool, random session
-// tokens stored hashed, inactivity expiry, revocation, login rate limits and CSRF tokens.
+// Login sessions: random session tokens stored hashed, inactivity expiry, revocation, login
+// rate limits and CSRF tokens. Passwords are hashed by clinic::PasswordHasher.
 //
 // Thread safety: every class here is safe for concurrent use.
 #pragma once
 
+#include "clinic/passwords.h"
 #include "records/store.h"
 
 #include <chrono>
@@ -19,39 +20,10 @@
 
 namespace dermaplan::server {
 
+using clinic::PasswordHasher;
+
 /// Epoch milliseconds; tests inject their own.
 using Clock = std::function<long long()>;
-
-/// Argon2id (libsodium crypto_pwhash_str). One hash costs ~0.2 s and 64 MiB with the
-/// INTERACTIVE limits, so at most `max_parallel` run at once; callers beyond `max_waiting`
-/// waiting get ApiError 503 "busy" instead of piling up memory.
-class PasswordHasher {
- public:
-  struct Limits {
-    unsigned long long ops;
-    size_t mem_bytes;
-  };
-  static Limits interactive();  //!< production: crypto_pwhash_OPSLIMIT/MEMLIMIT_INTERACTIVE
-  static Limits minimum();      //!< tests only: the smallest argon2id limits (fast)
-
-  explicit PasswordHasher(Limits limits = interactive(), int max_parallel = 2, int max_waiting = 32);
-
-  /// "$argon2id$v=19$m=...". Throws std::runtime_error if libsodium runs out of memory.
-  std::string hash(const std::string& password);
-  /// True if `password` matches the encoded hash (any argon2id limits).
-  bool verify(const std::string& encoded_hash, const std::string& password);
-  /// Spends the time of one verification (for unknown usernames: no timing oracle).
-  void waste_one_verification();
-
- private:
-  class Slot;
-  Limits limits_;
-  int max_parallel_, max_waiting_;
-  std::mutex mutex_;
-  std::condition_variable free_;
-  int running_ = 0, waiting_ = 0;
-  std::string dummy_hash_;
-};
 
 /// A new random session token (32 bytes from randombytes, hex).
 std::string new_session_token();
@@ -61,8 +33,6 @@ std::string token_hash(const std::string& token);
 std::string csrf_token_for(const std::string& session_token);
 /// Constant-time string comparison.
 bool equal_secrets(const std::string& a, const std::string& b);
-/// A random password of `length` letters and digits (first admin, tests).
-std::string random_password(int length = 20);
 
 /// Sliding-window counter of failed logins per key (username or client address).
 class LoginLimiter {

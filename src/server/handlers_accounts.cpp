@@ -1,4 +1,5 @@
 // Health, login/logout, users, the audit log and backups.
+#include "clinic/accounts.h"
 #include "server/api_internal.h"
 #include "server/views.h"
 
@@ -91,11 +92,6 @@ records::Role role_field(JsonBody& body, const char* name, records::Role fallbac
   return *role;
 }
 
-void check_password(const std::string& password, const std::string& field) {
-  if (password.size() < 10) throw ApiError::bad_request("a password needs at least 10 characters", field);
-  if (password.size() > 1024) throw ApiError::bad_request("a password may have at most 1024 characters", field);
-}
-
 // A signed-in user changes their own password. The current password is checked (wrong ones
 // count towards the login limit); then every session of the user ends, including stolen ones,
 // and the caller gets a new session (new cookies and CSRF token).
@@ -116,7 +112,7 @@ Response change_own_password(Context& ctx, Call& call) {
                            "password change: wrong current password, from " + client_address(ctx, call.request));
     throw ApiError(403, "wrong_password", "the current password is not right", "/current_password");
   }
-  check_password(next, "/new_password");
+  clinic::check_new_password(next, "/new_password");
   if (next == current) throw ApiError::bad_request("the new password is the current one", "/new_password");
   user.password_hash = ctx.hasher.hash(next);
   user = ctx.store.update_user(call.actor(), user);  // audited by the store
@@ -142,41 +138,29 @@ Response list_users(Context& ctx, Call&) {
 Response create_user(Context& ctx, Call& call) {
   const json doc = call.body();
   JsonBody body(doc);
-  records::User u;
-  u.username = body.required_text("username");
-  u.display_name = body.text("display_name").value_or(u.username);
-  u.role = role_field(body, "role", records::Role::assistant);
-  const std::string password = body.required_text("password");
+  clinic::NewAccount account;
+  account.username = body.required_text("username");
+  account.display_name = body.text("display_name").value_or("");
+  account.role = role_field(body, "role", records::Role::assistant);
+  account.password = body.required_text("password");
   body.finish();
-  check_password(password, "/password");
-  u.password_hash = ctx.hasher.hash(password);
-  return json_response(201, to_json(ctx.store.create_user(call.actor(), u)));
+  return json_response(201, to_json(clinic::create_account(ctx.store, ctx.hasher, call.actor(), account)));
 }
 
 Response update_user(Context& ctx, Call& call) {
-  const long long id = call.id();
-  records::User u = found(ctx.store.find_user(id), "user", id);
   const json doc = call.body();
   JsonBody body(doc);
-  u.row_version = body.required_integer("row_version");
-  if (auto v = body.text("display_name")) u.display_name = *v;
-  u.role = role_field(body, "role", u.role);
-  const auto disabled = body.boolean("disabled");
-  const auto password = body.text("password");
+  clinic::AccountChange change;
+  change.user_id = call.id();
+  change.row_version = body.required_integer("row_version");
+  change.display_name = body.text("display_name");
+  if (body.text("role")) change.role = role_field(body, "role", records::Role::assistant);
+  change.disabled = body.boolean("disabled");
+  change.password = body.text("password");
   body.finish();
-  bool revoke = false;
-  if (disabled) {
-    revoke = *disabled && !u.disabled;
-    u.disabled = *disabled;
-  }
-  if (password) {
-    check_password(*password, "/password");
-    u.password_hash = ctx.hasher.hash(*password);
-    revoke = true;
-  }
-  u = ctx.store.update_user(call.actor(), u);
-  if (revoke) ctx.sessions.end_all_of(u.id);
-  return json_response(200, to_json(u));
+  const auto changed = clinic::change_account(ctx.store, ctx.hasher, call.actor(), change);
+  if (changed.sessions_ended) ctx.sessions.end_all_of(changed.user.id);
+  return json_response(200, to_json(changed.user));
 }
 
 Response audit_log(Context& ctx, Call& call) {

@@ -1,11 +1,12 @@
 // The engines over HTTP: screening, planning, simulation and the knowledge base. They are pure
 // functions of the request (and the knowledge base, loaded once), so finished responses are
 // cached by request; no patient record is read or written here.
+#include "clinic/engine_requests.h"
+#include "clinic/simulation_setup.h"
 #include "core/civil_date.h"
 #include "core/errors.h"
+#include "kb/describe.h"
 #include "kb/kb_json.h"
-#include "planning/course_plan.h"
-#include "screening/screening.h"
 #include "server/api_internal.h"
 #include "simulation/report.h"
 #include "simulation/simulation.h"
@@ -35,42 +36,27 @@ Response cached_json(Context& ctx, const Call& call, const std::function<json()>
   return r;
 }
 
-screening::Intake intake_field(JsonBody& body, const kb::KnowledgeBase& kb, CivilDate as_of) {
+std::optional<CivilDate> date_field(JsonBody& body, const char* name) {
+  auto text = body.date(name);
+  return text ? parse_civil_date(*text) : std::nullopt;
+}
+
+nlohmann::json intake_field(JsonBody& body) {
   const json* doc = body.raw("intake");
   if (!doc) throw ApiError::bad_request("'intake' is required", "/intake");
-  try {
-    return screening::parse_intake(*doc, kb, as_of);
-  } catch (const InputError& e) {
-    std::string message = e.what();
-    if (message.rfind(e.where() + ": ", 0) == 0) message = message.substr(e.where().size() + 2);
-    const std::string where = e.where().empty() || e.where()[0] != '/' ? "/" + e.where() : e.where();
-    throw ApiError::bad_request(message, "/intake" + where);
-  }
-}
-
-CivilDate date_or_today(JsonBody& body, const char* name) {
-  auto text = body.date(name);
-  return text ? *parse_civil_date(*text) : today_utc();
-}
-
-std::vector<std::string> regions_field(JsonBody& body, const kb::KnowledgeBase& kb) {
-  auto areas = body.texts("areas").value_or(std::vector<std::string>{});
-  for (size_t i = 0; i < areas.size(); ++i)
-    if (!kb.find_region(areas[i]))
-      throw ApiError::bad_request("unknown region '" + areas[i] + "' (GET /api/kb/regions lists them)",
-                                  "/areas/" + std::to_string(i));
-  return areas;
+  return *doc;
 }
 
 Response screen(Context& ctx, Call& call) {
   return cached_json(ctx, call, [&] {
     const json doc = call.body();
     JsonBody body(doc);
-    const CivilDate as_of = date_or_today(body, "date");
-    const auto areas = regions_field(body, ctx.kb);
-    const auto intake = intake_field(body, ctx.kb, as_of);
+    clinic::ScreenRequest request;
+    request.date = date_field(body, "date");
+    request.areas = body.texts("areas").value_or(std::vector<std::string>{});
+    request.intake = intake_field(body);
     body.finish();
-    return screening::to_json(screening::screen(intake, ctx.kb, as_of, areas));
+    return screening::to_json(clinic::screen_request(ctx.kb, request, today_utc()));
   });
 }
 
@@ -78,92 +64,48 @@ Response plan(Context& ctx, Call& call) {
   return cached_json(ctx, call, [&] {
     const json doc = call.body();
     JsonBody body(doc);
-    const CivilDate as_of = date_or_today(body, "date");
-    planning::PlanRequest request;
-    request.indication = body.required_text("indication");
-    request.areas = regions_field(body, ctx.kb);
-    if (auto start = body.date("start")) request.start = parse_civil_date(*start);
-    request.device = body.text("device");
-    if (request.device && request.device->empty()) request.device.reset();
-    const auto intake = intake_field(body, ctx.kb, as_of);
+    clinic::PlanCourseRequest request;
+    request.date = date_field(body, "date");
+    request.plan = plan_fields(body);
+    request.intake = intake_field(body);
     body.finish();
-    try {
-      return planning::to_json(planning::plan_course(intake, ctx.kb, as_of, request), ctx.kb);
-    } catch (const InputError& e) {
-      // The engine names request fields ("indication", "area", "device", "start").
-      std::string message = e.what();
-      if (message.rfind(e.where() + ": ", 0) == 0) message = message.substr(e.where().size() + 2);
-      throw ApiError::bad_request(message, e.where() == "area" ? "/areas" : "/" + e.where());
-    }
+    return planning::to_json(clinic::plan_request(ctx.kb, request, today_utc()), ctx.kb);
   });
 }
 
-simulation::Direction direction(const std::string& text, const std::string& field) {
-  if (text == "h" || text == "horizontal") return simulation::Direction::horizontal;
-  if (text == "v" || text == "vertical") return simulation::Direction::vertical;
-  if (text == "d1" || text == "diagonal_up") return simulation::Direction::diagonal_up;
-  if (text == "d2" || text == "diagonal_down") return simulation::Direction::diagonal_down;
-  throw ApiError::bad_request("direction must be h, v, d1 or d2", field);
-}
-
-/// Builds the simulator's input from knowledge-base ids and technique fields.
-simulation::SimulationInput simulation_input(JsonBody& body, const kb::KnowledgeBase& kb) {
-  simulation::SimulationInput in;
-  const std::string device_id = body.required_text("device");
-  const kb::Device* device = kb.find_device(device_id);
-  if (!device) throw ApiError::bad_request("unknown device '" + device_id + "' (GET /api/kb/devices lists them)", "/device");
-  const auto length = body.number("needle_length_mm");
-  if (device->kind == kb::DeviceKind::roller) {
-    simulation::RollerGeometry roller;
-    roller.needles = device->needles;
-    roller.rings = device->rows > 0 ? device->rows : roller.rings;
-    if (device->drum_diameter_mm > 0) roller.drum_diameter_mm = device->drum_diameter_mm;
-    if (device->drum_width_mm > 0) roller.drum_width_mm = device->drum_width_mm;
-    roller.needle_length_mm = device->needle_length_mm;
-    if (device->needle_diameter_mm > 0) roller.needle_diameter_mm = device->needle_diameter_mm;
-    if (length && *length != roller.needle_length_mm)
-      throw ApiError::bad_request(fmt::format("this roller's needles are {} mm long", roller.needle_length_mm),
-                                  "/needle_length_mm");
-    in.device = roller;
-  } else {
-    simulation::PenGeometry pen;
-    for (const auto& c : device->cartridges)
-      if (c.needles > 0) { pen.needles = c.needles; break; }
-    if (device->stroke_rate_hz) pen.stroke_rate_hz = device->stroke_rate_hz->max_mm;
-    if (device->needle_diameter_mm > 0) pen.needle_diameter_mm = device->needle_diameter_mm;
-    pen.needle_length_mm = length.value_or(device->needle_length_mm > 0 ? device->needle_length_mm : 1.0);
-    if (length && device->depth_range &&
-        (*length < device->depth_range->min_mm || *length > device->depth_range->max_mm))
-      throw ApiError::bad_request(fmt::format("this device reaches {}..{} mm", device->depth_range->min_mm,
-                                              device->depth_range->max_mm),
-                                  "/needle_length_mm");
-    if (auto speed = body.number("glide_speed_mm_s")) pen.glide_speed_mm_s = *speed;
-    in.device = pen;
+/// The simulation request from the body (the same fields as `dermaplan simulate`'s options).
+/// HTTP bounds the work any one request may ask for: at most 40 passes on at most a 40 mm patch.
+clinic::SimulationRequest simulation_request(JsonBody& body) {
+  clinic::SimulationRequest in;
+  in.device_id = body.required_text("device");
+  in.needle_length_mm = body.number("needle_length_mm");
+  in.region_id = body.text("region").value_or("cheek");
+  if (auto sex = body.text("sex")) {
+    auto parsed = kb::parse_sex(*sex);
+    if (!parsed) throw ApiError::bad_request("sex must be female, male, other or unknown", "/sex");
+    in.sex = *parsed;
   }
-  in.device_label = device->name;
-  const std::string region_id = body.text("region").value_or("cheek");
-  const kb::Region* region = kb.find_region(region_id);
-  if (!region) throw ApiError::bad_request("unknown region '" + region_id + "'", "/region");
-  in.region_label = region->name;
-  in.skin.epidermis_um = {region->epidermis_um.all.min_um, region->epidermis_um.all.max_um};
-  in.skin.dermis_um = {region->dermis_um.all.min_um, region->dermis_um.all.max_um};
-  in.skin.sources = region->dermis_um.sources;
-  const auto passes = body.integer("passes").value_or(4);
-  if (passes < 1 || passes > 40) throw ApiError::bad_request("'passes' must be 1..40 over HTTP", "/passes");
-  in.technique.passes = static_cast<int>(passes);
+  if (auto passes = body.integer("passes")) {
+    if (*passes < 1 || *passes > 40) throw ApiError::bad_request("'passes' must be 1..40 over HTTP", "/passes");
+    in.passes = static_cast<int>(*passes);
+  }
   if (auto dirs = body.texts("directions")) {
     if (dirs->empty()) throw ApiError::bad_request("give at least one direction", "/directions");
-    in.technique.directions.clear();
-    for (size_t i = 0; i < dirs->size(); ++i)
-      in.technique.directions.push_back(direction((*dirs)[i], "/directions/" + std::to_string(i)));
+    in.directions.clear();
+    for (size_t i = 0; i < dirs->size(); ++i) {
+      auto d = simulation::parse_direction((*dirs)[i]);
+      if (!d) throw ApiError::bad_request("direction must be h, v, d1 or d2", "/directions/" + std::to_string(i));
+      in.directions.push_back(*d);
+    }
   }
   if (auto p = body.text("pressure")) {
-    if (*p == "light") in.technique.pressure = simulation::Pressure::light;
-    else if (*p == "medium") in.technique.pressure = simulation::Pressure::medium;
-    else if (*p == "firm") in.technique.pressure = simulation::Pressure::firm;
-    else throw ApiError::bad_request("pressure must be light, medium or firm", "/pressure");
+    auto pressure = simulation::parse_pressure(*p);
+    if (!pressure) throw ApiError::bad_request("pressure must be light, medium or firm (omit it for the region's)", "/pressure");
+    in.pressure = *pressure;
   }
-  if (auto o = body.number("overlap")) in.technique.overlap = *o;
+  in.overlap = body.number("overlap");
+  in.glide_speed_mm_s = body.number("glide_speed_mm_s");
+  in.stroke_rate_hz = body.number("stroke_rate_hz");
   const auto seed = body.integer("seed").value_or(1);
   if (seed < 0) throw ApiError::bad_request("'seed' must be a non-negative integer", "/seed");
   in.seed = static_cast<std::uint64_t>(seed);
@@ -177,10 +119,12 @@ Response simulate(Context& ctx, Call& call) {
   return cached_json(ctx, call, [&] {
     const json doc = call.body();
     JsonBody body(doc);
-    const auto input = simulation_input(body, ctx.kb);
+    const auto request = simulation_request(body);
     body.finish();
-    const simulation::SimulationResult simulated = simulation::simulate(input);
+    const auto setup = clinic::simulation_setup(ctx.kb, request);
+    const simulation::SimulationResult simulated = simulation::simulate(setup.input);
     json result = simulation::to_json(simulated);
+    result["notes"] = setup.notes;
     // The heat map's cells (punctures per cm^2 on the CLI's 1 mm cells: at most 40 x 40 here,
     // as patch_mm <= 40), for the web to draw; docs/api.md describes the form.
     result["density_map"] = simulation::density_map_json(simulated.puncture_cells, 64);
@@ -211,6 +155,16 @@ Response kb_show(Context& ctx, Call& call) {
 }
 
 }  // namespace
+
+planning::PlanRequest plan_fields(JsonBody& body) {
+  planning::PlanRequest request;
+  request.indication = body.required_text("indication");
+  request.areas = body.texts("areas").value_or(std::vector<std::string>{});
+  if (auto start = body.date("start")) request.start = parse_civil_date(*start);
+  request.device = body.text("device");
+  if (request.device && request.device->empty()) request.device.reset();
+  return request;
+}
 
 void add_engine_routes(std::vector<Route>& routes) {
   using P = Permission;

@@ -1,9 +1,8 @@
 // Patients and what hangs off them: intakes (screened on entry), consents, course plans,
 // adverse events, outcome assessments, photos; lot tracing and the day's agenda.
+#include "clinic/consent.h"
+#include "clinic/patient_care.h"
 #include "core/civil_date.h"
-#include "core/errors.h"
-#include "planning/course_plan.h"
-#include "screening/screening.h"
 #include "server/api_internal.h"
 #include "server/views.h"
 
@@ -21,11 +20,6 @@ namespace {
 
 records::Patient live_patient(Context& ctx, long long id) {
   return found(ctx.store.find_patient(id), "patient", id);
-}
-
-CivilDate date_or_today(JsonBody& body, const char* name) {
-  auto text = body.date(name);
-  return text ? *parse_civil_date(*text) : today_utc();
 }
 
 Response list_patients(Context& ctx, Call& call) {
@@ -129,109 +123,56 @@ Response delete_patient(Context& ctx, Call& call) {
 }
 
 Response add_intake(Context& ctx, Call& call) {
-  const long long id = call.id();
-  live_patient(ctx, id);
   const json doc = call.body();
   JsonBody body(doc);
-  const json* intake_doc = body.raw("intake");
-  if (!intake_doc) throw ApiError::bad_request("'intake' is required", "/intake");
-  const auto areas = body.texts("areas").value_or(std::vector<std::string>{});
-  const CivilDate as_of = date_or_today(body, "date");
+  clinic::IntakeRequest request;
+  request.patient_id = call.id();
+  const json* intake = body.raw("intake");
+  if (!intake) throw ApiError::bad_request("'intake' is required", "/intake");
+  request.intake = *intake;
+  request.areas = body.texts("areas").value_or(std::vector<std::string>{});
+  if (auto date = body.date("date")) request.date = parse_civil_date(*date);
   body.finish();
-  for (size_t i = 0; i < areas.size(); ++i)
-    if (!ctx.kb.find_region(areas[i]))
-      throw ApiError::bad_request("unknown region '" + areas[i] + "' (GET /api/kb/regions lists them)",
-                                  "/areas/" + std::to_string(i));
-  screening::Intake intake;
-  try {
-    intake = screening::parse_intake(*intake_doc, ctx.kb, as_of);
-  } catch (const InputError& e) {
-    std::string message = e.what();
-    if (message.rfind(e.where() + ": ", 0) == 0) message = message.substr(e.where().size() + 2);
-    const std::string where = e.where().empty() || e.where()[0] != '/' ? "/" + e.where() : e.where();
-    throw ApiError::bad_request(message, "/intake" + where);
-  }
-  const auto result = screening::screen(intake, ctx.kb, as_of, areas);
-  const json screening_json = screening::to_json(result);
-  records::Intake row;
-  row.patient_id = id;
-  row.intake_json = intake_doc->dump();
-  row.screening_json = screening_json.dump();
-  row.knowledge_version = ctx.kb.version;
-  row.policy = ctx.kb.policy;
-  row = ctx.store.add_intake(call.actor(), row);
-  return json_response(201, {{"id", row.id}, {"version", row.version}, {"screening", screening_json}});
+  const auto recorded = clinic::record_intake(ctx.store, ctx.kb, call.actor(), request, today_utc());
+  return json_response(201, {{"id", recorded.row.id},
+                             {"version", recorded.row.version},
+                             {"screening", screening::to_json(recorded.screening)}});
 }
 
-json consent_document(const kb::KnowledgeBase& kb) {
-  std::string text;
-  json items = json::array(), risks = json::array();
-  for (const auto& item : kb.consent.items) {
-    text += item.text + "\n";
-    items.push_back({{"id", item.id}, {"text", item.text}, {"sources", item.sources}});
-  }
-  if (!kb.risks.empty()) text += "\nRisks:\n";
-  for (const auto& risk : kb.risks) {
-    text += "- " + risk.text + "\n";
-    risks.push_back({{"id", risk.id}, {"text", risk.text}, {"sources", risk.sources}});
-  }
-  return {{"version", kb.consent.version}, {"text", text}, {"items", items}, {"risks", risks}};
+Response consent_text(Context& ctx, Call& call) {
+  const std::string indication = call.request.query_value("indication");
+  if (indication.size() > 200) throw ApiError::bad_request("'indication' is too long", "?indication");
+  return json_response(200, to_json(clinic::consent_form_for(ctx.kb, indication, "?indication")));
 }
-
-Response consent_text(Context& ctx, Call&) { return json_response(200, consent_document(ctx.kb)); }
 
 Response add_consent(Context& ctx, Call& call) {
-  const long long id = call.id();
-  live_patient(ctx, id);
   const json doc = call.body();
   JsonBody body(doc);
-  records::Consent c;
-  c.patient_id = id;
-  c.consented_by = body.required_text("consented_by");
+  clinic::ConsentRequest request;
+  request.patient_id = call.id();
+  request.consented_by = body.required_text("consented_by");
   const std::string at = body.required_text("consented_at");
   const auto at_ms = parse_iso_utc(at);
   if (!at_ms) throw ApiError::bad_request("'consented_at' must be YYYY-MM-DDTHH:MM:SSZ", "/consented_at");
-  const auto version = body.text("text_version");
+  request.consented_at_ms = *at_ms;
+  request.text_version = body.text("text_version");
+  request.indication = body.text("indication").value_or("");
   body.finish();
-  const json document = consent_document(ctx.kb);
-  if (version && *version != ctx.kb.consent.version)
-    throw ApiError(409, "conflict",
-                   "the consent text changed (now version " + ctx.kb.consent.version + "); show it again",
-                   "/text_version");
-  c.text_version = ctx.kb.consent.version;
-  c.consent_text = document["text"].get<std::string>();
-  c.consented_at_ms = *at_ms;
-  return json_response(201, to_json(ctx.store.add_consent(call.actor(), c)));
+  return json_response(201, to_json(clinic::record_consent(ctx.store, ctx.kb, call.actor(), request)));
 }
 
 Response add_plan(Context& ctx, Call& call) {
-  const long long id = call.id();
-  live_patient(ctx, id);
   const json doc = call.body();
   JsonBody body(doc);
-  planning::PlanRequest request;
-  request.indication = body.required_text("indication");
-  request.areas = body.texts("areas").value_or(std::vector<std::string>{});
-  if (auto start = body.date("start")) request.start = parse_civil_date(*start);
-  request.device = body.text("device");
-  if (request.device && request.device->empty()) request.device.reset();
-  const CivilDate as_of = date_or_today(body, "date");
+  clinic::PatientPlanRequest request;
+  request.patient_id = call.id();
+  request.plan = plan_fields(body);
+  if (auto date = body.date("date")) request.date = parse_civil_date(*date);
   body.finish();
-  const auto intakes = ctx.store.list_intakes(id);
-  if (intakes.empty())
-    throw ApiError::bad_request("the patient has no intake yet; POST /api/patients/" + std::to_string(id) +
-                                    "/intakes first",
-                                "/intake");
-  const auto intake = screening::parse_intake_text(intakes.back().intake_json, ctx.kb, as_of);
-  const auto plan = planning::plan_course(intake, ctx.kb, as_of, request);
-  const json plan_json = planning::to_json(plan, ctx.kb);
-  records::CoursePlan row;
-  row.patient_id = id;
-  row.indication = request.indication;
-  row.plan_json = plan_json.dump();
-  if (plan.assessment_date) row.assessment_date = format_civil_date(*plan.assessment_date);
-  row = ctx.store.add_course_plan(call.actor(), row);
-  return json_response(201, {{"id", row.id}, {"intake_version", intakes.back().version}, {"plan", plan_json}});
+  const auto recorded = clinic::plan_for_patient(ctx.store, ctx.kb, call.actor(), request, today_utc());
+  return json_response(201, {{"id", recorded.row.id},
+                             {"intake_version", recorded.intake_version},
+                             {"plan", planning::to_json(recorded.plan, ctx.kb)}});
 }
 
 records::Severity severity_field(JsonBody& body, records::Severity fallback) {

@@ -2,7 +2,7 @@
 
 #include "core/civil_date.h"
 #include "core/errors.h"
-#include "screening/intake.h"
+#include "core/json_text.h"
 #include "server/api_error.h"
 
 namespace dermaplan::server {
@@ -14,7 +14,7 @@ nlohmann::json parse_body(std::string_view text, size_t max_bytes) {
                        " are accepted");
   nlohmann::json doc;
   try {
-    doc = screening::parse_json_text(text, max_bytes, "request body");
+    doc = parse_json_text(text, max_bytes, "request body");
   } catch (const InputError& e) {
     throw ApiError::bad_request(e.what(), "");
   }

@@ -14,7 +14,7 @@ namespace dermaplan::server {
 /// Largest JSON body accepted on most routes (photos allow more; see Api).
 inline constexpr size_t kMaxJsonBytes = 1 << 20;
 
-/// Parses `text` as a JSON object (screening::parse_json_text: malformed or too large is a 400
+/// Parses `text` as a JSON object (parse_json_text in core/json_text.h: malformed or too large is a 400
 /// naming the byte offset).
 nlohmann::json parse_body(std::string_view text, size_t max_bytes = kMaxJsonBytes);
 

@@ -1,5 +1,7 @@
 #include "server/views.h"
 
+#include "screening/screening.h"
+
 #include <cstdio>
 #include <ctime>
 
@@ -134,6 +136,21 @@ json to_json(const records::AuditEntry& e) {
   return {{"seq", e.seq}, {"at", iso_utc(e.at_ms)}, {"at_ms", e.at_ms}, {"user_id", e.user_id},
           {"username", e.username}, {"action", records::to_string(e.action)}, {"entity", e.entity},
           {"record_id", e.record_id}, {"detail", e.detail}, {"hash", e.hash}};
+}
+
+json to_json(const clinic::ConsentForm& form) {
+  auto statements = [](const std::vector<clinic::ConsentStatement>& list) {
+    json out = json::array();
+    for (const auto& s : list) out.push_back({{"id", s.id}, {"text", s.text}, {"sources", s.sources}});
+    return out;
+  };
+  return {{"version", form.version},
+          {"indication", form.indication ? json(form.indication->id) : json(nullptr)},
+          {"title", form.title},
+          {"text", form.text},
+          {"items", statements(form.items)},
+          {"risks", statements(form.risks)},
+          {"notice", screening::kDecisionSupportNotice}};
 }
 
 }  // namespace dermaplan::server

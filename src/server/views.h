@@ -2,6 +2,7 @@
 // token hashes) never appear.
 #pragma once
 
+#include "clinic/consent.h"
 #include "records/entities.h"
 #include "records/store.h"
 
@@ -28,5 +29,8 @@ nlohmann::json to_json(const records::AdverseEvent& event);
 nlohmann::json to_json(const records::OutcomeAssessment& outcome);
 nlohmann::json to_json(const records::Photo& photo);
 nlohmann::json to_json(const records::AuditEntry& entry);
+/// {"version", "indication", "title", "text", "items": [{id, text, sources}],
+///  "risks": [{id, text, sources}], "notice"}.
+nlohmann::json to_json(const clinic::ConsentForm& form);
 
 }  // namespace dermaplan::server

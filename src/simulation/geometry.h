@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string_view>
 #include <string>
 #include <variant>
 #include <vector>
@@ -94,5 +96,9 @@ struct SimulationInput {
 std::string to_string(Direction);
 std::string to_string(Pressure);
 std::string to_string(PenPattern);
+/// Inverses of to_string; directions also accept horizontal, vertical, diagonal_up, diagonal_down.
+std::optional<Direction> parse_direction(std::string_view text);
+std::optional<Pressure> parse_pressure(std::string_view text);
+std::optional<PenPattern> parse_pen_pattern(std::string_view text);
 
 }  // namespace dermaplan::simulation

@@ -86,30 +86,3 @@ TEST(Planning, TextPlanStatesItIsDecisionSupport) {
 
 }  // namespace
 }  // namespace dermaplan::planning
-
-#include "planning/consent_form.h"
-
-namespace dermaplan::planning {
-namespace {
-
-TEST(ConsentForm, ListsEveryRiskWithSourcesUnderAVersion) {
-  const auto& kb = testing::bundled_kb();
-  ASSERT_FALSE(kb.risks.empty());
-  const auto form = consent_form(kb, kb.find_indication("acne-scars"));
-  EXPECT_EQ(form["risks"].size(), kb.risks.size());
-  for (const auto& risk : form["risks"]) {
-    EXPECT_FALSE(risk["sources"].empty()) << risk["id"];
-    EXPECT_NE(form["text"].get<std::string>().find(risk["text"].get<std::string>()), std::string::npos);
-  }
-  EXPECT_NE(form["version"].get<std::string>().find(kb.version), std::string::npos);
-  EXPECT_EQ(form["indication"], "acne-scars");
-  // The seeds' side effects are all on the form (seed 004).
-  for (const char* id : {"erythema-irritation", "hyperpigmentation", "scarring", "needle-hypersensitivity"}) {
-    bool found = false;
-    for (const auto& risk : form["risks"]) found |= risk["id"] == id;
-    EXPECT_TRUE(found) << id;
-  }
-}
-
-}  // namespace
-}  // namespace dermaplan::planning

@@ -2,6 +2,8 @@
 // login rate limits, Argon2id hashes and the first admin account.
 #include <thread>
 
+#include "clinic/accounts.h"
+#include "clinic/failure.h"
 #include "server/api_error.h"
 #include "server_test_support.h"
 
@@ -303,8 +305,8 @@ TEST(PasswordHashing, TheBoundedPoolRefusesBeyondItsQueue) {
       try {
         hasher.hash("x");
         ++done;
-      } catch (const ApiError& e) {
-        EXPECT_EQ(e.status(), 503);
+      } catch (const clinic::ClinicError& e) {
+        EXPECT_EQ(clinic::http_status(e.kind()), 503);
         ++busy;
       }
     });
@@ -319,10 +321,10 @@ DERMAPLAN_INSTANTIATE_BACKENDS(FirstAdmin);
 TEST_P(FirstAdmin, IsCreatedOnceWithAPasswordThatLogsIn) {
   auto store = open();
   PasswordHasher hasher(PasswordHasher::minimum());
-  const auto password = ensure_first_admin(*store, hasher);
+  const auto password = clinic::ensure_first_admin(*store, hasher);
   ASSERT_TRUE(password.has_value());
   EXPECT_GE(password->size(), 16u);
-  EXPECT_FALSE(ensure_first_admin(*store, hasher).has_value());
+  EXPECT_FALSE(clinic::ensure_first_admin(*store, hasher).has_value());
   const auto admin = store->find_user_by_username("admin");
   ASSERT_TRUE(admin);
   EXPECT_EQ(admin->role, Role::admin);

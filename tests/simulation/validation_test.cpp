@@ -44,6 +44,8 @@ const BadInput kBadInputs[] = {
     {"too_many_punctures", [](auto& in) { in.patch = {400, 400}; in.technique.passes = 1000; }, "patch"},
 };
 
+void PrintTo(const BadInput& input, std::ostream* os) { *os << input.name; }
+
 class RejectsBadInput : public ::testing::TestWithParam<BadInput> {};
 
 TEST_P(RejectsBadInput, WithTheFieldName) {

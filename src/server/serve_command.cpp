@@ -1,5 +1,6 @@
 // `dermaplan serve`: the HTTP API and the web UI on the embedded SQLite default or PostgreSQL.
 #include "cli/cli_support.h"
+#include "clinic/accounts.h"
 #include "records/store.h"
 #include "server/api.h"
 #include "server/http_server.h"
@@ -61,8 +62,8 @@ void add_serve_command(CLI::App& app, CommonOptions& common) {
     store_options.pool_size = 8;
     auto store = records::open_store(options.db, store_options);
     {
-      server::PasswordHasher hasher;
-      if (auto password = server::ensure_first_admin(*store, hasher)) {
+      clinic::PasswordHasher hasher;
+      if (auto password = clinic::ensure_first_admin(*store, hasher)) {
         std::cout << "First admin account: admin / " << *password
                   << " — change it with dermaplan user passwd admin" << std::endl;
       }

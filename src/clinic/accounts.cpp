@@ -1,0 +1,93 @@
+#include "clinic/accounts.h"
+
+#include "clinic/failure.h"
+#include "core/errors.h"
+
+#include <fmt/format.h>
+
+namespace dermaplan::clinic {
+
+namespace {
+
+constexpr size_t kMaxUsernameLength = 200;
+
+bool enabled_admin(const records::User& u) { return u.role == records::Role::admin && !u.disabled; }
+
+}  // namespace
+
+records::User create_account(records::Store& store, PasswordHasher& hasher, const records::Actor& by,
+                             const NewAccount& account) {
+  if (account.username.empty()) throw InputError("/username", "a username is required");
+  if (account.username.size() > kMaxUsernameLength)
+    throw InputError("/username", fmt::format("a username may have at most {} characters", kMaxUsernameLength));
+  check_new_password(account.password, "/password");
+  records::User u;
+  u.username = account.username;
+  u.display_name = account.display_name.empty() ? account.username : account.display_name;
+  u.role = account.role;
+  u.password_hash = hasher.hash(account.password);
+  try {
+    return store.create_user(by, u);
+  } catch (const records::DuplicateError&) {
+    throw ClinicError(FailureKind::conflict, "conflict", "the username '" + account.username + "' is taken",
+                      "/username");
+  }
+}
+
+AccountChanged change_account(records::Store& store, PasswordHasher& hasher, const records::Actor& by,
+                              const AccountChange& change) {
+  auto found = store.find_user(change.user_id);
+  if (!found) throw records::NotFoundError("", fmt::format("no user with id {}", change.user_id));
+  records::User u = *found;
+  const bool was_enabled_admin = enabled_admin(u);
+  if (change.row_version) u.row_version = *change.row_version;
+  if (change.display_name) {
+    if (change.display_name->empty()) throw InputError("/display_name", "a display name may not be empty");
+    u.display_name = *change.display_name;
+  }
+  if (change.role) u.role = *change.role;
+  bool end_sessions = false;
+  if (change.disabled) {
+    end_sessions = *change.disabled && !u.disabled;
+    u.disabled = *change.disabled;
+  }
+  if (change.password) {
+    check_new_password(*change.password, "/password");
+    u.password_hash = hasher.hash(*change.password);
+    end_sessions = true;
+  }
+  if (was_enabled_admin && !enabled_admin(u)) {
+    int others = 0;
+    for (const auto& other : store.list_users())
+      if (other.id != u.id && enabled_admin(other)) ++others;
+    if (others == 0)
+      throw ClinicError(FailureKind::conflict, "last_admin",
+                        fmt::format("{} is the only enabled admin; make another user admin first", u.username),
+                        change.disabled && *change.disabled ? "/disabled" : "/role");
+  }
+  AccountChanged out;
+  out.user = store.update_user(by, u);
+  if (end_sessions) {
+    out.sessions_ended = true;
+    out.sessions_ended_count = store.revoke_auth_sessions_of(u.id);
+  }
+  return out;
+}
+
+std::optional<std::string> ensure_first_admin(records::Store& store, PasswordHasher& hasher) {
+  if (store.count_users() > 0) return std::nullopt;
+  const std::string password = random_password(20);
+  records::User admin;
+  admin.username = "admin";
+  admin.display_name = "Administrator";
+  admin.role = records::Role::admin;
+  admin.password_hash = hasher.hash(password);
+  try {
+    store.create_user(records::Actor{0, "system"}, admin);
+  } catch (const records::DuplicateError&) {
+    return std::nullopt;  // another process created it first
+  }
+  return password;
+}
+
+}  // namespace dermaplan::clinic

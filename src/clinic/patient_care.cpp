@@ -1,0 +1,56 @@
+#include "clinic/patient_care.h"
+
+#include "core/errors.h"
+#include "core/json_text.h"
+
+#include <fmt/format.h>
+
+namespace dermaplan::clinic {
+
+records::Patient existing_patient(records::Store& store, long long patient_id) {
+  auto patient = store.find_patient(patient_id);
+  if (!patient) throw records::NotFoundError("", fmt::format("no patient with id {}", patient_id));
+  return *patient;
+}
+
+RecordedIntake record_intake(records::Store& store, const kb::KnowledgeBase& kb, const records::Actor& by,
+                             const IntakeRequest& request, CivilDate today) {
+  existing_patient(store, request.patient_id);
+  const CivilDate as_of = request.date.value_or(today);
+  check_areas(kb, request.areas);
+  const auto intake = parse_request_intake(kb, request.intake, as_of);
+  RecordedIntake out;
+  out.screening = screening::screen(intake, kb, as_of, request.areas);
+  records::Intake row;
+  row.patient_id = request.patient_id;
+  row.intake_json = request.intake.dump();
+  row.screening_json = screening::to_json(out.screening).dump();
+  row.knowledge_version = kb.version;
+  row.policy = kb.policy;
+  out.row = store.add_intake(by, row);
+  return out;
+}
+
+RecordedPlan plan_for_patient(records::Store& store, const kb::KnowledgeBase& kb, const records::Actor& by,
+                              const PatientPlanRequest& request, CivilDate today) {
+  existing_patient(store, request.patient_id);
+  const CivilDate as_of = request.date.value_or(today);
+  const auto intakes = store.list_intakes(request.patient_id);
+  if (intakes.empty())
+    throw InputError("/intake", fmt::format("the patient has no intake yet; record one first "
+                                            "(POST /api/patients/{}/intakes)", request.patient_id));
+  const auto document = parse_json_text(intakes.back().intake_json, screening::kMaxIntakeBytes, "/intake");
+  const auto intake = parse_request_intake(kb, document, as_of);
+  RecordedPlan out;
+  out.intake_version = intakes.back().version;
+  out.plan = plan_parsed(kb, intake, as_of, request.plan);
+  records::CoursePlan row;
+  row.patient_id = request.patient_id;
+  row.indication = request.plan.indication;
+  row.plan_json = planning::to_json(out.plan, kb).dump();
+  if (out.plan.assessment_date) row.assessment_date = format_civil_date(*out.plan.assessment_date);
+  out.row = store.add_course_plan(by, row);
+  return out;
+}
+
+}  // namespace dermaplan::clinic

@@ -1,0 +1,53 @@
+// Use cases on a patient's record: an intake (parsed, screened and stored together) and a
+// course plan made from the patient's latest intake.
+#pragma once
+
+#include "clinic/engine_requests.h"
+#include "records/store.h"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dermaplan::clinic {
+
+struct IntakeRequest {
+  long long patient_id = 0;
+  nlohmann::json intake;            //!< the intake document
+  std::vector<std::string> areas;   //!< treated region ids; empty: any area
+  std::optional<CivilDate> date;    //!< the screening date; default: today
+};
+
+struct RecordedIntake {
+  records::Intake row;              //!< as stored: the document, the screening, kb version, policy
+  screening::ScreeningResult screening;
+};
+
+/// Parses, screens and stores a new intake version. NotFoundError for an unknown patient;
+/// InputError under "/intake", "/areas/N" for bad input (nothing is stored then).
+RecordedIntake record_intake(records::Store& store, const kb::KnowledgeBase& kb, const records::Actor& by,
+                             const IntakeRequest& request, CivilDate today);
+
+struct PatientPlanRequest {
+  long long patient_id = 0;
+  planning::PlanRequest plan;       //!< indication, areas, start, device
+  std::optional<CivilDate> date;    //!< the planning date; default: today
+};
+
+struct RecordedPlan {
+  records::CoursePlan row;
+  int intake_version = 0;           //!< the intake the plan was made from
+  planning::CoursePlan plan;
+};
+
+/// Plans from the patient's latest intake and stores the plan. InputError "/intake" when the
+/// patient has no intake yet.
+RecordedPlan plan_for_patient(records::Store& store, const kb::KnowledgeBase& kb, const records::Actor& by,
+                              const PatientPlanRequest& request, CivilDate today);
+
+/// The patient (not deleted) or NotFoundError naming the id.
+records::Patient existing_patient(records::Store& store, long long patient_id);
+
+}  // namespace dermaplan::clinic
