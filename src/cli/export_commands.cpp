@@ -2,6 +2,7 @@
 // formats (docs/interop.md), read from and written to the database directly. Every export and
 // import is audited as the actor "cli".
 #include "cli/cli_support.h"
+#include "core/json_text.h"
 #include "core/errors.h"
 #include "interop/csv.h"
 #include "interop/fhir_bulk.h"
@@ -312,7 +313,7 @@ void add_export_commands(CLI::App& app, CommonOptions& common) {
   import_fhir->callback([&common] {
     const CivilDate as_of = date_option(date, "--date");
     const auto kb = load_kb(common);
-    const auto document = screening::parse_json_text(read_input(file, 16 << 20, "file"), 16 << 20, file);
+    const auto document = parse_json_text(read_input(file, 16 << 20, "file"), 16 << 20, file);
     const auto imported = interop::read_fhir_patient(document, kb, as_of);
     auto store = open_db(import_db);
     const auto user = store->find_user_by_username(import_user);

@@ -6,7 +6,7 @@
 
 #include "core/errors.h"
 #include "interop_test_support.h"
-#include "planning/consent_form.h"
+#include "clinic/consent.h"
 #include "test_support.h"
 
 #include <cairo.h>
@@ -80,13 +80,13 @@ std::string signature_png() {
 
 ConsentDocument example_consent() {
   const auto& kb = testing::bundled_kb();
-  const auto form = planning::consent_form(kb, kb.find_indication("acne-scars"));
+  const auto form = clinic::consent_form(kb, kb.find_indication("acne-scars"));
   ConsentDocument c;
   c.practice = example_practice();
   c.patient_name = kPatient;
   c.patient_birth_date = parse_civil_date("1990-04-02");
-  c.text_version = form.at("version").get<std::string>();
-  c.consent_text = form.at("text").get<std::string>();
+  c.text_version = form.version;
+  c.consent_text = form.text;
   c.consented_by = kPatient;
   c.consented_at_ms = 1'795'000'000'000;  // 2026-11-18 ...
   c.recorded_by = "Dr. Ana Lúcia Gonçalves";

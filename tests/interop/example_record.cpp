@@ -1,7 +1,7 @@
 #include "example_record.h"
 
 #include "interop_test_support.h"
-#include "planning/consent_form.h"
+#include "clinic/consent.h"
 #include "test_support.h"
 
 namespace dermaplan::testing {
@@ -38,12 +38,12 @@ interop::RecordForExport example_record() {
   second.created_at_ms = 1'790'000'200'000;
   r.intakes = {first, second};
 
-  const auto form = planning::consent_form(kb, kb.find_indication("acne-scars"));
+  const auto form = clinic::consent_form(kb, kb.find_indication("acne-scars"));
   records::Consent consent;
   consent.id = 3;
   consent.patient_id = 42;
-  consent.text_version = form.at("version").get<std::string>();
-  consent.consent_text = form.at("text").get<std::string>();
+  consent.text_version = form.version;
+  consent.consent_text = form.text;
   consent.consented_by = r.patient.name;
   consent.consented_at_ms = 1'790'000'300'000;
   consent.recorded_by = 1;
