@@ -3,7 +3,9 @@
 // the command-line export tests. Usage: interop_write_fixtures DIR
 #include "example_record.h"
 #include "interop/fhir_bulk.h"
+#include "interop/documents.h"
 #include "interop/icalendar.h"
+#include "planning/consent_form.h"
 #include "interop_test_support.h"
 #include "populate_store.h"
 #include "records/store.h"
@@ -53,6 +55,28 @@ int main(int argc, char** argv) {
   calendar.stamp_ms = 1'795'000'000'000;
   calendar.location = "Example Skin Clinic, 1 Example Street";
   testing::write_file(dir / "plan.ics", interop::plan_calendar(testing::example_plan(), calendar));
+  // The two patient documents (docs/img shows their first pages, rendered with pdftoppm).
+  const auto practice = interop::load_practice((std::filesystem::path(DERMAPLAN_EXAMPLES_DIR) / "practice.yaml").string());
+  interop::HandoutInput handout;
+  handout.plan = testing::example_plan();
+  handout.practice = practice;
+  handout.patient_name = record.patient.name;
+  handout.patient_birth_date = parse_civil_date(record.patient.birth_date);
+  handout.prepared_on = *parse_civil_date("2026-11-22");
+  for (const auto& risk : testing::bundled_kb().risks) handout.risks.push_back(risk.text);
+  testing::write_file(dir / "handout.pdf", interop::handout_pdf(handout));
+  interop::ConsentDocument consent;
+  consent.practice = practice;
+  consent.patient_name = record.patient.name;
+  consent.patient_birth_date = handout.patient_birth_date;
+  consent.text_version = record.consents.front().text_version;
+  consent.consent_text = record.consents.front().consent_text;
+  consent.consented_by = record.consents.front().consented_by;
+  consent.consented_at_ms = record.consents.front().consented_at_ms;
+  consent.recorded_by = testing::example_user_name(1);
+  consent.recorded_at_ms = record.consents.front().recorded_at_ms;
+  testing::write_file(dir / "consent.pdf", interop::consent_pdf(consent));
+
   // A practice database for the command-line exports (tests/interop/cli_exports.sh).
   auto store = records::open_store((dir / "practice.db").string());
   testing::populate_store(*store);
