@@ -5,7 +5,6 @@
 #include "interop/fhir_bulk.h"
 #include "interop/documents.h"
 #include "interop/icalendar.h"
-#include "planning/consent_form.h"
 #include "interop_test_support.h"
 #include "populate_store.h"
 #include "records/store.h"
