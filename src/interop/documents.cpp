@@ -181,8 +181,8 @@ std::string consent_pdf(const ConsentDocument& c, const DocumentOptions& options
                                : "Photographs: did not agree to photographs.",
                   TextStyle{.bold = true});
   }
+  pdf.keep(190);  // the heading, who and when, and the signature stay on one page
   pdf.heading("Consent", 2);
-  pdf.keep(150);
   pdf.table({0.35, 0.65}, {},
             {{"Consent given by", c.consented_by},
              {"Given at", utc_minute(c.consented_at_ms)},
