@@ -14,11 +14,18 @@ namespace {
 
 using kb::Decision;
 
+/// "3–5", or "42" when both ends agree; `unit` follows.
+std::string range_words(int min, int max, const char* unit = "") {
+  return min == max ? fmt::format("{}{}", min, unit) : fmt::format("{}–{}{}", min, max, unit);
+}
+
 std::string join(const std::vector<std::string>& items, const char* sep = ", ") {
   std::string out;
   for (const auto& item : items) out += (out.empty() ? "" : sep) + item;
   return out;
 }
+
+constexpr double kEpsilon = 1e-6;
 
 void append_sources(kb::SourceIds& into, const kb::SourceIds& more) {
   for (const auto& id : more)
@@ -40,15 +47,23 @@ class Planner {
     use_topic(indication_->treatment_class);
     use_topic(indication_->needle_length);
     use_topic(indication_->course);
-    plan_.device = device_;
     if (!request_.device) use_topic(kb_.planning.default_device);
     for (const auto* region : regions_) plan_.areas.push_back(plan_area(*region));
+    // The plan's device is the one its areas use (the first area's where they differ).
+    plan_.device = plan_.areas.empty() ? device_ : plan_.areas.front().device;
+    for (const auto& area : plan_.areas)
+      if (std::find(plan_.devices.begin(), plan_.devices.end(), area.device) == plan_.devices.end())
+        plan_.devices.push_back(area.device);
+    if (plan_.devices.empty()) plan_.devices.push_back(device_);
     home_use();
+    anaesthesia();
     schedule();
     prepare();
     for (const auto& step : kb_.procedure)
-      if (!step.applies_if || screening::intake_matches(*step.applies_if, intake_))
+      if ((!step.applies_if || screening::intake_matches(*step.applies_if, intake_)) &&
+          (!step.with_anaesthetic_cream || plan_.anaesthesia.needed))
         plan_.procedure.push_back(&step);
+    for (const auto& item : kb_.planning.about) use_topic(item.statement);
     use_topic(kb_.planning.passes);
     use_topic(kb_.planning.anaesthesia);
     use_topic(kb_.planning.assessment);
@@ -91,6 +106,24 @@ class Planner {
                                             format_civil_date(*request_.start), format_civil_date(as_of_)));
   }
 
+  /// Anaesthetic cream is needed unless the device needs none or no treated area does (the scalp).
+  void anaesthesia() {
+    PlanAnaesthesia& a = plan_.anaesthesia;
+    a.needed = false;
+    if (!plan_.device->anaesthetic_cream_needed) {
+      append_sources(a.not_needed_sources, plan_.device->sources);
+      return;
+    }
+    for (const auto& area : plan_.areas) {
+      if (area.region->anaesthetic_cream_needed) a.needed = true;
+      else {
+        a.areas_without.push_back(area.region);
+        append_sources(a.not_needed_sources, area.region->anaesthetic_cream_sources);
+      }
+    }
+    if (plan_.areas.empty()) a.needed = true;
+  }
+
   void home_use() {
     if (!kb_.planning.home_use || plan_.areas.empty()) return;
     use_topic(*kb_.planning.home_use);
@@ -113,52 +146,124 @@ class Planner {
       plan_.disagreements.push_back(topic);
   }
 
-  /// The device (or, for a roller, the roller of the family) that delivers `length_mm`.
-  std::pair<const kb::Device*, double> deliver(double length_mm, std::vector<std::string>& warnings) {
-    if (device_->offers_length(length_mm)) return {device_, length_mm};
+  /// The length, among `options`, that a plan in `range` aiming at `target` uses: inside the
+  /// range the one nearest the target (the shorter on a tie); else the longest below the range
+  /// (the safe side), else the shortest above it.
+  static std::optional<double> pick_length(const std::vector<double>& options, const kb::RangeMm& range,
+                                           double target) {
+    std::optional<double> inside, below, above;
+    for (double option : options) {
+      if (option >= range.min_mm - kEpsilon && option <= range.max_mm + kEpsilon) {
+        if (!inside || std::abs(option - target) < std::abs(*inside - target) - kEpsilon) inside = option;
+      } else if (option < range.min_mm) {
+        if (!below || option > *below) below = option;
+      } else if (!above || option < *above) {
+        above = option;
+      }
+    }
+    if (inside) return inside;
+    if (below) return below;
+    return above;
+  }
+
+  /// The device that treats `range`, aiming at `target`, and the length it delivers. A fixed
+  /// device delivers its own length; a pen its nearest real setting (never 0 mm); the default
+  /// roller stands for its family of lengths (product-penetration rollers excluded).
+  std::pair<const kb::Device*, double> deliver(const kb::RangeMm& range, double target,
+                                               std::vector<std::string>& warnings) {
+    const std::string range_text = describe_range(range);
+    if (device_->purpose == kb::DevicePurpose::product_penetration)
+      warnings.push_back(fmt::format("{} is a product-penetration device (helps topical products into the skin), "
+                                     "not a treating needle length {}.",
+                                     device_->name, src_text(device_->sources)));
     if (device_->depth_range) {
-      // An adjustable pen: the nearest setting not above the wanted length.
-      const auto& range = *device_->depth_range;
-      double setting = std::clamp(length_mm, range.min_mm, range.max_mm);
-      if (device_->depth_step_mm > 0)
-        setting = range.min_mm +
-                  std::floor((setting - range.min_mm) / device_->depth_step_mm + 1e-9) * device_->depth_step_mm;
-      warnings.push_back(fmt::format("{} cannot be set to {}; set to {}.", device_->name,
-                                     kb::format_mm(length_mm), kb::format_mm(setting)));
+      const std::vector<double> settings = device_->settings_mm();
+      double setting = 0;
+      if (settings.empty()) {
+        // No depth step in the sources: any depth in the device's range, never 0 mm.
+        const auto& depth = *device_->depth_range;
+        setting = std::clamp(target, std::max(depth.min_mm, kEpsilon), depth.max_mm);
+      } else {
+        setting = *pick_length(settings, range, target);
+      }
+      if (!within(setting, range))
+        warnings.push_back(fmt::format("{} has no setting in {}: set to {}, the nearest on the safe side.",
+                                       device_->name, range_text, kb::format_mm(setting)));
       return {device_, setting};
     }
     if (device_->needle_length_mm <= 0) {
       // A device whose length the sources do not give (the Nanopore stylus).
       warnings.push_back(fmt::format("The sources give no needle length for {}: confirm that it delivers {}.",
-                                     device_->name, kb::format_mm(length_mm)));
-      return {device_, length_mm};
+                                     device_->name, kb::format_mm(target)));
+      return {device_, target};
     }
     if (device_->kind == kb::DeviceKind::roller && !request_.device) {
-      // The default roller comes in several lengths: take the longest not above the wanted one.
-      const kb::Device* best = nullptr;
-      for (const auto& d : kb_.devices) {
-        if (d.kind != kb::DeviceKind::roller || d.needle_length_mm > length_mm + 1e-9) continue;
-        if (!best || d.needle_length_mm > best->needle_length_mm) best = &d;
-      }
-      if (best) {
-        if (std::abs(best->needle_length_mm - length_mm) > 1e-9)
-          warnings.push_back(fmt::format("No roller of {} in the knowledge base; {} ({}) is the longest below it.",
-                                         kb::format_mm(length_mm), best->name, kb::format_mm(best->needle_length_mm)));
-        return {best, best->needle_length_mm};
-      }
-      // Every roller is longer: the shortest one, said plainly.
+      std::vector<double> lengths;
       for (const auto& d : kb_.devices)
-        if (d.kind == kb::DeviceKind::roller && (!best || d.needle_length_mm < best->needle_length_mm)) best = &d;
-      if (best) {
-        warnings.push_back(fmt::format("No roller as short as {} in the knowledge base; {} ({}) is the shortest, "
-                                       "and longer than planned.",
-                                       kb::format_mm(length_mm), best->name, kb::format_mm(best->needle_length_mm)));
-        return {best, best->needle_length_mm};
+        if (d.kind == kb::DeviceKind::roller && d.purpose == kb::DevicePurpose::treatment)
+          lengths.push_back(d.needle_length_mm);
+      if (const auto length = pick_length(lengths, range, target)) {
+        const kb::Device* roller = nullptr;
+        for (const auto& d : kb_.devices)
+          if (!roller && d.kind == kb::DeviceKind::roller && d.purpose == kb::DevicePurpose::treatment &&
+              std::abs(d.needle_length_mm - *length) < kEpsilon)
+            roller = &d;
+        if (!within(*length, range))
+          warnings.push_back(fmt::format(
+              "No roller in the knowledge base lies in {}: {} ({}) is the nearest{}.", range_text, roller->name,
+              kb::format_mm(*length), *length < range.min_mm ? ", on the shallow side" : ", and longer than planned"));
+        return {roller, *length};
       }
     }
-    warnings.push_back(fmt::format("{} has a fixed needle length of {}, not the {} this area calls for.",
-                                   device_->name, kb::format_mm(device_->needle_length_mm), kb::format_mm(length_mm)));
+    if (!within(device_->needle_length_mm, range))
+      warnings.push_back(fmt::format("{} has a fixed needle length of {}, outside the {} planned for this area.",
+                                     device_->name, kb::format_mm(device_->needle_length_mm), range_text));
     return {device_, device_->needle_length_mm};
+  }
+
+  static bool within(double length_mm, const kb::RangeMm& range) {
+    return length_mm >= range.min_mm - kEpsilon && length_mm <= range.max_mm + kEpsilon;
+  }
+
+  static std::string describe_range(const kb::RangeMm& range) {
+    return std::abs(range.min_mm - range.max_mm) < kEpsilon ? kb::format_mm(range.min_mm)
+                                                            : fmt::format("{:g}–{:g} mm", range.min_mm, range.max_mm);
+  }
+
+  static std::string src_text(const kb::SourceIds& ids) { return "[" + join(ids) + "]"; }
+
+  /// The range a region takes: its depth guide, or, where the sources give none, up to the
+  /// thinnest recorded skin there (an assumption of this software, said in the output).
+  struct RegionLimit {
+    kb::RangeMm range;                       //!< the guide (or 0 up to the skin-derived cap)
+    std::optional<double> thick_skin_max_mm;  //!< the guide's thick-skin maximum
+    std::string name;                        //!< "the Cheek guide of 0.5–1 mm" for messages
+  };
+
+  RegionLimit region_limit(const kb::Region& region, AreaPlan& area) {
+    RegionLimit limit;
+    if (region.needle_guide) {
+      use_topic(*region.needle_guide);
+      const kb::NeedleGuide& guide = region.needle_guide->value();
+      append_sources(area.sources, region.needle_guide->selected().sources);
+      limit.range = {guide.min_mm, guide.max_mm};
+      limit.thick_skin_max_mm = guide.thick_skin_max_mm;
+      limit.name = fmt::format("the {} guide of {}", region.name, kb::describe_needle_guide(guide));
+      area.limit_basis = "region-guide";
+      return limit;
+    }
+    const kb::RangeUm epidermis = region.epidermis_um.for_sex(intake_.sex);
+    const kb::RangeUm dermis = region.dermis_um.for_sex(intake_.sex);
+    const double cap_mm = std::floor(epidermis.min_um + dermis.min_um) / 1000.0;
+    limit.range = {0, cap_mm};
+    limit.name = fmt::format("the {} cap of {}", region.name, kb::format_mm(cap_mm));
+    area.limit_basis = "skin-thickness";
+    area.warnings.push_back(fmt::format(
+        "No source gives a needle depth guide for {}: capped at {}, the thinnest recorded skin there "
+        "(epidermis + dermis {:.0f}–{:.0f} µm). Assumption of this software, not a sourced guide; the "
+        "practitioner decides whether this region takes more.",
+        region.name, kb::format_mm(cap_mm), epidermis.min_um + dermis.min_um, epidermis.max_um + dermis.max_um));
+    return limit;
   }
 
   AreaPlan plan_area(const kb::Region& region) {
@@ -169,32 +274,57 @@ class Planner {
     append_sources(area.sources, indication_->needle_length.selected().sources);
     // A length a source names, else the lower end of the sourced range: the range is what the
     // sources support, and the plan says that the practitioner chooses within it.
-    double recommended = wanted.recommended_mm.value_or(wanted.min_mm);
+    double target = wanted.recommended_mm.value_or(wanted.min_mm);
     area.length_basis = wanted.recommended_mm || wanted.min_mm == wanted.max_mm ? "named" : "range-minimum";
-    if (region.needle_guide) {
-      use_topic(*region.needle_guide);
-      const kb::NeedleGuide& guide = region.needle_guide->value();
-      append_sources(area.sources, region.needle_guide->selected().sources);
-      // The guide's thick-skin maximum is the most a region takes; above the plain maximum
-      // only thick skin does.
-      const double limit = guide.thick_skin_max_mm.value_or(guide.max_mm);
-      if (recommended > limit) {
-        area.warnings.push_back(fmt::format(
-            "{} for {} is above the {} guide of {}: reduced to {}. The practitioner decides whether "
-            "this region takes more.",
-            kb::format_mm(recommended), indication_->name, region.name,
-            kb::describe_needle_guide(guide), kb::format_mm(limit)));
-        recommended = limit;
-      }
-      if (recommended > guide.max_mm)
-        area.warnings.push_back(fmt::format(
-            "{} is within the {} guide for thick skin only ({}): confirm the patient's skin there is thick.",
-            kb::format_mm(recommended), region.name, kb::describe_needle_guide(guide)));
+    const kb::RangeMm indicated{wanted.min_mm, wanted.max_mm};
+    const RegionLimit limit = region_limit(region, area);
+    const std::string indicated_text =
+        fmt::format("the {} range for {}", describe_range(indicated), indication_->name);
+    // The planned range is where the indication's range and the region's limit overlap; a guide's
+    // thick-skin band counts only when the plain guide does not overlap.
+    kb::RangeMm planned{std::max(indicated.min_mm, limit.range.min_mm), std::min(indicated.max_mm, limit.range.max_mm)};
+    if (planned.min_mm > planned.max_mm + kEpsilon && limit.thick_skin_max_mm &&
+        indicated.min_mm <= *limit.thick_skin_max_mm + kEpsilon && indicated.max_mm > limit.range.max_mm) {
+      planned = {std::max(indicated.min_mm, limit.range.max_mm), std::min(indicated.max_mm, *limit.thick_skin_max_mm)};
+      area.warnings.push_back(fmt::format(
+          "{} lies within {} for thick skin only: confirm the patient's skin there is thick.",
+          describe_range(planned), limit.name));
     }
-    area.planned_length_mm = recommended;
-    auto [device, length] = deliver(recommended, area.warnings);
+    if (planned.min_mm > planned.max_mm + kEpsilon) {
+      // No overlap: the safe side is the shallower of the two.
+      const double top = limit.thick_skin_max_mm.value_or(limit.range.max_mm);
+      const bool above = indicated.min_mm > limit.range.max_mm;
+      const double safe = above ? top : indicated.max_mm;
+      planned = {safe, safe};
+      area.warnings.push_back(fmt::format(
+          "{} and {} do not overlap: planned at {}, the shallower side{}. The practitioner decides whether "
+          "this region takes more.",
+          indicated_text, limit.name, kb::format_mm(safe),
+          above && top > limit.range.max_mm ? " (the guide's thick-skin maximum: confirm the skin there is thick)" : ""));
+    }
+    area.planned_range = planned;
+    if (!within(target, planned)) {
+      const double clamped = std::clamp(target, planned.min_mm, planned.max_mm);
+      if (area.length_basis == "named")
+        area.warnings.push_back(fmt::format("The {} a source names for {} is outside {}: aiming at {} instead.",
+                                            kb::format_mm(target), indication_->name, describe_range(planned),
+                                            kb::format_mm(clamped)));
+      target = clamped;
+    }
+    auto [device, length] = deliver(planned, target, area.warnings);
+    const kb::RangeMm whole_limit{limit.range.min_mm, limit.thick_skin_max_mm.value_or(limit.range.max_mm)};
+    const bool said = std::any_of(area.warnings.begin(), area.warnings.end(),
+                                  [&](const std::string& w) { return w.find(limit.name) != std::string::npos; });
+    if (!within(length, whole_limit) && !said)
+      area.warnings.push_back(fmt::format("{} is outside {}.", kb::format_mm(length), limit.name));
+    const bool thick_said = std::any_of(area.warnings.begin(), area.warnings.end(),
+                                        [](const std::string& w) { return w.find("thick") != std::string::npos; });
+    if (within(length, whole_limit) && length > limit.range.max_mm + kEpsilon && !thick_said)
+      area.warnings.push_back(fmt::format("{} lies within {} for thick skin only: confirm the patient's skin there is thick.",
+                                          kb::format_mm(length), limit.name));
     area.device = device;
     area.device_length_mm = length;
+    area.planned_length_mm = length;
     area.depth_check = check_depth(region, length, area.warnings);
     append_sources(area.sources, area.depth_check.sources);
     return area;
@@ -238,18 +368,30 @@ class Planner {
     plan_.interval_days = course.interval_days;
     plan_.session_count = course.sessions;
     const auto& screening = plan_.screening;
-    // With no start given, the first session leaves room for the longest preparation lead time.
-    int lead_days = 0;
+    // With no start given, the first session leaves room for the longest preparation lead time;
+    // a task that holds the session (stopping an anticoagulant) is never cut short, start or not.
+    int lead_days = 0, hold_days = 0;
     const kb::PreparationTask* longest = nullptr;
+    const kb::PreparationTask* holding = nullptr;
     for (const auto& task : kb_.preparation) {
       if (task.applies_if && !screening::intake_matches(*task.applies_if, intake_)) continue;
-      if (task.before.value().days > lead_days) lead_days = task.before.value().days, longest = &task;
+      const int days = task.before.value().days;
+      if (days > lead_days) lead_days = days, longest = &task;
+      if (task.holds_session && days > hold_days) hold_days = days, holding = &task;
     }
     CivilDate start = request_.start.value_or(add_days(as_of_, lead_days));
     if (!request_.start && longest)
       plan_.warnings.push_back(fmt::format(
           "Session 1 is no earlier than {} to allow {} days of preparation ({}); give a start date to plan otherwise.",
           format_civil_date(start), lead_days, longest->id));
+    if (holding && start < add_days(as_of_, hold_days)) {
+      const CivilDate held = add_days(as_of_, hold_days);
+      plan_.warnings.push_back(fmt::format(
+          "Session 1 moved from {} to {}: '{}' must be done {} days before the session, and at the earliest it "
+          "starts today ({}).",
+          format_civil_date(start), format_civil_date(held), holding->task, hold_days, format_civil_date(as_of_)));
+      start = held;
+    }
     switch (screening.decision) {
       case Decision::contraindicated:
         plan_.treatable = false;
@@ -262,7 +404,6 @@ class Planner {
                          "reason has passed.";
           return;
         }
-        start = std::max(start, *screening.earliest_date);
         plan_.status = fmt::format("Deferred: the first session is no earlier than {}.",
                                    format_civil_date(*screening.earliest_date));
         break;
@@ -274,17 +415,53 @@ class Planner {
         break;
     }
     plan_.treatable = true;
+    const kb::Assessment& assessment = kb_.planning.assessment.value();
     CivilDate earliest = start, latest = start;
     for (int n = 1; n <= course.sessions.max; ++n) {
       if (n > 1) {
         latest = add_days(earliest, course.interval_days.max);
         earliest = add_days(earliest, course.interval_days.min);
       }
-      plan_.sessions.push_back({n, earliest, n == 1 ? earliest : latest, n > course.sessions.min});
+      const bool optional = n > course.sessions.min;
+      // Every waiting period and held preparation is checked against each session's date.
+      earliest = not_before_waits(earliest, n);
+      if (optional && n == course.sessions.min + 1) {
+        // The response is assessed after the last required session; the optional sessions come
+        // after that assessment, which decides on them.
+        const CivilDate last_required = plan_.sessions.back().date;
+        const CivilDate decision = add_days(last_required, assessment.after_last_session_days.min);
+        plan_.decision_assessment = PlannedAssessment{decision, add_days(last_required, assessment.after_last_session_days.max),
+                                                      course.sessions.min};
+        if (earliest < decision) {
+          earliest = decision;
+          if (decision > latest)
+            plan_.warnings.push_back(fmt::format(
+                "Session {} waits for the assessment on {} ({}–{} days after session {}), later than the course's "
+                "interval of at most {} days.",
+                n, format_civil_date(decision), assessment.after_last_session_days.min,
+                assessment.after_last_session_days.max, course.sessions.min, course.interval_days.max));
+        }
+      }
+      if (latest < earliest) latest = earliest;
+      plan_.sessions.push_back({n, earliest, n == 1 ? earliest : latest, optional});
     }
-    const kb::Assessment& assessment = kb_.planning.assessment.value();
-    const CivilDate last_required = plan_.sessions.at(course.sessions.min - 1).date;
-    plan_.assessment_date = add_days(last_required, assessment.after_last_session_days.min);
+    const PlannedSession& last = plan_.sessions.back();
+    plan_.final_assessment = PlannedAssessment{add_days(last.date, assessment.after_last_session_days.min),
+                                               add_days(last.date, assessment.after_last_session_days.max),
+                                               last.number};
+    plan_.assessment_date = plan_.decision_assessment ? plan_.decision_assessment->date : plan_.final_assessment->date;
+  }
+
+  /// The first date on or after `date` that every defer finding's waiting period has ended by.
+  CivilDate not_before_waits(CivilDate date, int session) {
+    for (const auto& finding : plan_.screening.findings) {
+      if (finding.decision != Decision::defer || !finding.until || *finding.until <= date) continue;
+      if (session > 1)  // session 1's deferral is the plan's status
+        plan_.warnings.push_back(fmt::format("Session {} moved from {} to {}: {} (waiting period).", session,
+                                           format_civil_date(date), format_civil_date(*finding.until), finding.title));
+      date = *finding.until;
+    }
+    return date;
   }
 
   void prepare() {
@@ -297,7 +474,8 @@ class Planner {
       for (size_t i = 0; i < count; ++i) {
         const auto& session = plan_.sessions[i];
         CivilDate due = add_days(session.date, -days);
-        plan_.preparation.push_back({task.id, task.task, due, session.number, task.before.selected().sources});
+        plan_.preparation.push_back({task.id, task.task, due, session.number, task.before.selected().sources,
+                                     task.decided_by, task.decided_by_note});
         if (due < as_of_)
           plan_.warnings.push_back(fmt::format(
               "'{}' should have started on {} ({} days before session {}); it is already late.",
@@ -346,8 +524,15 @@ CoursePlan plan_course(const screening::Intake& intake, const kb::KnowledgeBase&
 nlohmann::json to_json(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
   using nlohmann::json;
   const kb::Device& device = *plan.device;
-  json device_json = {{"id", device.id}, {"name", device.name}, {"kind", kb::to_string(device.kind)},
-                      {"single_use", device.single_use}, {"sources", device.sources}};
+  auto device_object = [](const kb::Device& d) {
+    json out = {{"id", d.id}, {"name", d.name}, {"kind", kb::to_string(d.kind)},
+                {"single_use", d.single_use}, {"sources", d.sources}};
+    if (d.purpose == kb::DevicePurpose::product_penetration) out["purpose"] = "product-penetration";
+    return out;
+  };
+  json device_json = device_object(device);
+  json devices_json = json::array();
+  for (const auto* d : plan.devices) devices_json.push_back(device_object(*d));
   json areas = json::array();
   for (const auto& area : plan.areas) {
     const DepthCheck& d = area.depth_check;
@@ -360,7 +545,9 @@ nlohmann::json to_json(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
                                                   ? nlohmann::json(*area.needle_length.recommended_mm)
                                                   : nlohmann::json(nullptr)},
                               {"planned", area.planned_length_mm},
-                              {"basis", area.length_basis}}},
+                              {"basis", area.length_basis},
+                              {"planned_range", {{"min", area.planned_range.min_mm}, {"max", area.planned_range.max_mm}}},
+                              {"limit", area.limit_basis}}},
         {"device", {{"id", area.device->id}, {"length_mm", area.device_length_mm}}},
         {"depth_check", {{"needle_um", d.needle_um},
                          {"epidermis_um", range_json(d.epidermis_um)},
@@ -379,6 +566,7 @@ nlohmann::json to_json(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
       const auto& guide = area.region->needle_guide->value();
       item["region_guide_mm"] = {{"min", guide.min_mm}, {"max", guide.max_mm},
                                  {"sources", area.region->needle_guide->selected().sources}};
+      if (guide.thick_skin_max_mm) item["region_guide_mm"]["thick_skin_max"] = *guide.thick_skin_max_mm;
     }
     areas.push_back(std::move(item));
   }
@@ -393,8 +581,12 @@ nlohmann::json to_json(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
   }
   json preparation = json::array();
   for (const auto& t : plan.preparation)
-    preparation.push_back({{"id", t.id}, {"task", t.task}, {"due", format_civil_date(t.due)},
-                           {"session", t.session}, {"sources", t.sources}});
+  {
+    json item = {{"id", t.id}, {"task", t.task}, {"due", format_civil_date(t.due)},
+                 {"session", t.session}, {"sources", t.sources}};
+    if (!t.decided_by.empty()) item["decided_by"] = {{"who", t.decided_by}, {"note", t.decided_by_note}};
+    preparation.push_back(std::move(item));
+  }
   json procedure = json::array();
   for (const auto* step : plan.procedure)
     procedure.push_back({{"id", step->id}, {"step", step->step}, {"sources", step->sources}});
@@ -425,7 +617,7 @@ nlohmann::json to_json(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
                   {"sources", kb.planning.passes.selected().sources}}},
       {"anaesthesia", {{"agent", anaesthesia.agent},
                        {"minutes", {{"min", anaesthesia.minutes.min}, {"max", anaesthesia.minutes.max}}},
-                       {"needed", device.anaesthetic_cream_needed},
+                       {"needed", plan.anaesthesia.needed},
                        {"sources", kb.planning.anaesthesia.selected().sources}}},
       {"home_use", plan.home_use ? json{{"max_mm", plan.home_use->max_mm},
                                         {"longest_needle_mm", plan.home_use->longest_needle_mm},
@@ -441,6 +633,22 @@ nlohmann::json to_json(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
       {"notice", screening::kDecisionSupportNotice}};
   out["screening"] = screening::to_json(plan.screening);
   out["device"] = std::move(device_json);
+  out["devices"] = std::move(devices_json);
+  {
+    json without = json::array();
+    for (const auto* region : plan.anaesthesia.areas_without) without.push_back(region->id);
+    out["anaesthesia"]["not_needed_on"] = std::move(without);
+    if (!plan.anaesthesia.not_needed_sources.empty())
+      out["anaesthesia"]["not_needed_sources"] = plan.anaesthesia.not_needed_sources;
+  }
+  json about = json::array();
+  for (const auto& item : kb.planning.about) {
+    json entry = {{"id", item.id}, {"title", item.title}, {"text", item.statement.value().text},
+                  {"sources", item.statement.selected().sources}};
+    if (item.statement.disputed()) entry["topic"] = item.statement.topic;
+    about.push_back(std::move(entry));
+  }
+  out["about"] = std::move(about);
   out["areas"] = std::move(areas);
   out["sessions"] = std::move(sessions);
   out["preparation"] = std::move(preparation);
@@ -451,6 +659,12 @@ nlohmann::json to_json(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
     out["assessment_date"] = format_civil_date(*plan.assessment_date);
     out["assessment_sources"] = kb.planning.assessment.selected().sources;
   }
+  auto assessment_json = [&](const PlannedAssessment& a) {
+    return json{{"date", format_civil_date(a.date)}, {"latest_date", format_civil_date(a.latest_date)},
+                {"after_session", a.after_session}, {"sources", kb.planning.assessment.selected().sources}};
+  };
+  if (plan.decision_assessment) out["decision_assessment"] = assessment_json(*plan.decision_assessment);
+  if (plan.final_assessment) out["final_assessment"] = assessment_json(*plan.final_assessment);
   return out;
 }
 
@@ -494,11 +708,18 @@ std::string to_text(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
   const auto& passes = kb.planning.passes.value();
   const auto& anaesthesia = kb.planning.anaesthesia.value();
   line(fmt::format("Passes: {} {}", kb::describe_passes(passes), src(kb.planning.passes.selected().sources)));
-  if (plan.device->anaesthetic_cream_needed)
-    line(fmt::format("Anaesthesia: {} {}", kb::describe_anaesthesia(anaesthesia),
-                     src(kb.planning.anaesthesia.selected().sources)));
-  else
+  std::vector<std::string> without;
+  for (const auto* region : plan.anaesthesia.areas_without) without.push_back(region->name);
+  if (!plan.device->anaesthetic_cream_needed)
     line(fmt::format("Anaesthesia: not needed with {} {}", plan.device->name, src(plan.device->sources)));
+  else if (!plan.anaesthesia.needed)
+    line(fmt::format("Anaesthesia: not needed on the {} {}", join(without), src(plan.anaesthesia.not_needed_sources)));
+  else
+    line(fmt::format("Anaesthesia: {} {}{}", kb::describe_anaesthesia(anaesthesia),
+                     src(kb.planning.anaesthesia.selected().sources),
+                     without.empty() ? ""
+                                     : fmt::format("; not needed on the {} {}", join(without),
+                                                   src(plan.anaesthesia.not_needed_sources))));
   if (plan.home_use) {
     const auto& h = *plan.home_use;
     line(h.within ? fmt::format("Home use: the needles ({}) are within the home-use limit of {} {}",
@@ -508,19 +729,35 @@ std::string to_text(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
   }
   line("");
   if (!plan.sessions.empty()) {
-    line(fmt::format("Sessions ({}–{}, every {}–{} days) {}:", plan.session_count.min, plan.session_count.max,
-                     plan.interval_days.min, plan.interval_days.max, src(plan.indication->course.selected().sources)));
+    line(fmt::format("Sessions ({}, every {}) {}:", range_words(plan.session_count.min, plan.session_count.max),
+                     range_words(plan.interval_days.min, plan.interval_days.max, " days"),
+                     src(plan.indication->course.selected().sources)));
     for (const auto& s : plan.sessions)
       line(fmt::format("  {}. {}{}{}", s.number, format_civil_date(s.date),
                        s.number > 1 ? " (by " + format_civil_date(s.latest_date) + ")" : "",
                        s.optional ? "  optional, depending on the response" : ""));
-    if (plan.assessment_date)
-      line(fmt::format("Assessment: {} {}", format_civil_date(*plan.assessment_date),
-                       src(kb.planning.assessment.selected().sources)));
+    const auto assessment_sources = src(kb.planning.assessment.selected().sources);
+    if (plan.decision_assessment)
+      line(fmt::format("Assessment deciding on the optional sessions: {} (by {}), after session {} and before "
+                       "session {} {}",
+                       format_civil_date(plan.decision_assessment->date),
+                       format_civil_date(plan.decision_assessment->latest_date), plan.decision_assessment->after_session,
+                       plan.decision_assessment->after_session + 1, assessment_sources));
+    if (plan.final_assessment)
+      line(fmt::format("Final assessment: {} (by {}), after session {}{} {}", format_civil_date(plan.final_assessment->date),
+                       format_civil_date(plan.final_assessment->latest_date), plan.final_assessment->after_session,
+                       plan.decision_assessment ? " if every optional session is held" : "", assessment_sources));
     line("");
     line("Preparation:");
     for (const auto& t : plan.preparation)
-      line(fmt::format("  {}  {} (session {}) {}", format_civil_date(t.due), t.task, t.session, src(t.sources)));
+      line(fmt::format("  {}  {} (session {}) {}{}", format_civil_date(t.due), t.task, t.session, src(t.sources),
+                       t.decided_by.empty() ? "" : fmt::format("\n              decided by the {}: {}", t.decided_by, t.decided_by_note)));
+  }
+  if (!kb.planning.about.empty()) {
+    line("");
+    line("About the treatment:");
+    for (const auto& item : kb.planning.about)
+      line(fmt::format("  {}: {} {}", item.title, item.statement.value().text, src(item.statement.selected().sources)));
   }
   line("");
   line("Procedure:");

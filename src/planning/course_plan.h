@@ -38,11 +38,14 @@ struct DepthCheck {
 struct AreaPlan {
   const kb::Region* region = nullptr;
   kb::NeedleLength needle_length;   //!< the indication's range and the length a source names, if any
-  double planned_length_mm = 0;     //!< what the plan asks for: the named length, else the range's
-                                    //!< lower end; then capped by the region's guide
+  kb::RangeMm planned_range;        //!< the indication's range within the region's limit (or, with
+                                    //!< no overlap, the shallower side, with a warning)
+  std::string limit_basis;          //!< "region-guide", or "skin-thickness" where no guide exists
+  double planned_length_mm = 0;     //!< what the device delivers there: the setting or roller in the
+                                    //!< planned range nearest the named length (else its lower end)
   std::string length_basis;         //!< why that length: "named" (a source names it) or "range-minimum"
   const kb::Device* device = nullptr;  //!< the device (or roller) that delivers that length
-  double device_length_mm = 0;      //!< the length set on / built into the device
+  double device_length_mm = 0;      //!< the length set on / built into the device (= planned)
   DepthCheck depth_check;
   std::vector<std::string> warnings;
   kb::SourceIds sources;
@@ -55,12 +58,28 @@ struct PlannedSession {
   bool optional = false;   //!< beyond the course's minimum: depends on the response
 };
 
+/// An assessment of the results: the first date it makes sense and the latest.
+struct PlannedAssessment {
+  CivilDate date;
+  CivilDate latest_date;
+  int after_session = 0;  //!< the session it follows
+};
+
 struct DatedTask {
   std::string id;
   std::string task;
   CivilDate due;
   int session = 0;  //!< the session it prepares
   kb::SourceIds sources;
+  std::string decided_by;       //!< who decides on it, when not the practitioner
+  std::string decided_by_note;  //!< why (or that it is an assumption)
+};
+
+/// Whether the plan uses anaesthetic cream, and where (or with what) it is not needed.
+struct PlanAnaesthesia {
+  bool needed = true;
+  std::vector<const kb::Region*> areas_without;  //!< treated areas that need none (the scalp)
+  kb::SourceIds not_needed_sources;               //!< the sources for those (or for the device)
 };
 
 /// Whether the plan's needles are short enough for use at home (the knowledge base's limit).
@@ -76,14 +95,19 @@ struct CoursePlan {
   const kb::Indication* indication = nullptr;
   kb::TreatmentClass treatment_class = kb::TreatmentClass::cosmetic;
   bool physician_required = false;
-  const kb::Device* device = nullptr;
+  const kb::Device* device = nullptr;          //!< the first area's device (the plan's device)
+  std::vector<const kb::Device*> devices;     //!< every device the areas use, in area order
   std::vector<AreaPlan> areas;
+  PlanAnaesthesia anaesthesia;
   bool treatable = false;     //!< false: screening does not allow a schedule now
   std::string status;         //!< one line saying what the plan is (or why it has no sessions)
   std::vector<PlannedSession> sessions;
   kb::CountRange interval_days;
   kb::CountRange session_count;
-  std::optional<CivilDate> assessment_date;
+  std::optional<CivilDate> assessment_date;  //!< the first assessment: the decision one, else the final
+  /// After the last required session and before the first optional one: decides on them.
+  std::optional<PlannedAssessment> decision_assessment;
+  std::optional<PlannedAssessment> final_assessment;  //!< after the last planned session
   std::vector<DatedTask> preparation;
   std::vector<const kb::ProcedureStep*> procedure;
   std::vector<std::string> warnings;  //!< plan-wide warnings

@@ -18,7 +18,7 @@ using testing::case_files;
 using testing::cases_dir;
 using testing::read_json_file;
 
-json plan_for(const json& c) {
+CoursePlan course_for(const json& c) {
   const kb::KnowledgeBase& kb = testing::kb_for_case(c);
   const CivilDate as_of = *parse_civil_date(c["date"].get<std::string>());
   const json intake = testing::case_intake(c);
@@ -27,8 +27,10 @@ json plan_for(const json& c) {
   request.areas = c.value("areas", std::vector<std::string>{});
   if (c.contains("start")) request.start = parse_civil_date(c["start"].get<std::string>());
   if (c.contains("device")) request.device = c["device"].get<std::string>();
-  return to_json(plan_course(screening::parse_intake(intake, kb, as_of), kb, as_of, request), kb);
+  return plan_course(screening::parse_intake(intake, kb, as_of), kb, as_of, request);
 }
+
+json plan_for(const json& c) { return to_json(course_for(c), testing::kb_for_case(c)); }
 
 bool any_contains(const json& texts, const std::string& part) {
   for (const auto& t : texts)
@@ -41,9 +43,66 @@ class PlanningCase : public ::testing::TestWithParam<std::string> {};
 TEST_P(PlanningCase, MatchesExpectation) {
   const json c = read_json_file(GetParam());
   SCOPED_TRACE(c.value("description", ""));
+  testing::expect_only_keys(c, {"description", "date", "indication", "areas", "start", "device", "intake", "raw",
+                                "policy", "expect"},
+                            "case");
+  testing::expect_only_keys(
+      c["expect"],
+      {"treatable", "treatment_class", "physician_required", "interval_days", "assessment_date", "policy", "device",
+       "devices", "screening_decision", "status_contains", "home_use_within", "anaesthesia_needed",
+       "anaesthesia_not_needed_on", "sessions", "optional_sessions", "first_session", "preparation_count",
+       "warnings_contain", "preparation", "no_preparation", "no_procedure", "procedure", "disagreements_include",
+       "areas", "decision_assessment", "final_assessment", "text_contains", "text_excludes", "about_include"},
+      "expect");
   const json plan = plan_for(c);
   const json& expect = c["expect"];
   const std::string dump = plan.dump(1);
+  for (const auto& wanted : expect.value("areas", json::array()))
+    testing::expect_only_keys(wanted, {"region", "planned", "planned_range", "limit", "basis", "device_length_mm", "device",
+                                       "exceeds_dermis", "bleeding_expected", "depth_class", "warnings_contain"},
+                              "expect.areas[]");
+  if (expect.contains("devices")) {
+    json ids = json::array();
+    for (const auto& d : plan["devices"]) ids.push_back(d["id"]);
+    EXPECT_EQ(ids, expect["devices"]) << plan["devices"].dump(1);
+  }
+  if (expect.contains("anaesthesia_not_needed_on")) {
+    EXPECT_EQ(plan["anaesthesia"]["not_needed_on"], expect["anaesthesia_not_needed_on"]) << plan["anaesthesia"].dump(1);
+  }
+  if (expect.contains("optional_sessions")) {
+    json numbers = json::array();
+    for (const auto& s : plan["sessions"])
+      if (s.value("optional", false)) numbers.push_back(s["number"]);
+    EXPECT_EQ(numbers, expect["optional_sessions"]) << plan["sessions"].dump(1);
+  }
+  for (const char* key : {"decision_assessment", "final_assessment"})
+    if (expect.contains(key)) {
+      if (expect[key].is_null()) {
+        EXPECT_FALSE(plan.contains(key)) << dump;
+      } else {
+        ASSERT_TRUE(plan.contains(key)) << key << "\n" << dump;
+        for (const auto& [field, value] : expect[key].items()) EXPECT_EQ(plan[key][field], value) << key << "." << field;
+      }
+    }
+  for (const auto& id : expect.value("no_procedure", json::array()))
+    for (const auto& step : plan["procedure"]) EXPECT_NE(step["id"], id);
+  for (const auto& id : expect.value("procedure", json::array())) {
+    bool found = false;
+    for (const auto& step : plan["procedure"]) found |= step["id"] == id;
+    EXPECT_TRUE(found) << "procedure step " << id << " missing";
+  }
+  for (const auto& id : expect.value("about_include", json::array())) {
+    bool found = false;
+    for (const auto& item : plan["about"]) found |= item["id"] == id && !item["sources"].empty();
+    EXPECT_TRUE(found) << "about " << id << " missing";
+  }
+  if (expect.contains("text_contains") || expect.contains("text_excludes")) {
+    const std::string text = to_text(course_for(c), testing::kb_for_case(c));
+    for (const auto& part : expect.value("text_contains", json::array()))
+      EXPECT_NE(text.find(part.get<std::string>()), std::string::npos) << part << "\n" << text;
+    for (const auto& part : expect.value("text_excludes", json::array()))
+      EXPECT_EQ(text.find(part.get<std::string>()), std::string::npos) << part << "\n" << text;
+  }
 
   for (const char* key : {"treatable", "treatment_class", "physician_required", "interval_days", "assessment_date", "policy"})
     if (expect.contains(key)) {
@@ -83,9 +142,11 @@ TEST_P(PlanningCase, MatchesExpectation) {
     EXPECT_TRUE(any_contains(plan["warnings"], expect["warnings_contain"])) << plan["warnings"].dump(1);
   }
   for (const auto& wanted : expect.value("preparation", json::array())) {
+    testing::expect_only_keys(wanted, {"id", "due", "session", "decided_by"}, "expect.preparation[]");
     bool found = false;
     for (const auto& task : plan["preparation"])
-      found |= task["id"] == wanted["id"] && task["due"] == wanted["due"] && task["session"] == wanted["session"];
+      found |= task["id"] == wanted["id"] && task["due"] == wanted["due"] && task["session"] == wanted["session"] &&
+               (!wanted.contains("decided_by") || task.value("decided_by", json::object()).value("who", "") == wanted["decided_by"]);
     EXPECT_TRUE(found) << "missing preparation " << wanted.dump() << " in " << plan["preparation"].dump(1);
   }
   for (const auto& id : expect.value("no_preparation", json::array()))
@@ -110,6 +171,14 @@ TEST_P(PlanningCase, MatchesExpectation) {
     EXPECT_EQ(named.is_null(), a["needle_length_mm"]["basis"] == "range-minimum") << a["needle_length_mm"].dump();
     EXPECT_DOUBLE_EQ(a["device"]["length_mm"].get<double>(), wanted["device_length_mm"].get<double>()) << wanted["region"];
     EXPECT_EQ(a["device"]["id"], wanted["device"]) << wanted["region"];
+    // What the plan says is what the device delivers there.
+    EXPECT_DOUBLE_EQ(a["needle_length_mm"]["planned"].get<double>(), a["device"]["length_mm"].get<double>());
+    if (wanted.contains("planned_range")) {
+      EXPECT_EQ(a["needle_length_mm"]["planned_range"], wanted["planned_range"]) << wanted["region"];
+    }
+    if (wanted.contains("limit")) {
+      EXPECT_EQ(a["needle_length_mm"]["limit"], wanted["limit"]) << wanted["region"];
+    }
     for (const char* key : {"exceeds_dermis", "bleeding_expected", "depth_class"})
       if (wanted.contains(key)) {
         EXPECT_EQ(a["depth_check"][key], wanted[key]) << wanted["region"] << " " << key;

@@ -1,4 +1,5 @@
 // Properties of the planning engine that hold for every indication and region.
+#include "kb/describe.h"
 #include "planning/course_plan.h"
 #include "test_support.h"
 
@@ -26,34 +27,67 @@ screening::Intake complete_intake(kb::Sex sex) {
   return intake;
 }
 
-// A plan never silently exceeds a region's skin: whenever the needle is longer than the
-// thinnest recorded skin there, the area carries a warning that says so.
-TEST(Planning, NeverSilentlyExceedsTheDermis) {
+bool any_warning(const AreaPlan& area, const std::string& part) {
+  for (const auto& w : area.warnings)
+    if (w.find(part) != std::string::npos) return true;
+  return false;
+}
+
+// Over every indication x region x sex x device (the default family and each device chosen
+// explicitly): the planned length is what the device delivers there (a real setting or roller,
+// never 0 mm), lies inside the region's guide where it has one (else a warning names the guide),
+// and never exceeds the recorded dermis without a warning naming it.
+TEST(Planning, PlannedLengthIsDeliveredAndWithinTheRegion) {
   const auto& kb = bundled_kb();
-  for (const auto& indication : kb.indications) {
-    for (const auto& region : kb.regions) {
-      for (kb::Sex sex : {kb::Sex::female, kb::Sex::male}) {
-        PlanRequest request{indication.id, {region.id}, std::nullopt, std::nullopt};
-        const CoursePlan plan = plan_course(complete_intake(sex), kb, kToday, request);
-        ASSERT_EQ(plan.areas.size(), 1u);
-        const AreaPlan& area = plan.areas[0];
-        const double skin_um = area.depth_check.skin_um.min_um;
-        if (area.device_length_mm * 1000 > skin_um) {
-          EXPECT_TRUE(area.depth_check.exceeds_dermis) << indication.id << " " << region.id;
-          bool warned = false;
-          for (const auto& w : area.warnings) warned |= w.find("may pass the dermis") != std::string::npos;
-          EXPECT_TRUE(warned) << indication.id << " " << region.id;
+  std::vector<std::optional<std::string>> devices{std::nullopt};
+  for (const auto& device : kb.devices) devices.push_back(device.id);
+  int plans = 0;
+  for (const auto& indication : kb.indications)
+    for (const auto& region : kb.regions)
+      for (kb::Sex sex : {kb::Sex::female, kb::Sex::male, kb::Sex::other, kb::Sex::unknown})
+        for (const auto& device_id : devices) {
+          const std::string what = indication.id + " " + region.id + " " + kb::to_string(sex) + " " +
+                                   device_id.value_or("(default)");
+          PlanRequest request{indication.id, {region.id}, std::nullopt, device_id};
+          const CoursePlan plan = plan_course(complete_intake(sex), kb, kToday, request);
+          ++plans;
+          ASSERT_EQ(plan.areas.size(), 1u) << what;
+          const AreaPlan& area = plan.areas[0];
+          const kb::Device& device = *area.device;
+          EXPECT_EQ(plan.device, area.device) << what << ": the plan's device is the area's";
+          EXPECT_DOUBLE_EQ(area.planned_length_mm, area.device_length_mm) << what;
+          EXPECT_GT(area.device_length_mm, 0) << what;
+          if (!device.settings_mm().empty() || device.needle_length_mm > 0) {
+            EXPECT_TRUE(device.offers_length(area.device_length_mm)) << what << ": " << area.device_length_mm;
+          }
+          if (!device_id) {
+            EXPECT_EQ(device.purpose, kb::DevicePurpose::treatment) << what << ": the default never picks "
+                                                                       "a product-penetration roller";
+          }
+          const double length = area.device_length_mm;
+          if (region.needle_guide) {
+            const auto& guide = region.needle_guide->value();
+            const double top = guide.thick_skin_max_mm.value_or(guide.max_mm);
+            if (length < guide.min_mm - 1e-9 || length > top + 1e-9) {
+              EXPECT_TRUE(any_warning(area, region.name + " guide")) << what << ": " << length;
+            }
+            if (length > guide.max_mm + 1e-9 && length <= top + 1e-9) {
+              EXPECT_TRUE(any_warning(area, "thick")) << what;
+            }
+          } else {
+            EXPECT_EQ(area.limit_basis, "skin-thickness") << what;
+            EXPECT_TRUE(any_warning(area, "Assumption")) << what << ": the skin-derived cap says it is an assumption";
+          }
+          const double skin_um = area.depth_check.skin_um.min_um;
+          if (length * 1000 > skin_um) {
+            EXPECT_TRUE(area.depth_check.exceeds_dermis) << what;
+            EXPECT_TRUE(any_warning(area, "may pass the dermis") && any_warning(area, region.name)) << what;
+          }
+          if (!device_id && !region.needle_guide && device.kind == kb::DeviceKind::roller) {
+            EXPECT_LE(length * 1000, skin_um + 1e-6) << what << ": the default roller stays within the skin";
+          }
         }
-        // The recommended length never exceeds the indication's maximum.
-        EXPECT_LE(area.planned_length_mm, indication.needle_length.value().max_mm + 1e-9);
-        if (region.needle_guide) {
-          const auto& guide = region.needle_guide->value();
-          EXPECT_LE(area.planned_length_mm, guide.thick_skin_max_mm.value_or(guide.max_mm) + 1e-9)
-              << indication.id << " " << region.id;
-        }
-      }
-    }
-  }
+  EXPECT_GT(plans, 10000);
 }
 
 TEST(Planning, DepthCheckUsesTheLayersOfThePatientsSex) {
