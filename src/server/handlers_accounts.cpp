@@ -1,5 +1,6 @@
 // Health, login/logout, users, the audit log and backups.
 #include "clinic/accounts.h"
+#include "clinic/audit_view.h"
 #include "server/api_internal.h"
 #include "server/views.h"
 
@@ -164,28 +165,42 @@ Response update_user(Context& ctx, Call& call) {
 }
 
 Response audit_log(Context& ctx, Call& call) {
-  long long after = query_integer(call, "after", 0, 0, (1LL << 62));
-  const int limit = static_cast<int>(query_integer(call, "limit", 100, 1, 1000));
-  const std::string user = call.request.query_value("user");
-  const std::string entity = call.request.query_value("entity");
-  const bool filtered = !user.empty() || !entity.empty();
+  clinic::AuditQuery q;
+  const std::string order = call.request.query_value("order");
+  if (order == "desc") q.order = clinic::AuditOrder::newest_first;
+  else if (!order.empty() && order != "asc") throw ApiError::bad_request("'order' must be asc or desc", "?order");
+  q.after = query_integer(call, "after", 0, 0, (1LL << 62));
+  q.before = query_integer(call, "before", 0, 0, (1LL << 62));
+  q.limit = static_cast<int>(query_integer(call, "limit", 100, 1, 1000));
+  q.user = call.request.query_value("user");
+  q.entity = call.request.query_value("entity");
+  q.patient_id = query_integer(call, "patient", 0, 0, (1LL << 62));
+  const std::string kind = call.request.query_value("kind");
+  if (kind == "read") q.kind = clinic::AuditKind::reads;
+  else if (kind == "write") q.kind = clinic::AuditKind::writes;
+  else if (!kind.empty()) throw ApiError::bad_request("'kind' must be read or write", "?kind");
+  const std::string what = fmt::format("GET /api/audit user={} entity={} patient={} kind={} order={}", q.user, q.entity,
+                                       q.patient_id, kind, order.empty() ? "asc" : order);
+  // Newest first reads back from this read's own audit row (the log has no gaps), so that row
+  // is written first and says what was asked rather than how many rows came back.
+  long long newest = 0;
+  if (q.order == clinic::AuditOrder::newest_first)
+    newest = ctx.store.append_audit(call.actor(), AuditAction::read, "audit", 0, what).seq;
+  const auto page = clinic::read_audit(ctx.store, q, newest);
   json entries = json::array();
-  // Filters are applied while reading forward; at most 20 batches per request.
-  for (int batch = 0; batch < 20 && static_cast<int>(entries.size()) < limit; ++batch) {
-    const auto rows = ctx.store.list_audit(after, filtered ? 1000 : limit);
-    for (const auto& row : rows) {
-      after = row.seq;
-      if ((!user.empty() && row.username != user && std::to_string(row.user_id) != user) ||
-          (!entity.empty() && row.entity != entity))
-        continue;
-      entries.push_back(to_json(row));
-      if (static_cast<int>(entries.size()) >= limit) break;
-    }
-    if (rows.empty() || !filtered) break;
+  for (const auto& row : page.rows) {
+    json j = to_json(row.entry);
+    j["patient_ids"] = row.patient_ids;
+    entries.push_back(std::move(j));
   }
-  ctx.store.append_audit(call.actor(), AuditAction::read, "audit", 0,
-                         fmt::format("GET /api/audit user={} entity={} -> {} rows", user, entity, entries.size()));
-  return json_response(200, {{"entries", entries}, {"next_after", after}});
+  json patients = json::object();
+  for (const auto& [id, name] : page.patient_names) patients[std::to_string(id)] = name;
+  if (q.order == clinic::AuditOrder::oldest_first)
+    ctx.store.append_audit(call.actor(), AuditAction::read, "audit", 0, fmt::format("{} -> {} rows", what, entries.size()));
+  json body = {{"entries", entries}, {"patients", patients}};
+  if (q.order == clinic::AuditOrder::oldest_first) body["next_after"] = page.next_after;
+  else body["next_before"] = page.next_before;
+  return json_response(200, body);
 }
 
 Response backup(Context& ctx, Call& call) {

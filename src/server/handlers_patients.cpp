@@ -2,6 +2,7 @@
 // adverse events, outcome assessments, photos; lot tracing and the day's agenda.
 #include "clinic/consent.h"
 #include "clinic/patient_care.h"
+#include "clinic/patient_status.h"
 #include "core/civil_date.h"
 #include "server/api_internal.h"
 #include "server/views.h"
@@ -36,8 +37,11 @@ Response list_patients(Context& ctx, Call& call) {
     const auto found = ctx.store.list_patients(q);
     json patients = json::array();
     json ids = json::array();
+    std::map<std::string, std::string> forms;
     for (const auto& p : found.patients) {
-      patients.push_back(to_json(p));
+      json j = to_json(p);
+      j["status"] = clinic::to_json(clinic::patient_status(ctx.store, ctx.kb, p.id, forms));
+      patients.push_back(std::move(j));
       ids.push_back(p.id);
     }
     json body = json::object();
@@ -330,12 +334,15 @@ Response agenda(Context& ctx, Call& call) {
   const int days = static_cast<int>(query_integer(call, "days", 7, 1, 90));
   const std::string from = format_civil_date(day);
   const std::string to = format_civil_date(add_days(day, days));
-  std::map<long long, json> people;  // patient id -> {id, name}
+  std::map<long long, json> people;  // patient id -> {id, name, status}
+  std::map<std::string, std::string> forms;
   auto who = [&](long long patient_id) -> const json& {
     auto it = people.find(patient_id);
     if (it == people.end()) {
       const auto p = ctx.store.find_patient(patient_id);
-      it = people.emplace(patient_id, json{{"id", patient_id}, {"name", p ? p->name : ""}}).first;
+      json j{{"id", patient_id}, {"name", p ? p->name : ""}};
+      if (p) j["status"] = clinic::to_json(clinic::patient_status(ctx.store, ctx.kb, patient_id, forms));
+      it = people.emplace(patient_id, std::move(j)).first;
     }
     return it->second;
   };

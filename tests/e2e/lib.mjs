@@ -181,3 +181,67 @@ export function finish({ passed, failed }) {
   console.log(`${passed} passed, ${failed} failed`);
   process.exitCode = failed === 0 ? 0 : 1;
 }
+
+/**
+ * One API call from the signed-in page (its cookies, the CSRF token of its session): resolves
+ * with { status, body } (body parsed when JSON). For seeding records faster than through the forms.
+ */
+export async function apiCall(page, method, path, body) {
+  return page.evaluate(async ({ method, path, body }) => {
+    const csrf = decodeURIComponent((document.cookie.split('; ').find((c) => c.startsWith('dermaplan_csrf=')) ?? '').split('=')[1] ?? '');
+    const headers = { 'Content-Type': 'application/json' };
+    if (method !== 'GET') headers['X-CSRF-Token'] = csrf;
+    const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+    const text = await r.text();
+    let parsed = text;
+    try { parsed = JSON.parse(text); } catch { /* not JSON */ }
+    return { status: r.status, body: parsed };
+  }, { method, path, body });
+}
+
+/** apiCall that throws unless the status is one of `ok` (default 200 and 201). */
+export async function api(page, method, path, body, ok = [200, 201, 204]) {
+  const r = await apiCall(page, method, path, body);
+  if (!ok.includes(r.status)) throw new Error(`${method} ${path} -> ${r.status}: ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+let axeSource = null;
+/**
+ * Runs axe-core on the page and returns the serious and critical violations (and any empty
+ * table header), each as
+ * "rule (impact): help — selector, selector" lines. `exclude` lists selectors to leave out.
+ */
+export async function axeSerious(page, { exclude = [] } = {}) {
+  if (!axeSource) {
+    const { readFileSync } = await import('node:fs');
+    axeSource = readFileSync(requireFromWeb.resolve('axe-core/axe.min.js'), 'utf8');
+  }
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ content: axeSource });
+  const violations = await page.evaluate(async (exclude) => {
+    // Rules checked whatever axe's impact says (a header cell without a name is "minor" to axe).
+    const ALWAYS = ['empty-table-header'];
+    const r = await window.axe.run({ include: [document], exclude: exclude.map((s) => [s]) },
+      { resultTypes: ['violations'], runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical' || ALWAYS.includes(v.id))
+      .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 6).map((n) => n.target.join(' ')).join(', ')}${v.nodes.length > 6 ? ` and ${v.nodes.length - 6} more` : ''}`);
+  }, exclude);
+  return violations;
+}
+
+/** Horizontal overflow of the page in px (0 when nothing sticks out), and the widest culprits. */
+export async function horizontalOverflow(page) {
+  return page.evaluate(() => {
+    const doc = document.documentElement;
+    const over = doc.scrollWidth - doc.clientWidth;
+    // What sticks out of the page itself (not what scrolls inside a clipping ancestor).
+    const clipped = (e) => {
+      for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) if (getComputedStyle(a).overflowX !== 'visible') return true;
+      return false;
+    };
+    const culprits = over <= 0 ? [] : [...document.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > doc.clientWidth + 1 && getComputedStyle(e).position !== 'fixed' && !clipped(e))
+      .reverse().slice(0, 5).map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${[...e.classList].join('.')} (${Math.round(e.getBoundingClientRect().right)} px)`);
+    return { over, culprits };
+  });
+}

@@ -54,6 +54,20 @@ export class App {
       }
       void this.render();
     });
+    // A table wider than a phone scrolls inside its panel: it takes the keyboard focus then, so
+    // the arrow keys scroll it (and it leaves the tab order again when it fits).
+    let pending = 0;
+    const markScrollers = () => {
+      pending = 0;
+      this.root.querySelectorAll<HTMLElement>('table.table').forEach((t) => {
+        const scrolls = t.scrollWidth > t.clientWidth + 1;
+        if (scrolls && !t.hasAttribute('tabindex')) t.setAttribute('tabindex', '0');
+        else if (!scrolls && t.getAttribute('tabindex') === '0') t.removeAttribute('tabindex');
+      });
+    };
+    const schedule = () => { if (!pending) pending = requestAnimationFrame(markScrollers); };
+    new MutationObserver(schedule).observe(this.root, { childList: true, subtree: true });
+    window.addEventListener('resize', schedule);
     window.addEventListener('beforeunload', (e) => {
       if (this.unsaved.size === 0) return;
       e.preventDefault();

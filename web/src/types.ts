@@ -158,6 +158,18 @@ export interface Patient {
   created_at?: string;
   updated_at?: string;
   row_version: number;
+  /** In the patient list and the agenda (GET /api/patients, GET /api/agenda). */
+  status?: PatientStatus;
+}
+
+/** Where a patient stands before a treatment: the latest screening and the consent on record. */
+export interface PatientStatus {
+  screening_decision: Decision | 'none';
+  intake_version: number;
+  deferred_until: string | null;
+  /** none: no consent; current: today's form for the latest plan (or the general form); stale: changed since. */
+  consent: 'none' | 'current' | 'stale';
+  plan_indication: string;
 }
 
 export interface StoredIntake {
@@ -215,7 +227,7 @@ export interface TreatmentSession {
   signed_at?: string;
   row_version: number;
   amendments?: Amendment[];
-  patient?: { id: number; name: string };
+  patient?: { id: number; name: string; status?: PatientStatus };
   /** A refused treatment gate a practitioner overrode, with the written reason (null: none). */
   gate_override?: GateOverride | null;
   /** Caution findings acknowledged when the session was marked performed or signed. */
@@ -300,7 +312,7 @@ export interface Agenda {
   date: string;
   until?: string;
   sessions_today: TreatmentSession[];
-  due: { patient: { id: number; name: string }; kind: 'session' | 'assessment'; date: string; session_id?: number; plan_id?: number }[];
+  due: { patient: { id: number; name: string; status?: PatientStatus }; kind: 'session' | 'assessment'; date: string; session_id?: number; plan_id?: number }[];
 }
 
 export interface AuditEntry {

@@ -135,3 +135,8 @@ export function sourcesLine(sources: string[] | undefined): HTMLElement | null {
   if (!sources || sources.length === 0) return null;
   return h('span', { class: 'sources', title: 'Knowledge-base source ids' }, 'Sources: ', sources.join(', '));
 }
+
+/** A table header cell whose label only assistive technology reads (a column of buttons or links). */
+export function hiddenTh(label: string): HTMLTableCellElement {
+  return h('th', null, h('span', { class: 'visually-hidden' }, label));
+}

@@ -4,7 +4,7 @@
 import { errorPanel, type App } from '../app';
 import { ApiError } from '../api';
 import { formatInstant } from '../dates';
-import { clearFieldErrors, field, h, select, showFieldError } from '../ui/dom';
+import { clearFieldErrors, field, h, select, showFieldError, hiddenTh } from '../ui/dom';
 import type { AuditEntry, User } from '../types';
 
 const ROLES: [string, string][] = [['practitioner', 'practitioner'], ['assistant', 'assistant'], ['admin', 'admin']];
@@ -68,7 +68,7 @@ export async function adminUsersView(app: App): Promise<Node> {
     h('div', { class: 'grid-2 wide-left' },
       h('section', { class: 'panel' }, h('h2', null, `Users (${users.length})`),
         h('table', { class: 'table' },
-          h('thead', null, h('tr', null, h('th', null, 'Username'), h('th', null, 'Name'), h('th', null, 'Role'), h('th', null, 'State'), h('th', null, 'Created'), h('th', null, ''))),
+          h('thead', null, h('tr', null, h('th', null, 'Username'), h('th', null, 'Name'), h('th', null, 'Role'), h('th', null, 'State'), h('th', null, 'Created'), hiddenTh('Actions'))),
           h('tbody', null, users.map(userRow)))),
       h('section', { class: 'panel' }, h('h2', null, 'New user'), form)));
 }

@@ -3,8 +3,8 @@
 
 import type { App } from '../app';
 import { formatDay, todayLocal } from '../dates';
-import { h } from '../ui/dom';
-import { patientSearch } from './patients';
+import { h, hiddenTh } from '../ui/dom';
+import { patientSearch, patientStatusCell } from './patients';
 
 export async function homeView(app: App): Promise<Node> {
   const today = todayLocal();
@@ -23,9 +23,10 @@ export async function homeView(app: App): Promise<Node> {
         h('h2', { id: 'today-sessions' }, `Sessions today (${sessions.length})`),
         sessions.length === 0 ? h('p', { class: 'muted' }, 'No sessions are dated today.') :
           h('table', { class: 'table' },
-            h('thead', null, h('tr', null, h('th', null, 'Patient'), h('th', null, 'Practitioner'), h('th', null, 'Device'), h('th', null, 'Regions'), h('th', null, 'Status'), h('th', null, ''))),
+            h('thead', null, h('tr', null, h('th', null, 'Patient'), h('th', null, 'Patient status'), h('th', null, 'Practitioner'), h('th', null, 'Device'), h('th', null, 'Regions'), h('th', null, 'Session'), hiddenTh('Open'))),
             h('tbody', null, sessions.map((s) => h('tr', null,
               h('td', null, h('a', { href: `#/patients/${s.patient?.id ?? s.patient_id}` }, s.patient?.name ?? `#${s.patient_id}`)),
+              h('td', null, patientStatusCell(app, s.patient?.status)),
               h('td', null, s.practitioner_id ? app.userName(s.practitioner_id) : '—'),
               h('td', null, s.device ? app.deviceName(s.device) : '—'),
               h('td', null, s.needle_lengths.map((n) => app.regionName(n.region)).join(', ') || '—'),
@@ -35,10 +36,11 @@ export async function homeView(app: App): Promise<Node> {
         h('h2', { id: 'due' }, `Due in the next ${DAYS} days (${agenda.due.length})`),
         agenda.due.length === 0 ? h('p', { class: 'muted' }, 'Nobody is due for a session or an assessment.') :
           h('table', { class: 'table' },
-            h('thead', null, h('tr', null, h('th', null, 'Date'), h('th', null, 'Patient'), h('th', null, 'Due for'))),
+            h('thead', null, h('tr', null, h('th', null, 'Date'), h('th', null, 'Patient'), h('th', null, 'Patient status'), h('th', null, 'Due for'))),
             h('tbody', null, agenda.due.map((d) => h('tr', null,
               h('td', null, formatDay(d.date)),
               h('td', null, h('a', { href: `#/patients/${d.patient.id}` }, d.patient.name)),
+              h('td', null, patientStatusCell(app, d.patient.status)),
               h('td', null, d.kind === 'assessment'
                 ? h('a', { href: `#/patients/${d.patient.id}/outcomes` }, 'outcome assessment')
                 : d.session_id ? h('a', { href: `#/sessions/${d.session_id}` }, 'next session') : 'next session'))))))),

@@ -2,11 +2,23 @@
 
 import type { App } from '../app';
 import { ApiError } from '../api';
-import { formatDay } from '../dates';
+import { formatDay, todayLocal } from '../dates';
+import { statusParts, type StatusLevel } from '../patient-status';
 import { clearFieldErrors, debounce, field, h, select, showFieldError } from '../ui/dom';
-import type { Patient } from '../types';
+import type { Patient, PatientStatus } from '../types';
 
 export const SEX_OPTIONS: [string, string][] = [['', 'not recorded'], ['female', 'female'], ['male', 'male'], ['other', 'other'], ['unknown', 'unknown']];
+
+const LEVEL_CLASS: Record<StatusLevel, string> = { ok: 'ok', caution: 'warn', defer: 'decision-defer', contra: 'decision-contraindicated', none: 'none' };
+
+/** The patient's screening and consent as two badges, each with its sentence as a title. */
+export function patientStatusCell(app: App, status: PatientStatus | undefined): HTMLElement {
+  if (!status) return h('span', { class: 'muted' }, '—');
+  return h('span', { class: 'patient-status', 'data-screening': status.screening_decision, 'data-consent': status.consent },
+    statusParts(status, todayLocal(), { indicationName: (id) => app.indicationName(id) }).map((p) =>
+      h('span', { class: `badge ${LEVEL_CLASS[p.level]}`, 'data-part': p.kind, title: p.detail }, p.text,
+        h('span', { class: 'visually-hidden' }, `: ${p.detail}`))));
+}
 
 /** A search box with a live result table. */
 export function patientSearch(app: App, autofocus = false): HTMLElement {
@@ -15,7 +27,7 @@ export function patientSearch(app: App, autofocus = false): HTMLElement {
   const run = debounce(async (q: string) => {
     try {
       const page = await app.api.patients(q, 50);
-      results.replaceChildren(patientTable(page.patients, page.total));
+      results.replaceChildren(patientTable(app, page.patients, page.total));
     } catch (e) {
       results.replaceChildren(h('p', { class: 'field-error' }, e instanceof ApiError ? e.message : String(e)));
     }
@@ -25,15 +37,16 @@ export function patientSearch(app: App, autofocus = false): HTMLElement {
   return h('div', { class: 'patient-search' }, field('Search by name', input), results);
 }
 
-function patientTable(patients: Patient[], total: number): HTMLElement {
+function patientTable(app: App, patients: Patient[], total: number): HTMLElement {
   if (patients.length === 0) return h('p', { class: 'muted' }, 'No patient matches.');
   return h('div', null,
     h('table', { class: 'table' },
-      h('thead', null, h('tr', null, h('th', null, 'Name'), h('th', null, 'Born'), h('th', null, 'Sex'), h('th', null, 'Updated'))),
+      h('thead', null, h('tr', null, h('th', null, 'Name'), h('th', null, 'Born'), h('th', null, 'Sex'), h('th', null, 'Status'), h('th', null, 'Updated'))),
       h('tbody', null, patients.map((p) => h('tr', null,
         h('td', null, h('a', { href: `#/patients/${p.id}` }, p.name)),
         h('td', null, formatDay(p.birth_date) || '—'),
         h('td', null, p.sex || '—'),
+        h('td', null, patientStatusCell(app, p.status)),
         h('td', null, formatDay(p.updated_at?.slice(0, 10))))))),
     total > patients.length ? h('p', { class: 'muted' }, `${patients.length} of ${total} shown; refine the search.`) : null);
 }

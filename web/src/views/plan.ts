@@ -9,7 +9,7 @@ import { ApiError } from '../api';
 import { formatDay, formatInstant, todayLocal } from '../dates';
 import { depthStyle, formatMm, formatRange } from '../render/depth';
 import { createBodyMap } from '../ui/bodymap';
-import { clearFieldErrors, debounce, field, h, select, showFieldError, sourcesLine, supportNotice, type Child } from '../ui/dom';
+import { clearFieldErrors, debounce, field, h, select, showFieldError, sourcesLine, supportNotice, type Child, hiddenTh } from '../ui/dom';
 import { mergeWarnings, topWarnings, type MergedWarning } from '../plan-summary';
 import { aftercareTimeline, courseTimeline, depthBar } from '../ui/graphics';
 import type { Plan, PatientRecord, StoredPlan } from '../types';
@@ -25,7 +25,7 @@ export async function planTab(app: App, patient: PatientRecord): Promise<HTMLEle
   const savedList = saved.length === 0 ? null : h('section', { class: 'panel' },
     h('h2', null, `Saved plans (${saved.length})`),
     h('table', { class: 'table' },
-      h('thead', null, h('tr', null, h('th', null, 'Plan'), h('th', null, 'Indication'), h('th', null, 'Regions'), h('th', null, 'First session'), h('th', null, 'Saved'), h('th', null, 'By'), h('th', null, ''))),
+      h('thead', null, h('tr', null, h('th', null, 'Plan'), h('th', null, 'Indication'), h('th', null, 'Regions'), h('th', null, 'First session'), h('th', null, 'Saved'), h('th', null, 'By'), hiddenTh('Show'))),
       h('tbody', null, [...saved].reverse().map((p) => h('tr', null,
         h('td', null, `#${p.id}`),
         h('td', null, p.plan.indication_name ?? p.indication),

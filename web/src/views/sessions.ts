@@ -5,7 +5,7 @@
 import type { App } from '../app';
 import { ApiError } from '../api';
 import { formatDay, formatInstant, todayLocal } from '../dates';
-import { field, h, select } from '../ui/dom';
+import { field, h, select, hiddenTh } from '../ui/dom';
 import type { PatientRecord, StoredPlan } from '../types';
 import type { SessionFields } from '../api';
 
@@ -76,7 +76,7 @@ export function sessionsTab(app: App, patient: PatientRecord): HTMLElement {
       h('h2', null, `Sessions (${rows.length})`),
       rows.length === 0 ? h('p', { class: 'muted' }, 'No session yet.') :
         h('table', { class: 'table' },
-          h('thead', null, h('tr', null, h('th', null, 'Date'), h('th', null, 'Status'), h('th', null, 'Practitioner'), h('th', null, 'Device'), h('th', null, 'Regions (mm)'), h('th', null, 'Lot'), h('th', null, ''))),
+          h('thead', null, h('tr', null, h('th', null, 'Date'), h('th', null, 'Status'), h('th', null, 'Practitioner'), h('th', null, 'Device'), h('th', null, 'Regions (mm)'), h('th', null, 'Lot'), hiddenTh('Open'))),
           h('tbody', null, rows.map((s) => h('tr', null,
             h('td', null, formatDay(s.date)),
             h('td', null, h('span', { class: `badge status-${s.status}` }, s.status === 'signed' ? 'signed · locked' : s.status)),

@@ -1,0 +1,235 @@
+// Every screen, as a practitioner and as an admin, against a real server with a seeded record:
+// axe-core finds no serious or critical accessibility violation on any of them (desktop and
+// phone); at a tablet in portrait (820 x 1180) and a phone (390 x 844) nothing overflows
+// horizontally (a screenshot of each is saved as tablet-NAME.png and phone-NAME.png), the phone's
+// top bar folds into a menu, and Save / Sign stay in reach; the live screening decision stays in
+// view while the intake is typed on the tablet; unsaved changes mark the tab and ask before
+// leaving (in-app navigation and closing the tab); the patient list and today show each
+// patient's status.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ACCOUNTS, api, assert, axeSerious, finish, horizontalOverflow, launchBrowser, login, newPage, repo, runSteps, shot, startServer, utcDay } from './lib.mjs';
+
+const FILE = 'screens';
+const server = await startServer();
+const browser = await launchBrowser();
+let result = { passed: 0, failed: 1 };
+
+const intake = JSON.parse(readFileSync(join(repo, 'examples/intake-acne-scars.json'), 'utf8'));
+const eligibleIntake = { ...intake, birth_date: '1988-03-14', medications: [] };
+const deferredIntake = { ...intake, medications: [{ code: 'isotretinoin', current: false, last_dose: utcDay(-30) }] };
+
+try {
+  const page = await newPage(browser);
+  const url = server.url;
+  const ids = {};
+  const failures = [];
+
+  // The screens: name, address (from the seeded ids), what shows it is ready, who may see it.
+  const screens = () => [
+    ['today', '#/', 'h1:has-text("Today")'],
+    ['patients', '#/patients', '.patient-status'],
+    ['new-patient', '#/patients/new', 'form[aria-label="New patient"]'],
+    ['intake', `#/patients/${ids.sofia}/intake`, '#screening-result .screening'],
+    ['consent', `#/patients/${ids.sofia}/consent`, '#consent-text ul.risks li'],
+    ['plan', `#/patients/${ids.sofia}/plan`, '.plan-summary'],
+    ['sessions', `#/patients/${ids.sofia}/sessions`, '#new-session'],
+    ['session', `#/sessions/${ids.open}`, 'form.session-form .length-row'],
+    ['session-signed', `#/sessions/${ids.signed}`, '#lock-banner'],
+    ['outcomes', `#/patients/${ids.sofia}/outcomes`, '#outcome-scale'],
+    ['account', '#/account', 'form'],
+  ];
+  const adminScreens = () => [
+    ['admin-users', '#/admin', 'h2:has-text("Users")'],
+    ['admin-audit', '#/admin/audit', '#audit-table tbody tr'],
+    ['admin-backup', '#/admin/backup', '#backup'],
+  ];
+  const visit = async (hash, ready) => {
+    await page.goto(url + hash);
+    await page.waitForSelector(ready);
+    // Debounced previews (screening, plan, simulation) settle before the check.
+    await page.waitForLoadState('networkidle');
+  };
+  const axeAll = async (list, label) => {
+    for (const [name, hash, ready] of list) {
+      await visit(hash, ready);
+      const v = await axeSerious(page);
+      if (v.length) failures.push(`${label} ${name}:\n    ${v.join('\n    ')}`);
+    }
+  };
+
+  result = await runSteps(FILE, [
+    ['the login screen has no serious accessibility violation', async () => {
+      await page.goto(url);
+      await page.waitForSelector('#login-username');
+      const v = await axeSerious(page);
+      assert(v.length === 0, `login:\n    ${v.join('\n    ')}`);
+    }],
+
+    ['a record is seeded through the API', async () => {
+      await login(page, url, ACCOUNTS.practitioner);
+      const sofia = await api(page, 'POST', '/api/patients', { name: 'Sofia Screens', birth_date: '1988-03-14', sex: 'female' });
+      ids.sofia = sofia.id;
+      await api(page, 'POST', `/api/patients/${sofia.id}/intakes`, { intake: eligibleIntake, areas: ['cheek', 'forehead'] });
+      const text = await api(page, 'GET', '/api/consent-text?indication=acne-scars');
+      await api(page, 'POST', `/api/patients/${sofia.id}/consents`, {
+        consented_by: 'Sofia Screens', consented_at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), text_version: text.version, indication: 'acne-scars',
+      });
+      const plan = await api(page, 'POST', `/api/patients/${sofia.id}/plans`, { indication: 'acne-scars', areas: ['cheek', 'forehead'] });
+      const lengths = plan.plan.areas.map((a) => ({ region: a.region, needle_length_mm: a.device.length_mm }));
+      const device = plan.plan.device.id;
+      const signed = await api(page, 'POST', `/api/patients/${sofia.id}/sessions`, {
+        plan_id: plan.id, date: utcDay(-14), status: 'performed', device, lot_number: 'LOT-A11Y-1', passes: 4, needle_lengths: lengths,
+      });
+      const s = await api(page, 'POST', `/api/sessions/${signed.id}/sign`, { row_version: signed.row_version });
+      await api(page, 'POST', `/api/sessions/${s.id}/amendments`, { field: 'lot_number', new_value: 'LOT-A11Y-2', reason: 'misread' });
+      ids.signed = s.id;
+      const open = await api(page, 'POST', `/api/patients/${sofia.id}/sessions`, { plan_id: plan.id, date: utcDay(0), status: 'planned', device, needle_lengths: lengths });
+      ids.open = open.id;
+      for (const [days, score] of [[-30, 3], [0, 2]])
+        await api(page, 'POST', `/api/patients/${sofia.id}/outcomes`, { scale: 'goodman-baron-qualitative', score, date: utcDay(days), region: 'cheek' });
+      // A second patient, deferred, due in three days.
+      const dario = await api(page, 'POST', '/api/patients', { name: 'Dario Deferred', birth_date: '1979-07-01', sex: 'male' });
+      ids.dario = dario.id;
+      await api(page, 'POST', `/api/patients/${dario.id}/intakes`, { intake: { ...deferredIntake, sex: 'male', pregnant: undefined, breastfeeding: undefined } });
+      await api(page, 'POST', `/api/patients/${dario.id}/sessions`, { date: utcDay(3), status: 'planned' });
+    }],
+
+    ['the patient list and today show each patient’s status', async () => {
+      await visit('#/patients', '.patient-status');
+      const status = (name) => page.$eval(`tr:has(a:text-is("${name}")) .patient-status`, (el) => ({
+        screening: el.dataset.screening, consent: el.dataset.consent, text: el.textContent,
+      }));
+      const sofia = await status('Sofia Screens');
+      assert(sofia.screening !== 'none' && sofia.screening !== 'defer' && sofia.consent === 'current', `Sofia: ${JSON.stringify(sofia)}`);
+      const dario = await status('Dario Deferred');
+      assert(dario.screening === 'defer' && /deferred until/.test(dario.text) && dario.consent === 'none', `Dario: ${JSON.stringify(dario)}`);
+      await visit('#/', 'h1:has-text("Today")');
+      assert(await page.isVisible('section[aria-labelledby=today-sessions] .patient-status[data-consent=current]'), 'today: the session’s patient has a current consent');
+      assert(await page.isVisible('section[aria-labelledby=due] .patient-status[data-screening=defer]'), 'due: the deferred patient is marked');
+      await shot(page, 'status-today');
+    }],
+
+    ['no serious accessibility violation on any screen (desktop)', async () => {
+      failures.length = 0;
+      await axeAll(screens(), 'desktop');
+      assert(failures.length === 0, failures.join('\n  '));
+    }],
+
+    ['tablet in portrait: no overflow, Save and Sign in reach, screenshots', async () => {
+      await page.setViewportSize({ width: 820, height: 1180 });
+      const over = [];
+      for (const [name, hash, ready] of screens()) {
+        await visit(hash, ready);
+        const o = await horizontalOverflow(page);
+        if (o.over > 0) over.push(`${name}: ${o.over} px (${o.culprits.join(', ')})`);
+        await shot(page, `tablet-${name}`, { fullPage: false });
+      }
+      assert(over.length === 0, `horizontal overflow at 820 px:\n    ${over.join('\n    ')}`);
+      await visit(`#/sessions/${ids.open}`, 'form.session-form');
+      for (const sel of ['#save-session', '#sign-session']) {
+        const box = await page.locator(sel).boundingBox();
+        assert(box && box.y >= 0 && box.y + box.height <= 1180, `${sel} is on screen without scrolling (${JSON.stringify(box)})`);
+      }
+    }],
+
+    ['tablet: the live screening decision stays in view while typing the intake', async () => {
+      await visit(`#/patients/${ids.sofia}/intake`, '#screening-result .screening');
+      // The last field of the form: the allergies list, far below the first screenful.
+      await page.click('fieldset[data-list=allergies] button:has-text("Add allergy")');
+      const last = page.locator('select[data-field="allergies.0"]');
+      await last.scrollIntoViewIfNeeded();
+      await last.selectOption({ index: 1 });
+      await page.waitForLoadState('networkidle');
+      const d = await page.locator('#screening-result .screening').boundingBox();
+      const f = await last.boundingBox();
+      assert(f && f.y > 0 && f.y < 1180, 'the field is on screen');
+      assert(d && d.y >= 0 && d.y < 1180 && d.height > 0, `the decision is on screen while typing (${JSON.stringify(d)})`);
+      const save = await page.locator('#save-intake').boundingBox();
+      assert(save && save.y + save.height <= 1180, 'Save intake in reach');
+      await shot(page, 'tablet-intake-typing', { fullPage: false });
+    }],
+
+    ['unsaved changes: a marker on the tab, a prompt before leaving', async () => {
+      // The allergy added above is not saved.
+      assert((await page.title()).startsWith('●'), `the browser tab’s title is marked: ${await page.title()}`);
+      assert(await page.isVisible('#tabbtn-intake.unsaved'), 'the intake tab is marked');
+      assert(await page.isVisible('.sticky-actions .unsaved-flag'), 'the action bar says so');
+      let asked = '';
+      page.once('dialog', (d) => { asked = d.message(); void d.dismiss(); });
+      await page.click('#tabbtn-consent');
+      await page.waitForTimeout(300);
+      assert(/not saved/.test(asked), `in-app navigation asks first (${asked})`);
+      assert(page.url().endsWith('/intake'), 'dismissing the prompt stays on the intake');
+      assert(await page.isVisible('select[data-field="allergies.0"]'), 'with the typed value kept');
+      // Closing or reloading the tab: the browser's own prompt (beforeunload).
+      let unload = '';
+      page.once('dialog', (d) => { unload = d.type(); void d.dismiss(); });
+      await page.evaluate(() => { location.reload(); }).catch(() => {});
+      await page.waitForTimeout(500);
+      assert(unload === 'beforeunload', `reloading asks first (${unload || 'no dialog'})`);
+      page.once('dialog', (d) => void d.accept());
+      await page.click('#tabbtn-consent');
+      await page.waitForSelector('#consent-text ul.risks li');
+      assert(!(await page.title()).startsWith('●'), 'the marker goes with the changes');
+    }],
+
+    ['phone: the top bar folds into a menu, nothing overflows, screenshots', async () => {
+      await page.setViewportSize({ width: 390, height: 844 });
+      const over = [];
+      for (const [name, hash, ready] of screens()) {
+        await visit(hash, ready);
+        const o = await horizontalOverflow(page);
+        if (o.over > 0) over.push(`${name}: ${o.over} px (${o.culprits.join(', ')})`);
+        await shot(page, `phone-${name}`, { fullPage: false });
+      }
+      assert(over.length === 0, `horizontal overflow at 390 px:\n    ${over.join('\n    ')}`);
+      await visit('#/', 'h1:has-text("Today")');
+      assert(await page.isVisible('#menu-toggle'), 'the menu button shows');
+      assert(!(await page.isVisible('nav[aria-label=Main] a:has-text("Patients")')), 'the navigation is folded away');
+      await page.click('#menu-toggle');
+      assert((await page.getAttribute('#menu-toggle', 'aria-expanded')) === 'true', 'the button says it is open');
+      await page.waitForSelector('nav[aria-label=Main] a:has-text("Patients")', { state: 'visible' });
+      await shot(page, 'phone-menu-open', { fullPage: false });
+      const v = await axeSerious(page);
+      assert(v.length === 0, `phone menu:\n    ${v.join('\n    ')}`);
+      await page.click('nav[aria-label=Main] a:has-text("Patients")');
+      await page.waitForSelector('.patient-status');
+      await visit(`#/sessions/${ids.open}`, 'form.session-form');
+      const box = await page.locator('#save-session').boundingBox();
+      assert(box && box.y + box.height <= 844, `Save in reach on the phone (${JSON.stringify(box)})`);
+    }],
+
+    ['no serious accessibility violation on any screen (phone)', async () => {
+      failures.length = 0;
+      await axeAll(screens(), 'phone');
+      assert(failures.length === 0, failures.join('\n  '));
+      await page.setViewportSize({ width: 1366, height: 900 });
+    }],
+
+    ['the admin screens: no serious violation, no overflow on a tablet', async () => {
+      await page.click('button:has-text("Log out")');
+      await login(page, url, ACCOUNTS.admin);
+      failures.length = 0;
+      await axeAll(adminScreens(), 'desktop');
+      assert(failures.length === 0, failures.join('\n  '));
+      await page.setViewportSize({ width: 820, height: 1180 });
+      for (const [name, hash, ready] of adminScreens()) {
+        await visit(hash, ready);
+        const o = await horizontalOverflow(page);
+        assert(o.over <= 0, `${name} overflows by ${o.over} px at 820 px (${o.culprits.join(', ')})`);
+        await shot(page, `tablet-${name}`, { fullPage: false });
+      }
+      await page.setViewportSize({ width: 1366, height: 900 });
+    }],
+
+    ['no console or page error on the way', async () => {
+      assert(page.errors.length === 0, page.errors.join('\n'));
+    }],
+  ], { page });
+} finally {
+  await browser.close().catch(() => {});
+  await server.stop();
+}
+finish(result);
