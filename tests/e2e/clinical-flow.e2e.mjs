@@ -278,12 +278,35 @@ try {
       await page.waitForSelector('h2:has-text("Users")');
       await shot(page, '14-admin-users');
       await page.click('a[role=tab]:has-text("Audit log")');
+      await page.waitForSelector('#audit-table tbody tr');
+      // Newest first.
+      const seqs = await page.$$eval('#audit-table tbody tr', (trs) => trs.map((tr) => Number(tr.dataset.seq)));
+      assert(seqs.length > 1 && seqs.every((s, i) => i === 0 || s < seqs[i - 1]), `newest first (${seqs.slice(0, 5).join(', ')}…)`);
+      // One patient, found by name; every row concerns her, with her name and readable details.
+      await page.fill('#audit-patient-search', 'Ana Ex');
+      await page.waitForSelector('#audit-patient option:has-text("Ana Example")', { state: 'attached' });
+      await page.selectOption('#audit-patient', { label: (await page.textContent('#audit-patient option:has-text("Ana Example")')).trim() });
       await page.selectOption('#audit-entity', 'session');
-      await page.click('form.filters button[type=submit]');
-      await page.waitForSelector('#audit-table .badge.action-sign');
-      const actions = await page.$$eval('#audit-table tbody .badge', (els) => els.map((e) => e.textContent));
-      for (const a of ['create', 'update', 'sign', 'amend']) assert(actions.includes(a), `audit has a session ${a} entry (${actions.join(', ')})`);
+      const ana = await page.inputValue('#audit-patient');
+      await page.waitForSelector(`#audit-table[data-patient="${ana}"][data-entity=session] .badge.action-sign`);
+      const rows = await page.$$eval('#audit-table tbody tr', (trs) => trs.map((tr) => ({
+        kind: tr.dataset.kind, action: tr.querySelector('.badge')?.className ?? '', who: tr.children[2].textContent,
+        patient: tr.querySelector('.audit-patient')?.textContent ?? '', what: tr.querySelector('.audit-sentence')?.textContent ?? '',
+      })));
+      for (const a of ['create', 'update', 'sign', 'amend']) assert(rows.some((r) => r.action.includes(`action-${a}`)), `a session ${a} entry (${rows.map((r) => r.action).join(', ')})`);
+      assert(rows.every((r) => r.patient.includes('Ana Example')), 'every row names the patient');
+      assert(rows.some((r) => /Dr\. Mina Lee/.test(r.who)), `display names, not only usernames (${rows[0]?.who})`);
+      assert(rows.some((r) => /^Signed session #\d+/.test(r.what)) && rows.some((r) => /^Amended session #\d+: lot number/.test(r.what)), 'readable details');
+      assert(rows.every((r) => !r.what.startsWith('{')), 'no raw JSON as the detail');
+      assert(rows.some((r) => r.kind === 'read') && rows.some((r) => r.kind === 'write'), 'reads and changes both listed');
       await shot(page, '15-audit');
+      await page.selectOption('#audit-kind', 'write');
+      await page.waitForSelector('#audit-table[data-kind=write]');
+      assert(await page.$$eval('#audit-table tbody tr', (trs) => trs.length > 0 && trs.every((tr) => tr.dataset.kind === 'write')), 'changes only');
+      await page.selectOption('#audit-kind', 'read');
+      await page.waitForSelector('#audit-table[data-kind=read]');
+      assert(await page.$$eval('#audit-table tbody tr', (trs) => trs.length > 0 && trs.every((tr) => tr.dataset.kind === 'read')), 'reads only');
+      assert(await page.isVisible('#audit-table tbody tr .badge.kind-read'), 'reads carry their own badge');
     }],
 
     ['no console or page error on the way', async () => {

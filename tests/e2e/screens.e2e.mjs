@@ -43,6 +43,7 @@ try {
   const adminScreens = () => [
     ['admin-users', '#/admin', 'h2:has-text("Users")'],
     ['admin-audit', '#/admin/audit', '#audit-table tbody tr'],
+    ['admin-audit-patient', `#/admin/audit/patient/${ids.sofia}`, `#audit-table[data-patient="${ids.sofia}"] tbody tr`],
     ['admin-backup', '#/admin/backup', '#backup'],
   ];
   const visit = async (hash, ready) => {

@@ -112,6 +112,24 @@ export function errorFieldKey(field: string | undefined): string | null {
   return field ? field.replace(/^\//, '') : null;
 }
 
+export interface AuditFilters {
+  order?: 'asc' | 'desc';
+  after?: number;
+  before?: number;
+  limit?: number;
+  user?: string;
+  entity?: string;
+  patient?: number;
+  kind?: 'read' | 'write';
+}
+export interface AuditPage {
+  entries: AuditEntry[];
+  /** Names of the patients the entries concern, by id. */
+  patients?: Record<string, string>;
+  next_after?: number;
+  next_before?: number;
+}
+
 export interface IntakeRequest { intake: unknown; date?: string; areas?: string[] }
 export interface PlanRequest { intake: unknown; indication: string; areas: string[]; start?: string; device?: string; date?: string }
 export interface SessionFields {
@@ -311,8 +329,8 @@ export class ApiClient {
   updateUser(id: number, body: { row_version: number; display_name?: string; role?: string; disabled?: boolean; password?: string }): Promise<User> {
     return this.request('PATCH', `/api/users/${id}`, body);
   }
-  audit(filters: { after?: number; limit?: number; user?: string; entity?: string }): Promise<{ entries: AuditEntry[]; next_after: number }> {
-    return this.request('GET', '/api/audit' + query(filters));
+  audit(filters: AuditFilters): Promise<AuditPage> {
+    return this.request('GET', '/api/audit' + query({ ...filters }));
   }
   backup(): Promise<{ path: string }> { return this.request('POST', '/api/backup'); }
 }

@@ -18,7 +18,7 @@ const app = new App(document.getElementById('app')!)
   .route(/^\/sessions\/(\d+)$/, 'Session', sessionView, 'patients')
   .route(/^\/account$/, 'My account', accountView, 'account')
   .route(/^\/admin$/, 'Users', adminUsersView, 'admin')
-  .route(/^\/admin\/audit$/, 'Audit log', auditView, 'admin')
+  .route(/^\/admin\/audit(?:\/patient\/(\d+))?$/, 'Audit log', auditView, 'admin')
   .route(/^\/admin\/backup$/, 'Backup', backupView, 'admin');
 
 void app.start();

@@ -325,6 +325,8 @@ export interface AuditEntry {
   record_id: number;
   detail: string;
   hash: string;
+  /** The patients the row concerns (its record, its detail, the session it names). */
+  patient_ids?: number[];
 }
 
 export interface Region {

@@ -4,7 +4,8 @@
 import { errorPanel, type App } from '../app';
 import { ApiError } from '../api';
 import { formatInstant } from '../dates';
-import { clearFieldErrors, field, h, select, showFieldError, hiddenTh } from '../ui/dom';
+import { clearFieldErrors, debounce, field, h, select, showFieldError, hiddenTh } from '../ui/dom';
+import { actionLabel, auditKind, auditSentence, entityLabel } from '../audit-detail';
 import type { AuditEntry, User } from '../types';
 
 const ROLES: [string, string][] = [['practitioner', 'practitioner'], ['assistant', 'assistant'], ['admin', 'admin']];
@@ -73,40 +74,120 @@ export async function adminUsersView(app: App): Promise<Node> {
       h('section', { class: 'panel' }, h('h2', null, 'New user'), form)));
 }
 
-export async function auditView(app: App): Promise<Node> {
-  const user = h('input', { id: 'audit-user', placeholder: 'username or id', autocomplete: 'off' });
-  const entity = select([['', 'any'], ...['patient', 'intake', 'consent', 'course_plan', 'session', 'adverse_event', 'outcome', 'photo', 'user', 'audit', 'agenda', 'lot', 'database'].map((e) => [e, e] as [string, string])], '', { id: 'audit-entity' });
+const AUDIT_ENTITIES = ['patient', 'intake', 'consent', 'course_plan', 'session', 'adverse_event', 'outcome', 'photo', 'user', 'audit', 'agenda', 'lot', 'database', 'practice'];
+
+/**
+ * The audit log, newest first: who (by name), what (a sentence, the raw detail one click away),
+ * on which record and patient; reads shown apart from changes. Filters: patient (by name),
+ * user, record type, reads or changes. `#/admin/audit/patient/ID` opens it on one patient.
+ */
+export async function auditView(app: App, params: string[] = []): Promise<Node> {
+  const staff = [...(app.staff?.values() ?? [])].sort((a, b) => a.display_name.localeCompare(b.display_name));
+  const user = select([['', 'anyone'], ...staff.map((m) => [String(m.id), m.display_name || `user #${m.id}`] as [string, string])], '', { id: 'audit-user' });
+  const entity = select([['', 'any'], ...AUDIT_ENTITIES.map((e) => [e, entityLabel(e)] as [string, string])], '', { id: 'audit-entity' });
+  const kind = select([['', 'reads and changes'], ['write', 'changes only'], ['read', 'reads only']], '', { id: 'audit-kind' });
   const limit = select([['50', '50'], ['100', '100'], ['200', '200']], '100', { id: 'audit-limit' });
+  // The patient filter: type a name, pick the patient.
+  const patientQuery = h('input', { type: 'search', id: 'audit-patient-search', placeholder: 'Name…', autocomplete: 'off' });
+  const patient = select([['', 'any patient']], '', { id: 'audit-patient' });
+  const names = new Map<number, string>();
+  const setPatientOptions = (list: { id: number; name: string }[], keep: string) => {
+    patient.replaceChildren(h('option', { value: '' }, 'any patient'),
+      ...list.map((p) => h('option', { value: String(p.id) }, `${p.name} (#${p.id})`)));
+    patient.value = list.some((p) => String(p.id) === keep) ? keep : '';
+  };
+  const findPatients = debounce(async (q: string) => {
+    try {
+      const found = await app.api.patients(q, 20);
+      const keep = patient.value;
+      const list = found.patients.map((p) => ({ id: p.id, name: p.name }));
+      if (keep && !list.some((p) => String(p.id) === keep)) list.unshift({ id: Number(keep), name: names.get(Number(keep)) ?? `patient #${keep}` });
+      setPatientOptions(list, q ? String(list[0]?.id ?? '') : keep);
+    } catch { /* the filter keeps its options */ }
+  }, 250);
+  patientQuery.addEventListener('input', () => findPatients(patientQuery.value.trim()));
+  const initialPatient = params[0] ? Number(params[0]) : 0;
+
   const tbody = h('tbody');
-  const more = h('button', { type: 'button', hidden: true }, 'More…');
+  const table = h('table', { class: 'table audit', id: 'audit-table' },
+    h('thead', null, h('tr', null, h('th', null, '#'), h('th', null, 'When'), h('th', null, 'Who'), h('th', null, 'Action'), h('th', null, 'Record'), h('th', null, 'Patient'), h('th', null, 'What'))),
+    tbody);
+  const more = h('button', { type: 'button', hidden: true, id: 'audit-more' }, 'Older entries…');
   const info = h('span', { class: 'muted small', role: 'status' });
   const errorBox = h('div');
-  // The API pages forward from `after`; newest first reads the whole range once and keeps the tail.
   let entries: AuditEntry[] = [];
-  let nextAfter = 0;
+  let nextBefore = 0;
+  const patientName = (id: number) => names.get(id) || `patient #${id}`;
+  const patientLinks = (ids: number[] | undefined): Node | string => {
+    if (!ids || ids.length === 0) return '';
+    if (ids.length === 1) return h('a', { href: `#/patients/${ids[0]}` }, patientName(ids[0]));
+    return h('details', { class: 'audit-patients' }, h('summary', null, `${ids.length} patients`),
+      h('ul', null, ids.map((id) => h('li', null, h('a', { href: `#/patients/${id}` }, patientName(id))))));
+  };
+  const recordCell = (e: AuditEntry): Node | string => {
+    const label = entityLabel(e.entity);
+    if (!e.record_id) return label;
+    const href = e.entity === 'patient' ? `#/patients/${e.record_id}` : e.entity === 'session' ? `#/sessions/${e.record_id}` : null;
+    return href ? h('a', { href }, `${label} #${e.record_id}`) : `${label} #${e.record_id}`;
+  };
+  const whoCell = (e: AuditEntry): Node => {
+    const name = e.user_id ? app.userName(e.user_id) : e.username ? '' : 'the system';
+    return h('span', null, name && !name.startsWith('user #') ? name : e.username || name,
+      name && !name.startsWith('user #') && e.username ? h('span', { class: 'muted small' }, ` ${e.username}`) : null);
+  };
+  const rowOf = (e: AuditEntry) => {
+    const k = auditKind(e.action);
+    return h('tr', { class: `audit-${k}`, 'data-kind': k, 'data-seq': String(e.seq) },
+      h('td', { class: 'num muted' }, String(e.seq)),
+      h('td', null, formatInstant(e.at)),
+      h('td', null, whoCell(e)),
+      h('td', null, h('span', { class: `badge action action-${e.action} kind-${k}` }, actionLabel(e.action))),
+      h('td', null, recordCell(e)),
+      h('td', { class: 'audit-patient' }, patientLinks(e.patient_ids)),
+      h('td', { class: 'detail' }, h('span', { class: 'audit-sentence' }, auditSentence(e, patientName)),
+        e.detail ? h('details', { class: 'raw' }, h('summary', null, 'as recorded'), h('code', null, e.detail)) : null));
+  };
+  let loadSeq = 0;
   const load = async (reset: boolean) => {
-    if (reset) { entries = []; nextAfter = 0; tbody.replaceChildren(); }
+    const seq = ++loadSeq;
+    errorBox.replaceChildren();
     try {
-      const r = await app.api.audit({ after: nextAfter || undefined, limit: Number(limit.value), user: user.value.trim() || undefined, entity: entity.value || undefined });
-      entries = entries.concat(r.entries);
-      nextAfter = r.next_after;
-      more.hidden = r.entries.length < Number(limit.value);
-      tbody.replaceChildren(...entries.map((e) => h('tr', null,
-        h('td', { class: 'num' }, String(e.seq)), h('td', null, formatInstant(e.at)), h('td', null, e.username || `#${e.user_id}`),
-        h('td', null, h('span', { class: `badge action-${e.action}` }, e.action)), h('td', null, e.entity), h('td', { class: 'num' }, e.record_id ? String(e.record_id) : ''),
-        h('td', { class: 'detail' }, e.detail))));
-      info.textContent = `${entries.length} entries, oldest first (the log is an append-only hash chain)`;
+      const r = await app.api.audit({
+        order: 'desc', before: reset ? undefined : nextBefore || undefined, limit: Number(limit.value),
+        user: user.value || undefined, entity: entity.value || undefined, patient: patient.value ? Number(patient.value) : undefined,
+        kind: (kind.value || undefined) as 'read' | 'write' | undefined,
+      });
+      // A newer request (a filter changed meanwhile) wins.
+      if (seq !== loadSeq) return;
+      for (const [id, name] of Object.entries(r.patients ?? {})) names.set(Number(id), name);
+      entries = reset ? r.entries : entries.concat(r.entries);
+      nextBefore = r.next_before ?? 0;
+      more.hidden = nextBefore === 0;
+      tbody.replaceChildren(...entries.map(rowOf));
+      // What the rows shown were asked with (tests and styles can tell a finished reload).
+      Object.assign(table.dataset, { patient: patient.value, user: user.value, entity: entity.value, kind: kind.value });
+      const reads = entries.filter((e) => e.action === 'read').length;
+      info.textContent = `${entries.length} entries, newest first (${reads} reads, ${entries.length - reads} changes)${nextBefore ? '' : ', back to the start of the log'}.`;
     } catch (e) {
-      if (reset) throw e;
+      if (seq !== loadSeq) return;
+      if (reset && entries.length === 0 && !tbody.hasChildNodes()) throw e;
       errorBox.replaceChildren(errorPanel(e));
     }
   };
   const form = h('form', { class: 'filters', 'aria-label': 'Audit filters' },
-    field('User', user), field('Record type', entity), field('Page size', limit),
+    h('div', { class: 'field' }, h('label', { for: patientQuery.id }, 'Patient'), h('div', { class: 'patient-pick' }, patientQuery, patient)),
+    field('User', user), field('Record type', entity), field('Show', kind), field('Page size', limit),
     h('button', { type: 'submit', class: 'primary' }, 'Apply'));
+  patient.setAttribute('aria-label', 'Patient to show');
   form.addEventListener('submit', (e) => { e.preventDefault(); void load(true); });
+  for (const control of [patient, user, entity, kind]) control.addEventListener('change', () => void load(true));
   more.addEventListener('click', () => void load(false));
   try {
+    if (initialPatient) {
+      const p = await app.api.patient(initialPatient);
+      names.set(p.id, p.name);
+      setPatientOptions([{ id: p.id, name: p.name }], String(p.id));
+    }
     await load(true);
   } catch (e) {
     // Refused (403 for anyone but an admin) or failed: say so, show nothing else.
@@ -114,9 +195,10 @@ export async function auditView(app: App): Promise<Node> {
   }
   return h('div', { class: 'page' }, h('h1', null, 'Administration'), adminTabs('audit'), errorBox,
     h('section', { class: 'panel' }, h('div', { class: 'panel-head' }, h('h2', null, 'Audit log'), h('div', { class: 'spacer' }), info), form,
-      h('table', { class: 'table audit', id: 'audit-table' },
-        h('thead', null, h('tr', null, h('th', null, '#'), h('th', null, 'When'), h('th', null, 'User'), h('th', null, 'Action'), h('th', null, 'Record'), h('th', null, 'Id'), h('th', null, 'Detail'))),
-        tbody),
+      h('p', { class: 'muted small' }, 'Every read of patient data and every change is logged, in an append-only hash chain. ',
+        h('span', { class: 'legend-item' }, h('span', { class: 'badge kind-read' }, 'read'), ' looked at'), ' ',
+        h('span', { class: 'legend-item' }, h('span', { class: 'badge kind-write action-update' }, 'changed'), ' wrote, signed, amended, logged in…')),
+      table,
       more));
 }
 

@@ -27,7 +27,7 @@ export async function patientView(app: App, params: string[]): Promise<Node> {
   const container = h('div', { class: 'page patient' });
   const body = h('div', { class: 'tab-body', role: 'tabpanel', id: `tab-${tab}`, 'aria-labelledby': `tabbtn-${tab}` });
   const reload = () => void app.refresh();
-  mount(container, patientHeader(patient),
+  mount(container, patientHeader(app, patient),
     h('nav', { class: 'tabs', role: 'tablist', 'aria-label': 'Patient record' },
       TABS.map(([key, label]) => h('a', {
         href: `#/patients/${id}/${key}`, role: 'tab', id: `tabbtn-${key}`,
@@ -53,14 +53,15 @@ function age(birth: string): string {
   return Number.isFinite(days) ? `${Math.floor(days / 365.25)} y` : '';
 }
 
-function patientHeader(p: PatientRecord): HTMLElement {
+function patientHeader(app: App, p: PatientRecord): HTMLElement {
   const latest = p.intakes[0];
   return h('div', { class: 'patient-head' },
     h('div', null,
       h('h1', null, p.name),
       h('div', { class: 'muted' },
         p.birth_date ? `born ${formatDay(p.birth_date)} (${age(p.birth_date)})` : 'birth date not recorded',
-        p.sex ? ` · ${p.sex}` : '', ` · record #${p.id}`)),
+        p.sex ? ` · ${p.sex}` : '', ` · record #${p.id}`,
+        app.can('admin') ? [' · ', h('a', { href: `#/admin/audit/patient/${p.id}`, id: 'patient-audit' }, 'audit trail')] : null)),
     h('div', { class: 'spacer' }),
     h('div', { class: 'head-status' },
       latest
