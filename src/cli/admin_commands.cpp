@@ -1,9 +1,10 @@
-// Operator commands: `dermaplan user add|passwd|disable|enable`, `dermaplan audit verify`,
+// Operator commands: `dermaplan user add|passwd|disable|enable`, `dermaplan audit verify|head`,
 // `dermaplan backup FILE`, `dermaplan restore FILE`. They open the database directly (the
 // server may be running: the store is safe for several processes) and audit what they do as
 // the actor "cli".
 #include "cli/cli_support.h"
 #include "core/errors.h"
+#include "records/sha256.h"
 #include "records/store.h"
 #include "clinic/accounts.h"
 #include "clinic/failure.h"
@@ -140,20 +141,45 @@ void add_admin_commands(CLI::App& app, CommonOptions&) {
     std::cout << fmt::format("Enabled {}\n", changed.user.username);
   });
 
-  // ---- audit verify ----
+  // ---- audit verify / head ----
   static DbOptions audit_db;
+  static std::string expected_hash;
   auto* audit = app.add_subcommand("audit", "Check the audit log");
   audit->require_subcommand(1);
-  auto* verify = audit->add_subcommand("verify", "Recompute the audit hash chain; exit 3 if it is broken");
+  auto* verify = audit->add_subcommand(
+      "verify", "Recompute the audit hash chain and the signed sessions' content hashes; exit 3 if broken");
+  verify->add_option("--expect", expected_hash,
+                     "A head hash printed earlier by `audit head` and kept outside the database: the chain "
+                     "must still contain it");
   add_db_options(verify, audit_db);
   verify->callback([] {
+    if (!expected_hash.empty() && !records::is_sha256_hex(expected_hash))
+      throw InputError("--expect", "a head hash is 64 hexadecimal digits, as `dermaplan audit head` prints it");
     auto store = open(audit_db);
-    const auto result = store->verify_audit_chain();
+    const auto result = store->verify_audit_chain(expected_hash);
     if (!result.ok)
       throw clinic::ClinicError(clinic::FailureKind::audit_chain_broken, "audit_chain_broken",
                                 fmt::format("broken at seq {} ({} rows checked): {}", result.first_broken_seq,
                                             result.rows_checked, result.reason));
-    std::cout << fmt::format("audit chain ok: {} rows\n", result.rows_checked);
+    std::cout << fmt::format("audit chain ok: {} rows; head seq {} hash {}\n", result.rows_checked, result.head_seq,
+                             result.head_hash.empty() ? "(empty log)" : result.head_hash);
+    std::cout << fmt::format("signed content ok: {} signed sessions, {} amendments", result.signed_sessions_checked,
+                             result.amendments_checked);
+    if (result.signed_sessions_unhashed > 0)
+      std::cout << fmt::format(" ({} sessions signed before content hashes were recorded: not checked)",
+                               result.signed_sessions_unhashed);
+    std::cout << "\n";
+    if (!expected_hash.empty())
+      std::cout << fmt::format("expected head found at seq {}\n", result.expected_seq);
+  });
+  auto* head = audit->add_subcommand(
+      "head", "Print the audit chain's head (seq and hash): keep it outside the database, check later with "
+              "`audit verify --expect HASH`");
+  add_db_options(head, audit_db);
+  head->callback([] {
+    auto store = open(audit_db);
+    const auto h = store->audit_head();
+    std::cout << fmt::format("seq {} hash {}\n", h.seq, h.hash.empty() ? "(empty log)" : h.hash);
   });
 
   // ---- backup / restore ----

@@ -2,6 +2,7 @@
 // operator commands. Every failure is reported once, here, with clinic::exit_code.
 #include "cli/commands.h"
 #include "clinic/failure.h"
+#include "core/storable_text.h"
 
 #include <iostream>
 
@@ -26,6 +27,15 @@ int main(int argc, char** argv) {
   dermaplan::cli::add_admin_commands(app, common);
   dermaplan::cli::add_handout_command(app, common);
   dermaplan::cli::add_export_commands(app, common);
+  // Arguments become records (names, notes, usernames): text the database cannot store is
+  // refused before anything runs (a NUL cannot be in an argument; invalid UTF-8 can).
+  for (int i = 1; i < argc; ++i) {
+    if (const std::string reason = dermaplan::unstorable_reason(argv[i]); !reason.empty()) {
+      std::cerr << "dermaplan: bad input: argument " << i << ": text with " << reason
+                << " cannot be stored; use UTF-8\n";
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

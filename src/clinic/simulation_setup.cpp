@@ -1,6 +1,8 @@
 #include "clinic/simulation_setup.h"
 
+#include "clinic/failure.h"
 #include "core/errors.h"
+#include "simulation/simulation.h"
 
 #include <fmt/format.h>
 
@@ -223,6 +225,19 @@ FaceSetup face_setup(const kb::KnowledgeBase& kb, const SimulationRequest& reque
   if (out.regions.empty()) throw InputError("/face", "the knowledge base has no facial regions with a known area");
   out.notes.push_back("facial region areas are model assumptions (no source)");
   return out;
+}
+
+void check_simulation_budget(const SimulationSetup& setup, double max_punctures) {
+  const double estimate = simulation::estimated_punctures(setup.input);
+  if (estimate <= max_punctures) return;
+  throw ClinicError(FailureKind::bad_input, "simulation_too_large",
+                    fmt::format("this simulation would lay about {:.0f} punctures; at most {:.0f} are simulated "
+                                "per request here (fewer passes, less overlap, a smaller patch or a lower stroke "
+                                "rate; the command line runs larger ones)",
+                                estimate, max_punctures),
+                    "/passes",
+                    nlohmann::json{{"estimated_punctures", std::llround(estimate)},
+                                   {"max_punctures", std::llround(max_punctures)}});
 }
 
 }  // namespace dermaplan::clinic

@@ -56,6 +56,17 @@ struct SimulationSetup {
 /// The simulator input for one region.
 SimulationSetup simulation_setup(const kb::KnowledgeBase& kb, const SimulationRequest& request);
 
+/// The most punctures one simulation asked for over HTTP may lay, estimated before it starts
+/// (simulation::estimated_punctures): measured in bench/RESULTS.md. The command line is for
+/// researchers' long runs and keeps only the simulator's memory guard (kMaxPunctures), but it
+/// can be given this budget with --max-punctures.
+inline constexpr double kInteractiveMaxPunctures = 1e6;
+
+/// Throws ClinicError (bad input, code "simulation_too_large": HTTP 400, exit 2) when the
+/// setup would lay more than `max_punctures`, saying the estimate, the limit and what to
+/// reduce (where: "/passes"); `details` carries estimated_punctures and max_punctures.
+void check_simulation_budget(const SimulationSetup& setup, double max_punctures);
+
 struct FaceSetup {
   std::vector<simulation::FaceRegionPlan> regions;
   std::string device_label;

@@ -1,7 +1,11 @@
 // SociStore: the append-only, hash-chained audit log.
+#include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
 
+#include "core/storable_text.h"
 #include "records/sha256.h"
+#include "records/signed_content.h"
 #include "records/soci_store.h"
 
 namespace dermaplan::records {
@@ -42,6 +46,13 @@ std::vector<AuditEntry> SociStore::audit_rows(soci::session& sql, const std::vec
   std::vector<std::string> username(n), action(n), entity(n), detail(n), hash(n);
   for (std::size_t i = 0; i < n; ++i) {
     const AuditRow& row = rows[i];
+    // The hash covers these bytes; the database must store the same ones (PostgreSQL would cut
+    // at a NUL and refuse invalid UTF-8). The transports refuse such text first.
+    using Field = std::pair<const char*, const std::string*>;
+    for (const auto& [name, text] : {Field{"audit.username", &row.by.username}, Field{"audit.entity", &row.entity},
+                                     Field{"audit.detail", &row.detail}})
+      if (const std::string reason = unstorable_reason(*text); !reason.empty())
+        throw InvalidRecordError(name, "text with " + reason + " cannot be stored");
     AuditEntry e;
     e.seq = head_seq + 1 + static_cast<long long>(i);
     e.at_ms = at_ms;
@@ -170,7 +181,34 @@ std::vector<AuditEntry> SociStore::list_audit(long long after_seq, int limit) {
   });
 }
 
-AuditVerification SociStore::verify_audit_chain() {
+AuditHead SociStore::audit_head() {
+  return read("audit_head", [&](soci::session& sql) {
+    AuditHead head;
+    sql << "SELECT seq, hash FROM audit_head WHERE id = 1", soci::into(head.seq), soci::into(head.hash);
+    if (!sql.got_data()) throw StoreUnavailableError("audit_head", "the audit head row is missing");
+    return head;
+  });
+}
+
+namespace {
+
+/// What a sign or amend row recorded: its seq and the content hash ("" before hashes).
+struct Recorded {
+  long long seq = 0;
+  std::string hash;
+};
+
+/// The content hash in a sign/amend row's detail, and the amendment id of an amend row.
+void read_detail(const std::string& detail, std::string& hash, long long& amendment_id) {
+  const auto doc = nlohmann::json::parse(detail, nullptr, false);
+  if (!doc.is_object()) return;
+  if (auto it = doc.find(kContentHashKey); it != doc.end() && it->is_string()) hash = *it;
+  if (auto it = doc.find("amendment_id"); it != doc.end() && it->is_number_integer()) amendment_id = *it;
+}
+
+}  // namespace
+
+AuditVerification SociStore::verify_audit_chain(const std::string& expected_hash) {
   return read(
       "verify_audit_chain",
       [&](soci::session& sql) {
@@ -183,22 +221,37 @@ AuditVerification SociStore::verify_audit_chain() {
         };
         std::string previous_hash;  // empty: the 32 zero bytes before the first row
         long long expected_seq = 1;
-        soci::rowset<soci::row> rows =
-            (sql.prepare << "SELECT " << kAuditColumns << " FROM audit_log ORDER BY seq");
-        for (const auto& r : rows) {
-          long long seq = row_int(r, 0);
-          if (seq != expected_seq) {
-            return broken(expected_seq, "row " + std::to_string(expected_seq) + " is missing");
+        std::map<long long, Recorded> signings;    // by session id (the last signing row)
+        std::map<long long, Recorded> amendments;  // by amendment id
+        {
+          soci::rowset<soci::row> rows =
+              (sql.prepare << "SELECT " << kAuditColumns << " FROM audit_log ORDER BY seq");
+          for (const auto& r : rows) {
+            long long seq = row_int(r, 0);
+            if (seq != expected_seq) {
+              return broken(expected_seq, "row " + std::to_string(expected_seq) + " is missing");
+            }
+            const std::string action = row_text(r, 4);
+            const std::string entity = row_text(r, 5);
+            const std::string detail = row_text(r, 7);
+            std::string text = canonical_text(seq, row_int(r, 1), row_int(r, 2), row_text(r, 3), action, entity,
+                                              row_int(r, 6), detail);
+            std::string stored = row_text(r, 8);
+            if (chain_hash_hex(previous_hash, text) != stored) {
+              return broken(seq, "the row's hash does not match its content and the previous hash");
+            }
+            if (entity == "session" && (action == "sign" || action == "amend")) {
+              std::string hash;
+              long long amendment_id = 0;
+              read_detail(detail, hash, amendment_id);
+              if (action == "sign") signings[row_int(r, 6)] = Recorded{seq, hash};
+              else if (amendment_id > 0) amendments[amendment_id] = Recorded{seq, hash};
+            }
+            if (!expected_hash.empty() && stored == expected_hash) result.expected_seq = seq;
+            previous_hash = stored;
+            ++result.rows_checked;
+            ++expected_seq;
           }
-          std::string text = canonical_text(seq, row_int(r, 1), row_int(r, 2), row_text(r, 3),
-                                            row_text(r, 4), row_text(r, 5), row_int(r, 6), row_text(r, 7));
-          std::string stored = row_text(r, 8);
-          if (chain_hash_hex(previous_hash, text) != stored) {
-            return broken(seq, "the row's hash does not match its content and the previous hash");
-          }
-          previous_hash = stored;
-          ++result.rows_checked;
-          ++expected_seq;
         }
         long long head_seq = 0;
         std::string head_hash;
@@ -208,6 +261,60 @@ AuditVerification SociStore::verify_audit_chain() {
           return broken(at < 1 ? 1 : at, "the chain ends at " + std::to_string(expected_seq - 1) +
                                              " but the head says " + std::to_string(head_seq) +
                                              " (rows removed from the end?)");
+        }
+        result.head_seq = head_seq;
+        result.head_hash = head_hash;
+        if (!expected_hash.empty() && result.expected_seq == 0) {
+          return broken(head_seq < 1 ? 1 : head_seq,
+                        "no row has the expected hash " + expected_hash +
+                            ": the log was cut or rebuilt after that head was taken (or the hash is not from this "
+                            "database)");
+        }
+
+        // What was signed is still what is stored.
+        std::vector<long long> signed_ids;
+        {
+          soci::rowset<soci::row> rows =
+              sql.prepare << "SELECT id FROM treatment_sessions WHERE status = 'signed' ORDER BY id";
+          for (const auto& r : rows) signed_ids.push_back(row_int(r, 0));
+        }
+        for (long long id : signed_ids) {
+          auto it = signings.find(id);
+          if (it == signings.end())
+            return broken(head_seq, "signed session " + std::to_string(id) +
+                                        " has no signing row in the audit log (signed behind the store's back?)");
+          if (it->second.hash.empty()) {
+            ++result.signed_sessions_unhashed;
+            continue;
+          }
+          if (signed_session_sha256(sql, id) != it->second.hash)
+            return broken(it->second.seq, "signed session " + std::to_string(id) +
+                                              " no longer matches the content hash recorded when it was signed");
+          ++result.signed_sessions_checked;
+        }
+        for (const auto& [id, recorded] : signings) {
+          if (!std::binary_search(signed_ids.begin(), signed_ids.end(), id))
+            return broken(recorded.seq,
+                          "session " + std::to_string(id) + " was signed here but is no longer a signed session");
+        }
+        std::vector<long long> amendment_ids;
+        {
+          soci::rowset<soci::row> rows = sql.prepare << "SELECT id FROM amendments ORDER BY id";
+          for (const auto& r : rows) amendment_ids.push_back(row_int(r, 0));
+        }
+        for (long long id : amendment_ids) {
+          auto it = amendments.find(id);
+          if (it == amendments.end())
+            return broken(head_seq, "amendment " + std::to_string(id) + " has no row in the audit log");
+          if (it->second.hash.empty()) continue;  // recorded before content hashes
+          if (amendment_sha256(sql, id) != it->second.hash)
+            return broken(it->second.seq, "amendment " + std::to_string(id) +
+                                              " no longer matches the content hash recorded when it was made");
+          ++result.amendments_checked;
+        }
+        for (const auto& [id, recorded] : amendments) {
+          if (!std::binary_search(amendment_ids.begin(), amendment_ids.end(), id))
+            return broken(recorded.seq, "amendment " + std::to_string(id) + " was recorded here but is gone");
         }
         return result;
       },

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "core/storable_text.h"
 #include "records/migrations.h"
 #include "records/sha256.h"
 #include "records/soci_store.h"
@@ -118,8 +119,22 @@ void read_cell(const soci::row& r, std::size_t i, Kind kind, Cell& cell) {
   }
 }
 
+/// "table patients, row id 7, column notes" for errors about one cell.
+std::string cell_name(const TableSpec& t, const std::vector<Cell>& cells, std::size_t column) {
+  std::string key;
+  for (std::size_t i = 0; i < t.columns.size() && i < 2; ++i) {
+    if (i == 1 && std::string(t.order_by).find(',') == std::string::npos) break;  // one key column
+    if (!key.empty()) key += ", ";
+    key += std::string(t.columns[i].name) + " " +
+           (t.columns[i].kind == Kind::text ? "\"" + cells[i].text + "\"" : std::to_string(cells[i].integer));
+  }
+  return std::string("table ") + t.name + ", row " + key + ", column " + t.columns[column].name;
+}
+
 /// Copies every row of one table; row-wise prepared inserts (never re-executed vector binds).
-long long copy_table(soci::session& from, soci::session& to, const TableSpec& t) {
+/// With `refuse_unstorable` (into PostgreSQL), a text cell with a NUL byte or invalid UTF-8
+/// (which SQLite keeps and PostgreSQL cuts or refuses) is an InvalidRecordError naming the row.
+long long copy_table(soci::session& from, soci::session& to, const TableSpec& t, bool refuse_unstorable = false) {
   std::vector<Cell> cells(t.columns.size());
   std::string placeholders;
   for (std::size_t i = 0; i < t.columns.size(); ++i) {
@@ -140,17 +155,51 @@ long long copy_table(soci::session& from, soci::session& to, const TableSpec& t)
   soci::rowset<soci::row> rows = from.prepare << select_all(t);
   for (const auto& r : rows) {
     for (std::size_t i = 0; i < t.columns.size(); ++i) read_cell(r, i, t.columns[i].kind, cells[i]);
+    if (refuse_unstorable) {
+      for (std::size_t i = 0; i < t.columns.size(); ++i) {
+        if (t.columns[i].kind != Kind::text || cells[i].ind == soci::i_null) continue;
+        if (const std::string reason = unstorable_reason(cells[i].text); !reason.empty())
+          throw InvalidRecordError("restore", "the backup's " + cell_name(t, cells, i) + " holds " + reason +
+                                                  ", which PostgreSQL cannot store; nothing was restored (restore it "
+                                                  "into SQLite and correct that row first)");
+      }
+    }
     insert.execute(true);
     ++count;
   }
   return count;
 }
 
-/// Copies every table into an empty, freshly migrated database (its own audit_head row is
-/// replaced by the source's).
+/// Runs `copy` with the database's guards (the triggers that keep the audit log append-only
+/// and signed sessions immutable, and refuse TRUNCATE) lifted, inside the caller's
+/// transaction: a restore lays down rows that the guards would refuse one by one (a signed
+/// session's needle lengths, a second audit head). They are back before the transaction
+/// commits; if `copy` throws, the rollback puts them back.
+template <class F>
+void with_guards_lifted(soci::session& sql, Backend backend, F&& copy) {
+  if (backend == Backend::postgresql) {
+    for (const auto& t : tables()) sql << "ALTER TABLE " << t.name << " DISABLE TRIGGER USER";
+    copy();
+    for (const auto& t : tables()) sql << "ALTER TABLE " << t.name << " ENABLE TRIGGER USER";
+    return;
+  }
+  std::vector<std::pair<std::string, std::string>> triggers;  // name, CREATE statement
+  {
+    soci::rowset<soci::row> rows = sql.prepare << "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name";
+    for (const auto& r : rows) triggers.emplace_back(row_text(r, 0), row_text(r, 1));
+  }
+  for (const auto& [name, create] : triggers) sql << "DROP TRIGGER " << name;
+  copy();
+  for (const auto& [name, create] : triggers) sql << create;
+}
+
+/// Copies every table into an empty, freshly migrated SQLite database (its own audit_head row
+/// is replaced by the source's).
 void copy_all_tables(soci::session& from, soci::session& to) {
-  to << "DELETE FROM audit_head";
-  for (const auto& t : tables()) copy_table(from, to, t);
+  with_guards_lifted(to, Backend::sqlite, [&] {
+    to << "DELETE FROM audit_head";
+    for (const auto& t : tables()) copy_table(from, to, t);
+  });
 }
 
 std::vector<std::string> photo_hashes(soci::session& sql) {
@@ -240,8 +289,10 @@ void SociStore::restore_from(const std::string& path) {
         WriteTransaction tx(*to, Backend::postgresql);
         std::string all;
         for (const auto& t : tables()) all += (all.empty() ? "" : ", ") + std::string(t.name);
-        *to << "TRUNCATE " << all << " RESTART IDENTITY";
-        for (const auto& t : tables()) copy_table(*from, *to, t);
+        with_guards_lifted(*to, Backend::postgresql, [&] {
+          *to << "TRUNCATE " << all << " RESTART IDENTITY";
+          for (const auto& t : tables()) copy_table(*from, *to, t, /*refuse_unstorable=*/true);
+        });
         for (const auto& t : tables()) {
           if (!t.identity) continue;
           *to << "SELECT setval(pg_get_serial_sequence('" << t.name << "', 'id'), COALESCE((SELECT MAX(id) FROM "

@@ -80,7 +80,8 @@ class SociStore final : public Store {
   AuditEntry append_audit(const Actor& by, AuditAction action, const std::string& entity,
                           long long record_id, const std::string& detail) override;
   std::vector<AuditEntry> list_audit(long long after_seq, int limit) override;
-  AuditVerification verify_audit_chain() override;
+  AuditVerification verify_audit_chain(const std::string& expected_hash = "") override;
+  AuditHead audit_head() override;
 
   void backup_to(const std::string& path) override;
   void restore_from(const std::string& path) override;

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "records/signed_content.h"
 #include "records/soci_store.h"
 #include "records/sql_query.h"
 
@@ -347,7 +348,8 @@ TreatmentSession SociStore::sign_session(const Actor& by, long long session_id, 
            " updated_at_ms = :u, row_version = row_version + 1 WHERE id = :id",
         soci::use(s.signed_by), soci::use(s.signed_at_ms), soci::use(s.updated_at_ms), soci::use(s.id);
     s.row_version += 1;
-    audit(sql, by, AuditAction::sign, "session", s.id, json{{"patient_id", s.patient_id}}.dump());
+    audit(sql, by, AuditAction::sign, "session", s.id,
+          json{{"patient_id", s.patient_id}, {kContentHashKey, signed_session_sha256(sql, s.id)}}.dump());
     return s;
   });
 }
@@ -383,7 +385,9 @@ Amendment SociStore::add_amendment(const Actor& by, long long session_id, const 
         soci::use(a.session_id), soci::use(a.author_id), soci::use(a.amended_at_ms), soci::use(a.field),
         soci::use(a.old_value), soci::use(a.new_value), soci::use(a.reason), soci::into(a.id);
     audit(sql, by, AuditAction::amend, "session", session_id,
-          json{{"amendment_id", a.id}, {"field", field}, {"patient_id", s.patient_id}}.dump());
+          json{{"amendment_id", a.id}, {"field", field}, {"patient_id", s.patient_id},
+               {kContentHashKey, amendment_sha256(sql, a.id)}}
+              .dump());
     return a;
   });
 }

@@ -1,6 +1,7 @@
 #include "server/api.h"
 
 #include "clinic/failure.h"
+#include "core/storable_text.h"
 #include "server/api_internal.h"
 
 #include <fmt/format.h>
@@ -160,11 +161,13 @@ struct Api::Impl {
             options.clock ? options.clock : Clock(records::system_now_ms),
             PasswordHasher(options.password_limits),
             SessionManager(store, options.clock ? options.clock : Clock(records::system_now_ms), options.sessions),
-            LoginLimiter(options.login_max_failures, options.login_window_ms),
+            LoginLimiter(LoginLimiter::Options{options.login_max_failures, options.login_window_ms,
+                                               /*backoff=*/true, options.login_max_lock_ms}),
             LoginLimiter(options.login_max_failures * 4, options.login_window_ms),
             ResponseCache(),
             PageCache(options.patient_list_cache_ms),
-            ""} {
+            "",
+            {}} {
     std::vector<Route> table;
     add_account_routes(table);
     add_patient_routes(table);
@@ -210,6 +213,14 @@ struct Api::Impl {
 
   Response dispatch(const Request& req) {
     Call call{req, {}, std::nullopt, ""};
+    // Query values reach searches and the audit log: the same rule as body text.
+    for (const auto& [name, value] : req.query) {
+      const bool name_ok = unstorable_reason(name).empty();
+      const std::string reason = name_ok ? unstorable_reason(value) : unstorable_reason(name);
+      if (!reason.empty())
+        throw ApiError::bad_request("the query parameter has " + reason + "; send UTF-8 text without NUL bytes",
+                                    name_ok ? "?" + name : "?");
+    }
     const Route& route = match(req, call.params);
     if (route.permission != Permission::public_access) {
       // The session: the HttpOnly cookie (browsers; needs the CSRF header on writes) or a

@@ -29,9 +29,14 @@ struct ApiOptions {
   std::string backup_dir;
   /// Epoch milliseconds; empty: the system clock. Tests inject one to expire sessions.
   Clock clock;
-  /// Failed logins allowed per username and per client address in login_window_ms.
+  /// Failed logins: login_max_failures per username from one client address within
+  /// login_window_ms lock that username at that address for login_window_ms, each further
+  /// lock twice as long (up to login_max_lock_ms); the user at any other address is not
+  /// affected. Separately, 4 x login_max_failures per client address within the window (any
+  /// usernames) block that address until the oldest failure ages out.
   int login_max_failures = 5;
   long long login_window_ms = 5 * 60 * 1000;
+  long long login_max_lock_ms = 60 * 60 * 1000;
   /// How long a page of the patient list may be served from memory (0: never). Writes through
   /// this server invalidate it at once; writes by another process sharing the database show
   /// within this time.
@@ -41,6 +46,12 @@ struct ApiOptions {
   /// the proxy added) for the per-address login limit and the audit log. From anyone else the
   /// header is ignored, so clients cannot choose their own address.
   std::vector<std::string> trusted_proxies;
+  /// Mark the session and CSRF cookies Secure on every response (serving behind TLS). Without
+  /// it they are Secure when a trusted proxy sends X-Forwarded-Proto: https.
+  bool secure_cookies = false;
+  /// POST /api/simulate requests computed at once (each takes a core for up to seconds; the
+  /// estimate is also held to clinic::kInteractiveMaxPunctures); more get 503 busy.
+  int max_concurrent_simulations = 2;
 };
 
 /// One row of the route table (for tests and docs).

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <optional>
@@ -26,11 +27,12 @@ struct Context {
   Clock clock;
   PasswordHasher hasher;
   SessionManager sessions;
-  LoginLimiter failures_by_user;
-  LoginLimiter failures_by_address;
+  LoginLimiter failures_by_user;     //!< by username and client address, with backoff
+  LoginLimiter failures_by_address;  //!< by client address, any username
   ResponseCache engine_cache;      //!< screen/plan/kb responses by request (pure functions)
   PageCache patient_pages;         //!< GET /api/patients pages; writes under /api/patients invalidate
   std::string health_body;         //!< built once
+  std::atomic<int> simulations_running{0};
 };
 
 /// One request on its way through a handler.

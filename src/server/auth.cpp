@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <vector>
 
 namespace dermaplan::server {
 
@@ -49,26 +50,68 @@ bool equal_secrets(const std::string& a, const std::string& b) {
 
 // ---- LoginLimiter ------------------------------------------------------------------------
 
-bool LoginLimiter::allowed(const std::string& key, long long now_ms) {
+namespace {
+constexpr long long kForgetAfterMs = 24LL * 3600 * 1000;  // a day without failures
+}
+
+long long LoginLimiter::wait_locked(Entry& e, long long now_ms) const {
+  while (!e.failures.empty() && e.failures.front() <= now_ms - options_.window_ms) e.failures.pop_front();
+  if (options_.backoff) return e.locked_until_ms > now_ms ? e.locked_until_ms - now_ms : 0;
+  if (static_cast<int>(e.failures.size()) < options_.max_failures) return 0;
+  return e.failures.front() + options_.window_ms - now_ms;  // the oldest ages out
+}
+
+bool LoginLimiter::allowed(const std::string& key, long long now_ms) { return wait_ms(key, now_ms) == 0; }
+
+long long LoginLimiter::wait_ms(const std::string& key, long long now_ms) {
   std::lock_guard lock(mutex_);
-  auto it = failures_.find(key);
-  if (it == failures_.end()) return true;
-  auto& times = it->second;
-  while (!times.empty() && times.front() <= now_ms - window_ms_) times.pop_front();
-  if (times.empty()) { failures_.erase(it); return true; }
-  return static_cast<int>(times.size()) < max_;
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return 0;
+  const long long wait = wait_locked(it->second, now_ms);
+  if (wait == 0 && it->second.failures.empty() && now_ms - it->second.last_failure_ms > kForgetAfterMs)
+    entries_.erase(it);
+  return wait;
 }
 
 void LoginLimiter::record_failure(const std::string& key, long long now_ms) {
   std::lock_guard lock(mutex_);
-  auto& times = failures_[key];
-  times.push_back(now_ms);
-  while (static_cast<int>(times.size()) > max_) times.pop_front();
+  if (entries_.size() >= options_.max_keys && !entries_.count(key)) prune(now_ms);
+  Entry& e = entries_[key];
+  wait_locked(e, now_ms);
+  e.last_failure_ms = now_ms;
+  e.failures.push_back(now_ms);
+  if (static_cast<int>(e.failures.size()) >= options_.max_failures) {
+    if (options_.backoff && e.locked_until_ms <= now_ms) {
+      long long lock_ms = options_.window_ms;
+      for (int i = 0; i < e.locks && lock_ms < options_.max_lock_ms; ++i) lock_ms *= 2;
+      e.locked_until_ms = now_ms + std::min(lock_ms, options_.max_lock_ms);
+      ++e.locks;
+      e.failures.clear();
+    }
+    while (static_cast<int>(e.failures.size()) > options_.max_failures) e.failures.pop_front();
+  }
 }
 
 void LoginLimiter::clear(const std::string& key) {
   std::lock_guard lock(mutex_);
-  failures_.erase(key);
+  entries_.erase(key);
+}
+
+void LoginLimiter::prune(long long now_ms) {
+  // Keys that are neither limited nor remembered for backoff go first; if every key is still
+  // limited (a spray from very many addresses), the oldest half goes.
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    if (wait_locked(it->second, now_ms) == 0 && now_ms - it->second.last_failure_ms > options_.window_ms)
+      it = entries_.erase(it);
+    else
+      ++it;
+  }
+  if (entries_.size() < options_.max_keys) return;
+  std::vector<long long> times;
+  for (const auto& kv : entries_) times.push_back(kv.second.last_failure_ms);
+  std::nth_element(times.begin(), times.begin() + times.size() / 2, times.end());
+  const long long median = times[times.size() / 2];
+  std::erase_if(entries_, [&](const auto& kv) { return kv.second.last_failure_ms < median; });
 }
 
 // ---- SessionManager ----------------------------------------------------------------------

@@ -34,20 +34,45 @@ std::string csrf_token_for(const std::string& session_token);
 /// Constant-time string comparison.
 bool equal_secrets(const std::string& a, const std::string& b);
 
-/// Sliding-window counter of failed logins per key (username or client address).
+/// Counts failed logins per key ("user:NAME@ADDRESS", "addr:ADDRESS").
+///
+/// Without backoff it is a sliding window: allowed() is false while the key has max_failures
+/// failures within window_ms. With backoff, the max_failures-th failure within the window
+/// locks the key for window_ms, and each further lock of the same key lasts twice the one
+/// before (up to max_lock_ms); a success (clear) forgets the key, and so does a day without
+/// failures. Memory: one entry per key that failed recently; beyond max_keys, expired entries
+/// are dropped first.
 class LoginLimiter {
  public:
-  LoginLimiter(int max_failures = 5, long long window_ms = 5 * 60 * 1000) : max_(max_failures), window_ms_(window_ms) {}
-  /// False while `key` has max_failures failures within the window ending at now_ms.
+  struct Options {
+    int max_failures = 5;
+    long long window_ms = 5 * 60 * 1000;
+    bool backoff = false;
+    long long max_lock_ms = 60 * 60 * 1000;
+    size_t max_keys = 100000;
+  };
+  explicit LoginLimiter(Options options) : options_(options) {}
+  LoginLimiter(int max_failures = 5, long long window_ms = 5 * 60 * 1000)
+      : LoginLimiter(Options{max_failures, window_ms}) {}
+  /// False while `key` is over its limit at now_ms.
   bool allowed(const std::string& key, long long now_ms);
+  /// Milliseconds until `key` is allowed again (0 if it is).
+  long long wait_ms(const std::string& key, long long now_ms);
   void record_failure(const std::string& key, long long now_ms);
   void clear(const std::string& key);
 
  private:
-  int max_;
-  long long window_ms_;
+  struct Entry {
+    std::deque<long long> failures;  //!< times within the window, oldest first
+    long long locked_until_ms = 0;
+    int locks = 0;                   //!< locks so far (backoff doubles the next one)
+    long long last_failure_ms = 0;
+  };
+  long long wait_locked(Entry& e, long long now_ms) const;
+  void prune(long long now_ms);
+  Options options_;
   std::mutex mutex_;
-  std::unordered_map<std::string, std::deque<long long>> failures_;
+  std::unordered_map<std::string, Entry> entries_;
 };
 
 struct SessionOptions {

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 
 namespace dermaplan::server {
@@ -24,21 +25,44 @@ Response health(Context& ctx, Call&) {
   return r;
 }
 
+/// "; Secure" when the browser reached us over HTTPS: always with --secure-cookies, or when a
+/// trusted proxy says so (X-Forwarded-Proto: https). Browsers then never send the cookies over
+/// plain HTTP.
+std::string secure_attribute(const Context& ctx, const Request& request) {
+  if (ctx.options.secure_cookies) return "; Secure";
+  const auto& proxies = ctx.options.trusted_proxies;
+  if (std::find(proxies.begin(), proxies.end(), request.remote_addr) == proxies.end()) return "";
+  std::string proto = request.header("x-forwarded-proto");
+  for (auto& c : proto) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return proto == "https" ? "; Secure" : "";
+}
+
 /// {user, csrf_token} with the session and CSRF cookies of a new session.
-Response session_response(Context& ctx, const records::User& user, const std::string& token) {
+Response session_response(Context& ctx, const Request& request, const records::User& user, const std::string& token) {
   const std::string csrf = csrf_token_for(token);
   Response r = json_response(200, {{"user", to_json(user)}, {"csrf_token", csrf}});
   const long long max_age = ctx.options.sessions.lifetime_ms / 1000;
-  r.headers.emplace_back("Set-Cookie", fmt::format("{}={}; Path=/; Max-Age={}; HttpOnly; SameSite=Strict",
-                                                   kSessionCookie, token, max_age));
-  r.headers.emplace_back("Set-Cookie", fmt::format("{}={}; Path=/; Max-Age={}; SameSite=Strict", kCsrfCookie, csrf,
-                                                   max_age));
+  const std::string secure = secure_attribute(ctx, request);
+  r.headers.emplace_back("Set-Cookie", fmt::format("{}={}; Path=/; Max-Age={}; HttpOnly; SameSite=Strict{}",
+                                                   kSessionCookie, token, max_age, secure));
+  r.headers.emplace_back("Set-Cookie", fmt::format("{}={}; Path=/; Max-Age={}; SameSite=Strict{}", kCsrfCookie, csrf,
+                                                   max_age, secure));
   return r;
 }
 
-/// The login limiter's key for a username: wrong passwords at login and at a password change
-/// count together.
-std::string user_limit_key(const std::string& username) { return "user:" + username; }
+/// The login limiter's key for a username tried from one client address: wrong passwords at
+/// login and at a password change count together. A stranger guessing a user's password locks
+/// only their own address out, never the user at another one.
+std::string user_limit_key(const std::string& username, const std::string& address) {
+  return "user:" + username + "@" + address;
+}
+
+ApiError rate_limited(long long wait_ms, const char* what) {
+  const long long minutes = std::max(1LL, (wait_ms + 59'999) / 60'000);
+  return ApiError(429, "rate_limited",
+                  fmt::format("too many {} from this address; try again in {} minute{}", what, minutes,
+                              minutes == 1 ? "" : "s"));
+}
 
 Response login(Context& ctx, Call& call) {
   const json doc = call.body();
@@ -50,11 +74,12 @@ Response login(Context& ctx, Call& call) {
     throw ApiError::bad_request("username or password too long", username.size() > 200 ? "/username" : "/password");
 
   const long long now = ctx.clock();
-  const std::string user_key = user_limit_key(username);
   const std::string address = client_address(ctx, call.request);
+  const std::string user_key = user_limit_key(username, address);
   const std::string address_key = "addr:" + address;
-  if (!ctx.failures_by_user.allowed(user_key, now) || !ctx.failures_by_address.allowed(address_key, now))
-    throw ApiError(429, "rate_limited", "too many failed logins; wait a few minutes and try again");
+  if (const long long wait = std::max(ctx.failures_by_user.wait_ms(user_key, now),
+                                      ctx.failures_by_address.wait_ms(address_key, now)))
+    throw rate_limited(wait, "failed logins");
 
   auto user = ctx.store.find_user_by_username(username);
   bool ok = false;
@@ -71,15 +96,17 @@ Response login(Context& ctx, Call& call) {
   const std::string token = ctx.sessions.start(*user);
   ctx.store.append_audit(records::Actor{user->id, user->username}, AuditAction::login, "user", user->id,
                          "from " + address);
-  return session_response(ctx, *user, token);
+  return session_response(ctx, call.request, *user, token);
 }
 
 Response logout(Context& ctx, Call& call) {
   ctx.sessions.end(call.who->token_hash);
   ctx.store.append_audit(call.actor(), AuditAction::logout, "user", call.who->user.id, "");
   Response r = no_content();
-  r.headers.emplace_back("Set-Cookie", fmt::format("{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict", kSessionCookie));
-  r.headers.emplace_back("Set-Cookie", fmt::format("{}=; Path=/; Max-Age=0; SameSite=Strict", kCsrfCookie));
+  const std::string secure = secure_attribute(ctx, call.request);
+  r.headers.emplace_back("Set-Cookie",
+                         fmt::format("{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict{}", kSessionCookie, secure));
+  r.headers.emplace_back("Set-Cookie", fmt::format("{}=; Path=/; Max-Age=0; SameSite=Strict{}", kCsrfCookie, secure));
   return r;
 }
 
@@ -104,9 +131,8 @@ Response change_own_password(Context& ctx, Call& call) {
   body.finish();
   records::User user = found(ctx.store.find_user(call.who->user.id), "user", call.who->user.id);
   const long long now = ctx.clock();
-  const std::string user_key = user_limit_key(user.username);
-  if (!ctx.failures_by_user.allowed(user_key, now))
-    throw ApiError(429, "rate_limited", "too many wrong passwords; wait a few minutes and try again");
+  const std::string user_key = user_limit_key(user.username, client_address(ctx, call.request));
+  if (const long long wait = ctx.failures_by_user.wait_ms(user_key, now)) throw rate_limited(wait, "wrong passwords");
   if (current.size() > 1024 || !ctx.hasher.verify(user.password_hash, current)) {
     ctx.failures_by_user.record_failure(user_key, now);
     ctx.store.append_audit(call.actor(), AuditAction::login_failed, "user", user.id,
@@ -118,7 +144,7 @@ Response change_own_password(Context& ctx, Call& call) {
   user.password_hash = ctx.hasher.hash(next);
   user = ctx.store.update_user(call.actor(), user);  // audited by the store
   ctx.sessions.end_all_of(user.id);
-  return session_response(ctx, user, ctx.sessions.start(user));
+  return session_response(ctx, call.request, user, ctx.sessions.start(user));
 }
 
 // Everyone's name and role (no login names), so that the record can say who did what.

@@ -13,6 +13,8 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
+
 namespace dermaplan::server {
 
 using nlohmann::json;
@@ -122,6 +124,24 @@ Response simulate(Context& ctx, Call& call) {
     const auto request = simulation_request(body);
     body.finish();
     const auto setup = clinic::simulation_setup(ctx.kb, request);
+    clinic::check_simulation_budget(setup, clinic::kInteractiveMaxPunctures);
+    // At most max_concurrent_simulations at once (each takes a core): the rest are told to retry.
+    struct Slot {
+      std::atomic<int>& running;
+      bool taken;
+      ~Slot() {
+        if (taken) --running;
+      }
+    } slot{ctx.simulations_running, ++ctx.simulations_running <= ctx.options.max_concurrent_simulations};
+    if (!slot.taken) {
+      --ctx.simulations_running;
+      slot.taken = false;
+      throw ApiError(503, "busy", fmt::format("{} simulations are running; try again in a moment",
+                                              ctx.options.max_concurrent_simulations));
+    }
+    // A client that left while this waited for the body or a slot gets nothing computed.
+    if (call.request.client_gone && call.request.client_gone())
+      throw ApiError(400, "client_gone", "the client closed the connection before the simulation started");
     const simulation::SimulationResult simulated = simulation::simulate(setup.input);
     json result = simulation::to_json(simulated);
     result["notes"] = setup.notes;

@@ -1,6 +1,7 @@
 #include "server/http_server.h"
 
 #include "server/api_error.h"
+#include "server/connection_guard.h"
 
 #include <httplib.h>
 
@@ -39,10 +40,32 @@ Request to_request(const httplib::Request& in) {
   return out;
 }
 
+/// On every response, the web UI's files and the API's alike (docs/security.md): scripts, styles,
+/// images and requests from this origin only (styles may be inline: the UI's components set
+/// them), never framed (the signing screen), no referrer sent anywhere, no type sniffing.
+const httplib::Headers& security_headers() {
+  static const httplib::Headers headers{
+      {"Content-Security-Policy",
+       "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+       "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+       "frame-ancestors 'none'"},
+      {"X-Frame-Options", "DENY"},
+      {"Referrer-Policy", "no-referrer"},
+      {"X-Content-Type-Options", "nosniff"},
+      {"Cross-Origin-Opener-Policy", "same-origin"},
+  };
+  return headers;
+}
+
+void add_security_headers(httplib::Response& out) {
+  for (const auto& [k, v] : security_headers())
+    if (!out.has_header(k.c_str())) out.set_header(k.c_str(), v);
+}
+
 void send(Response&& in, httplib::Response& out) {
   out.status = in.status;
   for (auto& [k, v] : in.headers) out.headers.emplace(std::move(k), std::move(v));
-  out.set_header("X-Content-Type-Options", "nosniff");
+  add_security_headers(out);
   if (!out.has_header("Cache-Control")) out.set_header("Cache-Control", "no-store");  // a route may set its own
   if (!in.content_type.empty()) {
     out.body = std::move(in.body);  // what set_content does, without copying the body
@@ -54,6 +77,7 @@ void send(Response&& in, httplib::Response& out) {
 
 struct HttpServer::Impl {
   httplib::Server http;
+  std::unique_ptr<ConnectionGuard> guard;  //!< set once the port is known
   std::thread thread;
 };
 
@@ -68,13 +92,34 @@ HttpServer::HttpServer(const Api& api, HttpOptions options) : impl_(std::make_un
   http.set_write_timeout(options.write_timeout_s, 0);
   http.set_payload_max_length(32u << 20);  // the photo route's limit plus room; each route checks its own
 
-  const auto handler = [&api](const httplib::Request& req, httplib::Response& res) {
-    send(api.handle(to_request(req)), res);  // a temporary: its body is moved
+  Impl* impl = impl_.get();
+  const auto handler = [&api, impl](const httplib::Request& req, httplib::Response& res) {
+    Request request = to_request(req);
+    if (ConnectionGuard* guard = impl->guard.get())
+      request.client_gone = [guard, addr = req.remote_addr, port = req.remote_port] {
+        return guard->client_gone(addr, port);
+      };
+    send(api.handle(request), res);  // a temporary: its body is moved
+    if (impl->guard) impl->guard->handler_finished(req.remote_addr, req.remote_port, res.body.size());
   };
+  // The connection guard's view of each request: read in full (an API handler's running time
+  // is its own; writing its response may take the time its size needs at 64 KiB/s; the web
+  // UI's files are small: 1 MiB's worth) and written (the logger runs after the response is
+  // sent: the next request's deadline starts).
+  http.set_pre_routing_handler([impl](const httplib::Request& req, httplib::Response&) {
+    if (impl->guard) {
+      if (req.path.rfind("/api/", 0) == 0) impl->guard->handler_started(req.remote_addr, req.remote_port);
+      else impl->guard->handler_finished(req.remote_addr, req.remote_port, 1 << 20);
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  http.set_logger([impl](const httplib::Request& req, const httplib::Response&) {
+    if (impl->guard) impl->guard->handler_finished(req.remote_addr, req.remote_port, 0);
+  });
   const bool has_web = !options.web_dir.empty() && std::filesystem::is_directory(options.web_dir);
   std::string index;
   if (has_web) {
-    http.set_mount_point("/", options.web_dir);
+    http.set_mount_point("/", options.web_dir, security_headers());
     index = (std::filesystem::path(options.web_dir) / "index.html").string();
   }
   http.Get(".*", [handler, has_web, index](const httplib::Request& req, httplib::Response& res) {
@@ -87,6 +132,7 @@ HttpServer::HttpServer(const Api& api, HttpOptions options) : impl_(std::make_un
     } else {
       res.set_content(kApiOnlyPage, "text/html; charset=utf-8");
     }
+    add_security_headers(res);
   });
   http.Post(".*", handler);
   http.Put(".*", handler);
@@ -106,6 +152,7 @@ HttpServer::HttpServer(const Api& api, HttpOptions options) : impl_(std::make_un
                                                     : "the request could not be handled (HTTP " +
                                                           std::to_string(res.status) + ")";
     res.set_content(error_body(code, message), "application/json");
+    add_security_headers(res);
   });
   http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
     res.status = 500;
@@ -132,6 +179,13 @@ HttpServer::HttpServer(const Api& api, HttpOptions options) : impl_(std::make_un
   if (listening == INVALID_SOCKET || ::listen(listening, options.listen_backlog) != 0)
     throw std::runtime_error("cannot set the listen backlog on " + options.bind + ":" + std::to_string(port_));
   http.set_socket_options(httplib::default_socket_options);
+
+  ConnectionLimits limits;
+  limits.keep_alive = std::chrono::seconds(options.keep_alive_timeout_s);
+  limits.request_timeout = std::chrono::seconds(options.request_timeout_s);
+  limits.max_per_address = options.max_connections_per_address;
+  limits.exempt_addresses = options.unlimited_addresses;
+  impl_->guard = std::make_unique<ConnectionGuard>(port_, limits);
 }
 
 HttpServer::~HttpServer() { stop(); }
@@ -149,5 +203,8 @@ void HttpServer::stop() {
   impl_->http.stop();
   if (impl_->thread.joinable()) impl_->thread.join();
 }
+
+long long HttpServer::connections_timed_out() const { return impl_->guard ? impl_->guard->timed_out() : 0; }
+long long HttpServer::connections_over_limit() const { return impl_->guard ? impl_->guard->over_limit() : 0; }
 
 }  // namespace dermaplan::server

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace dermaplan::server {
 
@@ -17,8 +18,15 @@ struct HttpOptions {
                                    //!< at once, overflowing the listen backlog: 1 s SYN retries)
   int keep_alive_timeout_s = 5;
   int listen_backlog = 1024;       //!< pending connections the kernel queues (capped by somaxconn)
-  int read_timeout_s = 10;
+  int read_timeout_s = 10;          //!< per read: each byte received restarts it (the library's)
   int write_timeout_s = 10;
+  /// The whole request, header and body, must arrive within keep_alive_timeout_s +
+  /// request_timeout_s of the connection opening or of the previous response (plus its write
+  /// time at 64 KiB/s); trickling cannot extend it (connection_guard.h).
+  int request_timeout_s = 30;
+  /// Open connections per client address; beyond it the newest are closed at once.
+  int max_connections_per_address = 16;
+  std::vector<std::string> unlimited_addresses;  //!< e.g. a reverse proxy, whose clients share its address
   std::string web_dir;             //!< the web UI's files; empty or missing: an API-only notice at /
 };
 
@@ -35,6 +43,9 @@ class HttpServer {
   void run();
   void stop();
   int port() const { return port_; }
+  /// Connections shut down for missing the request deadline / for their address's limit.
+  long long connections_timed_out() const;
+  long long connections_over_limit() const;
 
  private:
   struct Impl;

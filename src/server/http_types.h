@@ -2,6 +2,7 @@
 // values. Only http_server.cpp knows cpp-httplib; handlers and tests see these structs.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -16,6 +17,9 @@ struct Request {
   std::map<std::string, std::string> headers;      //!< names in lower case
   std::string body;
   std::string remote_addr;                         //!< the client's IP address
+  /// True once the client has closed its connection, so costly work for it may stop. Empty
+  /// when the transport cannot tell (tests calling Api::handle directly).
+  std::function<bool()> client_gone;
 
   /// The header's value, or "" when absent (`name` in lower case).
   const std::string& header(const std::string& name) const;

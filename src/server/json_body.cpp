@@ -16,6 +16,8 @@ nlohmann::json parse_body(std::string_view text, size_t max_bytes) {
   try {
     doc = parse_json_text(text, max_bytes, "request body");
   } catch (const InputError& e) {
+    // A JSON pointer (an unstorable string) is the error's field; else the body as a whole.
+    if (e.where().rfind('/', 0) == 0) throw ApiError::bad_request(e.message(), e.where());
     throw ApiError::bad_request(e.what(), "");
   }
   if (!doc.is_object()) throw ApiError::bad_request("the body must be a JSON object", "");

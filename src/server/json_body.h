@@ -15,7 +15,7 @@ namespace dermaplan::server {
 inline constexpr size_t kMaxJsonBytes = 1 << 20;
 
 /// Parses `text` as a JSON object (parse_json_text in core/json_text.h: malformed or too large is a 400
-/// naming the byte offset).
+/// naming the byte offset; a string or field name with a NUL byte is a 400 naming its JSON path).
 nlohmann::json parse_body(std::string_view text, size_t max_bytes = kMaxJsonBytes);
 
 class JsonBody {

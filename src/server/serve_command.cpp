@@ -24,6 +24,9 @@ struct ServeOptions {
   std::string backup_dir;
   int threads = 96;
   std::vector<std::string> trusted_proxies;
+  bool secure_cookies = false;
+  int request_timeout_s = 30;
+  int max_connections_per_address = 16;
 };
 
 std::string default_web_dir() {
@@ -48,6 +51,16 @@ void add_serve_command(CLI::App& app, CommonOptions& common) {
   cmd->add_option("--threads", options.threads, "Connection threads")->check(CLI::Range(4, 1024))->capture_default_str();
   cmd->add_option("--trusted-proxy", options.trusted_proxies,
                   "Address of a reverse proxy whose X-Forwarded-For is believed (repeatable; e.g. 127.0.0.1)");
+  cmd->add_option("--request-timeout", options.request_timeout_s,
+                  "Seconds a whole request (header and body) may take after the 5 s keep-alive wait; "
+                  "trickling bytes does not extend it")
+      ->check(CLI::Range(1, 3600))->capture_default_str();
+  cmd->add_option("--max-connections-per-address", options.max_connections_per_address,
+                  "Open connections per client address (trusted proxies exempt); the newest beyond are closed")
+      ->check(CLI::Range(1, 100000))->capture_default_str();
+  cmd->add_flag("--secure-cookies", options.secure_cookies,
+                "Mark cookies Secure (behind a TLS proxy; without it, only when a trusted proxy sends "
+                "X-Forwarded-Proto: https)");
   cmd->callback([&common] {
     // Block the stop signals before any thread starts; one thread waits for them.
     sigset_t stop_signals;
@@ -72,11 +85,15 @@ void add_serve_command(CLI::App& app, CommonOptions& common) {
     api_options.program_version = DERMAPLAN_VERSION;
     api_options.backup_dir = options.backup_dir;
     api_options.trusted_proxies = options.trusted_proxies;
+    api_options.secure_cookies = options.secure_cookies;
     server::Api api(*store, kb, api_options);
     server::HttpOptions http_options;
     http_options.bind = options.bind;
     http_options.port = options.port;
     http_options.threads = options.threads;
+    http_options.request_timeout_s = options.request_timeout_s;
+    http_options.max_connections_per_address = options.max_connections_per_address;
+    http_options.unlimited_addresses = options.trusted_proxies;
     http_options.web_dir = options.web.empty() ? default_web_dir() : options.web;
     server::HttpServer http(api, http_options);
     std::cout << "dermaplan serve: listening on http://" << options.bind << ":" << http.port() << " ("

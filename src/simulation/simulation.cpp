@@ -129,12 +129,16 @@ void validate(const SimulationInput& input) {
           "patch",
           fmt::format("patch sides must be > 0 and <= 500 mm (got {}x{} mm)", input.patch.width_mm,
                       input.patch.height_mm));
-  const double expected = expected_density_per_cm2(input.device, t) *
-                          (input.patch.width_mm + 20) * (input.patch.height_mm + 20) / 100;
+  const double expected = estimated_punctures(input);
   require(expected <= kMaxPunctures, "patch",
           fmt::format("this treatment would lay about {:.0f} punctures; the limit is {:.0f} "
                       "(use a smaller patch or fewer passes)",
                       expected, kMaxPunctures));
+}
+
+double estimated_punctures(const SimulationInput& input) {
+  return expected_density_per_cm2(input.device, input.technique) * (input.patch.width_mm + 20) *
+         (input.patch.height_mm + 20) / 100;
 }
 
 SimulationResult simulate(const SimulationInput& input) {

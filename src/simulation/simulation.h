@@ -81,6 +81,12 @@ SimulationResult simulate(const SimulationInput& input);
 /// The limit of punctures one simulation may lay (memory guard).
 inline constexpr double kMaxPunctures = 20e6;
 
+/// The punctures simulate() will lay for `input` (the patch and a margin of up to 10 mm
+/// around it), from the device's and technique's expected density, before laying any: what
+/// the work grows with. validate() holds it to kMaxPunctures; a caller may hold it to less.
+/// Needs a device and technique that validate() accepts to be meaningful.
+double estimated_punctures(const SimulationInput& input);
+
 double needle_length_mm(const DeviceGeometry& device);
 double needle_diameter_mm(const DeviceGeometry& device);
 

@@ -1,0 +1,25 @@
+// Text the database can hold: UTF-8 without NUL bytes. PostgreSQL refuses invalid UTF-8 and
+// cuts text at a NUL; SQLite keeps both. Checked once at each boundary (request bodies and
+// query values, command-line arguments, restored rows, audit rows), so what is stored, hashed
+// and shown is the same on either backend.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace dermaplan {
+
+/// Why `text` cannot be stored ("a NUL byte at byte 6", "invalid UTF-8 at byte 3"); empty if
+/// it can.
+std::string unstorable_reason(std::string_view text);
+
+/// Throws InputError(where, "... cannot be stored: <reason>") if `text` cannot be stored.
+void require_storable_text(std::string_view text, const std::string& where);
+
+/// Checks every string and object key of `doc`; the error's `where` is the JSON pointer of the
+/// first bad one, after `path` ("" for the document root).
+void require_storable_json(const nlohmann::json& doc, const std::string& path = "");
+
+}  // namespace dermaplan

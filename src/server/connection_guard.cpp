@@ -1,0 +1,201 @@
+#include "server/connection_guard.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace dermaplan::server {
+
+namespace {
+
+/// The numeric host of a socket address, as cpp-httplib writes Request::remote_addr.
+bool numeric_host(const sockaddr_storage& addr, socklen_t len, std::string& host, int& port) {
+  char text[NI_MAXHOST];
+  if (getnameinfo(reinterpret_cast<const sockaddr*>(&addr), len, text, sizeof text, nullptr, 0, NI_NUMERICHOST) != 0)
+    return false;
+  host = text;
+  port = addr.ss_family == AF_INET ? ntohs(reinterpret_cast<const sockaddr_in&>(addr).sin_port)
+                                   : ntohs(reinterpret_cast<const sockaddr_in6&>(addr).sin6_port);
+  return true;
+}
+
+int local_port(int fd) {
+  sockaddr_storage addr{};
+  socklen_t len = sizeof addr;
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return -1;
+  if (addr.ss_family == AF_INET) return ntohs(reinterpret_cast<sockaddr_in&>(addr).sin_port);
+  if (addr.ss_family == AF_INET6) return ntohs(reinterpret_cast<sockaddr_in6&>(addr).sin6_port);
+  return -1;
+}
+
+}  // namespace
+
+ConnectionGuard::ConnectionGuard(int port, ConnectionLimits limits) : port_(port), limits_(std::move(limits)) {
+  thread_ = std::thread([this] { run(); });
+}
+
+ConnectionGuard::~ConnectionGuard() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void ConnectionGuard::run() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    lock.unlock();
+    scan();
+    lock.lock();
+    wake_.wait_for(lock, limits_.scan_interval, [this] { return stopping_; });
+  }
+}
+
+void ConnectionGuard::handler_started(const std::string& peer, int peer_port) {
+  std::lock_guard lock(mutex_);
+  activity_[{peer, peer_port}].in_handler = true;
+}
+
+void ConnectionGuard::handler_finished(const std::string& peer, int peer_port, size_t response_bytes) {
+  const auto write_allowance = std::chrono::milliseconds(
+      static_cast<long long>(response_bytes) * 1000 / std::max(1LL, limits_.min_write_bytes_per_s));
+  std::lock_guard lock(mutex_);
+  Activity& a = activity_[{peer, peer_port}];
+  a.in_handler = false;
+  a.has_deadline = true;
+  a.deadline = Clock::now() + write_allowance + limits_.keep_alive + limits_.request_timeout;
+}
+
+bool ConnectionGuard::client_gone(const std::string& peer, int peer_port) {
+  Connection c;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = std::find_if(connections_.begin(), connections_.end(), [&](const auto& kv) {
+      return kv.second.peer == peer && kv.second.peer_port == peer_port;
+    });
+    if (it == connections_.end()) return false;  // not seen yet (under 100 ms old), so not known gone
+    c = it->second;
+  }
+  const int dup = fcntl(c.fd, F_DUPFD_CLOEXEC, 0);
+  if (dup < 0) return true;
+  struct stat st {};
+  bool gone = fstat(dup, &st) != 0 || st.st_ino != c.inode;
+  if (!gone) {
+    pollfd p{dup, POLLRDHUP, 0};
+    gone = poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
+  }
+  close(dup);
+  return gone;
+}
+
+bool ConnectionGuard::shut_down(const Connection& c) {
+  const int dup = fcntl(c.fd, F_DUPFD_CLOEXEC, 0);
+  if (dup < 0) return false;
+  struct stat st {};
+  const bool same = fstat(dup, &st) == 0 && st.st_ino == c.inode;
+  if (same) ::shutdown(dup, SHUT_RDWR);
+  close(dup);
+  return same;
+}
+
+void ConnectionGuard::scan() {
+  const auto now = Clock::now();
+  // 1. The server's connections now: sockets of this process on our local port with a peer.
+  std::vector<Connection> found;
+  if (DIR* dir = opendir("/proc/self/fd")) {
+    const int own = dirfd(dir);
+    while (dirent* entry = readdir(dir)) {
+      char* end = nullptr;
+      const long fd = std::strtol(entry->d_name, &end, 10);
+      if (end == entry->d_name || *end != '\0' || fd == own) continue;
+      struct stat st {};
+      if (fstat(static_cast<int>(fd), &st) != 0 || !S_ISSOCK(st.st_mode)) continue;
+      if (local_port(static_cast<int>(fd)) != port_) continue;
+      sockaddr_storage peer{};
+      socklen_t len = sizeof peer;
+      if (getpeername(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&peer), &len) != 0) continue;  // the listener
+      Connection c;
+      c.fd = static_cast<int>(fd);
+      c.inode = st.st_ino;
+      if (!numeric_host(peer, len, c.peer, c.peer_port)) continue;
+      found.push_back(std::move(c));
+    }
+    closedir(dir);
+  }
+
+  std::vector<Connection> to_shut;
+  {
+    std::lock_guard lock(mutex_);
+    std::map<unsigned long, Connection> current;
+    for (auto& c : found) {
+      auto it = connections_.find(c.inode);
+      c.opened = it != connections_.end() && it->second.peer_port == c.peer_port ? it->second.opened : now;
+      current.emplace(c.inode, std::move(c));
+    }
+    // Forget what has gone.
+    std::set<std::pair<std::string, int>> peers;
+    for (const auto& [inode, c] : current) peers.insert({c.peer, c.peer_port});
+    std::erase_if(activity_, [&](const auto& kv) { return !peers.count(kv.first); });
+    std::erase_if(shut_, [&](unsigned long inode) { return !current.count(inode); });
+    connections_ = std::move(current);
+
+    // 2. Deadlines: a request not complete in time.
+    std::map<std::string, std::vector<const Connection*>> by_address;
+    for (const auto& [inode, c] : connections_) {
+      if (shut_.count(inode)) continue;
+      auto a = activity_.find({c.peer, c.peer_port});
+      const bool in_handler = a != activity_.end() && a->second.in_handler;
+      const auto deadline = a != activity_.end() && a->second.has_deadline
+                                ? a->second.deadline
+                                : c.opened + limits_.keep_alive + limits_.request_timeout;
+      if (!in_handler && now > deadline) {
+        to_shut.push_back(c);
+        shut_.insert(inode);
+        ++timed_out_;
+        continue;
+      }
+      by_address[c.peer].push_back(&c);
+    }
+    // 3. Per-address limit: the newest connections beyond it go.
+    for (auto& [address, list] : by_address) {
+      if (static_cast<int>(list.size()) <= limits_.max_per_address) continue;
+      if (std::find(limits_.exempt_addresses.begin(), limits_.exempt_addresses.end(), address) !=
+          limits_.exempt_addresses.end())
+        continue;
+      std::sort(list.begin(), list.end(), [](const Connection* a, const Connection* b) {
+        return a->opened != b->opened ? a->opened < b->opened : a->inode < b->inode;
+      });
+      for (size_t i = static_cast<size_t>(limits_.max_per_address); i < list.size(); ++i) {
+        auto a = activity_.find({list[i]->peer, list[i]->peer_port});
+        if (a != activity_.end() && a->second.in_handler) continue;  // never in the middle of its work
+        to_shut.push_back(*list[i]);
+        shut_.insert(list[i]->inode);
+        ++over_limit_;
+      }
+    }
+  }
+  for (const auto& c : to_shut) shut_down(c);
+}
+
+long long ConnectionGuard::timed_out() const {
+  std::lock_guard lock(mutex_);
+  return timed_out_;
+}
+
+long long ConnectionGuard::over_limit() const {
+  std::lock_guard lock(mutex_);
+  return over_limit_;
+}
+
+}  // namespace dermaplan::server

@@ -1,0 +1,91 @@
+// Deadlines and per-address limits for the HTTP server's connections, beside cpp-httplib.
+//
+// cpp-httplib holds one thread per connection and restarts its read timeout with every
+// header line, so a client trickling a byte every few seconds holds a thread for as long as it
+// likes. The guard watches the server's open connections (every 100 ms: the process's sockets
+// whose local port is the server's) and shuts a connection down when
+//   - its request (header and body) is not complete within keep_alive + request_timeout of
+//     the connection opening or of the previous response written; trickling cannot extend
+//     this, or
+//   - its client address already has max_per_address connections open (the newest go;
+//     exempt addresses, e.g. a trusted reverse proxy, have no limit).
+// A handler's own running time is not limited here. Shutting down a socket makes the thread's
+// next read fail at once, so the thread is free again.
+//
+// Thread safety: every method may be called from any thread.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace dermaplan::server {
+
+struct ConnectionLimits {
+  std::chrono::milliseconds keep_alive{5000};
+  std::chrono::milliseconds request_timeout{30000};
+  long long min_write_bytes_per_s = 64 * 1024;
+  int max_per_address = 16;
+  std::vector<std::string> exempt_addresses;
+  std::chrono::milliseconds scan_interval{100};
+};
+
+class ConnectionGuard {
+ public:
+  /// Watches connections to local `port`.
+  ConnectionGuard(int port, ConnectionLimits limits);
+  ~ConnectionGuard();
+  ConnectionGuard(const ConnectionGuard&) = delete;
+  ConnectionGuard& operator=(const ConnectionGuard&) = delete;
+
+  /// The request from peer address:port was read in full and its handler runs now.
+  void handler_started(const std::string& peer, int peer_port);
+  /// Its response (of `response_bytes`, 0 once written) is on its way: the next request's
+  /// deadline starts, plus the time `response_bytes` take at min_write_bytes_per_s.
+  void handler_finished(const std::string& peer, int peer_port, size_t response_bytes);
+  /// True if that peer's connection has been closed by the client (or is gone).
+  bool client_gone(const std::string& peer, int peer_port);
+
+  /// Connections shut down so far, for logs and tests.
+  long long timed_out() const;
+  long long over_limit() const;
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  struct Connection {
+    int fd = -1;
+    unsigned long inode = 0;
+    std::string peer;
+    int peer_port = 0;
+    Clock::time_point opened;
+  };
+  struct Activity {
+    bool in_handler = false;
+    Clock::time_point deadline;  //!< valid when !in_handler and set
+    bool has_deadline = false;
+  };
+  void run();
+  void scan();
+  /// Shuts the connection down if `fd` still is that socket (checked on a duplicate, so a
+  /// descriptor reused meanwhile is never touched).
+  static bool shut_down(const Connection& c);
+
+  int port_;
+  ConnectionLimits limits_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::map<unsigned long, Connection> connections_;            //!< by socket inode
+  std::map<std::pair<std::string, int>, Activity> activity_;   //!< by peer address and port
+  std::set<unsigned long> shut_;                               //!< inodes already shut down
+  long long timed_out_ = 0;
+  long long over_limit_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace dermaplan::server

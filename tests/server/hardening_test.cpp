@@ -1,0 +1,328 @@
+// The server under attack from loopback: bytes the database cannot hold, costly requests,
+// lockouts by strangers, framing and sniffing, slow clients.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstring>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "server_test_support.h"
+
+namespace dermaplan::server::testing {
+namespace {
+
+using nlohmann::json;
+
+class Hardening : public ServerTest {};
+DERMAPLAN_INSTANTIATE_BACKENDS(Hardening);
+
+// ---- text the database cannot store ---------------------------------------------------------
+
+TEST_P(Hardening, login_with_a_nul_in_the_username_is_400_and_the_audit_chain_stays_valid) {
+  // A raw body: json::dump would escape the NUL exactly like this.
+  Reply r = client().send("POST", "/api/login", R"({"username":"evil\u0000user","password":"x"})");
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.field(), "/username");
+  const auto verification = store_->verify_audit_chain();
+  EXPECT_TRUE(verification.ok) << verification.reason;
+}
+
+TEST_P(Hardening, notes_with_a_nul_are_400_and_nothing_is_stored) {
+  Reply r = client().send("POST", "/api/patients",
+                          R"({"name":"Nul Case","birth_date":"1980-05-06","notes":"before\u0000after"})", &admin_);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.field(), "/notes");
+  EXPECT_NE(r.json()["error"]["message"].get<std::string>().find("NUL"), std::string::npos) << r.body;
+  EXPECT_EQ(store_->list_patients({}).total, 0);
+}
+
+TEST_P(Hardening, a_nul_deep_in_an_intake_names_its_json_path) {
+  json intake = example_intake();
+  intake["medications"][0]["code"] = std::string("iso\0tretinoin", 13);
+  Reply r = client().post("/api/screen", {{"intake", intake}, {"date", "2026-11-22"}}, admin_);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.field(), "/intake/medications/0/code") << r.body;
+  // A field name too.
+  r = client().send("POST", "/api/patients", R"({"name":"Ok","na\u0000me":"x"})", &admin_);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.field(), std::string("/na\0me", 6)) << r.body;  // named, with the key's bytes
+}
+
+TEST_P(Hardening, query_values_with_a_nul_or_invalid_utf8_are_400) {
+  Reply r = client().get("/api/patients?q=ab%00cd", admin_);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.field(), "?q");
+  r = client().get("/api/patients?q=%FF%FE", admin_);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.field(), "?q");
+  EXPECT_TRUE(store_->verify_audit_chain().ok);
+}
+
+// ---- costly requests -----------------------------------------------------------------------
+
+TEST_P(Hardening, a_simulation_over_the_budget_is_refused_at_once_naming_the_limit) {
+  const json costly = {{"device", "pen-automated"}, {"region", "cheek"}, {"passes", 40}, {"patch_mm", 40},
+                       {"overlap", 0.9}, {"seed", 77}};
+  const auto start = std::chrono::steady_clock::now();
+  Reply r = client().post("/api/simulate", costly, admin_);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.code(), "simulation_too_large");
+  EXPECT_EQ(r.field(), "/passes");
+  EXPECT_GT(r.json()["error"]["estimated_punctures"].get<double>(), r.json()["error"]["max_punctures"].get<double>());
+  EXPECT_NE(r.json()["error"]["message"].get<std::string>().find("1000000"), std::string::npos) << r.body;
+  EXPECT_LT(seconds, 2.0);
+  // An ordinary one still runs.
+  r = client().post("/api/simulate", {{"device", "pen-automated"}, {"region", "cheek"}, {"passes", 4}}, admin_);
+  EXPECT_EQ(r.status, 200) << r.body.substr(0, 300);
+}
+
+// ---- login throttling --------------------------------------------------------------------
+
+/// POST /api/login straight to the Api from a chosen peer address.
+int login_from(const Api& api, const std::string& peer, const std::string& username, const std::string& password) {
+  Request r;
+  r.method = "POST";
+  r.path = "/api/login";
+  r.remote_addr = peer;
+  r.body = json{{"username", username}, {"password", password}}.dump();
+  return api.handle(r).status;
+}
+
+TEST_P(Hardening, a_stranger_guessing_a_password_does_not_lock_the_user_out_elsewhere) {
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(login_from(*api_, "203.0.113.9", "admin", "guess"), 401);
+  EXPECT_EQ(login_from(*api_, "203.0.113.9", "admin", "admin-password"), 429);  // the stranger's address
+  EXPECT_EQ(login_from(*api_, "198.51.100.7", "admin", "admin-password"), 200);  // the real user
+  // The per-address limit still holds for the stranger across usernames (20 in the window).
+  int limited_at = -1;
+  for (int i = 0; i < 30 && limited_at < 0; ++i)
+    if (login_from(*api_, "203.0.113.10", "user" + std::to_string(i), "guess") == 429) limited_at = i;
+  EXPECT_EQ(limited_at, 20);
+}
+
+TEST_P(Hardening, repeated_lockouts_back_off_doubling) {
+  const long long window = 5 * 60 * 1000;
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(login_from(*api_, "203.0.113.9", "admin", "guess"), 401);
+  EXPECT_EQ(login_from(*api_, "203.0.113.9", "admin", "guess"), 429);
+  advance_clock_ms(window + 1);  // the first lock: one window
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(login_from(*api_, "203.0.113.9", "admin", "guess"), 401) << i;
+  advance_clock_ms(window + 1);  // the second lock lasts two windows
+  EXPECT_EQ(login_from(*api_, "203.0.113.9", "admin", "admin-password"), 429);
+  advance_clock_ms(window);
+  EXPECT_EQ(login_from(*api_, "203.0.113.9", "admin", "admin-password"), 200);
+  // A success forgets the history: the next five failures lock for one window again.
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(login_from(*api_, "203.0.113.9", "admin", "guess"), 401);
+  advance_clock_ms(window + 1);
+  EXPECT_EQ(login_from(*api_, "203.0.113.9", "admin", "admin-password"), 200);
+}
+
+// ---- the last admin ------------------------------------------------------------------------
+
+TEST_P(Hardening, the_last_admin_cannot_demote_or_disable_themselves_over_http) {
+  const auto me = store_->find_user_by_username("admin");
+  ASSERT_TRUE(me);
+  const std::string path = "/api/users/" + std::to_string(me->id);
+  Reply r = client().send("PATCH", path, json{{"row_version", me->row_version}, {"role", "practitioner"}}.dump(), &admin_);
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(r.code(), "last_admin");
+  r = client().send("PATCH", path, json{{"row_version", me->row_version}, {"disabled", true}}.dump(), &admin_);
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(store_->find_user(me->id)->role, records::Role::admin);
+}
+
+// ---- headers and cookies -----------------------------------------------------------------
+
+TEST_P(Hardening, static_files_index_and_api_carry_the_security_headers) {
+  const auto web = dir() / "web";
+  std::filesystem::create_directories(web / "assets");
+  std::ofstream(web / "index.html") << "<!doctype html><title>t</title><script type=module src=/assets/a.js></script>";
+  std::ofstream(web / "assets" / "a.js") << "console.log(1)";
+  HttpOptions options;
+  options.port = 0;
+  options.threads = 4;
+  options.web_dir = web.string();
+  HttpServer server(*api_, options);
+  const int port = server.start();
+  httplib::Client http("127.0.0.1", port);
+  for (const char* path : {"/", "/index.html", "/patients/7", "/assets/a.js", "/api/health", "/api/nope"}) {
+    SCOPED_TRACE(path);
+    auto r = http.Get(path);
+    ASSERT_TRUE(r);
+    const std::string csp = r->get_header_value("Content-Security-Policy");
+    EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos) << csp;
+    EXPECT_NE(csp.find("script-src 'self'"), std::string::npos) << csp;
+    EXPECT_EQ(r->get_header_value("X-Frame-Options"), "DENY");
+    EXPECT_EQ(r->get_header_value("Referrer-Policy"), "no-referrer");
+    EXPECT_EQ(r->get_header_value("X-Content-Type-Options"), "nosniff");
+  }
+  server.stop();
+}
+
+bool cookies_secure(const Response& r) {
+  int cookies = 0, secure = 0;
+  for (const auto& [k, v] : r.headers)
+    if (k == "Set-Cookie") {
+      ++cookies;
+      if (v.find("; Secure") != std::string::npos) ++secure;
+    }
+  EXPECT_EQ(cookies, 2);
+  EXPECT_TRUE(secure == 0 || secure == cookies);
+  return secure == cookies;
+}
+
+TEST_P(Hardening, cookies_are_secure_with_the_option_or_behind_a_trusted_tls_proxy) {
+  auto login = [&](const Api& api, const std::string& peer, const std::string& proto) {
+    Request r;
+    r.method = "POST";
+    r.path = "/api/login";
+    r.remote_addr = peer;
+    if (!proto.empty()) r.headers["x-forwarded-proto"] = proto;
+    r.body = json{{"username", "admin"}, {"password", "admin-password"}}.dump();
+    Response out = api.handle(r);
+    EXPECT_EQ(out.status, 200) << out.body;
+    return out;
+  };
+  ApiOptions plain;
+  plain.clock = [this] { return now_ms_.load(); };
+  plain.password_limits = PasswordHasher::minimum();
+  plain.trusted_proxies = {"127.0.0.1"};
+  Api proxied(*store_, test_kb(), plain);
+  EXPECT_TRUE(cookies_secure(login(proxied, "127.0.0.1", "https")));
+  EXPECT_FALSE(cookies_secure(login(proxied, "127.0.0.1", "http")));
+  EXPECT_FALSE(cookies_secure(login(proxied, "192.0.2.8", "https")));  // not the proxy: not believed
+  ApiOptions forced = plain;
+  forced.trusted_proxies.clear();
+  forced.secure_cookies = true;
+  Api secure(*store_, test_kb(), forced);
+  EXPECT_TRUE(cookies_secure(login(secure, "192.0.2.8", "")));
+}
+
+// ---- slow clients ------------------------------------------------------------------------
+
+/// Connections from a loopback source address that send a request header one line at a time,
+/// a line every `every`, until stopped or closed by the server (bounded: at most 60 lines).
+class Tricklers {
+ public:
+  Tricklers(int port, const std::vector<std::string>& sources, int per_source, std::chrono::milliseconds every) {
+    for (const auto& source : sources)
+      for (int i = 0; i < per_source; ++i) {
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in from{};
+        from.sin_family = AF_INET;
+        inet_pton(AF_INET, source.c_str(), &from.sin_addr);
+        sockaddr_in to{};
+        to.sin_family = AF_INET;
+        to.sin_port = htons(static_cast<uint16_t>(port));
+        inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+        if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0 ||
+            ::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
+          ADD_FAILURE() << "cannot connect from " << source;
+          if (fd >= 0) ::close(fd);
+          continue;
+        }
+        fds_.push_back(fd);
+      }
+    thread_ = std::thread([this, every] {
+      const std::string first = "GET /api/health HTTP/1.1\r\nHost: x\r\n";
+      std::vector<bool> open(fds_.size(), true);
+      for (int line = 0; line < 60 && !stop_; ++line) {
+        for (size_t i = 0; i < fds_.size(); ++i) {
+          if (!open[i]) continue;
+          const std::string text = line == 0 ? first : "X-Slow-" + std::to_string(line) + ": 1\r\n";
+          if (::send(fds_[i], text.data(), text.size(), MSG_NOSIGNAL) < 0) open[i] = false;
+        }
+        for (auto waited = std::chrono::milliseconds(0); waited < every && !stop_; waited += std::chrono::milliseconds(50))
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+    });
+  }
+  ~Tricklers() {
+    stop_ = true;
+    thread_.join();
+    for (int fd : fds_) ::close(fd);
+  }
+  size_t size() const { return fds_.size(); }
+
+ private:
+  std::vector<int> fds_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+/// Seconds until GET /api/health from 127.0.0.1 is answered (or the 20 s client timeout).
+double health_seconds(int port) {
+  httplib::Client http("127.0.0.1", port);
+  http.set_connection_timeout(20, 0);
+  http.set_read_timeout(20, 0);
+  const auto start = std::chrono::steady_clock::now();
+  auto r = http.Get("/api/health");
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_TRUE(r && r->status == 200);
+  return seconds;
+}
+
+TEST_P(Hardening, trickling_clients_do_not_starve_a_fresh_request) {
+  HttpOptions options;
+  options.port = 0;
+  options.threads = 8;
+  options.keep_alive_timeout_s = 1;
+  options.request_timeout_s = 2;
+  options.max_connections_per_address = 4;
+  HttpServer server(*api_, options);
+  const int port = server.start();
+  {
+    // 40 connections from one address: four are kept (until their deadline), the rest closed.
+    Tricklers one_address(port, {"127.0.0.2"}, 40, std::chrono::milliseconds(500));
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    EXPECT_LT(health_seconds(port), 1.0);
+    EXPECT_GE(server.connections_over_limit(), 30);
+  }
+  {
+    // 24 addresses x 2 connections, more than the 8 threads, each under its address's limit:
+    // the whole-request deadline (1 + 2 s) frees the threads, however the lines trickle.
+    std::vector<std::string> sources;
+    for (int i = 10; i < 34; ++i) sources.push_back("127.0.0." + std::to_string(i));
+    Tricklers many(port, sources, 2, std::chrono::milliseconds(500));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_LT(health_seconds(port), 5.0);
+    EXPECT_GE(server.connections_timed_out(), 8);
+  }
+  server.stop();
+}
+
+TEST_P(Hardening, a_slow_but_steady_request_within_the_deadline_is_served) {
+  HttpOptions options;
+  options.port = 0;
+  options.threads = 4;
+  options.keep_alive_timeout_s = 1;
+  options.request_timeout_s = 3;
+  HttpServer server(*api_, options);
+  const int port = server.start();
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(static_cast<uint16_t>(port));
+  inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to), 0);
+  for (const char* line : {"GET /api/health HTTP/1.1\r\n", "Host: x\r\n", "Connection: close\r\n", "\r\n"}) {
+    ::send(fd, line, std::strlen(line), MSG_NOSIGNAL);
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  }
+  char buffer[512] = {};
+  const ssize_t n = ::recv(fd, buffer, sizeof buffer - 1, 0);
+  ::close(fd);
+  ASSERT_GT(n, 0);
+  EXPECT_EQ(std::string(buffer, 12), "HTTP/1.1 200");
+  server.stop();
+}
+
+}  // namespace
+}  // namespace dermaplan::server::testing
