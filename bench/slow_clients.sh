@@ -17,7 +17,7 @@ BUILD="${1:-$ROOT/build}"
 BIN="$BUILD/src/cli/dermaplan"
 N="${N:-100}"
 EVERY="${EVERY:-4}"
-DURATION="${DURATION:-40}"
+DURATION="${DURATION:-50}"
 THREADS="${THREADS:-96}"
 [[ -x "$BIN" ]] || { echo "slow_clients.sh: build $BIN first" >&2; exit 2; }
 
@@ -74,7 +74,7 @@ worst, samples = 0.0, []
 while time.time() < stop - 1:
     start = time.time()
     try:
-        c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         c.request("GET", "/api/health"); ok = c.getresponse().status == 200; c.close()
     except OSError:
         ok = False
