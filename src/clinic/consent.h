@@ -42,16 +42,36 @@ ConsentForm consent_form_for(const kb::KnowledgeBase& kb, const std::string& ind
 /// `indication_id` (its text unchanged).
 bool consent_is_current(const kb::KnowledgeBase& kb, const records::Consent& consent, const std::string& indication_id);
 
+/// A signature drawn on screen, as sent: an SVG drawing or a PNG image.
+struct SignatureImage {
+  std::string content_type;  //!< "image/svg+xml" or "image/png"
+  std::string bytes;
+};
+
+/// The largest signature image accepted.
+constexpr std::size_t kMaxSignatureBytes = 1024 * 1024;
+
+/// Checks a signature image: a PNG by its signature bytes, an SVG as a drawing only (no script,
+/// event handlers, links, external references, embedded documents or entities). InputError at
+/// `where` naming what is not accepted.
+void check_signature_image(const SignatureImage& image, const std::string& where = "/signature");
+
 struct ConsentRequest {
   long long patient_id = 0;
   std::string consented_by;                //!< the patient or a guardian, by name
   long long consented_at_ms = 0;
   std::optional<std::string> text_version; //!< the version shown; stale: ConflictError
   std::string indication;                  //!< empty: the general form
+  std::vector<std::string> acknowledged;   //!< the id of every statement and risk of the form
+  std::optional<records::PhotoUse> photo_use;
+  std::optional<SignatureImage> signature;
 };
 
-/// Records the consent with the exact text of the form. NotFoundError for an unknown patient;
-/// ConflictError "/text_version" when the form changed since it was shown.
+/// Records the consent with the exact text of the form, the acknowledgements, the photo-use
+/// choice and the signature (stored like a photo, by hash). NotFoundError for an unknown patient;
+/// ConflictError "/text_version" when the form changed since it was shown; InputError
+/// "/acknowledged" naming every statement or risk not acknowledged, "/photo_use" and
+/// "/signature" when missing or not accepted.
 records::Consent record_consent(records::Store& store, const kb::KnowledgeBase& kb, const records::Actor& by,
                                 const ConsentRequest& request);
 

@@ -58,13 +58,17 @@ const std::vector<TableSpec>& tables() {
         {"knowledge_version", T}, {"policy", T}, {"created_by", I}, {"created_at_ms", I}}},
       {"consents", "id", true,
        {{"id", I}, {"patient_id", I}, {"text_version", T}, {"consent_text", T}, {"consented_by", T},
-        {"consented_at_ms", I}, {"recorded_by", I}, {"recorded_at_ms", I}}},
+        {"consented_at_ms", I}, {"recorded_by", I}, {"recorded_at_ms", I}, {"indication", T}, {"acknowledged", T},
+        {"photo_use", T}, {"signature_sha256", T}, {"signature_content_type", T}}},
       {"treatment_sessions", "id", true,
        {{"id", I}, {"patient_id", I}, {"plan_id", I}, {"session_date", T}, {"practitioner_id", I},
         {"device_id", T}, {"lot_number", T}, {"passes", I}, {"directions", T}, {"anaesthetic", T},
         {"anaesthetic_minutes", I}, {"end_point", T}, {"products_applied", T}, {"notes", T}, {"status", T},
         {"signed_by", I}, {"signed_at_ms", I}, {"created_by", I}, {"created_at_ms", I}, {"updated_at_ms", I},
         {"row_version", I}}},
+      {"gate_passages", "id", true,
+       {{"id", I}, {"session_id", I}, {"step", T}, {"passed_by", I}, {"passed_at_ms", I}, {"override_reason", T},
+        {"unmet", T}, {"cautions", T}, {"recap", T}}},
       {"session_needle_lengths", "session_id, region", false,
        {{"session_id", I}, {"region", T}, {"needle_length_mm", R}}},
       {"amendments", "id", true,
@@ -204,7 +208,9 @@ void copy_all_tables(soci::session& from, soci::session& to) {
 
 std::vector<std::string> photo_hashes(soci::session& sql) {
   std::vector<std::string> out;
-  soci::rowset<soci::row> rows = sql.prepare << "SELECT DISTINCT sha256 FROM photos ORDER BY sha256";
+  // Photos and consent signatures share the image directory.
+  soci::rowset<soci::row> rows = sql.prepare << "SELECT sha256 FROM photos UNION SELECT signature_sha256 FROM"
+                                                " consents WHERE signature_sha256 <> '' ORDER BY 1";
   for (const auto& r : rows) out.push_back(row_text(r, 0));
   return out;
 }

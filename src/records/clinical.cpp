@@ -77,7 +77,7 @@ namespace {
 
 constexpr const char* kConsentColumns =
     "id, patient_id, text_version, consent_text, consented_by, consented_at_ms, recorded_by, "
-    "recorded_at_ms";
+    "recorded_at_ms, indication, acknowledged, photo_use, signature_sha256, signature_content_type";
 
 Consent consent_from(const soci::row& r) {
   Consent c;
@@ -89,27 +89,55 @@ Consent consent_from(const soci::row& r) {
   c.consented_at_ms = row_int(r, 5);
   c.recorded_by = row_int(r, 6);
   c.recorded_at_ms = row_int(r, 7);
+  c.indication = row_text(r, 8);
+  const auto acknowledged = json::parse(row_text(r, 9), nullptr, false);
+  if (acknowledged.is_array()) {
+    for (const auto& id : acknowledged) {
+      if (id.is_string()) c.acknowledged.push_back(id.get<std::string>());
+    }
+  }
+  c.photo_use = parse_photo_use(row_text(r, 10));
+  c.signature_sha256 = row_text(r, 11);
+  c.signature_content_type = row_text(r, 12);
   return c;
 }
 
 }  // namespace
 
-Consent SociStore::add_consent(const Actor& by, Consent consent) {
+Consent SociStore::add_consent(const Actor& by, Consent consent, const std::string& signature_image) {
   require_text(consent.text_version, "consent.text_version");
   require_text(consent.consent_text, "consent.consent_text");
   require_text(consent.consented_by, "consent.consented_by");
   if (consent.consented_at_ms <= 0) throw InvalidRecordError("consent.consented_at_ms", "must be set");
+  if (!signature_image.empty()) {
+    require_text(consent.signature_content_type, "consent.signature_content_type");
+    // The image first, as for photos: a row never names a missing file.
+    consent.signature_sha256 = photos_.put(signature_image);
+  } else {
+    consent.signature_sha256.clear();
+    consent.signature_content_type.clear();
+  }
   return write("add_consent", [&](soci::session& sql) {
     require_patient(sql, consent.patient_id, "consent.patient_id");
     consent.recorded_by = by.user_id;
     consent.recorded_at_ms = now();
+    std::string acknowledged = json(consent.acknowledged).dump();
+    std::string photo_use = consent.photo_use ? to_string(*consent.photo_use) : "";
     sql << "INSERT INTO consents (patient_id, text_version, consent_text, consented_by, consented_at_ms,"
-           " recorded_by, recorded_at_ms) VALUES (:p, :v, :x, :w, :a, :r, :t) RETURNING id",
+           " recorded_by, recorded_at_ms, indication, acknowledged, photo_use, signature_sha256,"
+           " signature_content_type) VALUES (:p, :v, :x, :w, :a, :r, :t, :i, :k, :u, :h, :c) RETURNING id",
         soci::use(consent.patient_id), soci::use(consent.text_version), soci::use(consent.consent_text),
         soci::use(consent.consented_by), soci::use(consent.consented_at_ms),
-        soci::use(consent.recorded_by), soci::use(consent.recorded_at_ms), soci::into(consent.id);
+        soci::use(consent.recorded_by), soci::use(consent.recorded_at_ms), soci::use(consent.indication),
+        soci::use(acknowledged), soci::use(photo_use), soci::use(consent.signature_sha256),
+        soci::use(consent.signature_content_type), soci::into(consent.id);
     audit(sql, by, AuditAction::create, "consent", consent.id,
-          json{{"patient_id", consent.patient_id}, {"text_version", consent.text_version}}.dump());
+          json{{"patient_id", consent.patient_id},
+               {"text_version", consent.text_version},
+               {"indication", consent.indication},
+               {"photo_use", photo_use},
+               {"signature_sha256", consent.signature_sha256}}
+              .dump());
     return consent;
   });
 }

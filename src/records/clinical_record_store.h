@@ -36,7 +36,10 @@ class ClinicalRecordStore {
   virtual Intake add_intake(const Actor& by, Intake intake) = 0;
   /// Every version, oldest first.
   virtual std::vector<Intake> list_intakes(long long patient_id) = 0;
-  virtual Consent add_consent(const Actor& by, Consent consent) = 0;
+  /// Records a consent. A non-empty `signature_image` is stored like a photo (named by its
+  /// SHA-256, written before the row) and consent.signature_sha256 filled in; then
+  /// consent.signature_content_type is required. Consents never change once recorded.
+  virtual Consent add_consent(const Actor& by, Consent consent, const std::string& signature_image = "") = 0;
   virtual std::vector<Consent> list_consents(long long patient_id) = 0;
   virtual CoursePlan add_course_plan(const Actor& by, CoursePlan plan) = 0;
   virtual std::optional<CoursePlan> find_course_plan(long long id) = 0;

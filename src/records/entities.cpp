@@ -35,6 +35,8 @@ constexpr std::array<std::pair<Severity, const char*>, 3> kSeverities{{
     {Severity::mild, "mild"}, {Severity::moderate, "moderate"}, {Severity::severe, "severe"}}};
 constexpr std::array<std::pair<PhotoTag, const char*>, 3> kTags{{
     {PhotoTag::before, "before"}, {PhotoTag::after, "after"}, {PhotoTag::progress, "progress"}}};
+constexpr std::array<std::pair<PhotoUse, const char*>, 3> kPhotoUses{{
+    {PhotoUse::record_only, "record_only"}, {PhotoUse::teaching, "teaching"}, {PhotoUse::marketing, "marketing"}}};
 constexpr std::array<std::pair<AuditAction, const char*>, 12> kActions{{
     {AuditAction::read, "read"},
     {AuditAction::create, "create"},
@@ -55,6 +57,7 @@ const char* to_string(Role value) { return name_of(kRoles, value); }
 const char* to_string(SessionStatus value) { return name_of(kStatuses, value); }
 const char* to_string(Severity value) { return name_of(kSeverities, value); }
 const char* to_string(PhotoTag value) { return name_of(kTags, value); }
+const char* to_string(PhotoUse value) { return name_of(kPhotoUses, value); }
 const char* to_string(AuditAction value) { return name_of(kActions, value); }
 std::optional<Role> parse_role(std::string_view text) { return parse_of(kRoles, text); }
 std::optional<SessionStatus> parse_session_status(std::string_view text) {
@@ -64,6 +67,7 @@ std::optional<Severity> parse_severity(std::string_view text) {
   return parse_of(kSeverities, text);
 }
 std::optional<PhotoTag> parse_photo_tag(std::string_view text) { return parse_of(kTags, text); }
+std::optional<PhotoUse> parse_photo_use(std::string_view text) { return parse_of(kPhotoUses, text); }
 std::optional<AuditAction> parse_audit_action(std::string_view text) {
   return parse_of(kActions, text);
 }

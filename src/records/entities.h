@@ -17,6 +17,8 @@ enum class Role { admin, practitioner, assistant };
 enum class SessionStatus { planned, performed, signed_off };  // signed_off is stored as "signed"
 enum class Severity { mild, moderate, severe };
 enum class PhotoTag { before, after, progress };
+/// What the patient allows their photos to be used for, beyond the record itself.
+enum class PhotoUse { record_only, teaching, marketing };
 enum class AuditAction { read, create, update, remove, sign, amend, login, logout, login_failed, backup, restore, export_data };
 
 /// Stable lower-case names, as stored in the database and sent over the API
@@ -25,12 +27,14 @@ const char* to_string(Role value);
 const char* to_string(SessionStatus value);
 const char* to_string(Severity value);
 const char* to_string(PhotoTag value);
+const char* to_string(PhotoUse value);
 const char* to_string(AuditAction value);
 /// Inverse of to_string; nullopt for anything else (exact, case-sensitive).
 std::optional<Role> parse_role(std::string_view text);
 std::optional<SessionStatus> parse_session_status(std::string_view text);
 std::optional<Severity> parse_severity(std::string_view text);
 std::optional<PhotoTag> parse_photo_tag(std::string_view text);
+std::optional<PhotoUse> parse_photo_use(std::string_view text);
 std::optional<AuditAction> parse_audit_action(std::string_view text);
 
 /// Who is doing something: every write and every audit row carries one.
@@ -102,6 +106,12 @@ struct Consent {
   long long consented_at_ms = 0;
   long long recorded_by = 0;  //!< the user who recorded it
   long long recorded_at_ms = 0;
+  // The evidence (consents recorded before schema 5 have none of it):
+  std::string indication;                 //!< the indication the form was for; "" = the general form
+  std::vector<std::string> acknowledged;  //!< the id of every statement and risk acknowledged, in order
+  std::optional<PhotoUse> photo_use;      //!< the patient's choice; nullopt on older consents
+  std::string signature_sha256;           //!< the signature image, stored like a photo; "" if none
+  std::string signature_content_type;     //!< "image/svg+xml" or "image/png"; "" if none
 };
 
 struct CoursePlan {
@@ -119,6 +129,20 @@ struct RegionNeedleLength {
   std::string region;
   double needle_length_mm = 0;
   bool operator==(const RegionNeedleLength&) const = default;
+};
+
+/// A session passing the treatment gate on its way to performed or signed, kept with the
+/// session for good. When conditions were unmet, a practitioner overrode them with a reason.
+struct GatePassage {
+  long long id = 0;
+  long long session_id = 0;
+  std::string step;                   //!< "performed" or "signed"
+  long long passed_by = 0;            //!< filled in by the store
+  long long passed_at_ms = 0;         //!< filled in by the store
+  std::string override_reason;        //!< "" when every condition was met
+  std::string unmet_json = "[]";      //!< the conditions overridden: [{"condition", "message", ...}]
+  std::string cautions_json = "[]";   //!< the screening cautions acknowledged: [{"id", "message"}]
+  std::string recap_json = "{}";      //!< what the practitioner confirmed (device, lot, lengths, ...)
 };
 
 /// A treatment session, planned or performed. Once signed it never changes: corrections are
@@ -146,6 +170,7 @@ struct TreatmentSession {
   long long created_at_ms = 0;
   long long updated_at_ms = 0;
   long long row_version = 0;
+  std::vector<GatePassage> gate_passages;  //!< oldest first; read-only (written with the step)
 };
 
 /// A dated correction to a signed session. The session row keeps its original value;

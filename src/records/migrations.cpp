@@ -302,6 +302,47 @@ void v4_backfill(soci::session& sql, Backend) {
   }
 }
 
+// 5: consent that proves something (the indication, each acknowledgement, the photo-use choice
+// and the signature image's hash) and the record of sessions passing the treatment gate. Both
+// are evidence: the database refuses to change or delete them.
+std::vector<std::string> v5_consent_evidence_and_gate(Backend backend) {
+  std::vector<std::string> s{
+      "ALTER TABLE consents ADD COLUMN indication TEXT NOT NULL DEFAULT ''",
+      "ALTER TABLE consents ADD COLUMN acknowledged TEXT NOT NULL DEFAULT '[]'",
+      "ALTER TABLE consents ADD COLUMN photo_use TEXT NOT NULL DEFAULT ''",
+      "ALTER TABLE consents ADD COLUMN signature_sha256 TEXT NOT NULL DEFAULT ''",
+      "ALTER TABLE consents ADD COLUMN signature_content_type TEXT NOT NULL DEFAULT ''",
+      "CREATE INDEX consents_by_patient ON consents (patient_id)",
+      R"(CREATE TABLE gate_passages (
+  {id},
+  session_id BIGINT NOT NULL REFERENCES treatment_sessions (id),
+  step TEXT NOT NULL CHECK (step IN ('performed', 'signed')),
+  passed_by BIGINT NOT NULL REFERENCES users (id),
+  passed_at_ms BIGINT NOT NULL,
+  override_reason TEXT NOT NULL,
+  unmet TEXT NOT NULL,
+  cautions TEXT NOT NULL,
+  recap TEXT NOT NULL))",
+      "CREATE INDEX gate_passages_by_session ON gate_passages (session_id)",
+  };
+  if (backend == Backend::sqlite) {
+    for (const char* table : {"consents", "gate_passages"}) {
+      for (const char* op : {"UPDATE", "DELETE"}) {
+        s.push_back(std::string("CREATE TRIGGER ") + table + "_no_" + (op[0] == 'U' ? "update" : "delete") +
+                    " BEFORE " + op + " ON " + table + " BEGIN SELECT RAISE(ABORT, '" + table +
+                    " are evidence and never change'); END");
+      }
+    }
+  } else {
+    for (const char* table : {"consents", "gate_passages"}) {
+      s.push_back(std::string("CREATE TRIGGER ") + table + "_append_only BEFORE UPDATE OR DELETE ON " + table +
+                  " FOR EACH ROW EXECUTE FUNCTION dermaplan_refuse_change('" + table +
+                  " are evidence and never change')");
+    }
+  }
+  return in_dialect(std::move(s), backend);
+}
+
 }  // namespace
 
 const std::vector<Migration>& schema_migrations() {
@@ -313,6 +354,8 @@ const std::vector<Migration>& schema_migrations() {
        v3_search_and_guards, v3_backfill},
       {4, "login session activity; plan assessment dates; indexes for the agenda and photo lookups",
        v4_activity_and_agenda, v4_backfill},
+      {5, "consent evidence (indication, acknowledgements, photo use, signature); treatment gate passages",
+       v5_consent_evidence_and_gate, nullptr},
   };
   return list;
 }

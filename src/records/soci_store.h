@@ -48,19 +48,22 @@ class SociStore final : public Store {
   std::optional<PatientRecord> read_patient_record(long long patient_id) override;
   Intake add_intake(const Actor& by, Intake intake) override;
   std::vector<Intake> list_intakes(long long patient_id) override;
-  Consent add_consent(const Actor& by, Consent consent) override;
+  Consent add_consent(const Actor& by, Consent consent, const std::string& signature_image = "") override;
   std::vector<Consent> list_consents(long long patient_id) override;
   CoursePlan add_course_plan(const Actor& by, CoursePlan plan) override;
   std::optional<CoursePlan> find_course_plan(long long id) override;
   std::vector<CoursePlan> list_course_plans(long long patient_id) override;
   std::vector<CoursePlan> list_plans_assessed_between(const std::string& from, const std::string& to) override;
 
-  TreatmentSession create_session(const Actor& by, TreatmentSession session) override;
+  TreatmentSession create_session(const Actor& by, TreatmentSession session,
+                                  std::optional<GatePassage> passage = std::nullopt) override;
   std::optional<TreatmentSession> find_session(long long id) override;
   std::vector<TreatmentSession> list_sessions(long long patient_id) override;
   std::vector<TreatmentSession> list_sessions_between(const std::string& from, const std::string& to) override;
-  TreatmentSession update_session(const Actor& by, TreatmentSession session) override;
-  TreatmentSession sign_session(const Actor& by, long long session_id, long long row_version) override;
+  TreatmentSession update_session(const Actor& by, TreatmentSession session,
+                                  std::optional<GatePassage> passage = std::nullopt) override;
+  TreatmentSession sign_session(const Actor& by, long long session_id, long long row_version,
+                                std::optional<GatePassage> passage = std::nullopt) override;
   Amendment add_amendment(const Actor& by, long long session_id, const std::string& field,
                           const std::string& new_value, const std::string& reason) override;
   std::vector<Amendment> list_amendments(long long session_id) override;
@@ -153,6 +156,8 @@ class SociStore final : public Store {
   /// The current row of a session, locked against concurrent writers (PostgreSQL FOR UPDATE;
   /// SQLite's write transaction already excludes them). NotFoundError if absent.
   TreatmentSession load_session_for_update(soci::session& sql, long long session_id);
+  /// Writes and audits a session's passage through the treatment gate (in the caller's transaction).
+  void add_gate_passage(soci::session& sql, const Actor& by, TreatmentSession& s, GatePassage passage);
   Patient load_patient_for_update(soci::session& sql, long long patient_id);
   void require_patient(soci::session& sql, long long patient_id, const char* field);
   /// " FOR UPDATE" on PostgreSQL, "" on SQLite.

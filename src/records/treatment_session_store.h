@@ -21,7 +21,12 @@ class TreatmentSessionStore {
   virtual ~TreatmentSessionStore() = default;
 
   /// status must be planned or performed (sign with sign_session).
-  virtual TreatmentSession create_session(const Actor& by, TreatmentSession session) = 0;
+  ///
+  /// create, update and sign take the session's passage through the treatment gate when the
+  /// step needs one (the application layer decides); it is written in the same transaction,
+  /// audited, and returned in session.gate_passages.
+  virtual TreatmentSession create_session(const Actor& by, TreatmentSession session,
+                                          std::optional<GatePassage> passage = std::nullopt) = 0;
   virtual std::optional<TreatmentSession> find_session(long long id) = 0;
   /// A patient's sessions ordered by date, then id.
   virtual std::vector<TreatmentSession> list_sessions(long long patient_id) = 0;
@@ -31,10 +36,12 @@ class TreatmentSessionStore {
   /// Replaces every field but ids, signature and creation. SignedSessionError if the stored
   /// session is signed; ConflictError on a stale row_version; status may go planned -> performed
   /// (or back), never to signed.
-  virtual TreatmentSession update_session(const Actor& by, TreatmentSession session) = 0;
+  virtual TreatmentSession update_session(const Actor& by, TreatmentSession session,
+                                          std::optional<GatePassage> passage = std::nullopt) = 0;
   /// Signs a performed session: from then on it is immutable. InvalidRecordError unless
   /// performed; SignedSessionError if already signed; ConflictError on a stale row_version.
-  virtual TreatmentSession sign_session(const Actor& by, long long session_id, long long row_version) = 0;
+  virtual TreatmentSession sign_session(const Actor& by, long long session_id, long long row_version,
+                                        std::optional<GatePassage> passage = std::nullopt) = 0;
   /// Records a correction to a signed session (InvalidRecordError if not signed or the field is
   /// not amendable). The store fills in old_value, author and time.
   virtual Amendment add_amendment(const Actor& by, long long session_id, const std::string& field,

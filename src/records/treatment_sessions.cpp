@@ -116,10 +116,48 @@ void write_needles(soci::session& sql, const TreatmentSession& s) {
   }
 }
 
+constexpr const char* kGateColumns =
+    "id, session_id, step, passed_by, passed_at_ms, override_reason, unmet, cautions, recap";
+
+GatePassage gate_passage_from(const soci::row& r) {
+  GatePassage g;
+  g.id = row_int(r, 0);
+  g.session_id = row_int(r, 1);
+  g.step = row_text(r, 2);
+  g.passed_by = row_int(r, 3);
+  g.passed_at_ms = row_int(r, 4);
+  g.override_reason = row_text(r, 5);
+  g.unmet_json = row_text(r, 6);
+  g.cautions_json = row_text(r, 7);
+  g.recap_json = row_text(r, 8);
+  return g;
+}
+
+void load_gate_passages(soci::session& sql, TreatmentSession& s) {
+  s.gate_passages.clear();
+  soci::rowset<soci::row> rows = (sql.prepare << "SELECT " << kGateColumns
+                                              << " FROM gate_passages WHERE session_id = :s ORDER BY id",
+                                  soci::use(s.id));
+  for (const auto& r : rows) s.gate_passages.push_back(gate_passage_from(r));
+}
+
+/// Loads what hangs off a session: its needle lengths and its gate passages.
+void load_children(soci::session& sql, TreatmentSession& s) {
+  load_needles(sql, s);
+  load_gate_passages(sql, s);
+}
+
+void check_json_text(const std::string& text, bool array, const char* field) {
+  const auto doc = json::parse(text, nullptr, false);
+  if (array ? !doc.is_array() : !doc.is_object()) {
+    throw InvalidRecordError(field, array ? "must be a JSON array" : "must be a JSON object");
+  }
+}
+
 std::vector<TreatmentSession> sessions_from(soci::session& sql, soci::rowset<soci::row>& rows) {
   std::vector<TreatmentSession> out;
   for (const auto& r : rows) out.push_back(session_from(r));
-  for (auto& s : out) load_needles(sql, s);
+  for (auto& s : out) load_children(sql, s);
   return out;
 }
 
@@ -166,17 +204,50 @@ std::string validate_amended_value(const std::string& field, const std::string& 
 
 }  // namespace
 
+/// Writes a passage of `s` through the gate (inside the caller's transaction) and audits it.
+void SociStore::add_gate_passage(soci::session& sql, const Actor& by, TreatmentSession& s, GatePassage passage) {
+  if (passage.step != "performed" && passage.step != "signed") {
+    throw InvalidRecordError("gate_passage.step", "must be \"performed\" or \"signed\"");
+  }
+  check_json_text(passage.unmet_json, true, "gate_passage.unmet");
+  check_json_text(passage.cautions_json, true, "gate_passage.cautions");
+  check_json_text(passage.recap_json, false, "gate_passage.recap");
+  const bool overridden = passage.unmet_json != "[]";
+  if (overridden && trim(passage.override_reason).empty()) {
+    throw InvalidRecordError("gate_passage.override_reason", "unmet conditions need a written reason");
+  }
+  passage.session_id = s.id;
+  passage.passed_by = by.user_id;
+  passage.passed_at_ms = now();
+  sql << "INSERT INTO gate_passages (session_id, step, passed_by, passed_at_ms, override_reason, unmet, cautions,"
+         " recap) VALUES (:s, :st, :b, :a, :o, :u, :c, :r) RETURNING id",
+      soci::use(passage.session_id), soci::use(passage.step), soci::use(passage.passed_by),
+      soci::use(passage.passed_at_ms), soci::use(passage.override_reason), soci::use(passage.unmet_json),
+      soci::use(passage.cautions_json), soci::use(passage.recap_json), soci::into(passage.id);
+  audit(sql, by, AuditAction::create, "gate_passage", passage.id,
+        json{{"session_id", s.id},
+             {"patient_id", s.patient_id},
+             {"step", passage.step},
+             {"overridden", overridden},
+             {"override_reason", passage.override_reason},
+             {"unmet", json::parse(passage.unmet_json)},
+             {"cautions", json::parse(passage.cautions_json)}}
+            .dump());
+  s.gate_passages.push_back(std::move(passage));
+}
+
 TreatmentSession SociStore::load_session_for_update(soci::session& sql, long long session_id) {
   soci::row r;
   sql << "SELECT " << kSessionColumns << " FROM treatment_sessions WHERE id = :id" << for_update(),
       soci::use(session_id), soci::into(r);
   if (!sql.got_data()) throw NotFoundError("session " + std::to_string(session_id), "no such session");
   TreatmentSession s = session_from(r);
-  load_needles(sql, s);
+  load_children(sql, s);
   return s;
 }
 
-TreatmentSession SociStore::create_session(const Actor& by, TreatmentSession session) {
+TreatmentSession SociStore::create_session(const Actor& by, TreatmentSession session,
+                                           std::optional<GatePassage> passage) {
   validate_session(session);
   if (session.status == SessionStatus::signed_off) {
     throw InvalidRecordError("session.status", "a new session is planned or performed; sign it with sign_session");
@@ -213,6 +284,8 @@ TreatmentSession SociStore::create_session(const Actor& by, TreatmentSession ses
     write_needles(sql, session);
     audit(sql, by, AuditAction::create, "session", session.id,
           json{{"patient_id", session.patient_id}, {"status", status}, {"lot_number", session.lot_number}}.dump());
+    session.gate_passages.clear();
+    if (passage) add_gate_passage(sql, by, session, *passage);
     return session;
   });
 }
@@ -226,7 +299,7 @@ std::optional<TreatmentSession> SociStore::find_session(long long id) {
             soci::into(r);
         if (!sql.got_data()) return std::nullopt;
         TreatmentSession s = session_from(r);
-        load_needles(sql, s);
+        load_children(sql, s);
         return s;
       },
       /*snapshot=*/true);
@@ -254,6 +327,16 @@ std::vector<TreatmentSession> load_sessions_of_patient(soci::session& sql, long 
     auto it = by_id.find(row_int(r, 0));
     if (it != by_id.end()) it->second->needle_lengths.push_back({row_text(r, 1), row_real(r, 2)});
   }
+  // And every gate passage of the patient in one query.
+  soci::rowset<soci::row> passages =
+      (sql.prepare << "SELECT g.id, g.session_id, g.step, g.passed_by, g.passed_at_ms, g.override_reason,"
+                      " g.unmet, g.cautions, g.recap FROM gate_passages g JOIN treatment_sessions s"
+                      " ON s.id = g.session_id WHERE s.patient_id = :p ORDER BY g.id",
+       soci::use(patient_id));
+  for (const auto& r : passages) {
+    auto it = by_id.find(row_int(r, 1));
+    if (it != by_id.end()) it->second->gate_passages.push_back(gate_passage_from(r));
+  }
   return out;
 }
 
@@ -280,7 +363,8 @@ std::vector<TreatmentSession> SociStore::list_sessions_between(const std::string
       /*snapshot=*/true);
 }
 
-TreatmentSession SociStore::update_session(const Actor& by, TreatmentSession session) {
+TreatmentSession SociStore::update_session(const Actor& by, TreatmentSession session,
+                                           std::optional<GatePassage> passage) {
   validate_session(session);
   if (session.status == SessionStatus::signed_off) {
     throw InvalidRecordError("session.status", "sign a session with sign_session");
@@ -327,11 +411,14 @@ TreatmentSession SociStore::update_session(const Actor& by, TreatmentSession ses
     if (old.status != session.status) fields.push_back("status");
     audit(sql, by, AuditAction::update, "session", session.id,
           json{{"patient_id", session.patient_id}, {"fields", fields}, {"status", status}}.dump());
+    session.gate_passages = old.gate_passages;
+    if (passage) add_gate_passage(sql, by, session, *passage);
     return session;
   });
 }
 
-TreatmentSession SociStore::sign_session(const Actor& by, long long session_id, long long row_version) {
+TreatmentSession SociStore::sign_session(const Actor& by, long long session_id, long long row_version,
+                                         std::optional<GatePassage> passage) {
   return write("sign_session", [&](soci::session& sql) {
     TreatmentSession s = load_session_for_update(sql, session_id);
     std::string where = "session " + std::to_string(session_id);
@@ -350,6 +437,7 @@ TreatmentSession SociStore::sign_session(const Actor& by, long long session_id, 
     s.row_version += 1;
     audit(sql, by, AuditAction::sign, "session", s.id,
           json{{"patient_id", s.patient_id}, {kContentHashKey, signed_session_sha256(sql, s.id)}}.dump());
+    if (passage) add_gate_passage(sql, by, s, *passage);
     return s;
   });
 }

@@ -19,6 +19,9 @@ using nlohmann::json;
 
 namespace {
 
+/// A consent carries its signature image as base64 (at most 1 MiB of image).
+constexpr size_t kMaxConsentBodyBytes = 4u << 20;
+
 records::Patient live_patient(Context& ctx, long long id) {
   return found(ctx.store.find_patient(id), "patient", id);
 }
@@ -82,6 +85,24 @@ Response create_patient(Context& ctx, Call& call) {
   return json_response(201, to_json(ctx.store.create_patient(call.actor(), p)));
 }
 
+/// Decodes standard base64 (line breaks and spaces ignored); 400 at `where` if it is not.
+std::string decode_base64(const std::string& b64, const std::string& where) {
+  std::string bytes(b64.size() * 3 / 4 + 3, '\0');
+  size_t length = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(bytes.data()), bytes.size(), b64.data(), b64.size(), " \r\n",
+                        &length, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0)
+    throw ApiError::bad_request("'" + where.substr(where.rfind('/') + 1) + "' is not valid base64", where);
+  bytes.resize(length);
+  return bytes;
+}
+
+/// A consent as the API shows it: with whether its text is still today's form.
+json consent_json(Context& ctx, const records::Consent& c) {
+  json j = to_json(c);
+  j["current"] = clinic::consent_is_current(ctx.kb, c, c.indication);
+  return j;
+}
+
 Response get_patient(Context& ctx, Call& call) {
   const long long id = call.id();
   const auto record = found(ctx.store.read_patient_record(id), "patient", id);
@@ -93,7 +114,7 @@ Response get_patient(Context& ctx, Call& call) {
   j["sessions"] = json::array();
   for (const auto& s : record.sessions) j["sessions"].push_back(to_json(s));
   j["consents"] = json::array();
-  for (const auto& c : record.consents) j["consents"].push_back(to_json(c));
+  for (const auto& c : record.consents) j["consents"].push_back(consent_json(ctx, c));
   j["adverse_events"] = json::array();
   for (const auto& e : record.adverse_events) j["adverse_events"].push_back(to_json(e));
   j["outcomes"] = json::array();
@@ -150,7 +171,7 @@ Response consent_text(Context& ctx, Call& call) {
 }
 
 Response add_consent(Context& ctx, Call& call) {
-  const json doc = call.body();
+  const json doc = parse_body(call.request.body, kMaxConsentBodyBytes);
   JsonBody body(doc);
   clinic::ConsentRequest request;
   request.patient_id = call.id();
@@ -161,8 +182,48 @@ Response add_consent(Context& ctx, Call& call) {
   request.consented_at_ms = *at_ms;
   request.text_version = body.text("text_version");
   request.indication = body.text("indication").value_or("");
+  request.acknowledged = body.texts("acknowledged").value_or(std::vector<std::string>{});
+  if (auto use = body.text("photo_use")) {
+    request.photo_use = records::parse_photo_use(*use);
+    if (!request.photo_use)
+      throw ApiError::bad_request("'photo_use' must be record_only, teaching or marketing", "/photo_use");
+  }
+  if (const json* signature = body.raw("signature")) {
+    if (!signature->is_object())
+      throw ApiError::bad_request("'signature' must be {\"content_type\", \"data_base64\"}", "/signature");
+    JsonBody image(*signature, "/signature");
+    clinic::SignatureImage s;
+    s.content_type = image.required_text("content_type");
+    const std::string b64 = image.required_text("data_base64");
+    image.finish();
+    if (b64.size() > clinic::kMaxSignatureBytes / 3 * 4 + 8)
+      throw ApiError(413, "payload_too_large", "a signature image may have at most 1 MiB", "/signature/data_base64");
+    s.bytes = decode_base64(b64, "/signature/data_base64");
+    request.signature = std::move(s);
+  }
   body.finish();
-  return json_response(201, to_json(clinic::record_consent(ctx.store, ctx.kb, call.actor(), request)));
+  return json_response(201, consent_json(ctx, clinic::record_consent(ctx.store, ctx.kb, call.actor(), request)));
+}
+
+/// The signature image of a consent, served so that it can never run as a page.
+Response get_consent_signature(Context& ctx, Call& call) {
+  const long long patient_id = call.id();
+  live_patient(ctx, patient_id);
+  const long long consent_id = call.id("consent");
+  for (const auto& c : ctx.store.list_consents(patient_id)) {
+    if (c.id != consent_id) continue;
+    if (c.signature_sha256.empty())
+      throw ApiError::not_found("consent " + std::to_string(consent_id) + " has no signature image");
+    Response r;
+    r.body = ctx.store.read_photo(c.signature_sha256);
+    r.content_type = c.signature_content_type;
+    r.headers.emplace_back("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox");
+    r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+    r.headers.emplace_back("Cache-Control", "private, max-age=3600");
+    audit_read(ctx, call, "consent_signature", patient_id, json{{"consent_id", consent_id}}.dump());
+    return r;
+  }
+  throw ApiError::not_found("no consent " + std::to_string(consent_id) + " for patient " + std::to_string(patient_id));
 }
 
 Response add_plan(Context& ctx, Call& call) {
@@ -274,14 +335,8 @@ Response add_photo(Context& ctx, Call& call) {
   }
   p.taken_on = body.date("taken_on").value_or(format_civil_date(today_utc()));
   p.session_id = body.integer("session_id").value_or(0);
-  const std::string b64 = body.required_text("image_base64");
+  const std::string bytes = decode_base64(body.required_text("image_base64"), "/image_base64");
   body.finish();
-  std::string bytes(b64.size() * 3 / 4 + 3, '\0');
-  size_t length = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(bytes.data()), bytes.size(), b64.data(), b64.size(), " \r\n",
-                        &length, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0)
-    throw ApiError::bad_request("'image_base64' is not valid base64", "/image_base64");
-  bytes.resize(length);
   if (bytes.size() > (16u << 20)) throw ApiError(413, "payload_too_large", "a photo may have at most 16 MiB", "/image_base64");
   p.content_type = image_type(bytes);
   if (p.content_type.empty()) throw ApiError::bad_request("the image must be a PNG or a JPEG", "/image_base64");
@@ -378,7 +433,8 @@ void add_patient_routes(std::vector<Route>& routes) {
   routes.push_back({"DELETE", "/api/patients/{id}", P::delete_patients, delete_patient});
   routes.push_back({"POST", "/api/patients/{id}/intakes", P::write_patients, add_intake});
   routes.push_back({"GET", "/api/consent-text", P::read_patients, consent_text});
-  routes.push_back({"POST", "/api/patients/{id}/consents", P::write_patients, add_consent});
+  routes.push_back({"POST", "/api/patients/{id}/consents", P::write_patients, add_consent, kMaxConsentBodyBytes});
+  routes.push_back({"GET", "/api/patients/{id}/consents/{consent}/signature", P::read_patients, get_consent_signature});
   routes.push_back({"POST", "/api/patients/{id}/plans", P::create_plans, add_plan});
   routes.push_back({"POST", "/api/patients/{id}/adverse-events", P::write_clinical, add_adverse_event});
   routes.push_back({"PATCH", "/api/patients/{id}/adverse-events/{event}", P::write_clinical, update_adverse_event});

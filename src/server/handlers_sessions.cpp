@@ -1,4 +1,5 @@
 // Treatment sessions: planned and performed, signed (then immutable) and amended.
+#include "clinic/treatment_sessions.h"
 #include "server/api_internal.h"
 #include "server/views.h"
 
@@ -57,18 +58,14 @@ void session_fields(JsonBody& body, records::TreatmentSession& s, const kb::Know
   }
 }
 
-/// Who performed the session: what the body says (an existing user), else, once the session is
-/// performed, the caller if the caller may perform treatments (practitioner or admin); an
-/// assistant documenting leaves it open for the signer.
-void settle_practitioner(Context& ctx, const Call& call, records::TreatmentSession& s) {
-  if (s.practitioner_id != 0) {
-    if (!ctx.store.find_user(s.practitioner_id))
-      throw ApiError::bad_request("no user with id " + std::to_string(s.practitioner_id) + " (GET /api/staff lists them)",
-                                  "/practitioner_id");
-    return;
-  }
-  if (s.status == records::SessionStatus::performed && allows(call.who->user.role, Permission::sign_sessions))
-    s.practitioner_id = call.who->user.id;
+/// What the practitioner confirms with the step: acknowledged cautions, an override reason.
+clinic::GateConfirmation gate_confirmation(JsonBody& body) {
+  clinic::GateConfirmation c;
+  c.acknowledged_cautions = body.texts("acknowledged_cautions").value_or(std::vector<std::string>{});
+  c.override_reason = body.text("override_reason").value_or("");
+  if (c.override_reason.size() > 4000)
+    throw ApiError::bad_request("'override_reason' may have at most 4000 characters", "/override_reason");
+  return c;
 }
 
 Response create_session(Context& ctx, Call& call) {
@@ -79,10 +76,9 @@ Response create_session(Context& ctx, Call& call) {
   records::TreatmentSession s;
   s.patient_id = patient_id;
   session_fields(body, s, ctx.kb);
+  const auto confirmation = gate_confirmation(body);
   body.finish();
-  if (s.session_date.empty()) throw ApiError::bad_request("'date' is required", "/date");
-  settle_practitioner(ctx, call, s);
-  return json_response(201, to_json(ctx.store.create_session(call.actor(), s)));
+  return json_response(201, to_json(clinic::create_session(ctx.store, ctx.kb, call.who->user, s, confirmation)));
 }
 
 json session_with_amendments(Context& ctx, const records::TreatmentSession& s) {
@@ -112,28 +108,38 @@ Response update_session(Context& ctx, Call& call) {
   const json doc = call.body();
   JsonBody body(doc);
   s.row_version = body.required_integer("row_version");
-  const long long practitioner_before = s.practitioner_id;
   session_fields(body, s, ctx.kb);
+  const auto confirmation = gate_confirmation(body);
   body.finish();
-  if (s.practitioner_id != practitioner_before || s.practitioner_id == 0) settle_practitioner(ctx, call, s);
-  return json_response(200, to_json(ctx.store.update_session(call.actor(), s)));
+  return json_response(200, to_json(clinic::update_session(ctx.store, ctx.kb, call.who->user, s, confirmation)));
 }
 
 Response sign_session(Context& ctx, Call& call) {
-  auto s = existing_session(ctx, call.id());
+  const auto s = existing_session(ctx, call.id());
   const json doc = call.body();
   JsonBody body(doc);
-  long long row_version = body.required_integer("row_version");
+  const long long row_version = body.required_integer("row_version");
+  const auto confirmation = gate_confirmation(body);
   body.finish();
-  // A signed record says who performed the session: when nobody was recorded (an assistant
-  // documented it), the signer is, recorded as an audited update before the signature.
-  if (s.practitioner_id == 0 && s.status == records::SessionStatus::performed) {
-    if (s.row_version != row_version)
-      throw ApiError(409, "conflict", "the session changed since it was read; reload it", "/row_version");
-    s.practitioner_id = call.who->user.id;
-    row_version = ctx.store.update_session(call.actor(), s).row_version;
+  return json_response(
+      200, to_json(clinic::sign_session(ctx.store, ctx.kb, call.who->user, s.id, row_version, confirmation)));
+}
+
+/// What the treatment gate says about the session as stored (the sign dialog's recap).
+Response session_gate(Context& ctx, Call& call) {
+  const auto s = existing_session(ctx, call.id());
+  clinic::GateConfirmation confirmation;
+  // Cautions acknowledged when the session was marked performed still count.
+  for (const auto& g : s.gate_passages) {
+    for (const auto& c : json::parse(g.cautions_json, nullptr, false)) {
+      if (c.is_object()) confirmation.acknowledged_cautions.push_back(c.value("id", ""));
+    }
   }
-  return json_response(200, to_json(ctx.store.sign_session(call.actor(), s.id, row_version)));
+  json j = clinic::to_json(clinic::evaluate_gate(ctx.store, ctx.kb, s, confirmation));
+  j["session_id"] = s.id;
+  j["status"] = records::to_string(s.status);
+  audit_read(ctx, call, "session", s.id, json{{"gate", true}}.dump());
+  return json_response(200, j);
 }
 
 Response add_amendment(Context& ctx, Call& call) {
@@ -162,6 +168,7 @@ void add_session_routes(std::vector<Route>& routes) {
   routes.push_back({"POST", "/api/patients/{id}/sessions", P::edit_sessions, create_session});
   routes.push_back({"GET", "/api/sessions/{id}", P::read_patients, get_session});
   routes.push_back({"PUT", "/api/sessions/{id}", P::edit_sessions, update_session});
+  routes.push_back({"GET", "/api/sessions/{id}/gate", P::read_patients, session_gate});
   routes.push_back({"POST", "/api/sessions/{id}/sign", P::sign_sessions, sign_session});
   routes.push_back({"POST", "/api/sessions/{id}/amendments", P::sign_sessions, add_amendment});
 }

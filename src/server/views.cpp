@@ -79,7 +79,11 @@ json to_json(const records::Consent& c) {
   return {{"id", c.id}, {"patient_id", c.patient_id}, {"text_version", c.text_version},
           {"text", c.consent_text}, {"consented_by", c.consented_by},
           {"consented_at", iso_utc(c.consented_at_ms)}, {"recorded_by", c.recorded_by},
-          {"recorded_at", iso_utc(c.recorded_at_ms)}};
+          {"recorded_at", iso_utc(c.recorded_at_ms)}, {"indication", c.indication},
+          {"acknowledged", c.acknowledged},
+          {"photo_use", c.photo_use ? json(records::to_string(*c.photo_use)) : json(nullptr)},
+          {"signature_sha256", c.signature_sha256.empty() ? json(nullptr) : json(c.signature_sha256)},
+          {"signature_content_type", c.signature_content_type.empty() ? json(nullptr) : json(c.signature_content_type)}};
 }
 
 json to_json(const records::CoursePlan& p) {
@@ -102,6 +106,26 @@ json to_json(const records::TreatmentSession& s) {
     j["signed_by"] = s.signed_by;
     j["signed_at"] = iso_utc(s.signed_at_ms);
   }
+  // Every passage through the treatment gate, and the override in force, shown for good.
+  j["gate_passages"] = json::array();
+  j["gate_override"] = nullptr;
+  for (const auto& g : s.gate_passages) {
+    const bool overridden = !g.override_reason.empty();
+    j["gate_passages"].push_back({{"step", g.step},
+                                  {"passed_by", g.passed_by},
+                                  {"passed_at", iso_utc(g.passed_at_ms)},
+                                  {"overridden", overridden},
+                                  {"override_reason", overridden ? json(g.override_reason) : json(nullptr)},
+                                  {"unmet", parsed_or_text(g.unmet_json)},
+                                  {"acknowledged_cautions", parsed_or_text(g.cautions_json)},
+                                  {"recap", parsed_or_text(g.recap_json)}});
+    if (overridden) {
+      j["gate_override"] = {{"reason", g.override_reason}, {"step", g.step}, {"by", g.passed_by},
+                            {"at", iso_utc(g.passed_at_ms)}, {"unmet", parsed_or_text(g.unmet_json)}};
+    }
+  }
+  j["acknowledged_cautions"] =
+      s.gate_passages.empty() ? json::array() : parsed_or_text(s.gate_passages.back().cautions_json);
   return j;
 }
 

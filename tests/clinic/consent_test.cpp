@@ -86,10 +86,21 @@ TEST_P(RecordConsent, StoresTheExactTextOfTheIndicationsFormAndRefusesAStaleVers
   request.consented_at_ms = 1'790'000'000'000;
   request.indication = "acne-scars";
   request.text_version = form.version;
+  for (const auto& item : form.items) request.acknowledged.push_back(item.id);
+  for (const auto& risk : form.risks) request.acknowledged.push_back(risk.id);
+  request.photo_use = records::PhotoUse::teaching;
+  request.signature = SignatureImage{"image/svg+xml", "<svg xmlns=\"http://www.w3.org/2000/svg\"><path d=\"M0 0L9 9\"/></svg>"};
   const auto consent = record_consent(*store, kb, admin, request);
   EXPECT_EQ(consent.text_version, form.version);
   EXPECT_EQ(consent.consent_text, form.text);
   EXPECT_TRUE(consent_is_current(kb, consent, "acne-scars"));
+  // The evidence is kept as given, and read back the same.
+  const auto stored = store->list_consents(patient.id).at(0);
+  EXPECT_EQ(stored.indication, "acne-scars");
+  EXPECT_EQ(stored.acknowledged, request.acknowledged);
+  EXPECT_EQ(stored.photo_use, records::PhotoUse::teaching);
+  EXPECT_EQ(stored.signature_content_type, "image/svg+xml");
+  EXPECT_EQ(store->read_photo(stored.signature_sha256), request.signature->bytes);
 
   request.text_version = consent_form_for(kb, "").version;  // shown the general form
   try {
@@ -99,6 +110,45 @@ TEST_P(RecordConsent, StoresTheExactTextOfTheIndicationsFormAndRefusesAStaleVers
     EXPECT_EQ(e.where(), "/text_version");
   }
   EXPECT_EQ(store->list_consents(patient.id).size(), 1u);
+}
+
+// Signature images: a drawing of shapes, or a PNG; nothing that runs, links or embeds.
+TEST(SignatureImage, AcceptsShapesAndRefusesWhatCouldRun) {
+  struct Case {
+    const char* name;
+    SignatureImage image;
+    const char* where;  // "" = accepted
+  };
+  const std::string png("\x89PNG\r\n\x1a\n....", 12);
+  const std::vector<Case> cases{
+      {"a path", {"image/svg+xml", "<svg viewBox=\"0 0 9 9\"><path d=\"M0 0L9 9\" stroke-linejoin=\"round\"/></svg>"}, ""},
+      {"a polyline", {"image/svg+xml", "<svg><polyline points=\"0,0 1,1\"/></svg>"}, ""},
+      {"a PNG", {"image/png", png}, ""},
+      {"script", {"image/svg+xml", "<svg><SCRIPT>alert(1)</SCRIPT></svg>"}, "/signature/data_base64"},
+      {"an onload handler", {"image/svg+xml", "<svg onload =\"x()\"></svg>"}, "/signature/data_base64"},
+      {"a link", {"image/svg+xml", "<svg><a href=\"https://x\"><path d=\"M0 0\"/></a></svg>"}, "/signature/data_base64"},
+      {"an external image", {"image/svg+xml", "<svg><image href=\"https://x/y.png\"/></svg>"}, "/signature/data_base64"},
+      {"an entity", {"image/svg+xml", "<!DOCTYPE svg [<!ENTITY x \"y\">]><svg/>"}, "/signature/data_base64"},
+      {"foreign HTML", {"image/svg+xml", "<svg><foreignObject><div/></foreignObject></svg>"}, "/signature/data_base64"},
+      {"not SVG", {"image/svg+xml", "hello"}, "/signature/data_base64"},
+      {"not PNG", {"image/png", "GIF89a"}, "/signature/data_base64"},
+      {"empty", {"image/png", ""}, "/signature/data_base64"},
+      {"too large", {"image/png", png + std::string(kMaxSignatureBytes, 'x')}, "/signature/data_base64"},
+      {"another type", {"image/gif", "GIF89a"}, "/signature/content_type"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    if (std::string(c.where).empty()) {
+      EXPECT_NO_THROW(check_signature_image(c.image));
+    } else {
+      try {
+        check_signature_image(c.image);
+        ADD_FAILURE() << "accepted";
+      } catch (const InputError& e) {
+        EXPECT_EQ(e.where(), c.where);
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -1,13 +1,15 @@
 // A patient from intake to a signed first session, in a real browser against a real server:
-// the screening decision changes from eligible to defer as isotretinoin is added, consent is
-// recorded, a course is planned on the map, a session is documented and signed, an edit of the
+// the screening decision changes from eligible to defer as isotretinoin is added, a course is
+// planned on the map, consent to it is recorded (each item and risk acknowledged, photo use, a
+// signature drawn with the pointer), a session is documented, passes the treatment gate (its
+// cautions acknowledged) and is signed after a confirmation that recaps it, an edit of the
 // signed session is refused, an amendment is added, outcomes are recorded, and the admin sees
 // it all in the audit log. Every step saves a screenshot.
 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { ACCOUNTS, assert, finish, launchBrowser, login, newPage, runSteps, SHOTS, shot, startServer, utcDay } from './lib.mjs';
+import { ACCOUNTS, assert, finish, launchBrowser, login, newPage, recordConsentOnScreen, runSteps, SHOTS, shot, startServer, utcDay } from './lib.mjs';
 
 const FILE = 'clinical-flow';
 
@@ -110,14 +112,6 @@ try {
       await shot(page, '05-intake-versions');
     }],
 
-    ['records consent with the risks shown', async () => {
-      await page.click('#tabbtn-consent');
-      await page.waitForSelector('#consent-text ul.risks li');
-      await page.click('#record-consent');
-      await page.waitForSelector('.patient-head .badge:has-text("consent recorded")');
-      await shot(page, '06-consent');
-    }],
-
     ['plans a course on the face map, with the mouse and the keyboard', async () => {
       await page.click('#tabbtn-plan');
       await page.selectOption('#plan-indication', 'acne-scars');
@@ -176,8 +170,26 @@ try {
       await page.setViewportSize({ width: 1366, height: 900 });
     }],
 
+    ['records consent for the plan: each item and risk acknowledged, photo use, a signature drawn', async () => {
+      await page.click('#tabbtn-consent');
+      await page.waitForSelector('#consent-text .ack-list li');
+      assert((await page.inputValue('#consent-indication')) === 'acne-scars', 'the indication comes from the latest plan');
+      // Nothing ticked, no choice, no signature: the form says what is missing, nothing is sent.
+      await page.click('#record-consent');
+      for (const key of ['acknowledged', 'photo_use', 'signature'])
+        assert((await page.textContent(`[data-error-for="${key}"]`)).length > 0, `the form asks for ${key}`);
+      const risks = await page.$$eval('#consent-text ul.risks input[data-ack]', (els) => els.length);
+      assert(risks > 0, 'every risk has its own acknowledgement');
+      await recordConsentOnScreen(page);
+      await page.waitForSelector('.patient-head .badge:has-text("consent recorded")');
+      await page.waitForFunction(() => { const img = document.querySelector('table.consents img.signature-thumb'); return img && img.complete && img.naturalWidth > 0; });
+      const row = await page.textContent('table.consents tbody tr');
+      assert(/Record only/.test(row) && /current/.test(row), `the consent says photo use and current: ${row}`);
+      await shot(page, '06-consent');
+    }],
+
     ['documents a session and signs it', async () => {
-      await page.click('#to-sessions');
+      await page.click('#tabbtn-sessions');
       await page.click('#new-session');
       await page.waitForSelector('form.session-form');
       sessionUrl = page.url();
@@ -201,6 +213,10 @@ try {
       await page.selectOption('#len-forehead', '0.5');
       await page.click('#save-session');
       await page.waitForSelector('#session-message:has-text("Saved")');
+      // The treatment gate for the saved session: the screening's cautions to acknowledge.
+      await page.waitForSelector('#gate-panel');
+      for (const box of await page.$$('#gate-panel input[data-caution]')) await box.check();
+      await page.waitForSelector('#gate-panel[data-allowed=true]');
       await shot(page, '09-session-document');
     }],
 
@@ -210,8 +226,14 @@ try {
       await other.goto(sessionUrl);
       await other.waitForSelector('form.session-form');
       await page.click('#sign-session');
+      // The confirmation recaps what is signed.
+      await page.waitForSelector('#sign-dialog[open] #sign-recap');
+      const recap = await page.textContent('#sign-recap');
+      assert(/Ana Example/.test(recap) && /LOT-2026-4711/.test(recap) && /Dermapen/i.test(recap) && /0\.5 mm/.test(recap), `the recap: ${recap}`);
+      await shot(page, '09-sign-confirm', { fullPage: false });
       await page.click('#confirm-sign');
       await page.waitForSelector('#lock-banner');
+      assert(await page.isVisible('#gate-passages'), 'the gate passages are kept with the session');
       assert((await page.$$('form.session-form')).length === 0, 'the signed session has no edit form');
       await other.fill('#notes', 'changed after signing');
       await other.click('#save-session');

@@ -245,3 +245,63 @@ export async function horizontalOverflow(page) {
     return { over, culprits };
   });
 }
+
+/** Draws a signature on a canvas with the pointer (mouse down, moves, up: two strokes). */
+export async function drawSignature(page, selector = '#signature-canvas') {
+  const box = await page.locator(selector).boundingBox();
+  if (!box) throw new Error(`no ${selector} to sign on`);
+  const at = (fx, fy) => [box.x + box.width * fx, box.y + box.height * fy];
+  const stroke = async (points) => {
+    await page.mouse.move(...at(...points[0]));
+    await page.mouse.down();
+    for (const p of points.slice(1)) await page.mouse.move(...at(...p), { steps: 4 });
+    await page.mouse.up();
+  };
+  await stroke([[0.1, 0.6], [0.2, 0.3], [0.3, 0.7], [0.4, 0.35], [0.5, 0.65], [0.6, 0.4]]);
+  await stroke([[0.65, 0.55], [0.8, 0.5], [0.9, 0.45]]);
+}
+
+/**
+ * Records a consent on the open patient's Consent tab as the patient would give it: every
+ * statement and risk ticked one by one, the photo-use choice, the signature drawn with the pointer.
+ */
+export async function recordConsentOnScreen(page, { photoUse = 'record_only' } = {}) {
+  await page.waitForSelector('#consent-text .ack-list li input[data-ack]');
+  for (const box of await page.$$('#consent-text input[data-ack]')) await box.check();
+  await page.check(`#photo-use-${photoUse}`);
+  await drawSignature(page);
+  await page.waitForSelector('#signature-status:has-text("Signed on screen")');
+  await page.click('#record-consent');
+}
+
+/** A small SVG signature (shapes only), base64, for consents seeded through the API. */
+export const SEEDED_SIGNATURE = {
+  content_type: 'image/svg+xml',
+  data_base64: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 60" width="200" height="60">'
+    + '<path d="M 10,40 C 40,5 60,55 90,20 C 120,0 150,50 190,25" stroke="#14202b" stroke-width="2" fill="none"/></svg>').toString('base64'),
+};
+
+/** Consent through the API with every item and risk acknowledged, as the gate wants it. */
+export async function seedConsent(page, patientId, { indication = '', by = 'the patient', photoUse = 'record_only' } = {}) {
+  const form = await api(page, 'GET', `/api/consent-text${indication ? `?indication=${indication}` : ''}`);
+  return api(page, 'POST', `/api/patients/${patientId}/consents`, {
+    consented_by: by, consented_at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), text_version: form.version,
+    ...(indication ? { indication } : {}),
+    acknowledged: [...(form.items ?? []), ...form.risks].map((x) => x.id), photo_use: photoUse, signature: SEEDED_SIGNATURE,
+  });
+}
+
+/**
+ * Marks a seeded session performed through the API, acknowledging the cautions the gate lists;
+ * resolves with the session. `fields` are the session's (device, lot_number, needle_lengths...).
+ */
+export async function seedPerformed(page, sessionId, fields = {}) {
+  const current = await api(page, 'GET', `/api/sessions/${sessionId}`);
+  const base = { date: current.date, device: current.device, lot_number: current.lot_number, needle_lengths: current.needle_lengths, plan_id: current.plan_id || undefined };
+  // Save the fields first so the gate judges them, then pass it with its cautions acknowledged.
+  const saved = await api(page, 'PUT', `/api/sessions/${sessionId}`, { ...base, ...fields, status: 'planned', row_version: current.row_version });
+  const gate = await api(page, 'GET', `/api/sessions/${sessionId}/gate`);
+  return api(page, 'PUT', `/api/sessions/${sessionId}`, {
+    ...base, ...fields, status: 'performed', row_version: saved.row_version, acknowledged_cautions: gate.cautions.map((c) => c.id),
+  });
+}

@@ -9,7 +9,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ACCOUNTS, api, assert, axeSerious, finish, horizontalOverflow, launchBrowser, login, newPage, repo, runSteps, shot, startServer, utcDay } from './lib.mjs';
+import { ACCOUNTS, api, assert, axeSerious, finish, horizontalOverflow, launchBrowser, login, newPage, repo, runSteps, seedConsent, seedPerformed, shot, startServer, utcDay } from './lib.mjs';
 
 const FILE = 'screens';
 const server = await startServer();
@@ -73,16 +73,14 @@ try {
       const sofia = await api(page, 'POST', '/api/patients', { name: 'Sofia Screens', birth_date: '1988-03-14', sex: 'female' });
       ids.sofia = sofia.id;
       await api(page, 'POST', `/api/patients/${sofia.id}/intakes`, { intake: eligibleIntake, areas: ['cheek', 'forehead'] });
-      const text = await api(page, 'GET', '/api/consent-text?indication=acne-scars');
-      await api(page, 'POST', `/api/patients/${sofia.id}/consents`, {
-        consented_by: 'Sofia Screens', consented_at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), text_version: text.version, indication: 'acne-scars',
-      });
       const plan = await api(page, 'POST', `/api/patients/${sofia.id}/plans`, { indication: 'acne-scars', areas: ['cheek', 'forehead'] });
+      await seedConsent(page, sofia.id, { indication: 'acne-scars', by: 'Sofia Screens' });
       const lengths = plan.plan.areas.map((a) => ({ region: a.region, needle_length_mm: a.device.length_mm }));
-      const device = plan.plan.device.id;
-      const signed = await api(page, 'POST', `/api/patients/${sofia.id}/sessions`, {
-        plan_id: plan.id, date: utcDay(-14), status: 'performed', device, lot_number: 'LOT-A11Y-1', passes: 4, needle_lengths: lengths,
+      const device = plan.plan.areas[0]?.device.id ?? plan.plan.device.id;
+      const planned = await api(page, 'POST', `/api/patients/${sofia.id}/sessions`, {
+        plan_id: plan.id, date: utcDay(-14), status: 'planned', device, lot_number: 'LOT-A11Y-1', passes: 4, needle_lengths: lengths,
       });
+      const signed = await seedPerformed(page, planned.id);
       const s = await api(page, 'POST', `/api/sessions/${signed.id}/sign`, { row_version: signed.row_version });
       await api(page, 'POST', `/api/sessions/${s.id}/amendments`, { field: 'lot_number', new_value: 'LOT-A11Y-2', reason: 'misread' });
       ids.signed = s.id;

@@ -94,7 +94,8 @@ TEST_P(Errors, StaleRowVersionIs409AndSignedSessionsAre409Signed) {
   EXPECT_EQ(stale.status, 409);
   EXPECT_EQ(stale.code(), "conflict");
 
-  Reply s = c.post(path + "/sessions", {{"date", "2026-09-22"}, {"status", "performed"}}, admin_);
+  const auto treatable = make_treatable(admin_, "Version Session");
+  Reply s = c.post(treatable.path + "/sessions", treatable.session("2026-09-22"), admin_);
   ASSERT_EQ(s.status, 201) << s.body;
   const std::string spath = "/api/sessions/" + std::to_string(s.json()["id"].get<long long>());
   Reply signed_ = c.post(spath + "/sign", {{"row_version", s.json()["row_version"]}}, admin_);

@@ -109,18 +109,14 @@ TEST_P(Parity, ConsentIsRecordedForThePlansIndicationAfterAPlanExists) {
   EXPECT_NE(text.json()["version"], general.json()["version"]);
   EXPECT_EQ(c.get("/api/consent-text?indication=nope", admin_).field(), "?indication");
 
-  Reply consent = c.post(p + "/consents",
-                         {{"consented_by", "Consent Example"}, {"consented_at", "2026-11-22T09:30:00Z"},
-                          {"indication", "acne-scars"}, {"text_version", text.json()["version"]}},
-                         admin_);
+  Reply consent = c.post(p + "/consents", consent_body(text.json(), "Consent Example"), admin_);
   ASSERT_EQ(consent.status, 201) << consent.body;
   EXPECT_EQ(consent.json()["text"], text.json()["text"]);
   EXPECT_EQ(consent.json()["text_version"], text.json()["version"]);
   // The general form's version is not the one for this indication.
-  Reply stale = c.post(p + "/consents",
-                       {{"consented_by", "Consent Example"}, {"consented_at", "2026-11-22T09:30:00Z"},
-                        {"indication", "acne-scars"}, {"text_version", general.json()["version"]}},
-                       admin_);
+  json stale_body = consent_body(text.json(), "Consent Example");
+  stale_body["text_version"] = general.json()["version"];
+  Reply stale = c.post(p + "/consents", stale_body, admin_);
   EXPECT_EQ(stale.status, 409) << stale.body;
   EXPECT_EQ(stale.field(), "/text_version");
 }

@@ -59,10 +59,7 @@ TEST_P(PatientStatusApi, TheListSaysScreeningDeferralAndConsent) {
   auto consent = [&](const std::string& indication) {
     Reply text = c.get("/api/consent-text" + (indication.empty() ? "" : "?indication=" + indication), admin_);
     ASSERT_EQ(text.status, 200) << text.body;
-    json body = {{"consented_by", "Stella Status"}, {"consented_at", "2026-11-22T09:30:00Z"},
-                 {"text_version", text.json()["version"]}};
-    if (!indication.empty()) body["indication"] = indication;
-    Reply r = c.post(p + "/consents", body, admin_);
+    Reply r = c.post(p + "/consents", consent_body(text.json(), "Stella Status"), admin_);
     ASSERT_EQ(r.status, 201) << r.body;
   };
   consent("");

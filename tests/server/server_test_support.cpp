@@ -1,5 +1,7 @@
 #include "server_test_support.h"
 
+#include <sodium.h>
+
 #include <fstream>
 
 #include "kb/loader.h"
@@ -17,6 +19,36 @@ const kb::KnowledgeBase& test_kb() {
 json example_intake() {
   std::ifstream in(std::string(DERMAPLAN_KNOWLEDGE_DIR) + "/../examples/intake-acne-scars.json");
   return json::parse(in);
+}
+
+json eligible_intake() {
+  return {{"birth_date", "1990-04-02"}, {"sex", "female"},     {"fitzpatrick", 2},
+          {"pregnant", false},          {"breastfeeding", false}, {"skin", {{"sensitive", false}, {"dry", false}}},
+          {"conditions", json::array()}, {"medications", json::array()}, {"procedures", json::array()},
+          {"allergies", json::array()}};
+}
+
+json signature_svg() {
+  static const std::string svg =
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 300 100\">"
+      "<path d=\"M10 80 C 40 10, 65 10, 95 80 S 150 150, 180 80\" fill=\"none\" stroke=\"#000\"/></svg>";
+  std::string b64(sodium_base64_ENCODED_LEN(svg.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(b64.data(), b64.size(), reinterpret_cast<const unsigned char*>(svg.data()), svg.size(),
+                    sodium_base64_VARIANT_ORIGINAL);
+  b64.resize(b64.size() - 1);  // the terminating NUL
+  return {{"content_type", "image/svg+xml"}, {"data_base64", b64}};
+}
+
+json consent_body(const json& form, const std::string& consented_by) {
+  json acknowledged = json::array();
+  for (const char* list : {"items", "risks"}) {
+    for (const auto& statement : form[list]) acknowledged.push_back(statement["id"]);
+  }
+  json body = {{"consented_by", consented_by}, {"consented_at", "2026-09-22T09:30:00Z"},
+               {"text_version", form["version"]}, {"acknowledged", acknowledged},
+               {"photo_use", "record_only"},       {"signature", signature_svg()}};
+  if (form.contains("indication") && form["indication"].is_string()) body["indication"] = form["indication"];
+  return body;
 }
 
 json Reply::json() const { return nlohmann::json::parse(body); }
@@ -128,6 +160,39 @@ json ServerTest::create_patient(const Login& who, const std::string& name) {
   Reply r = client().post("/api/patients", {{"name", name}, {"birth_date", "1990-04-02"}, {"sex", "female"}}, who);
   EXPECT_EQ(r.status, 201) << r.body;
   return r.status == 201 ? r.json() : json();
+}
+
+TreatablePatient ServerTest::make_treatable(const Login& who, const std::string& name,
+                                                       const std::string& indication, const std::string& region) {
+  auto c = client();
+  TreatablePatient t;
+  t.id = create_patient(who, name)["id"].get<long long>();
+  t.path = "/api/patients/" + std::to_string(t.id);
+  t.region = region;
+  Reply intake = c.post(t.path + "/intakes", {{"intake", eligible_intake()}, {"areas", {region}}}, who);
+  EXPECT_EQ(intake.status, 201) << intake.body;
+  EXPECT_EQ(intake.json()["screening"]["decision"], "eligible") << intake.body;
+  Reply plan = c.post(t.path + "/plans", {{"indication", indication}, {"areas", {region}}}, who);
+  EXPECT_EQ(plan.status, 201) << plan.body;
+  if (plan.status != 201) return t;
+  t.plan_id = plan.json()["id"].get<long long>();
+  const json area = plan.json()["plan"]["areas"][0];
+  t.device = area["device"]["id"].get<std::string>();
+  t.length_mm = area["needle_length_mm"]["planned"].get<double>();
+  Reply form = c.get("/api/consent-text?indication=" + indication, who);
+  EXPECT_EQ(form.status, 200) << form.body;
+  Reply consent = c.post(t.path + "/consents", consent_body(form.json(), name), who);
+  EXPECT_EQ(consent.status, 201) << consent.body;
+  return t;
+}
+
+json TreatablePatient::session(const std::string& date, const std::string& status) const {
+  return {{"date", date},
+          {"status", status},
+          {"plan_id", plan_id},
+          {"device", device},
+          {"lot_number", "LOT-" + std::to_string(id)},
+          {"needle_lengths", {{{"region", region}, {"needle_length_mm", length_mm}}}}};
 }
 
 }  // namespace dermaplan::server::testing

@@ -57,6 +57,18 @@ class Client {
   httplib::Client http_;
 };
 
+/// A patient on record with what the treatment gate asks for (ServerTest::make_treatable).
+struct TreatablePatient {
+  long long id = 0;
+  std::string path;         //!< "/api/patients/<id>"
+  long long plan_id = 0;
+  std::string region;
+  std::string device;       //!< the plan's device there
+  double length_mm = 0;     //!< the plan's length there
+  /// The body of a session that meets every condition (lot number included).
+  nlohmann::json session(const std::string& date, const std::string& status = "performed") const;
+};
+
 class ServerTest : public records::testing::StoreTest {
  protected:
   void SetUp() override;
@@ -77,6 +89,12 @@ class ServerTest : public records::testing::StoreTest {
   /// A new patient through the API (as `who`); returns its JSON.
   nlohmann::json create_patient(const Login& who, const std::string& name);
 
+  /// A patient the treatment gate lets through: an eligible intake, a course plan for
+  /// `indication` on `region`, and a signed consent to that plan's form, all made as `who`.
+  TreatablePatient make_treatable(const Login& who, const std::string& name,
+                                  const std::string& indication = "skin-rejuvenation",
+                                  const std::string& region = "cheek");
+
   std::unique_ptr<records::Store> store_;
   std::unique_ptr<Api> api_;
   std::unique_ptr<HttpServer> http_;
@@ -87,5 +105,12 @@ class ServerTest : public records::testing::StoreTest {
 
 /// The example intake from examples/.
 nlohmann::json example_intake();
+/// An intake that screens eligible (an adult woman, not pregnant, nothing on record).
+nlohmann::json eligible_intake();
+/// A small signature drawing, as the web's signature pad sends it.
+nlohmann::json signature_svg();
+/// The body of POST /api/patients/{id}/consents for `form` (GET /api/consent-text): every
+/// statement and risk acknowledged, photos for the record only, signed with signature_svg().
+nlohmann::json consent_body(const nlohmann::json& form, const std::string& consented_by);
 
 }  // namespace dermaplan::server::testing

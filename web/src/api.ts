@@ -6,7 +6,7 @@
 // path of the field at fault, so forms can show the message next to that field.
 
 import type {
-  Agenda, AuditEntry, Consent, ConsentText, Device, Indication, Patient, PatientRecord, Plan,
+  Agenda, AuditEntry, Consent, ConsentText, Gate, Device, Indication, Patient, PatientRecord, Plan,
   Region, Scale, Screening, SimulationResult, StaffMember, TreatmentSession, User, Vocabulary,
   VocabularyEntry, Amendment, AdverseEvent, Outcome, Photo,
 } from './types';
@@ -16,13 +16,16 @@ export class ApiError extends Error {
   readonly code: string;
   /** JSON path of the field at fault ("/intake/medications/0/last_dose"), when one is. */
   readonly field?: string;
+  /** The error's other members (the treatment gate's `unmet` and `cautions`). */
+  readonly details: Record<string, unknown>;
 
-  constructor(status: number, code: string, message: string, field?: string) {
+  constructor(status: number, code: string, message: string, field?: string, details: Record<string, unknown> = {}) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.field = field;
+    this.details = details;
   }
 }
 
@@ -130,6 +133,18 @@ export interface AuditPage {
   next_before?: number;
 }
 
+export type PhotoUse = 'record_only' | 'teaching' | 'marketing';
+export interface ConsentRequest {
+  indication?: string;
+  consented_by: string;
+  consented_at: string;
+  text_version?: string;
+  /** The id of every item and every risk of the form, each acknowledged on screen. */
+  acknowledged: string[];
+  photo_use: PhotoUse;
+  signature: { content_type: 'image/svg+xml' | 'image/png'; data_base64: string };
+}
+
 export interface IntakeRequest { intake: unknown; date?: string; areas?: string[] }
 export interface PlanRequest { intake: unknown; indication: string; areas: string[]; start?: string; device?: string; date?: string }
 export interface SessionFields {
@@ -146,6 +161,20 @@ export interface SessionFields {
   products_applied?: string;
   notes?: string;
   status?: 'planned' | 'performed';
+  /** With the step through the treatment gate (marking performed). */
+  acknowledged_cautions?: string[];
+  override_reason?: string;
+}
+
+/** What the practitioner confirms at a step through the treatment gate. */
+export interface GateConfirmation { acknowledged_cautions?: string[]; override_reason?: string }
+
+/** The confirmation without empty members (an empty reason is no override). */
+export function withoutEmpty(c: GateConfirmation): GateConfirmation {
+  const out: GateConfirmation = {};
+  if (c.acknowledged_cautions?.length) out.acknowledged_cautions = c.acknowledged_cautions;
+  if (c.override_reason?.trim()) out.override_reason = c.override_reason.trim();
+  return out;
 }
 export interface SimulateRequest {
   device: string;
@@ -209,10 +238,11 @@ export class ApiClient {
       }
     }
     if (!response.ok) {
-      const err = (parsed as { error?: { code?: string; message?: string; field?: string } } | undefined)?.error;
+      const err = (parsed as { error?: { code?: string; message?: string; field?: string } & Record<string, unknown> } | undefined)?.error;
       if (response.status === 401 && path !== '/api/login') this.onUnauthorized?.();
-      throw new ApiError(response.status, err?.code ?? 'http_' + response.status,
-        err?.message ?? `${method} ${path} failed with HTTP ${response.status}`, err?.field);
+      const { code, message, field, ...details } = err ?? {};
+      throw new ApiError(response.status, code ?? 'http_' + response.status,
+        message ?? `${method} ${path} failed with HTTP ${response.status}`, field, details);
     }
     return parsed as T;
   }
@@ -287,7 +317,7 @@ export class ApiClient {
   addIntake(id: number, body: IntakeRequest): Promise<{ id: number; version: number; screening: Screening }> {
     return this.request('POST', `/api/patients/${id}/intakes`, body);
   }
-  addConsent(id: number, body: { indication?: string; consented_by: string; consented_at: string; text_version?: string }): Promise<Consent> {
+  addConsent(id: number, body: ConsentRequest): Promise<Consent> {
     return this.request('POST', `/api/patients/${id}/consents`, body);
   }
   addPlan(id: number, body: Omit<PlanRequest, 'intake'>): Promise<{ id: number; plan: Plan }> {
@@ -300,9 +330,12 @@ export class ApiClient {
   updateSession(id: number, fields: SessionFields & { row_version: number }): Promise<TreatmentSession> {
     return this.request('PUT', `/api/sessions/${id}`, fields);
   }
-  signSession(id: number, row_version: number): Promise<TreatmentSession> {
-    return this.request('POST', `/api/sessions/${id}/sign`, { row_version });
+  /** Signs (through the treatment gate): cautions acknowledged, an override's written reason. */
+  signSession(id: number, row_version: number, confirm: GateConfirmation = {}): Promise<TreatmentSession> {
+    return this.request('POST', `/api/sessions/${id}/sign`, { row_version, ...withoutEmpty(confirm) });
   }
+  /** What the treatment gate says about the session as stored, with the sign dialog's recap. */
+  sessionGate(id: number): Promise<Gate> { return this.request('GET', `/api/sessions/${id}/gate`); }
   amendSession(id: number, body: { field: string; new_value: unknown; reason: string }): Promise<Amendment> {
     return this.request('POST', `/api/sessions/${id}/amendments`, body);
   }

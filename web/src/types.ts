@@ -194,12 +194,22 @@ export interface StoredPlan {
 
 export interface Consent {
   id: number;
+  patient_id?: number;
   text_version: string;
   text: string;
   consented_by: string;
   consented_at: string;
   recorded_by: number;
   recorded_at: string;
+  /** The form's indication ("" or absent: the general form). */
+  indication?: string;
+  /** Every item and risk id the patient acknowledged one by one. */
+  acknowledged?: string[];
+  photo_use?: 'record_only' | 'teaching' | 'marketing' | null;
+  signature_sha256?: string | null;
+  signature_content_type?: string | null;
+  /** Whether the text is still today's form for its indication. */
+  current?: boolean;
 }
 
 export interface NeedleLength { region: string; needle_length_mm: number }
@@ -230,26 +240,54 @@ export interface TreatmentSession {
   patient?: { id: number; name: string; status?: PatientStatus };
   /** A refused treatment gate a practitioner overrode, with the written reason (null: none). */
   gate_override?: GateOverride | null;
-  /** Caution findings acknowledged when the session was marked performed or signed. */
-  acknowledged_cautions?: string[];
+  /** Every passage through the treatment gate (marked performed, signed), kept for good. */
+  gate_passages?: GatePassage[];
+  /** Caution findings acknowledged at the latest passage ({id, message}; older servers: ids). */
+  acknowledged_cautions?: (GateCaution | string)[];
 }
 
-export interface GateCondition { condition: string; message: string; field?: string }
-export interface GateOverride { reason: string; by: number; at: string; unmet: GateCondition[] }
+export interface GateCondition { condition: string; message: string; where?: string }
+export interface GateCaution { id: string; message: string }
+export interface GateOverride { reason: string; step?: string; by: number; at: string; unmet: GateCondition[] }
+export interface GatePassage {
+  step: 'performed' | 'signed' | string;
+  passed_by: number;
+  passed_at: string;
+  overridden: boolean;
+  override_reason: string | null;
+  unmet: GateCondition[];
+  acknowledged_cautions: GateCaution[];
+  recap?: GateRecap;
+}
+
+/** What a signature confirms (the sign dialog shows it). */
+export interface GateRecap {
+  patient: { id: number; name: string };
+  session_id?: number;
+  date: string;
+  device: string;
+  device_name?: string;
+  lot_number: string;
+  plan_id?: number;
+  indication?: string;
+  consent?: { id: number; text_version: string };
+  needle_lengths: { region: string; region_name?: string; needle_length_mm: number }[];
+  screening_decision?: string;
+  warnings: string[];
+  acknowledged_cautions: GateCaution[];
+}
 
 /** GET /api/sessions/{id}/gate: may this session be marked performed or signed now? */
 export interface Gate {
   allowed: boolean;
   unmet: GateCondition[];
-  cautions: { id: string; message: string }[];
-  recap: {
-    patient: string | { id: number; name: string };
-    date: string;
-    device: string | { id: string; name: string };
-    lot_number: string;
-    needle_lengths: NeedleLength[];
-    warnings: string[];
-  };
+  cautions: GateCaution[];
+  warnings: string[];
+  screening_decision: Decision | 'none' | string;
+  deferred_until: string | null;
+  plan_id?: number;
+  indication?: string;
+  recap: GateRecap;
 }
 
 export interface Amendment {

@@ -4,13 +4,15 @@
 // are amendments with a reason, and the server refuses edits (409 "signed").
 
 import type { App } from '../app';
-import { ApiError, type SessionFields } from '../api';
+import { ApiError, withoutEmpty, type GateConfirmation, type SessionFields } from '../api';
+import { conditionPlace, gateFieldKey, openConditions } from '../gate';
+import { decisionBadge } from './screening';
 import { formatDay, formatInstant, formatTime, todayLocal } from '../dates';
 import { formatMm, lengthNotes } from '../render/depth';
 import { describeChoice, fitLength, lengthChoice, type LengthChoice } from '../devices';
 import { createBodyMap } from '../ui/bodymap';
-import { clearFieldErrors, field, h, select, showFieldError, supportNotice } from '../ui/dom';
-import type { Amendment, NeedleLength, PatientRecord, PlanArea, TreatmentSession } from '../types';
+import { clearFieldErrors, field, h, mount, select, showFieldError, supportNotice } from '../ui/dom';
+import type { Amendment, Gate, GateCaution, GateCondition, GateRecap, NeedleLength, PatientRecord, PlanArea, TreatmentSession } from '../types';
 
 const DIRECTION_WORDS = ['horizontal', 'vertical', 'diagonal'];
 const AMENDABLE: [string, string][] = [
@@ -171,19 +173,104 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
   const saveButton = h('button', { type: 'submit', class: 'primary', id: 'save-session' }, 'Save');
   const signButton = h('button', { type: 'button', id: 'sign-session', disabled: !app.can('sign') }, 'Sign and lock…');
   const message = h('span', { role: 'status', id: 'session-message' });
-  const confirmBox = h('div', { class: 'confirm', hidden: true, role: 'alertdialog', 'aria-labelledby': 'confirm-text' },
-    h('p', { id: 'confirm-text' }, 'Signing saves the session and locks it: afterwards it can only be corrected by a dated amendment with a reason. Sign now?'),
-    h('button', { type: 'button', class: 'primary', id: 'confirm-sign' }, 'Sign'),
-    h('button', { type: 'button', id: 'cancel-sign' }, 'Cancel'));
 
+  // ---- the treatment gate: what the record says before this session may be performed or signed
+  const ticked = new Set<string>((s.acknowledged_cautions ?? []).map((c) => (typeof c === 'string' ? c : c.id)));
+  let gate: Gate | null = null;
+  let gateStale = false;
+  const overrideReason = h('textarea', { id: 'override-reason', rows: 2, 'data-field': 'override_reason', 'aria-describedby': 'override-hint' });
+  const gatePanel = h('section', { class: 'panel gate-panel', id: 'gate-panel', 'aria-labelledby': 'gate-title', hidden: true });
+  const gateNote = h('p', { class: 'small gate-stale', id: 'gate-stale', hidden: true }, 'Checked against the saved session: save to check your changes.');
+  const confirmation = (): GateConfirmation => ({ acknowledged_cautions: [...ticked], override_reason: overrideReason.value });
+  const focusField = (key: string) => {
+    const target = key === 'cautions' ? gatePanel.querySelector<HTMLElement>('input[data-caution]')
+      : key === 'needle_lengths' ? form.querySelector<HTMLElement>('.length-row input, .length-row select') ?? map.element.querySelector<HTMLElement>('[data-region]')
+        : form.querySelector<HTMLElement>(`[data-field="${CSS.escape(key)}"]`);
+    target?.scrollIntoView({ block: 'center' });
+    target?.focus();
+  };
+  const renderGate = () => {
+    if (!gate) { gatePanel.hidden = true; return; }
+    gatePanel.hidden = false;
+    const open = openConditions(gate.unmet, gate.cautions, ticked);
+    const allowed = open.length === 0;
+    gatePanel.dataset.allowed = String(allowed);
+    const cautionList = gate.cautions.length === 0 ? null : h('fieldset', { class: 'gate-cautions', id: 'gate-cautions' },
+      h('legend', null, 'Screening cautions: acknowledge each one'),
+      gate.cautions.map((c) => {
+        const id = `caution-${c.id}`;
+        const box = h('input', { type: 'checkbox', id, 'data-caution': c.id, checked: ticked.has(c.id) });
+        box.addEventListener('change', () => {
+          if (box.checked) ticked.add(c.id); else ticked.delete(c.id);
+          app.setUnsaved('session', true);
+          renderGate();
+          (gatePanel.querySelector(`#${CSS.escape(id)}`) as HTMLElement | null)?.focus();
+        });
+        return h('div', { class: 'gate-caution' }, box, h('label', { for: id }, c.message));
+      }));
+    const conditionItem = (c: GateCondition) => {
+      const place = conditionPlace(c);
+      const go = place.field && place.field !== 'cautions'
+        ? h('button', { type: 'button', class: 'link small', onclick: () => focusField(place.field!) }, place.action)
+        : place.tab ? h('a', { class: 'small', href: `#/patients/${p.id}/${place.tab}` }, place.action) : null;
+      return h('li', { 'data-condition': c.condition }, h('span', { class: 'gate-msg' }, c.message), ' ', go);
+    };
+    const canOverride = app.can('sign');
+    mount(gatePanel,
+      h('div', { class: 'panel-head' },
+        h('h2', { id: 'gate-title' }, 'Before treatment'),
+        h('span', { class: `badge ${allowed ? 'ok' : 'decision-contraindicated'}`, id: 'gate-state' },
+          allowed ? 'may be performed and signed' : `${open.length} condition${open.length === 1 ? '' : 's'} unmet`),
+        h('div', { class: 'spacer' }),
+        h('span', { class: 'small muted' }, 'Screening on the session’s date: '),
+        decisionBadge(gate.screening_decision, gate.deferred_until ? ` until ${formatDay(gate.deferred_until)}` : '')),
+      gateNote,
+      open.length ? h('ul', { class: 'gate-unmet', id: 'gate-unmet' }, open.map(conditionItem)) : h('p', { class: 'small' }, 'Every condition is met.'),
+      cautionList,
+      gate.warnings.length ? h('div', { class: 'warnings' }, h('h3', null, 'Allowed, but note'), h('ul', null, gate.warnings.map((w) => h('li', null, w)))) : null,
+      !allowed && canOverride ? h('details', { class: 'gate-override', open: overrideReason.value.trim() !== '' },
+        h('summary', null, 'Override the gate with a written reason'),
+        h('div', { class: 'field' }, h('label', { for: overrideReason.id }, 'Reason for treating although the conditions above are unmet'), overrideReason,
+          h('div', { class: 'hint', id: 'override-hint' }, 'Stored with the session, shown on it for good, and audited. Leave empty to keep the gate.'),
+          h('div', { class: 'field-error', 'data-error-for': 'override_reason', role: 'alert' }))) : null,
+      !allowed && !canOverride ? h('p', { class: 'small muted' }, 'A practitioner may override the gate with a written reason.') : null);
+    gateNote.hidden = !gateStale;
+  };
+  const refreshGate = async () => {
+    try {
+      gate = await app.api.sessionGate(s.id);
+      gateStale = false;
+    } catch (e) {
+      // A server without the gate (404) shows no panel; any other failure is said in it.
+      if (!(e instanceof ApiError) || e.status !== 404) message.textContent = `Gate not checked: ${(e as Error).message}`;
+    }
+    renderGate();
+  };
+  /** A 409 "gate" refusal: its conditions and cautions are the gate's word now. */
+  const showRefusal = (e: ApiError) => {
+    const unmet = (e.details.unmet as GateCondition[] | undefined) ?? [];
+    const cautions = (e.details.cautions as GateCaution[] | undefined) ?? gate?.cautions ?? [];
+    gate = { ...(gate ?? { allowed: false, warnings: [], screening_decision: 'none', deferred_until: null, recap: null as unknown as GateRecap }), allowed: false, unmet, cautions };
+    gateStale = false;
+    renderGate();
+    for (const c of unmet) {
+      const key = gateFieldKey(c.where);
+      if (key && key !== 'acknowledged_cautions' && key !== 'intake') showFieldError(form, key, c.message);
+    }
+    gatePanel.scrollIntoView({ block: 'start' });
+    gatePanel.querySelector<HTMLElement>('#gate-unmet li button, #gate-unmet li a, input[data-caution]')?.focus();
+  };
+
+  const signDialog = h('dialog', { id: 'sign-dialog', class: 'sign-dialog', 'aria-labelledby': 'sign-title' });
   const form: HTMLFormElement = h('form', { class: 'session-form', 'aria-label': 'Session record' },
+    gatePanel,
     h('div', { class: 'grid-2' },
       h('section', { class: 'panel' }, h('h2', null, 'Regions and needle lengths'), map.element, lengthRows,
         h('div', { class: 'field-error', 'data-error-for': 'needle_lengths', role: 'alert' })),
       h('section', { class: 'panel form-grid' },
         h('h2', { class: 'wide' }, 'Device and technique'),
         field('Date', date, { key: 'date' }),
-        field('Status', status, { key: 'status' }),
+        field('Status', status, { key: 'status', hint: 'Performed: the treatment gate checks the record first.' }),
         h('div', { class: 'wide' }, field('Device', device, { key: 'device' }), deviceNote),
         field('Lot number', lot, { key: 'lot_number', hint: 'Scan the barcode or type it.' }),
         field('Passes', passes, { key: 'passes' }),
@@ -198,42 +285,110 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
         field('Notes', notes, { key: 'notes', wide: true }))),
     h('div', { class: 'field-error', 'data-error-for': 'form', role: 'alert' }),
     h('div', { class: 'actions sticky-actions' }, saveButton, signButton, message,
-      h('span', { class: 'unsaved-flag', hidden: true }, 'Unsaved changes'), confirmBox));
+      h('span', { class: 'unsaved-flag', hidden: true }, 'Unsaved changes')),
+    signDialog);
   const tracked = app.trackForm(form, 'session');
+  form.addEventListener('input', () => { if (gate && !gateStale) { gateStale = true; gateNote.hidden = false; } });
 
-  const save = async (): Promise<boolean> => {
+  /** Saves the form; 'gate' when the treatment gate refused to mark it performed. */
+  const save = async (opts: { performed?: boolean } = {}): Promise<'ok' | 'gate' | 'error'> => {
     clearFieldErrors(form);
     message.textContent = 'saving…';
+    if (opts.performed) status.value = 'performed';
+    const fields = collect();
     try {
-      const updated = await app.api.updateSession(s.id, { ...collect(), row_version: rowVersion });
+      const body = { ...fields, row_version: rowVersion, ...(fields.status === 'performed' ? withoutEmpty(confirmation()) : {}) };
+      const updated = await app.api.updateSession(s.id, body);
       rowVersion = updated.row_version;
       tracked.saved();
-      message.textContent = `Saved ${formatTime(new Date())}.`;
-      return true;
+      message.textContent = `Saved ${formatTime(new Date())}${updated.status === 'performed' ? ', performed' : ''}.`;
+      if (updated.gate_override) message.textContent += ' The gate was overridden; the reason is kept with the session.';
+      sessionStatus = updated.status;
+      await refreshGate();
+      return 'ok';
     } catch (e) {
       message.textContent = '';
-      if (e instanceof ApiError) {
+      if (e instanceof ApiError && e.code === 'gate') {
+        message.textContent = 'Not saved as performed: the treatment gate refuses (see “Before treatment”).';
+        showRefusal(e);
+        return 'gate';
+      } else if (e instanceof ApiError) {
         showFieldError(form, e.code === 'signed' ? 'form' : sessionErrorKey(e.field), e.message);
         if (e.code === 'signed') message.textContent = 'Refused: this session is signed.';
       } else showFieldError(form, 'form', String(e));
-      return false;
+      return 'error';
     }
   };
+  let sessionStatus = s.status;
   form.addEventListener('submit', (e) => { e.preventDefault(); void save(); });
-  signButton.addEventListener('click', () => { confirmBox.hidden = false; (confirmBox.querySelector('#confirm-sign') as HTMLElement).focus(); });
-  confirmBox.querySelector('#cancel-sign')!.addEventListener('click', () => { confirmBox.hidden = true; signButton.focus(); });
-  confirmBox.querySelector('#confirm-sign')!.addEventListener('click', async () => {
-    confirmBox.hidden = true;
-    if (!(await save())) return;
-    try {
-      await app.api.signSession(s.id, rowVersion);
-      void app.refresh();
-    } catch (e) {
-      showFieldError(form, 'form', e instanceof ApiError ? e.message : String(e));
+
+  /** The confirmation before signing: what is being signed, from the gate's recap. */
+  const openSignDialog = async () => {
+    const wasPlanned = status.value === 'planned';
+    const saved = await save({ performed: true });
+    if (saved === 'error') return;
+    if (saved === 'gate') {
+      // Keep what was typed (as it was, not performed) and show what blocks, with the override.
+      if (wasPlanned) status.value = 'planned';
+      if ((await save()) !== 'ok') return;
+      message.textContent = 'Saved; not performed yet: the treatment gate refuses (see “Before treatment”).';
     }
-  });
+    const g = gate;
+    const recap = g?.recap;
+    const open = g ? openConditions(g.unmet, g.cautions, ticked) : [];
+    const error = h('div', { class: 'field-error', role: 'alert', id: 'sign-error' });
+    const confirmButton = h('button', { type: 'button', class: 'primary', id: 'confirm-sign' }, open.length ? 'Override and sign' : 'Sign');
+    const cancel = h('button', { type: 'button', id: 'cancel-sign' }, 'Cancel');
+    const fact = (label: string, value: Node | string) => [h('dt', null, label), h('dd', null, value || '—')];
+    mount(signDialog,
+      h('h2', { id: 'sign-title' }, 'Sign this session?'),
+      h('p', { class: 'small' }, 'Signing locks the record: afterwards it is corrected only by dated amendments with a reason.'),
+      recap ? h('dl', { class: 'facts recap', id: 'sign-recap' },
+        fact('Patient', recap.patient?.name ?? p.name),
+        fact('Date', formatDay(recap.date, undefined, 'long')),
+        fact('Device', recap.device_name ?? app.deviceName(recap.device)),
+        fact('Lot number', h('span', { id: 'recap-lot' }, recap.lot_number || 'none')),
+        fact('Needle lengths', h('ul', { class: 'recap-lengths' }, recap.needle_lengths.map((n) =>
+          h('li', null, `${n.region_name ?? app.regionName(n.region)}: ${formatMm(n.needle_length_mm)}`)))),
+        fact('Consent', recap.consent ? `on record (text ${recap.consent.text_version})` : 'none current'),
+        fact('Cautions acknowledged', recap.acknowledged_cautions?.length || ticked.size
+          ? h('ul', null, (g!.cautions.filter((c) => ticked.has(c.id))).map((c) => h('li', null, c.message))) : 'none'),
+        fact('Open warnings', recap.warnings?.length ? h('ul', null, recap.warnings.map((w) => h('li', null, w))) : 'none'))
+        : h('p', { class: 'muted' }, 'The server gave no recap.'),
+      open.length ? h('div', { class: 'override-banner' }, h('strong', null, 'Unmet: '), h('ul', null, open.map((c) => h('li', { 'data-condition': c.condition }, c.message))),
+        app.can('sign') ? h('p', { class: 'small' }, overrideReason.value.trim() ? ['Override reason: ', h('q', null, overrideReason.value.trim())] : 'Write the override reason under “Before treatment” first, or cancel and fix them.') : null) : null,
+      error,
+      h('div', { class: 'actions' }, confirmButton, cancel));
+    confirmButton.disabled = open.length > 0 && !overrideReason.value.trim();
+    cancel.addEventListener('click', () => { signDialog.close(); signButton.focus(); });
+    confirmButton.addEventListener('click', async () => {
+      confirmButton.disabled = true;
+      try {
+        // Refused before: marked performed now, with the override's reason, then signed.
+        if (sessionStatus !== 'performed') {
+          const r = await save({ performed: true });
+          if (r !== 'ok') { signDialog.close(); return; }
+        }
+        await app.api.signSession(s.id, rowVersion, confirmation());
+        signDialog.close();
+        void app.refresh();
+      } catch (e) {
+        confirmButton.disabled = false;
+        if (e instanceof ApiError && e.code === 'gate') {
+          signDialog.close();
+          message.textContent = 'Not signed: the treatment gate refuses (see “Before treatment”).';
+          showRefusal(e);
+        } else error.textContent = e instanceof ApiError ? e.message : String(e);
+      }
+    });
+    signDialog.showModal();
+    confirmButton.disabled ? cancel.focus() : confirmButton.focus();
+  };
+  signButton.addEventListener('click', () => void openSignDialog());
+  await refreshGate();
 
   return h('div', { class: 'page session' }, header(app, s, p),
+    gateOverrideBanner(app, s),
     planned.size ? null : h('p', { class: 'muted' }, 'This session has no plan: needle lengths are not compared with a plan.'),
     form,
     adverseEvents(app, p, s),
@@ -315,7 +470,9 @@ function signedSession(app: App, s: TreatmentSession, p: PatientRecord): HTMLEle
             : s.anaesthetic ? `${s.anaesthetic}, ${s.anaesthetic_minutes} min` : ''),
           row('End point', valueOf('end_point', s.end_point)), row('Products applied', valueOf('products_applied', s.products_applied)),
           row('Notes', valueOf('notes', s.notes)),
-          s.acknowledged_cautions?.length ? row('Cautions acknowledged', s.acknowledged_cautions.join(', ')) : null))),
+          s.acknowledged_cautions?.length ? row('Cautions acknowledged', h('ul', { class: 'plain-list' },
+            s.acknowledged_cautions.map((c) => h('li', null, typeof c === 'string' ? c : c.message)))) : null),
+        gatePassages(app, s))),
     h('section', { class: 'panel', 'aria-labelledby': 'amend-title' },
       h('h2', { id: 'amend-title' }, `Amendments (${amendments.length})`),
       amendments.length === 0 ? h('p', { class: 'muted' }, 'None.') :
@@ -336,6 +493,18 @@ export function gateOverrideBanner(app: App, s: TreatmentSession): HTMLElement |
     h('strong', null, 'Treatment gate overridden'),
     ` by ${who(app, o.by)} on ${formatInstant(o.at)}. Reason: `, h('q', { class: 'override-reason' }, o.reason),
     o.unmet?.length ? h('ul', null, o.unmet.map((u) => h('li', { 'data-condition': u.condition }, u.message))) : null);
+}
+
+/** Every passage through the treatment gate: when, by whom, at which step, overridden or not. */
+function gatePassages(app: App, s: TreatmentSession): HTMLElement | null {
+  const passages = s.gate_passages ?? [];
+  if (passages.length === 0) return null;
+  return h('details', { class: 'gate-passages', id: 'gate-passages' },
+    h('summary', null, `Treatment gate: ${passages.length} passage${passages.length === 1 ? '' : 's'}`),
+    h('ol', null, passages.map((g) => h('li', { 'data-step': g.step, 'data-overridden': String(g.overridden) },
+      `${g.step === 'signed' ? 'Signed' : 'Marked performed'} ${formatInstant(g.passed_at)} by ${who(app, g.passed_by)}: `,
+      g.overridden ? h('strong', null, `overridden (${g.unmet.length} unmet) — “${g.override_reason}”`) : 'every condition met',
+      g.acknowledged_cautions?.length ? `; cautions acknowledged: ${g.acknowledged_cautions.map((c) => c.message).join('; ')}` : ''))));
 }
 
 function amendmentForm(app: App, s: TreatmentSession): HTMLElement {

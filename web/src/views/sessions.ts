@@ -10,7 +10,8 @@ import type { PatientRecord, StoredPlan } from '../types';
 import type { SessionFields } from '../api';
 
 export function sessionFieldsFromPlan(stored: StoredPlan | undefined, date: string): SessionFields {
-  const fields: SessionFields = { date, status: 'performed' };
+  // Documentation starts as planned; marking it performed goes through the treatment gate.
+  const fields: SessionFields = { date, status: 'planned' };
   if (!stored) return fields;
   const plan = stored.plan;
   fields.plan_id = stored.id;

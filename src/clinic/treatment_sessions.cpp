@@ -1,0 +1,432 @@
+#include "clinic/treatment_sessions.h"
+
+#include "clinic/consent.h"
+#include "clinic/engine_requests.h"
+#include "clinic/failure.h"
+#include "core/errors.h"
+#include "core/json_text.h"
+#include "kb/describe.h"
+#include "screening/screening.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+namespace dermaplan::clinic {
+using nlohmann::json;
+
+const std::vector<std::string> kGateConditions{
+    "intake_missing",          "intake_unreadable",      "screening_contraindicated",
+    "screening_deferred",      "caution_unacknowledged", "plan_missing",
+    "consent_missing",         "consent_stale",          "device_missing",
+    "lot_number_missing",      "needle_lengths_missing", "region_not_in_plan",
+    "needle_length_above_plan", "needle_length_not_on_device",
+};
+
+namespace {
+
+constexpr double kLengthTolerance_mm = 1e-6;
+
+std::string mm_text(double mm) { return fmt::format("{:g} mm", mm); }
+
+/// What a stored plan allows in one region.
+struct PlannedArea {
+  double planned_mm = 0;
+  double min_mm = 0;
+  double max_mm = 0;
+  std::string device_id;
+};
+
+/// The areas of a stored plan (its JSON, as the planning engine wrote it), by region id.
+std::map<std::string, PlannedArea> planned_areas(const records::CoursePlan& plan) {
+  std::map<std::string, PlannedArea> out;
+  const auto doc = json::parse(plan.plan_json, nullptr, false);
+  if (!doc.is_object() || !doc.contains("areas") || !doc["areas"].is_array()) return out;
+  for (const auto& area : doc["areas"]) {
+    if (!area.is_object() || !area.contains("region") || !area["region"].is_string()) continue;
+    PlannedArea p;
+    const json lengths = area.value("needle_length_mm", json::object());
+    p.planned_mm = lengths.value("planned", 0.0);
+    const json range = lengths.value("planned_range", json::object());
+    p.min_mm = range.value("min", p.planned_mm);
+    p.max_mm = range.value("max", p.planned_mm);
+    if (area.contains("device") && area["device"].is_object()) p.device_id = area["device"].value("id", "");
+    out[area["region"].get<std::string>()] = p;
+  }
+  return out;
+}
+
+/// The session's plan: its own, else the patient's latest (said as a warning).
+std::optional<records::CoursePlan> plan_of(records::Store& store, const records::TreatmentSession& session,
+                                           std::vector<std::string>& warnings) {
+  if (session.plan_id != 0) {
+    auto plan = store.find_course_plan(session.plan_id);
+    if (plan && plan->patient_id == session.patient_id) return plan;
+  }
+  auto plans = store.list_course_plans(session.patient_id);
+  if (plans.empty()) return std::nullopt;
+  warnings.push_back(fmt::format("the session is not linked to a course plan; checked against the latest plan ({})",
+                                 plans.back().id));
+  return plans.back();
+}
+
+void add(GateReport& report, std::string condition, std::string message, std::string where = "") {
+  report.unmet.push_back({std::move(condition), std::move(message), std::move(where)});
+}
+
+/// Screens the latest intake on the session's date for the session's regions.
+void check_screening(records::Store& store, const kb::KnowledgeBase& kb, const records::TreatmentSession& session,
+                     CivilDate date, const std::vector<std::string>& regions, const GateConfirmation& confirmation,
+                     GateReport& report) {
+  report.screening_decision = "none";
+  const auto intakes = store.list_intakes(session.patient_id);
+  if (intakes.empty()) {
+    add(report, "intake_missing", "no intake on record: record and screen an intake before treatment");
+    return;
+  }
+  screening::ScreeningResult result;
+  try {
+    const auto document = parse_json_text(intakes.back().intake_json, screening::kMaxIntakeBytes, "/intake");
+    result = screening::screen(parse_request_intake(kb, document, date), kb, date, regions);
+  } catch (const InputError& e) {
+    add(report, "intake_unreadable",
+        fmt::format("the latest intake (version {}) cannot be screened with this knowledge base ({}: {}); "
+                    "record it again",
+                    intakes.back().version, e.where(), e.message()));
+    return;
+  }
+  report.screening_decision = kb::to_string(result.decision);
+  report.deferred_until = result.earliest_date;
+  std::vector<std::string> unacknowledged;
+  for (const auto& f : result.findings) {
+    const std::string what = f.title.empty() ? f.message : f.title + ": " + f.message;
+    switch (f.decision) {
+      case kb::Decision::contraindicated:
+        add(report, "screening_contraindicated",
+            fmt::format("screening on {} (intake version {}) says contraindicated: {}", format_civil_date(date),
+                        intakes.back().version, what),
+            "/intake");
+        break;
+      case kb::Decision::defer:
+        add(report, "screening_deferred",
+            f.until ? fmt::format("screening on {} says defer until {}: {}", format_civil_date(date),
+                                  format_civil_date(*f.until), what)
+                    : fmt::format("screening on {} says defer: {}", format_civil_date(date), what),
+            "/intake");
+        break;
+      case kb::Decision::caution: {
+        report.cautions.push_back({f.id, what});
+        const auto& ack = confirmation.acknowledged_cautions;
+        if (std::find(ack.begin(), ack.end(), f.id) == ack.end()) unacknowledged.push_back(f.id);
+        break;
+      }
+      case kb::Decision::eligible: break;
+    }
+  }
+  if (!unacknowledged.empty()) {
+    std::string ids;
+    for (const auto& id : unacknowledged) ids += (ids.empty() ? "" : ", ") + id;
+    add(report, "caution_unacknowledged",
+        fmt::format("acknowledge each screening caution before treatment: {}", ids), "/acknowledged_cautions");
+  }
+}
+
+void check_consent(records::Store& store, const kb::KnowledgeBase& kb, const records::TreatmentSession& session,
+                   const std::string& indication, GateReport& report, json& recap) {
+  const auto consents = store.list_consents(session.patient_id);
+  const std::string form = indication.empty() ? "the general consent form" : "the consent form for " + indication;
+  if (consents.empty()) {
+    add(report, "consent_missing", fmt::format("no consent on record: the patient must consent to {}", form));
+    return;
+  }
+  for (auto it = consents.rbegin(); it != consents.rend(); ++it) {
+    if (consent_is_current(kb, *it, indication)) {
+      recap["consent"] = {{"id", it->id}, {"text_version", it->text_version}};
+      return;
+    }
+  }
+  const auto& latest = consents.back();
+  add(report, "consent_stale",
+      fmt::format("the consent on record (version {}{}) is not today's text of {}: show the form again and record "
+                  "a new consent",
+                  latest.text_version, latest.indication.empty() ? "" : ", for " + latest.indication, form));
+}
+
+void check_device_and_lengths(const kb::KnowledgeBase& kb, const records::TreatmentSession& session,
+                              const std::optional<records::CoursePlan>& plan, GateReport& report) {
+  const kb::Device* device = session.device_id.empty() ? nullptr : kb.find_device(session.device_id);
+  if (session.device_id.empty()) {
+    add(report, "device_missing", "record the device used", "/device");
+  } else if (!device) {
+    add(report, "device_missing", fmt::format("unknown device '{}'", session.device_id), "/device");
+  } else if (device->single_use && session.lot_number.empty()) {
+    add(report, "lot_number_missing",
+        fmt::format("{} is single-use: record its lot number (recalls are traced by lot)", device->name),
+        "/lot_number");
+  }
+  if (session.needle_lengths.empty()) {
+    add(report, "needle_lengths_missing", "record the needle length used on each treated region", "/needle_lengths");
+    return;
+  }
+  const auto areas = plan ? planned_areas(*plan) : std::map<std::string, PlannedArea>{};
+  for (std::size_t i = 0; i < session.needle_lengths.size(); ++i) {
+    const auto& n = session.needle_lengths[i];
+    const std::string where = fmt::format("/needle_lengths/{}", i);
+    if (device && !device->offers_length(n.needle_length_mm)) {
+      add(report, "needle_length_not_on_device",
+          fmt::format("{} does not deliver {} on {}", device->name, mm_text(n.needle_length_mm), n.region), where);
+    }
+    if (!plan) continue;
+    const auto area = areas.find(n.region);
+    if (area == areas.end()) {
+      add(report, "region_not_in_plan",
+          fmt::format("{} is not a region of plan {}; plan it first", n.region, plan->id), where);
+      continue;
+    }
+    if (n.needle_length_mm > area->second.max_mm + kLengthTolerance_mm) {
+      add(report, "needle_length_above_plan",
+          fmt::format("{} on {} is longer than plan {} allows there ({} at most)", mm_text(n.needle_length_mm),
+                      n.region, plan->id, mm_text(area->second.max_mm)),
+          where);
+    } else if (n.needle_length_mm + kLengthTolerance_mm < area->second.min_mm) {
+      report.warnings.push_back(fmt::format("{} on {} is shorter than the plan's range there ({} to {})",
+                                            mm_text(n.needle_length_mm), n.region, mm_text(area->second.min_mm),
+                                            mm_text(area->second.max_mm)));
+    }
+    if (device && !area->second.device_id.empty() && area->second.device_id != device->id) {
+      report.warnings.push_back(fmt::format("{}: the plan uses {}, the session records {}", n.region,
+                                            area->second.device_id, device->id));
+    }
+  }
+}
+
+records::Patient existing(records::Store& store, long long patient_id) {
+  auto patient = store.find_patient(patient_id);
+  if (!patient) throw records::NotFoundError("", fmt::format("no patient with id {}", patient_id));
+  return *patient;
+}
+
+records::TreatmentSession existing_session(records::Store& store, long long session_id) {
+  auto session = store.find_session(session_id);
+  if (!session || !store.find_patient(session->patient_id))
+    throw records::NotFoundError("", fmt::format("no session with id {}", session_id));
+  return *session;
+}
+
+json conditions_json(const std::vector<GateCondition>& conditions) {
+  json out = json::array();
+  for (const auto& c : conditions) out.push_back(to_json(c));
+  return out;
+}
+
+json cautions_json(const std::vector<GateCaution>& cautions) {
+  json out = json::array();
+  for (const auto& c : cautions) out.push_back({{"id", c.id}, {"message", c.message}});
+  return out;
+}
+
+/// The most recent passage of a step, if any.
+const records::GatePassage* last_passage(const records::TreatmentSession& s, const std::string& step) {
+  for (auto it = s.gate_passages.rbegin(); it != s.gate_passages.rend(); ++it) {
+    if (it->step == step) return &*it;
+  }
+  return nullptr;
+}
+
+/// Runs the gate for `step` and returns the passage to store, or throws the refusal.
+records::GatePassage pass_gate(records::Store& store, const kb::KnowledgeBase& kb, const records::User& by,
+                               const records::TreatmentSession& session, const std::string& step,
+                               GateConfirmation confirmation) {
+  // What was confirmed when the session was marked performed still holds at signing.
+  const records::GatePassage* earlier = step == "signed" ? last_passage(session, "performed") : nullptr;
+  std::set<std::pair<std::string, std::string>> overridden_before;
+  if (earlier) {
+    for (const auto& c : json::parse(earlier->cautions_json, nullptr, false)) {
+      if (c.is_object() && c.contains("id")) confirmation.acknowledged_cautions.push_back(c.value("id", ""));
+    }
+    if (!earlier->override_reason.empty()) {
+      for (const auto& u : json::parse(earlier->unmet_json, nullptr, false)) {
+        if (u.is_object()) overridden_before.insert({u.value("condition", ""), u.value("message", "")});
+      }
+    }
+  }
+  GateReport report = evaluate_gate(store, kb, session, confirmation);
+  records::GatePassage passage;
+  passage.step = step;
+  json acknowledged = json::array();
+  for (const auto& c : report.cautions) {
+    const auto& ack = confirmation.acknowledged_cautions;
+    if (std::find(ack.begin(), ack.end(), c.id) != ack.end()) acknowledged.push_back({{"id", c.id}, {"message", c.message}});
+  }
+  passage.cautions_json = acknowledged.dump();
+  report.recap["step"] = step;
+  passage.recap_json = report.recap.dump();
+  if (report.unmet.empty()) return passage;
+
+  std::string reason = confirmation.override_reason;
+  const bool covered = earlier && std::all_of(report.unmet.begin(), report.unmet.end(), [&](const GateCondition& c) {
+                         return overridden_before.count({c.condition, c.message}) > 0;
+                       });
+  if (reason.find_first_not_of(" \t\r\n") == std::string::npos) reason.clear();
+  if (reason.empty() && covered) reason = earlier->override_reason;
+  if (reason.empty()) {
+    std::string list;
+    for (const auto& c : report.unmet) list += (list.empty() ? "" : "; ") + c.message;
+    throw ClinicError(FailureKind::refused, "gate",
+                      fmt::format("the treatment gate refuses to mark session {} as {}: {}", session.id, step, list),
+                      "", json{{"unmet", conditions_json(report.unmet)}, {"cautions", cautions_json(report.cautions)}});
+  }
+  if (!may_override_gate(by.role)) {
+    throw ClinicError(FailureKind::forbidden, "forbidden",
+                      "only a practitioner or an admin may override the treatment gate", "/override_reason",
+                      json{{"unmet", conditions_json(report.unmet)}});
+  }
+  passage.override_reason = reason;
+  passage.unmet_json = conditions_json(report.unmet).dump();
+  return passage;
+}
+
+/// Who performed the session: the user named (must exist), else, once performed, the caller
+/// when the caller may treat; an assistant documenting leaves it to the signer.
+void settle_practitioner(records::Store& store, const records::User& by, records::TreatmentSession& s) {
+  if (s.practitioner_id != 0) {
+    if (!store.find_user(s.practitioner_id))
+      throw InputError("/practitioner_id", fmt::format("no user with id {}", s.practitioner_id));
+    return;
+  }
+  if (s.status == records::SessionStatus::performed && may_override_gate(by.role)) s.practitioner_id = by.id;
+}
+
+records::Actor actor_of(const records::User& user) { return {user.id, user.username}; }
+
+}  // namespace
+
+bool may_override_gate(records::Role role) {
+  return role == records::Role::practitioner || role == records::Role::admin;
+}
+
+GateReport evaluate_gate(records::Store& store, const kb::KnowledgeBase& kb, const records::TreatmentSession& session,
+                         const GateConfirmation& confirmation) {
+  GateReport report;
+  const records::Patient patient = existing(store, session.patient_id);
+  const auto date = parse_civil_date(session.session_date);
+  if (!date) throw InputError("/date", fmt::format("'{}' is not a date (YYYY-MM-DD)", session.session_date));
+
+  const auto plan = plan_of(store, session, report.warnings);
+  if (plan) {
+    report.plan_id = plan->id;
+    report.indication = plan->indication;
+  }
+  // Screen for the regions treated; without any yet, for the plan's regions.
+  std::vector<std::string> regions;
+  for (const auto& n : session.needle_lengths) {
+    if (kb.find_region(n.region)) regions.push_back(n.region);
+  }
+  if (regions.empty() && plan) {
+    for (const auto& [region, area] : planned_areas(*plan)) regions.push_back(region);
+  }
+  check_screening(store, kb, session, *date, regions, confirmation, report);
+  if (!plan) add(report, "plan_missing", "no course plan on record: plan the course before treatment");
+
+  json recap = {{"patient", {{"id", patient.id}, {"name", patient.name}}},
+                {"session_id", session.id},
+                {"date", session.session_date},
+                {"device", session.device_id},
+                {"lot_number", session.lot_number},
+                {"plan_id", report.plan_id},
+                {"indication", report.indication}};
+  if (const kb::Device* device = kb.find_device(session.device_id)) recap["device_name"] = device->name;
+  check_consent(store, kb, session, report.indication, report, recap);
+  check_device_and_lengths(kb, session, plan, report);
+
+  json lengths = json::array();
+  for (const auto& n : session.needle_lengths) {
+    const kb::Region* region = kb.find_region(n.region);
+    lengths.push_back({{"region", n.region},
+                       {"region_name", region ? region->name : n.region},
+                       {"needle_length_mm", n.needle_length_mm}});
+  }
+  recap["needle_lengths"] = lengths;
+  recap["screening_decision"] = report.screening_decision;
+  recap["warnings"] = report.warnings;
+  json acknowledged = json::array();
+  for (const auto& c : report.cautions) {
+    const auto& ack = confirmation.acknowledged_cautions;
+    if (std::find(ack.begin(), ack.end(), c.id) != ack.end()) acknowledged.push_back({{"id", c.id}, {"message", c.message}});
+  }
+  recap["acknowledged_cautions"] = acknowledged;
+  report.recap = std::move(recap);
+  report.allowed = report.unmet.empty();
+  return report;
+}
+
+records::TreatmentSession create_session(records::Store& store, const kb::KnowledgeBase& kb, const records::User& by,
+                                         records::TreatmentSession session, const GateConfirmation& confirmation) {
+  existing(store, session.patient_id);
+  if (session.session_date.empty()) throw InputError("/date", "'date' is required");
+  settle_practitioner(store, by, session);
+  std::optional<records::GatePassage> passage;
+  if (session.status == records::SessionStatus::performed) {
+    passage = pass_gate(store, kb, by, session, "performed", confirmation);
+  }
+  return store.create_session(actor_of(by), session, passage);
+}
+
+records::TreatmentSession update_session(records::Store& store, const kb::KnowledgeBase& kb, const records::User& by,
+                                         records::TreatmentSession session, const GateConfirmation& confirmation) {
+  const auto old = existing_session(store, session.id);
+  if (old.status == records::SessionStatus::signed_off)
+    throw records::SignedSessionError("", fmt::format("session {} is signed; add an amendment instead", old.id));
+  if (session.practitioner_id != old.practitioner_id || session.practitioner_id == 0)
+    settle_practitioner(store, by, session);
+  std::optional<records::GatePassage> passage;
+  if (old.status != records::SessionStatus::performed && session.status == records::SessionStatus::performed) {
+    session.gate_passages = old.gate_passages;
+    passage = pass_gate(store, kb, by, session, "performed", confirmation);
+  }
+  return store.update_session(actor_of(by), session, passage);
+}
+
+records::TreatmentSession sign_session(records::Store& store, const kb::KnowledgeBase& kb, const records::User& by,
+                                       long long session_id, long long row_version,
+                                       const GateConfirmation& confirmation) {
+  auto s = existing_session(store, session_id);
+  if (s.status == records::SessionStatus::signed_off)
+    throw records::SignedSessionError("", fmt::format("session {} is already signed", s.id));
+  if (s.status != records::SessionStatus::performed)
+    throw InputError("/status", fmt::format("only a performed session can be signed (session {} is {})", s.id,
+                                            records::to_string(s.status)));
+  if (s.row_version != row_version)
+    throw records::ConflictError("/row_version", "the session changed since it was read; reload it");
+  const auto passage = pass_gate(store, kb, by, s, "signed", confirmation);
+  // A signed record says who performed the session: when nobody was recorded (an assistant
+  // documented it), the signer is, recorded as an audited update before the signature.
+  if (s.practitioner_id == 0) {
+    s.practitioner_id = by.id;
+    row_version = store.update_session(actor_of(by), s).row_version;
+  }
+  return store.sign_session(actor_of(by), s.id, row_version, passage);
+}
+
+json to_json(const GateCondition& condition) {
+  json j = {{"condition", condition.condition}, {"message", condition.message}};
+  if (!condition.where.empty()) j["where"] = condition.where;
+  return j;
+}
+
+json to_json(const GateReport& report) {
+  return {{"allowed", report.allowed},
+          {"unmet", conditions_json(report.unmet)},
+          {"cautions", cautions_json(report.cautions)},
+          {"warnings", report.warnings},
+          {"screening_decision", report.screening_decision},
+          {"deferred_until", report.deferred_until ? json(format_civil_date(*report.deferred_until)) : json(nullptr)},
+          {"plan_id", report.plan_id},
+          {"indication", report.indication},
+          {"recap", report.recap}};
+}
+
+}  // namespace dermaplan::clinic
