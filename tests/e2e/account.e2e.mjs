@@ -4,7 +4,7 @@
 // a correct change that keeps this browser signed in while another session of the same user
 // ends, and a login with the new password. Every step saves a screenshot.
 
-import { ACCOUNTS, assert, finish, launchBrowser, login, newPage, runSteps, shot, startServer, utcDay } from './lib.mjs';
+import { ACCOUNTS, SEEDED_SIGNATURE, assert, finish, launchBrowser, login, newPage, runSteps, shot, startServer, utcDay } from './lib.mjs';
 
 const FILE = 'account';
 const NEW_PASSWORD = 'sam-new-password-2026';
@@ -43,8 +43,20 @@ try {
       const { user, call } = await apiSession(ctx, url, ACCOUNTS.practitioner);
       const patient = await call('POST', 'api/patients', { name: 'Nora Names', birth_date: '1984-06-09', sex: 'female' });
       patientId = patient.id;
+      // What the treatment gate asks for: an eligible intake, a plan and a signed consent to its form.
+      await call('POST', `api/patients/${patientId}/intakes`, { areas: ['cheek'], intake: {
+        birth_date: '1984-06-09', sex: 'female', fitzpatrick: 2, pregnant: false, breastfeeding: false,
+        skin: { sensitive: false, dry: false }, conditions: [], medications: [], procedures: [], allergies: [] } });
+      const plan = await call('POST', `api/patients/${patientId}/plans`, { indication: 'skin-rejuvenation', areas: ['cheek'] });
+      const area = plan.plan.areas[0];
+      const form = await call('GET', 'api/consent-text?indication=skin-rejuvenation');
+      await call('POST', `api/patients/${patientId}/consents`, {
+        consented_by: 'Nora Names', consented_at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), text_version: form.version,
+        indication: 'skin-rejuvenation', acknowledged: [...form.items, ...form.risks].map((x) => x.id), photo_use: 'record_only',
+        signature: SEEDED_SIGNATURE });
       let s = await call('POST', `api/patients/${patientId}/sessions`, {
-        date: utcDay(0), status: 'performed', device: 'dermapen-4', needle_lengths: [{ region: 'cheek', needle_length_mm: 1.0 }],
+        date: utcDay(0), status: 'performed', plan_id: plan.id, device: area.device.id,
+        needle_lengths: [{ region: 'cheek', needle_length_mm: area.needle_length_mm.planned }],
         lot_number: 'LOT-NAMES-1', passes: 3, end_point: 'uniform erythema' });
       sessionId = s.id;
       assert(s.practitioner_id === user.id, `the practitioner is the caller (${s.practitioner_id} vs ${user.id})`);

@@ -78,7 +78,9 @@ try {
       await api(page, 'POST', `/api/patients/${ids.gina}/intakes`, { intake: cautionIntake });
       await openSession(ids.session);
       await expectConditions(['caution_unacknowledged'], ['screening_deferred']);
-      for (const box of await page.$$('#gate-panel input[data-caution]')) await box.check();
+      // Each tick re-renders the live gate panel: tick the boxes by id, one selector each.
+      for (const id of await page.$$eval('#gate-panel input[data-caution]', (boxes) => boxes.map((b) => b.id)))
+        await page.check(`#${id}`);
       await expectConditions([], ['caution_unacknowledged']);
     }],
 
@@ -139,7 +141,9 @@ try {
     }],
 
     ['every condition met: signed after the recap, the passages kept', async () => {
-      for (const box of await page.$$('#gate-panel input[data-caution]')) await box.check();
+      // Each tick re-renders the live gate panel: tick the boxes by id, one selector each.
+      for (const id of await page.$$eval('#gate-panel input[data-caution]', (boxes) => boxes.map((b) => b.id)))
+        await page.check(`#${id}`);
       await page.waitForSelector('#gate-panel[data-allowed=true]');
       await page.click('#sign-session');
       await page.waitForSelector('#sign-dialog[open] #sign-recap');

@@ -75,8 +75,10 @@ try {
       await api(page, 'POST', `/api/patients/${sofia.id}/intakes`, { intake: eligibleIntake, areas: ['cheek', 'forehead'] });
       const plan = await api(page, 'POST', `/api/patients/${sofia.id}/plans`, { indication: 'acne-scars', areas: ['cheek', 'forehead'] });
       await seedConsent(page, sofia.id, { indication: 'acne-scars', by: 'Sofia Screens' });
-      const lengths = plan.plan.areas.map((a) => ({ region: a.region, needle_length_mm: a.device.length_mm }));
-      const device = plan.plan.areas[0]?.device.id ?? plan.plan.device.id;
+      // A session records one device: the regions the plan treats with the first area's device.
+      const device = plan.plan.areas[0].device.id;
+      const lengths = plan.plan.areas.filter((a) => a.device.id === device)
+        .map((a) => ({ region: a.region, needle_length_mm: a.device.length_mm }));
       const planned = await api(page, 'POST', `/api/patients/${sofia.id}/sessions`, {
         plan_id: plan.id, date: utcDay(-14), status: 'planned', device, lot_number: 'LOT-A11Y-1', passes: 4, needle_lengths: lengths,
       });
