@@ -3,6 +3,7 @@
 #include "clinic/consent.h"
 #include "clinic/engine_requests.h"
 #include "clinic/failure.h"
+#include "clinic/patient_care.h"
 #include "core/errors.h"
 #include "core/json_text.h"
 #include "kb/describe.h"
@@ -203,12 +204,6 @@ void check_device_and_lengths(const kb::KnowledgeBase& kb, const records::Treatm
   }
 }
 
-records::Patient existing(records::Store& store, long long patient_id) {
-  auto patient = store.find_patient(patient_id);
-  if (!patient) throw records::NotFoundError("", fmt::format("no patient with id {}", patient_id));
-  return *patient;
-}
-
 records::TreatmentSession existing_session(records::Store& store, long long session_id) {
   auto session = store.find_session(session_id);
   if (!session || !store.find_patient(session->patient_id))
@@ -236,6 +231,13 @@ const records::GatePassage* last_passage(const records::TreatmentSession& s, con
   return nullptr;
 }
 
+/// Adds the cautions a stored passage acknowledged to `confirmation`.
+void carry_acknowledged(const records::GatePassage& passage, GateConfirmation& confirmation) {
+  for (const auto& c : json::parse(passage.cautions_json, nullptr, false)) {
+    if (c.is_object() && c.contains("id")) confirmation.acknowledged_cautions.push_back(c.value("id", ""));
+  }
+}
+
 /// Runs the gate for `step` and returns the passage to store, or throws the refusal.
 records::GatePassage pass_gate(records::Store& store, const kb::KnowledgeBase& kb, const records::User& by,
                                const records::TreatmentSession& session, const std::string& step,
@@ -244,9 +246,7 @@ records::GatePassage pass_gate(records::Store& store, const kb::KnowledgeBase& k
   const records::GatePassage* earlier = step == "signed" ? last_passage(session, "performed") : nullptr;
   std::set<std::pair<std::string, std::string>> overridden_before;
   if (earlier) {
-    for (const auto& c : json::parse(earlier->cautions_json, nullptr, false)) {
-      if (c.is_object() && c.contains("id")) confirmation.acknowledged_cautions.push_back(c.value("id", ""));
-    }
+    carry_acknowledged(*earlier, confirmation);
     if (!earlier->override_reason.empty()) {
       for (const auto& u : json::parse(earlier->unmet_json, nullptr, false)) {
         if (u.is_object()) overridden_before.insert({u.value("condition", ""), u.value("message", "")});
@@ -256,12 +256,7 @@ records::GatePassage pass_gate(records::Store& store, const kb::KnowledgeBase& k
   GateReport report = evaluate_gate(store, kb, session, confirmation);
   records::GatePassage passage;
   passage.step = step;
-  json acknowledged = json::array();
-  for (const auto& c : report.cautions) {
-    const auto& ack = confirmation.acknowledged_cautions;
-    if (std::find(ack.begin(), ack.end(), c.id) != ack.end()) acknowledged.push_back({{"id", c.id}, {"message", c.message}});
-  }
-  passage.cautions_json = acknowledged.dump();
+  passage.cautions_json = report.recap["acknowledged_cautions"].dump();
   report.recap["step"] = step;
   passage.recap_json = report.recap.dump();
   if (report.unmet.empty()) return passage;
@@ -311,7 +306,7 @@ bool may_override_gate(records::Role role) {
 GateReport evaluate_gate(records::Store& store, const kb::KnowledgeBase& kb, const records::TreatmentSession& session,
                          const GateConfirmation& confirmation) {
   GateReport report;
-  const records::Patient patient = existing(store, session.patient_id);
+  const records::Patient patient = existing_patient(store, session.patient_id);
   const auto date = parse_civil_date(session.session_date);
   if (!date) throw InputError("/date", fmt::format("'{}' is not a date (YYYY-MM-DD)", session.session_date));
 
@@ -363,9 +358,16 @@ GateReport evaluate_gate(records::Store& store, const kb::KnowledgeBase& kb, con
   return report;
 }
 
+GateReport evaluate_stored_gate(records::Store& store, const kb::KnowledgeBase& kb, long long session_id) {
+  const auto session = existing_session(store, session_id);
+  GateConfirmation confirmation;
+  for (const auto& passage : session.gate_passages) carry_acknowledged(passage, confirmation);
+  return evaluate_gate(store, kb, session, confirmation);
+}
+
 records::TreatmentSession create_session(records::Store& store, const kb::KnowledgeBase& kb, const records::User& by,
                                          records::TreatmentSession session, const GateConfirmation& confirmation) {
-  existing(store, session.patient_id);
+  existing_patient(store, session.patient_id);
   if (session.session_date.empty()) throw InputError("/date", "'date' is required");
   settle_practitioner(store, by, session);
   std::optional<records::GatePassage> passage;

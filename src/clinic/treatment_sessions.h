@@ -61,6 +61,10 @@ struct GateReport {
 GateReport evaluate_gate(records::Store& store, const kb::KnowledgeBase& kb, const records::TreatmentSession& session,
                          const GateConfirmation& confirmation = {});
 
+/// The gate for a stored session, counting the cautions its passages acknowledged (what the
+/// sign dialog shows). NotFoundError for an unknown session.
+GateReport evaluate_stored_gate(records::Store& store, const kb::KnowledgeBase& kb, long long session_id);
+
 /// Whether a user of this role may override the gate (practitioners and admins).
 bool may_override_gate(records::Role role);
 

@@ -128,14 +128,7 @@ Response sign_session(Context& ctx, Call& call) {
 /// What the treatment gate says about the session as stored (the sign dialog's recap).
 Response session_gate(Context& ctx, Call& call) {
   const auto s = existing_session(ctx, call.id());
-  clinic::GateConfirmation confirmation;
-  // Cautions acknowledged when the session was marked performed still count.
-  for (const auto& g : s.gate_passages) {
-    for (const auto& c : json::parse(g.cautions_json, nullptr, false)) {
-      if (c.is_object()) confirmation.acknowledged_cautions.push_back(c.value("id", ""));
-    }
-  }
-  json j = clinic::to_json(clinic::evaluate_gate(ctx.store, ctx.kb, s, confirmation));
+  json j = clinic::to_json(clinic::evaluate_stored_gate(ctx.store, ctx.kb, s.id));
   j["session_id"] = s.id;
   j["status"] = records::to_string(s.status);
   audit_read(ctx, call, "session", s.id, json{{"gate", true}}.dump());
