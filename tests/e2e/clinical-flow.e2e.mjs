@@ -9,7 +9,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { ACCOUNTS, assert, finish, launchBrowser, login, newPage, recordConsentOnScreen, runSteps, SHOTS, shot, startServer, utcDay } from './lib.mjs';
+import { ACCOUNTS, assert, checkEach, finish, launchBrowser, login, newPage, recordConsentOnScreen, runSteps, SHOTS, shot, startServer, utcDay } from './lib.mjs';
 
 const FILE = 'clinical-flow';
 
@@ -215,7 +215,7 @@ try {
       await page.waitForSelector('#session-message:has-text("Saved")');
       // The treatment gate for the saved session: the screening's cautions to acknowledge.
       await page.waitForSelector('#gate-panel');
-      for (const box of await page.$$('#gate-panel input[data-caution]')) await box.check();
+      await checkEach(page, '#gate-panel input[data-caution]');
       await page.waitForSelector('#gate-panel[data-allowed=true]');
       await shot(page, '09-session-document');
     }],

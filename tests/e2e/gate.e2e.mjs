@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  ACCOUNTS, api, apiCall, assert, finish, launchBrowser, login, newPage, recordConsentOnScreen, repo, runSteps, seedConsent, shot,
+  ACCOUNTS, api, apiCall, assert, checkEach, finish, launchBrowser, login, newPage, recordConsentOnScreen, repo, runSteps, seedConsent, shot,
   startServer, utcDay,
 } from './lib.mjs';
 
@@ -78,9 +78,7 @@ try {
       await api(page, 'POST', `/api/patients/${ids.gina}/intakes`, { intake: cautionIntake });
       await openSession(ids.session);
       await expectConditions(['caution_unacknowledged'], ['screening_deferred']);
-      // Each tick re-renders the live gate panel: tick the boxes by id, one selector each.
-      for (const id of await page.$$eval('#gate-panel input[data-caution]', (boxes) => boxes.map((b) => b.id)))
-        await page.check(`#${id}`);
+      await checkEach(page, '#gate-panel input[data-caution]');
       await expectConditions([], ['caution_unacknowledged']);
     }],
 
@@ -141,9 +139,7 @@ try {
     }],
 
     ['every condition met: signed after the recap, the passages kept', async () => {
-      // Each tick re-renders the live gate panel: tick the boxes by id, one selector each.
-      for (const id of await page.$$eval('#gate-panel input[data-caution]', (boxes) => boxes.map((b) => b.id)))
-        await page.check(`#${id}`);
+      await checkEach(page, '#gate-panel input[data-caution]');
       await page.waitForSelector('#gate-panel[data-allowed=true]');
       await page.click('#sign-session');
       await page.waitForSelector('#sign-dialog[open] #sign-recap');

@@ -269,7 +269,7 @@ export async function drawSignature(page, selector = '#signature-canvas') {
  */
 export async function recordConsentOnScreen(page, { photoUse = 'record_only' } = {}) {
   await page.waitForSelector('#consent-text .ack-list li input[data-ack]');
-  for (const box of await page.$$('#consent-text input[data-ack]')) await box.check();
+  await checkEach(page, '#consent-text input[data-ack]');
   await page.check(`#photo-use-${photoUse}`);
   await drawSignature(page);
   await page.waitForSelector('#signature-status:has-text("Signed on screen")');
@@ -306,4 +306,11 @@ export async function seedPerformed(page, sessionId, fields = {}) {
   return api(page, 'PUT', `/api/sessions/${sessionId}`, {
     ...base, ...fields, status: 'performed', row_version: saved.row_version, acknowledged_cautions: gate.cautions.map((c) => c.id),
   });
+}
+
+/** Ticks every checkbox that matches (found again after each tick: the panel may redraw). */
+export async function checkEach(page, selector) {
+  const n = await page.locator(selector).count();
+  for (let i = 0; i < n; i++) await page.locator(selector).nth(i).check();
+  return n;
 }

@@ -236,13 +236,15 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
       !allowed && !canOverride ? h('p', { class: 'small muted' }, 'A practitioner may override the gate with a written reason.') : null);
     gateNote.hidden = !gateStale;
   };
+  let gateError = '';
   const refreshGate = async () => {
+    gateError = '';
     try {
       gate = await app.api.sessionGate(s.id);
       gateStale = false;
     } catch (e) {
       // A server without the gate (404) shows no panel; any other failure is said in it.
-      if (!(e instanceof ApiError) || e.status !== 404) message.textContent = `Gate not checked: ${(e as Error).message}`;
+      if (!(e instanceof ApiError) || e.status !== 404) message.textContent = gateError = `Gate not checked: ${(e as Error).message}`;
     }
     renderGate();
   };
@@ -301,10 +303,12 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
       const updated = await app.api.updateSession(s.id, body);
       rowVersion = updated.row_version;
       tracked.saved();
+      sessionStatus = updated.status;
+      // The gate for what was saved first: "Saved" then means the panel speaks of this version.
+      await refreshGate();
       message.textContent = `Saved ${formatTime(new Date())}${updated.status === 'performed' ? ', performed' : ''}.`;
       if (updated.gate_override) message.textContent += ' The gate was overridden; the reason is kept with the session.';
-      sessionStatus = updated.status;
-      await refreshGate();
+      if (gateError) message.textContent += ` ${gateError}`;
       return 'ok';
     } catch (e) {
       message.textContent = '';
