@@ -343,6 +343,78 @@ std::vector<std::string> v5_consent_evidence_and_gate(Backend backend) {
   return in_dialect(std::move(s), backend);
 }
 
+// 6: guards where migration 3 left gaps. The head row may only move forward to the log's last
+// row; a signed session's needle lengths are as immutable as the session; amendments are
+// append-only; PostgreSQL refuses TRUNCATE (which skips row triggers) on every table of the
+// record. What the guards cannot stop (someone dropping them) the audit chain detects: content
+// hashes of signed sessions and amendments are in it, and its head can be kept elsewhere.
+// Restore lifts them for its one transaction (backup.cpp).
+const char* const kGuardedTables[] = {"users", "patients", "intakes", "consents", "course_plans",
+                                      "treatment_sessions", "session_needle_lengths", "amendments",
+                                      "adverse_events", "outcome_assessments", "photos", "gate_passages",
+                                      "audit_log", "audit_head"};
+
+std::vector<std::string> v6_guards(Backend backend) {
+  std::vector<std::string> s;
+  // The head moves only forward, only to the log's last row, with that row's hash.
+  const std::string head_ok =
+      "NEW.id = OLD.id AND NEW.seq >= OLD.seq AND NEW.seq = (SELECT MAX(seq) FROM audit_log) AND "
+      "NEW.hash = (SELECT hash FROM audit_log WHERE seq = NEW.seq)";
+  if (backend == Backend::sqlite) {
+    auto refuse = [&](const std::string& name, const std::string& when_on, const std::string& message) {
+      s.push_back("CREATE TRIGGER " + name + " " + when_on + " BEGIN SELECT RAISE(ABORT, '" + message + "'); END");
+    };
+    refuse("audit_head_no_delete", "BEFORE DELETE ON audit_head", "the audit head cannot be removed");
+    refuse("audit_head_no_insert", "BEFORE INSERT ON audit_head", "the audit log has one head");
+    refuse("audit_head_forward_only", "BEFORE UPDATE ON audit_head WHEN NOT (" + head_ok + ")",
+           "the audit head only moves forward to the last row of the log");
+    const std::string signed_parent = "(SELECT status FROM treatment_sessions WHERE id = %) = 'signed'";
+    auto parent = [&](const char* row) {
+      std::string t = signed_parent;
+      t.replace(t.find('%'), 1, std::string(row) + ".session_id");
+      return t;
+    };
+    refuse("signed_needles_no_insert", "BEFORE INSERT ON session_needle_lengths WHEN " + parent("NEW"),
+           "a signed session is immutable");
+    refuse("signed_needles_no_update",
+           "BEFORE UPDATE ON session_needle_lengths WHEN " + parent("OLD") + " OR " + parent("NEW"),
+           "a signed session is immutable");
+    refuse("signed_needles_no_delete", "BEFORE DELETE ON session_needle_lengths WHEN " + parent("OLD"),
+           "a signed session is immutable");
+    refuse("amendments_no_update", "BEFORE UPDATE ON amendments", "amendments are append-only");
+    refuse("amendments_no_delete", "BEFORE DELETE ON amendments", "amendments are append-only");
+  } else {
+    s.push_back(
+        "CREATE FUNCTION dermaplan_audit_head_forward() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "IF NOT (" + head_ok + ") THEN "
+        "RAISE EXCEPTION 'the audit head only moves forward to the last row of the log'; END IF; "
+        "RETURN NEW; END $$");
+    s.push_back(
+        "CREATE TRIGGER audit_head_forward_only BEFORE UPDATE ON audit_head "
+        "FOR EACH ROW EXECUTE FUNCTION dermaplan_audit_head_forward()");
+    s.push_back(
+        "CREATE TRIGGER audit_head_fixed BEFORE INSERT OR DELETE ON audit_head "
+        "FOR EACH ROW EXECUTE FUNCTION dermaplan_refuse_change('the audit log has one head, which cannot be removed')");
+    s.push_back(
+        "CREATE FUNCTION dermaplan_signed_child() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "IF (TG_OP <> 'INSERT' AND EXISTS (SELECT 1 FROM treatment_sessions WHERE id = OLD.session_id AND status = 'signed')) "
+        "OR (TG_OP <> 'DELETE' AND EXISTS (SELECT 1 FROM treatment_sessions WHERE id = NEW.session_id AND status = 'signed')) "
+        "THEN RAISE EXCEPTION 'a signed session is immutable'; END IF; "
+        "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END $$");
+    s.push_back(
+        "CREATE TRIGGER signed_needles_immutable BEFORE INSERT OR UPDATE OR DELETE ON session_needle_lengths "
+        "FOR EACH ROW EXECUTE FUNCTION dermaplan_signed_child()");
+    s.push_back(
+        "CREATE TRIGGER amendments_append_only BEFORE UPDATE OR DELETE ON amendments "
+        "FOR EACH ROW EXECUTE FUNCTION dermaplan_refuse_change('amendments are append-only')");
+    for (const char* table : kGuardedTables)
+      s.push_back(std::string("CREATE TRIGGER ") + table + "_no_truncate BEFORE TRUNCATE ON " + table +
+                  " FOR EACH STATEMENT EXECUTE FUNCTION dermaplan_refuse_change('TRUNCATE is refused on the "
+                  "clinical record (restore lifts this for its own transaction)')");
+  }
+  return s;
+}
+
 }  // namespace
 
 const std::vector<Migration>& schema_migrations() {
@@ -356,6 +428,8 @@ const std::vector<Migration>& schema_migrations() {
        v4_activity_and_agenda, v4_backfill},
       {5, "consent evidence (indication, acknowledgements, photo use, signature); treatment gate passages",
        v5_consent_evidence_and_gate, nullptr},
+      {6, "guards: audit head forward-only, signed sessions' needle lengths, amendments append-only, no TRUNCATE",
+       v6_guards, nullptr},
   };
   return list;
 }

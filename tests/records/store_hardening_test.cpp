@@ -90,6 +90,46 @@ TEST_P(StoreHardening, restore_into_postgresql_refuses_a_nul_row_and_names_it) {
 
 // ---- the guards and the chain ------------------------------------------------------------
 
+TEST_P(StoreHardening, the_database_refuses_truncating_or_rewinding_the_audit_log) {
+  auto store = open();
+  const Actor admin = make_admin(*store);
+  make_patient(*store, admin, "Someone");
+  const AuditHead head = store->audit_head();
+  ASSERT_GT(head.seq, 0);
+  auto sql = raw(db());
+  if (backend() == Backend::postgresql) {
+    EXPECT_ANY_THROW(*sql << "TRUNCATE audit_log, audit_head");
+    EXPECT_ANY_THROW(*sql << "TRUNCATE audit_head");
+    EXPECT_ANY_THROW(*sql << "TRUNCATE treatment_sessions, session_needle_lengths, amendments");
+  }
+  EXPECT_ANY_THROW(*sql << "DELETE FROM audit_head");
+  EXPECT_ANY_THROW(*sql << "UPDATE audit_head SET seq = 0, hash = ''");
+  EXPECT_ANY_THROW(*sql << "INSERT INTO audit_head (id, seq, hash) VALUES (2, 0, '')");
+  EXPECT_EQ(store->audit_head().seq, head.seq);
+  EXPECT_TRUE(store->verify_audit_chain().ok);
+}
+
+TEST_P(StoreHardening, a_signed_sessions_needle_lengths_and_amendments_cannot_change) {
+  auto store = open();
+  const Actor admin = make_admin(*store);
+  TreatmentSession s = signed_session(*store, admin);
+  store->add_amendment(admin, s.id, "lot_number", "LOT-FIXED", "typo on the label");
+  auto sql = raw(db());
+  const long long id = s.id;
+  EXPECT_ANY_THROW((*sql << "UPDATE session_needle_lengths SET needle_length_mm = 2.5 WHERE session_id = :s",
+                    soci::use(id)));
+  EXPECT_ANY_THROW((*sql << "DELETE FROM session_needle_lengths WHERE session_id = :s", soci::use(id)));
+  EXPECT_ANY_THROW((*sql << "INSERT INTO session_needle_lengths (session_id, region, needle_length_mm) "
+                            "VALUES (:s, 'chin', 2.0)",
+                    soci::use(id)));
+  EXPECT_ANY_THROW(*sql << "UPDATE amendments SET new_value = 'LOT-OTHER'");
+  EXPECT_ANY_THROW(*sql << "DELETE FROM amendments");
+  const auto v = store->verify_audit_chain();
+  EXPECT_TRUE(v.ok) << v.reason;
+  EXPECT_EQ(v.signed_sessions_checked, 1);
+  EXPECT_EQ(v.amendments_checked, 1);
+}
+
 TEST_P(StoreHardening, a_forged_lot_or_depth_is_found_even_with_the_triggers_dropped) {
   int round = 0;
   for (const char* forgery : {"UPDATE treatment_sessions SET lot_number = 'LOT-FORGED' WHERE id = :s",
@@ -160,7 +200,9 @@ TEST_P(StoreHardening, backup_and_restore_lift_the_guards_only_for_themselves) {
   EXPECT_EQ(v.signed_sessions_checked, 1);
   // The guards are back.
   auto sql = raw(target);
-  EXPECT_ANY_THROW(*sql << "DELETE FROM audit_log");
+  EXPECT_ANY_THROW(*sql << "DELETE FROM amendments");
+  EXPECT_ANY_THROW(*sql << "DELETE FROM session_needle_lengths");
+  if (backend() == Backend::postgresql) EXPECT_ANY_THROW(*sql << "TRUNCATE audit_log, audit_head");
 }
 
 }  // namespace
