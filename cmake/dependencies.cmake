@@ -7,6 +7,8 @@ find_package(date CONFIG REQUIRED)
 find_package(TBB REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(CAIRO REQUIRED IMPORTED_TARGET cairo cairo-png cairo-pdf pangocairo)
+# librsvg: consent signatures drawn on screen arrive as SVG and go into the PDF as vectors.
+pkg_check_modules(RSVG REQUIRED IMPORTED_TARGET librsvg-2.0)
 if(DERMAPLAN_TESTS)
   find_package(GTest CONFIG REQUIRED)
   include(GoogleTest)

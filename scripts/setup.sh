@@ -4,13 +4,13 @@
 set -euo pipefail
 
 # fonts-wqy-microhei: CJK glyphs for the PDF documents (DejaVu covers Latin, Greek, Cyrillic,
-# Arabic and Hebrew).
+# Arabic and Hebrew). librsvg2-dev: consent signatures (SVG) drawn into the consent PDF.
 BUILD_PACKAGES=(
   build-essential cmake pkg-config git
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev
   libhowardhinnant-date-dev tzdata libtbb-dev
-  libcairo2-dev libpango1.0-dev fonts-dejavu-core fonts-wqy-microhei
+  libcairo2-dev libpango1.0-dev librsvg2-dev fonts-dejavu-core fonts-wqy-microhei
   libsoci-dev libsqlite3-dev libpq-dev sqlite3
   libsodium-dev libcpp-httplib-dev libical-dev libboost-dev
 )

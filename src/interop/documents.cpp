@@ -190,8 +190,9 @@ std::string consent_pdf(const ConsentDocument& c, const DocumentOptions& options
              {"Recorded at", utc_minute(c.recorded_at_ms)},
              {"Form version", c.text_version}});
   pdf.paragraph("Signature", TextStyle{.bold = true});
-  if (!c.signature_png.empty()) {
-    pdf.image_png(c.signature_png, 240, 90);
+  if (!c.signature_image.empty()) {
+    if (c.signature_content_type == "image/svg+xml") pdf.image_svg(c.signature_image, 240, 90);
+    else pdf.image_png(c.signature_image, 240, 90);
   } else {
     pdf.paragraph("No signature image was recorded with this consent. Sign here on paper:", TextStyle{.grey = 0.3});
     pdf.space(30);

@@ -51,7 +51,8 @@ struct ConsentDocument {
   long long recorded_at_ms = 0;
   std::vector<std::string> acknowledged_risks;  //!< as recorded with the consent, if any
   std::optional<bool> photo_use;          //!< consent to clinical photographs, when recorded
-  std::string signature_png;              //!< the signature image; empty: none recorded
+  std::string signature_image;            //!< the signature image's bytes; empty: none recorded
+  std::string signature_content_type;     //!< "image/png" or "image/svg+xml"
 };
 
 /// The consent as recorded: the stored text of the version agreed to (never today's form),

@@ -307,7 +307,9 @@ class Importer {
     std::string message = problems_.size() == 1 ? problems_[0].second : fmt::format("{} problems:", problems_.size());
     if (problems_.size() > 1)
       for (const auto& [path, what] : problems_) message += "\n  " + path + ": " + what;
-    throw InputError(problems_[0].first, message);
+    std::vector<ImportProblem> problems;
+    for (const auto& [path, what] : problems_) problems.push_back({path, what});
+    throw FhirImportError(problems_[0].first, message, std::move(problems));
   }
 
   /// Where in the FHIR document an intake JSON path came from.

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "core/civil_date.h"
+#include "core/errors.h"
 #include "kb/knowledge_base.h"
 #include "records/entities.h"
 
@@ -23,6 +24,24 @@ struct SkippedResource {
   std::string reason;         //!< why it is not part of the import
 };
 
+/// One thing the import cannot take, with its place in the FHIR document.
+struct ImportProblem {
+  std::string path;     //!< "Bundle.entry[2].resource.code"
+  std::string message;  //!< what is wrong and what is accepted
+};
+
+/// The InputError of an import with more than one place to report: where() and message() are
+/// the first problem (message() lists them all), problems() has each one.
+class FhirImportError : public InputError {
+ public:
+  FhirImportError(std::string where, std::string message, std::vector<ImportProblem> problems)
+      : InputError(std::move(where), std::move(message)), problems_(std::move(problems)) {}
+  const std::vector<ImportProblem>& problems() const { return problems_; }
+
+ private:
+  std::vector<ImportProblem> problems_;
+};
+
 struct ImportedPatient {
   records::Patient patient;                //!< name, birth_date, sex (no id yet)
   std::vector<nlohmann::json> intakes;     //!< intake documents, oldest first; at least one
@@ -31,7 +50,8 @@ struct ImportedPatient {
 
 /// Reads the document. Every intake is validated as `dermaplan screen` would (as of `as_of`).
 /// InputError for anything it cannot take: `where` is the FHIR path of the first problem and
-/// the message lists every unknown code with its path.
+/// the message lists every unknown code with its path; a FhirImportError when the codes and
+/// values are what is wrong (one problem or several, each with its path).
 ImportedPatient read_fhir_patient(const nlohmann::json& document, const kb::KnowledgeBase& kb, CivilDate as_of);
 
 }  // namespace dermaplan::interop

@@ -2,6 +2,7 @@
 
 #include <cairo-pdf.h>
 #include <cairo.h>
+#include <librsvg/rsvg.h>
 #include <pango/pangocairo.h>
 
 #include <fmt/format.h>
@@ -249,6 +250,37 @@ bool PdfLayout::image_png(const std::string& png_bytes, double max_width_pt, dou
   cairo_surface_destroy(image);
   d.y += h * scale + 4;
   return true;
+}
+
+bool PdfLayout::image_svg(const std::string& svg_bytes, double max_width_pt, double max_height_pt) {
+  Impl& d = *impl_;
+  GError* error = nullptr;
+  // From memory, without a base file: librsvg resolves no external reference then.
+  RsvgHandle* svg = rsvg_handle_new_from_data(reinterpret_cast<const guint8*>(svg_bytes.data()), svg_bytes.size(),
+                                              &error);
+  double w = 0, h = 0;
+  if (svg && !rsvg_handle_get_intrinsic_size_in_pixels(svg, &w, &h)) {
+    // Only a viewBox (or percentages): its aspect ratio in the box given.
+    gboolean has_viewbox = FALSE;
+    RsvgRectangle viewbox{};
+    rsvg_handle_get_intrinsic_dimensions(svg, nullptr, nullptr, nullptr, nullptr, &has_viewbox, &viewbox);
+    w = has_viewbox ? viewbox.width : max_width_pt;
+    h = has_viewbox ? viewbox.height : max_height_pt;
+  }
+  bool drawn = false;
+  if (svg && w > 0 && h > 0) {
+    const double scale = std::min({max_width_pt / w, max_height_pt / h, d.text_width() / w});
+    d.ensure(h * scale + 4);
+    const RsvgRectangle viewport{kMargin, d.y, w * scale, h * scale};
+    cairo_save(d.cr);
+    drawn = rsvg_handle_render_document(svg, d.cr, &viewport, &error);
+    cairo_restore(d.cr);
+    if (drawn) d.y += h * scale + 4;
+  }
+  if (error) g_error_free(error);
+  if (svg) g_object_unref(svg);
+  if (!drawn) paragraph("(the stored image could not be read as an SVG drawing)", TextStyle{.italic = true});
+  return drawn;
 }
 
 void PdfLayout::space(double pt) { impl_->y += pt; }

@@ -1,6 +1,6 @@
 // A small flowing-text PDF writer over cairo + pango, for the patient documents: headings,
 // wrapped paragraphs, bullet lists, tables whose rows never split across pages (the header
-// row is repeated on a new page), PNG images, and a footer on every page. Fonts are found by
+// row is repeated on a new page), PNG and SVG images, and a footer on every page. Fonts are found by
 // fontconfig (DejaVu Sans, with fallback for scripts it lacks, e.g. CJK) and embedded as
 // subsets with Unicode maps by cairo. Not thread-safe; one object per document.
 #pragma once
@@ -50,6 +50,9 @@ class PdfLayout {
   /// A PNG image scaled to fit max_width_pt x max_height_pt, keeping its aspect ratio.
   /// Returns false (and draws a note instead) when the bytes are not a readable PNG.
   bool image_png(const std::string& png_bytes, double max_width_pt, double max_height_pt);
+  /// An SVG drawing (librsvg, drawn as vectors; nothing outside the bytes is loaded) scaled the
+  /// same way. Returns false (and draws a note instead) when the bytes are not a readable SVG.
+  bool image_svg(const std::string& svg_bytes, double max_width_pt, double max_height_pt);
   void space(double pt);
   void rule();
   /// Keeps the next `pt` points together: starts a new page when less is left.

@@ -31,6 +31,14 @@ Intake intake_from(const soci::row& r) {
 
 }  // namespace
 
+void insert_intake_row(soci::session& sql, Intake& intake) {
+  sql << "INSERT INTO intakes (patient_id, version, intake_json, screening_json, knowledge_version,"
+         " policy, created_by, created_at_ms) VALUES (:p, :v, :i, :s, :k, :o, :c, :t) RETURNING id",
+      soci::use(intake.patient_id), soci::use(intake.version), soci::use(intake.intake_json),
+      soci::use(intake.screening_json), soci::use(intake.knowledge_version), soci::use(intake.policy),
+      soci::use(intake.created_by), soci::use(intake.created_at_ms), soci::into(intake.id);
+}
+
 Intake SociStore::add_intake(const Actor& by, Intake intake) {
   require_text(intake.intake_json, "intake.intake_json");
   return write("add_intake", [&](soci::session& sql) {
@@ -43,11 +51,7 @@ Intake SociStore::add_intake(const Actor& by, Intake intake) {
     intake.version = (ind == soci::i_ok ? last : 0) + 1;
     intake.created_by = by.user_id;
     intake.created_at_ms = now();
-    sql << "INSERT INTO intakes (patient_id, version, intake_json, screening_json, knowledge_version,"
-           " policy, created_by, created_at_ms) VALUES (:p, :v, :i, :s, :k, :o, :c, :t) RETURNING id",
-        soci::use(intake.patient_id), soci::use(intake.version), soci::use(intake.intake_json),
-        soci::use(intake.screening_json), soci::use(intake.knowledge_version), soci::use(intake.policy),
-        soci::use(intake.created_by), soci::use(intake.created_at_ms), soci::into(intake.id);
+    insert_intake_row(sql, intake);
     audit(sql, by, AuditAction::create, "intake", intake.id,
           json{{"patient_id", intake.patient_id}, {"version", intake.version}}.dump());
     return intake;

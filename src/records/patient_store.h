@@ -21,12 +21,22 @@ struct PatientPage {
   long long total = 0;
 };
 
+/// A patient created together with its first intake versions.
+struct PatientWithIntakes {
+  Patient patient;
+  std::vector<Intake> intakes;   //!< versions 1, 2, ... as stored
+};
+
 /// Patients. Thread-safe; throws RecordErrors only (store.h).
 class PatientStore {
  public:
   virtual ~PatientStore() = default;
 
   virtual Patient create_patient(const Actor& by, Patient patient) = 0;
+  /// Creates the patient and its intake versions (1, 2, ... in the order given; their
+  /// patient_id is filled in) with their audit rows in one transaction: all of it or nothing.
+  virtual PatientWithIntakes create_patient_with_intakes(const Actor& by, Patient patient,
+                                                         std::vector<Intake> intakes) = 0;
   /// nullopt if absent; a deleted patient only with include_deleted.
   virtual std::optional<Patient> find_patient(long long id, bool include_deleted = false) = 0;
   /// Changes name, birth date, sex and notes. ConflictError on a stale row_version;

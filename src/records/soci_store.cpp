@@ -356,22 +356,39 @@ Patient SociStore::load_patient_for_update(soci::session& sql, long long patient
 }
 
 Patient SociStore::create_patient(const Actor& by, Patient patient) {
+  return create_patient_with_intakes(by, std::move(patient), {}).patient;
+}
+
+PatientWithIntakes SociStore::create_patient_with_intakes(const Actor& by, Patient patient,
+                                                          std::vector<Intake> intakes) {
   validate_patient(patient);
+  for (const auto& intake : intakes) require_text(intake.intake_json, "intake.intake_json");
   return write("create_patient", [&](soci::session& sql) {
-    patient.created_by = by.user_id;
-    patient.created_at_ms = patient.updated_at_ms = now();
-    patient.deleted = false;
-    patient.deleted_at_ms = patient.deleted_by = 0;
-    patient.row_version = 1;
-    std::string folded = fold_for_search(patient.name);
+    PatientWithIntakes out{patient, intakes};  // a retry starts again from the caller's copy
+    Patient& p = out.patient;
+    p.created_by = by.user_id;
+    p.created_at_ms = p.updated_at_ms = now();
+    p.deleted = false;
+    p.deleted_at_ms = p.deleted_by = 0;
+    p.row_version = 1;
+    std::string folded = fold_for_search(p.name);
     sql << "INSERT INTO patients (name, birth_date, sex, notes, created_by, created_at_ms,"
            " updated_at_ms, deleted, row_version, search_name)"
            " VALUES (:n, :b, :s, :o, :c, :t, :u, 0, 1, :f) RETURNING id",
-        soci::use(patient.name), soci::use(patient.birth_date), soci::use(patient.sex),
-        soci::use(patient.notes), soci::use(patient.created_by), soci::use(patient.created_at_ms),
-        soci::use(patient.updated_at_ms), soci::use(folded), soci::into(patient.id);
-    audit(sql, by, AuditAction::create, "patient", patient.id, "");
-    return patient;
+        soci::use(p.name), soci::use(p.birth_date), soci::use(p.sex), soci::use(p.notes), soci::use(p.created_by),
+        soci::use(p.created_at_ms), soci::use(p.updated_at_ms), soci::use(folded), soci::into(p.id);
+    audit(sql, by, AuditAction::create, "patient", p.id, "");
+    int version = 0;
+    for (auto& intake : out.intakes) {
+      intake.patient_id = p.id;
+      intake.version = ++version;
+      intake.created_by = by.user_id;
+      intake.created_at_ms = p.created_at_ms;
+      insert_intake_row(sql, intake);
+      audit(sql, by, AuditAction::create, "intake", intake.id,
+            nlohmann::json{{"patient_id", intake.patient_id}, {"version", intake.version}}.dump());
+    }
+    return out;
   });
 }
 

@@ -40,6 +40,8 @@ class SociStore final : public Store {
   int revoke_auth_sessions_of(long long user_id) override;
 
   Patient create_patient(const Actor& by, Patient patient) override;
+  PatientWithIntakes create_patient_with_intakes(const Actor& by, Patient patient,
+                                                 std::vector<Intake> intakes) override;
   std::optional<Patient> find_patient(long long id, bool include_deleted) override;
   Patient update_patient(const Actor& by, Patient patient) override;
   void delete_patient(const Actor& by, long long patient_id, const std::string& reason) override;
@@ -195,6 +197,10 @@ inline soci::indicator null_if_zero(long long id) { return id == 0 ? soci::i_nul
 /// Checks "YYYY-MM-DD" (empty allowed when `optional`); InvalidRecordError naming `field`.
 void require_date(const std::string& value, const char* field, bool optional = false);
 void require_text(const std::string& value, const char* field);
+
+/// Inserts an intake row as given (version, creator and time set by the caller); fills in
+/// intake.id. Inside the caller's write transaction; the caller writes the audit row.
+void insert_intake_row(soci::session& sql, Intake& intake);
 
 std::vector<RegionNeedleLength> needle_lengths_from_json(const std::string& json, const char* field);
 std::string needle_lengths_to_json(const std::vector<RegionNeedleLength>& lengths);

@@ -173,6 +173,7 @@ struct Api::Impl {
     add_patient_routes(table);
     add_session_routes(table);
     add_engine_routes(table);
+    add_document_routes(table);
     for (auto& r : table) routes.push_back({r, split_path(r.pattern)});
     ctx.health_body = json{{"status", "ok"},
                            {"api", kApiVersion},
@@ -194,9 +195,14 @@ struct Api::Impl {
       bool ok = true;
       for (size_t i = 0; i < parts.size() && ok; ++i) {
         const auto& seg = cr.segments[i];
-        if (seg.size() > 2 && seg.front() == '{' && seg.back() == '}') {
-          if (parts[i].empty()) ok = false;
-          else found[seg.substr(1, seg.size() - 2)] = parts[i];
+        const size_t close = seg.size() > 2 && seg.front() == '{' ? seg.find('}') : std::string::npos;
+        if (close != std::string::npos) {
+          // "{id}" takes the whole segment; "{cid}.pdf" a non-empty part before the suffix.
+          const std::string suffix = seg.substr(close + 1);
+          const std::string& part = parts[i];
+          if (part.size() <= suffix.size() || part.compare(part.size() - suffix.size(), suffix.size(), suffix) != 0)
+            ok = false;
+          else found[seg.substr(1, close - 1)] = part.substr(0, part.size() - suffix.size());
         } else {
           ok = seg == parts[i];
         }

@@ -5,6 +5,7 @@
 // Thread safety: handle() may be called from many threads at once.
 #pragma once
 
+#include "interop/practice.h"
 #include "kb/knowledge_base.h"
 #include "records/store.h"
 #include "server/auth.h"
@@ -52,6 +53,9 @@ struct ApiOptions {
   /// POST /api/simulate requests computed at once (each takes a core for up to seconds; the
   /// estimate is also held to clinic::kInteractiveMaxPunctures); more get 503 busy.
   int max_concurrent_simulations = 2;
+  /// The practice's name, contact and warning signs on the handouts and consent PDFs
+  /// (`dermaplan serve --practice FILE`).
+  interop::Practice practice;
 };
 
 /// One row of the route table (for tests and docs).

@@ -22,6 +22,7 @@ constexpr std::array kGrants{
     Grant{Permission::edit_sessions,    true,  true,         true},
     Grant{Permission::sign_sessions,    true,  true,         false},
     Grant{Permission::write_clinical,   true,  true,         false},
+    Grant{Permission::export_records,   true,  true,         false},
     Grant{Permission::delete_patients,  true,  false,        false},
     Grant{Permission::administer,       true,  false,        false},
 };
@@ -50,6 +51,7 @@ std::string_view to_string(Permission permission) {
     case Permission::edit_sessions: return "edit_sessions";
     case Permission::sign_sessions: return "sign_sessions";
     case Permission::write_clinical: return "write_clinical";
+    case Permission::export_records: return "export_records";
     case Permission::delete_patients: return "delete_patients";
     case Permission::administer: return "administer";
   }

@@ -20,8 +20,9 @@ enum class Permission {
   edit_sessions,      //!< create and edit unsigned sessions
   sign_sessions,      //!< sign a session, add an amendment
   write_clinical,     //!< record adverse events and outcome assessments
+  export_records,     //!< export a patient's whole record (FHIR)
   delete_patients,    //!< the explicit, audited delete
-  administer,         //!< users, audit log, backups
+  administer,         //!< users, audit log, backups, practice-wide exports
 };
 
 /// Whether `role` holds `permission` (public_access and signed_in: every role).

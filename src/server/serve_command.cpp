@@ -27,6 +27,7 @@ struct ServeOptions {
   bool secure_cookies = false;
   int request_timeout_s = 30;
   int max_connections_per_address = 16;
+  std::string practice;
 };
 
 std::string default_web_dir() {
@@ -61,6 +62,8 @@ void add_serve_command(CLI::App& app, CommonOptions& common) {
   cmd->add_flag("--secure-cookies", options.secure_cookies,
                 "Mark cookies Secure (behind a TLS proxy; without it, only when a trusted proxy sends "
                 "X-Forwarded-Proto: https)");
+  cmd->add_option("--practice", options.practice,
+                  "Practice settings YAML for the handouts and consent PDFs (name, contact, warning signs)");
   cmd->callback([&common] {
     // Block the stop signals before any thread starts; one thread waits for them.
     sigset_t stop_signals;
@@ -70,6 +73,8 @@ void add_serve_command(CLI::App& app, CommonOptions& common) {
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
     const auto kb = load_kb(common);
+    interop::Practice practice;
+    if (!options.practice.empty()) practice = interop::load_practice(options.practice);
     records::StoreOptions store_options;
     store_options.photo_dir = options.photo_dir;
     store_options.pool_size = 8;
@@ -86,6 +91,7 @@ void add_serve_command(CLI::App& app, CommonOptions& common) {
     api_options.backup_dir = options.backup_dir;
     api_options.trusted_proxies = options.trusted_proxies;
     api_options.secure_cookies = options.secure_cookies;
+    api_options.practice = std::move(practice);
     server::Api api(*store, kb, api_options);
     server::HttpOptions http_options;
     http_options.bind = options.bind;

@@ -127,6 +127,12 @@ try {
       assert(await page.isVisible('.timeline svg'), 'the schedule timeline is drawn');
       await page.click('#save-plan');
       await page.waitForSelector('#to-sessions');
+      // The saved plan's documents, where the plan is: the handout is a PDF, the calendar iCalendar.
+      for (const [which, type] of [['handout', 'application/pdf'], ['calendar', 'text/calendar; charset=utf-8']]) {
+        const href = await page.getAttribute(`a[id^="plan-"][id$="-${which}"]`, 'href');
+        const got = await page.evaluate(async (url) => { const r = await fetch(url); return `${r.status} ${r.headers.get('content-type')}`; }, href);
+        assert(got === `200 ${type}`, `${which} link ${href}: ${got}`);
+      }
       await page.waitForSelector('.sim-result');
       // The simulation's density map is drawn from the engine's cells, with its caption and text.
       await page.waitForSelector('.sim-result figure.sim-heatmap svg.heatmap');

@@ -12,6 +12,7 @@
 #include <cairo.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <regex>
 #include <sstream>
 
@@ -91,7 +92,8 @@ ConsentDocument example_consent() {
   c.consented_at_ms = 1'795'000'000'000;  // 2026-11-18 ...
   c.recorded_by = "Dr. Ana Lúcia Gonçalves";
   c.recorded_at_ms = 1'795'000'060'000;
-  c.signature_png = signature_png();
+  c.signature_image = signature_png();
+  c.signature_content_type = "image/png";
   return c;
 }
 
@@ -236,13 +238,77 @@ TEST(ConsentPdf, PrintsTheStoredTextNotTodaysForm) {
   c.text_version = "2025.01.1/2025.01.1";
   c.consent_text = "Consent to microneedling\n\n- A statement of the old form, as the patient read it.\n\nRisks:\n"
                    "- An old risk wording.\n";
-  c.signature_png.clear();
+  c.signature_image.clear();
   const Checked pdf = check_pdf(dir, "consent.pdf", consent_pdf(c, on_letter()));
   EXPECT_TRUE(contains(pdf.text, "A statement of the old form, as the patient read it."));
   EXPECT_TRUE(contains(pdf.text, "An old risk wording."));
   EXPECT_TRUE(contains(pdf.text, "2025.01.1/2025.01.1"));
   EXPECT_FALSE(contains(pdf.text, testing::bundled_kb().risks.front().text));
   EXPECT_TRUE(contains(pdf.text, "Sign here on paper"));
+}
+
+/// A signature as the web's signature pad hands it over: strokes as SVG paths and dots.
+const char* const kSignatureSvg =
+    R"svg(<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 300 100" width="300" height="100">)svg"
+    R"svg(<path d="M 10,70 C 80,0 150,100 290,30" stroke-width="3" stroke="rgb(20, 32, 43)" fill="none" )svg"
+    R"svg(stroke-linecap="round"></path><circle r="1.5" cx="150" cy="80" fill="rgb(20, 32, 43)"></circle></svg>)svg";
+
+/// The number of dark pixels on the last page, rendered at 30 dpi.
+int dark_pixels_on_last_page(const ScratchDir& dir, const std::string& pdf_name, int pages) {
+  const auto base = (dir / "page").string();
+  const std::string page = std::to_string(pages);
+  const auto run = run_tool("pdftoppm -gray -r 30 -f " + page + " -l " + page + " '" + (dir / pdf_name).string() +
+                            "' '" + base + "'");
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  std::string pgm;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
+    if (entry.path().extension() == ".pgm") pgm = testing::read_file(entry.path());
+  int dark = 0;
+  // P5 header: magic, width, height, maxval, then one byte per pixel.
+  std::istringstream header(pgm);
+  std::string magic;
+  int w = 0, h = 0, max = 0;
+  header >> magic >> w >> h >> max;
+  const size_t start = pgm.size() - static_cast<size_t>(w) * h;
+  for (size_t i = start; i < pgm.size(); ++i) dark += static_cast<unsigned char>(pgm[i]) < 128;
+  return dark;
+}
+
+TEST(ConsentPdf, DrawsAnSvgSignatureAsVectorsAndLoadsNothingItNames) {
+  ScratchDir dir("consent-svg");
+  ConsentDocument c = example_consent();
+  c.signature_content_type = "image/svg+xml";
+  c.signature_image = kSignatureSvg;
+  const Checked signed_pdf = check_pdf(dir, "consent.pdf", consent_pdf(c));
+  EXPECT_FALSE(contains(signed_pdf.text, "Sign here on paper"));
+  EXPECT_FALSE(contains(signed_pdf.text, "could not be read"));
+  const auto pages_of = [](const std::string& info) {
+    std::smatch m;
+    return std::regex_search(info, m, std::regex("Pages:\\s+(\\d+)")) ? std::stoi(m[1]) : 0;
+  };
+  const int pages = pages_of(signed_pdf.info);
+  ASSERT_GT(pages, 0) << signed_pdf.info;
+  const int with_signature = dark_pixels_on_last_page(dir, "consent.pdf", pages);
+
+  // The same page without the strokes has fewer dark pixels: the drawing is on the page.
+  ScratchDir plain_dir("consent-svg-empty");
+  c.signature_image = R"(<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 300 100" width="300" height="100"></svg>)";
+  const Checked blank = check_pdf(plain_dir, "consent.pdf", consent_pdf(c));
+  EXPECT_GT(with_signature, dark_pixels_on_last_page(plain_dir, "consent.pdf", pages_of(blank.info)) + 20);
+
+  // An image the SVG points to outside itself is not fetched: no image in the PDF.
+  testing::write_file(dir / "outside.png", signature_png());
+  c.signature_image = R"(<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" )"
+                      R"(width="300" height="100"><image xlink:href="file://)" +
+                      (dir / "outside.png").string() + R"(" width="300" height="100"/></svg>)";
+  check_pdf(dir, "outside.pdf", consent_pdf(c));
+  const auto images = run_tool("pdfimages -list '" + (dir / "outside.pdf").string() + "'");
+  EXPECT_EQ(images.output.find(" 300   100 "), std::string::npos) << images.output;
+
+  // Bytes that are no SVG: a note instead of the drawing, never a failure.
+  c.signature_image = "<svg";
+  const Checked broken = check_pdf(dir, "broken.pdf", consent_pdf(c));
+  EXPECT_TRUE(contains(broken.text, "could not be read as an SVG drawing"));
 }
 
 TEST(PracticeSettings, UnknownKeysAndWrongKindsAreRefusedWithFileAndLine) {

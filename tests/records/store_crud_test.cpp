@@ -210,6 +210,40 @@ TEST_P(StoreCrud, PatientListPagesAndSearchesCaseInsensitively) {
   EXPECT_THROW(store->list_patients(q), InvalidRecordError);
 }
 
+TEST_P(StoreCrud, APatientCreatedWithIntakesGetsVersionsAndAuditRowsTogether) {
+  auto store = open();
+  Actor admin = make_admin(*store);
+  const long long audit_before = static_cast<long long>(store->list_audit(0, 1000).size());
+  Patient p;
+  p.name = "Ines Imported";
+  p.birth_date = "1980-02-29";
+  Intake first, second;
+  first.intake_json = R"({"age": 44})";
+  second.intake_json = R"({"age": 45})";
+  first.screening_json = second.screening_json = "{}";
+  first.patient_id = second.patient_id = 424242;  // ignored: the new patient's id is used
+  const auto created = store->create_patient_with_intakes(admin, p, {first, second});
+  ASSERT_GT(created.patient.id, 0);
+  ASSERT_EQ(created.intakes.size(), 2u);
+  EXPECT_EQ(created.intakes[0].version, 1);
+  EXPECT_EQ(created.intakes[1].version, 2);
+  const auto stored = store->list_intakes(created.patient.id);
+  ASSERT_EQ(stored.size(), 2u);
+  EXPECT_EQ(stored[1].intake_json, R"({"age": 45})");
+  EXPECT_EQ(stored[1].id, created.intakes[1].id);
+  const auto audit = store->list_audit(0, 1000);
+  ASSERT_EQ(static_cast<long long>(audit.size()), audit_before + 3);
+  EXPECT_EQ(audit[audit_before].entity, "patient");
+  EXPECT_EQ(audit[audit_before + 2].entity, "intake");
+  // A bad intake stores nothing, not even the patient.
+  Intake empty;
+  p.name = "Nobody Stored";
+  EXPECT_THROW(store->create_patient_with_intakes(admin, p, {first, empty}), InvalidRecordError);
+  PatientQuery q;
+  q.name_contains = "Nobody";
+  EXPECT_EQ(store->list_patients(q).total, 0);
+}
+
 TEST_P(StoreCrud, IntakeVersionsConsentsAndPlansAreKept) {
   auto store = open();
   Actor admin = make_admin(*store);

@@ -1,5 +1,5 @@
 // Administration (admins only; the server refuses everyone else with 403): users and roles,
-// the audit log with filters, and an online backup.
+// the audit log with filters, an online backup and the practice export.
 
 import { errorPanel, type App } from '../app';
 import { ApiError } from '../api';
@@ -7,6 +7,7 @@ import { formatInstant } from '../dates';
 import { clearFieldErrors, debounce, field, h, select, showFieldError, hiddenTh } from '../ui/dom';
 import { actionLabel, auditKind, auditSentence, entityLabel } from '../audit-detail';
 import type { AuditEntry, User } from '../types';
+import { practiceExportPanel } from './documents';
 
 const ROLES: [string, string][] = [['practitioner', 'practitioner'], ['assistant', 'assistant'], ['admin', 'admin']];
 
@@ -220,5 +221,6 @@ export function backupView(app: App): Node {
   return h('div', { class: 'page' }, h('h1', null, 'Administration'), adminTabs('backup'),
     h('section', { class: 'panel narrow' }, h('h2', null, 'Backup'),
       h('p', null, 'Writes a consistent copy of the database on the server while it keeps running. Copy the file somewhere safe (another disk or machine).'),
-      button, out));
+      button, out),
+    practiceExportPanel());
 }

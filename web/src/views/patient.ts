@@ -11,6 +11,7 @@ import { sessionsTab } from './sessions';
 import { outcomesTab } from './outcomes';
 import { consentTab } from './consent';
 import { decisionBadge } from './screening';
+import { patientFhirLink } from './documents';
 
 const TABS: [string, string][] = [
   ['intake', 'Intake & screening'],
@@ -34,6 +35,7 @@ export async function patientView(app: App, params: string[]): Promise<Node> {
         'aria-selected': String(key === tab), class: key === tab ? 'active' : '',
       }, label, tabCount(patient, key)))),
     body);
+  container.querySelector('.patient-head')?.append(h('div', { class: 'head-actions' }, patientFhirLink(app, id)));
   if (tab === 'intake') mount(body, intakeTab(app, patient, reload));
   else if (tab === 'consent') mount(body, await consentTab(app, patient, reload));
   else if (tab === 'plan') mount(body, await planTab(app, patient));

@@ -15,6 +15,7 @@ import { aftercareTimeline, courseTimeline, depthBar } from '../ui/graphics';
 import type { Plan, PatientRecord, StoredPlan } from '../types';
 import { decisionBadge } from './screening';
 import { simulationPanel } from './simulation';
+import { planDocuments } from './documents';
 
 export async function planTab(app: App, patient: PatientRecord): Promise<HTMLElement> {
   const kb = app.kb!;
@@ -33,7 +34,7 @@ export async function planTab(app: App, patient: PatientRecord): Promise<HTMLEle
         h('td', null, formatDay(p.plan.sessions?.[0]?.date)),
         h('td', null, formatInstant(p.created_at)),
         h('td', null, app.userName(p.created_by)),
-        h('td', null, h('button', { type: 'button', class: 'small', onclick: () => showSaved(p) }, 'Show')))))));
+        h('td', null, h('button', { type: 'button', class: 'small', onclick: () => showSaved(p) }, 'Show'), ' ', planDocuments(p.id)))))));
 
   const output = h('div', { class: 'plan-output', 'aria-live': 'polite' });
   const showSaved = (p: StoredPlan) => {
@@ -121,7 +122,7 @@ export async function planTab(app: App, patient: PatientRecord): Promise<HTMLEle
     try {
       const r = await app.api.addPlan(patient.id, request());
       tracked.saved();
-      savedNote.replaceChildren(`Saved as plan #${r.id}. `, h('a', { href: `#/patients/${patient.id}/sessions`, id: 'to-sessions' }, 'Document a session →'));
+      savedNote.replaceChildren(`Saved as plan #${r.id}. `, planDocuments(r.id), ' ', h('a', { href: `#/patients/${patient.id}/sessions`, id: 'to-sessions' }, 'Document a session →'));
       output.replaceChildren(renderPlan(app, r.plan, map));
       patient.plans.push({ id: r.id, patient_id: patient.id, indication: indication.value, plan: r.plan, created_by: app.user!.id, created_at: new Date().toISOString() });
     } catch (e) {
