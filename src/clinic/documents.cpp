@@ -97,6 +97,12 @@ Document consent_document(records::Store& store, const interop::Practice& practi
   if (const auto user = store.find_user(consent->recorded_by))
     doc.recorded_by = user->display_name.empty() ? user->username : user->display_name;
   doc.recorded_at_ms = consent->recorded_at_ms;
+  doc.acknowledged = static_cast<int>(consent->acknowledged.size());
+  doc.photo_use = consent->photo_use;
+  if (!consent->signature_sha256.empty()) {
+    doc.signature_image = store.read_photo(consent->signature_sha256);
+    doc.signature_content_type = consent->signature_content_type;
+  }
   interop::DocumentOptions options;
   options.paper = request.paper;
   Document out{interop::consent_pdf(doc, options), "application/pdf",

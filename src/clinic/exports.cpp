@@ -120,7 +120,8 @@ const std::vector<TableSpec>& table_specs() {
       {"intakes", {"id", "patient_id", "version", "intake_json", "screening_json", "knowledge_version", "policy",
                    "created_by", "created_at"}},
       {"consents", {"id", "patient_id", "text_version", "consent_text", "consented_by", "consented_at",
-                    "recorded_by", "recorded_at"}},
+                    "recorded_by", "recorded_at", "indication", "acknowledged", "photo_use", "signature_sha256",
+                    "signature_content_type"}},
       {"course_plans", {"id", "patient_id", "indication", "assessment_date", "plan_json", "created_by",
                         "created_at"}},
       {"sessions", {"id", "patient_id", "plan_id", "session_date", "status", "practitioner_id", "device_id",
@@ -128,6 +129,8 @@ const std::vector<TableSpec>& table_specs() {
                     "products_applied", "notes", "signed_by", "signed_at", "created_by", "created_at",
                     "updated_at"}},
       {"session_needle_lengths", {"session_id", "region", "needle_length_mm"}},
+      {"gate_passages", {"id", "session_id", "step", "passed_by", "passed_at", "override_reason", "unmet_json",
+                         "cautions_json", "recap_json"}},
       {"amendments", {"id", "session_id", "author_id", "amended_at", "field", "old_value", "new_value", "reason"}},
       {"adverse_events", {"id", "patient_id", "session_id", "event_type", "severity", "onset_date",
                           "resolution_date", "resolution", "notes", "recorded_by", "created_at", "updated_at"}},
@@ -159,12 +162,13 @@ void write_csv_tables(records::Store& store, CsvSinks& sinks) {
   auto* plans = sink("course_plans");
   auto* sessions = sink("sessions");
   auto* needles = sink("session_needle_lengths");
+  auto* gates = sink("gate_passages");
   auto* amendments = sink("amendments");
   auto* events = sink("adverse_events");
   auto* outcomes = sink("outcomes");
   auto* photos = sink("photos");
-  const bool per_patient = intakes || consents || plans || sessions || needles || amendments || events || outcomes ||
-                           photos;
+  const bool per_patient = intakes || consents || plans || sessions || needles || gates || amendments || events ||
+                           outcomes || photos;
   if (patients || per_patient)
     each_patient(store, true, [&](const records::Patient& p, long long) {
       if (patients)
@@ -178,12 +182,15 @@ void write_csv_tables(records::Store& store, CsvSinks& sinks) {
       if (consents)
         for (const auto& c : store.list_consents(p.id))
           consents->row({num(c.id), num(c.patient_id), text(c.text_version), text(c.consent_text),
-                         text(c.consented_by), when(c.consented_at_ms), ref(c.recorded_by), when(c.recorded_at_ms)});
+                         text(c.consented_by), when(c.consented_at_ms), ref(c.recorded_by), when(c.recorded_at_ms),
+                         text(c.indication), text(json(c.acknowledged).dump()),
+                         text(c.photo_use ? records::to_string(*c.photo_use) : ""), text(c.signature_sha256),
+                         text(c.signature_content_type)});
       if (plans)
         for (const auto& c : store.list_course_plans(p.id))
           plans->row({num(c.id), num(c.patient_id), text(c.indication), text(c.assessment_date), text(c.plan_json),
                       ref(c.created_by), when(c.created_at_ms)});
-      if (sessions || needles || amendments)
+      if (sessions || needles || gates || amendments)
         for (const auto& s : store.list_sessions(p.id)) {
           if (sessions)
             sessions->row({num(s.id), num(s.patient_id), ref(s.plan_id), text(s.session_date),
@@ -195,6 +202,10 @@ void write_csv_tables(records::Store& store, CsvSinks& sinks) {
           if (needles)
             for (const auto& n : s.needle_lengths)
               needles->row({num(s.id), text(n.region), CsvCell::number(n.needle_length_mm)});
+          if (gates)
+            for (const auto& g : s.gate_passages)
+              gates->row({num(g.id), num(g.session_id), text(g.step), ref(g.passed_by), when(g.passed_at_ms),
+                          text(g.override_reason), text(g.unmet_json), text(g.cautions_json), text(g.recap_json)});
           if (amendments && s.status == records::SessionStatus::signed_off)
             for (const auto& a : store.list_amendments(s.id))
               amendments->row({num(a.id), num(a.session_id), ref(a.author_id), when(a.amended_at_ms), text(a.field),

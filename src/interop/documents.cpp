@@ -172,14 +172,18 @@ std::string consent_pdf(const ConsentDocument& c, const DocumentOptions& options
     else if (line.back() == ':') pdf.heading(line.substr(0, line.size() - 1), 2);
     else pdf.paragraph(line);
   }
-  if (!c.acknowledged_risks.empty()) {
-    pdf.heading("Risks acknowledged", 2);
-    for (const auto& risk : c.acknowledged_risks) pdf.bullet(risk);
-  }
-  if (c.photo_use) {
-    pdf.paragraph(*c.photo_use ? "Photographs: agreed to photographs of the treated areas for the clinical record."
-                               : "Photographs: did not agree to photographs.",
+  if (c.acknowledged > 0)
+    pdf.paragraph(fmt::format("Each statement and each risk above was acknowledged one by one ({} acknowledgements "
+                              "recorded).", c.acknowledged),
                   TextStyle{.bold = true});
+  if (c.photo_use) {
+    const char* use = *c.photo_use == records::PhotoUse::record_only
+                          ? "Photographs: for my clinical record only, seen by the people treating me."
+                      : *c.photo_use == records::PhotoUse::teaching
+                          ? "Photographs: for my clinical record, and without my name to train practitioners."
+                          : "Photographs: for my clinical record, to train practitioners, and without my name in the "
+                            "practice's publications and advertising.";
+    pdf.paragraph(use, TextStyle{.bold = true});
   }
   pdf.keep(190);  // the heading, who and when, and the signature stay on one page
   pdf.heading("Consent", 2);

@@ -7,6 +7,7 @@
 #include "interop/pdf_layout.h"
 #include "interop/plan_document.h"
 #include "interop/practice.h"
+#include "records/entities.h"
 
 #include <optional>
 #include <string>
@@ -49,8 +50,8 @@ struct ConsentDocument {
   long long consented_at_ms = 0;
   std::string recorded_by;                //!< the user who recorded it, by name
   long long recorded_at_ms = 0;
-  std::vector<std::string> acknowledged_risks;  //!< as recorded with the consent, if any
-  std::optional<bool> photo_use;          //!< consent to clinical photographs, when recorded
+  int acknowledged = 0;                   //!< statements and risks acknowledged one by one; 0: not recorded
+  std::optional<records::PhotoUse> photo_use;  //!< what photos may be used for, when recorded
   std::string signature_image;            //!< the signature image's bytes; empty: none recorded
   std::string signature_content_type;     //!< "image/png" or "image/svg+xml"
 };

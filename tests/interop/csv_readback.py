@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 TABLES = ["patients", "users", "intakes", "consents", "course_plans", "sessions", "session_needle_lengths",
-          "amendments", "adverse_events", "outcomes", "photos", "audit"]
+          "gate_passages", "amendments", "adverse_events", "outcomes", "photos", "audit"]
 ISO_INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

@@ -94,6 +94,8 @@ ConsentDocument example_consent() {
   c.recorded_at_ms = 1'795'000'060'000;
   c.signature_image = signature_png();
   c.signature_content_type = "image/png";
+  c.acknowledged = static_cast<int>(kb.consent.items.size() + kb.risks.size());
+  c.photo_use = records::PhotoUse::record_only;
   return c;
 }
 
@@ -226,6 +228,8 @@ TEST(ConsentPdf, ToolsFindTheVersionEveryRiskWhoAndWhenAndTheSignature) {
   expect_patient_name(pdf.text);
   EXPECT_TRUE(contains(pdf.text, c.recorded_by));
   EXPECT_TRUE(contains(pdf.text, utc_minute(c.consented_at_ms)));
+  EXPECT_TRUE(contains(pdf.text, std::to_string(c.acknowledged) + " acknowledgements recorded"));
+  EXPECT_TRUE(contains(pdf.text, "Photographs: for my clinical record only"));
   EXPECT_TRUE(std::regex_search(pdf.info, std::regex("Title:\\s+Consent to microneedling: Atrophic acne scars")))
       << pdf.info;
   const auto images = run_tool("pdfimages -list '" + (dir / "consent.pdf").string() + "'");

@@ -167,6 +167,29 @@ TEST_P(DocumentsApi, AConsentPdfIsTheVersionRecordedNotTodaysForm) {
   EXPECT_EQ(json::parse(rows[0].detail)["consent_id"], old.id);
 }
 
+TEST_P(DocumentsApi, AConsentSignedOnScreenHasItsSignatureAndEvidenceInThePdf) {
+  const auto patient = create_patient(admin_, "Signed Sigrún");
+  const std::string base = "/api/patients/" + std::to_string(patient["id"].get<long long>());
+  auto c = client();
+  Reply form = c.get("/api/consent-text?indication=acne-scars", admin_);
+  ASSERT_EQ(form.status, 200) << form.body;
+  json body = consent_body(form.json(), "Signed Sigrún");
+  body["indication"] = "acne-scars";
+  body["photo_use"] = "teaching";
+  Reply consent = c.post(base + "/consents", body, admin_);
+  ASSERT_EQ(consent.status, 201) << consent.body;
+  ASSERT_FALSE(consent.json()["signature_sha256"].get<std::string>().empty());
+  Reply pdf = c.get(base + "/consents/" + std::to_string(consent.json()["id"].get<long long>()) + ".pdf", admin_);
+  ASSERT_EQ(pdf.status, 200) << pdf.body;
+  const std::string text = pdf_text(pdf.body);
+  EXPECT_EQ(text.find("Sign here on paper"), std::string::npos) << text;  // the drawing is there instead
+  EXPECT_EQ(text.find("could not be read"), std::string::npos) << text;
+  EXPECT_NE(text.find(std::to_string(body["acknowledged"].size()) + " acknowledgements recorded"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("to train practitioners"), std::string::npos) << text;
+  EXPECT_NE(text.find(form.json()["version"].get<std::string>()), std::string::npos) << text;
+}
+
 TEST_P(DocumentsApi, APatientsRecordGoesOutAsFhirAndComesBackWithTheSameContent) {
   const auto [patient_id, plan] = patient_with_plan("Élodie Müller");
   add_user("pat", Role::practitioner);

@@ -8,7 +8,7 @@ import { h } from '../ui/dom';
 
 /** The tables of GET /api/export/{table}.csv (src/clinic/exports.cpp, csv_tables()). */
 export const CSV_TABLES = ['users', 'patients', 'intakes', 'consents', 'course_plans', 'sessions',
-  'session_needle_lengths', 'amendments', 'adverse_events', 'outcomes', 'photos', 'audit'];
+  'session_needle_lengths', 'gate_passages', 'amendments', 'adverse_events', 'outcomes', 'photos', 'audit'];
 
 function documentLink(href: string, label: string, id: string, opens: 'tab' | 'download', title: string): HTMLAnchorElement {
   return h('a', {
