@@ -191,6 +191,10 @@ try {
       await page.waitForFunction(() => { const img = document.querySelector('table.consents img.signature-thumb'); return img && img.complete && img.naturalWidth > 0; });
       const row = await page.textContent('table.consents tbody tr');
       assert(/Record only/.test(row) && /current/.test(row), `the consent says photo use and current: ${row}`);
+      // The consent as recorded, as a PDF, from its row.
+      const pdfHref = await page.getAttribute('table.consents tbody tr a[id^="consent-"][id$="-pdf"]', 'href');
+      const pdf = await page.evaluate(async (url) => { const r = await fetch(url); return `${r.status} ${r.headers.get('content-type')}`; }, pdfHref);
+      assert(pdf === '200 application/pdf', `consent PDF link ${pdfHref}: ${pdf}`);
       await shot(page, '06-consent');
     }],
 

@@ -8,6 +8,7 @@ import { ApiError, type PhotoUse } from '../api';
 import { formatInstant, localDateTimeInput, localInputToUtc } from '../dates';
 import { clearFieldErrors, field, h, select, showFieldError, sourcesLine, supportNotice, uid } from '../ui/dom';
 import { base64Utf8, signatureField } from '../ui/signature';
+import { consentPdfLink } from './documents';
 import type { Consent, ConsentText, PatientRecord } from '../types';
 
 export const PHOTO_USE: [PhotoUse, string, string][] = [
@@ -145,7 +146,7 @@ function recordedConsents(app: App, patient: PatientRecord): HTMLElement {
   const useLabel = (u: Consent['photo_use']) => PHOTO_USE.find(([v]) => v === u)?.[1] ?? 'not recorded';
   return h('table', { class: 'table consents' },
     h('thead', null, h('tr', null, h('th', null, 'Consented by'), h('th', null, 'When'), h('th', null, 'Form'), h('th', null, 'Acknowledged'),
-      h('th', null, 'Photos'), h('th', null, 'Signature'), h('th', null, 'Recorded by'))),
+      h('th', null, 'Photos'), h('th', null, 'Signature'), h('th', null, 'Recorded by'), h('th', null, 'Document'))),
     h('tbody', null, [...patient.consents].reverse().map((c) => h('tr', { 'data-consent': String(c.id) },
       h('td', null, c.consented_by),
       h('td', null, formatInstant(c.consented_at)),
@@ -158,5 +159,6 @@ function recordedConsents(app: App, patient: PatientRecord): HTMLElement {
       h('td', null, c.signature_sha256
         ? h('img', { class: 'signature-thumb', src: `/api/patients/${patient.id}/consents/${c.id}/signature`, alt: `Signature of ${c.consented_by}`, loading: 'lazy' })
         : h('span', { class: 'muted' }, 'none')),
-      h('td', null, app.userName(c.recorded_by))))));
+      h('td', null, app.userName(c.recorded_by)),
+      h('td', null, consentPdfLink(patient.id, c.id))))));
 }
