@@ -22,10 +22,11 @@ const bundle = readJson(bundleFile);
 const manifest = readJson(bulkDir, 'manifest.json');
 
 describe(`${label}: patient Bundle`, () => {
+  // The first validation compiles the whole R4 schema: seconds on a loaded machine.
   test('the whole Bundle validates with FHIR.js and the R4 schema', () => {
     expect(fhirJsErrors(bundle)).toEqual([]);
     expect(schemaErrors(bundle)).toEqual([]);
-  });
+  }, 60_000);
   test.each(bundle.entry.map((e) => [`${e.resource.resourceType} ${e.resource.id}`, e.resource]))(
     '%s validates on its own',
     (_, resource) => {
