@@ -11,7 +11,8 @@ const std::vector<std::string>& listable_kinds() {
   static const std::vector<std::string> kinds = {"sources",     "regions",     "devices",
                                                  "indications", "screening",   "topics",
                                                  "preparation", "procedure",   "aftercare",
-                                                 "scales",      "vocabulary",  "risks"};
+                                                 "scales",      "vocabulary",  "risks",
+                                                 "about"};
   return kinds;
 }
 
@@ -36,6 +37,11 @@ json disputed_json(const Disputed<T>& value, Describe describe) {
     out["disagreement"] = true;
   }
   return out;
+}
+
+json about_json(const AboutItem& item) {
+  return {{"id", item.id}, {"title", item.title},
+          {"statement", disputed_json(item.statement, [](const Statement& s) { return s.text; })}};
 }
 
 json region_json(const Region& region) {
@@ -173,6 +179,10 @@ json list_json(const KnowledgeBase& kb, const std::string& kind) {
     for (const auto& a : kb.aftercare)
       out.push_back({{"id", a.id}, {"instruction", a.instruction},
                      {"window", describe_hours_window(a.window.value())}});
+  } else if (kind == "about") {
+    for (const auto& a : kb.planning.about)
+      out.push_back({{"id", a.id}, {"title", a.title}, {"text", a.statement.value().text},
+                     {"sources", a.statement.selected().sources}});
   } else if (kind == "scales") {
     for (const auto& s : kb.scales) out.push_back({{"id", s.id}, {"name", s.name}});
   } else if (kind == "risks") {
@@ -213,6 +223,8 @@ json show_json(const KnowledgeBase& kb, const std::string& id) {
   for (const auto& a : kb.aftercare)
     if (a.id == id) add("aftercare", {{"id", a.id}, {"instruction", a.instruction},
                                       {"window", disputed_json(a.window, describe_hours_window)}});
+  for (const auto& a : kb.planning.about)
+    if (a.id == id) add("about", about_json(a));
   if (id == "planning") {
     const Planning& p = kb.planning;
     json classes = json::array();
@@ -225,6 +237,9 @@ json show_json(const KnowledgeBase& kb, const std::string& id) {
                      {"bleeding_from_mm", {{"value", p.bleeding_from_mm}, {"sources", p.bleeding_sources}}},
                      {"default_device", disputed_json(p.default_device, describe_device_preference)}};
     if (p.home_use) planning["home_use_max_mm"] = disputed_json(*p.home_use, describe_home_use_limit);
+    json about = json::array();
+    for (const auto& a : p.about) about.push_back(about_json(a));
+    planning["about"] = std::move(about);
     add("planning", planning);
   }
   // Topics that mention this id in where they sit ("screening isotretinoin: effect").

@@ -503,8 +503,11 @@ nlohmann::json range_json(const kb::RangeUm& range) {
 
 nlohmann::json disagreement_json(const kb::TopicSummary& topic) {
   nlohmann::json positions = nlohmann::json::array();
-  for (const auto& p : topic.positions)
-    positions.push_back({{"id", p.id}, {"value", p.summary}, {"sources", p.sources}, {"default", p.is_default}});
+  for (const auto& p : topic.positions) {
+    nlohmann::json position = {{"id", p.id}, {"value", p.summary}, {"sources", p.sources}, {"default", p.is_default}};
+    if (!p.note.empty()) position["note"] = p.note;  // why (for the default: why it is the default)
+    positions.push_back(std::move(position));
+  }
   nlohmann::json out = {{"topic", topic.topic},
                         {"question", topic.question},
                         {"chosen", topic.positions.at(topic.chosen).id},
@@ -675,6 +678,15 @@ std::string to_text(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
   line(fmt::format("TREATMENT PLAN — {} ({} needling{})", plan.indication->name,
                    kb::to_string(plan.treatment_class), plan.physician_required ? ", physician required" : ""));
   line(std::string(72, '='));
+  if (const auto& tc = plan.indication->treatment_class; tc.disputed()) {
+    std::string others;
+    for (size_t i = 0; i < tc.positions.size(); ++i)
+      if (i != tc.chosen)
+        others += fmt::format("; or {} {}", kb::to_string(tc.positions[i].value), src(tc.positions[i].sources));
+    line(fmt::format("Treatment class disputed ({}): {} {}{}{} (see where the sources disagree)", tc.topic,
+                     kb::to_string(tc.value()), src(tc.selected().sources), tc.chosen_by_policy ? " (policy)" : "",
+                     others));
+  }
   line(plan.status);
   line("");
   line(fmt::format("Screening: {}", kb::to_string(plan.screening.decision)));
@@ -766,7 +778,7 @@ std::string to_text(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
   line("");
   line("Aftercare:");
   for (const auto& item : kb.aftercare)
-    line(fmt::format("  {:<22} {} {}", kb::describe_hours_window(item.window.value()), item.instruction,
+    line(fmt::format("  {:<23} {} {}", kb::describe_hours_window(item.window.value()), item.instruction,
                      src(item.window.selected().sources)));
   for (const auto& w : plan.warnings) line("! " + w);
   if (!plan.disagreements.empty()) {
@@ -776,6 +788,7 @@ std::string to_text(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
       const auto& chosen = topic->positions.at(topic->chosen);
       line(fmt::format("  {}: {} — {} {}{}", topic->topic, topic->question, chosen.summary, src(chosen.sources),
                        topic->chosen_by_policy ? " (policy)" : ""));
+      if (!chosen.note.empty()) line("      note: " + chosen.note);
       for (size_t i = 0; i < topic->positions.size(); ++i)
         if (i != topic->chosen)
           line(fmt::format("      or {} {}", topic->positions[i].summary, src(topic->positions[i].sources)));

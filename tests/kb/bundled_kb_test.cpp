@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <regex>
 #include <set>
 
 namespace dermaplan::kb {
@@ -137,8 +138,42 @@ INSTANTIATE_TEST_SUITE_P(
         SeedStatement{"elevated pillow 24-48 h", "elevated-pillow", "seed-004"},
         SeedStatement{"no scrubbing", "no-scrubbing", "seed-004"},
         SeedStatement{"first results after 6-8 weeks", "assessment-time", "seed-000"},
-        SeedStatement{"results up to 6 weeks", "assessment-time", "seed-003"}),
+        SeedStatement{"results up to 6 weeks", "assessment-time", "seed-003"},
+        SeedStatement{"needles of 0.5-2 mm for rollers and pens", "needle-sizes", "seed-002"},
+        SeedStatement{"channels about 0.1 mm wide", "channel-width", "seed-003"},
+        SeedStatement{"channels close, often the same day", "channel-closure", "seed-003"},
+        SeedStatement{"a procedure of 20-30 minutes", "procedure-duration", "seed-003"},
+        SeedStatement{"combined with other rejuvenation therapies", "combination", "seed-004"},
+        SeedStatement{"back to daily activities after the procedure", "daily-activities", "seed-001"},
+        SeedStatement{"no bath, no shower after the procedure", "no-bath-shower", "seed-001"},
+        SeedStatement{"no Turkish bath", "no-sauna-hot-bath", "seed-001"},
+        SeedStatement{"melanocytes not injured", "melanocytes", "seed-000"},
+        SeedStatement{"acne scars: cosmetic per seed 000", "treatment-class-acne-scars", "seed-000"},
+        SeedStatement{"acne scars: medical per seed 001", "treatment-class-acne-scars", "seed-001"},
+        SeedStatement{"atrophic scars: cosmetic per seed 000", "treatment-class-atrophic-scars", "seed-000"},
+        SeedStatement{"striae: cosmetic per seed 000", "treatment-class-striae", "seed-000"},
+        SeedStatement{"sagging tissue: cosmetic per seed 000", "treatment-class-skin-laxity", "seed-000"},
+        SeedStatement{"incipient ageing: cosmetic per seed 000", "treatment-class-skin-rejuvenation", "seed-000"},
+        SeedStatement{"incipient ageing: medical per seed 001", "treatment-class-skin-rejuvenation", "seed-001"}),
     [](const auto& info) { return std::to_string(info.index); });
+
+// A note that says which course is the default names the default position (its id or one of
+// its sources), so that `kb show` never contradicts what a plan uses.
+TEST(BundledKnowledge, NotesNamingTheDefaultCourseNameTheDefault) {
+  const std::regex says_default(R"(Default course(?: is|:) ([a-z0-9-]*[a-z0-9]))");
+  int checked = 0;
+  for (const auto& indication : bundled_kb().indications) {
+    std::smatch m;
+    if (!std::regex_search(indication.note, m, says_default)) continue;
+    ++checked;
+    const auto& chosen = indication.course.selected();
+    const bool named = m[1] == chosen.id ||
+                       std::find(chosen.sources.begin(), chosen.sources.end(), m[1].str()) != chosen.sources.end();
+    EXPECT_TRUE(named) << indication.id << ": the note says the default course is " << m[1]
+                       << ", the default position is " << chosen.id;
+  }
+  EXPECT_GT(checked, 0);
+}
 
 TEST(BundledKnowledge, SeedDefaultsHoldTheSeedNumbers) {
   const KnowledgeBase& kb = bundled_kb();

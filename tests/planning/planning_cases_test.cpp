@@ -52,7 +52,8 @@ TEST_P(PlanningCase, MatchesExpectation) {
        "devices", "screening_decision", "status_contains", "home_use_within", "anaesthesia_needed",
        "anaesthesia_not_needed_on", "sessions", "optional_sessions", "first_session", "preparation_count",
        "warnings_contain", "preparation", "no_preparation", "no_procedure", "procedure", "disagreements_include",
-       "areas", "decision_assessment", "final_assessment", "text_contains", "text_excludes", "about_include"},
+       "areas", "decision_assessment", "final_assessment", "text_contains", "text_excludes", "about_include",
+       "disagreements", "about", "aftercare"},
       "expect");
   const json plan = plan_for(c);
   const json& expect = c["expect"];
@@ -90,6 +91,70 @@ TEST_P(PlanningCase, MatchesExpectation) {
     bool found = false;
     for (const auto& step : plan["procedure"]) found |= step["id"] == id;
     EXPECT_TRUE(found) << "procedure step " << id << " missing";
+  }
+  // A disagreement as the plan shows it: the chosen position, the others, and why the chosen one.
+  for (const auto& wanted : expect.value("disagreements", json::array())) {
+    testing::expect_only_keys(wanted, {"topic", "chosen", "chosen_by", "positions", "chosen_note_contains"},
+                              "expect.disagreements[]");
+    const json* shown = nullptr;
+    for (const auto& d : plan["disagreements"])
+      if (d["topic"] == wanted["topic"]) shown = &d;
+    ASSERT_NE(shown, nullptr) << "disagreement " << wanted["topic"] << " not shown";
+    if (wanted.contains("chosen")) {
+      EXPECT_EQ((*shown)["chosen"], wanted["chosen"]) << wanted["topic"];
+    }
+    if (wanted.contains("chosen_by")) {
+      EXPECT_EQ((*shown)["chosen_by"], wanted["chosen_by"]) << wanted["topic"];
+    }
+    json ids = json::array();
+    for (const auto& p : (*shown)["positions"]) ids.push_back(p["id"]);
+    if (wanted.contains("positions")) {
+      EXPECT_EQ(ids, wanted["positions"]) << wanted["topic"];
+    }
+    if (wanted.contains("chosen_note_contains")) {
+      std::string note;
+      for (const auto& p : (*shown)["positions"])
+        if (p["id"] == (*shown)["chosen"]) note = p.value("note", "");
+      EXPECT_NE(note.find(wanted["chosen_note_contains"].get<std::string>()), std::string::npos)
+          << wanted["topic"] << ": " << note;
+    }
+    for (const auto& p : (*shown)["positions"]) EXPECT_FALSE(p["sources"].empty()) << p.dump();
+  }
+  // An aftercare instruction: its words, window and sources.
+  for (const auto& wanted : expect.value("aftercare", json::array())) {
+    testing::expect_only_keys(wanted, {"id", "instruction_contains", "from_hours", "to_hours", "open_ended", "sources"},
+                              "expect.aftercare[]");
+    const json* shown = nullptr;
+    for (const auto& item : plan["aftercare"])
+      if (item["id"] == wanted["id"]) shown = &item;
+    ASSERT_NE(shown, nullptr) << "aftercare " << wanted["id"] << " missing";
+    if (wanted.contains("instruction_contains")) {
+      EXPECT_NE((*shown)["instruction"].get<std::string>().find(wanted["instruction_contains"].get<std::string>()),
+                std::string::npos)
+          << (*shown)["instruction"];
+    }
+    for (const char* key : {"from_hours", "to_hours", "open_ended", "sources"})
+      if (wanted.contains(key)) {
+        EXPECT_EQ(shown->value(key, json()), wanted[key]) << wanted["id"] << " " << key;
+      }
+  }
+  // An "About the treatment" statement: its text and sources.
+  for (const auto& wanted : expect.value("about", json::array())) {
+    testing::expect_only_keys(wanted, {"id", "text_contains", "sources", "topic"}, "expect.about[]");
+    const json* shown = nullptr;
+    for (const auto& item : plan["about"])
+      if (item["id"] == wanted["id"]) shown = &item;
+    ASSERT_NE(shown, nullptr) << "about " << wanted["id"] << " missing";
+    if (wanted.contains("text_contains")) {
+      EXPECT_NE((*shown)["text"].get<std::string>().find(wanted["text_contains"].get<std::string>()), std::string::npos)
+          << (*shown)["text"];
+    }
+    if (wanted.contains("sources")) {
+      EXPECT_EQ((*shown)["sources"], wanted["sources"]) << wanted["id"];
+    }
+    if (wanted.contains("topic")) {
+      EXPECT_EQ(shown->value("topic", json()), wanted["topic"]) << wanted["id"];
+    }
   }
   for (const auto& id : expect.value("about_include", json::array())) {
     bool found = false;
