@@ -285,6 +285,9 @@ struct PreparationTask {
   /// The session is never planned sooner than `before` days after the planning date: the task
   /// cannot be shortened (stopping an anticoagulant), unlike a late moisturising cream.
   bool holds_session = false;
+  /// The zones (region groups: face, neck, body, scalp) the task is for; empty = any. The task
+  /// is planned only when a treated area lies in one of them ("when treating the face").
+  std::vector<std::string> zones;
   std::string decided_by;  //!< who decides on the task, when not the practitioner ("prescriber")
   std::string decided_by_note;  //!< why, or that it is an assumption
 };

@@ -830,7 +830,7 @@ void Loader::read_planning(const Origin& origin, const YAML::Node& node) {
 void Loader::read_preparation(const Origin& origin, const YAML::Node& list) {
   for (const auto& node : list) {
     check_keys(origin, node, {"id", "task", "before_days", "each_session", "applies_if", "holds_session",
-                              "decided_by", "sources", "note"});
+                              "decided_by", "zones", "sources", "note"});
     PreparationTask task;
     task.id = req_id(origin, node);
     check_unique(seen_ids_, "preparation task", task.id, origin, node);
@@ -843,6 +843,12 @@ void Loader::read_preparation(const Origin& origin, const YAML::Node& list) {
       task.decided_by_note = req_str(origin, decided, "note");
     }
     if (node["applies_if"]) task.applies_if = trigger(origin, node["applies_if"]);
+    if (node["zones"]) {
+      task.zones = str_list(origin, node, "zones", true);
+      for (const auto& zone : task.zones)
+        if (zone != "face" && zone != "neck" && zone != "body" && zone != "scalp")
+          fail(origin, node["zones"], fmt::format("'zones' = '{}' is not accepted; accepted: face, neck, body, scalp", zone));
+    }
     const YAML::Node before = node["before_days"];
     if (!before) fail(origin, node, "missing 'before_days' (a number, or a topic with 'days')");
     auto parse_days = [](const Origin& o, const YAML::Node& n) {

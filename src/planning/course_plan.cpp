@@ -468,6 +468,10 @@ class Planner {
     if (plan_.sessions.empty()) return;
     for (const auto& task : kb_.preparation) {
       if (task.applies_if && !screening::intake_matches(*task.applies_if, intake_)) continue;
+      if (!task.zones.empty() && std::none_of(plan_.areas.begin(), plan_.areas.end(), [&](const AreaPlan& area) {
+            return std::find(task.zones.begin(), task.zones.end(), area.region->group) != task.zones.end();
+          }))
+        continue;
       use_topic(task.before);
       const int days = task.before.value().days;
       const size_t count = task.each_session ? plan_.sessions.size() : 1;

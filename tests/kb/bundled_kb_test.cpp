@@ -154,7 +154,13 @@ INSTANTIATE_TEST_SUITE_P(
         SeedStatement{"striae: cosmetic per seed 000", "treatment-class-striae", "seed-000"},
         SeedStatement{"sagging tissue: cosmetic per seed 000", "treatment-class-skin-laxity", "seed-000"},
         SeedStatement{"incipient ageing: cosmetic per seed 000", "treatment-class-skin-rejuvenation", "seed-000"},
-        SeedStatement{"incipient ageing: medical per seed 001", "treatment-class-skin-rejuvenation", "seed-001"}),
+        SeedStatement{"incipient ageing: medical per seed 001", "treatment-class-skin-rejuvenation", "seed-001"},
+        SeedStatement{"treatment products absorbed 200 times better", "product-absorption", "seed-001"},
+        SeedStatement{"acne and scar treatment", "acne-scars", "seed-002"},
+        SeedStatement{"scar treatment on the body", "atrophic-scars", "seed-001"},
+        SeedStatement{"ensuring skin vitality and tightening", "skin-laxity", "seed-002"},
+        SeedStatement{"uneven skin", "skin-rejuvenation", "seed-003"},
+        SeedStatement{"no make-up when treating the face", "no-makeup-day", "seed-000"}),
     [](const auto& info) { return std::to_string(info.index); });
 
 // A note that says which course is the default names the default position (its id or one of
