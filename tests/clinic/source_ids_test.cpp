@@ -32,9 +32,10 @@ namespace fs = std::filesystem;
 using Citations = std::map<std::string, std::string>;
 
 /// A source id written in a text: a seed ("seed-003") or an author-year id ("kalluri2011",
-/// "aps2024-striae"). Ids without a year ("selcuk") are only found in "sources" fields.
+/// "aps2024-striae"), not after "#" or a backslash (an anchor, an escape such as \u0000). Ids
+/// without a year ("selcuk") are only found in "sources" fields.
 const std::regex& id_in_text() {
-  static const std::regex re(R"((^|[^#A-Za-z0-9_-])(seed-[0-9]{3}|[a-z][a-z-]*[0-9]{4}[a-z]?(-[a-z]+)*)(?![A-Za-z0-9_]))");
+  static const std::regex re(R"((^|[^#\\A-Za-z0-9_-])(seed-[0-9]{3}|[a-z][a-z-]*[0-9]{4}[a-z]?(-[a-z]+)*)(?![A-Za-z0-9_]))");
   return re;
 }
 
