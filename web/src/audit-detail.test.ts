@@ -18,7 +18,7 @@ describe('audit rows in words', () => {
     expect(auditSentence(row('read', 'patient', 0, '{"ids":[],"list":{"offset":0,"q":""}}'), names)).toBe('Listed 0 patients');
     expect(auditSentence(row('read', 'patient', 1, 'GET /api/patients/1'), names)).toBe('Opened the patient’s record');
     expect(auditSentence(row('read', 'session', 7, 'GET /api/sessions/7'))).toBe('Opened session #7');
-    expect(auditSentence(row('read', 'agenda', 0, '{"date":"2026-11-22","patients":[1,2]}'))).toBe('Opened the agenda of 2026-11-22 (2 patients)');
+    expect(auditSentence(row('read', 'agenda', 0, '{"date":"2026-11-22","patients":[1,2]}'), names, 'en-GB')).toBe('Opened the agenda of 22 Nov 2026 (2 patients)');
     expect(auditSentence(row('read', 'lot', 0, '{"lot":"LOT-42","patients":[1]}'))).toBe('Traced lot LOT-42 (1 patient)');
   });
 

@@ -1,6 +1,7 @@
 // The audit log's rows in words (GET /api/audit): what happened to which record, a read told
 // apart from a change, the detail's JSON as a sentence. The raw detail stays available beside it.
 
+import { formatDay } from './dates';
 import type { AuditEntry } from './types';
 
 /** Reads against everything else (writes, sign, amend, logins, backups, exports). */
@@ -67,7 +68,7 @@ function join(...parts: (string | null | undefined | false)[]): string {
  * One sentence for an audit row, in the admin's words. `patientName` turns a patient id into a
  * name (for list reads: how many were shown, and the first names).
  */
-export function auditSentence(e: AuditEntry, patientName: (id: number) => string = (id) => `patient #${id}`): string {
+export function auditSentence(e: AuditEntry, patientName: (id: number) => string = (id) => `patient #${id}`, locale?: string): string {
   const d = parse(e.detail);
   const what = entityLabel(e.entity);
   const id = e.record_id ? ` #${e.record_id}` : '';
@@ -88,7 +89,7 @@ export function auditSentence(e: AuditEntry, patientName: (id: number) => string
       const names = ids.slice(0, 3).map(patientName).join(', ');
       return `Listed ${plural(ids.length, 'patient')}${q ? ` matching “${q}”` : ''}${ids.length ? `: ${names}${ids.length > 3 ? ', …' : ''}` : ''}`;
     }
-    if (e.entity === 'agenda' && d) return `Opened the agenda of ${scalar(d.date)} (${plural(Array.isArray(d.patients) ? d.patients.length : 0, 'patient')})`;
+    if (e.entity === 'agenda' && d) return `Opened the agenda of ${formatDay(String(d.date ?? ''), locale)} (${plural(Array.isArray(d.patients) ? d.patients.length : 0, 'patient')})`;
     if (e.entity === 'lot' && d) return `Traced lot ${scalar(d.lot)} (${plural(Array.isArray(d.patients) ? d.patients.length : 0, 'patient')})`;
     if (e.entity === 'photo') return `Viewed a photo${d?.sha256 ? ` (${String(d.sha256).slice(0, 12)}…)` : ''}`;
     if (e.entity === 'patient' && e.record_id) return 'Opened the patient’s record';

@@ -47,7 +47,7 @@ function patientTable(app: App, patients: Patient[], total: number): HTMLElement
         h('td', null, formatDay(p.birth_date) || '—'),
         h('td', null, p.sex || '—'),
         h('td', null, patientStatusCell(app, p.status)),
-        h('td', null, formatDay(p.updated_at?.slice(0, 10))))))),
+        h('td', null, p.updated_at ? formatDay(todayLocal(new Date(p.updated_at))) : '—'))))),
     total > patients.length ? h('p', { class: 'muted' }, `${patients.length} of ${total} shown; refine the search.`) : null);
 }
 
