@@ -103,7 +103,10 @@ void check_screening(records::Store& store, const kb::KnowledgeBase& kb, const r
   report.deferred_until = result.earliest_date;
   std::vector<std::string> unacknowledged;
   for (const auto& f : result.findings) {
-    const std::string what = f.title.empty() ? f.message : f.title + ": " + f.message;
+    // The finding's message usually begins with what it is about ("Isotretinoin (oral) ..."):
+    // the rule's title is put in front only when the message does not already say it.
+    const bool says_title = f.title.empty() || std::string_view(f.message).starts_with(f.title);
+    const std::string what = says_title ? f.message : f.title + ": " + f.message;
     switch (f.decision) {
       case kb::Decision::contraindicated:
         add(report, "screening_contraindicated",

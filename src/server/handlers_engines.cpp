@@ -7,6 +7,7 @@
 #include "core/errors.h"
 #include "kb/describe.h"
 #include "kb/kb_json.h"
+#include "records/sha256.h"
 #include "server/api_internal.h"
 #include "simulation/report.h"
 #include "simulation/simulation.h"
@@ -22,8 +23,11 @@ using nlohmann::json;
 namespace {
 
 /// The cache key: the request and the day it is answered on (the default date is today).
+/// The SHA-256 of what the answer depends on (a path holds no newline), so that a cache entry
+/// costs 64 bytes of key whatever the size of the request body.
 std::string cache_key(const Call& call) {
-  return call.request.path + "\n" + format_civil_date(today_utc()) + "\n" + call.request.body;
+  return records::sha256_hex(call.request.path + "\n" + format_civil_date(today_utc()) + "\n" +
+                             call.request.body);
 }
 
 Response cached_json(Context& ctx, const Call& call, const std::function<json()>& compute) {
@@ -142,7 +146,14 @@ Response simulate(Context& ctx, Call& call) {
     // A client that left while this waited for the body or a slot gets nothing computed.
     if (call.request.client_gone && call.request.client_gone())
       throw ApiError(400, "client_gone", "the client closed the connection before the simulation started");
-    const simulation::SimulationResult simulated = simulation::simulate(setup.input);
+    // ... and one that leaves during it stops it at the next pass or step.
+    const simulation::SimulationResult simulated = [&] {
+      try {
+        return simulation::simulate(setup.input, call.request.client_gone);
+      } catch (const simulation::SimulationStopped&) {
+        throw ApiError(400, "client_gone", "the client closed the connection during the simulation");
+      }
+    }();
     json result = simulation::to_json(simulated);
     result["notes"] = setup.notes;
     // The heat map's cells (punctures per cm^2 on the CLI's 1 mm cells: at most 40 x 40 here,

@@ -56,7 +56,7 @@ SpatialGrid build_grid(const PunctureField& field, double cell_mm) {
 /// Greedy merging in the order made, and the union area of the holes by exact accounting for
 /// isolated holes plus 32 stratified probes for holes that overlap earlier ones.
 void merge_and_cover(const PunctureField& field, const SpatialGrid& grid, double diameter,
-                     std::uint64_t seed, FieldAnalysis& out) {
+                     std::uint64_t seed, const StopRequested& stop, FieldAnalysis& out) {
   const std::size_t n = field.size();
   out.founder.assign(n, 0);
   out.channel_of.assign(n, 0);
@@ -67,13 +67,22 @@ void merge_and_cover(const PunctureField& field, const SpatialGrid& grid, double
   Rng rng(seed, 0xC0FEull);
   constexpr int kProbes = 32;
   constexpr int kMaxOverlaps = 256;
+  // Probe p sits at angle rotation + p * golden_angle: the offsets' cos and sin are the same
+  // for every hole, so each hole needs one sincos (of its rotation) instead of one per probe.
   const double golden_angle = kPi * (3 - std::sqrt(5.0));
+  double probe_cos[kProbes], probe_sin[kProbes];
+  for (int p = 0; p < kProbes; ++p) {
+    probe_cos[p] = std::cos(p * golden_angle);
+    probe_sin[p] = std::sin(p * golden_angle);
+  }
+  constexpr std::size_t kStopCheckEvery = 1 << 16;
   std::uint32_t overlaps[kMaxOverlaps];
   std::uint32_t channels = 0;
   double area = 0;
   const float* xs = field.x_mm.data();
   const float* ys = field.y_mm.data();
   for (std::size_t i = 0; i < n; ++i) {
+    if (stop && i % kStopCheckEvery == kStopCheckEvery - 1 && stop()) throw SimulationStopped();
     const double xi = xs[i], yi = ys[i];
     const int cx = static_cast<int>(grid.cell_of[i] % grid.nx);
     const int cy = static_cast<int>(grid.cell_of[i] / grid.nx);
@@ -115,11 +124,14 @@ void merge_and_cover(const PunctureField& field, const SpatialGrid& grid, double
     }
     const double jitter = rng.uniform();
     const double rotation = 2 * kPi * rng.uniform();
+    const double rot_cos = std::cos(rotation), rot_sin = std::sin(rotation);
     int uncovered = 0;
     for (int p = 0; p < kProbes; ++p) {
       const double rr = radius * std::sqrt((p + jitter) / kProbes);
-      const double angle = rotation + p * golden_angle;
-      const double px = xi + rr * std::cos(angle), py = yi + rr * std::sin(angle);
+      // cos and sin of (rotation + p * golden_angle) by the angle-sum identities.
+      const double c = rot_cos * probe_cos[p] - rot_sin * probe_sin[p];
+      const double s = rot_sin * probe_cos[p] + rot_cos * probe_sin[p];
+      const double px = xi + rr * c, py = yi + rr * s;
       if (!patch.contains(px, py)) continue;
       bool covered = false;
       for (int o = 0; o < overlap_count && !covered; ++o) {
@@ -307,11 +319,12 @@ void largest_gap(const PunctureField& field, const SpatialGrid& index, double sp
 }  // namespace
 
 FieldAnalysis analyse_field(const PunctureField& field, double needle_diameter_mm,
-                            double density_hint_per_mm2, std::uint64_t seed) {
+                            double density_hint_per_mm2, std::uint64_t seed, const StopRequested& stop) {
   FieldAnalysis out;
   const double spacing = density_hint_per_mm2 > 0 ? 1 / std::sqrt(density_hint_per_mm2) : 1.0;
   const SpatialGrid grid = build_grid(field, std::max(needle_diameter_mm, spacing));
-  merge_and_cover(field, grid, needle_diameter_mm, seed, out);
+  merge_and_cover(field, grid, needle_diameter_mm, seed, stop, out);
+  if (stop && stop()) throw SimulationStopped();
   nearest_neighbours(field, grid, out);
   largest_gap(field, grid, spacing, out);
   return out;

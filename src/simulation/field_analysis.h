@@ -27,8 +27,10 @@ struct FieldAnalysis {
 };
 
 /// Analyses a field. `density_hint_per_mm2` sizes the search grid (any positive value is
-/// correct; the expected density is fastest). `seed` drives the coverage probes.
+/// correct; the expected density is fastest). `seed` drives the coverage probes. `stop` is
+/// asked every 65,536 punctures and between the analysis steps (SimulationStopped).
 FieldAnalysis analyse_field(const PunctureField& field, double needle_diameter_mm,
-                            double density_hint_per_mm2, std::uint64_t seed);
+                            double density_hint_per_mm2, std::uint64_t seed,
+                            const StopRequested& stop = {});
 
 }  // namespace dermaplan::simulation

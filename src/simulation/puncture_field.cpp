@@ -152,7 +152,8 @@ std::vector<std::pair<double, double>> pen_needle_offsets_mm(const PenGeometry& 
   return offsets;
 }
 
-PunctureField lay_punctures(const SimulationInput& input, double margin_mm) {
+PunctureField lay_punctures(const SimulationInput& input, double margin_mm,
+                            const StopRequested& stop) {
   PunctureField field;
   field.patch = {0, 0, input.patch.width_mm, input.patch.height_mm};
   field.window = {-margin_mm, -margin_mm, input.patch.width_mm + margin_mm,
@@ -163,6 +164,7 @@ PunctureField lay_punctures(const SimulationInput& input, double margin_mm) {
   field.y_mm.reserve(field.x_mm.capacity());
   const Technique& technique = input.technique;
   for (int pass = 0; pass < technique.passes; ++pass) {
+    if (stop && stop()) throw SimulationStopped();
     Rng rng(input.seed, static_cast<std::uint64_t>(pass));
     const Direction direction = technique.directions[pass % technique.directions.size()];
     if (const auto* roller = std::get_if<RollerGeometry>(&input.device))

@@ -5,6 +5,8 @@
 #include "simulation/geometry.h"
 
 #include <cstdint>
+#include <functional>
+#include <stdexcept>
 #include <vector>
 
 namespace dermaplan::simulation {
@@ -29,10 +31,21 @@ struct PunctureField {
   std::size_t size() const { return x_mm.size(); }
 };
 
+/// Asked between steps of a simulation; true ends it (the caller no longer wants the answer,
+/// e.g. an HTTP client that disconnected). Empty: never stop.
+using StopRequested = std::function<bool()>;
+
+/// Thrown when a StopRequested said stop: nothing of the simulation is returned.
+struct SimulationStopped : std::runtime_error {
+  SimulationStopped() : std::runtime_error("the simulation was stopped before it finished") {}
+};
+
 /// Lays down every pass of input.technique with input.device over input.patch plus margin_mm.
 /// Pass k draws from random stream k of input.seed, so the field depends on the seed only.
-/// Preconditions: validate(input) passed (see simulation.h).
-PunctureField lay_punctures(const SimulationInput& input, double margin_mm);
+/// `stop` is asked before each pass (SimulationStopped). Preconditions: validate(input) passed
+/// (see simulation.h).
+PunctureField lay_punctures(const SimulationInput& input, double margin_mm,
+                            const StopRequested& stop = {});
 
 /// Puncture counts on a grid of square cells covering the patch from its origin; only whole
 /// cells are kept (nx = floor(width / cell_mm)). counts[iy * nx + ix].

@@ -141,7 +141,12 @@ double estimated_punctures(const SimulationInput& input) {
          (input.patch.height_mm + 20) / 100;
 }
 
-SimulationResult simulate(const SimulationInput& input) {
+SimulationResult simulate(const SimulationInput& input) { return simulate(input, StopRequested{}); }
+
+SimulationResult simulate(const SimulationInput& input, const StopRequested& stop) {
+  const auto check_stop = [&stop] {
+    if (stop && stop()) throw SimulationStopped();
+  };
   validate(input);
   SimulationResult r;
   r.input = input;
@@ -153,11 +158,13 @@ SimulationResult simulate(const SimulationInput& input) {
 
   // 1. Where the needles land.
   const double margin = std::clamp(3 / std::sqrt(expected_per_mm2), 1.0, 10.0);
-  const PunctureField field = lay_punctures(input, margin);
+  const PunctureField field = lay_punctures(input, margin, stop);
+  check_stop();
   r.area_cm2 = input.patch.width_mm * input.patch.height_mm / 100;
 
   // 2. Channels, coverage, spacing, gaps.
-  const FieldAnalysis analysis = analyse_field(field, diameter, expected_per_mm2, input.seed);
+  const FieldAnalysis analysis = analyse_field(field, diameter, expected_per_mm2, input.seed, stop);
+  check_stop();
 
   // 3. Density on 1 mm cells.
   std::vector<std::uint8_t> in_patch(field.size());
@@ -202,6 +209,7 @@ SimulationResult simulate(const SimulationInput& input) {
   }
 
   // 4. Depth: every puncture draws its depth; a channel keeps its deepest puncture.
+  check_stop();
   r.needle_length_mm = length;
   r.efficiency = depth_efficiency(length, input.technique.pressure);
   r.depth_expected_mean_um = length * 1000 * r.efficiency.mean;

@@ -78,6 +78,10 @@ void validate(const SimulationInput& input);
 /// Validates, then simulates one treatment.
 SimulationResult simulate(const SimulationInput& input);
 
+/// The same, asking `stop` before each pass and between the steps (laying, analysis, depth):
+/// throws SimulationStopped when it says stop. A stop that never says stop changes nothing.
+SimulationResult simulate(const SimulationInput& input, const StopRequested& stop);
+
 /// The limit of punctures one simulation may lay (memory guard).
 inline constexpr double kMaxPunctures = 20e6;
 

@@ -152,6 +152,26 @@ TEST_P(Gate, EachConditionIsRefusedThenSatisfied) {
   }
 }
 
+TEST_P(Gate, AScreeningConditionSaysTheRuleOnce) {
+  // The finding's message already begins with the drug: the gate does not put the rule's title
+  // in front of it again ("Isotretinoin (oral): Isotretinoin (oral), last dose ...").
+  auto c = client();
+  TreatablePatient p = make_treatable(admin_, "Gate Once");
+  post_intake(c, admin_, p.path,
+              intake_with("medications", {{{"code", "isotretinoin"}, {"current", false}, {"last_dose", "2026-08-01"}}}));
+  Reply refused = c.post(p.path + "/sessions", p.session("2026-09-22"), admin_);
+  ASSERT_EQ(refused.status, 409) << refused.body;
+  std::string message;
+  const json error = refused.json()["error"];
+  for (const auto& u : error["unmet"])
+    if (u["condition"] == "screening_deferred") message = u["message"];
+  ASSERT_FALSE(message.empty()) << refused.body;
+  const std::string drug = "Isotretinoin (oral)";  // the rule's title and the drug's name
+  const auto first = message.find(drug);
+  ASSERT_NE(first, std::string::npos) << message;
+  EXPECT_EQ(message.find(drug, first + 1), std::string::npos) << message;
+}
+
 TEST_P(Gate, EveryConditionTheGateNamesHasACase) {
   // intake_missing, intake_unreadable and plan_missing are covered in their own tests below.
   std::set<std::string> covered{"intake_missing", "plan_missing", "intake_unreadable"};

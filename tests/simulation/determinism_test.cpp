@@ -44,6 +44,37 @@ TEST(Determinism, SameSeedSameJsonBitForBit) {
   }
 }
 
+int questions_asked_by(const SimulationInput& input) {
+  int asked = 0;
+  simulate(input, [&asked] {
+    ++asked;
+    return false;
+  });
+  return asked;
+}
+
+TEST(Determinism, AStopThatNeverSaysStopChangesNothing) {
+  const SimulationInput input = roller_input(42);
+  EXPECT_EQ(to_json(simulate(input, [] { return false; })).dump(), to_json(simulate(input)).dump());
+  // Before each of the 15 passes, then during and after the analysis and before depth.
+  EXPECT_GE(questions_asked_by(input), 15 + 3);
+}
+
+TEST(Determinism, AStopEndsTheSimulationAtThatStep) {
+  // Stop at the (k+1)-th question: before a pass while laying, during the analysis, or at the
+  // last step; nothing more is asked after it.
+  for (const SimulationInput& input : {roller_input(42), pen_input(42)}) {
+    const int total = questions_asked_by(input);
+    for (int k : {0, 1, 7, input.technique.passes, total - 2, total - 1}) {
+      if (k >= total) continue;
+      int asked = 0;
+      const StopRequested after_k = [&asked, k] { return asked++ >= k; };
+      EXPECT_THROW(simulate(input, after_k), SimulationStopped) << "k = " << k;
+      EXPECT_EQ(asked, k + 1) << "no question asked after the stop, k = " << k;
+    }
+  }
+}
+
 TEST(Determinism, DifferentSeedsDifferentFields) {
   const SimulationResult a = simulate(roller_input(1)), b = simulate(roller_input(2));
   EXPECT_NE(a.puncture_cells.counts, b.puncture_cells.counts);
