@@ -5,7 +5,33 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace dermaplan::clinic {
+
+const std::vector<std::string>& patient_sex_values() {
+  static const std::vector<std::string> values{"", "female", "male", "other", "unknown"};
+  return values;
+}
+
+void check_patient_sex(const std::string& sex) {
+  const auto& sexes = patient_sex_values();
+  if (std::find(sexes.begin(), sexes.end(), sex) == sexes.end())
+    throw InputError("/sex", fmt::format("'{}' is not a value for sex; use female, male, other or unknown "
+                                         "(or leave it out when not recorded)",
+                                         sex));
+}
+
+void check_patient_birth_date(const std::string& birth_date, CivilDate today) {
+  const auto birth = parse_civil_date(birth_date);
+  if (!birth) throw InputError("/birth_date", fmt::format("'{}' is not a real date YYYY-MM-DD", birth_date));
+  if (*birth > today)
+    throw InputError("/birth_date",
+                     fmt::format("the birth date {} is after today ({})", birth_date, format_civil_date(today)));
+  if (*birth < add_months(today, -130 * 12))
+    throw InputError("/birth_date",
+                     fmt::format("the birth date {} is more than 130 years ago; check the year", birth_date));
+}
 
 records::Patient existing_patient(records::Store& store, long long patient_id) {
   auto patient = store.find_patient(patient_id);

@@ -47,6 +47,16 @@ struct RecordedPlan {
 RecordedPlan plan_for_patient(records::Store& store, const kb::KnowledgeBase& kb, const records::Actor& by,
                               const PatientPlanRequest& request, CivilDate today);
 
+/// The values the record takes for a patient's sex: "" (not recorded), "female", "male",
+/// "other", "unknown" (FHIR's administrative gender codes).
+const std::vector<std::string>& patient_sex_values();
+
+/// Checks a patient's fields before they are stored: sex one of patient_sex_values() (InputError
+/// at "/sex"); the birth date a real YYYY-MM-DD not after `today` and at most 130 years before
+/// it, a bound on typing errors, not a clinical rule (InputError at "/birth_date").
+void check_patient_sex(const std::string& sex);
+void check_patient_birth_date(const std::string& birth_date, CivilDate today);
+
 /// The patient (not deleted) or NotFoundError naming the id.
 records::Patient existing_patient(records::Store& store, long long patient_id);
 

@@ -188,7 +188,7 @@ struct Api::Impl {
   /// the method differs.
   const Route& match(const Request& req, std::map<std::string, std::string>& params) const {
     const auto parts = split_path(req.path);
-    bool path_matched = false;
+    std::vector<std::string> allowed;  // the methods of the routes whose pattern matches
     for (const auto& cr : routes) {
       if (cr.segments.size() != parts.size()) continue;
       std::map<std::string, std::string> found;
@@ -208,12 +208,20 @@ struct Api::Impl {
         }
       }
       if (!ok) continue;
-      path_matched = true;
-      if (cr.route.method != req.method) continue;
+      if (cr.route.method == "GET") allowed.push_back("HEAD");
+      allowed.push_back(cr.route.method);
+      if (cr.route.method != req.method && !(req.method == "HEAD" && cr.route.method == "GET")) continue;
       params = std::move(found);
       return cr.route;
     }
-    if (path_matched) throw ApiError(405, "method_not_allowed", req.method + " is not allowed on " + req.path);
+    if (!allowed.empty()) {
+      std::sort(allowed.begin(), allowed.end());
+      allowed.erase(std::unique(allowed.begin(), allowed.end()), allowed.end());
+      std::string allow;
+      for (const auto& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
+      throw ApiError(405, "method_not_allowed", req.method + " is not allowed on " + req.path + "; allowed: " + allow)
+          .with_header("Allow", allow);
+    }
     throw ApiError::not_found("no endpoint " + req.method + " " + req.path);
   }
 
@@ -286,7 +294,9 @@ Response Api::handle(const Request& request) const {
   try {
     return impl_->dispatch(request);
   } catch (const ApiError& e) {
-    return error_response(e.status(), e.code(), e.what(), e.field());
+    Response r = error_response(e.status(), e.code(), e.what(), e.field());
+    r.headers.insert(r.headers.end(), e.headers().begin(), e.headers().end());
+    return r;
   } catch (...) {
     const clinic::Failure f = clinic::describe_failure(std::current_exception());
     const int status = clinic::http_status(f.kind);

@@ -7,6 +7,8 @@
 
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace dermaplan::server {
 
@@ -17,6 +19,12 @@ class ApiError : public std::runtime_error {
   int status() const { return status_; }
   const std::string& code() const { return code_; }
   const std::string& field() const { return field_; }
+  /// Response headers the error needs (e.g. Allow on a 405).
+  const std::vector<std::pair<std::string, std::string>>& headers() const { return headers_; }
+  ApiError& with_header(std::string name, std::string value) {
+    headers_.emplace_back(std::move(name), std::move(value));
+    return *this;
+  }
 
   static ApiError bad_request(const std::string& message, std::string field = "") {
     return ApiError(400, "bad_request", message, std::move(field));
@@ -29,6 +37,7 @@ class ApiError : public std::runtime_error {
   int status_;
   std::string code_;
   std::string field_;
+  std::vector<std::pair<std::string, std::string>> headers_;
 };
 
 /// The JSON body of an error response; the members of `details` (an object) join the error's.

@@ -69,9 +69,16 @@ void patient_fields(JsonBody& body, records::Patient& p, bool creating) {
     if (v->empty()) throw ApiError::bad_request("'name' may not be empty", "/name");
     p.name = *v;
   }
-  if (auto v = body.date("birth_date")) p.birth_date = *v;
-  else if (creating) throw ApiError::bad_request("'birth_date' is required (YYYY-MM-DD)", "/birth_date");
-  if (auto v = body.text("sex")) p.sex = *v;
+  if (auto v = body.date("birth_date")) {
+    clinic::check_patient_birth_date(*v, today_utc());
+    p.birth_date = *v;
+  } else if (creating) {
+    throw ApiError::bad_request("'birth_date' is required (YYYY-MM-DD)", "/birth_date");
+  }
+  if (auto v = body.text("sex")) {
+    clinic::check_patient_sex(*v);
+    p.sex = *v;
+  }
   if (auto v = body.text("notes")) p.notes = *v;
   if (p.name.size() > 300) throw ApiError::bad_request("'name' is too long", "/name");
 }

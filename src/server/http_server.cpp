@@ -7,10 +7,12 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <stdexcept>
 #include <thread>
 
@@ -106,7 +108,19 @@ HttpServer::HttpServer(const Api& api, HttpOptions options) : impl_(std::make_un
   // is its own; writing its response may take the time its size needs at 64 KiB/s; the web
   // UI's files are small: 1 MiB's worth) and written (the logger runs after the response is
   // sent: the next request's deadline starts).
-  http.set_pre_routing_handler([impl](const httplib::Request& req, httplib::Response&) {
+  http.set_pre_routing_handler([impl](const httplib::Request& req, httplib::Response& res) {
+    // A body without a length would be read until the client closes (the library's way, not
+    // RFC 9112's, where it is empty): ask for the length instead, before reading anything.
+    const bool has_body_method = req.method == "POST" || req.method == "PUT" || req.method == "PATCH";
+    if (has_body_method && !req.has_header("Content-Length") && !req.has_header("Transfer-Encoding")) {
+      res.status = 411;
+      res.set_header("Connection", "close");
+      res.set_content(error_body("length_required", req.method + " needs a Content-Length header (a JSON body; "
+                                                                 "{} when there is nothing to send)"),
+                      "application/json");
+      add_security_headers(res);
+      return httplib::Server::HandlerResponse::Handled;
+    }
     if (impl->guard) {
       if (req.path.rfind("/api/", 0) == 0) impl->guard->handler_started(req.remote_addr, req.remote_port);
       else impl->guard->handler_finished(req.remote_addr, req.remote_port, 1 << 20);
@@ -138,19 +152,38 @@ HttpServer::HttpServer(const Api& api, HttpOptions options) : impl_(std::make_un
   http.Put(".*", handler);
   http.Patch(".*", handler);
   http.Delete(".*", handler);
+  http.Options(".*", handler);  // the API answers 405 with the path's Allow header
   // Errors the library answers itself (413 beyond the payload limit, 400 for bad request
-  // lines, 404 for other methods) get the JSON error body too.
-  http.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+  // lines, methods it does not route) get the JSON error body too, with the status that says
+  // what was wrong.
+  http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
-    std::string code = res.status == 413 ? "payload_too_large"
-                       : res.status == 404 ? "not_found"
-                       : res.status == 414 ? "uri_too_long"
-                       : res.status < 500 ? "bad_request"
-                                          : "internal";
-    const std::string message = res.status == 413 ? "the request body is too large"
-                                : res.status == 404 ? "no such endpoint"
-                                                    : "the request could not be handled (HTTP " +
-                                                          std::to_string(res.status) + ")";
+    static const std::set<std::string> kRouted{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
+    static const std::set<std::string> kKnown{"CONNECT", "TRACE", "PRI"};
+    std::string code, message;
+    if (res.status == 400 && !req.method.empty() && !kRouted.count(req.method)) {
+      res.status = kKnown.count(req.method) ? 405 : 501;
+      code = res.status == 405 ? "method_not_allowed" : "not_implemented";
+      // The method is the client's text: echoed only when it is a short token of letters.
+      const bool printable = req.method.size() <= 16 && std::all_of(req.method.begin(), req.method.end(), [](char c) {
+                               return std::isalpha(static_cast<unsigned char>(c)) != 0;
+                             });
+      message = (printable ? req.method : std::string("the method")) +
+                " is not supported here; use GET, POST, PUT, PATCH or DELETE";
+      if (res.status == 405) res.set_header("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE");
+      res.set_header("Connection", "close");  // what follows on this connection cannot be trusted
+    } else {
+      code = res.status == 413 ? "payload_too_large"
+             : res.status == 404 ? "not_found"
+             : res.status == 414 ? "uri_too_long"
+             : res.status < 500 ? "bad_request"
+                                : "internal";
+      message = res.status == 413   ? "the request body is too large"
+                : res.status == 404 ? "no such endpoint"
+                : res.status == 414 ? "the request line is too long"
+                                    : "the request could not be read (HTTP " + std::to_string(res.status) +
+                                          "): check the request line, the headers and the body's length";
+    }
     res.set_content(error_body(code, message), "application/json");
     add_security_headers(res);
   });

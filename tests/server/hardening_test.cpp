@@ -138,6 +138,81 @@ TEST_P(Hardening, the_last_admin_cannot_demote_or_disable_themselves_over_http) 
   EXPECT_EQ(store_->find_user(me->id)->role, records::Role::admin);
 }
 
+// ---- methods and framing the library answers itself ------------------------------------------
+
+/// Sends `request` as it is on a fresh connection and returns the answer (what came within 5 s).
+std::string raw_exchange(int port, const std::string& request) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(static_cast<uint16_t>(port));
+  inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
+    ::close(fd);
+    return "";
+  }
+  ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+  timeval five_seconds{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &five_seconds, sizeof five_seconds);
+  // Until the head and Content-Length bytes of body have come (the library keeps a connection
+  // open after a request line it could not parse, whatever the request said), or the server
+  // closes.
+  std::string answer;
+  char buffer[4096];
+  for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) {
+    answer.append(buffer, static_cast<size_t>(n));
+    const auto head_end = answer.find("\r\n\r\n");
+    if (head_end == std::string::npos) continue;
+    const auto length_at = answer.find("\r\nContent-Length: ");
+    if (length_at == std::string::npos || length_at > head_end) continue;
+    const size_t length = std::stoul(answer.substr(length_at + 18));
+    if (answer.size() >= head_end + 4 + length) break;
+  }
+  ::close(fd);
+  return answer;
+}
+
+struct MethodCase {
+  const char* name;
+  std::string request;  //!< sent as it is; "Connection: close" is added before the blank line
+  int status;
+  const char* code;     //!< the JSON error code ("" for a success)
+  const char* allow;    //!< the Allow header expected ("" for none)
+};
+
+TEST_P(Hardening, methods_and_bodies_get_the_status_that_says_what_is_wrong) {
+  const std::vector<MethodCase> cases{
+      {"a method the path does not take names those it does", "GET /api/login HTTP/1.1\r\n", 405,
+       "method_not_allowed", "POST"},
+      {"OPTIONS answers with the path's methods", "OPTIONS /api/patients HTTP/1.1\r\n", 405, "method_not_allowed",
+       "GET, HEAD, POST"},
+      {"HEAD is GET without the body", "HEAD /api/health HTTP/1.1\r\n", 200, "", ""},
+      {"TRACE is refused", "TRACE /api/health HTTP/1.1\r\n", 405, "method_not_allowed",
+       "GET, HEAD, POST, PUT, PATCH, DELETE"},
+      {"an unknown method is not implemented", "BREW /api/health HTTP/1.1\r\n", 501, "not_implemented", ""},
+      {"a method of bytes that are not text", "G\xffT /api/health HTTP/1.1\r\n", 501, "not_implemented", ""},
+      {"a PUT without a length", "PUT /api/login HTTP/1.1\r\n", 411, "length_required", ""},
+      {"a PATCH without a length", "PATCH /api/patients/1 HTTP/1.1\r\n", 411, "length_required", ""},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    const std::string answer = raw_exchange(port_, c.request + "Host: x\r\nConnection: close\r\n\r\n");
+    ASSERT_GE(answer.size(), 12u) << answer;
+    EXPECT_EQ(answer.substr(0, 12), "HTTP/1.1 " + std::to_string(c.status)) << answer;
+    const auto head_end = answer.find("\r\n\r\n");
+    const std::string head = answer.substr(0, head_end);
+    const std::string allow_line = std::string("\r\nAllow: ") + c.allow + "\r\n";
+    if (*c.allow) EXPECT_NE((head + "\r\n").find(allow_line), std::string::npos) << head;
+    else EXPECT_EQ(head.find("\r\nAllow:"), std::string::npos) << head;
+    if (*c.code) {
+      const auto body = json::parse(answer.substr(head_end + 4), nullptr, false);
+      ASSERT_TRUE(body.is_object()) << answer;
+      EXPECT_EQ(body["error"]["code"], c.code) << answer;
+      EXPECT_FALSE(body["error"]["message"].get<std::string>().empty());
+    }
+  }
+}
+
 // ---- headers and cookies -----------------------------------------------------------------
 
 TEST_P(Hardening, static_files_index_and_api_carry_the_security_headers) {

@@ -1,5 +1,6 @@
 // The clinical record through the API: a patient's whole course, the audit of every read and
 // write, the engines' JSON (the same as the CLI's), lots and the agenda.
+#include "core/civil_date.h"
 #include "planning/course_plan.h"
 #include "screening/screening.h"
 #include "server_test_support.h"
@@ -104,6 +105,47 @@ TEST_P(RecordsApi, APatientsCourseFromIntakeToAmendment) {
     if (e.action == records::AuditAction::read && e.entity == "photo" && e.record_id == patient["id"].get<long long>())
       photo_read = true;
   EXPECT_TRUE(photo_read);
+}
+
+TEST_P(RecordsApi, APatientsSexAndBirthDateAreCheckedOnCreateAndUpdate) {
+  struct Case {
+    const char* name;
+    json fields;
+    const char* field;  //!< the field the 400 names; "" when the patient is stored
+  };
+  const std::string next_year = std::to_string(static_cast<int>(today_utc().year()) + 1);
+  const std::vector<Case> cases{
+      {"every recorded value of sex", {{"sex", "female"}}, ""},
+      {"sex unknown", {{"sex", "unknown"}}, ""},
+      {"sex not recorded", {{"sex", ""}}, ""},
+      {"a word that is not a value", {{"sex", "banana"}}, "/sex"},
+      {"values are lower case", {{"sex", "Female"}}, "/sex"},
+      {"born next year", {{"birth_date", next_year + "-01-01"}}, "/birth_date"},
+      {"born 1890", {{"birth_date", "1890-06-01"}}, "/birth_date"},
+      {"not a real day", {{"birth_date", "1990-02-30"}}, "/birth_date"},
+  };
+  auto c = client();
+  for (const auto& k : cases) {
+    SCOPED_TRACE(k.name);
+    json body{{"name", std::string("Field ") + k.name}, {"birth_date", "1990-01-01"}};
+    body.update(k.fields);
+    Reply created = c.post("/api/patients", body, admin_);
+    if (!*k.field) {
+      ASSERT_EQ(created.status, 201) << created.body;
+      continue;
+    }
+    EXPECT_EQ(created.status, 400) << created.body;
+    EXPECT_EQ(created.field(), k.field) << created.body;
+    // The same value on an update is refused too, and the record is unchanged.
+    const json patient = create_patient(admin_, std::string("Update ") + k.name);
+    const std::string path = "/api/patients/" + std::to_string(patient["id"].get<long long>());
+    json update = k.fields;
+    update["row_version"] = patient["row_version"];
+    Reply updated = c.send("PATCH", path, update.dump(), &admin_);
+    EXPECT_EQ(updated.status, 400) << updated.body;
+    EXPECT_EQ(updated.field(), k.field) << updated.body;
+    EXPECT_EQ(c.get(path, admin_).json()["row_version"], patient["row_version"]);
+  }
 }
 
 TEST_P(RecordsApi, TheAgendaListsTheDayAndWhatFallsDueFromPlansAndPlannedSessions) {
