@@ -33,6 +33,19 @@ void check_patient_birth_date(const std::string& birth_date, CivilDate today) {
                      fmt::format("the birth date {} is more than 130 years ago; check the year", birth_date));
 }
 
+void check_entry_date(const records::Patient& patient, const std::string& date, EntryTime when, CivilDate today,
+                      const std::string& where) {
+  const auto day = parse_civil_date(date);
+  if (!day) throw InputError(where, fmt::format("'{}' is not a real date YYYY-MM-DD", date));
+  if (const auto birth = parse_civil_date(patient.birth_date); birth && *day < *birth)
+    throw InputError(where, fmt::format("{} is before the patient's birth date ({})", date, patient.birth_date));
+  if (when == EntryTime::happened && *day > add_days(today, 1))
+    throw InputError(where, fmt::format("{} is in the future (today is {}); record it once it has happened", date,
+                                        format_civil_date(today)));
+  if (when == EntryTime::planned && *day > add_months(today, 5 * 12))
+    throw InputError(where, fmt::format("{} is more than 5 years ahead; check the year", date));
+}
+
 records::Patient existing_patient(records::Store& store, long long patient_id) {
   auto patient = store.find_patient(patient_id);
   if (!patient) throw records::NotFoundError("", fmt::format("no patient with id {}", patient_id));

@@ -57,6 +57,15 @@ const std::vector<std::string>& patient_sex_values();
 void check_patient_sex(const std::string& sex);
 void check_patient_birth_date(const std::string& birth_date, CivilDate today);
 
+/// When a dated entry of a patient's record may lie. What happened (a performed session, a
+/// score, an adverse event, a photo) lies on or after the patient's birth date and no later
+/// than tomorrow (a day's slack for practices ahead of UTC); what is planned (a planned
+/// session) lies on or after the birth date and at most 5 years ahead. Both bounds catch
+/// typing errors; they are not clinical rules. InputError at `where` otherwise.
+enum class EntryTime { happened, planned };
+void check_entry_date(const records::Patient& patient, const std::string& date, EntryTime when, CivilDate today,
+                      const std::string& where);
+
 /// The patient (not deleted) or NotFoundError naming the id.
 records::Patient existing_patient(records::Store& store, long long patient_id);
 

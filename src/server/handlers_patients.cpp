@@ -186,6 +186,8 @@ Response add_consent(Context& ctx, Call& call) {
   const std::string at = body.required_text("consented_at");
   const auto at_ms = parse_iso_utc(at);
   if (!at_ms) throw ApiError::bad_request("'consented_at' must be YYYY-MM-DDTHH:MM:SSZ", "/consented_at");
+  clinic::check_entry_date(live_patient(ctx, request.patient_id), at.substr(0, 10), clinic::EntryTime::happened,
+                           today_utc(), "/consented_at");
   request.consented_at_ms = *at_ms;
   request.text_version = body.text("text_version");
   request.indication = body.text("indication").value_or("");
@@ -265,6 +267,17 @@ void adverse_fields(JsonBody& body, records::AdverseEvent& e) {
   if (auto v = body.text("notes")) e.notes = *v;
 }
 
+/// Onset and resolution have happened, the resolution not before the onset.
+void check_adverse_event_dates(Context& ctx, const records::AdverseEvent& e) {
+  const auto patient = clinic::existing_patient(ctx.store, e.patient_id);
+  clinic::check_entry_date(patient, e.onset_date, clinic::EntryTime::happened, today_utc(), "/onset");
+  if (e.resolution_date.empty()) return;
+  clinic::check_entry_date(patient, e.resolution_date, clinic::EntryTime::happened, today_utc(), "/resolved");
+  if (e.resolution_date < e.onset_date)  // both YYYY-MM-DD: text order is date order
+    throw ApiError::bad_request(
+        fmt::format("the resolution ({}) is before the onset ({})", e.resolution_date, e.onset_date), "/resolved");
+}
+
 Response add_adverse_event(Context& ctx, Call& call) {
   const long long id = call.id();
   live_patient(ctx, id);
@@ -276,6 +289,7 @@ Response add_adverse_event(Context& ctx, Call& call) {
   body.finish();
   if (e.event_type.empty()) throw ApiError::bad_request("'type' is required", "/type");
   if (e.onset_date.empty()) throw ApiError::bad_request("'onset' is required", "/onset");
+  check_adverse_event_dates(ctx, e);
   return json_response(201, to_json(ctx.store.add_adverse_event(call.actor(), e)));
 }
 
@@ -292,6 +306,7 @@ Response update_adverse_event(Context& ctx, Call& call) {
   e.row_version = body.required_integer("row_version");
   adverse_fields(body, e);
   body.finish();
+  check_adverse_event_dates(ctx, e);
   return json_response(200, to_json(ctx.store.update_adverse_event(call.actor(), e)));
 }
 
@@ -311,6 +326,7 @@ Response add_outcome(Context& ctx, Call& call) {
   o.session_id = body.integer("session_id").value_or(0);
   o.notes = body.text("notes").value_or("");
   body.finish();
+  clinic::check_entry_date(live_patient(ctx, id), o.assessed_on, clinic::EntryTime::happened, today_utc(), "/date");
   const kb::Scale* scale = nullptr;
   for (const auto& s : ctx.kb.scales) if (s.id == o.scale_id) scale = &s;
   if (!scale) throw ApiError::bad_request("unknown scale '" + o.scale_id + "' (GET /api/kb/scales lists them)", "/scale");
@@ -344,6 +360,7 @@ Response add_photo(Context& ctx, Call& call) {
   p.session_id = body.integer("session_id").value_or(0);
   const std::string bytes = decode_base64(body.required_text("image_base64"), "/image_base64");
   body.finish();
+  clinic::check_entry_date(live_patient(ctx, id), p.taken_on, clinic::EntryTime::happened, today_utc(), "/taken_on");
   if (bytes.size() > (16u << 20)) throw ApiError(413, "payload_too_large", "a photo may have at most 16 MiB", "/image_base64");
   p.content_type = image_type(bytes);
   if (p.content_type.empty()) throw ApiError::bad_request("the image must be a PNG or a JPEG", "/image_base64");

@@ -1,4 +1,5 @@
 // Treatment sessions: planned and performed, signed (then immutable) and amended.
+#include "clinic/patient_care.h"
 #include "clinic/treatment_sessions.h"
 #include "server/api_internal.h"
 #include "server/views.h"
@@ -68,6 +69,16 @@ clinic::GateConfirmation gate_confirmation(JsonBody& body) {
   return c;
 }
 
+/// A performed session has happened; a planned one lies ahead (clinic::check_entry_date).
+void check_session_date(Context& ctx, const records::TreatmentSession& s) {
+  if (s.session_date.empty()) throw ApiError::bad_request("'date' is required (YYYY-MM-DD)", "/date");
+  const auto patient = clinic::existing_patient(ctx.store, s.patient_id);
+  clinic::check_entry_date(patient, s.session_date,
+                           s.status == records::SessionStatus::planned ? clinic::EntryTime::planned
+                                                                       : clinic::EntryTime::happened,
+                           today_utc(), "/date");
+}
+
 Response create_session(Context& ctx, Call& call) {
   const long long patient_id = call.id();
   found(ctx.store.find_patient(patient_id), "patient", patient_id);
@@ -78,6 +89,7 @@ Response create_session(Context& ctx, Call& call) {
   session_fields(body, s, ctx.kb);
   const auto confirmation = gate_confirmation(body);
   body.finish();
+  check_session_date(ctx, s);
   return json_response(201, to_json(clinic::create_session(ctx.store, ctx.kb, call.who->user, s, confirmation)));
 }
 
@@ -111,6 +123,7 @@ Response update_session(Context& ctx, Call& call) {
   session_fields(body, s, ctx.kb);
   const auto confirmation = gate_confirmation(body);
   body.finish();
+  check_session_date(ctx, s);
   return json_response(200, to_json(clinic::update_session(ctx.store, ctx.kb, call.who->user, s, confirmation)));
 }
 

@@ -75,8 +75,8 @@ const std::vector<GateCase>& gate_cases() {
                                                   {"last_dose", "2026-08-01"}}}));
        },
        same,
-       // The same intake screened on a date after every wait: allowed.
-       [](Client&, const Login&, const auto&, json& body) { body["date"] = "2027-09-22"; }},
+       // The same intake screened on a date after every wait (and not after today): allowed.
+       [](Client&, const Login&, const auto&, json& body) { body["date"] = "2026-11-16"; }},
       {"a_caution_needs_acknowledging", "caution_unacknowledged",
        [](Client& c, const Login& w, const auto& p) {
          post_intake(c, w, p.path, intake_with("medications", {{{"code", "nsaid"}, {"current", true}}}));

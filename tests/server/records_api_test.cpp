@@ -63,7 +63,7 @@ TEST_P(RecordsApi, APatientsCourseFromIntakeToAmendment) {
   Reply ae2 = c.send("PATCH", p + "/adverse-events/" + id_of(ae.json()),
                      json{{"row_version", ae.json()["row_version"]}, {"resolved", "2026-11-26"}}.dump(), &admin_);
   EXPECT_EQ(ae2.status, 200) << ae2.body;
-  Reply outcome = c.post(p + "/outcomes", {{"scale", "gais"}, {"score", 1}, {"date", "2026-12-22"}}, admin_);
+  Reply outcome = c.post(p + "/outcomes", {{"scale", "gais"}, {"score", 1}, {"date", "2026-11-29"}}, admin_);
   EXPECT_EQ(outcome.status, 201) << outcome.body;
   Reply bad_scale = c.post(p + "/outcomes", {{"scale", "no-scale"}, {"score", 1}}, admin_);
   EXPECT_EQ(bad_scale.status, 400);
@@ -146,6 +146,57 @@ TEST_P(RecordsApi, APatientsSexAndBirthDateAreCheckedOnCreateAndUpdate) {
     EXPECT_EQ(updated.field(), k.field) << updated.body;
     EXPECT_EQ(c.get(path, admin_).json()["row_version"], patient["row_version"]);
   }
+}
+
+TEST_P(RecordsApi, DatedEntriesLieBetweenTheBirthDateAndWhatCanHaveHappened) {
+  // The patient was born on 1990-04-02. What happened lies between then and tomorrow; a planned
+  // session at most 5 years ahead.
+  const CivilDate today = today_utc();
+  const std::string in_a_week = format_civil_date(add_days(today, 7));
+  const std::string in_six_years = format_civil_date(add_months(today, 6 * 12));
+  const std::string next_month = format_civil_date(add_months(today, 1));
+  struct Case {
+    const char* name;
+    const char* path;  //!< under the patient
+    json body;
+    const char* field;  //!< the field the 400 names; "" when stored
+  };
+  const std::vector<Case> cases{
+      {"a planned session next month", "/sessions", {{"date", next_month}, {"status", "planned"}}, ""},
+      {"a planned session in six years", "/sessions", {{"date", in_six_years}, {"status", "planned"}}, "/date"},
+      {"a planned session in the year 0", "/sessions", {{"date", "0000-01-01"}, {"status", "planned"}}, "/date"},
+      {"a session before the birth", "/sessions", {{"date", "1980-01-01"}, {"status", "planned"}}, "/date"},
+      {"a performed session next week", "/sessions", {{"date", in_a_week}, {"status", "performed"}}, "/date"},
+      {"a score next week", "/outcomes", {{"scale", "gais"}, {"score", 1}, {"date", in_a_week}}, "/date"},
+      {"a score before the birth", "/outcomes", {{"scale", "gais"}, {"score", 1}, {"date", "1989-12-31"}}, "/date"},
+      {"an event starting next week", "/adverse-events",
+       {{"type", "erythema"}, {"severity", "mild"}, {"onset", in_a_week}}, "/onset"},
+      {"an event resolved before its onset", "/adverse-events",
+       {{"type", "erythema"}, {"severity", "mild"}, {"onset", "2026-11-10"}, {"resolved", "2026-11-01"}}, "/resolved"},
+      {"an event resolved next week", "/adverse-events",
+       {{"type", "erythema"}, {"severity", "mild"}, {"onset", "2026-11-10"}, {"resolved", in_a_week}}, "/resolved"},
+      {"a consent given next week", "/consents", {{"consented_by", "X"}, {"consented_at", in_a_week + "T10:00:00Z"}},
+       "/consented_at"},
+  };
+  auto c = client();
+  const json patient = create_patient(admin_, "Dated Entries");
+  const std::string p = "/api/patients/" + id_of(patient);
+  for (const auto& k : cases) {
+    SCOPED_TRACE(k.name);
+    Reply r = c.post(p + k.path, k.body, admin_);
+    if (!*k.field) {
+      EXPECT_EQ(r.status, 201) << r.body;
+      continue;
+    }
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(r.field(), k.field) << r.body;
+  }
+  // Nothing refused was stored: one planned session, no score, no event, no consent.
+  const json record = c.get(p, admin_).json();
+  EXPECT_EQ(record["sessions"].size(), 1u);
+  EXPECT_TRUE(record["outcomes"].empty());
+  EXPECT_TRUE(record["adverse_events"].empty());
+  EXPECT_TRUE(record["consents"].empty());
 }
 
 TEST_P(RecordsApi, TheAgendaListsTheDayAndWhatFallsDueFromPlansAndPlannedSessions) {
