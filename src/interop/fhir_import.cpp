@@ -131,15 +131,25 @@ class Importer {
           if (!latest.contains(list) || !latest[list].is_array()) latest[list] = json::array();
           latest[list].push_back(entry);
         }
-    for (auto& intake : out_.intakes) {
-      if (!intake.contains("birth_date") && !out_.patient.birth_date.empty()) intake["birth_date"] = out_.patient.birth_date;
-      if (!intake.contains("sex") && !out_.patient.sex.empty()) intake["sex"] = out_.patient.sex;
+    copied_from_patient_.assign(out_.intakes.size(), {});
+    for (size_t i = 0; i < out_.intakes.size(); ++i) {
+      json& intake = out_.intakes[i];
+      if (!intake.contains("birth_date") && !out_.patient.birth_date.empty()) {
+        intake["birth_date"] = out_.patient.birth_date;
+        copied_from_patient_[i]["/birth_date"] = patient_path + ".birthDate";
+      }
+      if (!intake.contains("sex") && !out_.patient.sex.empty()) {
+        intake["sex"] = out_.patient.sex;
+        copied_from_patient_[i]["/sex"] = patient_path + ".gender";
+      }
     }
     for (size_t i = 0; i < out_.intakes.size(); ++i) {
       try {
         screening::parse_intake(out_.intakes[i], kb_, as_of_);
       } catch (const InputError& e) {
-        throw InputError(where_in_fhir(i, e.where()), "intake " + e.where() + ": " + message_of(e));
+        const bool from_patient = copied_from_patient_[i].count(e.where()) != 0;
+        throw InputError(where_in_fhir(i, e.where()),
+                         from_patient ? message_of(e) : "intake " + e.where() + ": " + message_of(e));
       }
     }
     return std::move(out_);
@@ -314,6 +324,10 @@ class Importer {
 
   /// Where in the FHIR document an intake JSON path came from.
   std::string where_in_fhir(size_t intake, const std::string& intake_path) const {
+    // A value the intake took from the Patient resource is that resource's fault.
+    if (intake < copied_from_patient_.size())
+      if (auto it = copied_from_patient_[intake].find(intake_path); it != copied_from_patient_[intake].end())
+        return it->second;
     if (intake + 1 == out_.intakes.size())
       for (const auto& [prefix, origin] : entry_origins_)
         if (intake_path == prefix || intake_path.rfind(prefix + "/", 0) == 0) return origin;
@@ -335,6 +349,7 @@ class Importer {
   std::vector<Problem> problems_;
   std::map<std::string, std::vector<json>> lists_;
   std::map<std::string, std::string> entry_origins_;  // "/conditions/0" -> FHIR path
+  std::vector<std::map<std::string, std::string>> copied_from_patient_;  // per intake: "/sex" -> "Patient.gender"
   std::vector<std::string> origins_;                  // per intake: where it came from
 };
 

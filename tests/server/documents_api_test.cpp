@@ -242,6 +242,20 @@ TEST_P(DocumentsApi, APatientsRecordGoesOutAsFhirAndComesBackWithTheSameContent)
   EXPECT_EQ(content(second.json()), content(first));
 }
 
+TEST_P(DocumentsApi, AnImportedBirthDateAfterTheImportDateIsNamedAtPatientBirthDate) {
+  auto c = client();
+  const long long before = store_->list_patients({}).total;
+  const json future{{"resourceType", "Patient"}, {"name", {{{"text", "Future Born"}}}}, {"birthDate", "2999-01-01"}};
+  Reply refused = c.send("POST", "/api/patients/import?date=2026-11-22", future.dump(), &admin_);
+  ASSERT_EQ(refused.status, 400) << refused.body;
+  EXPECT_EQ(refused.field(), "Patient.birthDate") << refused.body;
+  EXPECT_EQ(refused.json()["error"]["problems"][0]["path"], "Patient.birthDate");
+  // The value came from the Patient resource: the message speaks of it, not of an intake.
+  EXPECT_EQ(refused.json()["error"]["message"].get<std::string>().rfind("intake", 0), std::string::npos)
+      << refused.body;
+  EXPECT_EQ(store_->list_patients({}).total, before);
+}
+
 TEST_P(DocumentsApi, AnImportWithUnknownCodesStoresNothingAndNamesEveryPath) {
   const json unknown = dermaplan::testing::read_json_file(dermaplan::testing::cases_dir("fhir/import") /
                                                "unknown-codes-all-reported.json")["document"];
