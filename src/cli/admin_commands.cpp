@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include <cstring>
+#include <fstream>
 #include <iostream>
 #include <stdexcept>
 
@@ -36,18 +38,25 @@ std::unique_ptr<records::Store> open(const DbOptions& options) {
 
 const records::Actor kCli{0, "cli"};
 
-/// The new password: one line from standard input, or a generated one (printed once).
-std::string new_password(bool from_stdin, const std::string& username) {
+/// The new password: one line from standard input, or a generated one (`generated`: the
+/// caller prints it once the change is stored, and only then).
+struct NewPassword {
+  std::string password;
+  bool generated = false;
+};
+NewPassword new_password(bool from_stdin) {
   if (from_stdin) {
     std::string line;
     std::getline(std::cin, line);
     if (!line.empty() && line.back() == '\r') line.pop_back();
     clinic::check_new_password(line, "--password-stdin");
-    return line;
+    return {line, false};
   }
-  const std::string password = clinic::random_password(20);
-  std::cout << "Password for " << username << ": " << password << " (shown once)\n";
-  return password;
+  return {clinic::random_password(20), true};
+}
+
+void print_generated(const NewPassword& p, const std::string& username) {
+  if (p.generated) std::cout << "Password for " << username << ": " << p.password << " (shown once)\n";
 }
 
 records::User existing_user(records::Store& store, const std::string& username) {
@@ -90,7 +99,8 @@ void add_admin_commands(CLI::App& app, CommonOptions&) {
     account.username = username;
     account.display_name = display_name;
     account.role = *records::parse_role(role);
-    account.password = new_password(password_stdin, username);
+    const NewPassword password = new_password(password_stdin);
+    account.password = password.password;
     records::User u;
     try {
       u = clinic::create_account(*store, hasher, kCli, account);
@@ -98,6 +108,7 @@ void add_admin_commands(CLI::App& app, CommonOptions&) {
       throw as_option_error(e, {{"/username", "USERNAME"}, {"/password", "--password-stdin"}});
     }
     std::cout << fmt::format("Created {} ({}), id {}\n", u.username, records::to_string(u.role), u.id);
+    print_generated(password, u.username);
   });
 
   auto* passwd = user->add_subcommand("passwd", "Set a new password (ends the user's sessions)");
@@ -109,10 +120,12 @@ void add_admin_commands(CLI::App& app, CommonOptions&) {
     clinic::PasswordHasher hasher;
     clinic::AccountChange change;
     change.user_id = existing_user(*store, username).id;
-    change.password = new_password(password_stdin, username);
+    const NewPassword password = new_password(password_stdin);
+    change.password = password.password;
     const auto changed = change_account_or_report(*store, hasher, change);
     std::cout << fmt::format("Password changed for {}; {} session(s) ended\n", changed.user.username,
                              changed.sessions_ended_count);
+    print_generated(password, changed.user.username);
   });
 
   auto* disable = user->add_subcommand("disable", "Disable an account (ends its sessions; nothing is deleted)");
@@ -203,6 +216,14 @@ void add_admin_commands(CLI::App& app, CommonOptions&) {
   restore->add_flag("--yes", restore_yes, "Confirm replacing a database that already has users or patients");
   add_db_options(restore, restore_db);
   restore->callback([] {
+    // A file that is not an SQLite database is refused before the target is opened (or made).
+    {
+      std::ifstream in(restore_file, std::ios::binary);
+      char header[16] = {};
+      in.read(header, sizeof header);
+      if (in.gcount() != sizeof header || std::memcmp(header, "SQLite format 3", 16) != 0)
+        throw InputError("FILE", "'" + restore_file + "' is not a backup made by dermaplan backup (not an SQLite database)");
+    }
     auto store = open(restore_db);
     records::PatientQuery any;
     any.limit = 1;

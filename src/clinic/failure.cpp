@@ -3,6 +3,8 @@
 #include "core/errors.h"
 #include "records/errors.h"
 
+#include <filesystem>
+
 namespace dermaplan::clinic {
 
 namespace {
@@ -55,6 +57,15 @@ Failure describe_failure(const std::exception_ptr& error) noexcept {
       return {FailureKind::bad_knowledge, "knowledge_base", e.message(), e.where(), nullptr};
     } catch (const records::RecordError& e) {
       return from_record_error(e);
+    } catch (const std::filesystem::filesystem_error& e) {
+      // A file or directory the command was told to use (an --out directory, a photo
+      // directory): what failed and where, not a crash.
+      // what() reads "filesystem error: <operation>: <reason> [<path>]": keep the middle.
+      const std::string where = e.path1().string();
+      std::string what = e.what();
+      if (what.rfind("filesystem error: ", 0) == 0) what.erase(0, 18);
+      if (const auto bracket = what.find(" ["); bracket != std::string::npos) what.erase(bracket);
+      return {FailureKind::unavailable, "file_error", what, where, nullptr};
     } catch (const nlohmann::json::exception& e) {
       return {FailureKind::bad_input, "bad_request", std::string("JSON: ") + e.what(), "", nullptr};
     } catch (const std::exception& e) {

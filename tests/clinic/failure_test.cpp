@@ -5,6 +5,7 @@
 #include "core/errors.h"
 #include "records/errors.h"
 
+#include <filesystem>
 #include <set>
 
 namespace dermaplan::clinic {
@@ -37,6 +38,17 @@ TEST(Failure, StoreFieldsBecomeRequestPointers) {
   EXPECT_EQ(http_status(failure_of([] { throw records::ConflictError("", "x"); }).kind), 409);
   EXPECT_EQ(http_status(failure_of([] { throw records::NotFoundError("", "x"); }).kind), 404);
   EXPECT_EQ(http_status(failure_of([] { throw records::StoreUnavailableError("", "x"); }).kind), 503);
+}
+
+TEST(Failure, AFileThatCannotBeUsedIsNamedNotACrash) {
+  const auto f = failure_of([] {
+    std::filesystem::create_directories("/proc/dermaplan-cannot-be-here");
+  });
+  EXPECT_EQ(f.kind, FailureKind::unavailable);
+  EXPECT_EQ(f.code, "file_error");
+  EXPECT_EQ(f.where, "/proc/dermaplan-cannot-be-here");
+  EXPECT_EQ(f.message, "cannot create directories: No such file or directory");
+  EXPECT_EQ(exit_code(f.kind), 5);
 }
 
 TEST(Failure, ABrokenAuditChainHasItsOwnExitCode) {

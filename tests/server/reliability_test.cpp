@@ -7,6 +7,8 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -329,6 +331,27 @@ TEST_P(Reliability, OperatorCommands) {
   advance_clock_ms(SessionOptions{}.recheck_ms + 1);
   EXPECT_EQ(client().get("/api/me", nurse).status, 401);
   EXPECT_EQ(client().send("POST", "/api/login", json{{"username", "nurse"}, {"password", password}}.dump()).status, 401);
+}
+
+TEST_P(Reliability, OperatorCommandsThatFailChangeNothingAndShowNoPassword) {
+  // A refused account prints no password (it used to print one before the refusal).
+  auto args = db_args();
+  args.insert(args.begin(), {"user", "add", ""});
+  auto [code, out] = run(args);
+  EXPECT_EQ(code, 2) << out;
+  EXPECT_EQ(out.find("Password"), std::string::npos) << out;
+  // A file that is not a backup is refused before the target database is opened or made.
+  const auto not_a_backup = dir() / "notes.json";
+  std::ofstream(not_a_backup) << "{\"not\": \"a database\"}";
+  const auto target = dir() / "restored-here.db";
+  std::tie(code, out) = run({"restore", not_a_backup.string(), "--db", target.string(), "--yes"});
+  EXPECT_EQ(code, 2) << out;
+  EXPECT_FALSE(std::filesystem::exists(target));
+  // An output directory that cannot be made is a file error (exit 5), not a crash (exit 1).
+  args = db_args();
+  args.insert(args.begin(), {"export", "csv", "--out", "/proc/dermaplan-cannot-be-here"});
+  std::tie(code, out) = run(args);
+  EXPECT_EQ(code, 5) << out;
 }
 
 }  // namespace
