@@ -23,5 +23,6 @@ void add_serve_command(CLI::App& app, CommonOptions& common);   // serve_command
 void add_admin_commands(CLI::App& app, CommonOptions& common);  // admin_commands.cpp: user, audit, backup, restore
 void add_handout_command(CLI::App& app, CommonOptions& common);  // document_commands.cpp
 void add_export_commands(CLI::App& app, CommonOptions& common);  // export_commands.cpp: export fhir|csv, import fhir
+void add_outcomes_command(CLI::App& app, CommonOptions& common);  // outcomes_command.cpp
 
 }  // namespace dermaplan::cli

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   dermaplan::cli::add_admin_commands(app, common);
   dermaplan::cli::add_handout_command(app, common);
   dermaplan::cli::add_export_commands(app, common);
+  dermaplan::cli::add_outcomes_command(app, common);
   // Arguments become records (names, notes, usernames): text the database cannot store is
   // refused before anything runs (a NUL cannot be in an argument; invalid UTF-8 can).
   for (int i = 1; i < argc; ++i) {

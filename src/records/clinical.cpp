@@ -1,6 +1,7 @@
 // SociStore: intakes, consents, course plans, adverse events, outcome assessments, photos.
 #include <nlohmann/json.hpp>
 
+#include "records/derived_columns.h"
 #include "records/soci_store.h"
 #include "records/sql_query.h"
 
@@ -32,11 +33,15 @@ Intake intake_from(const soci::row& r) {
 }  // namespace
 
 void insert_intake_row(soci::session& sql, Intake& intake) {
+  const std::optional<int> type = fitzpatrick_of_intake(intake.intake_json);
+  int fitzpatrick = type.value_or(0);
+  soci::indicator type_ind = type ? soci::i_ok : soci::i_null;
   sql << "INSERT INTO intakes (patient_id, version, intake_json, screening_json, knowledge_version,"
-         " policy, created_by, created_at_ms) VALUES (:p, :v, :i, :s, :k, :o, :c, :t) RETURNING id",
+         " policy, created_by, created_at_ms, fitzpatrick) VALUES (:p, :v, :i, :s, :k, :o, :c, :t, :f) RETURNING id",
       soci::use(intake.patient_id), soci::use(intake.version), soci::use(intake.intake_json),
       soci::use(intake.screening_json), soci::use(intake.knowledge_version), soci::use(intake.policy),
-      soci::use(intake.created_by), soci::use(intake.created_at_ms), soci::into(intake.id);
+      soci::use(intake.created_by), soci::use(intake.created_at_ms), soci::use(fitzpatrick, type_ind),
+      soci::into(intake.id);
 }
 
 Intake SociStore::add_intake(const Actor& by, Intake intake) {
@@ -192,11 +197,12 @@ CoursePlan SociStore::add_course_plan(const Actor& by, CoursePlan plan) {
     require_patient(sql, plan.patient_id, "plan.patient_id");
     plan.created_by = by.user_id;
     plan.created_at_ms = now();
-    sql << "INSERT INTO course_plans (patient_id, indication, plan_json, created_by, created_at_ms, assessment_date)"
-           " VALUES (:p, :i, :j, :c, :t, :a) RETURNING id",
+    int planned_sessions = required_sessions_of_plan(plan.plan_json);
+    sql << "INSERT INTO course_plans (patient_id, indication, plan_json, created_by, created_at_ms, assessment_date,"
+           " planned_sessions) VALUES (:p, :i, :j, :c, :t, :a, :n) RETURNING id",
         soci::use(plan.patient_id), soci::use(plan.indication), soci::use(plan.plan_json),
         soci::use(plan.created_by), soci::use(plan.created_at_ms), soci::use(plan.assessment_date),
-        soci::into(plan.id);
+        soci::use(planned_sessions), soci::into(plan.id);
     audit(sql, by, AuditAction::create, "course_plan", plan.id,
           json{{"patient_id", plan.patient_id}, {"indication", plan.indication}}.dump());
     return plan;

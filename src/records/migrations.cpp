@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/civil_date.h"
+#include "records/derived_columns.h"
 #include "records/errors.h"
 #include "records/search_fold.h"
 #include "records/sql_session.h"
@@ -415,6 +416,58 @@ std::vector<std::string> v6_guards(Backend backend) {
   return s;
 }
 
+// 7: what the practice outcomes report reads for every patient without parsing documents: an
+// intake's Fitzpatrick type and a plan's required sessions as columns (derived from the stored
+// JSON, see derived_columns.h), and the clinical tables by patient.
+std::vector<std::string> v7_outcomes(Backend) {
+  return {
+      "ALTER TABLE intakes ADD COLUMN fitzpatrick INTEGER",
+      "ALTER TABLE course_plans ADD COLUMN planned_sessions INTEGER NOT NULL DEFAULT 0",
+      "CREATE INDEX course_plans_by_patient ON course_plans (patient_id)",
+      "CREATE INDEX adverse_events_by_patient ON adverse_events (patient_id)",
+      "CREATE INDEX outcome_assessments_by_patient ON outcome_assessments (patient_id)",
+  };
+}
+
+// Both from the documents, as add_intake and add_course_plan derive them.
+void v7_backfill(soci::session& sql, Backend) {
+  std::vector<std::pair<long long, int>> types, planned;
+  {
+    long long id = 0;
+    std::string text;
+    soci::statement st = (sql.prepare << "SELECT id, intake_json FROM intakes ORDER BY id", soci::into(id),
+                          soci::into(text));
+    st.execute(false);
+    while (st.fetch())
+      if (const auto type = fitzpatrick_of_intake(text)) types.emplace_back(id, *type);
+  }
+  {
+    long long id = 0;
+    std::string text;
+    soci::statement st = (sql.prepare << "SELECT id, plan_json FROM course_plans ORDER BY id", soci::into(id),
+                          soci::into(text));
+    st.execute(false);
+    while (st.fetch())
+      if (const int n = required_sessions_of_plan(text); n > 0) planned.emplace_back(id, n);
+  }
+  long long id = 0;
+  int value = 0;
+  soci::statement type_update = (sql.prepare << "UPDATE intakes SET fitzpatrick = :v WHERE id = :id",
+                                 soci::use(value), soci::use(id));
+  for (const auto& [row_id, row_value] : types) {
+    id = row_id;
+    value = row_value;
+    type_update.execute(true);
+  }
+  soci::statement plan_update = (sql.prepare << "UPDATE course_plans SET planned_sessions = :v WHERE id = :id",
+                                 soci::use(value), soci::use(id));
+  for (const auto& [row_id, row_value] : planned) {
+    id = row_id;
+    value = row_value;
+    plan_update.execute(true);
+  }
+}
+
 }  // namespace
 
 const std::vector<Migration>& schema_migrations() {
@@ -430,6 +483,8 @@ const std::vector<Migration>& schema_migrations() {
        v5_consent_evidence_and_gate, nullptr},
       {6, "guards: audit head forward-only, signed sessions' needle lengths, amendments append-only, no TRUNCATE",
        v6_guards, nullptr},
+      {7, "outcomes: intake Fitzpatrick type and plan required sessions as columns; clinical tables by patient",
+       v7_outcomes, v7_backfill},
   };
   return list;
 }

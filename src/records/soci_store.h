@@ -3,7 +3,7 @@
 //
 // The implementation is split by concept: soci_store.cpp (open, users, login sessions,
 // patients), clinical.cpp (intakes, consents, plans, events, outcomes, photos),
-// treatment_sessions.cpp (sessions, amendments, lots), audit.cpp, backup.cpp.
+// treatment_sessions.cpp (sessions, amendments, lots), course_history.cpp, audit.cpp, backup.cpp.
 #pragma once
 
 #include <chrono>
@@ -81,6 +81,8 @@ class SociStore final : public Store {
   std::vector<Photo> list_photos(long long patient_id) override;
   std::vector<Photo> find_photos(const std::string& sha256) override;
   std::string read_photo(const std::string& sha256) override;
+
+  std::unique_ptr<CourseHistoryCursor> read_course_histories(const CourseHistoryQuery& query) override;
 
   AuditEntry append_audit(const Actor& by, AuditAction action, const std::string& entity,
                           long long record_id, const std::string& detail) override;

@@ -5,6 +5,7 @@
 //   ClinicalRecordStore   intakes, consents, plans, adverse events, outcomes, photos, and the
 //                         whole record of a patient at once  (clinical_record_store.h)
 //   TreatmentSessionStore sessions, signing, amendments, lots (treatment_session_store.h)
+//   CourseHistoryReader   the record course by course, for the outcomes report (course_history.h)
 //   AuditLog              the hash-chained audit log         (audit_log.h)
 //   StoreMaintenance      backend, schema, backup, restore, checks (store_maintenance.h)
 //
@@ -37,6 +38,7 @@
 #include "records/account_store.h"
 #include "records/audit_log.h"
 #include "records/clinical_record_store.h"
+#include "records/course_history.h"
 #include "records/entities.h"
 #include "records/errors.h"
 #include "records/patient_store.h"
@@ -62,6 +64,7 @@ class Store : public AccountStore,
               public PatientStore,
               public ClinicalRecordStore,
               public TreatmentSessionStore,
+              public CourseHistoryReader,
               public AuditLog,
               public StoreMaintenance {
  public:

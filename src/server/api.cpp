@@ -174,6 +174,7 @@ struct Api::Impl {
     add_session_routes(table);
     add_engine_routes(table);
     add_document_routes(table);
+    add_outcome_routes(table);
     for (auto& r : table) routes.push_back({r, split_path(r.pattern)});
     ctx.health_body = json{{"status", "ok"},
                            {"api", kApiVersion},

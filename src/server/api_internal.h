@@ -66,6 +66,7 @@ void add_patient_routes(std::vector<Route>& routes);  // handlers_patients.cpp
 void add_session_routes(std::vector<Route>& routes);  // handlers_sessions.cpp
 void add_engine_routes(std::vector<Route>& routes);   // handlers_engines.cpp
 void add_document_routes(std::vector<Route>& routes); // handlers_documents.cpp
+void add_outcome_routes(std::vector<Route>& routes);  // handlers_outcomes.cpp
 
 /// The plan fields of a body (indication, areas, start, device), as POST /api/plan and
 /// POST /api/patients/{id}/plans share them.

@@ -23,6 +23,7 @@ constexpr std::array kGrants{
     Grant{Permission::sign_sessions,    true,  true,         false},
     Grant{Permission::write_clinical,   true,  true,         false},
     Grant{Permission::export_records,   true,  true,         false},
+    Grant{Permission::read_outcomes,    true,  true,         false},
     Grant{Permission::delete_patients,  true,  false,        false},
     Grant{Permission::administer,       true,  false,        false},
 };
@@ -52,6 +53,7 @@ std::string_view to_string(Permission permission) {
     case Permission::sign_sessions: return "sign_sessions";
     case Permission::write_clinical: return "write_clinical";
     case Permission::export_records: return "export_records";
+    case Permission::read_outcomes: return "read_outcomes";
     case Permission::delete_patients: return "delete_patients";
     case Permission::administer: return "administer";
   }

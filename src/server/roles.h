@@ -21,6 +21,7 @@ enum class Permission {
   sign_sessions,      //!< sign a session, add an amendment
   write_clinical,     //!< record adverse events and outcome assessments
   export_records,     //!< export a patient's whole record (FHIR)
+  read_outcomes,      //!< the practice outcomes report (grouping by practitioner: admins only)
   delete_patients,    //!< the explicit, audited delete
   administer,         //!< users, audit log, backups, practice-wide exports
 };

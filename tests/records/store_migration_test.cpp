@@ -40,7 +40,7 @@ class StoreMigration : public StoreTest {
     }
     if (version < 2) return s;
     sql << "INSERT INTO intakes (patient_id, version, intake_json, screening_json, knowledge_version, policy,"
-           " created_by, created_at_ms) VALUES (:p, 1, '{}', '{}', 'kb-old', 'default', :u, 1000)",
+           " created_by, created_at_ms) VALUES (:p, 1, '{\"fitzpatrick\": 4}', '{}', 'kb-old', 'default', :u, 1000)",
         soci::use(s.patient_id), soci::use(s.user_id);
     sql << "INSERT INTO treatment_sessions (patient_id, session_date, device_id, lot_number, passes,"
            " directions, anaesthetic, anaesthetic_minutes, end_point, products_applied, notes, status,"
@@ -49,15 +49,21 @@ class StoreMigration : public StoreTest {
         soci::use(s.patient_id), soci::use(s.user_id), soci::into(s.session_id);
     sql << "INSERT INTO session_needle_lengths (session_id, region, needle_length_mm) VALUES (:s, 'cheek', 1.5)",
         soci::use(s.session_id);
+    // Two required sessions and an optional third, as the planning engine writes them.
+    const std::string plan_json =
+        R"({"assessment_date": "2026-03-01", "sessions": [{"number": 1}, {"number": 2}, {"number": 3, "optional": true}]})";
     if (version >= 4) {
       sql << "INSERT INTO course_plans (patient_id, indication, plan_json, created_by, created_at_ms, assessment_date)"
-             " VALUES (:p, 'acne-scars', '{\"assessment_date\": \"2026-03-01\"}', :u, 1000, '2026-03-01')"
-             " RETURNING id",
-          soci::use(s.patient_id), soci::use(s.user_id), soci::into(s.plan_id);
+             " VALUES (:p, 'acne-scars', :j, :u, 1000, '2026-03-01') RETURNING id",
+          soci::use(s.patient_id), soci::use(plan_json), soci::use(s.user_id), soci::into(s.plan_id);
     } else {  // before 4 the date is only inside the plan's JSON
       sql << "INSERT INTO course_plans (patient_id, indication, plan_json, created_by, created_at_ms)"
-             " VALUES (:p, 'acne-scars', '{\"assessment_date\": \"2026-03-01\"}', :u, 1000) RETURNING id",
-          soci::use(s.patient_id), soci::use(s.user_id), soci::into(s.plan_id);
+             " VALUES (:p, 'acne-scars', :j, :u, 1000) RETURNING id",
+          soci::use(s.patient_id), soci::use(plan_json), soci::use(s.user_id), soci::into(s.plan_id);
+    }
+    if (version >= 7) {  // from 7 on, writers fill the derived columns
+      sql << "UPDATE intakes SET fitzpatrick = 4 WHERE patient_id = :p", soci::use(s.patient_id);
+      sql << "UPDATE course_plans SET planned_sessions = 2 WHERE id = :id", soci::use(s.plan_id);
     }
     return s;
   }
@@ -110,6 +116,14 @@ TEST_P(StoreMigration, FromEveryEarlierVersionDataSurvives) {
       EXPECT_EQ(store->find_course_plan(seeded.plan_id)->assessment_date, "2026-03-01");
       EXPECT_EQ(store->list_plans_assessed_between("2026-03-01", "2026-03-01").size(), 1u);
       EXPECT_EQ(store->list_sessions_between("2025-12-01", "2025-12-01").size(), 1u);
+      // Migration 7 takes the skin type out of the intake and the required sessions out of the plan.
+      auto courses = store->read_course_histories();
+      CourseHistory course;
+      ASSERT_TRUE(courses->next(course));
+      EXPECT_EQ(course.plan_id, seeded.plan_id);
+      EXPECT_EQ(course.planned_sessions, 2);
+      EXPECT_EQ(course.fitzpatrick, 4);
+      EXPECT_FALSE(courses->next(course));
     }
     // The upgraded database takes new writes (ids continue after the old rows).
     Actor admin = make_admin(*store, "new-admin");
