@@ -15,11 +15,12 @@ namespace dermaplan::clinic {
 /// The report's filters as typed (`dermaplan outcomes --by ...`, `GET /api/outcomes?by=...`);
 /// empty means the default.
 struct OutcomesFilters {
-  std::string by;          //!< comma-separated dimensions; default "indication"
-  std::string scale;       //!< one scale id; default: every outcome scale
-  std::string indication;  //!< comma-separated indication ids; default: all
-  std::string from, to;    //!< YYYY-MM-DD: courses whose first session is in [from, to]
-  std::string min_cell;    //!< the smallest cell shown, in patients; default 5, never below 3
+  std::string by = {};          //!< comma-separated dimensions; default "indication"
+  std::string scale = {};       //!< one scale id; default: every outcome scale
+  std::string indication = {};  //!< comma-separated indication ids; default: all
+  std::string from = {};        //!< YYYY-MM-DD: courses whose first session is on or after
+  std::string to = {};          //!< ... and on or before
+  std::string min_cell = {};    //!< the smallest cell shown, in patients; default 5, never below 3
 };
 
 /// The engine's request for these filters as of `as_of`. InputError whose where() is the

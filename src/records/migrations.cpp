@@ -429,43 +429,38 @@ std::vector<std::string> v7_outcomes(Backend) {
   };
 }
 
-// Both from the documents, as add_intake and add_course_plan derive them.
-void v7_backfill(soci::session& sql, Backend) {
-  std::vector<std::pair<long long, int>> types, planned;
+/// Sets `column` of every row of `table` to derive(`document`) where that gives a value.
+template <class Derive>
+void backfill_from_document(soci::session& sql, const std::string& table, const std::string& document,
+                            const std::string& column, Derive derive) {
+  std::vector<std::pair<long long, int>> values;
   {
     long long id = 0;
     std::string text;
-    soci::statement st = (sql.prepare << "SELECT id, intake_json FROM intakes ORDER BY id", soci::into(id),
-                          soci::into(text));
+    soci::statement st = (sql.prepare << "SELECT id, " << document << " FROM " << table << " ORDER BY id",
+                          soci::into(id), soci::into(text));
     st.execute(false);
     while (st.fetch())
-      if (const auto type = fitzpatrick_of_intake(text)) types.emplace_back(id, *type);
-  }
-  {
-    long long id = 0;
-    std::string text;
-    soci::statement st = (sql.prepare << "SELECT id, plan_json FROM course_plans ORDER BY id", soci::into(id),
-                          soci::into(text));
-    st.execute(false);
-    while (st.fetch())
-      if (const int n = required_sessions_of_plan(text); n > 0) planned.emplace_back(id, n);
+      if (const std::optional<int> value = derive(text)) values.emplace_back(id, *value);
   }
   long long id = 0;
   int value = 0;
-  soci::statement type_update = (sql.prepare << "UPDATE intakes SET fitzpatrick = :v WHERE id = :id",
-                                 soci::use(value), soci::use(id));
-  for (const auto& [row_id, row_value] : types) {
+  soci::statement update = (sql.prepare << "UPDATE " << table << " SET " << column << " = :v WHERE id = :id",
+                            soci::use(value), soci::use(id));
+  for (const auto& [row_id, row_value] : values) {
     id = row_id;
     value = row_value;
-    type_update.execute(true);
+    update.execute(true);
   }
-  soci::statement plan_update = (sql.prepare << "UPDATE course_plans SET planned_sessions = :v WHERE id = :id",
-                                 soci::use(value), soci::use(id));
-  for (const auto& [row_id, row_value] : planned) {
-    id = row_id;
-    value = row_value;
-    plan_update.execute(true);
-  }
+}
+
+// Both from the documents, as add_intake and add_course_plan derive them.
+void v7_backfill(soci::session& sql, Backend) {
+  backfill_from_document(sql, "intakes", "intake_json", "fitzpatrick", fitzpatrick_of_intake);
+  backfill_from_document(sql, "course_plans", "plan_json", "planned_sessions", [](const std::string& plan) {
+    const int n = required_sessions_of_plan(plan);
+    return n > 0 ? std::optional<int>(n) : std::nullopt;
+  });
 }
 
 }  // namespace

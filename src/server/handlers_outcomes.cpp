@@ -2,6 +2,7 @@
 // GET /api/outcomes/chart.png, for practitioners and admins (grouping by practitioner: admins
 // only). The use case (src/clinic/outcomes.h) reads the record, builds and audits the report;
 // these handlers only translate query parameters and errors ("?by", "?min_cell", ...).
+#include "clinic/failure.h"
 #include "clinic/outcomes.h"
 #include "core/civil_date.h"
 #include "core/errors.h"
@@ -39,6 +40,10 @@ outcomes::OutcomesReport report_for(Context& ctx, const Call& call) {
     return clinic::practice_outcomes(ctx.store, ctx.kb, call.actor(), call.who->user.role, request);
   } catch (const InputError& e) {
     throw ApiError::bad_request(e.message(), "?" + e.where());
+  } catch (const clinic::ClinicError& e) {
+    // The use case names the filter (the practitioner dimension); here it is a query parameter.
+    const clinic::Failure f = clinic::describe_failure(std::current_exception());
+    throw ApiError(clinic::http_status(f.kind), f.code, f.message, "?" + f.where);
   }
 }
 

@@ -291,6 +291,7 @@ export class App {
       h('nav', { 'aria-label': 'Main' },
         link('#/', 'Today', 'today'),
         link('#/patients', 'Patients', 'patients'),
+        this.can('clinical') ? link('#/outcomes', 'Outcomes', 'outcomes') : null,
         this.can('admin') ? link('#/admin', 'Administration', 'admin') : null),
       h('div', { class: 'who' },
         h('span', { id: 'who-name' }, user.display_name || user.username),

@@ -7,6 +7,7 @@ import { homeView } from './views/home';
 import { loginView } from './views/login';
 import { newPatientView, patientsView } from './views/patients';
 import { patientView } from './views/patient';
+import { practiceOutcomesView } from './views/practice-outcomes';
 import { sessionView } from './views/session';
 
 const app = new App(document.getElementById('app')!)
@@ -16,6 +17,7 @@ const app = new App(document.getElementById('app')!)
   .route(/^\/patients\/new$/, 'New patient', newPatientView, 'patients')
   .route(/^\/patients\/(\d+)(?:\/(\w+))?$/, 'Patient', patientView, 'patients')
   .route(/^\/sessions\/(\d+)$/, 'Session', sessionView, 'patients')
+  .route(/^\/outcomes(?:\?(.*))?$/, 'Practice outcomes', practiceOutcomesView, 'outcomes')
   .route(/^\/account$/, 'My account', accountView, 'account')
   .route(/^\/admin$/, 'Users', adminUsersView, 'admin')
   .route(/^\/admin\/audit(?:\/patient\/(\d+))?$/, 'Audit log', auditView, 'admin')
