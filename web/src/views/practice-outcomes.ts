@@ -210,11 +210,11 @@ function lotTable(report: OutcomesReport): HTMLElement | null {
     h('h2', null, 'Lots (defined in advance)'),
     h('p', { class: 'small muted' }, `Each lot’s adverse-event rate against every other session, Bonferroni-adjusted over ${report.adverse_events.lots_compared} lots; flagged when the interval lies above zero.`),
     h('table', { class: 'table compact', id: 'outcomes-lots' },
-      h('thead', null, h('tr', null, ['Lot', 'Per 100 sessions', 'Sessions', 'Against the rest', ''].map((t) => h('th', { scope: 'col' }, t)))),
+      h('thead', null, h('tr', null, ['Lot', 'Per 100 sessions', 'Sessions', 'Against the rest (per 100)', 'Flagged'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', null, lots.map((l) => h('tr', { class: l.flagged ? 'flagged' : '' },
         h('td', null, l.category), h('td', null, rateText(l.rate, true)), h('td', { class: 'num' }, nText(l.rate).replace('n = ', '')),
         h('td', null, l.vs_rest ? `${(l.vs_rest.difference * 100).toFixed(1)}${l.vs_rest.ci ? ` (${(l.vs_rest.ci[0] * 100).toFixed(1)} to ${(l.vs_rest.ci[1] * 100).toFixed(1)})` : ''}` : l.rate.suppressed ? TOO_FEW : '—'),
-        h('td', null, l.flagged ? h('strong', { class: 'flag' }, 'flagged') : ''))))));
+        h('td', null, l.flagged ? h('strong', { class: 'flag' }, 'flagged') : 'no'))))));
 }
 
 function literatureSection(report: OutcomesReport, label: (c: Cohort) => string): HTMLElement {
