@@ -20,22 +20,23 @@ const intake = {
   skin: { sensitive: false, dry: false }, conditions: [], medications: [], procedures: [], allergies: [],
 };
 
-/** A patient treated for `indication` on `region`: three sessions 28 days apart from today, a
- *  score at the first session and one 12 weeks later. */
+/** A patient treated for `indication` on `region`: three sessions 28 days apart from 120 days
+ *  ago (what is recorded as performed has happened), a score at the first session and one 12
+ *  weeks later. */
 async function treated(page, { name, sex, indication, region, scale, baseline, change }) {
   const p = await api(page, 'POST', '/api/patients', { name, birth_date: '1990-04-02', sex });
   await api(page, 'POST', `/api/patients/${p.id}/intakes`, { intake: { ...intake, sex: sex === 'male' ? 'male' : 'female' }, areas: [region] });
   const plan = await api(page, 'POST', `/api/patients/${p.id}/plans`, { indication, areas: [region] });
   const area = plan.plan.areas[0];
   await seedConsent(page, p.id, { indication, by: name });
-  for (const days of [0, 28, 56]) {
+  for (const days of [-120, -92, -64]) {
     await api(page, 'POST', `/api/patients/${p.id}/sessions`, {
       date: utcDay(days), status: 'performed', plan_id: plan.id, device: area.device.id, lot_number: `LOT-${p.id}`,
       needle_lengths: [{ region, needle_length_mm: area.needle_length_mm.planned }],
     });
   }
-  await api(page, 'POST', `/api/patients/${p.id}/outcomes`, { scale, score: baseline, date: utcDay(0), region });
-  await api(page, 'POST', `/api/patients/${p.id}/outcomes`, { scale, score: baseline + change, date: utcDay(84), region });
+  await api(page, 'POST', `/api/patients/${p.id}/outcomes`, { scale, score: baseline, date: utcDay(-120), region });
+  await api(page, 'POST', `/api/patients/${p.id}/outcomes`, { scale, score: baseline + change, date: utcDay(-36), region });
 }
 
 try {

@@ -3,6 +3,7 @@
 // the seeded change comes back with its interval, small cohorts say "too few", CSV and PNG,
 // who may ask (assistants 403, the practitioner dimension admins only), every bad parameter a
 // 400 naming it, and one audit row per report.
+#include "core/civil_date.h"
 #include "server_test_support.h"
 
 namespace dermaplan::server::testing {
@@ -13,18 +14,20 @@ using records::Role;
 
 class OutcomesApi : public ServerTest {
  protected:
-  /// A patient treated for `indication` on `region`: three sessions 28 days apart from
-  /// 2026-09-22, a score of `baseline` on the first day and `baseline + change` 12 weeks later.
+  /// A patient treated for `indication` on `region`: three sessions 28 days apart from 120 days
+  /// ago (what is recorded as performed has happened), a score of `baseline` on the first day
+  /// and `baseline + change` 12 weeks later.
   void treated(const std::string& name, const std::string& indication, const std::string& region,
                const std::string& scale, double baseline, double change) {
     auto c = client();
     const TreatablePatient p = make_treatable(admin_, name, indication, region);
-    const char* dates[] = {"2026-09-22", "2026-10-20", "2026-11-17"};
-    for (const char* date : dates) {
-      const Reply s = c.post(p.path + "/sessions", p.session(date), admin_);
+    const CivilDate first = add_days(today_utc(), -120);
+    for (long days : {0L, 28L, 56L}) {
+      const Reply s = c.post(p.path + "/sessions", p.session(format_civil_date(add_days(first, days))), admin_);
       ASSERT_EQ(s.status, 201) << s.body;
     }
-    for (const auto& [score, date] : {std::pair{baseline, "2026-09-22"}, std::pair{baseline + change, "2026-12-15"}}) {
+    for (const auto& [score, date] : {std::pair{baseline, format_civil_date(first)},
+                                      std::pair{baseline + change, format_civil_date(add_days(first, 84))}}) {
       const Reply o = c.post(p.path + "/outcomes", {{"scale", scale}, {"score", score}, {"date", date}, {"region", region}},
                              admin_);
       ASSERT_EQ(o.status, 201) << o.body;
