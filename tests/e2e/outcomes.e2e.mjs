@@ -84,6 +84,8 @@ try {
       assert(await page.isVisible('#outcomes-events'), 'adverse events by device are charted');
       assert(await page.isVisible('#outcomes-literature'), 'the literature section is there');
       await shot(page, 'outcomes-page');
+      await page.evaluate(() => document.querySelector('.charts')?.scrollIntoView({ block: 'center' }));
+      await shot(page, 'outcomes-viewport', { fullPage: false });
     }],
 
     ['the view is in the address: a reload shows the same filters and figures', async () => {

@@ -15,6 +15,7 @@ const IMAGES = {
   'gate-05-override.png': 'web-gate-override.png',
   '11-session-signed.png': 'web-session-signed.png',
   '12-outcomes.png': 'web-outcomes.png',
+  'outcomes-viewport.png': 'web-practice-outcomes.png',
   '15-audit.png': 'web-audit.png',
   'status-today.png': 'web-today.png',
   'tablet-intake-typing.png': 'web-tablet-intake.png',

@@ -164,11 +164,12 @@ function cohortTable(report: OutcomesReport, scale: string, label: (c: Cohort) =
   const scaleName = report.cohorts.flatMap((c) => (c.suppressed ? [] : c.scales)).find((x) => x.scale === scale)?.name ?? scale;
   return h('section', { class: 'panel' },
     h('h2', null, 'Cohorts'),
+    scale ? h('p', { class: 'small muted' }, `Change from baseline and responders on ${scaleName}, 12 weeks after the first session.`) : null,
     h('table', { class: 'table compact', id: 'outcomes-cohorts' },
       h('thead', null, h('tr', null,
         h('th', { scope: 'col' }, 'Cohort'), h('th', { scope: 'col' }, 'Courses'), h('th', { scope: 'col' }, 'Patients'),
         h('th', { scope: 'col' }, 'Completed'), h('th', { scope: 'col' }, 'Adverse events per 100 sessions'),
-        scale ? h('th', { scope: 'col' }, `${scaleName}: change at week 12`) : null,
+        scale ? h('th', { scope: 'col' }, 'Change at week 12') : null,
         scale ? h('th', { scope: 'col' }, 'Responders at week 12') : null)),
       h('tbody', null, report.cohorts.map((c) => {
         if (c.suppressed) {
