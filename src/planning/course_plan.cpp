@@ -430,8 +430,10 @@ class Planner {
         // after that assessment, which decides on them.
         const CivilDate last_required = plan_.sessions.back().date;
         const CivilDate decision = add_days(last_required, assessment.after_last_session_days.min);
-        plan_.decision_assessment = PlannedAssessment{decision, add_days(last_required, assessment.after_last_session_days.max),
-                                                      course.sessions.min};
+        const CivilDate decision_latest = add_days(last_required, assessment.after_last_session_days.max);
+        plan_.decision_assessment = PlannedAssessment{decision, decision_latest, course.sessions.min};
+        // The first optional session follows the assessment wherever in its window it is held.
+        if (latest < decision_latest) latest = decision_latest;
         if (earliest < decision) {
           earliest = decision;
           if (decision > latest)
@@ -711,11 +713,22 @@ std::string to_text(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
     const std::string range_text = range.min_mm == range.max_mm
                                        ? kb::format_mm(range.min_mm)
                                        : fmt::format("{:g}–{:g} mm", range.min_mm, range.max_mm);
+    // The planned range (the indication's range where it meets the region's limit) when it differs.
+    const auto& planned = area.planned_range;
+    const bool narrowed = std::abs(planned.min_mm - range.min_mm) > 1e-9 || std::abs(planned.max_mm - range.max_mm) > 1e-9;
+    const std::string planned_text =
+        !narrowed ? ""
+                  : fmt::format("; planned range {} ({})",
+                                std::abs(planned.min_mm - planned.max_mm) < 1e-9
+                                    ? kb::format_mm(planned.min_mm)
+                                    : fmt::format("{:g}–{:g} mm", planned.min_mm, planned.max_mm),
+                                area.limit_basis == "region-guide" ? "region guide" : "skin-thickness cap");
     const std::string basis = area.length_basis == "range-minimum"
-                                  ? ", no single length named: the lower end, the practitioner chooses within it"
+                                  ? fmt::format("; no single length named: the lower end{}, the practitioner chooses within it",
+                                                narrowed ? " of the planned range" : "")
                                   : "";
-    line(fmt::format("  {}: {} with {} (indication range {}{}); skin {:.0f}–{:.0f} µm; {} depth{}",
-                     area.region->name, kb::format_mm(area.device_length_mm), area.device->id, range_text, basis,
+    line(fmt::format("  {}: {} with {} (indication range {}{}{}); skin {:.0f}–{:.0f} µm; {} depth{}",
+                     area.region->name, kb::format_mm(area.device_length_mm), area.device->id, range_text, planned_text, basis,
                      d.skin_um.min_um, d.skin_um.max_um, d.depth_class,
                      d.bleeding_expected ? "; pinpoint bleeding expected" : ""));
     line("      " + src(area.sources));
@@ -750,7 +763,7 @@ std::string to_text(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
                      src(plan.indication->course.selected().sources)));
     for (const auto& s : plan.sessions)
       line(fmt::format("  {}. {}{}{}", s.number, format_civil_date(s.date),
-                       s.number > 1 ? " (by " + format_civil_date(s.latest_date) + ")" : "",
+                       s.date < s.latest_date ? " (by " + format_civil_date(s.latest_date) + ")" : "",
                        s.optional ? "  optional, depending on the response" : ""));
     const auto assessment_sources = src(kb.planning.assessment.selected().sources);
     if (plan.decision_assessment)

@@ -86,7 +86,7 @@ class Screener {
         // A past event with no waiting period and no lifetime effect: no longer relevant.
         return;
       }
-      finding.message = fmt::format("{} {}{}", what, rule.message, note);
+      finding.message = fmt::format("{}: {}{}", what, rule.message, note);
       add(std::move(finding));
       return;
     }

@@ -1,10 +1,11 @@
 // Every source id cited anywhere in dermaplan's output resolves in knowledge/sources: the ids in
 // every "sources"/"source" field and in the text of screening results, plans (every planning
 // case, every indication on each device) and simulations (every device on every region, the
-// whole face), and the ids written into the code that produces output (src/) and into the web
-// interface's texts (web/src).
+// whole face), the knowledge base as `kb list` and `kb show` give it, and the ids written into
+// the code that produces output (src/) and into the web interface's texts (web/src).
 #include "clinic/simulation_setup.h"
 #include "core/civil_date.h"
+#include "kb/kb_json.h"
 #include "planning/course_plan.h"
 #include "screening/intake.h"
 #include "screening/screening.h"
@@ -147,6 +148,25 @@ TEST(SourceIds, EveryIdInSimulationsResolves) {
   for (const auto& note : setup.notes) ids_in_text(note, "face (notes)", cited);
   for (const auto& region : simulation::simulate_face(setup.regions, false))
     collect(simulation::to_json(region.result), "face " + region.region_id, cited);
+  expect_all_resolve(cited);
+}
+
+// `dermaplan kb list` of every kind and `kb show` of every item it lists and of `planning`
+// (notes, positions, texts).
+TEST(SourceIds, EveryIdInTheKnowledgeBaseListingsResolves) {
+  const auto& kb = testing::bundled_kb();
+  Citations cited;
+  for (const auto& kind : kb::listable_kinds()) {
+    const json list = kb::list_json(kb, kind);
+    collect(list, "kb list " + kind, cited);
+    if (kind == "risks" || kind == "vocabulary") continue;  // listed whole; `kb show` does not take them
+    for (const auto& item : list)
+      if (item.is_object() && item.contains("id") && item["id"].is_string()) {
+        const std::string id = item["id"];
+        collect(kb::show_json(kb, id), "kb show " + id, cited);
+      }
+  }
+  collect(kb::show_json(kb, "planning"), "kb show planning", cited);
   expect_all_resolve(cited);
 }
 

@@ -50,7 +50,7 @@ TEST_P(PlanningCase, MatchesExpectation) {
       c["expect"],
       {"treatable", "treatment_class", "physician_required", "interval_days", "assessment_date", "policy", "device",
        "devices", "screening_decision", "status_contains", "home_use_within", "anaesthesia_needed",
-       "anaesthesia_not_needed_on", "sessions", "optional_sessions", "first_session", "preparation_count",
+       "anaesthesia_not_needed_on", "sessions", "sessions_latest", "optional_sessions", "first_session", "preparation_count",
        "warnings_contain", "preparation", "no_preparation", "no_procedure", "procedure", "disagreements_include",
        "areas", "decision_assessment", "final_assessment", "text_contains", "text_excludes", "about_include",
        "disagreements", "about", "aftercare"},
@@ -195,6 +195,11 @@ TEST_P(PlanningCase, MatchesExpectation) {
     json dates = json::array();
     for (const auto& s : plan["sessions"]) dates.push_back(s["date"]);
     EXPECT_EQ(dates, expect["sessions"]) << dump;
+  }
+  if (expect.contains("sessions_latest")) {
+    json dates = json::array();
+    for (const auto& s : plan["sessions"]) dates.push_back(s["latest_date"]);
+    EXPECT_EQ(dates, expect["sessions_latest"]) << dump;
   }
   if (expect.contains("first_session")) {
     ASSERT_FALSE(plan["sessions"].empty()) << dump;

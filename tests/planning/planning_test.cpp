@@ -5,6 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
 namespace dermaplan::planning {
 namespace {
 
@@ -33,15 +37,57 @@ bool any_warning(const AreaPlan& area, const std::string& part) {
   return false;
 }
 
+/// One warning that says both things.
+bool any_warning(const AreaPlan& area, const std::string& part, const std::string& other) {
+  for (const auto& w : area.warnings)
+    if (w.find(part) != std::string::npos && w.find(other) != std::string::npos) return true;
+  return false;
+}
+
+constexpr double kEps = 1e-9;
+
+bool within(double length_mm, const kb::RangeMm& range) {
+  return length_mm >= range.min_mm - kEps && length_mm <= range.max_mm + kEps;
+}
+
+/// Whether the device of a request can deliver some length in `range`: with no device asked for,
+/// any treating roller of the default family; a pen, one of its real settings (any depth of its
+/// range where the sources give no step); a fixed device, its own length; a device whose length
+/// the sources do not give, whatever is planned.
+bool can_deliver_within(const kb::KnowledgeBase& kb, const std::optional<std::string>& requested,
+                        const kb::RangeMm& range) {
+  const kb::Device& device = *kb.find_device(requested.value_or(kb.planning.default_device.value().device));
+  if (!requested && device.kind == kb::DeviceKind::roller) {
+    for (const auto& d : kb.devices)
+      if (d.kind == kb::DeviceKind::roller && d.purpose == kb::DevicePurpose::treatment && within(d.needle_length_mm, range))
+        return true;
+    return false;
+  }
+  if (device.depth_range) {
+    const auto settings = device.settings_mm();
+    if (settings.empty())
+      return device.depth_range->max_mm >= range.min_mm - kEps && device.depth_range->min_mm <= range.max_mm + kEps;
+    return std::any_of(settings.begin(), settings.end(), [&](double s) { return within(s, range); });
+  }
+  if (device.needle_length_mm <= 0) return true;
+  return within(device.needle_length_mm, range);
+}
+
 // Over every indication x region x sex x device (the default family and each device chosen
-// explicitly): the planned length is what the device delivers there (a real setting or roller,
-// never 0 mm), lies inside the region's guide where it has one (else a warning names the guide),
-// and never exceeds the recorded dermis without a warning naming it.
+// explicitly):
+//  - the planned range is the overlap of the indication's range and the region's guide (the
+//    thick-skin band only where the plain guide does not overlap), or, where a region has no
+//    guide, of the indication's range and a cap at the thinnest recorded skin (said as an
+//    assumption); with no overlap, the shallower side, said in a warning naming the guide;
+//  - the planned length is what the device delivers there (a real setting or roller, never
+//    0 mm), and lies in the planned range, hence inside the region's guide, whenever the device
+//    has a length there (else a warning naming the device says so);
+//  - a needle longer than the thinnest recorded skin has a warning naming the region.
 TEST(Planning, PlannedLengthIsDeliveredAndWithinTheRegion) {
   const auto& kb = bundled_kb();
   std::vector<std::optional<std::string>> devices{std::nullopt};
   for (const auto& device : kb.devices) devices.push_back(device.id);
-  int plans = 0;
+  int plans = 0, inside_guide = 0;
   for (const auto& indication : kb.indications)
     for (const auto& region : kb.regions)
       for (kb::Sex sex : {kb::Sex::female, kb::Sex::male, kb::Sex::other, kb::Sex::unknown})
@@ -65,29 +111,68 @@ TEST(Planning, PlannedLengthIsDeliveredAndWithinTheRegion) {
                                                                        "a product-penetration roller";
           }
           const double length = area.device_length_mm;
+          const kb::RangeMm indicated{area.needle_length.min_mm, area.needle_length.max_mm};
+          const kb::RangeMm& planned = area.planned_range;
+          EXPECT_LE(planned.min_mm, planned.max_mm + kEps) << what;
+          const double skin_um = area.depth_check.skin_um.min_um;
+
+          // The planned range: the overlap of the indication's range and the region's limit.
+          kb::RangeMm limit{0, std::floor(skin_um) / 1000.0};  // no guide: the skin-derived cap
+          std::optional<double> plain_max;
           if (region.needle_guide) {
             const auto& guide = region.needle_guide->value();
-            const double top = guide.thick_skin_max_mm.value_or(guide.max_mm);
-            if (length < guide.min_mm - 1e-9 || length > top + 1e-9) {
-              EXPECT_TRUE(any_warning(area, region.name + " guide")) << what << ": " << length;
-            }
-            if (length > guide.max_mm + 1e-9 && length <= top + 1e-9) {
-              EXPECT_TRUE(any_warning(area, "thick")) << what;
-            }
+            limit = {guide.min_mm, guide.thick_skin_max_mm.value_or(guide.max_mm)};
+            plain_max = guide.max_mm;
+            EXPECT_EQ(area.limit_basis, "region-guide") << what;
           } else {
             EXPECT_EQ(area.limit_basis, "skin-thickness") << what;
-            EXPECT_TRUE(any_warning(area, "Assumption")) << what << ": the skin-derived cap says it is an assumption";
+            EXPECT_TRUE(any_warning(area, "Assumption", region.name)) << what << ": the skin-derived cap is an assumption";
           }
-          const double skin_um = area.depth_check.skin_um.min_um;
+          const bool overlaps = indicated.min_mm <= limit.max_mm + kEps && indicated.max_mm >= limit.min_mm - kEps;
+          if (overlaps) {
+            EXPECT_GE(planned.min_mm, std::max(indicated.min_mm, limit.min_mm) - kEps) << what;
+            EXPECT_LE(planned.max_mm, std::min(indicated.max_mm, limit.max_mm) + kEps) << what;
+            if (plain_max && indicated.min_mm <= *plain_max + kEps) {
+              EXPECT_LE(planned.max_mm, *plain_max + kEps) << what << ": the thick-skin band only beyond the plain guide";
+            }
+          } else {
+            const double safe = indicated.min_mm > limit.max_mm ? limit.max_mm : indicated.max_mm;
+            EXPECT_NEAR(planned.min_mm, safe, kEps) << what << ": no overlap: the shallower side";
+            EXPECT_NEAR(planned.max_mm, safe, kEps) << what;
+            EXPECT_TRUE(any_warning(area, "do not overlap", region.name)) << what;
+          }
+
+          // The planned length: in the planned range whenever the device has a length there.
+          if (can_deliver_within(kb, device_id, planned)) {
+            EXPECT_TRUE(within(length, planned)) << what << ": " << length << " outside " << planned.min_mm << "–"
+                                                 << planned.max_mm;
+          } else {
+            EXPECT_TRUE(any_warning(area, device.name)) << what << ": the device has no length in the planned range";
+          }
+          if (region.needle_guide && within(length, planned) && overlaps) {
+            EXPECT_TRUE(within(length, limit)) << what;
+            ++inside_guide;
+          }
+          if (region.needle_guide && !within(length, limit)) {
+            EXPECT_TRUE(any_warning(area, region.name + " guide")) << what << ": " << length;
+          }
+          if (plain_max && length > *plain_max + kEps && length <= limit.max_mm + kEps) {
+            EXPECT_TRUE(any_warning(area, "thick")) << what;
+          }
+
+          // Past the recorded dermis only with a warning naming the region.
           if (length * 1000 > skin_um) {
             EXPECT_TRUE(area.depth_check.exceeds_dermis) << what;
-            EXPECT_TRUE(any_warning(area, "may pass the dermis") && any_warning(area, region.name)) << what;
+            EXPECT_TRUE(any_warning(area, "may pass the dermis", region.name)) << what;
+          } else {
+            EXPECT_FALSE(area.depth_check.exceeds_dermis) << what;
           }
-          if (!device_id && !region.needle_guide && device.kind == kb::DeviceKind::roller) {
-            EXPECT_LE(length * 1000, skin_um + 1e-6) << what << ": the default roller stays within the skin";
+          if (!region.needle_guide && can_deliver_within(kb, device_id, planned)) {
+            EXPECT_LE(length * 1000, skin_um + 1e-6) << what << ": within the skin where no guide exists";
           }
         }
   EXPECT_GT(plans, 10000);
+  EXPECT_GT(inside_guide, 1000) << "most plans on a guided region lie inside the guide";
 }
 
 TEST(Planning, DepthCheckUsesTheLayersOfThePatientsSex) {
