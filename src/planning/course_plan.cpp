@@ -718,7 +718,7 @@ std::string to_text(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
     const bool narrowed = std::abs(planned.min_mm - range.min_mm) > 1e-9 || std::abs(planned.max_mm - range.max_mm) > 1e-9;
     const std::string planned_text =
         !narrowed ? ""
-                  : fmt::format("; planned range {} ({})",
+                  : fmt::format("; planned range {}, limited by the {}",
                                 std::abs(planned.min_mm - planned.max_mm) < 1e-9
                                     ? kb::format_mm(planned.min_mm)
                                     : fmt::format("{:g}–{:g} mm", planned.min_mm, planned.max_mm),

@@ -144,7 +144,7 @@ class Screener {
         for (const auto& m : *intake_.medications) {
           if (m.code != when.code) continue;
           if (when.state == Trigger::State::current && !m.current) continue;
-          if (when.state == Trigger::State::recent && (m.current || !m.last_dose)) continue;
+          if (when.state == Trigger::State::recent && m.current) continue;  // stopped: the wait runs from last_dose
           const std::string name = name_of(kb_.vocabulary.medications, m.code);
           const std::string what = m.current ? fmt::format("Currently takes {}", name)
                                              : name;
@@ -358,7 +358,7 @@ bool intake_matches(const kb::Trigger& trigger, const Intake& intake) {
       return std::any_of(intake.medications->begin(), intake.medications->end(), [&](const auto& m) {
         if (m.code != trigger.code) return false;
         if (trigger.state == S::current) return m.current;
-        if (trigger.state == S::recent) return !m.current && m.last_dose.has_value();
+        if (trigger.state == S::recent) return !m.current;
         return true;
       });
     case K::condition:

@@ -153,17 +153,25 @@ TEST(SourceIds, EveryIdInSimulationsResolves) {
 
 // `dermaplan kb list` of every kind and `kb show` of every item it lists and of `planning`
 // (notes, positions, texts).
+// A source's locator is an address (a URL, a DOI), not a citation.
+json without_locators(json value) {
+  if (value.is_object()) value.erase("locator");
+  if (value.is_structured())
+    for (auto& item : value) item = without_locators(item);
+  return value;
+}
+
 TEST(SourceIds, EveryIdInTheKnowledgeBaseListingsResolves) {
   const auto& kb = testing::bundled_kb();
   Citations cited;
   for (const auto& kind : kb::listable_kinds()) {
-    const json list = kb::list_json(kb, kind);
+    const json list = without_locators(kb::list_json(kb, kind));
     collect(list, "kb list " + kind, cited);
     if (kind == "risks" || kind == "vocabulary") continue;  // listed whole; `kb show` does not take them
     for (const auto& item : list)
       if (item.is_object() && item.contains("id") && item["id"].is_string()) {
         const std::string id = item["id"];
-        collect(kb::show_json(kb, id), "kb show " + id, cited);
+        collect(without_locators(kb::show_json(kb, id)), "kb show " + id, cited);
       }
   }
   collect(kb::show_json(kb, "planning"), "kb show planning", cited);
