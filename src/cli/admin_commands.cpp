@@ -7,10 +7,12 @@
 #include "records/sha256.h"
 #include "records/store.h"
 #include "clinic/accounts.h"
+#include "clinic/demo_data.h"
 #include "clinic/failure.h"
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -77,7 +79,7 @@ clinic::AccountChanged change_account_or_report(records::Store& store, clinic::P
 
 }  // namespace
 
-void add_admin_commands(CLI::App& app, CommonOptions&) {
+void add_admin_commands(CLI::App& app, CommonOptions& common) {
   // ---- user ----
   static DbOptions user_db;
   static std::string username, role = "practitioner", display_name;
@@ -235,6 +237,46 @@ void add_admin_commands(CLI::App& app, CommonOptions&) {
     store->append_audit(kCli, records::AuditAction::restore, "database", 0, restore_file);
     std::cout << "Restored " << restore_file << " into " << restore_db.db << "; integrity: " << store->integrity_check()
               << "\n";
+  });
+
+  // ---- demo-data ----
+  static DbOptions demo_db;
+  static clinic::DemoDataRequest demo;
+  auto* demo_data = app.add_subcommand(
+      "demo-data",
+      "Add synthetic demo patients (marked demo, \" (demo)\" in the name) with intakes, plans, consents, "
+      "signed sessions, scores, adverse events and photos, for a first look or a benchmark. Refused on a "
+      "database that holds any patient not marked demo. The demo sessions are signed WITHOUT a "
+      "treatment-gate passage (they are synthetic; the gate is for real steps). Audited as the user "
+      "'demo-data' (disabled: it cannot log in).");
+  demo_data->add_option("--patients", demo.patients, "How many patients to add")->required();
+  demo_data->add_option("--seed", demo.seed, "The same seed gives the same patients")->capture_default_str();
+  demo_data->add_option("--batch", demo.batch, "Patients per transaction")->capture_default_str();
+  add_db_options(demo_data, demo_db);
+  demo_data->callback([&common] {
+    const auto kb = load_kb(common);
+    auto store = open(demo_db);
+    auto user = store->find_user_by_username("demo-data");
+    if (!user) {
+      records::User u;
+      u.username = "demo-data";
+      u.display_name = "Demo data (synthetic)";
+      u.role = records::Role::practitioner;
+      u.password_hash = "!no-login";  // not a password hash: nothing verifies against it
+      u.disabled = true;
+      user = store->create_user(kCli, u);
+    }
+    const records::Actor by{user->id, user->username};
+    const auto start = std::chrono::steady_clock::now();
+    const auto result = clinic::add_demo_data(*store, kb, by, demo, today_utc(), [](long long done) {
+      if (done % 10000 == 0) std::cerr << fmt::format("demo-data: {} patients\n", done);
+    });
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::cout << fmt::format(
+        "Added {} demo patients in {:.1f} s: {} intakes, {} plans, {} consents, {} signed sessions (no gate "
+        "passages), {} outcome scores, {} adverse events, {} photos\n",
+        result.patients, seconds, result.intakes, result.plans, result.consents, result.sessions, result.outcomes,
+        result.adverse_events, result.photos);
   });
 }
 

@@ -129,6 +129,8 @@ void SociStore::commit_audit_batch(const std::vector<PendingAudit*>& batch) {
 
 AuditEntry SociStore::append_audit(const Actor& by, AuditAction action, const std::string& entity,
                                    long long record_id, const std::string& detail) {
+  if (soci::session* batch = batch_session())
+    return in_batch("append_audit", *batch, [&](soci::session& sql) { return audit(sql, by, action, entity, record_id, detail); });
   PendingAudit me{by, action, entity, record_id, detail, {}, nullptr, false, {}};
   std::unique_lock lock(audit_mutex_);
   audit_queue_.push_back(&me);

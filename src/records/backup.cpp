@@ -37,7 +37,9 @@ constexpr Kind I = Kind::integer;
 constexpr Kind R = Kind::real;
 constexpr Kind T = Kind::text;
 
-// Every table of the latest schema but schema_migrations, parents before children.
+// Every table of the latest schema but schema_migrations and what is derived from them
+// (patient_counts, SQLite's patient_names index: recompute_derived_tables after a copy),
+// parents before children.
 const std::vector<TableSpec>& tables() {
   static const std::vector<TableSpec> list{
       {"users", "id", true,
@@ -49,7 +51,7 @@ const std::vector<TableSpec>& tables() {
       {"patients", "id", true,
        {{"id", I}, {"name", T}, {"birth_date", T}, {"sex", T}, {"notes", T}, {"created_by", I},
         {"created_at_ms", I}, {"updated_at_ms", I}, {"deleted", I}, {"deleted_at_ms", I}, {"deleted_by", I},
-        {"row_version", I}, {"search_name", T}}},
+        {"row_version", I}, {"search_name", T}, {"demo", I}}},
       {"course_plans", "id", true,
        {{"id", I}, {"patient_id", I}, {"indication", T}, {"plan_json", T}, {"created_by", I}, {"created_at_ms", I},
         {"assessment_date", T}, {"planned_sessions", I}}},
@@ -204,6 +206,7 @@ void copy_all_tables(soci::session& from, soci::session& to) {
     to << "DELETE FROM audit_head";
     for (const auto& t : tables()) copy_table(from, to, t);
   });
+  recompute_derived_tables(to, Backend::sqlite);
 }
 
 std::vector<std::string> photo_hashes(soci::session& sql) {
@@ -299,6 +302,7 @@ void SociStore::restore_from(const std::string& path) {
           *to << "TRUNCATE " << all << " RESTART IDENTITY";
           for (const auto& t : tables()) copy_table(*from, *to, t, /*refuse_unstorable=*/true);
         });
+        recompute_derived_tables(*to, Backend::postgresql);
         for (const auto& t : tables()) {
           if (!t.identity) continue;
           *to << "SELECT setval(pg_get_serial_sequence('" << t.name << "', 'id'), COALESCE((SELECT MAX(id) FROM "
@@ -307,6 +311,11 @@ void SociStore::restore_from(const std::string& path) {
         tx.commit();
         return;
       }
+      // The counters and the name index as the rows are (a backup copied with its triggers
+      // lifted, or made by an older version, may hold them stale).
+      WriteTransaction tx(*from, Backend::sqlite);
+      recompute_derived_tables(*from, Backend::sqlite);
+      tx.commit();
     }
     sqlite_copy_database(temp, pool_.target().sqlite_path);
   } catch (const RecordError&) {

@@ -81,6 +81,7 @@ struct Patient {
   long long deleted_at_ms = 0;
   long long deleted_by = 0;
   long long row_version = 0;
+  bool demo = false;          //!< synthetic, made by `dermaplan demo-data`; never a real person
 };
 
 /// One version of a patient's intake; every version is kept. `version` is assigned by the store

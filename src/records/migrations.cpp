@@ -462,8 +462,82 @@ void v7_backfill(soci::session& sql, Backend) {
     return n > 0 ? std::optional<int>(n) : std::nullopt;
   });
 }
+// 8: a practice that grows. The patient list's total comes from patient_counts (kept by
+// triggers: live, deleted and demo patients) instead of COUNT(*) over every patient; name search
+// is served by a trigram index (SQLite: an FTS5 table with the trigram tokenizer over the folded
+// name, kept by triggers; PostgreSQL: pg_trgm's GIN index, which LIKE uses); on PostgreSQL the
+// name index is in byte order ("C"), the order pages are read in, so keyset pages walk it.
+// Patients made by `dermaplan demo-data` carry demo = 1. Restore recomputes the derived tables
+// (recompute_derived_tables, backup.cpp).
+std::vector<std::string> v8_growth(Backend backend) {
+  std::vector<std::string> s{
+      "ALTER TABLE patients ADD COLUMN demo INTEGER NOT NULL DEFAULT 0",
+      "CREATE TABLE patient_counts (kind TEXT PRIMARY KEY CHECK (kind IN ('live', 'deleted', 'demo')), "
+      "n BIGINT NOT NULL)",
+      "INSERT INTO patient_counts (kind, n) VALUES ('live', 0), ('deleted', 0), ('demo', 0)",
+  };
+  // The three adjustments every change of a patient row makes, as SQL over OLD/NEW.
+  const std::string live_or_deleted = "CASE WHEN %.deleted = 0 THEN 'live' ELSE 'deleted' END";
+  auto kind_of = [&](const char* row) {
+    std::string t = live_or_deleted;
+    t.replace(t.find('%'), 1, row);
+    return t;
+  };
+  const std::string add_new = "UPDATE patient_counts SET n = n + 1 WHERE kind = " + kind_of("NEW") +
+                              "; UPDATE patient_counts SET n = n + 1 WHERE kind = 'demo' AND NEW.demo <> 0;";
+  const std::string remove_old = "UPDATE patient_counts SET n = n - 1 WHERE kind = " + kind_of("OLD") +
+                                 "; UPDATE patient_counts SET n = n - 1 WHERE kind = 'demo' AND OLD.demo <> 0;";
+  if (backend == Backend::sqlite) {
+    s.push_back("CREATE TRIGGER patient_counts_insert AFTER INSERT ON patients BEGIN " + add_new + " END");
+    s.push_back("CREATE TRIGGER patient_counts_update AFTER UPDATE OF deleted, demo ON patients BEGIN " +
+                remove_old + " " + add_new + " END");
+    s.push_back("CREATE TRIGGER patient_counts_delete AFTER DELETE ON patients BEGIN " + remove_old + " END");
+    // External-content FTS5 over the folded name; case_sensitive 1: the column is folded already
+    // (search_fold.h), so the index matches exactly what LIKE on it matched.
+    s.push_back(
+        "CREATE VIRTUAL TABLE patient_names USING fts5(search_name, content='patients', content_rowid='id', "
+        "tokenize='trigram case_sensitive 1')");
+    s.push_back(
+        "CREATE TRIGGER patient_names_insert AFTER INSERT ON patients BEGIN "
+        "INSERT INTO patient_names (rowid, search_name) VALUES (NEW.id, NEW.search_name); END");
+    s.push_back(
+        "CREATE TRIGGER patient_names_update AFTER UPDATE OF search_name ON patients BEGIN "
+        "INSERT INTO patient_names (patient_names, rowid, search_name) VALUES ('delete', OLD.id, OLD.search_name); "
+        "INSERT INTO patient_names (rowid, search_name) VALUES (NEW.id, NEW.search_name); END");
+    s.push_back(
+        "CREATE TRIGGER patient_names_delete AFTER DELETE ON patients BEGIN "
+        "INSERT INTO patient_names (patient_names, rowid, search_name) VALUES ('delete', OLD.id, OLD.search_name); "
+        "END");
+  } else {
+    s.push_back(
+        "CREATE FUNCTION dermaplan_patient_counts() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "IF TG_OP <> 'INSERT' THEN " + remove_old + " END IF; "
+        "IF TG_OP <> 'DELETE' THEN " + add_new + " END IF; "
+        "RETURN NULL; END $$");
+    s.push_back(
+        "CREATE TRIGGER patient_counts_kept AFTER INSERT OR DELETE OR UPDATE OF deleted, demo ON patients "
+        "FOR EACH ROW EXECUTE FUNCTION dermaplan_patient_counts()");
+    // pg_trgm is a trusted extension (PostgreSQL 13+): the database owner may create it. It ships
+    // with Debian's postgresql package (postgresql-contrib).
+    s.push_back("CREATE EXTENSION IF NOT EXISTS pg_trgm");
+    s.push_back("CREATE INDEX patients_by_name_trigram ON patients USING gin (search_name gin_trgm_ops)");
+    s.push_back("DROP INDEX patients_by_name");
+    s.push_back("CREATE INDEX patients_by_name ON patients (search_name COLLATE \"C\", id)");
+  }
+  return s;
+}
+
+void v8_backfill(soci::session& sql, Backend backend) { recompute_derived_tables(sql, backend); }
 
 }  // namespace
+
+void recompute_derived_tables(soci::session& sql, Backend backend) {
+  sql << "UPDATE patient_counts SET n = (SELECT COUNT(*) FROM patients WHERE deleted = 0) WHERE kind = 'live'";
+  sql << "UPDATE patient_counts SET n = (SELECT COUNT(*) FROM patients WHERE deleted <> 0) WHERE kind = 'deleted'";
+  sql << "UPDATE patient_counts SET n = (SELECT COUNT(*) FROM patients WHERE demo <> 0) WHERE kind = 'demo'";
+  if (backend == Backend::sqlite) sql << "INSERT INTO patient_names (patient_names) VALUES ('rebuild')";
+  // PostgreSQL's trigram index is an index: it is never out of date.
+}
 
 const std::vector<Migration>& schema_migrations() {
   static const std::vector<Migration> list{
@@ -480,6 +554,8 @@ const std::vector<Migration>& schema_migrations() {
        v6_guards, nullptr},
       {7, "outcomes: intake Fitzpatrick type and plan required sessions as columns; clinical tables by patient",
        v7_outcomes, v7_backfill},
+      {8, "growth: patient counts kept by triggers, trigram name search, byte-ordered name index, demo flag",
+       v8_growth, v8_backfill},
   };
   return list;
 }

@@ -35,4 +35,9 @@ int applied_schema_version(soci::session& sql);
 int migrate(soci::session& sql, Backend backend, int target_version = -1,
             long long now_ms = 0);
 
+/// Recomputes what the database derives from the patients (patient_counts; SQLite's trigram
+/// name index) from the rows as they are, inside the caller's transaction. Restore and backup
+/// call it after copying rows with the triggers lifted.
+void recompute_derived_tables(soci::session& sql, Backend backend);
+
 }  // namespace dermaplan::records

@@ -9,16 +9,41 @@
 
 namespace dermaplan::records {
 
+/// A place in the patient list: the list is ordered by the folded name (search_fold.h, byte
+/// order), then id; a cursor names the last patient of a page, and the next page starts after it.
+struct PatientCursor {
+  std::string search_name;       //!< fold_for_search(name) of that patient
+  long long id = 0;
+  bool operator==(const PatientCursor&) const = default;
+};
+
 /// A page of the patient list, and how many patients match in total.
 struct PatientQuery {
   std::string name_contains;     //!< case-insensitive substring of the name; empty matches all
   bool include_deleted = false;
   int limit = 50;                //!< 1..1000
-  int offset = 0;
+  int offset = 0;                //!< rows skipped (linear in the offset; prefer `after`)
+  /// Keyset pagination: only patients after this place (then `offset` must be 0). Pages walked
+  /// this way are complete and ordered while others insert: every patient present for the
+  /// whole walk appears exactly once, and each page costs the same however deep it is.
+  std::optional<PatientCursor> after;
 };
 struct PatientPage {
   std::vector<Patient> patients; //!< ordered by name, then id
+  /// How many patients match the query (ignoring offset and after). Without a name it is read
+  /// from counters kept by the database, not counted.
   long long total = 0;
+  /// Where the next page starts; nullopt when this page reaches the end.
+  std::optional<PatientCursor> next;
+};
+
+/// How many patients the database holds (kept by triggers; reading it is one row).
+struct PatientCounts {
+  long long live = 0;            //!< not deleted
+  long long deleted = 0;
+  long long demo = 0;            //!< made by `dermaplan demo-data` (deleted or not)
+  /// Patients that may be real people: every patient not marked demo.
+  long long real() const { return live + deleted - demo; }
 };
 
 /// A patient created together with its first intake versions.
@@ -45,7 +70,9 @@ class PatientStore {
   /// The explicit, audited delete (the server allows it to admins only). The patient is marked
   /// deleted and hidden from lists; nothing is erased. `reason` goes into the audit row.
   virtual void delete_patient(const Actor& by, long long patient_id, const std::string& reason) = 0;
+  /// InvalidRecordError for a limit outside 1..1000, a negative offset, or offset with after.
   virtual PatientPage list_patients(const PatientQuery& query) = 0;
+  virtual PatientCounts count_patients() = 0;
 };
 
 }  // namespace dermaplan::records

@@ -96,6 +96,46 @@ SociStore::SociStore(DatabaseTarget target, StoreOptions options)
   }
 }
 
+namespace {
+/// The store and connection of the in_one_transaction running on this thread, if any.
+struct Batch {
+  const SociStore* store = nullptr;
+  soci::session* sql = nullptr;
+};
+thread_local Batch current_batch;
+}  // namespace
+
+soci::session* SociStore::batch_session() const {
+  return current_batch.store == this ? current_batch.sql : nullptr;
+}
+
+void SociStore::in_one_transaction(const std::function<void()>& work) {
+  if (current_batch.store != nullptr) throw InvalidRecordError("in_one_transaction", "already in one on this thread");
+  struct Reset {
+    ~Reset() { current_batch = {}; }
+  };
+  std::optional<ConnectionPool::Lease> lease;
+  std::optional<WriteTransaction> tx;
+  try {
+    lease.emplace(pool_.acquire());
+    tx.emplace(**lease, backend());
+  } catch (const RecordError&) {
+    throw;
+  } catch (const std::exception& e) {
+    rethrow_as_record_error(e, "in_one_transaction");
+  }
+  {
+    Reset reset;
+    current_batch = {this, &**lease};
+    work();  // what it throws propagates as it is; the transaction rolls back
+  }
+  try {
+    tx->commit();
+  } catch (const std::exception& e) {
+    rethrow_as_record_error(e, "in_one_transaction");
+  }
+}
+
 int SociStore::schema_version() {
   return read("schema_version", [&](soci::session& sql) { return applied_schema_version(sql); });
 }
@@ -303,7 +343,7 @@ namespace {
 
 constexpr const char* kPatientColumns =
     "id, name, birth_date, sex, notes, created_by, created_at_ms, updated_at_ms, deleted, "
-    "deleted_at_ms, deleted_by, row_version";
+    "deleted_at_ms, deleted_by, row_version, demo";
 
 Patient patient_from(const soci::row& r) {
   Patient p;
@@ -319,6 +359,7 @@ Patient patient_from(const soci::row& r) {
   p.deleted_at_ms = row_int(r, 9);
   p.deleted_by = row_int(r, 10);
   p.row_version = row_int(r, 11);
+  p.demo = row_int(r, 12) != 0;
   return p;
 }
 
@@ -372,12 +413,13 @@ PatientWithIntakes SociStore::create_patient_with_intakes(const Actor& by, Patie
     p.deleted_at_ms = p.deleted_by = 0;
     p.row_version = 1;
     std::string folded = fold_for_search(p.name);
+    int demo = p.demo ? 1 : 0;
     sql << "INSERT INTO patients (name, birth_date, sex, notes, created_by, created_at_ms,"
-           " updated_at_ms, deleted, row_version, search_name)"
-           " VALUES (:n, :b, :s, :o, :c, :t, :u, 0, 1, :f) RETURNING id",
+           " updated_at_ms, deleted, row_version, search_name, demo)"
+           " VALUES (:n, :b, :s, :o, :c, :t, :u, 0, 1, :f, :d) RETURNING id",
         soci::use(p.name), soci::use(p.birth_date), soci::use(p.sex), soci::use(p.notes), soci::use(p.created_by),
-        soci::use(p.created_at_ms), soci::use(p.updated_at_ms), soci::use(folded), soci::into(p.id);
-    audit(sql, by, AuditAction::create, "patient", p.id, "");
+        soci::use(p.created_at_ms), soci::use(p.updated_at_ms), soci::use(folded), soci::use(demo), soci::into(p.id);
+    audit(sql, by, AuditAction::create, "patient", p.id, p.demo ? R"({"demo":true})" : "");
     int version = 0;
     for (auto& intake : out.intakes) {
       intake.patient_id = p.id;
@@ -446,41 +488,112 @@ void SociStore::delete_patient(const Actor& by, long long patient_id, const std:
   });
 }
 
+namespace {
+
+/// Unicode code points in UTF-8 text (the trigram index needs at least three).
+std::size_t code_points(const std::string& text) {
+  std::size_t n = 0;
+  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+/// An FTS5 query for the phrase `text`: its trigrams in a row, i.e. `text` as a substring.
+std::string fts_phrase(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
 PatientPage SociStore::list_patients(const PatientQuery& query) {
   if (query.limit < 1 || query.limit > 1000) {
     throw InvalidRecordError("limit", "must be 1..1000, got " + std::to_string(query.limit));
   }
   if (query.offset < 0) throw InvalidRecordError("offset", "must not be negative");
-  std::string pattern = contains_pattern(fold_for_search(query.name_contains));
+  if (query.after && query.offset != 0) throw InvalidRecordError("offset", "must be 0 when paging with a cursor");
+  const std::string folded = fold_for_search(query.name_contains);
+  const bool pg = backend() == Backend::postgresql;
   int include_deleted = query.include_deleted ? 1 : 0;
+  // The name filter: SQLite's trigram FTS table for three characters or more (shorter needles
+  // have no trigram: they scan, as before); on PostgreSQL LIKE itself, which pg_trgm's index
+  // serves. Both match exactly the LIKE '%folded%' of before.
+  std::string name_sql;
+  std::string name_value;
+  if (!folded.empty()) {
+    if (!pg && code_points(folded) >= 3) {
+      name_sql = " AND id IN (SELECT rowid FROM patient_names WHERE patient_names MATCH :p)";
+      name_value = fts_phrase(folded);
+    } else {
+      name_sql = " AND search_name LIKE :p ESCAPE '\\'";
+      name_value = contains_pattern(folded);
+    }
+  }
   // Byte order on both backends, so pages are the same whichever database is used.
-  std::string order = backend() == Backend::postgresql ? "search_name COLLATE \"C\", id" : "search_name, id";
+  const std::string key = pg ? "search_name COLLATE \"C\", id" : "search_name, id";
+  const std::string where = " FROM patients WHERE (deleted = 0 OR :inc = 1)" + name_sql;
   return read("list_patients", [&](soci::session& sql) {
-    // The count and the page in one snapshot; the page is fetched in bulk into typed columns
-    // (SOCI's generic row allocates per value). An empty search adds no LIKE at all.
-    const std::string where = std::string(" FROM patients WHERE (deleted = 0 OR :inc = 1)") +
-                              (pattern == "%%" ? " AND :p = '%%'" : " AND search_name LIKE :p ESCAPE '\\'");
-    // SOCI treats an into() vector of one element as a single-row fetch that does not report
-    // the row, so the vectors have room for two; LIMIT still bounds the rows.
-    const std::size_t n = static_cast<std::size_t>(std::max(query.limit, 2));
     PatientPage page;
+    // The total and the page in one snapshot. Without a name the total is the counters' row.
+    if (folded.empty()) {
+      long long live = 0, deleted = 0;
+      sql << "SELECT n FROM patient_counts WHERE kind = 'live'", soci::into(live);
+      sql << "SELECT n FROM patient_counts WHERE kind = 'deleted'", soci::into(deleted);
+      page.total = live + (include_deleted ? deleted : 0);
+    } else {
+      sql << "SELECT COUNT(*)" << where, soci::use(include_deleted), soci::use(name_value), soci::into(page.total);
+    }
+    if (page.total <= query.offset) return page;
+    // One row more than the page, to know whether there is a next page. Fetched in bulk into
+    // typed columns (SOCI's generic row allocates per value); SOCI treats an into() vector of
+    // one element as a single-row fetch that does not report the row, so at least two.
+    const std::size_t n = static_cast<std::size_t>(query.limit) + 1;
     std::vector<long long> id(n), created_by(n), created_at(n), updated_at(n), deleted(n), deleted_at(n),
-        deleted_by(n), row_version(n);
-    std::vector<std::string> name(n), birth_date(n), sex(n), notes(n);
+        deleted_by(n), row_version(n), demo(n);
+    std::vector<std::string> name(n), birth_date(n), sex(n), notes(n), search_name(n);
     std::vector<soci::indicator> deleted_at_ind(n), deleted_by_ind(n);
-    int limit = query.limit;
+    int limit = query.limit + 1;
     int offset = query.offset;
-    sql << "SELECT COUNT(*)" << where, soci::use(include_deleted), soci::use(pattern), soci::into(page.total);
-    if (page.total <= offset) return page;
-    sql << "SELECT id, name, birth_date, sex, notes, created_by, created_at_ms, updated_at_ms, deleted, "
-           "deleted_at_ms, deleted_by, row_version"
-        << where << " ORDER BY " << order << " LIMIT :l OFFSET :o",
-        soci::use(include_deleted), soci::use(pattern), soci::use(limit), soci::use(offset), soci::into(id),
-        soci::into(name), soci::into(birth_date), soci::into(sex), soci::into(notes), soci::into(created_by),
-        soci::into(created_at), soci::into(updated_at), soci::into(deleted), soci::into(deleted_at, deleted_at_ind),
-        soci::into(deleted_by, deleted_by_ind), soci::into(row_version);
-    page.patients.reserve(id.size());
-    for (std::size_t i = 0; i < id.size(); ++i) {
+    std::string after_name = query.after ? query.after->search_name : "";
+    long long after_id = query.after ? query.after->id : 0;
+    soci::statement st(sql);
+    st.exchange(soci::use(include_deleted));
+    if (!folded.empty()) st.exchange(soci::use(name_value));
+    std::string sql_text =
+        "SELECT id, name, birth_date, sex, notes, created_by, created_at_ms, updated_at_ms, deleted, "
+        "deleted_at_ms, deleted_by, row_version, demo, search_name" + where;
+    if (query.after) {
+      sql_text += " AND (" + key + ") > (:an, :ai)";
+      st.exchange(soci::use(after_name));
+      st.exchange(soci::use(after_id));
+    }
+    sql_text += " ORDER BY " + key + " LIMIT :l OFFSET :o";
+    st.exchange(soci::use(limit));
+    st.exchange(soci::use(offset));
+    st.exchange(soci::into(id));
+    st.exchange(soci::into(name));
+    st.exchange(soci::into(birth_date));
+    st.exchange(soci::into(sex));
+    st.exchange(soci::into(notes));
+    st.exchange(soci::into(created_by));
+    st.exchange(soci::into(created_at));
+    st.exchange(soci::into(updated_at));
+    st.exchange(soci::into(deleted));
+    st.exchange(soci::into(deleted_at, deleted_at_ind));
+    st.exchange(soci::into(deleted_by, deleted_by_ind));
+    st.exchange(soci::into(row_version));
+    st.exchange(soci::into(demo));
+    st.exchange(soci::into(search_name));
+    st.alloc();
+    st.prepare(sql_text);
+    st.define_and_bind();
+    st.execute(true);
+    const std::size_t rows = std::min(id.size(), static_cast<std::size_t>(query.limit));
+    page.patients.reserve(rows);
+    for (std::size_t i = 0; i < rows; ++i) {
       Patient p;
       p.id = id[i];
       p.name = std::move(name[i]);
@@ -494,9 +607,23 @@ PatientPage SociStore::list_patients(const PatientQuery& query) {
       p.deleted_at_ms = deleted_at_ind[i] == soci::i_null ? 0 : deleted_at[i];
       p.deleted_by = deleted_by_ind[i] == soci::i_null ? 0 : deleted_by[i];
       p.row_version = row_version[i];
+      p.demo = demo[i] != 0;
       page.patients.push_back(std::move(p));
     }
+    if (id.size() > rows && rows > 0) page.next = PatientCursor{search_name[rows - 1], id[rows - 1]};
     return page;
+  }, /*snapshot=*/true);
+}
+
+PatientCounts SociStore::count_patients() {
+  return read("count_patients", [&](soci::session& sql) {
+    PatientCounts counts;
+    soci::rowset<soci::row> rows = sql.prepare << "SELECT kind, n FROM patient_counts";
+    for (const auto& r : rows) {
+      const std::string kind = row_text(r, 0);
+      (kind == "live" ? counts.live : kind == "deleted" ? counts.deleted : counts.demo) = row_int(r, 1);
+    }
+    return counts;
   }, /*snapshot=*/true);
 }
 

@@ -46,6 +46,7 @@ class SociStore final : public Store {
   Patient update_patient(const Actor& by, Patient patient) override;
   void delete_patient(const Actor& by, long long patient_id, const std::string& reason) override;
   PatientPage list_patients(const PatientQuery& query) override;
+  PatientCounts count_patients() override;
 
   std::optional<PatientRecord> read_patient_record(long long patient_id) override;
   Intake add_intake(const Actor& by, Intake intake) override;
@@ -93,6 +94,7 @@ class SociStore final : public Store {
   void backup_to(const std::string& path) override;
   void restore_from(const std::string& path) override;
   std::vector<TableDigest> content_digest() override;
+  void in_one_transaction(const std::function<void()>& work) override;
   std::string integrity_check() override;
 
  private:
@@ -100,6 +102,7 @@ class SociStore final : public Store {
   /// turns database errors into RecordErrors.
   template <class Fn>
   auto write(const char* where, Fn&& fn) {
+    if (soci::session* batch = batch_session()) return in_batch(where, *batch, fn);
     constexpr int kAttempts = 8;
     for (int attempt = 1;; ++attempt) {
       try {
@@ -130,6 +133,7 @@ class SociStore final : public Store {
   /// database errors into RecordErrors.
   template <class Fn>
   auto read(const char* where, Fn&& fn, bool snapshot = false) {
+    if (soci::session* batch = batch_session()) return in_batch(where, *batch, fn);
     try {
       auto lease = pool_.acquire();
       if (snapshot) {
@@ -137,6 +141,21 @@ class SociStore final : public Store {
         return fn(*lease);
       }
       return fn(*lease);
+    } catch (const RecordError&) {
+      throw;
+    } catch (const std::exception& e) {
+      rethrow_as_record_error(e, where);
+    }
+  }
+
+  /// The connection of this thread's in_one_transaction on this store, or null.
+  soci::session* batch_session() const;
+  /// A call inside in_one_transaction: on its connection and transaction, not retried (the
+  /// whole batch fails and rolls back).
+  template <class Fn>
+  auto in_batch(const char* where, soci::session& sql, Fn&& fn) {
+    try {
+      return fn(sql);
     } catch (const RecordError&) {
       throw;
     } catch (const std::exception& e) {

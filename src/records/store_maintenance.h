@@ -1,6 +1,7 @@
 // What an operator does to the database as a whole: backend, schema, backups, checks.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,12 @@ class StoreMaintenance {
   /// "ok", or what the database reports as wrong (SQLite: PRAGMA integrity_check and foreign
   /// key check; PostgreSQL: the foreign key check).
   virtual std::string integrity_check() = 0;
+  /// Runs `work` with every call this thread makes on this store inside one write transaction,
+  /// committed when `work` returns: all of it or nothing (an exception rolls all of it back and
+  /// propagates). For bulk loads: thousands of audited writes, one commit. Calls are not
+  /// retried inside it; other writers wait meanwhile, so keep each batch short. Nesting is
+  /// refused (InvalidRecordError).
+  virtual void in_one_transaction(const std::function<void()>& work) = 0;
 };
 
 }  // namespace dermaplan::records

@@ -4,6 +4,7 @@
 #include "clinic/patient_care.h"
 #include "clinic/patient_status.h"
 #include "core/civil_date.h"
+#include "core/storable_text.h"
 #include "server/api_internal.h"
 #include "server/views.h"
 
@@ -11,6 +12,8 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstring>
 #include <map>
 
 namespace dermaplan::server {
@@ -26,13 +29,48 @@ records::Patient live_patient(Context& ctx, long long id) {
   return found(ctx.store.find_patient(id), "patient", id);
 }
 
+/// A list cursor as the API shows it: base64url of "<id>:<folded name>" (opaque to clients).
+std::string encode_cursor(const records::PatientCursor& c) {
+  const std::string raw = std::to_string(c.id) + ":" + c.search_name;
+  std::string out(sodium_base64_encoded_len(raw.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(raw.data()), raw.size(),
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  out.resize(std::strlen(out.c_str()));
+  return out;
+}
+
+records::PatientCursor decode_cursor(const std::string& text) {
+  const auto bad = [] { return ApiError::bad_request("'after' is not a cursor this list returned (its 'next')", "?after"); };
+  std::string raw(text.size(), '\0');
+  size_t length = 0;
+  if (text.size() > 1200 ||
+      sodium_base642bin(reinterpret_cast<unsigned char*>(raw.data()), raw.size(), text.data(), text.size(), nullptr,
+                        &length, nullptr, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
+    throw bad();
+  raw.resize(length);
+  const auto colon = raw.find(':');
+  records::PatientCursor c;
+  if (colon == std::string::npos || colon == 0 || colon > 19) throw bad();
+  for (std::size_t i = 0; i < colon; ++i)
+    if (!std::isdigit(static_cast<unsigned char>(raw[i]))) throw bad();
+  c.id = std::stoll(raw.substr(0, colon));
+  c.search_name = raw.substr(colon + 1);
+  if (!unstorable_reason(c.search_name).empty()) throw bad();
+  return c;
+}
+
 Response list_patients(Context& ctx, Call& call) {
   records::PatientQuery q;
   q.name_contains = call.request.query_value("q");
   if (q.name_contains.size() > 200) throw ApiError::bad_request("'q' is too long", "?q");
   q.limit = static_cast<int>(query_integer(call, "limit", 50, 1, 200));
   q.offset = static_cast<int>(query_integer(call, "offset", 0, 0, 1 << 30));
-  const std::string key = fmt::format("{}\n{}\n{}", q.limit, q.offset, q.name_contains);
+  const std::string after = call.request.query_value("after");
+  if (!after.empty()) {
+    if (q.offset != 0) throw ApiError::bad_request("give 'after' or 'offset', not both", "?offset");
+    q.after = decode_cursor(after);
+  }
+  const std::string key = fmt::format("{}\n{}\n{}\n{}", q.limit, q.offset, after, q.name_contains);
   const long long now = ctx.clock();
   auto page = ctx.patient_pages.find(key, now);
   if (!page) {
@@ -52,8 +90,12 @@ Response list_patients(Context& ctx, Call& call) {
     body["total"] = found.total;
     body["limit"] = q.limit;
     body["offset"] = q.offset;
-    page = PageCache::Page{json_response(200, body).body,
-                           json{{"list", {{"q", q.name_contains}, {"offset", q.offset}}}, {"ids", std::move(ids)}}.dump()};
+    body["next"] = found.next ? json(encode_cursor(*found.next)) : json(nullptr);
+    // Demo data present: the web can say so on every page (dermaplan demo-data).
+    body["demo_patients"] = ctx.store.count_patients().demo;
+    json list = {{"q", q.name_contains}, {"offset", q.offset}};
+    if (q.after) list["after"] = after;
+    page = PageCache::Page{json_response(200, body).body, json{{"list", std::move(list)}, {"ids", std::move(ids)}}.dump()};
     ctx.patient_pages.put(key, *page, generation, now);
   }
   // Every read is audited, from the cache or not.

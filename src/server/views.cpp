@@ -59,6 +59,7 @@ json to_json(const records::Patient& p) {
     j["deleted"] = true;
     j["deleted_at"] = iso_utc(p.deleted_at_ms);
   }
+  if (p.demo) j["demo"] = true;
   return j;
 }
 

@@ -12,6 +12,24 @@ namespace fs = std::filesystem;
 
 class StoreBackup : public StoreTest {
  protected:
+  /// What the database derives from the rows came along: the counters and the name search
+  /// (SQLite's trigram index is recomputed after a restore).
+  static void expect_searchable(Store& restored) {
+    const auto counts = restored.count_patients();
+    EXPECT_EQ(counts.live, 1);
+    EXPECT_EQ(counts.deleted, 1);
+    PatientQuery q;
+    q.name_contains = "ckup pat";
+    const auto page = restored.list_patients(q);
+    ASSERT_EQ(page.total, 1);
+    EXPECT_EQ(page.patients.at(0).name, "Backup Patient");
+    q.name_contains = "second";
+    EXPECT_EQ(restored.list_patients(q).total, 0);  // deleted
+    q.include_deleted = true;
+    EXPECT_EQ(restored.list_patients(q).total, 1);
+    EXPECT_EQ(restored.list_patients({}).total, 1);
+  }
+
   /// One of every kind of record, two photos.
   void populate(Store& store) {
     Actor admin = make_admin(store);
@@ -99,6 +117,7 @@ TEST_P(StoreBackup, BackupRestoreCompare) {
   {
     auto as_store = open_store(backup);
     EXPECT_EQ(as_store->content_digest(), digest);
+    expect_searchable(*as_store);
     EXPECT_TRUE(as_store->verify_audit_chain().ok);
   }
 
@@ -108,6 +127,7 @@ TEST_P(StoreBackup, BackupRestoreCompare) {
   EXPECT_EQ(restored->content_digest(), digest);
   EXPECT_TRUE(restored->verify_audit_chain().ok);
   EXPECT_EQ(restored->integrity_check(), "ok");
+  expect_searchable(*restored);
   long long patient_id = store->list_patients({}).patients.at(0).id;
   expect_same_photos(*store, *restored, patient_id);
   // Ids continue after the restored rows.
@@ -130,6 +150,7 @@ TEST_P(StoreBackup, RestoreReplacesNewerContent) {
   PatientQuery q;
   q.name_contains = "after the backup";
   EXPECT_EQ(store->list_patients(q).total, 0);
+  expect_searchable(*store);
   EXPECT_THROW(store->restore_from((dir() / "missing.db").string()), NotFoundError);
 }
 
@@ -143,6 +164,7 @@ TEST_P(StoreBackup, RestoresAcrossBackends) {
   auto sqlite_copy = open_store((dir() / "copy.db").string());
   sqlite_copy->restore_from(backup);
   EXPECT_EQ(sqlite_copy->content_digest(), digest);
+  expect_searchable(*sqlite_copy);
   long long patient_id = store->list_patients({}).patients.at(0).id;
   expect_same_photos(*store, *sqlite_copy, patient_id);
   // From the SQLite instantiation, also into PostgreSQL (when a server is there).
@@ -152,6 +174,7 @@ TEST_P(StoreBackup, RestoresAcrossBackends) {
     auto pg = open_store(make_database_on(Backend::postgresql, "cross"), options);
     pg->restore_from(backup);
     EXPECT_EQ(pg->content_digest(), digest);
+    expect_searchable(*pg);
     expect_same_photos(*store, *pg, patient_id);
   }
 }

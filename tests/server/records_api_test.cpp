@@ -293,6 +293,28 @@ TEST_P(RecordsApi, ListSearchAndPagination) {
   EXPECT_EQ(r.json()["patients"][0]["name"], "Anneke Gamma");
   EXPECT_EQ(c.get("/api/patients?limit=0", admin_).status, 400);
   EXPECT_EQ(c.get("/api/patients?limit=201", admin_).status, 400);
+  // Keyset pages: each page's "next" is where the following one starts; the last has none.
+  std::vector<std::string> walked;
+  std::string path = "/api/patients?limit=3";
+  for (int pages = 0; pages < 10; ++pages) {
+    Reply reply = c.get(path, admin_);
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    const json page = reply.json();
+    EXPECT_EQ(page["total"], 4);
+    EXPECT_EQ(page["demo_patients"], 0);
+    for (const auto& p : page["patients"]) walked.push_back(p["name"]);
+    if (page["next"].is_null()) break;
+    path = "/api/patients?limit=3&after=" + page["next"].get<std::string>();
+  }
+  EXPECT_EQ(walked, (std::vector<std::string>{"Anna Alpha", "Anneke Gamma", "Bert Beta", "Dora Delta"}));
+  Reply bad = c.get("/api/patients?after=not-a-cursor", admin_);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.field(), "?after");
+  EXPECT_EQ(c.get("/api/patients?after=" + c.get("/api/patients?limit=1", admin_).json()["next"].get<std::string>() +
+                      "&offset=2",
+                  admin_)
+                .status,
+            400);
   // Deleting is the admin's explicit, audited action; the patient disappears from lists.
   const long long id = r.json()["patients"][0]["id"];
   EXPECT_EQ(c.send("DELETE", "/api/patients/" + std::to_string(id), json{{"reason", "duplicate record"}}.dump(), &admin_)
