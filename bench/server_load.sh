@@ -2,20 +2,26 @@
 # Load test of `dermaplan serve` on loopback, next to nginx serving static files of the same
 # sizes (the ceiling), in the same run on the same machine. Not part of ctest.
 #
-#   bench/server_load.sh [BUILD_DIR]        (default: build-srv; needs wrk, nginx, curl)
+#   bench/server_load.sh [BUILD_DIR]     (default: build-srv; needs wrk, nginx, curl, python3)
+#   BACKEND=postgresql bench/server_load.sh build   (a throw-away cluster, scripts/pg-test-cluster.sh)
+#   LABEL="after" DURATION=5s ...        (LABEL names the row set in bench/RESULTS.md)
 #
-# Starts the server on a temp SQLite file and an nginx (non-daemon child, own temp prefix and
-# config, 127.0.0.1 only), runs `wrk -t2 -c64 -d10s --latency` on POST /api/plan (a Lua script
-# sends the body, the session cookie and the CSRF header) and GET /api/patients, prints req/s
-# and p99 beside the nginx figures, records them in bench/RESULTS.md under "## Server", and
-# stops everything it started (trap EXIT).
+# Fills the database with `dermaplan demo-data --patients 200`, starts the server and an nginx
+# (non-daemon child, own temp prefix and config, 127.0.0.1 only), runs `wrk -t2 -c64 --latency`
+# on GET /api/health, one patient's record, the patient list, POST /api/plan (cached, and every
+# request different), POST /api/patients and POST /api/simulate (a 1 cm^2 pen patch, every
+# request a different seed), each beside nginx serving a file of the response's size; prints
+# req/s and p99, records them in bench/RESULTS.md under "## Server (BACKEND, LABEL)", and stops
+# everything it started (trap EXIT).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BUILD="${1:-$ROOT/build-srv}"
 BIN="$BUILD/src/cli/dermaplan"
-DURATION="${DURATION:-10s}"
+DURATION="${DURATION:-5s}"
 CONNECTIONS="${CONNECTIONS:-64}"
+BACKEND="${BACKEND:-sqlite}"
+LABEL="${LABEL:-current}"
 for tool in wrk nginx curl python3; do
   command -v "$tool" >/dev/null || { echo "server_load.sh: $tool is needed" >&2; exit 2; }
 done
@@ -25,35 +31,49 @@ TMP="$(mktemp -d /tmp/dermaplan-load.XXXXXX)"
 chmod 755 "$TMP"  # nginx workers (not root) must read the static files
 SERVER_PID=""
 NGINX_PID=""
+PG_STATE=""
 cleanup() {
   [[ -n "$SERVER_PID" ]] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
   [[ -n "$NGINX_PID" ]] && kill "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null || true
+  [[ -n "$PG_STATE" ]] && "$ROOT/scripts/pg-test-cluster.sh" stop "$PG_STATE" >/dev/null 2>&1 || true
   [[ -n "${KEEP_TMP:-}" ]] || rm -rf "$TMP"
 }
 trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
+case "$BACKEND" in
+  sqlite) DB="$TMP/load.db" ;;
+  postgresql)
+    PG_STATE="$TMP/pg.state"
+    DB="$("$ROOT/scripts/pg-test-cluster.sh" start "$PG_STATE" "$TMP/pg.url" | tail -1)"
+    [[ "$DB" == postgresql://* ]] || { echo "server_load.sh: no PostgreSQL cluster: $DB" >&2; exit 2; } ;;
+  *) echo "server_load.sh: BACKEND is sqlite or postgresql" >&2; exit 2 ;;
+esac
+"$BIN" demo-data --patients 200 --seed 1 --db "$DB" --photo-dir "$TMP/photos" >"$TMP/demo.log"
+
 # ---- the server ---------------------------------------------------------------------------
-"$BIN" serve --db "$TMP/load.db" --port 0 --bind 127.0.0.1 >"$TMP/serve.log" 2>&1 &
+"$BIN" user add bench --role admin --display-name Bench --db "$DB" --photo-dir "$TMP/photos" >"$TMP/user.log"
+PASSWORD="$(grep -o 'Password for bench: [^ ]*' "$TMP/user.log" | cut -d' ' -f4)"
+"$BIN" serve --db "$DB" --photo-dir "$TMP/photos" --port 0 --bind 127.0.0.1 >"$TMP/serve.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do grep -q "listening on" "$TMP/serve.log" && break; sleep 0.1; done
 PORT="$(grep -o 'http://127.0.0.1:[0-9]*' "$TMP/serve.log" | head -1 | cut -d: -f3)"
-PASSWORD="$(grep -o 'admin / [^ ]*' "$TMP/serve.log" | cut -d' ' -f3)"
 [[ -n "$PORT" && -n "$PASSWORD" ]] || { cat "$TMP/serve.log" >&2; exit 1; }
 API="http://127.0.0.1:$PORT"
 
 LOGIN="$(curl -s -c "$TMP/cookies" -H 'Content-Type: application/json' \
-  -d "{\"username\":\"admin\",\"password\":\"$PASSWORD\"}" "$API/api/login")"
+  -d "{\"username\":\"bench\",\"password\":\"$PASSWORD\"}" "$API/api/login")"
 CSRF="$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["csrf_token"])' "$LOGIN")"
 SESSION="$(awk '$6=="dermaplan_session"{print $7}' "$TMP/cookies")"
 COOKIE="dermaplan_session=$SESSION"
 
-# 200 patients, so the list is a real page of 50.
-for i in $(seq 1 200); do
-  curl -s -o /dev/null -H "Cookie: $COOKIE" -H "X-CSRF-Token: $CSRF" -H 'Content-Type: application/json' \
-    -d "{\"name\":\"Load Patient $i\",\"birth_date\":\"1980-01-01\",\"sex\":\"female\"}" "$API/api/patients"
-done
+# One demo patient's record with sessions (the list's first page is 50 of the 200).
+curl -s -H "Cookie: $COOKIE" "$API/api/patients?limit=50" >"$TMP/patients.json"
+RECORD_ID="$(python3 -c '
+import json,sys
+print(json.load(open(sys.argv[1]))["patients"][0]["id"])' "$TMP/patients.json")"
+curl -s -H "Cookie: $COOKIE" "$API/api/patients/$RECORD_ID" >"$TMP/record.json"
 
 PLAN_BODY="$(python3 -c '
 import json,sys
@@ -62,27 +82,59 @@ print(json.dumps({"intake":intake,"indication":"acne-scars","areas":["cheek"],"d
   "$ROOT/examples/intake-acne-scars.json")"
 curl -s -H "Cookie: $COOKIE" -H "X-CSRF-Token: $CSRF" -H 'Content-Type: application/json' -d "$PLAN_BODY" \
   "$API/api/plan" >"$TMP/plan.json"
-curl -s -H "Cookie: $COOKIE" "$API/api/patients" >"$TMP/patients.json"
-PLAN_BYTES=$(stat -c %s "$TMP/plan.json")
-LIST_BYTES=$(stat -c %s "$TMP/patients.json")
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert "sessions" in d, d' "$TMP/plan.json"
+SIM_BODY='{"device":"dermapen-4","needle_length_mm":1.0,"region":"cheek","passes":4,"directions":["h","v"],"pressure":"medium","seed":1,"patch_mm":10}'
+curl -s -H "Cookie: $COOKIE" -H "X-CSRF-Token: $CSRF" -H 'Content-Type: application/json' -d "$SIM_BODY" \
+  "$API/api/simulate" >"$TMP/simulate.json"
+curl -s -H "Cookie: $COOKIE" -H "X-CSRF-Token: $CSRF" -H 'Content-Type: application/json' \
+  -d '{"name":"Size Probe","birth_date":"1980-01-01","sex":"female"}' "$API/api/patients" >"$TMP/create.json"
+curl -s "$API/api/health" >"$TMP/health.json"
+for f in record plan simulate create patients health; do
+  [[ -s "$TMP/$f.json" ]] || { echo "server_load.sh: empty $f response" >&2; exit 1; }
+done
 
-cat >"$TMP/plan.lua" <<LUA
-wrk.method = "POST"
-wrk.body = [==[$PLAN_BODY]==]
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Cookie"] = "$COOKIE"
-wrk.headers["X-CSRF-Token"] = "$CSRF"
+# wrk scripts: the session cookie and CSRF header; the varying ones make every request unique
+# per thread (the thread number and a counter go into the body).
+common_lua() { printf 'wrk.headers["Content-Type"] = "application/json"\nwrk.headers["Cookie"] = "%s"\nwrk.headers["X-CSRF-Token"] = "%s"\n' "$COOKIE" "$CSRF"; }
+{ common_lua; echo 'wrk.method = "POST"'; echo "wrk.body = [==[$PLAN_BODY]==]"; } >"$TMP/plan.lua"
+{ common_lua; } >"$TMP/get.lua"
+THREADS_LUA='local threads = 0
+function setup(thread) thread:set("tid", threads); threads = threads + 1 end
+function init(args) n = 0 end'
+{ common_lua; echo "$THREADS_LUA"; cat <<LUA; } >"$TMP/plan-uncached.lua"
+local intake = [==[$(python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))))' "$ROOT/examples/intake-acne-scars.json")]==]
+function request()
+  n = n + 1
+  local k = tid * 1000000 + n
+  local day = 1 + k % 28
+  local month = 1 + math.floor(k / 28) % 12
+  local start_day = 1 + math.floor(k / 336) % 28
+  local body = string.format('{"intake":%s,"indication":"acne-scars","areas":["cheek"],"date":"2026-%02d-%02d","start":"2027-%02d-%02d"}',
+                             intake, month, day, 1 + math.floor(k / 9408) % 12, start_day)
+  return wrk.format("POST", "/api/plan", nil, body)
+end
 LUA
-cat >"$TMP/list.lua" <<LUA
-wrk.headers["Cookie"] = "$COOKIE"
+{ common_lua; echo "$THREADS_LUA"; cat <<'LUA'; } >"$TMP/create.lua"
+function request()
+  n = n + 1
+  return wrk.format("POST", "/api/patients", nil,
+    string.format('{"name":"Load %d-%d","birth_date":"1980-01-01","sex":"female"}', tid, n))
+end
+LUA
+{ common_lua; echo "$THREADS_LUA"; cat <<'LUA'; } >"$TMP/simulate.lua"
+function request()
+  n = n + 1
+  return wrk.format("POST", "/api/simulate", nil,
+    string.format('{"device":"dermapen-4","needle_length_mm":1.0,"region":"cheek","passes":4,"directions":["h","v"],"pressure":"medium","seed":%d,"patch_mm":10}', tid * 1000000 + n))
+end
 LUA
 
 # ---- nginx: static files of the same sizes ------------------------------------------------
 NGINX_PORT="$(free_port)"
 mkdir -p "$TMP/www" "$TMP/nginx/logs"
-head -c "$PLAN_BYTES" /dev/zero | tr '\0' 'x' >"$TMP/www/plan.json"
-head -c "$LIST_BYTES" /dev/zero | tr '\0' 'x' >"$TMP/www/patients.json"
+for f in record plan simulate create patients health; do
+  head -c "$(stat -c %s "$TMP/$f.json")" /dev/zero | tr '\0' 'x' >"$TMP/www/$f.json"
+done
 cat >"$TMP/nginx/nginx.conf" <<CONF
 daemon off;
 worker_processes 2;
@@ -107,12 +159,12 @@ CONF
 nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/logs/error.log" &
 NGINX_PID=$!
 for _ in $(seq 1 50); do curl -sf -o /dev/null "http://127.0.0.1:$NGINX_PORT/plan.json" && break; sleep 0.1; done
-for f in plan.json patients.json; do
+for f in record.json plan.json simulate.json create.json patients.json health.json; do
   curl -sf -o /dev/null "http://127.0.0.1:$NGINX_PORT/$f" || { echo "server_load.sh: nginx does not serve $f" >&2; exit 1; }
 done
 
 # ---- wrk ----------------------------------------------------------------------------------
-# run NAME URL [SCRIPT] -> "req/s p99"
+# run NAME URL [SCRIPT] -> "2xx req/s p99"
 run() {
   local out
   if [[ -n "${3:-}" ]]; then
@@ -122,60 +174,67 @@ run() {
   fi
   echo "$out" >"$TMP/$1.wrk"
   if grep -q "Non-2xx" <<<"$out"; then echo "server_load.sh: $1 had non-2xx responses:" >&2; echo "$out" >&2; fi
+  # Answers with 2xx per second: wrk's Requests/sec counts refusals too (503 busy, 429).
   local rps p99
-  rps="$(awk '/Requests\/sec:/{printf "%.0f", $2}' <<<"$out")"
+  rps="$(awk '/requests in/{n=$1; t=$4; sub(/s,?$/,"",t); if (t ~ /m$/) {sub(/m$/,"",t); t*=60}} /Non-2xx/{bad=$NF}
+              END{printf "%.0f", (n-bad)/t}' <<<"$out")"
   p99="$(awk '$1=="99%"{print $2}' <<<"$out")"
   echo "$rps $p99"
 }
 
+bytes() { stat -c %s "$TMP/$1.json"; }
+ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
 LOAD_BEFORE="$(cut -d' ' -f1 /proc/loadavg)"
 echo "warming up..." >&2
-wrk -t2 -c"$CONNECTIONS" -d2s -s "$TMP/plan.lua" "$API/api/plan" >/dev/null
-read -r NGX_PLAN_RPS NGX_PLAN_P99 < <(run nginx-plan "http://127.0.0.1:$NGINX_PORT/plan.json")
-read -r PLAN_RPS PLAN_P99 < <(run plan "$API/api/plan" "$TMP/plan.lua")
-read -r NGX_LIST_RPS NGX_LIST_P99 < <(run nginx-list "http://127.0.0.1:$NGINX_PORT/patients.json")
-read -r LIST_RPS LIST_P99 < <(run list "$API/api/patients" "$TMP/list.lua")
+wrk -t2 -c"$CONNECTIONS" -d2s -s "$TMP/get.lua" "$API/api/patients/$RECORD_ID" >/dev/null
+ROWS=""
+# measure NAME LABEL URL SCRIPT STATIC_FILE
+measure() {
+  local n_rps n_p99 rps p99
+  read -r n_rps n_p99 < <(run "nginx-$1" "http://127.0.0.1:$NGINX_PORT/$5.json")
+  read -r rps p99 < <(run "$1" "$3" "$4")
+  ROWS+="| $2 | $(bytes "$5") | $rps | $p99 | $n_rps | $n_p99 | $(ratio "$rps" "$n_rps") |
+"
+  echo "$2: $rps req/s, p99 $p99 (nginx $n_rps, $n_p99)" >&2
+}
+measure health "GET /api/health" "$API/api/health" "$TMP/get.lua" health
+measure record "GET /api/patients/{id} (a demo record)" "$API/api/patients/$RECORD_ID" "$TMP/get.lua" record
+measure list "GET /api/patients (50 of 200)" "$API/api/patients?limit=50" "$TMP/get.lua" patients
+measure plan "POST /api/plan (cached)" "$API/api/plan" "$TMP/plan.lua" plan
+measure plan-uncached "POST /api/plan (every request different)" "$API/api/plan" "$TMP/plan-uncached.lua" plan
+measure create "POST /api/patients" "$API/api/patients" "$TMP/create.lua" create
+measure simulate "POST /api/simulate (1 cm² pen patch, every seed different)" "$API/api/simulate" "$TMP/simulate.lua" simulate
+LOAD_AFTER="$(cut -d' ' -f1 /proc/loadavg)"
 
-ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
-MACHINE="$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(uname -sr), load average $LOAD_BEFORE before the run (1 min; other work on the machine inflates every figure)"
-DATE="$(date -u +%Y-%m-%d)"
+MACHINE="$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(uname -sr), load average $LOAD_BEFORE before and $LOAD_AFTER after the run (1 min; other work on the machine inflates every figure)"
+DATE="$(date -u +%Y-%m-%dT%H:%MZ)"
 TABLE="| endpoint | body bytes | dermaplan req/s | p99 | nginx static req/s | nginx p99 | dermaplan / nginx |
 |---|--:|--:|--:|--:|--:|--:|
-| POST /api/plan | $PLAN_BYTES | $PLAN_RPS | $PLAN_P99 | $NGX_PLAN_RPS | $NGX_PLAN_P99 | $(ratio "$PLAN_RPS" "$NGX_PLAN_RPS") |
-| GET /api/patients (50 of 200) | $LIST_BYTES | $LIST_RPS | $LIST_P99 | $NGX_LIST_RPS | $NGX_LIST_P99 | $(ratio "$LIST_RPS" "$NGX_LIST_RPS") |"
+$ROWS"
 echo
 echo "$TABLE"
-echo
-echo "machine: $MACHINE; wrk -t2 -c$CONNECTIONS -d$DURATION --latency; wrk, nginx and the server share the cores"
+echo "machine: $MACHINE; wrk -t2 -c$CONNECTIONS -d$DURATION --latency; backend $BACKEND; wrk, nginx and the server share the cores"
+NON2XX="$(grep -l "Non-2xx" "$TMP"/*.wrk 2>/dev/null | xargs -r -n1 basename | tr '\n' ' ')"
+ERRORS="$(grep -h "Socket errors" "$TMP"/*.wrk 2>/dev/null | sort | uniq -c | tr '\n' ';')"
 
-# Record the figures under "## Server" in bench/RESULTS.md (replacing an earlier run's).
-SECTION="## Server
+# Record the figures under "## Server ($BACKEND, $LABEL)" in bench/RESULTS.md (replacing an
+# earlier run's of the same backend and label).
+SECTION="## Server ($BACKEND, $LABEL)
 
-\`bench/server_load.sh\`, $DATE. Machine: $MACHINE. Loopback only; \`wrk -t2 -c$CONNECTIONS -d$DURATION --latency\`;
-wrk, nginx (2 workers) and \`dermaplan serve\` (SQLite, WAL, synchronous=FULL) share the cores, so every figure is
-lower than on a machine where the load generator runs elsewhere. The ceiling is nginx serving a static file of the
-same size as the response, in the same run. Run-to-run noise on this VM is about ±30%.
+\`BACKEND=$BACKEND LABEL=$LABEL bench/server_load.sh\`, $DATE. Machine: $MACHINE. Loopback only;
+\`wrk -t2 -c$CONNECTIONS -d$DURATION --latency\`; wrk, nginx (2 workers) and \`dermaplan serve\` share the cores. The
+ceiling is nginx serving a static file of the response's size, in the same run. req/s counts 2xx answers only (the
+server runs at most 2 simulations at once and answers the others 503 busy at once). The database holds 200 demo patients
+(\`dermaplan demo-data\`). Responses other than 2xx in: ${NON2XX:-none}. Socket errors: ${ERRORS:-none}.
 
-$TABLE
-
-POST /api/plan is answered from the response cache after the first request (the planning engine is a pure function of
-the request, the date and the knowledge base, which is loaded once); each request still parses its headers, checks the
-session (cached in memory) and the CSRF header. GET /api/patients serves the page from the server's page cache (kept
-until a write under /api/patients through this server, at most 1 s) and appends one audit row per request, committed
-durably before the response; the rows of concurrent requests share one commit (group commit in the store).
-
-Against the goal (at least half the ceiling, p99 under 10 ms at 64 connections): see the closing note of issue 4 and
-docs/operations.md for what bounds each figure. In short: the listen backlog of 5 that Debian's cpp-httplib compiles
-in made clients that connect together retry after 1 s (that was the whole p99 tail of earlier runs; the server now
-sets 1024); the remaining gap is the HTTP layer (a thread per connection: /api/health alone reaches about 0.7 of the
-nginx figure on these cores) plus, for the patient list, the durable audit row of every read."
-python3 - "$ROOT/bench/RESULTS.md" "$SECTION" <<'PY'
+$TABLE"
+python3 - "$ROOT/bench/RESULTS.md" "$SECTION" "## Server ($BACKEND, $LABEL)" <<'PY'
 import re, sys, os
-path, section = sys.argv[1], sys.argv[2]
+path, section, title = sys.argv[1], sys.argv[2], sys.argv[3]
 text = open(path).read() if os.path.exists(path) else "# Benchmark results\n"
-pattern = re.compile(r"^## Server\n.*?(?=^## |\Z)", re.S | re.M)
+pattern = re.compile("^" + re.escape(title) + r"\n.*?(?=^## |\Z)", re.S | re.M)
 if pattern.search(text):
-    text = pattern.sub(section.rstrip("\n") + "\n\n", text)
+    text = pattern.sub(lambda m: section.rstrip("\n") + "\n\n", text)
 else:
     text = text.rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n"
 open(path, "w").write(text)

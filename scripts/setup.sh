@@ -16,7 +16,7 @@ BUILD_PACKAGES=(
 )
 # Only the test suite needs these: a throw-away PostgreSQL, fuzzing, load and browser tests,
 # the third-party checkers of the PDF documents, and Python's csv module reading CSV exports.
-# postgresql-contrib: pg_trgm (the name-search index, migration 7); on Debian 12 it is part of
+# postgresql-contrib: pg_trgm (the name-search index, migration 8); on Debian 12 it is part of
 # postgresql-15 and the package only makes sure of it.
 TEST_PACKAGES=(postgresql postgresql-contrib clang libclang-rt-14-dev wrk nginx-light chromium iproute2 poppler-utils qpdf python3)
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,8 @@ class AccountStore {
   virtual AuthSession create_auth_session(AuthSession session) = 0;
   /// The session with this token hash, revoked or expired ones included (the caller checks).
   virtual std::optional<AuthSession> find_auth_session(const std::string& token_hash) = 0;
+  /// The session and its user in one query (what every authenticated request checks).
+  virtual std::optional<std::pair<AuthSession, User>> find_auth_session_and_user(const std::string& token_hash) = 0;
   /// Records activity on a session at `seen_at_ms` (kept only if later than what is stored).
   /// Not audited: it is bookkeeping of the login, not patient data.
   virtual void touch_auth_session(const std::string& token_hash, long long seen_at_ms) = 0;

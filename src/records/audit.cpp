@@ -106,8 +106,9 @@ void SociStore::commit_audit_batch(const std::vector<PendingAudit*>& batch) {
     std::vector<AuditRow> requests;
     requests.reserve(batch.size());
     for (PendingAudit* p : batch) requests.push_back(AuditRow{p->by, p->action, p->entity, p->record_id, p->detail});
+    // Audit rows of reads are not changes to the record (change_seq stays).
     std::vector<AuditEntry> rows =
-        write("append_audit", [&](soci::session& sql) { return audit_rows(sql, requests); });
+        write<false>("append_audit", [&](soci::session& sql) { return audit_rows(sql, requests); });
     for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->result = std::move(rows[i]);
     return;
   } catch (...) {
@@ -118,7 +119,7 @@ void SociStore::commit_audit_batch(const std::vector<PendingAudit*>& batch) {
   }
   for (PendingAudit* p : batch) {  // the batch failed as a whole: each row on its own
     try {
-      p->result = write("append_audit", [&](soci::session& sql) {
+      p->result = write<false>("append_audit", [&](soci::session& sql) {
         return audit(sql, p->by, p->action, p->entity, p->record_id, p->detail);
       });
     } catch (...) {

@@ -529,6 +529,18 @@ std::vector<std::string> v8_growth(Backend backend) {
 
 void v8_backfill(soci::session& sql, Backend backend) { recompute_derived_tables(sql, backend); }
 
+// 9: several servers on one database. store_changes.seq grows with every committed change to
+// the record (the store bumps it in each write transaction), so a server's caches are checked
+// against it instead of trusting an age; store_settings holds the id of the photo directory
+// every server of the database must share (claim_photo_dir).
+std::vector<std::string> v9_shared_servers(Backend) {
+  return {
+      "CREATE TABLE store_changes (id INTEGER PRIMARY KEY CHECK (id = 1), seq BIGINT NOT NULL)",
+      "INSERT INTO store_changes (id, seq) VALUES (1, 0)",
+      "CREATE TABLE store_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+  };
+}
+
 }  // namespace
 
 void recompute_derived_tables(soci::session& sql, Backend backend) {
@@ -556,6 +568,8 @@ const std::vector<Migration>& schema_migrations() {
        v7_outcomes, v7_backfill},
       {8, "growth: patient counts kept by triggers, trigram name search, byte-ordered name index, demo flag",
        v8_growth, v8_backfill},
+      {9, "several servers: a change counter for caches, the shared photo directory's id", v9_shared_servers,
+       nullptr},
   };
   return list;
 }

@@ -1,7 +1,9 @@
 // SociStore: opening, row helpers, users, login sessions and patients.
 #include "records/soci_store.h"
 
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <random>
 
 #include "core/civil_date.h"
 #include "records/migrations.h"
@@ -97,6 +99,13 @@ SociStore::SociStore(DatabaseTarget target, StoreOptions options)
 }
 
 namespace {
+std::string fmt_hex32(unsigned value) {
+  static const char* const digits = "0123456789abcdef";
+  std::string out(8, '0');
+  for (int i = 7; i >= 0; --i, value >>= 4) out[i] = digits[value & 15];
+  return out;
+}
+
 /// The store and connection of the in_one_transaction running on this thread, if any.
 struct Batch {
   const SociStore* store = nullptr;
@@ -114,6 +123,7 @@ void SociStore::in_one_transaction(const std::function<void()>& work) {
   struct Reset {
     ~Reset() { current_batch = {}; }
   };
+  auto writer = sqlite_writer_turn();
   std::optional<ConnectionPool::Lease> lease;
   std::optional<WriteTransaction> tx;
   try {
@@ -130,9 +140,67 @@ void SociStore::in_one_transaction(const std::function<void()>& work) {
     work();  // what it throws propagates as it is; the transaction rolls back
   }
   try {
+    bump_change_seq(**lease);
     tx->commit();
   } catch (const std::exception& e) {
     rethrow_as_record_error(e, "in_one_transaction");
+  }
+}
+
+long long SociStore::change_seq() {
+  return read("change_seq", [&](soci::session& sql) {
+    long long seq = 0;
+    sql << "SELECT seq FROM store_changes WHERE id = 1", soci::into(seq);
+    return seq;
+  });
+}
+
+void SociStore::claim_photo_dir() {
+  const fs::path marker = photos_.dir() / ".dermaplan-database-id";
+  auto read_marker = [&]() -> std::string {
+    std::ifstream in(marker);
+    std::string id;
+    std::getline(in, id);
+    return id;
+  };
+  std::string fresh;
+  {
+    std::random_device random;
+    for (int i = 0; i < 4; ++i) fresh += fmt_hex32(random());
+  }
+  // Claim: the first server of the database records a new id (the others see it taken).
+  const bool first = write<false>("claim_photo_dir", [&](soci::session& sql) {
+    return execute_counting(sql,
+                            "INSERT INTO store_settings (name, value) SELECT 'photo_dir_id', :v WHERE NOT EXISTS "
+                            "(SELECT 1 FROM store_settings WHERE name = 'photo_dir_id')",
+                            soci::use(fresh)) == 1;
+  });
+  const std::string id = read("claim_photo_dir", [&](soci::session& sql) {
+    std::string value;
+    sql << "SELECT value FROM store_settings WHERE name = 'photo_dir_id'", soci::into(value);
+    return value;
+  });
+  std::error_code ec;
+  if (first) {
+    fs::create_directories(photos_.dir(), ec);
+    std::ofstream out(marker, std::ios::trunc);
+    out << id << "\n";
+    out.close();
+    if (!out) throw StoreUnavailableError(marker.string(), "cannot write the photo directory's id");
+    return;
+  }
+  for (int waited_ms = 0;; waited_ms += 100) {
+    const std::string found = read_marker();
+    if (found == id) return;
+    if (!found.empty() || waited_ms >= 2000)
+      throw StoreUnavailableError(
+          photos_.dir().string(),
+          found.empty() ? "this photo directory is not the one the database's other servers use (it has no "
+                          ".dermaplan-database-id; the database's is " + id +
+                              "): give every server of one database the same --photo-dir on shared storage"
+                        : "this photo directory belongs to another database (.dermaplan-database-id " + found +
+                              ", the database's is " + id + ")");
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
 }
 
@@ -290,7 +358,7 @@ AuthSession auth_from(const soci::row& r) {
 
 AuthSession SociStore::create_auth_session(AuthSession session) {
   require_text(session.token_hash, "auth_session.token_hash");
-  return write("create_auth_session", [&](soci::session& sql) {
+  return write<false>("create_auth_session", [&](soci::session& sql) {
     session.created_at_ms = now();
     int revoked = session.revoked ? 1 : 0;
     session.last_seen_ms = session.created_at_ms;
@@ -299,6 +367,36 @@ AuthSession SociStore::create_auth_session(AuthSession session) {
         soci::use(session.token_hash), soci::use(session.user_id), soci::use(session.created_at_ms),
         soci::use(session.expires_at_ms), soci::use(revoked), soci::use(session.last_seen_ms), soci::into(session.id);
     return session;
+  });
+}
+
+std::optional<std::pair<AuthSession, User>> SociStore::find_auth_session_and_user(const std::string& token_hash) {
+  return read("find_auth_session_and_user", [&](soci::session& sql) -> std::optional<std::pair<AuthSession, User>> {
+    soci::row r;
+    sql << "SELECT s.id, s.token_hash, s.user_id, s.created_at_ms, s.expires_at_ms, s.revoked, s.last_seen_ms, "
+           "u.id, u.username, u.display_name, u.role, u.password_hash, u.disabled, u.created_at_ms, u.updated_at_ms, "
+           "u.row_version FROM auth_sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = :t",
+        soci::use(token_hash), soci::into(r);
+    if (!sql.got_data()) return std::nullopt;
+    AuthSession s;
+    s.id = row_int(r, 0);
+    s.token_hash = row_text(r, 1);
+    s.user_id = row_int(r, 2);
+    s.created_at_ms = row_int(r, 3);
+    s.expires_at_ms = row_int(r, 4);
+    s.revoked = row_int(r, 5) != 0;
+    s.last_seen_ms = row_int(r, 6);
+    User u;
+    u.id = row_int(r, 7);
+    u.username = row_text(r, 8);
+    u.display_name = row_text(r, 9);
+    u.role = parse_role(row_text(r, 10)).value_or(Role::assistant);
+    u.password_hash = row_text(r, 11);
+    u.disabled = row_int(r, 12) != 0;
+    u.created_at_ms = row_int(r, 13);
+    u.updated_at_ms = row_int(r, 14);
+    u.row_version = row_int(r, 15);
+    return std::pair{s, u};
   });
 }
 
@@ -313,7 +411,7 @@ std::optional<AuthSession> SociStore::find_auth_session(const std::string& token
 }
 
 void SociStore::touch_auth_session(const std::string& token_hash, long long seen_at_ms) {
-  write("touch_auth_session", [&](soci::session& sql) {
+  write<false>("touch_auth_session", [&](soci::session& sql) {
     sql << "UPDATE auth_sessions SET last_seen_ms = :s WHERE token_hash = :t AND last_seen_ms < :s2",
         soci::use(seen_at_ms), soci::use(token_hash), soci::use(seen_at_ms);
   });

@@ -35,6 +35,7 @@ class SociStore final : public Store {
   User update_user(const Actor& by, User user) override;
   AuthSession create_auth_session(AuthSession session) override;
   std::optional<AuthSession> find_auth_session(const std::string& token_hash) override;
+  std::optional<std::pair<AuthSession, User>> find_auth_session_and_user(const std::string& token_hash) override;
   void touch_auth_session(const std::string& token_hash, long long seen_at_ms) override;
   bool revoke_auth_session(const std::string& token_hash) override;
   int revoke_auth_sessions_of(long long user_id) override;
@@ -95,25 +96,31 @@ class SociStore final : public Store {
   void restore_from(const std::string& path) override;
   std::vector<TableDigest> content_digest() override;
   void in_one_transaction(const std::function<void()>& work) override;
+  long long change_seq() override;
+  void claim_photo_dir() override;
   std::string integrity_check() override;
 
  private:
   /// Runs fn(session) in a write transaction and commits; retries transient lock conflicts;
-  /// turns database errors into RecordErrors.
-  template <class Fn>
+  /// turns database errors into RecordErrors. A tracked write also bumps store_changes.seq
+  /// (change_seq), in the same transaction.
+  template <bool kTracked = true, class Fn>
   auto write(const char* where, Fn&& fn) {
     if (soci::session* batch = batch_session()) return in_batch(where, *batch, fn);
     constexpr int kAttempts = 8;
     for (int attempt = 1;; ++attempt) {
       try {
+        auto writer = sqlite_writer_turn();
         auto lease = pool_.acquire();
         WriteTransaction tx(*lease, backend());
         if constexpr (std::is_void_v<decltype(fn(*lease))>) {
           fn(*lease);
+          if constexpr (kTracked) bump_change_seq(*lease);
           tx.commit();
           return;
         } else {
           auto result = fn(*lease);
+          if constexpr (kTracked) bump_change_seq(*lease);
           tx.commit();
           return result;
         }
@@ -148,6 +155,16 @@ class SociStore final : public Store {
     }
   }
 
+  /// SQLite: this process's writers take turns here, before they take a connection, instead of
+  /// all beginning a transaction and sleeping in SQLite's busy handler (which backs off up to
+  /// 100 ms a sleep: the seconds-long tail of concurrent creates). Other processes still meet
+  /// at SQLite's lock. PostgreSQL: no turn (row locks queue writers).
+  std::unique_lock<std::mutex> sqlite_writer_turn() {
+    if (backend() != Backend::sqlite) return {};
+    return std::unique_lock<std::mutex>(sqlite_writer_);
+  }
+  /// Counts a change (inside the caller's write transaction).
+  static void bump_change_seq(soci::session& sql) { sql << "UPDATE store_changes SET seq = seq + 1 WHERE id = 1"; }
   /// The connection of this thread's in_one_transaction on this store, or null.
   soci::session* batch_session() const;
   /// A call inside in_one_transaction: on its connection and transaction, not retried (the
@@ -194,6 +211,7 @@ class SociStore final : public Store {
   void commit_audit_batch(const std::vector<PendingAudit*>& batch);
 
   ConnectionPool pool_;
+  std::mutex sqlite_writer_;  //!< see sqlite_writer_turn()
   // Group commit of append_audit: callers queue; one of them (the leader) commits everything
   // queued so far while the next rows gather.
   std::mutex audit_mutex_;

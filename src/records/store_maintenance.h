@@ -47,6 +47,15 @@ class StoreMaintenance {
   /// retried inside it; other writers wait meanwhile, so keep each batch short. Nesting is
   /// refused (InvalidRecordError).
   virtual void in_one_transaction(const std::function<void()>& work) = 0;
+  /// A number that grows with every committed write to the record, by any process on this
+  /// database (login bookkeeping aside): a cache filled after reading it is current while it
+  /// is unchanged. One small read.
+  virtual long long change_seq() = 0;
+  /// For several servers on one database: every one must use the same photo directory. The
+  /// first caller records a new id in the database and in "<photo dir>/.dermaplan-database-id";
+  /// later callers require that file to hold the database's id (waiting up to 2 s for a
+  /// concurrent first caller). StoreUnavailableError naming the directory otherwise.
+  virtual void claim_photo_dir() = 0;
 };
 
 }  // namespace dermaplan::records

@@ -167,6 +167,7 @@ struct Api::Impl {
             ResponseCache(),
             PageCache(options.patient_list_cache_ms),
             "",
+            {},
             {}} {
     std::vector<Route> table;
     add_account_routes(table);

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <mutex>
 #include <functional>
 #include <map>
 #include <optional>
@@ -33,6 +34,9 @@ struct Context {
   PageCache patient_pages;         //!< GET /api/patients pages; writes under /api/patients invalidate
   std::string health_body;         //!< built once
   std::atomic<int> simulations_running{0};
+  /// One request at a time fills a missing list page; the others wait and take it from the
+  /// cache (64 clients missing together each built the same page: 150 queries apiece).
+  std::mutex patient_page_fill;
 };
 
 /// One request on its way through a handler.

@@ -154,7 +154,7 @@ std::optional<SignedIn> SessionManager::check(const std::string& token) {
         store_.revoke_auth_session(hash);
         return std::nullopt;
       }
-      if (now - c.checked_at_ms < options_.recheck_ms || c.rechecking) {
+      if (options_.recheck_ms > 0 && (now - c.checked_at_ms < options_.recheck_ms || c.rechecking)) {
         c.last_seen_ms = now;
         SignedIn who{c.user, hash};
         const bool persist = due_for_persist(c, now);
@@ -170,8 +170,10 @@ std::optional<SignedIn> SessionManager::check(const std::string& token) {
   std::optional<records::AuthSession> session;
   std::optional<records::User> user;
   try {
-    session = store_.find_auth_session(hash);
-    if (session) user = store_.find_user(session->user_id);
+    if (auto found = store_.find_auth_session_and_user(hash)) {
+      session = std::move(found->first);
+      user = std::move(found->second);
+    }
   } catch (...) {
     std::lock_guard lock(mutex_);
     if (auto it = cache_.find(hash); it != cache_.end()) it->second.rechecking = false;

@@ -78,8 +78,11 @@ class LoginLimiter {
 struct SessionOptions {
   long long inactivity_ms = 2LL * 3600 * 1000;  //!< idle longer than this: expired
   long long lifetime_ms = 12LL * 3600 * 1000;   //!< absolute limit from login (stored expires_at)
-  long long recheck_ms = 1000;  //!< how long a cached session is trusted before the store is asked
-                                //!< again (revocations by other processes, e.g. `user disable`)
+  /// How long a cached session is trusted before the store is asked again. 0 (the default):
+  /// every request asks the store (one query), so a logout, disable or password change on any
+  /// server (or the command line) refuses the session everywhere before it answers. A single
+  /// server may trade that for speed: revocations from elsewhere then take up to this long.
+  long long recheck_ms = 0;
   long long persist_activity_ms = 60 * 1000;  //!< activity is written to the store at most this often
                                               //!< per session (the idle clock survives a restart to
                                               //!< within this much)

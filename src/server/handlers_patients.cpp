@@ -72,7 +72,13 @@ Response list_patients(Context& ctx, Call& call) {
   }
   const std::string key = fmt::format("{}\n{}\n{}\n{}", q.limit, q.offset, after, q.name_contains);
   const long long now = ctx.clock();
-  auto page = ctx.patient_pages.find(key, now);
+  const long long change_seq = ctx.store.change_seq();  // before the page is read
+  auto page = ctx.patient_pages.find(key, now, change_seq);
+  std::unique_lock<std::mutex> filling;
+  if (!page) {
+    filling = std::unique_lock(ctx.patient_page_fill);
+    page = ctx.patient_pages.find(key, now, change_seq);  // filled while this one waited
+  }
   if (!page) {
     const auto generation = ctx.patient_pages.generation();
     const auto found = ctx.store.list_patients(q);
@@ -96,8 +102,9 @@ Response list_patients(Context& ctx, Call& call) {
     json list = {{"q", q.name_contains}, {"offset", q.offset}};
     if (q.after) list["after"] = after;
     page = PageCache::Page{json_response(200, body).body, json{{"list", std::move(list)}, {"ids", std::move(ids)}}.dump()};
-    ctx.patient_pages.put(key, *page, generation, now);
+    ctx.patient_pages.put(key, *page, generation, now, change_seq);
   }
+  if (filling.owns_lock()) filling.unlock();
   // Every read is audited, from the cache or not.
   audit_read(ctx, call, "patient", 0, page->audit);
   Response r;

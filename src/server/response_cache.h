@@ -3,10 +3,11 @@
 // ResponseCache: the engine endpoints (screen, plan, kb) are pure functions of the request and
 // the knowledge base, which is loaded once, so the same request always gets the same bytes.
 //
-// PageCache: pages of a list read from the database (the patient list). A page stays valid
-// until a write through this server invalidates the cache, and at most max_age_ms, so that
-// writes by another process sharing the database show within that time (the same bound the
-// session cache uses for revocations). Reads served from it are still audited by the caller.
+// PageCache: pages of a list read from the database (the patient list). A page is served only
+// while the store's change counter (Store::change_seq, read before the page was) is unchanged,
+// so a write by any process on the database, another server included, shows on the next
+// request; writes through this server also clear it, and a page lives at most max_age_ms.
+// Reads served from it are still audited by the caller.
 #pragma once
 
 #include <mutex>
@@ -57,22 +58,25 @@ class PageCache {
     std::shared_lock lock(mutex_);
     return generation_;
   }
-  std::optional<Page> find(const std::string& key, long long now_ms) const {
+  /// The page stored under `key` from a database at change `change_seq`, if still fresh.
+  std::optional<Page> find(const std::string& key, long long now_ms, long long change_seq) const {
     if (max_age_ms_ <= 0) return std::nullopt;
     std::shared_lock lock(mutex_);
     auto it = entries_.find(key);
-    if (it == entries_.end() || now_ms - it->second.stored_at_ms >= max_age_ms_ || now_ms < it->second.stored_at_ms)
+    if (it == entries_.end() || it->second.change_seq != change_seq ||
+        now_ms - it->second.stored_at_ms >= max_age_ms_ || now_ms < it->second.stored_at_ms)
       return std::nullopt;
     return it->second.page;
   }
   /// Keeps the page unless the cache was invalidated since `generation` was taken (the page
   /// may then predate a write).
-  void put(const std::string& key, Page page, unsigned long long generation, long long now_ms) {
+  /// `change_seq`: read before the page was.
+  void put(const std::string& key, Page page, unsigned long long generation, long long now_ms, long long change_seq) {
     if (max_age_ms_ <= 0) return;
     std::unique_lock lock(mutex_);
     if (generation != generation_) return;
     if (entries_.size() >= max_entries_) entries_.clear();
-    entries_.insert_or_assign(key, Entry{std::move(page), now_ms});
+    entries_.insert_or_assign(key, Entry{std::move(page), now_ms, change_seq});
   }
   /// Call after every write that may change a page.
   void invalidate() {
@@ -85,6 +89,7 @@ class PageCache {
   struct Entry {
     Page page;
     long long stored_at_ms;
+    long long change_seq;
   };
   long long max_age_ms_;
   size_t max_entries_;

@@ -79,6 +79,8 @@ void add_serve_command(CLI::App& app, CommonOptions& common) {
     store_options.photo_dir = options.photo_dir;
     store_options.pool_size = 8;
     auto store = records::open_store(options.db, store_options);
+    // Several servers of one database must share the photo directory (refused otherwise).
+    store->claim_photo_dir();
     {
       clinic::PasswordHasher hasher;
       if (auto password = clinic::ensure_first_admin(*store, hasher)) {

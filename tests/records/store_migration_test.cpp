@@ -125,7 +125,7 @@ TEST_P(StoreMigration, FromEveryEarlierVersionDataSurvives) {
       EXPECT_EQ(course.fitzpatrick, 4);
       EXPECT_FALSE(courses->next(course));
     }
-    // Migration 7 counts the patients already there (the counters start right).
+    // Migration 8 counts the patients already there (the counters start right).
     EXPECT_EQ(store->count_patients().live, from >= 1 ? 1 : 0);
     // The upgraded database takes new writes (ids continue after the old rows).
     Actor admin = make_admin(*store, "new-admin");

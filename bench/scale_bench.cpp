@@ -1,0 +1,196 @@
+// The patient list as the practice grows (issue 13): search, any page and one record read at
+// 1,000, 10,000 and 100,000 patients (with 10 audit rows per patient: 1 M at 100k), and the
+// growth class of each. Store-level latencies (what a request adds to the HTTP layer).
+//
+//   scale_bench [--db FILE|URL] [--max N]
+//       default: a SQLite file in a temp dir; a postgresql:// URL names an EMPTY database.
+//
+// The database starts with 5 patients from `demo-data` (their records are read), then grows
+// with synthetic demo patients in transactions of 2,000. Figures: p50 / p99 over 300 calls each.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "clinic/demo_data.h"
+#include "kb/loader.h"
+#include "records/search_fold.h"
+#include "records/store.h"
+
+using namespace dermaplan;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Figures {
+  double p50_ms = 0, p99_ms = 0;
+};
+
+template <class F>
+Figures time_calls(int n, F&& call) {
+  std::vector<double> ms;
+  ms.reserve(n);
+  for (int i = 0; i < n; ++i) {
+    const auto t0 = Clock::now();
+    call(i);
+    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+  }
+  std::sort(ms.begin(), ms.end());
+  return {ms[ms.size() / 2], ms[std::min(ms.size() - 1, ms.size() * 99 / 100)]};
+}
+
+const char* const kFirst[] = {"Anna", "Maria", "Lena", "Sofia", "Emma", "Julia", "Laura", "Sarah", "Clara", "Nora",
+                              "Ida", "Zoë", "Chloé", "Inès", "Olga", "Mia", "Hannah", "Jonas", "Lukas", "Felix",
+                              "Paul", "Elias", "Noah", "David", "Tomás", "Björn", "Mehmet", "Ivan", "Kenji", "Omar"};
+const char* const kStem[] = {"Bern", "Mül", "Schmi", "Fisch", "Web", "Wag", "Beck", "Hoff", "Schä", "Ko",
+                             "Rich", "Kle", "Wol", "Neu", "Schwa", "Zimm", "Brau", "Krü", "Hart", "Lan"};
+const char* const kEnd[] = {"er", "mann", "ler", "dt", "ner", "ke", "hoff", "stein", "berg", "feld",
+                            "ova", "ski", "sen", "ez", "elli", "ard", "ot", "quist", "aki", "ić"};
+
+std::string synthetic_name(std::mt19937_64& rng) {
+  auto pick = [&](auto& list) { return list[rng() % std::size(list)]; };
+  return fmt::format("{} {}{}-{}{}", pick(kFirst), pick(kStem), pick(kEnd), pick(kStem), pick(kEnd));
+}
+
+const char* growth_class(double small, double large, double factor) {
+  const double r = large / std::max(small, 1e-6);
+  if (r < 3) return "flat";
+  if (r < factor / 3) return "sub-linear";
+  return "linear";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string db;
+  long long max_n = 100000;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string a = argv[i];
+    if (a == "--db") db = argv[i + 1];
+    else if (a == "--max") max_n = std::stoll(argv[i + 1]);
+  }
+  std::filesystem::path tmp;
+  if (db.empty()) {
+    tmp = std::filesystem::temp_directory_path() / fmt::format("dermaplan-scale.{}", ::getpid());
+    std::filesystem::create_directories(tmp);
+    db = (tmp / "scale.db").string();
+  }
+  records::StoreOptions options;
+  options.photo_dir = (tmp.empty() ? std::filesystem::temp_directory_path() / "dermaplan-scale-photos" : tmp / "photos").string();
+  auto store = records::open_store(db, options);
+  const auto kb = kb::load_knowledge(DERMAPLAN_KNOWLEDGE_DIR);
+  records::User u;
+  u.username = "scale-bench";
+  u.display_name = "Scale bench";
+  u.role = records::Role::practitioner;
+  u.password_hash = "!no-login";
+  u.disabled = true;
+  u = store->create_user({0, "bench"}, u);
+  const records::Actor by{u.id, u.username};
+  clinic::DemoDataRequest demo;
+  demo.patients = 5;
+  clinic::add_demo_data(*store, kb, by, demo, *parse_civil_date("2026-12-03"));
+  std::vector<long long> record_ids;
+  for (const auto& p : store->list_patients({}).patients) record_ids.push_back(p.id);
+
+  std::mt19937_64 rng(13);
+  std::vector<std::string> names;  // every name added, for queries that find something
+  long long have = 5;
+  struct Row {
+    long long n;
+    Figures search, short_search, keyset, first_page, offset, record;
+    double grow_s;
+  };
+  std::vector<Row> rows;
+  std::printf("backend %s\n", store->backend() == records::Backend::sqlite ? "SQLite" : "PostgreSQL");
+  for (long long target : {1000LL, 10000LL, 100000LL}) {
+    if (target > max_n) break;
+    const auto t0 = Clock::now();
+    while (have < target) {
+      const long long batch = std::min<long long>(2000, target - have);
+      store->in_one_transaction([&] {
+        for (long long k = 0; k < batch; ++k) {
+          records::Patient p;
+          p.name = synthetic_name(rng) + clinic::kDemoNameSuffix;
+          p.birth_date = "1980-01-01";
+          p.sex = "female";
+          p.demo = true;
+          p = store->create_patient(by, p);
+          names.push_back(p.name);
+          // Nine more audit rows (reads), so the log holds 10 per patient.
+          for (int r = 0; r < 9; ++r) store->append_audit(by, records::AuditAction::read, "patient", p.id, "");
+        }
+      });
+      have += batch;
+    }
+    Row row{target};
+    row.grow_s = std::chrono::duration<double>(Clock::now() - t0).count();
+    auto substring = [&](int len) {
+      const std::string folded = records::fold_for_search(names[rng() % names.size()]);
+      // A start on a character boundary (UTF-8), then len bytes (short queries: 2).
+      std::size_t at = rng() % (folded.size() - 8);
+      while (at > 0 && (static_cast<unsigned char>(folded[at]) & 0xC0) == 0x80) --at;
+      std::string q = folded.substr(at, len);
+      while (!q.empty() && (static_cast<unsigned char>(q.back()) & 0xC0) == 0xC0) q.pop_back();
+      return q;
+    };
+    std::vector<std::string> queries, short_queries;
+    for (int i = 0; i < 300; ++i) queries.push_back(substring(4 + static_cast<int>(rng() % 4)));
+    for (int i = 0; i < 300; ++i) short_queries.push_back(substring(2));
+    row.search = time_calls(300, [&](int i) {
+      records::PatientQuery q;
+      q.name_contains = queries[i];
+      store->list_patients(q);
+    });
+    row.short_search = time_calls(300, [&](int i) {
+      records::PatientQuery q;
+      q.name_contains = short_queries[i];
+      store->list_patients(q);
+    });
+    row.first_page = time_calls(300, [&](int) { store->list_patients({}); });
+    row.keyset = time_calls(300, [&](int) {
+      records::PatientQuery q;
+      const std::string& name = names[rng() % names.size()];
+      q.after = records::PatientCursor{records::fold_for_search(name), 0};
+      store->list_patients(q);
+    });
+    row.offset = time_calls(100, [&](int) {
+      records::PatientQuery q;
+      q.offset = static_cast<int>(target / 2);
+      store->list_patients(q);
+    });
+    row.record = time_calls(300, [&](int i) { store->read_patient_record(record_ids[i % record_ids.size()]); });
+    rows.push_back(row);
+    std::fflush(stdout);
+  }
+  std::printf(
+      "\n| patients | audit rows | grow (s) | search 4-7 chars p50 / p99 | search 2 chars p50 / p99 | first page p99 | "
+      "keyset page (random place) p50 / p99 | offset page at n/2 p99 (contrast) | record read p50 / p99 |\n"
+      "|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+  for (const auto& r : rows)
+    std::printf("| %lld | %lld | %.1f | %.2f / %.2f ms | %.2f / %.2f ms | %.2f ms | %.2f / %.2f ms | %.2f ms | %.2f / %.2f ms |\n",
+                r.n, 10 * r.n, r.grow_s, r.search.p50_ms, r.search.p99_ms, r.short_search.p50_ms,
+                r.short_search.p99_ms, r.first_page.p99_ms, r.keyset.p50_ms, r.keyset.p99_ms, r.offset.p99_ms,
+                r.record.p50_ms, r.record.p99_ms);
+  if (rows.size() >= 2) {
+    const Row& a = rows.front();
+    const Row& b = rows.back();
+    const double f = static_cast<double>(b.n) / static_cast<double>(a.n);
+    std::printf("\ngrowth %lld -> %lld patients (x%.0f), by p50: search %s, 2-char search %s, first page %s, keyset page %s, "
+                "offset page %s, record read %s\n",
+                a.n, b.n, f, growth_class(a.search.p50_ms, b.search.p50_ms, f),
+                growth_class(a.short_search.p50_ms, b.short_search.p50_ms, f),
+                growth_class(a.first_page.p50_ms, b.first_page.p50_ms, f), growth_class(a.keyset.p50_ms, b.keyset.p50_ms, f),
+                growth_class(a.offset.p50_ms, b.offset.p50_ms, f), growth_class(a.record.p50_ms, b.record.p50_ms, f));
+  }
+  store.reset();
+  if (!tmp.empty()) std::filesystem::remove_all(tmp);
+  return 0;
+}
