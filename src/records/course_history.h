@@ -64,6 +64,9 @@ struct CourseHistory {
 struct CourseHistoryQuery {
   std::vector<std::string> indications;         //!< only plans for these; empty: every plan
   int batch_patients = 500;                     //!< patients read per round of queries (1..10000)
+  /// Read every course from the clinical tables instead of the kept summaries (the two must
+  /// agree; checks and tests compare them).
+  bool from_clinical_tables = false;
 };
 
 /// Courses one at a time. Holds a database connection and a read snapshot until destroyed; it
@@ -80,8 +83,9 @@ class CourseHistoryCursor {
 class CourseHistoryReader {
  public:
   virtual ~CourseHistoryReader() = default;
-  /// A cursor over every course plan (of the indications asked for). InvalidRecordError for a
-  /// batch size out of range.
+  /// A cursor over every course plan (of the indications asked for). Reads the summaries the
+  /// store keeps per patient, refreshing those changed since the last read first (a write
+  /// transaction, only when one is stale). InvalidRecordError for a batch size out of range.
   virtual std::unique_ptr<CourseHistoryCursor> read_course_histories(const CourseHistoryQuery& query = {}) = 0;
 };
 

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/civil_date.h"
+#include "records/course_summaries.h"
 #include "records/derived_columns.h"
 #include "records/errors.h"
 #include "records/search_fold.h"
@@ -27,6 +28,8 @@ std::string dialect(std::string sql, Backend backend) {
   }
   return sql;
 }
+
+void recount_patients_and_names(soci::session& sql, Backend backend);
 
 std::vector<std::string> in_dialect(std::vector<std::string> statements, Backend backend) {
   for (auto& s : statements) s = dialect(std::move(s), backend);
@@ -527,7 +530,7 @@ std::vector<std::string> v8_growth(Backend backend) {
   return s;
 }
 
-void v8_backfill(soci::session& sql, Backend backend) { recompute_derived_tables(sql, backend); }
+void v8_backfill(soci::session& sql, Backend backend) { recount_patients_and_names(sql, backend); }
 
 // 9: several servers on one database. store_changes.seq grows with every committed change to
 // the record (the store bumps it in each write transaction), so a server's caches are checked
@@ -541,15 +544,81 @@ std::vector<std::string> v9_shared_servers(Backend) {
   };
 }
 
+// 10: the outcomes report's kept course summaries (course_summaries.h): one row per patient
+// with that patient's courses encoded, stale = 1 once any of the seven tables the courses come
+// from changes for the patient (triggers, in the changing transaction), recomputed by the store
+// before the next report. Patient rows (sex, birth date, deleted) are joined when read.
+std::vector<std::string> v10_course_summaries(Backend backend) {
+  const bool sqlite = backend == Backend::sqlite;
+  std::vector<std::string> s{
+      std::string("CREATE TABLE course_summaries (patient_id ") + (sqlite ? "INTEGER" : "BIGINT") +
+          " PRIMARY KEY, stale INTEGER NOT NULL DEFAULT 1, courses TEXT NOT NULL DEFAULT '')",
+      "CREATE INDEX course_summaries_stale ON course_summaries (patient_id) WHERE stale <> 0",
+  };
+  // Marks stale the patient that `who` selects (over OLD or NEW; none: nothing).
+  auto mark = [](const std::string& who) {
+    return "INSERT INTO course_summaries (patient_id, stale) " + who + " ON CONFLICT (patient_id) DO UPDATE SET stale = 1;";
+  };
+  auto by_session = [](const char* row) {
+    return std::string("SELECT patient_id, 1 FROM treatment_sessions WHERE id = ") + row + ".session_id";
+  };
+  auto direct = [](const char* row) {
+    return std::string("SELECT ") + row + ".patient_id, 1 WHERE " + row + ".patient_id IS NOT NULL";
+  };
+  struct Source {
+    const char* table;
+    bool through_session;  //!< the patient is the session's
+  };
+  const Source sources[] = {{"course_plans", false},           {"treatment_sessions", false},
+                            {"session_needle_lengths", true}, {"amendments", true},
+                            {"intakes", false},                {"outcome_assessments", false},
+                            {"adverse_events", false}};
+  for (const Source& src : sources) {
+    auto who = [&](const char* row) {
+      return src.through_session ? by_session(row) : direct(row);
+    };
+    const std::string name = std::string("course_summaries_") + src.table;
+    if (sqlite) {
+      s.push_back("CREATE TRIGGER " + name + "_insert AFTER INSERT ON " + src.table + " BEGIN " +
+                  mark(who("NEW")) + " END");
+      s.push_back("CREATE TRIGGER " + name + "_update AFTER UPDATE ON " + src.table + " BEGIN " +
+                  mark(who("OLD")) + " " + mark(who("NEW")) + " END");
+      s.push_back("CREATE TRIGGER " + name + "_delete AFTER DELETE ON " + src.table + " BEGIN " +
+                  mark(who("OLD")) + " END");
+    } else {
+      s.push_back("CREATE FUNCTION dermaplan_" + name + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                  "IF TG_OP <> 'INSERT' THEN " + mark(who("OLD")) + " END IF; "
+                  "IF TG_OP <> 'DELETE' THEN " + mark(who("NEW")) + " END IF; "
+                  "RETURN NULL; END $$");
+      s.push_back("CREATE TRIGGER " + name + " AFTER INSERT OR UPDATE OR DELETE ON " + src.table +
+                  " FOR EACH ROW EXECUTE FUNCTION dermaplan_" + name + "()");
+    }
+  }
+  return s;
+}
+
+void v10_backfill(soci::session& sql, Backend backend) {
+  mark_every_course_summary_stale(sql);
+  refresh_course_summaries(sql, backend);
+}
+
 }  // namespace
 
 void recompute_derived_tables(soci::session& sql, Backend backend) {
+  recount_patients_and_names(sql, backend);
+  // The course summaries as the rows are: recomputed before the next report reads them.
+  mark_every_course_summary_stale(sql);
+}
+
+namespace {
+void recount_patients_and_names(soci::session& sql, Backend backend) {
   sql << "UPDATE patient_counts SET n = (SELECT COUNT(*) FROM patients WHERE deleted = 0) WHERE kind = 'live'";
   sql << "UPDATE patient_counts SET n = (SELECT COUNT(*) FROM patients WHERE deleted <> 0) WHERE kind = 'deleted'";
   sql << "UPDATE patient_counts SET n = (SELECT COUNT(*) FROM patients WHERE demo <> 0) WHERE kind = 'demo'";
   if (backend == Backend::sqlite) sql << "INSERT INTO patient_names (patient_names) VALUES ('rebuild')";
   // PostgreSQL's trigram index is an index: it is never out of date.
 }
+}  // namespace
 
 const std::vector<Migration>& schema_migrations() {
   static const std::vector<Migration> list{
@@ -570,6 +639,8 @@ const std::vector<Migration>& schema_migrations() {
        v8_growth, v8_backfill},
       {9, "several servers: a change counter for caches, the shared photo directory's id", v9_shared_servers,
        nullptr},
+      {10, "outcomes: course summaries per patient, kept stale-marked by triggers, for the practice report",
+       v10_course_summaries, v10_backfill},
   };
   return list;
 }
