@@ -4,7 +4,7 @@
 // From the clinical tables, a batch of patients is read with one query per table over the
 // batch's id range. The cursor reads course_summaries instead: one row per patient (its courses
 // encoded), a batch of patients per query by keyset, inside one read snapshot; a patient whose
-// row is stale in that snapshot is read from the clinical tables. Memory is one batch whatever
+// row is stale in that snapshot (or damaged) is read from the clinical tables. Memory is one batch whatever
 // the practice.
 #include <algorithm>
 #include <charconv>
@@ -260,8 +260,8 @@ std::string encode_courses(const BatchPatient& p) {
   return out;
 }
 
-/// Reads what encode_courses wrote; StoreCorruptError-like InvalidRecordError naming the
-/// patient when the text is not in that form.
+/// Reads what encode_courses wrote; InvalidRecordError naming the patient and the byte when
+/// the text is not in that form (the cursor then reads that patient from the clinical tables).
 class Decoder {
  public:
   Decoder(std::string_view text, long long patient_id) : text_(text), patient_id_(patient_id) {}
@@ -451,13 +451,22 @@ void SociCourseCursor::read_summaries(std::vector<BatchPatient>& patients) {
     after_ = p.id;
     p.sex = row_text(r, 1);
     p.birth_date = row_text(r, 2);
-    if (row_int(r, 3) != 0) {
+    bool fresh = row_int(r, 3) == 0;
+    if (fresh) {
+      courses = row_text(r, 4);
+      try {
+        decode_courses(courses, p);
+      } catch (const InvalidRecordError&) {
+        fresh = false;  // damaged: the summary is derived, the clinical tables are the record
+        p.scores.clear();
+        p.courses.clear();
+      }
+    }
+    if (!fresh) {
       stale.push_back(std::move(p));
       patients.emplace_back();  // filled in below, in order
       continue;
     }
-    courses = row_text(r, 4);
-    decode_courses(courses, p);
     patients.push_back(std::move(p));
   }
   if (read < limit) done_ = true;

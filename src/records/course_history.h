@@ -24,6 +24,7 @@ struct CourseSession {
   std::string lot_number;
   std::vector<RegionNeedleLength> needle_lengths;
   SessionStatus status = SessionStatus::performed;
+  bool operator==(const CourseSession&) const = default;
 };
 
 struct CourseScore {
@@ -31,6 +32,7 @@ struct CourseScore {
   double score = 0;
   std::string region;
   std::string assessed_on;                      //!< YYYY-MM-DD
+  bool operator==(const CourseScore&) const = default;
 };
 
 struct CourseAdverseEvent {
@@ -38,6 +40,7 @@ struct CourseAdverseEvent {
   std::string event_type;
   Severity severity = Severity::mild;
   std::string onset_date;                       //!< YYYY-MM-DD
+  bool operator==(const CourseAdverseEvent&) const = default;
 };
 
 /// One course plan and what followed it.
@@ -59,6 +62,7 @@ struct CourseHistory {
   /// session whose onset falls in this course (the latest course begun on or before the onset;
   /// the first course for an earlier onset); by onset, then id.
   std::vector<CourseAdverseEvent> adverse_events;
+  bool operator==(const CourseHistory&) const = default;
 };
 
 struct CourseHistoryQuery {

@@ -9,6 +9,7 @@
 #include "clinic/failure.h"
 #include "clinic/patient_care.h"
 #include "core/errors.h"
+#include "outcomes/render.h"
 #include "store_test_support.h"
 #include "test_support.h"
 
@@ -171,6 +172,22 @@ TEST_P(PracticeOutcomes, RecoversTheSeededNeedleLengthEffectFromTheRecord) {
     EXPECT_GT(n.difference_ci->high, -1.0);
   }
   EXPECT_TRUE(compared);
+}
+
+TEST_P(PracticeOutcomes, BothBackendsGiveTheSameReport) {
+  record_practice();
+  const OutcomesFilters filters{.by = "indication,needle-length,fitzpatrick"};
+  const std::string here = outcomes::report_to_json(report(filters)).dump(1);
+  // The same practice recorded on the other backend (SQLite again when no PostgreSQL is set up).
+  const auto other = backend() == records::Backend::sqlite && records::testing::pg_server_url()
+                         ? records::Backend::postgresql
+                         : records::Backend::sqlite;
+  records::StoreOptions options;
+  options.photo_dir = (dir() / "other-photos").string();
+  store_ = records::open_store(make_database_on(other, "other"), options);
+  admin_ = make_admin(*store_);
+  record_practice();
+  EXPECT_EQ(outcomes::report_to_json(report(filters)).dump(1), here);
 }
 
 TEST_P(PracticeOutcomes, ACohortOfTwoPatientsIsWithheldAndTheSkinTypeComesFromTheIntake) {

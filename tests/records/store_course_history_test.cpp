@@ -1,6 +1,8 @@
 // The record read course by course for the outcomes report: what each course carries (only
 // performed and signed sessions, amended values in force, the skin type in force, the
-// patient's scores, the events that followed), order, deleted patients, batches and filters.
+// patient's scores, the events that followed), order, deleted patients, batches and filters;
+// the summaries the store keeps per patient agree with the clinical tables after every kind of
+// write, a restore and a write behind the store's back.
 #include "store_test_support.h"
 
 namespace dermaplan::records::testing {
@@ -73,6 +75,25 @@ class StoreCourseHistory : public StoreTest {
     CourseHistory c;
     while (cursor->next(c)) out.push_back(c);
     return out;
+  }
+
+  /// Every course twice, from the kept summaries and from the clinical tables, which must agree;
+  /// after the first read no summary is stale (the report read the summaries, not the tables).
+  void expect_summaries_match(const std::string& step) {
+    SCOPED_TRACE(step);
+    const auto kept = read_all();
+    EXPECT_EQ(stale_summaries(), 0);
+    CourseHistoryQuery tables;
+    tables.from_clinical_tables = true;
+    const auto recomputed = read_all(tables);
+    ASSERT_EQ(kept.size(), recomputed.size());
+    for (size_t k = 0; k < kept.size(); ++k) EXPECT_TRUE(kept[k] == recomputed[k]) << "course " << k;
+  }
+
+  int stale_summaries() {
+    int n = 0;
+    *raw(db()) << "SELECT COUNT(*) FROM course_summaries WHERE stale <> 0", soci::into(n);
+    return n;
   }
 
   // 2026-01-01T00:00:00Z
@@ -196,6 +217,110 @@ TEST_P(StoreCourseHistory, ComesByPatientInBatchesWithoutDeletedPatientsAndByInd
   CourseHistoryQuery bad;
   bad.batch_patients = 0;
   EXPECT_THROW(store_->read_course_histories(bad), InvalidRecordError);
+}
+
+TEST_P(StoreCourseHistory, TheKeptSummariesEqualTheClinicalTablesAfterEveryKindOfWrite) {
+  Patient ada = make_patient(*store_, admin_, "Ada Summary");
+  Patient bea = make_patient(*store_, admin_, "Bea Summary");
+  intake(ada.id, R"({"fitzpatrick": 3})");
+  CoursePlan acne = plan(ada.id, "acne-scars", kPlanOfThree);
+  CoursePlan melasma = plan(ada.id, "melasma", "{}");
+  CoursePlan bea_plan = plan(bea.id, "striae", kPlanOfThree);
+  expect_summaries_match("plans without sessions");
+
+  TreatmentSession planned = session(ada.id, acne.id, "2026-01-05", SessionStatus::planned);
+  TreatmentSession signed_one = session(ada.id, acne.id, "2026-01-12", SessionStatus::signed_off, "LOT-A");
+  TreatmentSession performed = session(ada.id, melasma.id, "2026-02-09", SessionStatus::performed);
+  TreatmentSession bea_session = session(bea.id, bea_plan.id, "2026-03-01", SessionStatus::performed);
+  score(ada.id, 4, "2026-01-12");
+  score(bea.id, 3, "2026-03-01");
+  event(ada.id, signed_one.id, "erythema", "2026-01-13");
+  event(ada.id, 0, "itching", "2026-02-10");
+  expect_summaries_match("sessions, scores and events");
+
+  planned.status = SessionStatus::performed;  // the planned session is performed, on another roller
+  planned.device_id = "dermaroller-192-1.5";
+  planned.needle_lengths = {{"cheek", 1.5}, {"forehead", 0.5}};
+  planned = store_->update_session(admin_, planned, {});
+  expect_summaries_match("a planned session performed");
+
+  store_->sign_session(admin_, performed.id, performed.row_version);
+  expect_summaries_match("a session signed");
+
+  const struct {
+    const char* field;
+    const char* value;
+  } amendments[] = {{"session_date", "2026-01-19"},
+                    {"practitioner_id", "1"},
+                    {"device_id", "dermapen-4"},
+                    {"needle_lengths", R"([{"region": "cheek", "needle_length_mm": 2.0}])"},
+                    {"lot_number", "LOT-B"}};
+  for (const auto& a : amendments) {
+    store_->add_amendment(admin_, signed_one.id, a.field, a.value, "written down wrongly");
+    expect_summaries_match(std::string("amended ") + a.field);
+  }
+
+  AdverseEvent changed = store_->list_adverse_events(ada.id).front();
+  changed.event_type = "swelling";
+  changed.severity = Severity::severe;
+  changed.onset_date = "2026-01-20";
+  store_->update_adverse_event(admin_, changed);
+  expect_summaries_match("an event corrected");
+
+  now_ms_ += 30LL * 86'400'000;
+  intake(bea.id, R"({"fitzpatrick": 6})");  // recorded after her first session: the earliest later one counts
+  expect_summaries_match("a later intake");
+
+  store_->delete_patient(admin_, bea.id, "duplicate record");
+  expect_summaries_match("a patient deleted");
+  EXPECT_EQ(read_all().size(), 2u);
+
+  const std::string backup = (dir() / "summaries.backup").string();
+  store_->backup_to(backup);
+  score(ada.id, 2, "2026-06-01");  // after the backup: gone again once restored
+  store_->restore_from(backup);
+  expect_summaries_match("restored");
+  for (const auto& c : read_all()) EXPECT_EQ(c.scores.size(), 1u);
+
+  // Behind the store's back (someone with the database in hand): the triggers still mark it.
+  *raw(db()) << "UPDATE treatment_sessions SET device_id = 'pen-automated' WHERE id = " << bea_session.id;
+  *raw(db()) << "UPDATE session_needle_lengths SET needle_length_mm = 0.75 WHERE session_id = " << planned.id
+             << " AND region = 'forehead'";
+  EXPECT_GT(stale_summaries(), 0);
+  expect_summaries_match("written with SQL");
+}
+
+TEST_P(StoreCourseHistory, AStaleSummaryInTheSnapshotIsReadFromTheClinicalTables) {
+  Patient p = make_patient(*store_, admin_, "Stale");
+  CoursePlan c = plan(p.id, "acne-scars", kPlanOfThree);
+  session(p.id, c.id, "2026-01-12", SessionStatus::performed);
+  score(p.id, 3, "2026-02-01");
+  EXPECT_EQ(read_all().size(), 1u);
+  // Stale (and unreadable) in what the cursor sees: inside in_one_transaction the refresh is on
+  // the batch's connection, not yet committed, while the cursor reads its own snapshot.
+  *raw(db()) << "UPDATE course_summaries SET stale = 1, courses = 'not a summary' WHERE patient_id = " << p.id;
+  std::vector<CourseHistory> courses;
+  store_->in_one_transaction([&] { courses = read_all(); });
+  ASSERT_EQ(courses.size(), 1u);
+  EXPECT_EQ(courses[0].sessions.size(), 1u);
+  EXPECT_EQ(courses[0].scores.size(), 1u);
+  EXPECT_EQ(stale_summaries(), 0);  // the batch's refresh committed with it
+}
+
+TEST_P(StoreCourseHistory, ADamagedSummaryIsReadFromTheClinicalTables) {
+  Patient p = make_patient(*store_, admin_, "Damaged");
+  CoursePlan c = plan(p.id, "acne-scars", kPlanOfThree);
+  session(p.id, c.id, "2026-01-12", SessionStatus::performed);
+  score(p.id, 3, "2026-02-01");
+  EXPECT_EQ(read_all().size(), 1u);
+  for (const char* damaged : {"1;1;25:goodm", "2;0;0;", "1;0;1;", "1;0;0;trailing"}) {
+    SCOPED_TRACE(damaged);
+    *raw(db()) << "UPDATE course_summaries SET courses = '" << damaged << "' WHERE patient_id = " << p.id;
+    const auto courses = read_all();
+    ASSERT_EQ(courses.size(), 1u);
+    EXPECT_EQ(courses[0].sessions.size(), 1u);
+    EXPECT_EQ(courses[0].scores.size(), 1u);
+  }
 }
 
 TEST_P(StoreCourseHistory, TheCursorReadsOneSnapshot) {

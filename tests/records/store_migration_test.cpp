@@ -116,6 +116,15 @@ TEST_P(StoreMigration, FromEveryEarlierVersionDataSurvives) {
       EXPECT_EQ(store->find_course_plan(seeded.plan_id)->assessment_date, "2026-03-01");
       EXPECT_EQ(store->list_plans_assessed_between("2026-03-01", "2026-03-01").size(), 1u);
       EXPECT_EQ(store->list_sessions_between("2025-12-01", "2025-12-01").size(), 1u);
+      // Migration 10 fills the course summaries (fresh before any report reads them); rows
+      // written after it are marked stale by its triggers until the first read.
+      {
+        int stale = -1, kept = 0;
+        *raw(db) << "SELECT COUNT(*), COALESCE(SUM(stale), 0) FROM course_summaries", soci::into(kept),
+            soci::into(stale);
+        EXPECT_EQ(kept, 1);
+        EXPECT_EQ(stale, from >= 10 ? 1 : 0);
+      }
       // Migration 7 takes the skin type out of the intake and the required sessions out of the plan.
       auto courses = store->read_course_histories();
       CourseHistory course;
