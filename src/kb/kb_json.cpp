@@ -222,7 +222,8 @@ json show_json(const KnowledgeBase& kb, const std::string& id) {
     if (p.id == id) add("procedure", {{"id", p.id}, {"step", p.step}, {"sources", p.sources}});
   for (const auto& a : kb.aftercare)
     if (a.id == id) add("aftercare", {{"id", a.id}, {"instruction", a.instruction},
-                                      {"window", disputed_json(a.window, describe_hours_window)}});
+                                      {"window", disputed_json(a.window, describe_hours_window)},
+                                      {"sources", a.sources()}});
   for (const auto& a : kb.planning.about)
     if (a.id == id) add("about", about_json(a));
   if (id == "planning") {

@@ -23,6 +23,13 @@ bool ScreeningRule::asked_of_sex(Sex sex) const {
   return asked_of.empty() || std::find(asked_of.begin(), asked_of.end(), sex) != asked_of.end();
 }
 
+SourceIds AftercareInstruction::sources() const {
+  SourceIds ids = window.selected().sources;
+  for (const auto& id : wording_sources)
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+  return ids;
+}
+
 bool Device::offers_length(double length_mm) const {
   constexpr double kTolerance = 1e-6;
   if (depth_range) {

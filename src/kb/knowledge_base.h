@@ -252,6 +252,12 @@ struct HomeUseLimit {
 /// long the procedure takes), possibly disputed.
 struct Statement {
   std::string text;
+  /// The same statement for a plan that uses no anaesthetic cream (the scalp), where the text
+  /// counts the cream's time; empty when the text does not depend on it.
+  std::string text_without_anaesthetic_cream;
+  const std::string& text_for(bool anaesthetic_cream) const {
+    return anaesthetic_cream || text_without_anaesthetic_cream.empty() ? text : text_without_anaesthetic_cream;
+  }
 };
 
 struct AboutItem {
@@ -312,6 +318,11 @@ struct AftercareInstruction {
   std::string id;
   std::string instruction;
   Disputed<HoursWindow> window;
+  /// Sources of wording that the window's positions do not cite (a disputed window's positions
+  /// cite the hours; "Turkish bath" is seed-001's word beside seed-004's 48 hours).
+  SourceIds wording_sources;
+  /// What a plan cites: the applied window position's sources, then the wording's.
+  SourceIds sources() const;
 };
 
 struct Scale {

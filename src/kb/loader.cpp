@@ -819,8 +819,10 @@ void Loader::read_planning(const Origin& origin, const YAML::Node& node) {
       entry.title = req_str(origin, item, "title");
       if (!item["statement"]) fail(origin, item, "missing 'statement' (text with sources, or a topic)");
       entry.statement = disputed<Statement>(
-          origin, item["statement"], "planning about " + entry.id, {"text"},
-          [](const Origin& o, const YAML::Node& n) { return Statement{req_str(o, n, "text")}; },
+          origin, item["statement"], "planning about " + entry.id, {"text", "text_without_anaesthetic_cream"},
+          [](const Origin& o, const YAML::Node& n) {
+            return Statement{req_str(o, n, "text"), opt_str(o, n, "text_without_anaesthetic_cream")};
+          },
           [](const Statement& s) { return s.text; });
       planning.about.push_back(std::move(entry));
     }
@@ -905,8 +907,9 @@ void Loader::read_aftercare(const Origin& origin, const YAML::Node& list) {
       return window;
     };
     if (node["window"]) {
-      if (node["from_hours"] || node["to_hours"] || node["sources"])
-        fail(origin, node, "with 'window', hours and sources belong to its positions");
+      if (node["from_hours"] || node["to_hours"])
+        fail(origin, node, "with 'window', the hours belong to its positions");
+      if (node["sources"]) item.wording_sources = sources(origin, node);
       item.window = disputed<HoursWindow>(origin, node["window"], "aftercare " + item.id + ": window",
                                           {"from_hours", "to_hours", "open_ended"}, parse_window,
                                           describe_hours_window);

@@ -352,14 +352,23 @@ class Planner {
           intake_.sex == kb::Sex::female || intake_.sex == kb::Sex::male ? ", " + kb::to_string(intake_.sex) : ""));
     check.bleeding_expected = length_mm >= kb_.planning.bleeding_from_mm - 1e-9;
     append_sources(check.sources, kb_.planning.bleeding_sources);
-    for (const auto& depth_class : kb_.planning.depth_classes) {
-      if (length_mm <= depth_class.max_mm + 1e-9) {
-        check.depth_class = depth_class.id;
-        append_sources(check.sources, depth_class.sources);
+    const kb::DepthClass* depth_class = nullptr;
+    for (const auto& candidate : kb_.planning.depth_classes) {
+      if (length_mm <= candidate.max_mm + 1e-9) {
+        depth_class = &candidate;
+        check.depth_class = candidate.id;
+        append_sources(check.sources, candidate.sources);
         break;
       }
     }
-    if (check.depth_class.empty()) check.depth_class = "beyond-classes";
+    if (!depth_class) check.depth_class = "beyond-classes";
+    if (depth_class && depth_class->id == kb::to_string(kb::TreatmentClass::cosmetic) &&
+        plan_.treatment_class == kb::TreatmentClass::medical)
+      warnings.push_back(fmt::format(
+          "{} on the {} is {} (up to {}) {}, although {} is planned as medical needling: the limit above "
+          "keeps it this shallow. The practitioner decides whether this region takes more.",
+          kb::format_mm(length_mm), region.name, depth_class->name, kb::format_mm(depth_class->max_mm),
+          "[" + join(depth_class->sources) + "]", indication_->name));
     return check;
   }
 
@@ -523,6 +532,14 @@ nlohmann::json disagreement_json(const kb::TopicSummary& topic) {
   return out;
 }
 
+/// The dates assume each session is held on its planned date; the interval counts from the day
+/// a session is really held.
+std::string later_sessions_note(const CoursePlan& plan) {
+  return fmt::format("The dates assume each session is held on its date: a session held later moves the "
+                     "following ones by as many days, so that they stay at least {} days apart.",
+                     plan.interval_days.min);
+}
+
 }  // namespace
 
 CoursePlan plan_course(const screening::Intake& intake, const kb::KnowledgeBase& kb, CivilDate as_of,
@@ -603,7 +620,7 @@ nlohmann::json to_json(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
   for (const auto& item : kb.aftercare) {
     const kb::HoursWindow& w = item.window.value();
     json entry = {{"id", item.id}, {"instruction", item.instruction}, {"from_hours", w.from_hours},
-                  {"sources", item.window.selected().sources}};
+                  {"sources", item.sources()}};
     if (w.open_ended) entry["open_ended"] = true;
     else entry["to_hours"] = w.to_hours;
     if (item.window.disputed()) entry["topic"] = item.window.topic;
@@ -652,7 +669,7 @@ nlohmann::json to_json(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
   }
   json about = json::array();
   for (const auto& item : kb.planning.about) {
-    json entry = {{"id", item.id}, {"title", item.title}, {"text", item.statement.value().text},
+    json entry = {{"id", item.id}, {"title", item.title}, {"text", item.statement.value().text_for(plan.anaesthesia.needed)},
                   {"sources", item.statement.selected().sources}};
     if (item.statement.disputed()) entry["topic"] = item.statement.topic;
     about.push_back(std::move(entry));
@@ -660,6 +677,7 @@ nlohmann::json to_json(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
   out["about"] = std::move(about);
   out["areas"] = std::move(areas);
   out["sessions"] = std::move(sessions);
+  if (plan.sessions.size() > 1) out["sessions_note"] = later_sessions_note(plan);
   out["preparation"] = std::move(preparation);
   out["procedure"] = std::move(procedure);
   out["aftercare"] = std::move(aftercare);
@@ -765,6 +783,8 @@ std::string to_text(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
       line(fmt::format("  {}. {}{}{}", s.number, format_civil_date(s.date),
                        s.date < s.latest_date ? " (by " + format_civil_date(s.latest_date) + ")" : "",
                        s.optional ? "  optional, depending on the response" : ""));
+    if (plan.sessions.size() > 1)
+      line("  " + later_sessions_note(plan));
     const auto assessment_sources = src(kb.planning.assessment.selected().sources);
     if (plan.decision_assessment)
       line(fmt::format("Assessment deciding on the optional sessions: {} (by {}), after session {} and before "
@@ -786,7 +806,7 @@ std::string to_text(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
     line("");
     line("About the treatment:");
     for (const auto& item : kb.planning.about)
-      line(fmt::format("  {}: {} {}", item.title, item.statement.value().text, src(item.statement.selected().sources)));
+      line(fmt::format("  {}: {} {}", item.title, item.statement.value().text_for(plan.anaesthesia.needed), src(item.statement.selected().sources)));
   }
   line("");
   line("Procedure:");
@@ -796,7 +816,7 @@ std::string to_text(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
   line("Aftercare:");
   for (const auto& item : kb.aftercare)
     line(fmt::format("  {:<23} {} {}", kb::describe_hours_window(item.window.value()), item.instruction,
-                     src(item.window.selected().sources)));
+                     src(item.sources())));
   for (const auto& w : plan.warnings) line("! " + w);
   if (!plan.disagreements.empty()) {
     line("");

@@ -220,17 +220,18 @@ constexpr const char* kUserColumns =
     "id, username, display_name, role, password_hash, disabled, created_at_ms, updated_at_ms, "
     "row_version";
 
-User user_from(const soci::row& r) {
+/// A user from kUserColumns starting at column `first` (0, or after a joined table's columns).
+User user_from(const soci::row& r, std::size_t first = 0) {
   User u;
-  u.id = row_int(r, 0);
-  u.username = row_text(r, 1);
-  u.display_name = row_text(r, 2);
-  u.role = parse_role(row_text(r, 3)).value_or(Role::assistant);
-  u.password_hash = row_text(r, 4);
-  u.disabled = row_int(r, 5) != 0;
-  u.created_at_ms = row_int(r, 6);
-  u.updated_at_ms = row_int(r, 7);
-  u.row_version = row_int(r, 8);
+  u.id = row_int(r, first + 0);
+  u.username = row_text(r, first + 1);
+  u.display_name = row_text(r, first + 2);
+  u.role = parse_role(row_text(r, first + 3)).value_or(Role::assistant);
+  u.password_hash = row_text(r, first + 4);
+  u.disabled = row_int(r, first + 5) != 0;
+  u.created_at_ms = row_int(r, first + 6);
+  u.updated_at_ms = row_int(r, first + 7);
+  u.row_version = row_int(r, first + 8);
   return u;
 }
 
@@ -378,25 +379,8 @@ std::optional<std::pair<AuthSession, User>> SociStore::find_auth_session_and_use
            "u.row_version FROM auth_sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = :t",
         soci::use(token_hash), soci::into(r);
     if (!sql.got_data()) return std::nullopt;
-    AuthSession s;
-    s.id = row_int(r, 0);
-    s.token_hash = row_text(r, 1);
-    s.user_id = row_int(r, 2);
-    s.created_at_ms = row_int(r, 3);
-    s.expires_at_ms = row_int(r, 4);
-    s.revoked = row_int(r, 5) != 0;
-    s.last_seen_ms = row_int(r, 6);
-    User u;
-    u.id = row_int(r, 7);
-    u.username = row_text(r, 8);
-    u.display_name = row_text(r, 9);
-    u.role = parse_role(row_text(r, 10)).value_or(Role::assistant);
-    u.password_hash = row_text(r, 11);
-    u.disabled = row_int(r, 12) != 0;
-    u.created_at_ms = row_int(r, 13);
-    u.updated_at_ms = row_int(r, 14);
-    u.row_version = row_int(r, 15);
-    return std::pair{s, u};
+    constexpr std::size_t kAuthColumnCount = 7;  // s.* above, in kAuthColumns' order
+    return std::pair{auth_from(r), user_from(r, kAuthColumnCount)};
   });
 }
 

@@ -60,6 +60,8 @@ class Reader {
     if (has(root, "breastfeeding")) intake.breastfeeding = bool_at(root["breastfeeding"], "/breastfeeding");
     if (intake.sex == kb::Sex::male && intake.pregnant.value_or(false))
       throw InputError("/pregnant", "contradicts \"sex\": \"male\"");
+    if (intake.sex == kb::Sex::male && intake.breastfeeding.value_or(false))
+      throw InputError("/breastfeeding", "contradicts \"sex\": \"male\"");
     if (has(root, "skin")) {
       const json& skin = root["skin"];
       expect_object(skin, "/skin");
