@@ -1,5 +1,9 @@
 #include "records/sql_session.h"
 
+#include <chrono>
+#include <string_view>
+#include <thread>
+
 #include <libpq-fe.h>
 
 #include <soci/postgresql/soci-postgresql.h>
@@ -82,8 +86,22 @@ std::unique_ptr<soci::session> connect(const DatabaseTarget& target) {
       // WAL: readers never block the writer. synchronous=FULL: each commit is fsync'd to the
       // WAL before it returns, so an acknowledged write survives power loss as well as a crash
       // (NORMAL in WAL survives a process crash but may lose the last commits on power loss).
+      // Switching a new file to WAL takes an exclusive lock, and SQLite answers "database is
+      // locked" at once (no busy handler) while another connection holds it, as when several
+      // servers open an empty database together: retry within the busy timeout.
       std::string mode;
-      *sql << "PRAGMA journal_mode=WAL", soci::into(mode);
+      for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);;) {
+        try {
+          *sql << "PRAGMA journal_mode=WAL", soci::into(mode);
+          break;
+        } catch (const soci::soci_error& e) {
+          if (std::string_view(e.what()).find("locked") == std::string_view::npos &&
+              std::string_view(e.what()).find("busy") == std::string_view::npos)
+            throw;
+          if (std::chrono::steady_clock::now() >= deadline) throw;
+          std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+      }
       *sql << "PRAGMA synchronous=FULL";
       *sql << "PRAGMA foreign_keys=ON";
       *sql << "PRAGMA busy_timeout=10000";
