@@ -270,23 +270,18 @@ class Decoder {
     if (text_.substr(0, kFormat.size()) != kFormat) fail();
     at_ = kFormat.size();
   }
-  long long number() {
-    long long n = 0;
+  long long number() { return parse<long long>(); }
+  double real() { return parse<double>(); }
+  /// One ';'-terminated number at the cursor.
+  template <class T>
+  T parse() {
+    T value{};
     const char* first = text_.data() + at_;
     const char* last = text_.data() + text_.size();
-    auto [end, error] = std::from_chars(first, last, n);
+    auto [end, error] = std::from_chars(first, last, value);
     if (error != std::errc() || end == last || *end != ';') fail();
     at_ += static_cast<size_t>(end - first) + 1;
-    return n;
-  }
-  double real() {
-    double x = 0;
-    const char* first = text_.data() + at_;
-    const char* last = text_.data() + text_.size();
-    auto [end, error] = std::from_chars(first, last, x);
-    if (error != std::errc() || end == last || *end != ';') fail();
-    at_ += static_cast<size_t>(end - first) + 1;
-    return x;
+    return value;
   }
   size_t count() {
     const long long n = number();
