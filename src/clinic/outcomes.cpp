@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 
@@ -145,6 +146,10 @@ outcomes::OutcomesReport practice_outcomes(records::Store& store, const kb::Know
     return true;
   };
   outcomes::OutcomesReport report = outcomes::build_outcomes_report(next, request, kb);
+  if (std::find(request.group_by.begin(), request.group_by.end(), outcomes::Dimension::practitioner) !=
+      request.group_by.end())
+    for (const auto& user : store.list_users())
+      report.practitioner_names[std::to_string(user.id)] = user.display_name.empty() ? user.username : user.display_name;
 
   json dimensions = json::array();
   for (auto d : request.group_by) dimensions.push_back(outcomes::to_string(d));

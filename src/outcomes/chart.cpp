@@ -19,7 +19,7 @@ ChartData chart_data(const OutcomesReport& report, const std::string& scale) {
   }
   for (const auto& cohort : report.cohorts) {
     ChartSeries series;
-    for (const auto& [dimension, value] : cohort.key) series.label += (series.label.empty() ? "" : " · ") + value;
+    for (const auto& [dimension, value] : cohort.key) series.label += (series.label.empty() ? "" : " · ") + value_label(report, dimension, value);
     series.suppressed = cohort.suppressed;
     series.complementary = cohort.suppressed_secondary;
     if (!cohort.suppressed) {

@@ -53,6 +53,13 @@ const std::vector<FollowUpWindow>& follow_up_windows() {
   return windows;
 }
 
+std::string value_label(const OutcomesReport& report, Dimension dimension, const std::string& value) {
+  if (dimension != Dimension::practitioner) return value;
+  const auto it = report.practitioner_names.find(value);
+  return it == report.practitioner_names.end() || it->second.empty() ? "user " + value
+                                                                       : it->second + " (user " + value + ")";
+}
+
 std::string needle_length_band(double length_mm) {
   if (length_mm <= 0.5 + 1e-9) return "up to 0.5 mm";
   const double upper = std::ceil(length_mm / 0.5 - 1e-9) * 0.5;

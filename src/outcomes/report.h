@@ -14,6 +14,7 @@
 #include "outcomes/course_row.h"
 #include "outcomes/statistics.h"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -214,7 +215,15 @@ struct OutcomesReport {
   std::vector<Cohort> cohorts;
   AdverseEventSummary adverse_events;
   std::vector<NeedleLengthComparison> needle_length;
+  /// The names of the practitioner dimension's values (a user id as text -> the name shown),
+  /// filled by whoever knows the users (clinic::practice_outcomes); the engine leaves it empty.
+  std::map<std::string, std::string> practitioner_names;
 };
+
+/// A cohort key's value as people read it: for the practitioner dimension the practitioner's
+/// name and id ("Dr. Jo Smith (user 3)") when the report has it, "user 3" when not; any other
+/// value as it is.
+std::string value_label(const OutcomesReport& report, Dimension dimension, const std::string& value);
 
 /// Reads every row of `next` and builds the report. InputError for rows out of patient order
 /// (where "row N") or a bad request.

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include <sstream>
 
 namespace dermaplan::outcomes {
@@ -60,9 +62,15 @@ class Table {
   interop::CsvWriter writer_;
 };
 
-std::string cohort_name(const Cohort& c) {
+// "indication=acne-scars;practitioner=Dr. Jo Smith (user 3)": a name's own ';' and '=' become ','
+// so that the cell still splits into dimension=value pairs.
+std::string cohort_name(const OutcomesReport& report, const Cohort& c) {
   std::string out;
-  for (const auto& [dimension, value] : c.key) out += fmt::format("{}{}={}", out.empty() ? "" : ";", to_string(dimension), value);
+  for (const auto& [dimension, value] : c.key) {
+    std::string label = value_label(report, dimension, value);
+    std::replace_if(label.begin(), label.end(), [](char ch) { return ch == ';' || ch == '='; }, ',');
+    out += fmt::format("{}{}={}", out.empty() ? "" : ";", to_string(dimension), label);
+  }
   return out;
 }
 
@@ -77,7 +85,7 @@ std::string report_to_csv(const OutcomesReport& report) {
   table.add({.section = "totals", .measure = "sessions", .n = std::to_string(report.totals.sessions)});
 
   for (const auto& c : report.cohorts) {
-    const std::string name = cohort_name(c);
+    const std::string name = cohort_name(report, c);
     if (c.suppressed) {
       table.add({.section = "cohort", .cohort = name, .measure = "courses", .suppressed = "true",
                  .note = c.suppressed_secondary ? "withheld so that a smaller cell cannot be worked out from the total"

@@ -53,12 +53,19 @@ json running_json(const RunningMean& r) {
 
 json optional_json(const std::optional<double>& value) { return value ? json(*value) : json(nullptr); }
 
-json cohort_json(const Cohort& c, int k) {
+json cohort_json(const OutcomesReport& report, const Cohort& c, int k) {
   json key = json::object();
-  for (const auto& [dimension, value] : c.key) key[to_string(dimension)] = value;
+  json names = nullptr;  // the practitioner's name beside the id kept in the key
+  for (const auto& [dimension, value] : c.key) {
+    key[to_string(dimension)] = value;
+    if (dimension == Dimension::practitioner)
+      if (auto it = report.practitioner_names.find(value); it != report.practitioner_names.end())
+        names = it->second;
+  }
   if (c.suppressed) {
     json out = withheld(k);
     out["key"] = key;
+    if (!names.is_null()) out["practitioner_name"] = names;
     if (c.suppressed_secondary) out["reason"] = kComplementary;
     return out;
   }
@@ -111,7 +118,7 @@ json cohort_json(const Cohort& c, int k) {
   json notes = json::array();
   for (const auto& n : c.literature_notes)
     notes.push_back({{"result", n.result_id}, {"study", n.study}, {"sources", n.sources}, {"summary", n.summary}});
-  return {{"key", key},
+  json out = {{"key", key},
           {"suppressed", false},
           {"indication", c.indication.empty() ? json(nullptr) : json(c.indication)},
           {"courses", c.courses},
@@ -131,6 +138,8 @@ json cohort_json(const Cohort& c, int k) {
           {"literature", literature},
           {"literature_notes", notes},
           {"also_published", c.also_published}};
+  if (!names.is_null()) out["practitioner_name"] = names;
+  return out;
 }
 
 json event_rates_json(const std::vector<AdverseEventRate>& rates, int k, bool lots) {
@@ -159,7 +168,7 @@ json report_to_json(const OutcomesReport& report) {
   json group_by = json::array();
   for (Dimension d : r.group_by) group_by.push_back(to_string(d));
   json cohorts = json::array();
-  for (const auto& c : report.cohorts) cohorts.push_back(cohort_json(c, k));
+  for (const auto& c : report.cohorts) cohorts.push_back(cohort_json(report, c, k));
   json needle = json::array();
   for (const auto& n : report.needle_length) {
     json row = {{"indication", n.indication},

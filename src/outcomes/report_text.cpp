@@ -37,9 +37,10 @@ std::string per_100_text(const Figure& f, int k) {
                      f.n);
 }
 
-std::string key_text(const Cohort& c) {
+std::string key_text(const OutcomesReport& report, const Cohort& c) {
   std::string out;
-  for (const auto& [dimension, value] : c.key) out += fmt::format("{}{} {}", out.empty() ? "" : " · ", to_string(dimension), value);
+  for (const auto& [dimension, value] : c.key)
+    out += fmt::format("{}{} {}", out.empty() ? "" : " · ", to_string(dimension), value_label(report, dimension, value));
   return out;
 }
 
@@ -90,8 +91,8 @@ void literature_text(std::string& out, const Cohort& c, int k) {
     out += "    Published for this indication on other measures: " + join(c.also_published) + "\n";
 }
 
-void cohort_text(std::string& out, const Cohort& c, int k) {
-  out += "\nCohort: " + key_text(c);
+void cohort_text(std::string& out, const OutcomesReport& report, const Cohort& c, int k) {
+  out += "\nCohort: " + key_text(report, c);
   if (c.suppressed) {
     out += c.suppressed_secondary ? " — withheld so that a smaller cell cannot be worked out\n"
                                   : fmt::format(" — {}\n", too_few(k));
@@ -159,7 +160,7 @@ std::string report_to_text(const OutcomesReport& report) {
   if (report.totals.courses_without_sessions)
     out += fmt::format("; {} planned courses without a performed session left out", report.totals.courses_without_sessions);
   out += "\n";
-  for (const auto& c : report.cohorts) cohort_text(out, c, k);
+  for (const auto& c : report.cohorts) cohort_text(out, report, c, k);
 
   const auto& ae = report.adverse_events;
   out += fmt::format("\nAdverse events, all sessions: {} events after {} sessions", ae.events, ae.sessions);

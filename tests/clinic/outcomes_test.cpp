@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "clinic/failure.h"
 #include "clinic/patient_care.h"
 #include "core/errors.h"
@@ -64,7 +66,7 @@ class PracticeOutcomes : public StoreTest {
       s.patient_id = p.id;
       s.plan_id = plan.row.id;
       s.session_date = format_civil_date(add_days(first, 28L * n));
-      s.practitioner_id = admin_.user_id;
+      s.practitioner_id = practitioner_ ? practitioner_ : admin_.user_id;
       s.device_id = device;
       s.needle_lengths = {{region, needle_mm}};
       s.lot_number = "LOT-" + std::to_string(n % 2);
@@ -105,6 +107,8 @@ class PracticeOutcomes : public StoreTest {
             add_days(start, i));
     }
   }
+
+  long long practitioner_ = 0;  //!< who performs the sessions treat() records; 0: the admin
 
   outcomes::OutcomesReport report(const OutcomesFilters& filters, records::Role role = records::Role::admin) {
     return practice_outcomes(*store_, kb(), admin_, role, outcomes_request(filters, kToday));
@@ -259,6 +263,35 @@ TEST_P(PracticeOutcomes, GroupingByPractitionerIsForAdministrators) {
     EXPECT_EQ(e.where(), "by");
   }
   EXPECT_EQ(store_->audit_head().seq, before);  // nothing was read
+}
+
+TEST_P(PracticeOutcomes, ThePractitionerDimensionShowsNamesBesideIds) {
+  record_practice();  // every session by the admin, display name "Admin admin"
+  records::User lee;
+  lee.username = "lee";
+  lee.display_name = "Lee; Dr. Mina";  // a ';' of its own must not split the CSV's cohort cell
+  lee.role = records::Role::practitioner;
+  lee.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$test";
+  lee = store_->create_user(admin_, lee);
+  practitioner_ = lee.id;
+  treat("Lee 0", "striae", "abdomen", "dermaroller-192-1.0", 1.0, "gais", 4, -1, add_days(kToday, -200));
+
+  const auto r = report({.by = "practitioner"});
+  const std::string admin_id = std::to_string(admin_.user_id), lee_id = std::to_string(lee.id);
+  const nlohmann::json json = outcomes::report_to_json(r);
+  std::map<std::string, std::string> names;  // id in the key -> practitioner_name
+  for (const auto& c : json.at("cohorts")) names[c.at("key").at("practitioner")] = c.value("practitioner_name", "");
+  EXPECT_EQ(names, (std::map<std::string, std::string>{{admin_id, "Admin admin"}, {lee_id, "Lee; Dr. Mina"}}));
+
+  const std::string text = outcomes::report_to_text(r);
+  EXPECT_NE(text.find("practitioner Admin admin (user " + admin_id + ")"), std::string::npos) << text;
+  EXPECT_NE(text.find("practitioner Lee; Dr. Mina (user " + lee_id + ")"), std::string::npos) << text;
+  const std::string csv = outcomes::report_to_csv(r);
+  EXPECT_NE(csv.find("practitioner=Admin admin (user " + admin_id + ")"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("practitioner=Lee, Dr. Mina (user " + lee_id + ")"), std::string::npos) << csv;
+
+  // Without the practitioner dimension no user's name is in the report.
+  EXPECT_TRUE(report({.by = "indication"}).practitioner_names.empty());
 }
 
 TEST(OutcomesFilters, EachBadFilterIsNamedWithWhatIsAccepted) {
