@@ -4,33 +4,43 @@
 
 namespace dermaplan::clinic {
 
-PatientStatus patient_status(records::Store& store, const kb::KnowledgeBase& kb, long long patient_id,
+PatientStatus patient_status(const records::PatientGlance& glance, const kb::KnowledgeBase& kb,
                              std::map<std::string, std::string>& forms) {
   PatientStatus out;
-  const auto intakes = store.list_intakes(patient_id);
-  if (!intakes.empty()) {
-    const auto& latest = intakes.back();
-    out.intake_version = latest.version;
-    const auto screening = nlohmann::json::parse(latest.screening_json, nullptr, false);
+  if (glance.intake_version > 0) {
+    out.intake_version = glance.intake_version;
+    const auto screening = nlohmann::json::parse(glance.screening_json, nullptr, false);
     if (screening.is_object()) {
       out.screening_decision = screening.value("decision", "none");
       if (out.screening_decision == "defer" && screening.contains("earliest_date") && screening["earliest_date"].is_string())
         out.deferred_until = screening["earliest_date"].get<std::string>();
     }
   }
-  const auto plans = store.list_course_plans(patient_id);
-  if (!plans.empty()) out.plan_indication = plans.back().indication;
-  const auto consents = store.list_consents(patient_id);
-  if (!consents.empty()) {
+  out.plan_indication = glance.plan_indication;
+  if (!glance.consent_texts.empty()) {
     auto form = forms.find(out.plan_indication);
     if (form == forms.end()) {
       const kb::Indication* indication = out.plan_indication.empty() ? nullptr : kb.find_indication(out.plan_indication);
       form = forms.emplace(out.plan_indication, consent_form(kb, indication).text).first;
     }
     out.consent = "stale";
-    for (const auto& c : consents)
-      if (c.consent_text == form->second) out.consent = "current";
+    for (const auto& text : glance.consent_texts)
+      if (text == form->second) out.consent = "current";
   }
+  return out;
+}
+
+PatientStatus patient_status(records::Store& store, const kb::KnowledgeBase& kb, long long patient_id,
+                             std::map<std::string, std::string>& forms) {
+  return patient_statuses(store, kb, {patient_id}, forms).front();
+}
+
+std::vector<PatientStatus> patient_statuses(records::Store& store, const kb::KnowledgeBase& kb,
+                                            const std::vector<long long>& patient_ids,
+                                            std::map<std::string, std::string>& forms) {
+  std::vector<PatientStatus> out;
+  out.reserve(patient_ids.size());
+  for (const auto& glance : store.read_patient_glances(patient_ids)) out.push_back(patient_status(glance, kb, forms));
   return out;
 }
 

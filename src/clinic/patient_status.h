@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace dermaplan::clinic {
 
@@ -25,11 +26,20 @@ struct PatientStatus {
   std::string plan_indication;              //!< the latest plan's indication id, "" without a plan
 };
 
-/// Reads the status of one patient from the store (its intakes, consents and plans). The
-/// consent forms are built once per indication and kept in `forms` (pass the same map for a
-/// page of patients).
+/// The status a glance at the record gives (pure). The consent forms are built once per
+/// indication and kept in `forms` (pass the same map for a page of patients).
+PatientStatus patient_status(const records::PatientGlance& glance, const kb::KnowledgeBase& kb,
+                             std::map<std::string, std::string>& forms);
+
+/// Reads the status of one patient from the store.
 PatientStatus patient_status(records::Store& store, const kb::KnowledgeBase& kb, long long patient_id,
                              std::map<std::string, std::string>& forms);
+
+/// The status of each patient in `patient_ids` (at most 1000), in that order: three store
+/// queries however many patients (records::ClinicalRecordStore::read_patient_glances).
+std::vector<PatientStatus> patient_statuses(records::Store& store, const kb::KnowledgeBase& kb,
+                                            const std::vector<long long>& patient_ids,
+                                            std::map<std::string, std::string>& forms);
 
 /// {"screening_decision", "intake_version", "deferred_until" (or null), "consent", "plan_indication"}.
 nlohmann::json to_json(const PatientStatus& status);

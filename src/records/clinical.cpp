@@ -1,6 +1,8 @@
 // SociStore: intakes, consents, course plans, adverse events, outcome assessments, photos.
 #include <nlohmann/json.hpp>
 
+#include <map>
+
 #include "records/derived_columns.h"
 #include "records/soci_store.h"
 #include "records/sql_query.h"
@@ -539,6 +541,47 @@ std::optional<PatientRecord> SociStore::read_patient_record(long long patient_id
         record.outcomes = outcomes_of(sql, patient_id);
         record.photos = photos_of(sql, patient_id);
         return record;
+      },
+      /*snapshot=*/true);
+}
+
+std::vector<PatientGlance> SociStore::read_patient_glances(const std::vector<long long>& patient_ids) {
+  if (patient_ids.size() > 1000)
+    throw InvalidRecordError("patient_ids", "at most 1000 at once, got " + std::to_string(patient_ids.size()));
+  std::vector<PatientGlance> out(patient_ids.size());
+  if (patient_ids.empty()) return out;
+  // The ids as SQL integers (numbers only: nothing to escape), and where each one's glance goes.
+  std::string in_list;
+  std::map<long long, std::vector<std::size_t>> slots;
+  for (std::size_t i = 0; i < patient_ids.size(); ++i) {
+    out[i].patient_id = patient_ids[i];
+    if (slots[patient_ids[i]].empty()) in_list += (in_list.empty() ? "" : ",") + std::to_string(patient_ids[i]);
+    slots[patient_ids[i]].push_back(i);
+  }
+  auto each = [&](long long patient_id, auto&& fill) {
+    for (std::size_t i : slots[patient_id]) fill(out[i]);
+  };
+  return read(
+      "read_patient_glances",
+      [&](soci::session& sql) {
+        soci::rowset<soci::row> intakes = sql.prepare
+            << "SELECT i.patient_id, i.version, i.screening_json FROM intakes i WHERE i.patient_id IN (" << in_list
+            << ") AND i.version = (SELECT MAX(v.version) FROM intakes v WHERE v.patient_id = i.patient_id)";
+        for (const auto& r : intakes)
+          each(row_int(r, 0), [&](PatientGlance& g) {
+            g.intake_version = static_cast<int>(row_int(r, 1));
+            g.screening_json = row_text(r, 2);
+          });
+        soci::rowset<soci::row> plans = sql.prepare
+            << "SELECT c.patient_id, c.indication FROM course_plans c WHERE c.patient_id IN (" << in_list
+            << ") AND c.id = (SELECT MAX(l.id) FROM course_plans l WHERE l.patient_id = c.patient_id)";
+        for (const auto& r : plans) each(row_int(r, 0), [&](PatientGlance& g) { g.plan_indication = row_text(r, 1); });
+        soci::rowset<soci::row> consents = sql.prepare
+            << "SELECT patient_id, consent_text FROM consents WHERE patient_id IN (" << in_list
+            << ") ORDER BY patient_id, id";
+        for (const auto& r : consents)
+          each(row_int(r, 0), [&](PatientGlance& g) { g.consent_texts.push_back(row_text(r, 1)); });
+        return out;
       },
       /*snapshot=*/true);
 }

@@ -22,6 +22,16 @@ struct PatientRecord {
   std::vector<Photo> photos;                 //!< by id
 };
 
+/// What a list shows of one patient's record at a glance (clinic/patient_status.h decides the
+/// status from it): the latest intake's screening, the latest plan's indication, the consents.
+struct PatientGlance {
+  long long patient_id = 0;
+  int intake_version = 0;                   //!< the latest intake's version; 0: no intake
+  std::string screening_json;               //!< the latest intake's screening; "" without one
+  std::string plan_indication;              //!< the latest plan's (highest id); "" without one
+  std::vector<std::string> consent_texts;   //!< the text of each consent, by id
+};
+
 /// The clinical record around treatment sessions. Thread-safe; throws RecordErrors only
 /// (store.h). Adding to the record of a deleted or unknown patient is a NotFoundError.
 class ClinicalRecordStore {
@@ -31,6 +41,11 @@ class ClinicalRecordStore {
   /// The patient and every part of the record (one database round of queries, one snapshot);
   /// nullopt if there is no such patient or it was deleted.
   virtual std::optional<PatientRecord> read_patient_record(long long patient_id) = 0;
+
+  /// The glance of each patient in `patient_ids`, in that order (deleted or not; an unknown
+  /// id gets an empty glance with that id), in one snapshot and three queries however many ids:
+  /// a page of the list costs what one patient does. InvalidRecordError for more than 1000 ids.
+  virtual std::vector<PatientGlance> read_patient_glances(const std::vector<long long>& patient_ids) = 0;
 
   /// Stores a new version (the store assigns intake.version = previous + 1).
   virtual Intake add_intake(const Actor& by, Intake intake) = 0;

@@ -17,9 +17,15 @@ struct PatientCursor {
   bool operator==(const PatientCursor&) const = default;
 };
 
-/// A page of the patient list, and how many patients match in total.
+/// A name search counts its matches up to this many exactly; past it, "more than 1,000".
+inline constexpr long long kPatientSearchCountLimit = 1000;
+
+/// Which page of the patient list to read.
 struct PatientQuery {
-  std::string name_contains;     //!< case-insensitive substring of the name; empty matches all
+  /// The name filter, case-insensitive (search_fold.h); empty matches all. Three characters or
+  /// more: names that contain it. One or two characters: names that begin with it (a substring
+  /// that short has no trigram to look up, and would match most of the list anyway).
+  std::string name_contains;
   bool include_deleted = false;
   int limit = 50;                //!< 1..1000
   int offset = 0;                //!< rows skipped (linear in the offset; prefer `after`)
@@ -28,11 +34,16 @@ struct PatientQuery {
   /// whole walk appears exactly once, and each page costs the same however deep it is.
   std::optional<PatientCursor> after;
 };
+/// A page of the patient list, and how many patients match in total.
 struct PatientPage {
   std::vector<Patient> patients; //!< ordered by name, then id
   /// How many patients match the query (ignoring offset and after). Without a name it is read
-  /// from counters kept by the database, not counted.
+  /// from counters kept by the database, not counted; with a name at most kPatientSearchCountLimit
+  /// + 1 matches are counted (then total_is_lower_bound).
   long long total = 0;
+  /// More than kPatientSearchCountLimit patients match the name: `total` is then
+  /// kPatientSearchCountLimit + 1, a lower bound (the matches were not counted further).
+  bool total_is_lower_bound = false;
   /// Where the next page starts; nullopt when this page reaches the end.
   std::optional<PatientCursor> next;
 };

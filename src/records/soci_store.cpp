@@ -589,6 +589,50 @@ std::string fts_phrase(const std::string& text) {
   return out + "\"";
 }
 
+/// The end of the range of strings that begin with `prefix` in byte order (the first string
+/// after all of them): its last code point plus one (UTF-8 orders bytes as code points, so the
+/// result stays valid UTF-8, which PostgreSQL requires). nullopt when there is no such string.
+std::optional<std::string> prefix_end(std::string prefix) {
+  std::size_t start = prefix.size();
+  while (start > 0 && (static_cast<unsigned char>(prefix[start - 1]) & 0xC0) == 0x80) --start;
+  if (start > 0) --start;
+  const auto lead = static_cast<unsigned char>(prefix[start]);
+  const std::size_t length = prefix.size() - start;
+  const std::size_t expected = lead < 0x80 ? 1 : (lead & 0xE0) == 0xC0 ? 2 : (lead & 0xF0) == 0xE0 ? 3 : (lead & 0xF8) == 0xF0 ? 4 : 0;
+  if (expected != length) {
+    // Not UTF-8 (SQLite stores such bytes as given): the next string in byte order.
+    while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) == 0xFF) prefix.pop_back();
+    if (prefix.empty()) return std::nullopt;
+    prefix.back() = static_cast<char>(static_cast<unsigned char>(prefix.back()) + 1);
+    return prefix;
+  }
+  char32_t c = length == 1 ? lead : lead & (0xFF >> (length + 1));
+  for (std::size_t i = start + 1; i < prefix.size(); ++i) c = (c << 6) | (static_cast<unsigned char>(prefix[i]) & 0x3F);
+  ++c;
+  if (c == 0xD800) c = 0xE000;  // no surrogates in UTF-8
+  if (c > 0x10FFFF) {
+    prefix.resize(start);
+    return prefix.empty() ? std::nullopt : prefix_end(prefix);
+  }
+  prefix.resize(start);
+  if (c < 0x80) {
+    prefix += static_cast<char>(c);
+  } else if (c < 0x800) {
+    prefix += static_cast<char>(0xC0 | (c >> 6));
+    prefix += static_cast<char>(0x80 | (c & 0x3F));
+  } else if (c < 0x10000) {
+    prefix += static_cast<char>(0xE0 | (c >> 12));
+    prefix += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    prefix += static_cast<char>(0x80 | (c & 0x3F));
+  } else {
+    prefix += static_cast<char>(0xF0 | (c >> 18));
+    prefix += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+    prefix += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    prefix += static_cast<char>(0x80 | (c & 0x3F));
+  }
+  return prefix;
+}
+
 }  // namespace
 
 PatientPage SociStore::list_patients(const PatientQuery& query) {
@@ -600,35 +644,79 @@ PatientPage SociStore::list_patients(const PatientQuery& query) {
   const std::string folded = fold_for_search(query.name_contains);
   const bool pg = backend() == Backend::postgresql;
   int include_deleted = query.include_deleted ? 1 : 0;
-  // The name filter: SQLite's trigram FTS table for three characters or more (shorter needles
-  // have no trigram: they scan, as before); on PostgreSQL LIKE itself, which pg_trgm's index
-  // serves. Both match exactly the LIKE '%folded%' of before.
-  std::string name_sql;
-  std::string name_value;
-  if (!folded.empty()) {
-    if (!pg && code_points(folded) >= 3) {
-      name_sql = " AND id IN (SELECT rowid FROM patient_names WHERE patient_names MATCH :p)";
-      name_value = fts_phrase(folded);
+  // Byte order on both backends, so pages are the same whichever database is used.
+  const std::string name_key = pg ? "p.search_name COLLATE \"C\"" : "p.search_name";
+  const std::string key = name_key + ", p.id";
+  const std::string live = " AND (p.deleted = 0 OR :inc = 1)";
+  // The name filter, in three forms that each read the list in the order of an index:
+  //  - prefix (1-2 characters): the range of the name index that begins with it;
+  //  - few matches (3+ characters, at most kPatientSearchCountLimit): the trigram index
+  //    (SQLite: the FTS5 table; PostgreSQL: pg_trgm's GIN index, which LIKE uses) finds them
+  //    all, and at most that many are sorted;
+  //  - many matches: the name index is walked in order and each name tested (LIKE on the
+  //    index's column), stopping when the page is full; more than kPatientSearchCountLimit
+  //    matches means a test passes often enough for that walk to be short.
+  // Substring matches are exactly LIKE '%folded%' (escaped), as before the index.
+  enum class Filter { all, prefix, substring };
+  const Filter filter = folded.empty() ? Filter::all : code_points(folded) < 3 ? Filter::prefix : Filter::substring;
+  std::vector<std::string> name_values;  // bound first, in this order
+  std::string prefix_sql, trigram_from, like_sql;
+  if (filter == Filter::prefix) {
+    name_values.push_back(folded);
+    prefix_sql = " AND " + name_key + " >= :lo";
+    if (auto end = prefix_end(folded)) {
+      name_values.push_back(*end);
+      prefix_sql += " AND " + name_key + " < :hi";
+    }
+  } else if (filter == Filter::substring) {
+    like_sql = " AND p.search_name LIKE :p ESCAPE '\\'";
+    if (pg) {
+      name_values.push_back(contains_pattern(folded));
+      trigram_from = " FROM patients p WHERE 1 = 1" + like_sql;  // pg_trgm serves the LIKE
     } else {
-      name_sql = " AND search_name LIKE :p ESCAPE '\\'";
-      name_value = contains_pattern(folded);
+      name_values.push_back(fts_phrase(folded));
+      // FTS5 first (CROSS JOIN keeps the order), then each match's row by id.
+      trigram_from = " FROM patient_names f CROSS JOIN patients p WHERE f.patient_names MATCH :m AND p.id = f.rowid";
     }
   }
-  // Byte order on both backends, so pages are the same whichever database is used.
-  const std::string key = pg ? "search_name COLLATE \"C\", id" : "search_name, id";
-  const std::string where = " FROM patients WHERE (deleted = 0 OR :inc = 1)" + name_sql;
+  // The SQL of the matching rows (before the cursor): for the count, and for a page in each form.
+  std::string count_sql, page_from;
+  const std::string by_name = pg ? " FROM patients p WHERE 1 = 1" : " FROM patients p INDEXED BY patients_by_name WHERE 1 = 1";
+  switch (filter) {
+    case Filter::all:
+      page_from = by_name + live;
+      break;
+    case Filter::prefix:
+      page_from = by_name + prefix_sql + live;
+      count_sql = "SELECT COUNT(*) FROM (SELECT 1" + page_from + " LIMIT :cap) s";
+      break;
+    case Filter::substring:
+      count_sql = "SELECT COUNT(*) FROM (SELECT 1" + trigram_from + live + " LIMIT :cap) s";
+      break;
+  }
   return read("list_patients", [&](soci::session& sql) {
     PatientPage page;
-    // The total and the page in one snapshot. Without a name the total is the counters' row.
-    if (folded.empty()) {
-      long long live = 0, deleted = 0;
-      sql << "SELECT n FROM patient_counts WHERE kind = 'live'", soci::into(live);
-      sql << "SELECT n FROM patient_counts WHERE kind = 'deleted'", soci::into(deleted);
-      page.total = live + (include_deleted ? deleted : 0);
+    // The total and the page in one snapshot. Without a name the total is the counters' row;
+    // with one, the matches up to one past the limit.
+    if (filter == Filter::all) {
+      long long live_n = 0, deleted_n = 0;
+      sql << "SELECT n FROM patient_counts WHERE kind = 'live'", soci::into(live_n);
+      sql << "SELECT n FROM patient_counts WHERE kind = 'deleted'", soci::into(deleted_n);
+      page.total = live_n + (include_deleted ? deleted_n : 0);
     } else {
-      sql << "SELECT COUNT(*)" << where, soci::use(include_deleted), soci::use(name_value), soci::into(page.total);
+      long long cap = kPatientSearchCountLimit + 1;
+      soci::statement count(sql);
+      for (auto& v : name_values) count.exchange(soci::use(v));
+      count.exchange(soci::use(include_deleted));
+      count.exchange(soci::use(cap));
+      count.exchange(soci::into(page.total));
+      count.alloc();
+      count.prepare(count_sql);
+      count.define_and_bind();
+      count.execute(true);
+      page.total_is_lower_bound = page.total > kPatientSearchCountLimit;
     }
-    if (page.total <= query.offset) return page;
+    if (page.total <= query.offset && !page.total_is_lower_bound) return page;
     // One row more than the page, to know whether there is a next page. Fetched in bulk into
     // typed columns (SOCI's generic row allocates per value); SOCI treats an into() vector of
     // one element as a single-row fetch that does not report the row, so at least two.
@@ -641,14 +729,30 @@ PatientPage SociStore::list_patients(const PatientQuery& query) {
     int offset = query.offset;
     std::string after_name = query.after ? query.after->search_name : "";
     long long after_id = query.after ? query.after->id : 0;
+    const std::string columns =
+        "p.id, p.name, p.birth_date, p.sex, p.notes, p.created_by, p.created_at_ms, p.updated_at_ms, p.deleted, "
+        "p.deleted_at_ms, p.deleted_by, p.row_version, p.demo, p.search_name";
+    const std::string after_sql = query.after ? " AND (" + key + ") > (:an, :ai)" : "";
+    std::string sql_text;
+    std::string like_value;
     soci::statement st(sql);
+    if (filter == Filter::substring && page.total_is_lower_bound) {
+      // Many matches: walk the name index in order, testing each name.
+      like_value = contains_pattern(folded);
+      st.exchange(soci::use(like_value));
+      sql_text = "SELECT " + columns + by_name + like_sql + live + after_sql;
+    } else if (filter == Filter::substring) {
+      // Few matches: all of them from the trigram index, sorted here.
+      for (auto& v : name_values) st.exchange(soci::use(v));
+      sql_text = pg ? "WITH m AS MATERIALIZED (SELECT *" + trigram_from + live + ") SELECT " + columns +
+                          " FROM m p WHERE 1 = 1" + after_sql
+                    : "SELECT " + columns + trigram_from + live + after_sql;
+    } else {
+      for (auto& v : name_values) st.exchange(soci::use(v));
+      sql_text = "SELECT " + columns + page_from + after_sql;
+    }
     st.exchange(soci::use(include_deleted));
-    if (!folded.empty()) st.exchange(soci::use(name_value));
-    std::string sql_text =
-        "SELECT id, name, birth_date, sex, notes, created_by, created_at_ms, updated_at_ms, deleted, "
-        "deleted_at_ms, deleted_by, row_version, demo, search_name" + where;
     if (query.after) {
-      sql_text += " AND (" + key + ") > (:an, :ai)";
       st.exchange(soci::use(after_name));
       st.exchange(soci::use(after_id));
     }

@@ -198,9 +198,13 @@ TEST_P(StoreCrud, PatientListPagesAndSearchesCaseInsensitively) {
   EXPECT_EQ(store->list_patients(q).total, 1);
   q.name_contains = "ÖLÇ";
   EXPECT_EQ(store->list_patients(q).total, 1);
-  q.name_contains = "%_";  // wildcards are literal
+  q.name_contains = "0%_";  // wildcards are literal
   EXPECT_EQ(store->list_patients(q).total, 1);
-  q.name_contains = "_";
+  q.name_contains = "_su";
+  EXPECT_EQ(store->list_patients(q).total, 1);
+  q.name_contains = "_";  // one or two characters: the beginning of the name only
+  EXPECT_EQ(store->list_patients(q).total, 0);
+  q.name_contains = "10";
   EXPECT_EQ(store->list_patients(q).total, 1);
   q.name_contains = "";
   EXPECT_EQ(store->list_patients(q).total, 28);

@@ -150,5 +150,94 @@ TEST_P(StoreRecordRead, FindsOneAdverseEventById) {
   EXPECT_FALSE(store->find_adverse_event(987654));
 }
 
+/// A glance built from the per-part list calls: what read_patient_glances must equal.
+PatientGlance glance_from_lists(Store& store, long long id) {
+  PatientGlance g;
+  g.patient_id = id;
+  const auto intakes = store.list_intakes(id);
+  if (!intakes.empty()) {
+    g.intake_version = intakes.back().version;
+    g.screening_json = intakes.back().screening_json;
+  }
+  const auto plans = store.list_course_plans(id);
+  if (!plans.empty()) g.plan_indication = plans.back().indication;
+  for (const auto& c : store.list_consents(id)) g.consent_texts.push_back(c.consent_text);
+  return g;
+}
+
+TEST_P(StoreRecordRead, GlancesOfAPageEqualThePartsReadOneByOne) {
+  // The patient list's statuses come from one read for the whole page: each patient's latest
+  // intake, latest plan and consents must be that patient's, as the one-by-one calls give them.
+  auto store = open();
+  Actor admin = make_admin(*store);
+  auto intake = [&](const Patient& p, const std::string& decision) {
+    Intake i;
+    i.patient_id = p.id;
+    i.intake_json = "{}";
+    i.screening_json = R"({"decision": ")" + decision + R"("})";
+    i.knowledge_version = "kb";
+    i.policy = "default";
+    store->add_intake(admin, i);
+  };
+  auto plan = [&](const Patient& p, const std::string& indication) {
+    CoursePlan c;
+    c.patient_id = p.id;
+    c.indication = indication;
+    c.plan_json = "{}";
+    store->add_course_plan(admin, c);
+  };
+  auto consent = [&](const Patient& p, const std::string& text) {
+    Consent c;
+    c.patient_id = p.id;
+    c.text_version = "v1";
+    c.consent_text = text;
+    c.consented_by = p.name;
+    c.consented_at_ms = 1'770'000'000'000;
+    store->add_consent(admin, c);
+  };
+  const Patient empty = make_patient(*store, admin, "Empty Glance");
+  const Patient full = make_patient(*store, admin, "Full Glance");
+  const Patient consented = make_patient(*store, admin, "Consent Only");
+  const Patient planned = make_patient(*store, admin, "Plan Only");
+  const Patient gone = make_patient(*store, admin, "Deleted Glance");
+  // Interleaved, so that "latest" cannot be "the last row written by anyone".
+  intake(full, "defer");
+  intake(gone, "eligible");
+  plan(full, "acne-scars");
+  plan(planned, "striae");
+  consent(full, "form A");
+  intake(full, "caution");
+  plan(full, "rejuvenation");
+  consent(consented, "form C");
+  consent(full, "form B");
+  plan(planned, "acne-scars");
+  intake(gone, "contraindicated");
+  store->delete_patient(admin, gone.id, "entered twice");
+
+  const std::vector<long long> ids = {full.id, empty.id, 987654, consented.id, full.id, planned.id, gone.id};
+  const auto glances = store->read_patient_glances(ids);
+  ASSERT_EQ(glances.size(), ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    SCOPED_TRACE("patient " + std::to_string(ids[i]));
+    const PatientGlance expected = glance_from_lists(*store, ids[i]);
+    EXPECT_EQ(glances[i].patient_id, expected.patient_id);
+    EXPECT_EQ(glances[i].intake_version, expected.intake_version);
+    EXPECT_EQ(glances[i].screening_json, expected.screening_json);
+    EXPECT_EQ(glances[i].plan_indication, expected.plan_indication);
+    EXPECT_EQ(glances[i].consent_texts, expected.consent_texts);
+  }
+  // Spelled out for the full one.
+  EXPECT_EQ(glances[0].intake_version, 2);
+  EXPECT_EQ(glances[0].screening_json, R"({"decision": "caution"})");
+  EXPECT_EQ(glances[0].plan_indication, "rejuvenation");
+  EXPECT_EQ(glances[0].consent_texts, (std::vector<std::string>{"form A", "form B"}));
+  EXPECT_EQ(glances[2].intake_version, 0);  // unknown id: an empty glance
+  EXPECT_EQ(glances[6].intake_version, 2);  // a deleted patient's record is still read
+
+  EXPECT_TRUE(store->read_patient_glances({}).empty());
+  EXPECT_THROW(store->read_patient_glances(std::vector<long long>(1001, full.id)), InvalidRecordError);
+  EXPECT_EQ(store->read_patient_glances(std::vector<long long>(1000, full.id)).size(), 1000u);
+}
+
 }  // namespace
 }  // namespace dermaplan::records::testing

@@ -24,18 +24,34 @@ const std::vector<std::string> kNames = {
     "Anna Berger",  // the same name twice: ordered by id
 };
 
-// The queries: the old LIKE search's results are the reference (fold both, then a substring).
+// The queries of three characters or more: the old LIKE search's results are the reference
+// (fold both, then a substring).
 const std::vector<std::string> kQueries = {
-    "",    "a",      "an",     "ann",       "ANNA",   "anna b", "müller", "MÜL",  "ller-l", "zoë",  "ÖLÇ",
-    "élo", "ивано",  "ИВА",    "αλέ",       "ΠΑΠ",    "100%",   "%",      "_j",   "n_j",    "o'b",  "\"bo\"",
-    "\"",  "k\\sl",  "\\",     "near anna", "and",    "*",      "x",      "li n", "s ga",   "zz",   "annabellee",
+    "",     "ann",   "ANNA", "anna b", "müller", "MÜL", "ller-l",    "zoë",  "ÖLÇ",  "élo",  "ивано", "ИВА",
+    "αλέ",  "ΠΑΠ",   "100%", "n_j",    "o'b",    "\"bo\"", "k\\sl",  "near anna", "and", "li n", "s ga",
+    "annabellee",
 };
+// One or two characters: the names that begin with it (docs/api.md), with the same wildcards,
+// quotes and scripts, and the characters whose successor crosses a UTF-8 length (ÿ -> Ā).
+const std::vector<std::string> kShortQueries = {"a", "an", "AN", "h", "é", "ÉL", "и", "ив", "α", "1", "10", "%",
+                                                "_",  "_j", "\\", "\"", "*",  "x", "li", "zz", "ÿ", "o'", " "};
 
+std::size_t code_points(const std::string& text) {
+  std::size_t n = 0;
+  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+/// What the list answers for `query`, computed here from the names: a substring of the folded
+/// name for three characters or more, a prefix for one or two.
 std::vector<long long> reference(const std::vector<Patient>& all, const std::string& query) {
   std::vector<const Patient*> hits;
   const std::string needle = fold_for_search(query);
-  for (const auto& p : all)
-    if (fold_for_search(p.name).find(needle) != std::string::npos) hits.push_back(&p);
+  const bool prefix = !needle.empty() && code_points(needle) < 3;
+  for (const auto& p : all) {
+    const std::string name = fold_for_search(p.name);
+    if (prefix ? name.rfind(needle, 0) == 0 : name.find(needle) != std::string::npos) hits.push_back(&p);
+  }
   std::sort(hits.begin(), hits.end(), [](const Patient* a, const Patient* b) {
     return std::pair(fold_for_search(a->name), a->id) < std::pair(fold_for_search(b->name), b->id);
   });
@@ -80,6 +96,96 @@ TEST_P(StoreSearch, SubstringSearchFindsWhatTheLikeScanFound) {
   EXPECT_EQ(names("\"bo\""), (std::vector<std::string>{"O'Brien \"Bo\""}));
   EXPECT_EQ(names("ИВА"), (std::vector<std::string>{"Ивана Иванова"}));
   EXPECT_TRUE(names("zz").empty());
+}
+
+TEST_P(StoreSearch, OneOrTwoCharactersMatchTheBeginningOfTheName) {
+  auto store = open();
+  Actor admin = make_admin(*store);
+  std::vector<Patient> all;
+  for (const auto& name : kNames) all.push_back(make_patient(*store, admin, name));
+  for (const std::string name : {"ÿsolde Ende", "Ābele First", "Ÿ"}) all.push_back(make_patient(*store, admin, name));
+  for (const auto& query : kShortQueries) {
+    SCOPED_TRACE("query \"" + query + "\"");
+    PatientQuery q;
+    q.name_contains = query;
+    q.limit = 1000;
+    const auto page = store->list_patients(q);
+    const auto expected = reference(all, query);
+    EXPECT_EQ(ids_of(page), expected);
+    EXPECT_EQ(page.total, static_cast<long long>(expected.size()));
+    EXPECT_FALSE(page.total_is_lower_bound);
+  }
+  auto names = [&](const std::string& query) {
+    PatientQuery q;
+    q.name_contains = query;
+    std::vector<std::string> out;
+    for (const auto& p : store->list_patients(q).patients) out.push_back(p.name);
+    return out;
+  };
+  // "an" begins "Anna Berger" but only sits inside "Hanna Annabelle": not found by two letters.
+  EXPECT_EQ(names("an"), (std::vector<std::string>{"Anna Berger", "Anna Berger"}));
+  EXPECT_EQ(names("ÿ"), (std::vector<std::string>{"Ÿ", "ÿsolde Ende"}));  // a prefix of it sorts first
+  EXPECT_EQ(names("10"), (std::vector<std::string>{"100% Cotton_Jones"}));
+  EXPECT_TRUE(names("%").empty());  // wildcards are literal here too
+}
+
+TEST_P(StoreSearch, ManyMatchesAreCountedToALowerBoundAndPagedInNameOrder) {
+  // More matches than the count limit: total says "more than 1,000", and the pages (walked
+  // with the cursor through the name index) still hold every match once, in order. The other
+  // queries on the same list stay exact.
+  auto store = open();
+  Actor admin = make_admin(*store);
+  const long long many = kPatientSearchCountLimit * 8 / 5;
+  std::vector<Patient> all;
+  store->in_one_transaction([&] {
+    for (long long i = 0; i < many; ++i) {
+      // "walker" at the start, the middle or the end of the name, so matches spread over the
+      // list; two thirds begin with "wa" (more than the limit too), a third with "z" (fewer).
+      const std::string n = std::to_string(i);
+      all.push_back(make_patient(*store, admin,
+                                 i % 3 == 0 ? "Walker " + n : i % 3 == 1 ? "Wanda Walker-" + n + " Z" : "Zed " + n + " Walker"));
+    }
+    for (int i = 0; i < 30; ++i) all.push_back(make_patient(*store, admin, "Other Person " + std::to_string(i)));
+  });
+  store->delete_patient(admin, all[5].id, "duplicate");
+  all.erase(all.begin() + 5);
+  for (const std::string query : {"walker", "WALK", "wa", "z"}) {
+    SCOPED_TRACE("query \"" + query + "\"");
+    const auto expected = reference(all, query);
+    PatientQuery q;
+    q.name_contains = query;
+    q.limit = 97;
+    std::vector<long long> walked;
+    for (int pages = 0; pages < 100; ++pages) {
+      const auto page = store->list_patients(q);
+      if (expected.size() > static_cast<std::size_t>(kPatientSearchCountLimit)) {
+        EXPECT_TRUE(page.total_is_lower_bound);
+        EXPECT_EQ(page.total, kPatientSearchCountLimit + 1);
+      } else {
+        EXPECT_FALSE(page.total_is_lower_bound);
+        EXPECT_EQ(page.total, static_cast<long long>(expected.size()));
+      }
+      for (long long id : ids_of(page)) walked.push_back(id);
+      if (!page.next) break;
+      q.after = page.next;
+    }
+    EXPECT_EQ(walked, expected);
+    // An offset page past the counted matches is still read (the total is only a lower bound).
+    q.after.reset();
+    q.offset = static_cast<int>(kPatientSearchCountLimit) + 5;
+    q.limit = 10;
+    const auto deep = store->list_patients(q);
+    const std::vector<long long> tail(expected.begin() + std::min<std::size_t>(expected.size(), q.offset),
+                                      expected.begin() + std::min<std::size_t>(expected.size(), q.offset + 10));
+    EXPECT_EQ(ids_of(deep), tail);
+  }
+  PatientQuery few;
+  few.name_contains = "other pers";
+  EXPECT_EQ(store->list_patients(few).total, 30);
+  EXPECT_FALSE(store->list_patients(few).total_is_lower_bound);
+  few.include_deleted = true;
+  few.name_contains = "walker";
+  EXPECT_TRUE(store->list_patients(few).total_is_lower_bound);
 }
 
 TEST_P(StoreSearch, TheIndexFollowsRenamesAndDeletes) {
@@ -158,42 +264,57 @@ TEST_P(StoreSearch, KeysetPagesWalkEveryPatientOnceInOrder) {
 TEST_P(StoreSearch, KeysetPagesAreCompleteAndOrderedUnderConcurrentInserts) {
   // A reader walks the list in pages of 7 while a writer keeps adding patients whose names
   // fall before, inside and after the pages already read. Every patient there from the start
-  // appears exactly once, the walk is strictly ordered, and nothing appears twice.
+  // appears exactly once, the walk is strictly ordered, and nothing appears twice; the same
+  // for a substring search and for a prefix (two letters) search.
   auto store = open();
   Actor admin = make_admin(*store);
   const std::vector<std::string> prefixes = {"Aaron", "Ben", "Cora", "Dana", "Emil", "Finn", "Greta", "Hugo"};
-  std::set<long long> before;
+  std::vector<Patient> before;
   for (int i = 0; i < 120; ++i)
-    before.insert(make_patient(*store, admin, prefixes[i % prefixes.size()] + " Before " + std::to_string(i)).id);
-  std::atomic<bool> stop{false};
-  std::atomic<int> inserted{0};
-  std::thread writer([&] {
-    auto w = open();
-    for (int i = 0; !stop && i < 400; ++i) {
-      make_patient(*w, admin, prefixes[(i * 3) % prefixes.size()] + " During " + std::to_string(i));
-      ++inserted;
+    before.push_back(make_patient(*store, admin, prefixes[i % prefixes.size()] + " Mid Before " + std::to_string(i)));
+  int round = 0;
+  for (const std::string query : {"", "mid ", "be", "gr"}) {
+    SCOPED_TRACE("query \"" + query + "\"");
+    std::atomic<bool> stop{false};
+    std::atomic<int> inserted{0};
+    std::thread writer([&] {
+      auto w = open();
+      for (int i = 0; !stop && i < 400; ++i) {
+        make_patient(*w, admin,
+                     prefixes[(i * 3) % prefixes.size()] + " Mid During " + std::to_string(round) + "." + std::to_string(i));
+        ++inserted;
+      }
+    });
+    while (inserted < 10) std::this_thread::yield();
+    PatientQuery q;
+    q.name_contains = query;
+    q.limit = 7;
+    std::vector<std::pair<std::string, long long>> walked;
+    std::set<long long> seen;
+    for (int pages = 0; pages < 1000; ++pages) {
+      const auto page = store->list_patients(q);
+      for (const auto& p : page.patients) {
+        walked.emplace_back(fold_for_search(p.name), p.id);
+        EXPECT_TRUE(seen.insert(p.id).second) << "patient " << p.id << " twice";
+      }
+      if (!page.next) break;
+      q.after = page.next;
     }
-  });
-  while (inserted < 10) std::this_thread::yield();
-  PatientQuery q;
-  q.limit = 7;
-  std::vector<std::pair<std::string, long long>> walked;
-  std::set<long long> seen;
-  for (int pages = 0; pages < 1000; ++pages) {
-    const auto page = store->list_patients(q);
-    for (const auto& p : page.patients) {
-      walked.emplace_back(fold_for_search(p.name), p.id);
-      EXPECT_TRUE(seen.insert(p.id).second) << "patient " << p.id << " twice";
+    stop = true;
+    writer.join();
+    ++round;
+    EXPECT_TRUE(std::is_sorted(walked.begin(), walked.end()));
+    EXPECT_TRUE(std::adjacent_find(walked.begin(), walked.end()) == walked.end());
+    const auto expected_before = reference(before, query);
+    ASSERT_FALSE(expected_before.empty());
+    for (long long id : expected_before) EXPECT_TRUE(seen.count(id)) << "patient " << id << " missing from the walk";
+    for (const auto& [name, id] : walked) {
+      const std::string needle = fold_for_search(query);
+      EXPECT_TRUE(code_points(needle) < 3 ? name.rfind(needle, 0) == 0 : name.find(needle) != std::string::npos)
+          << name << " does not match";
     }
-    if (!page.next) break;
-    q.after = page.next;
+    EXPECT_GT(inserted.load(), 10);
   }
-  stop = true;
-  writer.join();
-  EXPECT_TRUE(std::is_sorted(walked.begin(), walked.end()));
-  EXPECT_TRUE(std::adjacent_find(walked.begin(), walked.end()) == walked.end());
-  for (long long id : before) EXPECT_TRUE(seen.count(id)) << "patient " << id << " missing from the walk";
-  EXPECT_GT(inserted.load(), 10);
 }
 
 }  // namespace

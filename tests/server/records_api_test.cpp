@@ -288,7 +288,17 @@ TEST_P(RecordsApi, ListSearchAndPagination) {
   Reply r = c.get("/api/patients?q=ANN&limit=1", admin_);
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(r.json()["total"], 2);
+  EXPECT_EQ(r.json()["total_is_lower_bound"], false);
   EXPECT_EQ(r.json()["patients"].size(), 1u);
+  // A search pages with the cursor too.
+  Reply second = c.get("/api/patients?q=ANN&limit=1&after=" + r.json()["next"].get<std::string>(), admin_);
+  ASSERT_EQ(second.status, 200) << second.body;
+  EXPECT_EQ(second.json()["patients"][0]["name"], "Anneke Gamma");
+  EXPECT_TRUE(second.json()["next"].is_null());
+  // Two letters: the names that begin with them ("ta" is inside "Beta" and "Delta", begins none).
+  EXPECT_EQ(c.get("/api/patients?q=ta", admin_).json()["total"], 0);
+  EXPECT_EQ(c.get("/api/patients?q=Do", admin_).json()["patients"][0]["name"], "Dora Delta");
+  EXPECT_EQ(c.get("/api/patients?q=lta", admin_).json()["total"], 1);
   r = c.get("/api/patients?q=ann&limit=1&offset=1", admin_);
   EXPECT_EQ(r.json()["patients"][0]["name"], "Anneke Gamma");
   EXPECT_EQ(c.get("/api/patients?limit=0", admin_).status, 400);
