@@ -64,10 +64,11 @@ void each_patient(records::Store& store, bool include_deleted, Visit visit) {
   records::PatientQuery query;
   query.include_deleted = include_deleted;
   query.limit = 500;
-  for (query.offset = 0;; query.offset += query.limit) {
+  for (;;) {  // keyset pages: each costs the same however deep the walk is
     const auto page = store.list_patients(query);
     for (const auto& p : page.patients) visit(p, page.total);
-    if (static_cast<long long>(query.offset) + query.limit >= page.total || page.patients.empty()) break;
+    if (!page.next) break;
+    query.after = page.next;
   }
 }
 
@@ -116,7 +117,7 @@ const std::vector<TableSpec>& table_specs() {
   static const std::vector<TableSpec> specs = {
       {"users", {"id", "username", "display_name", "role", "disabled", "created_at", "updated_at"}},
       {"patients", {"id", "name", "birth_date", "sex", "notes", "created_by", "created_at", "updated_at", "deleted",
-                    "deleted_at", "deleted_by"}},
+                    "deleted_at", "deleted_by", "demo"}},
       {"intakes", {"id", "patient_id", "version", "intake_json", "screening_json", "knowledge_version", "policy",
                    "created_by", "created_at"}},
       {"consents", {"id", "patient_id", "text_version", "consent_text", "consented_by", "consented_at",
@@ -174,7 +175,7 @@ void write_csv_tables(records::Store& store, CsvSinks& sinks) {
       if (patients)
         patients->row({num(p.id), text(p.name), text(p.birth_date), text(p.sex), text(p.notes), ref(p.created_by),
                        when(p.created_at_ms), when(p.updated_at_ms), text(p.deleted ? "true" : "false"),
-                       when(p.deleted_at_ms), ref(p.deleted_by)});
+                       when(p.deleted_at_ms), ref(p.deleted_by), text(p.demo ? "true" : "false")});
       if (intakes)
         for (const auto& i : store.list_intakes(p.id))
           intakes->row({num(i.id), num(i.patient_id), num(i.version), text(i.intake_json), text(i.screening_json),

@@ -41,10 +41,11 @@ export function utcDay(days = 0) {
 }
 
 /**
- * Starts the server on a fresh temporary database with the three accounts. Resolves with
- * { url, stop() }; stop() kills it and removes the temporary directory.
+ * Starts the server on a fresh temporary database with the three accounts (and, with
+ * demoPatients, that many patients from `dermaplan demo-data`). Resolves with { url, stop() };
+ * stop() kills it and removes the temporary directory.
  */
-export async function startServer() {
+export async function startServer({ demoPatients = 0 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'dermaplan-e2e-'));
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
   let child;
@@ -60,6 +61,10 @@ export async function startServer() {
         const r = spawnSync(BIN, ['user', 'add', a.username, '--role', a.role, '--display-name', a.display, '--password-stdin', '--db', db],
           { input: a.password + '\n', encoding: 'utf8', timeout: 60_000 });
         if (r.status !== 0) throw new Error(`dermaplan user add ${a.username} failed (${r.status}): ${r.stderr || r.stdout}`);
+      }
+      if (demoPatients) {
+        const r = spawnSync(BIN, ['demo-data', '--patients', String(demoPatients), '--db', db], { encoding: 'utf8', timeout: 120_000 });
+        if (r.status !== 0) throw new Error(`dermaplan demo-data failed (${r.status}): ${r.stderr || r.stdout}`);
       }
       child = spawn(BIN, ['serve', '--db', db, '--port', '0', '--bind', '127.0.0.1', '--web', WEB, '--backup-dir', join(dir, 'backups')],
         { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -86,7 +86,7 @@ int main(int argc, char** argv) {
   query.include_deleted = true;
   for (const auto& p : store->list_patients(query).patients) {
     expected["patients"].push_back({{"id", std::to_string(p.id)}, {"name", p.name}, {"birth_date", p.birth_date},
-                                    {"sex", p.sex}, {"notes", p.notes}});
+                                    {"sex", p.sex}, {"notes", p.notes}, {"demo", p.demo ? "true" : "false"}});
     for (const auto& e : store->list_adverse_events(p.id))
       expected["adverse_events"].push_back({{"id", std::to_string(e.id)}, {"event_type", e.event_type},
                                             {"onset_date", e.onset_date}, {"notes", e.notes},

@@ -158,10 +158,17 @@ route('GET', '/api/consent-text', () => {
   return { version: 'mock-1', text: 'I agree to microneedling ...', items: [], risks };
 });
 route('GET', '/api/patients', ({ url, user }) => {
+  // As the server: 1-2 characters match the beginning of the name, more a substring; keyset pages.
   const q = (url.searchParams.get('q') ?? '').toLowerCase();
-  const list = db.patients.filter((p) => p.name.toLowerCase().includes(q));
+  const limit = Number(url.searchParams.get('limit') ?? 50);
+  const after = Number(url.searchParams.get('after') ?? 0);
+  const name = (p) => p.name.toLowerCase();
+  const list = db.patients.filter((p) => ([...q].length < 3 ? name(p).startsWith(q) : name(p).includes(q)))
+    .sort((a, b) => (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : a.id - b.id));
+  const page = list.slice(after, after + limit);
   audit(user, 'read', 'patient', 0, 'list');
-  return { patients: list, total: list.length, limit: 50, offset: 0 };
+  return { patients: page, total: list.length, total_is_lower_bound: false, limit, offset: 0,
+    next: after + limit < list.length ? String(after + limit) : null, demo_patients: db.patients.filter((p) => p.demo).length };
 });
 route('POST', '/api/patients', ({ body, user }) => {
   if (!body.name) throw new HttpError(400, 'bad_request', "'name' is required", '/name');

@@ -52,7 +52,8 @@ describe('ApiClient', () => {
   it('keeps the CSRF token from the login and sends it on state-changing requests only', async () => {
     const { fn, calls } = fakeFetch([
       { status: 200, body: { user: { id: 1, username: 'a', display_name: 'A', role: 'admin' }, csrf_token: 'tok123' } },
-      { status: 200, body: { patients: [], total: 0, limit: 50, offset: 0 } },
+      { status: 200, body: { patients: [], total: 0, limit: 50, offset: 0, next: null, demo_patients: 0 } },
+      { status: 200, body: { patients: [], total: 0, limit: 50, offset: 0, next: null, demo_patients: 0 } },
       { status: 201, body: { id: 7, name: 'X' } },
       { status: 200, body: { id: 3 } },
       { status: 204 },
@@ -63,16 +64,18 @@ describe('ApiClient', () => {
     expect(header(calls[0], 'X-CSRF-Token')).toBeUndefined();
     expect(JSON.parse(String(calls[0].init.body))).toEqual({ username: 'a', password: 'pw' });
     await api.patients('an');
-    expect(calls[1].url).toBe('/api/patients?q=an&limit=50&offset=0');
+    expect(calls[1].url).toBe('/api/patients?q=an&limit=50');
     expect(header(calls[1], 'X-CSRF-Token')).toBeUndefined();
+    await api.patients('an', 50, 'MTI6YW5uYQ');  // the next page: the cursor, never an offset
+    expect(calls[2].url).toBe('/api/patients?q=an&limit=50&after=MTI6YW5uYQ');
     await api.createPatient({ name: 'X' });
-    expect(calls[2].init.method).toBe('POST');
-    expect(header(calls[2], 'X-CSRF-Token')).toBe('tok123');
-    await api.updateSession(3, { row_version: 1, lot_number: 'L1' });
-    expect(calls[3].init.method).toBe('PUT');
+    expect(calls[3].init.method).toBe('POST');
     expect(header(calls[3], 'X-CSRF-Token')).toBe('tok123');
-    await expect(api.logout()).resolves.toBeUndefined();
+    await api.updateSession(3, { row_version: 1, lot_number: 'L1' });
+    expect(calls[4].init.method).toBe('PUT');
     expect(header(calls[4], 'X-CSRF-Token')).toBe('tok123');
+    await expect(api.logout()).resolves.toBeUndefined();
+    expect(header(calls[5], 'X-CSRF-Token')).toBe('tok123');
   });
 
   it('falls back to the dermaplan_csrf cookie after a reload', async () => {

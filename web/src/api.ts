@@ -6,7 +6,7 @@
 // path of the field at fault, so forms can show the message next to that field.
 
 import type {
-  Agenda, AuditEntry, Consent, ConsentText, Gate, Device, Indication, Patient, PatientRecord, Plan,
+  Agenda, AuditEntry, Consent, ConsentText, Gate, Device, Indication, Patient, PatientPage, PatientRecord, Plan,
   Region, Scale, Screening, SimulationResult, StaffMember, TreatmentSession, User, Vocabulary,
   VocabularyEntry, Amendment, AdverseEvent, Outcome, Photo,
 } from './types';
@@ -304,8 +304,9 @@ export class ApiClient {
   simulate(body: SimulateRequest): Promise<SimulationResult> { return this.request('POST', '/api/simulate', body); }
 
   // --- patients
-  patients(q = '', limit = 50, offset = 0): Promise<{ patients: Patient[]; total: number; limit: number; offset: number }> {
-    return this.request('GET', '/api/patients' + query({ q, limit, offset }));
+  /** A page of the patient list: the first, or the one after `after` (the previous page's `next`, same `q`). */
+  patients(q = '', limit = 50, after: string | null = null): Promise<PatientPage> {
+    return this.request('GET', '/api/patients' + query({ q, limit, after }));
   }
   createPatient(p: { name: string; birth_date?: string; sex?: string; notes?: string }): Promise<Patient> {
     return this.request('POST', '/api/patients', p);

@@ -158,8 +158,24 @@ export interface Patient {
   created_at?: string;
   updated_at?: string;
   row_version: number;
+  /** Made by `dermaplan demo-data`: synthetic, not a real person (absent for real patients). */
+  demo?: boolean;
   /** In the patient list and the agenda (GET /api/patients, GET /api/agenda). */
   status?: PatientStatus;
+}
+
+/** A page of GET /api/patients. */
+export interface PatientPage {
+  patients: Patient[];
+  /** Exact unless total_is_lower_bound: then more than 1,000 patients match the search. */
+  total: number;
+  total_is_lower_bound?: boolean;
+  limit: number;
+  offset: number;
+  /** The cursor of the next page (pass it as `after`); null on the last page. */
+  next: string | null;
+  /** How many demo patients the database holds (`dermaplan demo-data`); 0: none. */
+  demo_patients: number;
 }
 
 /** Where a patient stands before a treatment: the latest screening and the consent on record. */

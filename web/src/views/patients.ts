@@ -5,7 +5,8 @@ import { ApiError } from '../api';
 import { formatDay, todayLocal } from '../dates';
 import { statusParts, type StatusLevel } from '../patient-status';
 import { clearFieldErrors, debounce, field, h, select, showFieldError } from '../ui/dom';
-import type { Patient, PatientStatus } from '../types';
+import { demoBanner, listSummary, searchHint } from '../patient-list';
+import type { Patient, PatientPage, PatientStatus } from '../types';
 
 export const SEX_OPTIONS: [string, string][] = [['', 'not recorded'], ['female', 'female'], ['male', 'male'], ['other', 'other'], ['unknown', 'unknown']];
 
@@ -20,35 +21,77 @@ export function patientStatusCell(app: App, status: PatientStatus | undefined): 
         h('span', { class: 'visually-hidden' }, `: ${p.detail}`))));
 }
 
-/** A search box with a live result table. */
+/** A search box with a live result table, paged with the list's cursor ("Show more"). */
 export function patientSearch(app: App, autofocus = false): HTMLElement {
   const input = h('input', { type: 'search', id: 'patient-search', placeholder: 'Name…', autocomplete: 'off', autofocus });
+  const hint = h('p', { class: 'muted search-hint', id: 'patient-search-hint' });
   const results = h('div', { class: 'results', 'aria-live': 'polite' });
+  let generation = 0;  // a newer search makes the pages of an older one stale
   const run = debounce(async (q: string) => {
+    const mine = ++generation;
+    hint.textContent = searchHint(q) ?? '';
     try {
-      const page = await app.api.patients(q, 50);
-      results.replaceChildren(patientTable(app, page.patients, page.total));
+      const page = await app.api.patients(q, PAGE_SIZE);
+      if (mine === generation) results.replaceChildren(patientTable(app, q, page, () => mine === generation));
     } catch (e) {
-      results.replaceChildren(h('p', { class: 'field-error' }, e instanceof ApiError ? e.message : String(e)));
+      if (mine === generation) results.replaceChildren(h('p', { class: 'field-error' }, e instanceof ApiError ? e.message : String(e)));
     }
   }, 250);
   input.addEventListener('input', () => run(input.value.trim()));
   run(''); run.flush();
-  return h('div', { class: 'patient-search' }, field('Search by name', input), results);
+  return h('div', { class: 'patient-search' }, field('Search by name', input), hint, results);
 }
 
-function patientTable(app: App, patients: Patient[], total: number): HTMLElement {
-  if (patients.length === 0) return h('p', { class: 'muted' }, 'No patient matches.');
-  return h('div', null,
+const PAGE_SIZE = 50;
+
+function patientRow(app: App, p: Patient): HTMLElement {
+  return h('tr', p.demo ? { class: 'demo-row', 'data-demo': 'true' } : null,
+    h('td', null, h('a', { href: `#/patients/${p.id}` }, p.name),
+      p.demo ? h('span', { class: 'badge demo', title: 'Made by dermaplan demo-data: not a real person' }, 'demo') : null),
+    h('td', null, formatDay(p.birth_date) || '—'),
+    h('td', null, p.sex || '—'),
+    h('td', null, patientStatusCell(app, p.status)),
+    h('td', null, p.updated_at ? formatDay(todayLocal(new Date(p.updated_at))) : '—'));
+}
+
+/** The first page's table; "Show more" reads the next page through its cursor and appends it. */
+function patientTable(app: App, q: string, first: PatientPage, current: () => boolean): HTMLElement {
+  const banner = demoBanner(first.demo_patients);
+  const bannerNode = banner ? h('div', { class: 'demo-banner', role: 'note', id: 'demo-banner' }, banner) : null;
+  if (first.patients.length === 0) return h('div', null, bannerNode, h('p', { class: 'muted' }, 'No patient matches.'));
+  const tbody = h('tbody', null, first.patients.map((p) => patientRow(app, p)));
+  const summary = h('p', { class: 'muted', id: 'patient-list-summary' });
+  const more = h('button', { type: 'button', id: 'patient-list-more' }, 'Show more');
+  const error = h('p', { class: 'field-error', role: 'alert' });
+  let shown = first.patients.length;
+  let next = first.next;
+  const update = (page: PatientPage) => {
+    summary.textContent = listSummary(shown, { ...page, next }) ?? '';
+    more.hidden = !next;
+  };
+  more.addEventListener('click', async () => {
+    if (!next) return;
+    more.disabled = true;
+    error.textContent = '';
+    try {
+      const page = await app.api.patients(q, PAGE_SIZE, next);
+      if (!current()) return;
+      tbody.append(...page.patients.map((p) => patientRow(app, p)));
+      shown += page.patients.length;
+      next = page.next;
+      update(page);
+    } catch (e) {
+      error.textContent = e instanceof ApiError ? e.message : String(e);
+    } finally {
+      more.disabled = false;
+    }
+  });
+  update(first);
+  return h('div', null, bannerNode,
     h('table', { class: 'table' },
       h('thead', null, h('tr', null, h('th', null, 'Name'), h('th', null, 'Born'), h('th', null, 'Sex'), h('th', null, 'Status'), h('th', null, 'Updated'))),
-      h('tbody', null, patients.map((p) => h('tr', null,
-        h('td', null, h('a', { href: `#/patients/${p.id}` }, p.name)),
-        h('td', null, formatDay(p.birth_date) || '—'),
-        h('td', null, p.sex || '—'),
-        h('td', null, patientStatusCell(app, p.status)),
-        h('td', null, p.updated_at ? formatDay(todayLocal(new Date(p.updated_at))) : '—'))))),
-    total > patients.length ? h('p', { class: 'muted' }, `${patients.length} of ${total} shown; refine the search.`) : null);
+      tbody),
+    h('div', { class: 'list-foot' }, summary, more), error);
 }
 
 export function patientsView(app: App): Node {

@@ -1,0 +1,69 @@
+// The patient list as the practice grows, against a real server holding 60 patients from
+// `dermaplan demo-data`: a banner says the database holds demo data and every demo row is marked;
+// the list reads further pages through the server's cursor ("Show more"), each patient once and
+// in order; one or two letters find the names that begin with them, and the list says so.
+
+import { ACCOUNTS, assert, finish, launchBrowser, login, newPage, runSteps, shot, startServer } from './lib.mjs';
+
+const FILE = 'patient-list';
+const server = await startServer({ demoPatients: 60 });
+const browser = await launchBrowser();
+let result = { passed: 0, failed: 1 };
+const rowNames = (page) => page.$$eval('.patient-search tbody tr td:first-child a', (as) => as.map((a) => a.textContent));
+try {
+  const page = await newPage(browser);
+  const cursorRequests = [];
+  page.on('request', (r) => { if (r.url().includes('/api/patients?')) cursorRequests.push(r.url()); });
+  result = await runSteps(FILE, [
+    ['the list says the database holds demo patients and marks each row', async () => {
+      await login(page, server.url, ACCOUNTS.practitioner);
+      await page.goto(`${server.url}#/patients`);
+      await page.waitForSelector('.patient-search tbody tr');
+      const banner = await page.textContent('#demo-banner');
+      assert(/holds 60 demo patients/.test(banner), `the banner counts them: ${banner}`);
+      const rows = await page.$$('.patient-search tbody tr');
+      assert(rows.length === 50, `a first page of 50: ${rows.length}`);
+      assert((await page.$$('.patient-search tbody tr[data-demo=true] .badge.demo')).length === 50, 'every demo row is marked');
+      assert(/50 of 60 shown/.test(await page.textContent('#patient-list-summary')), 'the summary says 50 of 60');
+      await shot(page, '60-patient-list-demo');
+    }],
+
+    ['"Show more" reads the next page through the cursor: every patient once, in order', async () => {
+      const first = await rowNames(page);
+      await page.click('#patient-list-more');
+      await page.waitForFunction(() => document.querySelectorAll('.patient-search tbody tr').length === 60);
+      const all = await rowNames(page);
+      assert(JSON.stringify(all.slice(0, 50)) === JSON.stringify(first), 'the first page stays as it was');
+      const ids = await page.$$eval('.patient-search tbody tr td:first-child a', (as) => as.map((a) => a.getAttribute('href')));
+      assert(new Set(ids).size === 60, `each of the 60 patients once: ${ids.length} rows, ${new Set(ids).size} different`);
+      const folded = all.map((n) => n.toLowerCase());
+      assert(folded.every((n, i) => i === 0 || folded[i - 1] <= n), `ordered by name: ${folded.join(' | ')}`);
+      assert(await page.isHidden('#patient-list-more'), 'no "Show more" after the last page');
+      const last = cursorRequests[cursorRequests.length - 1];
+      assert(/[?&]after=/.test(last) && !/offset=/.test(last), `the next page is asked by cursor: ${last}`);
+    }],
+
+    ['two letters find the names that begin with them, and the list says so', async () => {
+      const all = await rowNames(page);
+      const prefix = all[0].slice(0, 2);
+      await page.fill('#patient-search', prefix);
+      await page.waitForSelector('#patient-search-hint:has-text("beginning with")');
+      await page.waitForFunction((p) => [...document.querySelectorAll('.patient-search tbody tr td:first-child a')]
+        .every((a) => a.textContent.toLowerCase().startsWith(p.toLowerCase())), prefix);
+      const found = await rowNames(page);
+      const expected = all.filter((n) => n.toLowerCase().startsWith(prefix.toLowerCase()));
+      assert(JSON.stringify(found) === JSON.stringify(expected), `the names beginning with "${prefix}": ${found.join(', ')}`);
+      await page.fill('#patient-search', '(demo');
+      await page.waitForFunction(() => document.querySelector('#patient-search-hint')?.textContent === '');
+      await page.waitForFunction(() => document.querySelectorAll('.patient-search tbody tr').length === 50);
+    }],
+
+    ['no console or page error on the way', async () => {
+      assert(page.errors.length === 0, page.errors.join('\n'));
+    }],
+  ], { page });
+} finally {
+  await browser.close().catch(() => {});
+  await server.stop();
+}
+finish(result);

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { demoBanner, listSummary, searchHint } from './patient-list';
+
+describe('patient list', () => {
+  it('says how many are shown of how many match', () => {
+    expect(listSummary(12, { total: 12, next: null })).toBeNull();
+    expect(listSummary(50, { total: 1234, next: 'c' })).toBe('50 of 1,234 shown');
+    expect(listSummary(100, { total: 1234, next: 'c' })).toBe('100 of 1,234 shown');
+  });
+
+  it('says "more than 1,000" when the server stopped counting', () => {
+    expect(listSummary(50, { total: 1001, total_is_lower_bound: true, next: 'c' })).toBe('50 of more than 1,000 shown');
+    expect(listSummary(1200, { total: 1001, total_is_lower_bound: true, next: null })).toBe('1,200 of more than 1,000 shown');
+  });
+
+  it('explains that one or two letters match the beginning of the name', () => {
+    expect(searchHint('')).toBeNull();
+    expect(searchHint('ma')).toMatch(/^Names beginning with “ma”/);
+    expect(searchHint('Ö')).toMatch(/beginning/);
+    expect(searchHint('mar')).toBeNull();
+    expect(searchHint('山田')).toMatch(/beginning/);  // characters, not bytes or UTF-16 units
+    expect(searchHint('𝔄b')).toMatch(/beginning/);
+  });
+
+  it('shows the demo banner only while demo patients are there', () => {
+    expect(demoBanner(0)).toBeNull();
+    expect(demoBanner(1)).toMatch(/holds 1 demo patient made/);
+    expect(demoBanner(25000)).toMatch(/holds 25,000 demo patients/);
+  });
+});

@@ -1,0 +1,30 @@
+// The patient list's words (GET /api/patients): how many are shown of how many match, what a
+// short search means, and the demo-data banner. Words only; the list is the server's.
+
+import type { PatientPage } from './types';
+
+const count = (n: number) => n.toLocaleString('en-GB');
+
+/**
+ * Under the table: "12 patients", "50 of 1,234 shown", "50 of more than 1,000 shown" (the
+ * server counts a search's matches up to 1,000 only); null when nothing is left to say.
+ */
+export function listSummary(shown: number, page: Pick<PatientPage, 'total' | 'total_is_lower_bound' | 'next'>): string | null {
+  if (page.total_is_lower_bound) return `${count(shown)} of more than ${count(page.total - 1)} shown`;
+  if (shown >= page.total && !page.next) return null;
+  return `${count(shown)} of ${count(page.total)} shown`;
+}
+
+/** What a search of this text matches (the server's rule: docs/api.md). */
+export function searchHint(q: string): string | null {
+  const characters = [...q].length;
+  if (characters === 0) return null;
+  return characters < 3 ? `Names beginning with “${q}”; type a third letter to search inside names.` : null;
+}
+
+/** The banner over the list while the database holds demo patients; null when it holds none. */
+export function demoBanner(demoPatients: number): string | null {
+  if (!demoPatients) return null;
+  const n = demoPatients === 1 ? '1 demo patient' : `${count(demoPatients)} demo patients`;
+  return `This database holds ${n} made by “dermaplan demo-data”: synthetic records to look around with, marked “demo” below. They are not real people.`;
+}
