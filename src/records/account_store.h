@@ -37,6 +37,13 @@ class AccountStore {
   virtual bool revoke_auth_session(const std::string& token_hash) = 0;
   /// Revokes every session of a user (password change, disable); returns how many.
   virtual int revoke_auth_sessions_of(long long user_id) = 0;
+  /// A counter that grows with every change that can refuse or alter a live session: a
+  /// revocation that revoked something, and every update_user (disable, password, role, name).
+  /// It is bumped in the same transaction as the change, by any process on the database, so a
+  /// session and user read while the counter was N are still what the store holds while it
+  /// reads N. One small query (prepared once per connection): what every authenticated request
+  /// asks.
+  virtual long long auth_change_seq() = 0;
 };
 
 }  // namespace dermaplan::records

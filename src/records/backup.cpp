@@ -303,6 +303,8 @@ void SociStore::restore_from(const std::string& path) {
           for (const auto& t : tables()) copy_table(*from, *to, t, /*refuse_unstorable=*/true);
         });
         recompute_derived_tables(*to, Backend::postgresql);
+        // Users and sessions are the backup's now: a server still running reads them again.
+        *to << "UPDATE auth_changes SET seq = seq + 1 WHERE id = 1";
         for (const auto& t : tables()) {
           if (!t.identity) continue;
           *to << "SELECT setval(pg_get_serial_sequence('" << t.name << "', 'id'), COALESCE((SELECT MAX(id) FROM "
@@ -313,8 +315,12 @@ void SociStore::restore_from(const std::string& path) {
       }
       // The counters and the name index as the rows are (a backup copied with its triggers
       // lifted, or made by an older version, may hold them stale).
+      // The login change counter past this database's (not back to the backup's): a server
+      // still running reads users and sessions again.
+      const long long auth_seq = auth_change_seq() + 1;
       WriteTransaction tx(*from, Backend::sqlite);
       recompute_derived_tables(*from, Backend::sqlite);
+      *from << "UPDATE auth_changes SET seq = :s WHERE id = 1", soci::use(auth_seq);
       tx.commit();
     }
     sqlite_copy_database(temp, pool_.target().sqlite_path);

@@ -602,6 +602,16 @@ void v10_backfill(soci::session& sql, Backend backend) {
   refresh_course_summaries(sql, backend);
 }
 
+// 11: the login change counter (AccountStore::auth_change_seq): bumped in the transaction of
+// every revocation and user update, read by every authenticated request instead of the session
+// and its user, which a server then reads again only when the counter moved.
+std::vector<std::string> v11_auth_changes(Backend) {
+  return {
+      "CREATE TABLE auth_changes (id INTEGER PRIMARY KEY CHECK (id = 1), seq BIGINT NOT NULL)",
+      "INSERT INTO auth_changes (id, seq) VALUES (1, 0)",
+  };
+}
+
 }  // namespace
 
 void recompute_derived_tables(soci::session& sql, Backend backend) {
@@ -641,6 +651,8 @@ const std::vector<Migration>& schema_migrations() {
        nullptr},
       {10, "outcomes: course summaries per patient, kept stale-marked by triggers, for the practice report",
        v10_course_summaries, v10_backfill},
+      {11, "logins: a change counter that revocations and user updates bump, checked per request",
+       v11_auth_changes, nullptr},
   };
   return list;
 }

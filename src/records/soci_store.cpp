@@ -332,6 +332,7 @@ User SociStore::update_user(const Actor& by, User user) {
     if (old.password_hash != user.password_hash) detail["password"] = "changed";
     if (old.disabled != user.disabled) detail["disabled"] = user.disabled;
     audit(sql, by, AuditAction::update, "user", user.id, detail.dump());
+    bump_auth_change_seq(sql);  // live sessions of the user show the change on every server
     return user;
   });
 }
@@ -371,17 +372,92 @@ AuthSession SociStore::create_auth_session(AuthSession session) {
   });
 }
 
-std::optional<std::pair<AuthSession, User>> SociStore::find_auth_session_and_user(const std::string& token_hash) {
-  return read("find_auth_session_and_user", [&](soci::session& sql) -> std::optional<std::pair<AuthSession, User>> {
-    soci::row r;
-    sql << "SELECT s.id, s.token_hash, s.user_id, s.created_at_ms, s.expires_at_ms, s.revoked, s.last_seen_ms, "
-           "u.id, u.username, u.display_name, u.role, u.password_hash, u.disabled, u.created_at_ms, u.updated_at_ms, "
-           "u.row_version FROM auth_sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = :t",
-        soci::use(token_hash), soci::into(r);
-    if (!sql.got_data()) return std::nullopt;
-    constexpr std::size_t kAuthColumnCount = 7;  // s.* above, in kAuthColumns' order
-    return std::pair{auth_from(r), user_from(r, kAuthColumnCount)};
+namespace {
+
+/// The statements every authenticated request runs, prepared once per connection (SQLite parses
+/// nothing per call, PostgreSQL plans nothing), with their values bound to fixed members.
+struct PreparedStatements final : ConnectionState {
+  explicit PreparedStatements(soci::session& sql)
+      : read_auth_change_seq((sql.prepare << "SELECT seq FROM auth_changes WHERE id = 1", soci::into(seq))),
+        read_session_and_user(
+            (sql.prepare << "SELECT s.id, s.user_id, s.created_at_ms, s.expires_at_ms, s.revoked, s.last_seen_ms, "
+                            "u.username, u.display_name, u.role, u.password_hash, u.disabled, u.created_at_ms, "
+                            "u.updated_at_ms, u.row_version FROM auth_sessions s JOIN users u ON u.id = s.user_id "
+                            "WHERE s.token_hash = :t",
+             soci::use(token_hash), soci::into(session.id), soci::into(session.user_id),
+             soci::into(session.created_at_ms), soci::into(session.expires_at_ms), soci::into(revoked),
+             soci::into(session.last_seen_ms), soci::into(user.username), soci::into(user.display_name),
+             soci::into(role), soci::into(user.password_hash), soci::into(disabled), soci::into(user.created_at_ms),
+             soci::into(user.updated_at_ms), soci::into(user.row_version))) {}
+
+  /// Runs `st` for its one row (false: none) and steps it to its end, so that SQLite's read
+  /// transaction ends here: a statement left on its row would keep this connection reading an
+  /// old snapshot.
+  static bool run(soci::statement& st) {
+    const bool found = st.execute(true);
+    if (found) st.fetch();  // no second row (a primary or unique key): only ends the statement
+    return found;
+  }
+
+  long long seq = 0;
+  std::string token_hash;
+  AuthSession session;
+  User user;
+  int revoked = 0;
+  int disabled = 0;
+  std::string role;
+  soci::statement read_auth_change_seq;
+  soci::statement read_session_and_user;
+};
+
+}  // namespace
+
+template <class Fn>
+auto SociStore::with_prepared(const char* where, Fn&& fn) {
+  try {
+    if (soci::session* batch = batch_session()) {
+      PreparedStatements once(*batch);
+      return fn(once);
+    }
+    auto lease = pool_.acquire();
+    std::unique_ptr<ConnectionState>& state = lease.state();
+    // The only state a SociStore keeps with its connections.
+    if (!state) state = std::make_unique<PreparedStatements>(*lease);
+    try {
+      return fn(static_cast<PreparedStatements&>(*state));
+    } catch (...) {
+      state.reset();  // prepared again on the next use (after a failure its state is unknown)
+      throw;
+    }
+  } catch (const RecordError&) {
+    throw;
+  } catch (const std::exception& e) {
+    rethrow_as_record_error(e, where);
+  }
+}
+
+long long SociStore::auth_change_seq() {
+  return with_prepared("auth_change_seq", [](PreparedStatements& p) {
+    if (!PreparedStatements::run(p.read_auth_change_seq))
+      throw StoreUnavailableError("auth_changes", "the counter row is missing");
+    return p.seq;
   });
+}
+
+std::optional<std::pair<AuthSession, User>> SociStore::find_auth_session_and_user(const std::string& token_hash) {
+  return with_prepared(
+      "find_auth_session_and_user", [&](PreparedStatements& p) -> std::optional<std::pair<AuthSession, User>> {
+        p.token_hash = token_hash;
+        if (!PreparedStatements::run(p.read_session_and_user)) return std::nullopt;
+        AuthSession session = p.session;
+        session.token_hash = token_hash;
+        session.revoked = p.revoked != 0;
+        User user = p.user;
+        user.id = session.user_id;
+        user.role = parse_role(p.role).value_or(Role::assistant);
+        user.disabled = p.disabled != 0;
+        return std::pair{std::move(session), std::move(user)};
+      });
 }
 
 std::optional<AuthSession> SociStore::find_auth_session(const std::string& token_hash) {
@@ -406,16 +482,20 @@ bool SociStore::revoke_auth_session(const std::string& token_hash) {
     long long found = 0;
     sql << "SELECT COUNT(*) FROM auth_sessions WHERE token_hash = :t", soci::use(token_hash),
         soci::into(found);
-    sql << "UPDATE auth_sessions SET revoked = 1 WHERE token_hash = :t", soci::use(token_hash);
+    if (execute_counting(sql, "UPDATE auth_sessions SET revoked = 1 WHERE token_hash = :t AND revoked = 0",
+                         soci::use(token_hash)) > 0)
+      bump_auth_change_seq(sql);  // every server refuses it from the next request on
     return found > 0;
   });
 }
 
 int SociStore::revoke_auth_sessions_of(long long user_id) {
   return write("revoke_auth_sessions_of", [&](soci::session& sql) {
-    return static_cast<int>(execute_counting(
+    const auto revoked = static_cast<int>(execute_counting(
         sql, "UPDATE auth_sessions SET revoked = 1 WHERE user_id = :u AND revoked = 0",
         soci::use(user_id)));
+    if (revoked > 0) bump_auth_change_seq(sql);
+    return revoked;
   });
 }
 

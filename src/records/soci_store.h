@@ -39,6 +39,7 @@ class SociStore final : public Store {
   void touch_auth_session(const std::string& token_hash, long long seen_at_ms) override;
   bool revoke_auth_session(const std::string& token_hash) override;
   int revoke_auth_sessions_of(long long user_id) override;
+  long long auth_change_seq() override;
 
   Patient create_patient(const Actor& by, Patient patient) override;
   PatientWithIntakes create_patient_with_intakes(const Actor& by, Patient patient,
@@ -166,6 +167,13 @@ class SociStore final : public Store {
   }
   /// Counts a change (inside the caller's write transaction).
   static void bump_change_seq(soci::session& sql) { sql << "UPDATE store_changes SET seq = seq + 1 WHERE id = 1"; }
+  /// Counts a change to logins (auth_change_seq; inside the caller's write transaction).
+  static void bump_auth_change_seq(soci::session& sql) { sql << "UPDATE auth_changes SET seq = seq + 1 WHERE id = 1"; }
+  /// Runs fn(statements) with this thread's connection's prepared statements (prepared on its
+  /// first use; dropped, to be prepared again, if a call fails). Inside in_one_transaction, on
+  /// its connection with statements prepared for the call.
+  template <class Fn>
+  auto with_prepared(const char* where, Fn&& fn);
   /// The connection of this thread's in_one_transaction on this store, or null.
   soci::session* batch_session() const;
   /// A call inside in_one_transaction: on its connection and transaction, not retried (the

@@ -124,13 +124,13 @@ ConnectionPool::Lease ConnectionPool::acquire() {
   available_.wait(lock, [&] { return !idle_.empty() || lent_ < size_; });
   ++lent_;
   if (!idle_.empty()) {
-    auto session = std::move(idle_.back());
+    Connection connection = std::move(idle_.back());
     idle_.pop_back();
-    return Lease(this, std::move(session));
+    return Lease(this, std::move(connection));
   }
   lock.unlock();
   try {
-    return Lease(this, connect(target_));
+    return Lease(this, Connection{connect(target_), nullptr});
   } catch (...) {
     std::lock_guard relock(mutex_);
     --lent_;
@@ -139,16 +139,17 @@ ConnectionPool::Lease ConnectionPool::acquire() {
   }
 }
 
-void ConnectionPool::release(std::unique_ptr<soci::session> session) {
+void ConnectionPool::release(Connection connection) {
   std::lock_guard lock(mutex_);
   --lent_;
-  // A PostgreSQL connection that broke is dropped; the next acquire opens a new one.
-  if (session && session->is_connected()) idle_.push_back(std::move(session));
+  // A PostgreSQL connection that broke is dropped (with its state); the next acquire opens a
+  // new one.
+  if (connection.session && connection.session->is_connected()) idle_.push_back(std::move(connection));
   available_.notify_one();
 }
 
 ConnectionPool::Lease::~Lease() {
-  if (pool_ && session_) pool_->release(std::move(session_));
+  if (pool_ && connection_.session) pool_->release(std::move(connection_));
 }
 
 WriteTransaction::WriteTransaction(soci::session& sql, Backend backend) : sql_(sql) {

@@ -29,36 +29,50 @@ DatabaseTarget parse_database(const std::string& db);
 /// timeout; PostgreSQL: quiet notices, UTC).
 std::unique_ptr<soci::session> connect(const DatabaseTarget& target);
 
+/// What a store keeps with one connection (its prepared statements): made on the first use of
+/// the connection, dropped with it, so never used on another connection.
+class ConnectionState {
+ public:
+  virtual ~ConnectionState() = default;
+};
+
 /// A fixed-size pool of connections; acquire() waits while all are lent out.
 class ConnectionPool {
  public:
   ConnectionPool(DatabaseTarget target, int size);
 
+  /// One connection and its state.
+  struct Connection {
+    std::unique_ptr<soci::session> session;
+    std::unique_ptr<ConnectionState> state;  //!< declared after session: destroyed before it
+  };
+
   class Lease {
    public:
-    Lease(ConnectionPool* pool, std::unique_ptr<soci::session> session)
-        : pool_(pool), session_(std::move(session)) {}
+    Lease(ConnectionPool* pool, Connection connection) : pool_(pool), connection_(std::move(connection)) {}
     Lease(Lease&& other) noexcept = default;
     Lease& operator=(Lease&&) = delete;
     ~Lease();
-    soci::session& operator*() { return *session_; }
-    soci::session* operator->() { return session_.get(); }
+    soci::session& operator*() { return *connection_.session; }
+    soci::session* operator->() { return connection_.session.get(); }
+    /// The connection's state (null until the store sets it; kept while the connection is).
+    std::unique_ptr<ConnectionState>& state() { return connection_.state; }
 
    private:
     ConnectionPool* pool_;
-    std::unique_ptr<soci::session> session_;
+    Connection connection_;
   };
 
   Lease acquire();
   const DatabaseTarget& target() const { return target_; }
 
  private:
-  void release(std::unique_ptr<soci::session> session);
+  void release(Connection connection);
 
   DatabaseTarget target_;
   int size_;
   int lent_ = 0;
-  std::vector<std::unique_ptr<soci::session>> idle_;
+  std::vector<Connection> idle_;
   std::mutex mutex_;
   std::condition_variable available_;
 };

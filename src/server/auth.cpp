@@ -129,7 +129,8 @@ std::string SessionManager::start(const records::User& user) {
   s.expires_at_ms = now + options_.lifetime_ms;
   s = store_.create_auth_session(s);
   std::lock_guard lock(mutex_);
-  cache_[s.token_hash] = Cached{user, s.expires_at_ms, now, now, s.last_seen_ms};
+  // The caller read `user` before now: the first check reads it again with the counter.
+  cache_[s.token_hash] = Cached{user, s.expires_at_ms, now, s.last_seen_ms, -1};
   return token;
 }
 
@@ -143,6 +144,9 @@ std::optional<SignedIn> SessionManager::check(const std::string& token) {
   if (token.size() != 64) return std::nullopt;
   const std::string hash = token_hash(token);
   const long long now = clock_();
+  // Read first: a revocation or user change committed before this read has moved it, so a
+  // session cached at this value (read from the store after the counter was) still stands.
+  const long long auth_seq = store_.auth_change_seq();
   {
     std::unique_lock lock(mutex_);
     auto it = cache_.find(hash);
@@ -154,7 +158,7 @@ std::optional<SignedIn> SessionManager::check(const std::string& token) {
         store_.revoke_auth_session(hash);
         return std::nullopt;
       }
-      if (options_.recheck_ms > 0 && (now - c.checked_at_ms < options_.recheck_ms || c.rechecking)) {
+      if (c.auth_seq == auth_seq) {
         c.last_seen_ms = now;
         SignedIn who{c.user, hash};
         const bool persist = due_for_persist(c, now);
@@ -162,32 +166,22 @@ std::optional<SignedIn> SessionManager::check(const std::string& token) {
         if (persist) store_.touch_auth_session(hash, now);
         return who;
       }
-      c.rechecking = true;
     }
   }
-  // Not cached (first use after a restart, or another server process) or due for a recheck:
-  // ask the store.
-  std::optional<records::AuthSession> session;
-  std::optional<records::User> user;
-  try {
-    if (auto found = store_.find_auth_session_and_user(hash)) {
-      session = std::move(found->first);
-      user = std::move(found->second);
-    }
-  } catch (...) {
-    std::lock_guard lock(mutex_);
-    if (auto it = cache_.find(hash); it != cache_.end()) it->second.rechecking = false;
-    throw;
-  }
-  if (!session || session->revoked || now >= session->expires_at_ms || !user || user->disabled) {
+  // Not cached (first use after a restart, or started on another server) or logins changed
+  // since it was read: ask the store.
+  auto found = store_.find_auth_session_and_user(hash);
+  if (!found || found->first.revoked || now >= found->first.expires_at_ms || found->second.disabled) {
     std::lock_guard lock(mutex_);
     cache_.erase(hash);
     return std::nullopt;
   }
+  const records::AuthSession& session = found->first;
+  const records::User& user = found->second;
   std::unique_lock lock(mutex_);
   // The last activity: what the store has (from this or another process, before a restart
   // too), or what this process saw since, whichever is later.
-  long long last_seen = std::max(session->last_seen_ms, session->created_at_ms);
+  long long last_seen = std::max(session.last_seen_ms, session.created_at_ms);
   auto it = cache_.find(hash);
   if (it != cache_.end()) last_seen = std::max(last_seen, it->second.last_seen_ms);
   if (now - last_seen > options_.inactivity_ms) {
@@ -197,11 +191,16 @@ std::optional<SignedIn> SessionManager::check(const std::string& token) {
     return std::nullopt;
   }
   Cached& c = cache_[hash];
-  c = Cached{*user, session->expires_at_ms, now, now, std::max(session->last_seen_ms, session->created_at_ms)};
+  // A concurrent check that read a later counter keeps its (later) copy.
+  if (c.auth_seq <= auth_seq) {
+    c = Cached{user, session.expires_at_ms, now, std::max(session.last_seen_ms, session.created_at_ms), auth_seq};
+  } else {
+    c.last_seen_ms = std::max(c.last_seen_ms, now);
+  }
   const bool persist = due_for_persist(c, now);
   lock.unlock();
   if (persist) store_.touch_auth_session(hash, now);
-  return SignedIn{*user, hash};
+  return SignedIn{user, hash};
 }
 
 void SessionManager::end(const std::string& hash) {

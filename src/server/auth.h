@@ -78,11 +78,6 @@ class LoginLimiter {
 struct SessionOptions {
   long long inactivity_ms = 2LL * 3600 * 1000;  //!< idle longer than this: expired
   long long lifetime_ms = 12LL * 3600 * 1000;   //!< absolute limit from login (stored expires_at)
-  /// How long a cached session is trusted before the store is asked again. 0 (the default):
-  /// every request asks the store (one query), so a logout, disable or password change on any
-  /// server (or the command line) refuses the session everywhere before it answers. A single
-  /// server may trade that for speed: revocations from elsewhere then take up to this long.
-  long long recheck_ms = 0;
   long long persist_activity_ms = 60 * 1000;  //!< activity is written to the store at most this often
                                               //!< per session (the idle clock survives a restart to
                                               //!< within this much)
@@ -95,7 +90,12 @@ struct SignedIn {
 };
 
 /// Creates, checks and revokes login sessions. Keeps a cache of live sessions (and their last
-/// activity, which is what the inactivity timeout measures) in front of the store.
+/// activity, which is what the inactivity timeout measures) in front of the store. Each check
+/// reads the store's login change counter (records::AccountStore::auth_change_seq, one small
+/// query) and trusts a cached session only while the counter is what it was when the session
+/// was read; otherwise it reads the session and its user again. So a logout, disable, password
+/// or role change on any server (or the command line) refuses or changes the session on every
+/// server before that change's request is answered.
 class SessionManager {
  public:
   SessionManager(records::Store& store, Clock clock, SessionOptions options = {});
@@ -115,9 +115,9 @@ class SessionManager {
     records::User user;
     long long expires_at_ms = 0;
     long long last_seen_ms = 0;
-    long long checked_at_ms = 0;
     long long persisted_seen_ms = 0;  //!< the activity the store has
-    bool rechecking = false;  //!< one thread asks the store; the others keep the cached answer
+    long long auth_seq = -1;          //!< the store's login change counter read before `user`
+                                      //!< was (-1: not read from the store yet)
   };
   /// Writes the session's activity when the store's copy is persist_activity_ms old (called
   /// with mutex_ held; returns whether the caller must call store_.touch_auth_session).

@@ -1,5 +1,6 @@
 // Users, login sessions, patients (with pagination and search), intakes, consents, plans,
 // adverse events, outcomes and photos: the same cases on both backends.
+#include <functional>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -94,6 +95,101 @@ TEST_P(StoreCrud, LoginSessionsStoreHashesAndRevoke) {
   store->create_auth_session(other);
   EXPECT_EQ(store->revoke_auth_sessions_of(admin.user_id), 1);
   EXPECT_FALSE(store->find_auth_session(std::string(64, 'c')));
+}
+
+TEST_P(StoreCrud, TheLoginChangeCounterMovesWithEveryRevocationAndUserUpdateInTheirTransaction) {
+  auto store = open();
+  Actor admin = make_admin(*store);
+  AuthSession s;
+  s.token_hash = std::string(64, 'e');
+  s.user_id = admin.user_id;
+  s.expires_at_ms = 2'000'000'000'000;
+  long long seq = store->auth_change_seq();
+  // Each step: what it does, and whether the counter moves.
+  struct Step {
+    const char* what;
+    std::function<void()> run;
+    bool moves;
+  };
+  const std::vector<Step> steps{
+      {"a new session", [&] { s = store->create_auth_session(s); }, false},
+      {"activity", [&] { store->touch_auth_session(s.token_hash, s.created_at_ms + 60'000); }, false},
+      {"a revocation of an unknown token", [&] { store->revoke_auth_session(std::string(64, 'f')); }, false},
+      {"a revocation", [&] { EXPECT_TRUE(store->revoke_auth_session(s.token_hash)); }, true},
+      {"the same revocation again", [&] { EXPECT_TRUE(store->revoke_auth_session(s.token_hash)); }, false},
+      {"revoking a user's sessions when none is live", [&] { store->revoke_auth_sessions_of(admin.user_id); }, false},
+      {"a user update", [&] { store->update_user(admin, *store->find_user(admin.user_id)); }, true},
+      {"a refused (stale) user update",
+       [&] {
+         User stale = *store->find_user(admin.user_id);
+         stale.row_version -= 1;
+         EXPECT_THROW(store->update_user(admin, stale), ConflictError);
+       },
+       false},
+      {"another session, then a revocation of the user's sessions",
+       [&] {
+         AuthSession other = s;
+         other.token_hash = std::string(64, 'g');
+         store->create_auth_session(other);
+         EXPECT_EQ(store->revoke_auth_sessions_of(admin.user_id), 1);
+       },
+       true},
+      {"a revocation and a user update rolled back together",
+       [&] {
+         AuthSession third = s;
+         third.token_hash = std::string(64, 'h');
+         store->create_auth_session(third);
+         const long long before = store->auth_change_seq();
+         EXPECT_THROW(store->in_one_transaction([&] {
+           EXPECT_EQ(store->revoke_auth_sessions_of(admin.user_id), 1);
+           store->update_user(admin, *store->find_user(admin.user_id));
+           throw ConflictError("test", "roll back");
+         }),
+                      ConflictError);
+         EXPECT_EQ(store->auth_change_seq(), before);
+         EXPECT_FALSE(store->find_auth_session(third.token_hash)->revoked) << "rolled back with the counter";
+       },
+       false},
+      {"a patient (not a login)", [&] { make_patient(*store, admin, "Counter Case"); }, false},
+  };
+  for (const auto& step : steps) {
+    step.run();
+    const long long now = store->auth_change_seq();
+    if (step.moves) EXPECT_GT(now, seq) << step.what;
+    else EXPECT_EQ(now, seq) << step.what;
+    seq = now;
+  }
+}
+
+TEST_P(StoreCrud, AConnectionThatReadTheLoginCounterSeesAnotherStoresRevocationOnItsNextRead) {
+  // One connection each, so the second reads go through the statements the first prepared.
+  StoreOptions one;
+  one.pool_size = 1;
+  auto a = open(one);
+  auto b = open(one);
+  Actor admin = make_admin(*a);
+  AuthSession s;
+  s.token_hash = std::string(64, 'i');
+  s.user_id = admin.user_id;
+  s.expires_at_ms = 2'000'000'000'000;
+  a->create_auth_session(s);
+  const long long seq = b->auth_change_seq();
+  auto found = b->find_auth_session_and_user(s.token_hash);
+  ASSERT_TRUE(found);
+  EXPECT_FALSE(found->first.revoked);
+  EXPECT_EQ(found->first.token_hash, s.token_hash);
+  EXPECT_EQ(found->first.expires_at_ms, s.expires_at_ms);
+  EXPECT_EQ(found->second.id, admin.user_id);
+  EXPECT_EQ(found->second.username, "admin");
+  EXPECT_EQ(found->second.role, Role::admin);
+  EXPECT_FALSE(b->find_auth_session_and_user(std::string(64, 'j')));
+  a->revoke_auth_session(s.token_hash);
+  EXPECT_GT(b->auth_change_seq(), seq);
+  EXPECT_TRUE(b->find_auth_session_and_user(s.token_hash)->first.revoked);
+  User changed = *a->find_user(admin.user_id);
+  changed.display_name = "Renamed";
+  a->update_user(admin, changed);
+  EXPECT_EQ(b->find_auth_session_and_user(s.token_hash)->second.display_name, "Renamed");
 }
 
 TEST_P(StoreCrud, LoginSessionActivityOnlyMovesForward) {

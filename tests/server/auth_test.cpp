@@ -1,5 +1,6 @@
 // Accounts and sessions over HTTP: cookies, CSRF, expiry on the injected clock, revocation,
 // login rate limits, Argon2id hashes and the first admin account.
+#include <functional>
 #include <thread>
 
 #include "clinic/accounts.h"
@@ -211,7 +212,7 @@ TEST_P(Auth, RevocationByAnotherProcessIsSeenOnTheNextRequest) {
   Login login = login_as("pat");
   EXPECT_EQ(c.get("/api/me", login).status, 200);
   store_->revoke_auth_sessions_of(pat.id);  // what `dermaplan user disable` does from outside
-  EXPECT_EQ(c.get("/api/me", login).status, 401);  // no clock advance: every request asks the store
+  EXPECT_EQ(c.get("/api/me", login).status, 401);  // no clock advance: every request reads the login counter
 }
 
 TEST_P(Auth, LoginIsRateLimitedPerUsername) {
@@ -317,29 +318,77 @@ TEST(PasswordHashing, TheBoundedPoolRefusesBeyondItsQueue) {
 class TwoServers : public records::testing::StoreTest {};
 DERMAPLAN_INSTANTIATE_BACKENDS(TwoServers);
 
-TEST_P(TwoServers, ALogoutOnOneRefusesTheSessionOnTheOtherBeforeItAnswers) {
+TEST_P(TwoServers, ALoginChangeOnOneShowsOnTheOtherBeforeItAnswers) {
   // Two servers' session managers, each over its own store on one database.
   auto store_a = open();
   auto store_b = open();
-  records::User u;
-  u.username = "pat";
-  u.display_name = "Pat";
-  u.role = Role::practitioner;
-  u.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$test";
-  u = store_a->create_user({0, "test"}, u);
   const Clock clock = [] { return records::system_now_ms(); };
   SessionManager a(*store_a, clock), b(*store_b, clock);
-  const std::string token = a.start(u);
-  ASSERT_TRUE(b.check(token));  // B knows the session (and caches it)
-  ASSERT_TRUE(b.check(token));
-  a.end(token_hash(token));     // logout on A; when it returns ...
-  EXPECT_FALSE(b.check(token)); // ... B refuses it
-  const std::string second = a.start(u);
-  ASSERT_TRUE(b.check(second));
-  u = *store_b->find_user(u.id);
-  u.disabled = true;
-  store_b->update_user({0, "test"}, u);  // disabled through B
-  EXPECT_FALSE(a.check(second));
+  PasswordHasher hasher(PasswordHasher::minimum());
+  const records::Actor by{0, "test"};
+  // What changes where (on B, as another server's API or `dermaplan user ...` would), and
+  // whether the session is then refused or shows the change.
+  auto change_on_b = [&](const records::User& u, clinic::AccountChange change) {
+    change.user_id = u.id;
+    change.row_version = u.row_version;
+    clinic::change_account(*store_b, hasher, by, change);
+  };
+  struct Case {
+    const char* what;
+    std::function<void(const records::User&, const std::string& token)> change;
+    bool refused;
+  };
+  const std::vector<Case> cases{
+      {"logout on A", [&](const records::User&, const std::string& token) { a.end(token_hash(token)); }, true},
+      {"password change on B",
+       [&](const records::User& u, const std::string&) {
+         clinic::AccountChange c;
+         c.password = "another-password-1";
+         change_on_b(u, c);
+       },
+       true},
+      {"disabled on B",
+       [&](const records::User& u, const std::string&) {
+         clinic::AccountChange c;
+         c.disabled = true;
+         change_on_b(u, c);
+       },
+       true},
+      {"the user's sessions revoked in the store (dermaplan user disable)",
+       [&](const records::User& u, const std::string&) { store_b->revoke_auth_sessions_of(u.id); }, true},
+      {"role change on B",
+       [&](const records::User& u, const std::string&) {
+         clinic::AccountChange c;
+         c.role = Role::assistant;
+         change_on_b(u, c);
+       },
+       false},
+  };
+  int n = 0;
+  for (const auto& test : cases) {
+    records::User u;
+    u.username = "pat" + std::to_string(++n);
+    u.display_name = "Pat";
+    u.role = Role::practitioner;
+    u.password_hash = hasher.hash("pat-password-1");
+    u = store_a->create_user(by, u);
+    const std::string token = a.start(u);
+    // Both know the session (and cache it).
+    for (int i = 0; i < 2; ++i) {
+      ASSERT_TRUE(a.check(token)) << test.what;
+      ASSERT_TRUE(b.check(token)) << test.what;
+    }
+    test.change(*store_a->find_user(u.id), token);  // when it returns ...
+    for (SessionManager* server : {&a, &b}) {      // ... both servers refuse it or show it
+      const auto who = server->check(token);
+      if (test.refused) {
+        EXPECT_FALSE(who) << test.what << (server == &a ? " (A)" : " (B)");
+      } else {
+        ASSERT_TRUE(who) << test.what;
+        EXPECT_EQ(who->user.role, Role::assistant) << test.what << (server == &a ? " (A)" : " (B)");
+      }
+    }
+  }
 }
 
 class FirstAdmin : public records::testing::StoreTest {};
