@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <random>
 #include <string>
@@ -22,6 +23,7 @@
 #include <fmt/format.h>
 
 #include "clinic/demo_data.h"
+#include "clinic/patient_status.h"
 #include "kb/loader.h"
 #include "records/search_fold.h"
 #include "records/store.h"
@@ -108,6 +110,7 @@ int main(int argc, char** argv) {
   struct Row {
     long long n;
     Figures search, search_next, short_search, keyset, first_page, offset, record;
+    Figures statuses_each, statuses_batched;  //!< the statuses of a page of 50: one by one, in one batch
     int many_matches = 0;  //!< of the 300 search queries, how many matched more than 1,000
     double grow_s;
   };
@@ -185,31 +188,42 @@ int main(int argc, char** argv) {
       store->list_patients(q);
     });
     row.record = time_calls(300, [&](int i) { store->read_patient_record(record_ids[i % record_ids.size()]); });
+    // The patient list's statuses for its first page (the demo patients have records).
+    std::vector<long long> page_ids = record_ids;
+    for (const auto& p : store->list_patients({}).patients)
+      if (page_ids.size() < 50) page_ids.push_back(p.id);
+    std::map<std::string, std::string> forms;
+    row.statuses_each = time_calls(100, [&](int) {
+      for (long long id : page_ids) clinic::patient_status(*store, kb, id, forms);
+    });
+    row.statuses_batched = time_calls(100, [&](int) { clinic::patient_statuses(*store, kb, page_ids, forms); });
     rows.push_back(row);
     std::fflush(stdout);
   }
   std::printf(
       "\n| patients | audit rows | grow (s) | search 4-7 chars p50 / p99 | its 2nd page (cursor) p50 / p99 | queries with > 1,000 matches | "
       "2-char prefix search p50 / p99 | first page p99 | "
-      "keyset page (random place) p50 / p99 | offset page at n/2 p99 (contrast) | record read p50 / p99 |\n"
-      "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+      "keyset page (random place) p50 / p99 | offset page at n/2 p99 (contrast) | record read p50 / p99 | "
+      "statuses of a 50-patient page: one by one / batched p50 |\n"
+      "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
   for (const auto& r : rows)
-    std::printf("| %lld | %lld | %.1f | %.2f / %.2f ms | %.2f / %.2f ms | %d of 300 | %.2f / %.2f ms | %.2f ms | %.2f / %.2f ms | %.2f ms | %.2f / %.2f ms |\n",
+    std::printf("| %lld | %lld | %.1f | %.2f / %.2f ms | %.2f / %.2f ms | %d of 300 | %.2f / %.2f ms | %.2f ms | %.2f / %.2f ms | %.2f ms | %.2f / %.2f ms | %.2f / %.2f ms |\n",
                 r.n, 10 * r.n, r.grow_s, r.search.p50_ms, r.search.p99_ms, r.search_next.p50_ms, r.search_next.p99_ms,
                 r.many_matches, r.short_search.p50_ms,
                 r.short_search.p99_ms, r.first_page.p99_ms, r.keyset.p50_ms, r.keyset.p99_ms, r.offset.p99_ms,
-                r.record.p50_ms, r.record.p99_ms);
+                r.record.p50_ms, r.record.p99_ms, r.statuses_each.p50_ms, r.statuses_batched.p50_ms);
   if (rows.size() >= 2) {
     const Row& a = rows.front();
     const Row& b = rows.back();
     const double f = static_cast<double>(b.n) / static_cast<double>(a.n);
     std::printf("\ngrowth %lld -> %lld patients (x%.0f), by p50: search %s, its 2nd page %s, 2-char prefix search %s, "
-                "first page %s, keyset page %s, offset page %s, record read %s\n",
+                "first page %s, keyset page %s, offset page %s, record read %s, batched statuses %s\n",
                 a.n, b.n, f, growth_class(a.search.p50_ms, b.search.p50_ms, f),
                 growth_class(a.search_next.p50_ms, b.search_next.p50_ms, f),
                 growth_class(a.short_search.p50_ms, b.short_search.p50_ms, f),
                 growth_class(a.first_page.p50_ms, b.first_page.p50_ms, f), growth_class(a.keyset.p50_ms, b.keyset.p50_ms, f),
-                growth_class(a.offset.p50_ms, b.offset.p50_ms, f), growth_class(a.record.p50_ms, b.record.p50_ms, f));
+                growth_class(a.offset.p50_ms, b.offset.p50_ms, f), growth_class(a.record.p50_ms, b.record.p50_ms, f),
+                growth_class(a.statuses_batched.p50_ms, b.statuses_batched.p50_ms, f));
   }
   store.reset();
   if (!tmp.empty()) std::filesystem::remove_all(tmp);

@@ -3,6 +3,8 @@
 // on record that is still the form for the latest plan).
 #include "server_test_support.h"
 
+#include <map>
+
 namespace dermaplan::server::testing {
 namespace {
 
@@ -91,6 +93,31 @@ TEST_P(PatientStatusApi, TheAgendaCarriesEachPatientsStatus) {
   EXPECT_EQ(today["consent"], "none");
   ASSERT_EQ(agenda["due"].size(), 1u) << r.body;
   EXPECT_EQ(agenda["due"][0]["patient"]["status"], today);
+}
+
+TEST_P(PatientStatusApi, TheAgendaGivesEachPatientTheirOwnStatus) {
+  // The agenda reads every patient's status in one batch: each must still be that patient's.
+  auto c = client();
+  const auto deferred = create_patient(admin_, "Dora Deferred");
+  const auto fresh = create_patient(admin_, "Fritz Fresh");
+  const auto cleared = create_patient(admin_, "Clara Cleared");
+  json no_medication = example_intake();
+  no_medication["medications"] = json::array();
+  ASSERT_EQ(c.post(path_of(deferred) + "/intakes", {{"intake", example_intake()}, {"date", "2026-11-22"}}, admin_).status, 201);
+  ASSERT_EQ(c.post(path_of(cleared) + "/intakes", {{"intake", no_medication}, {"date", "2026-11-22"}}, admin_).status, 201);
+  for (const json* who : {&cleared, &fresh, &deferred})
+    ASSERT_EQ(c.post(path_of(*who) + "/sessions", {{"date", "2026-11-22"}, {"status", "planned"}}, admin_).status, 201);
+  Reply r = c.get("/api/agenda?date=2026-11-22&days=7", admin_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const json agenda = r.json();
+  std::map<std::string, json> by_name;
+  for (const auto& s : agenda["sessions_today"]) by_name[s["patient"]["name"]] = s["patient"]["status"];
+  ASSERT_EQ(by_name.size(), 3u) << r.body;
+  EXPECT_EQ(by_name["Dora Deferred"]["screening_decision"], "defer");
+  EXPECT_EQ(by_name["Fritz Fresh"]["screening_decision"], "none");
+  EXPECT_EQ(by_name["Fritz Fresh"]["intake_version"], 0);
+  EXPECT_NE(by_name["Clara Cleared"]["screening_decision"], "defer");
+  EXPECT_NE(by_name["Clara Cleared"]["screening_decision"], "none");
 }
 
 }  // namespace
