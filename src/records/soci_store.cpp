@@ -1,9 +1,11 @@
 // SociStore: opening, row helpers, users, login sessions and patients.
 #include "records/soci_store.h"
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <utility>
 
 #include "core/civil_date.h"
 #include "records/migrations.h"
@@ -731,8 +733,9 @@ PatientPage SociStore::list_patients(const PatientQuery& query) {
   // The name filter, in three forms that each read the list in the order of an index:
   //  - prefix (1-2 characters): the range of the name index that begins with it;
   //  - few matches (3+ characters, at most kPatientSearchCountLimit): the trigram index
-  //    (SQLite: the FTS5 table; PostgreSQL: pg_trgm's GIN index, which LIKE uses) finds them
-  //    all, and at most that many are sorted;
+  //    (SQLite: the FTS5 table; PostgreSQL: pg_trgm's GIN index, which LIKE uses) gives their
+  //    keys in the same pass that counts them, at most that many are sorted, and the page's
+  //    rows are read by id;
   //  - many matches: the name index is walked in order and each name tested (LIKE on the
   //    index's column), stopping when the page is full; more than kPatientSearchCountLimit
   //    matches means a test passes often enough for that walk to be short.
@@ -771,11 +774,15 @@ PatientPage SociStore::list_patients(const PatientQuery& query) {
       count_sql = "SELECT COUNT(*) FROM (SELECT 1" + page_from + " LIMIT :cap) s";
       break;
     case Filter::substring:
-      count_sql = "SELECT COUNT(*) FROM (SELECT 1" + trigram_from + live + " LIMIT :cap) s";
+      // The matches' keys, up to one past the limit: their number and, when that is the total,
+      // the page (sorted here), in one pass over the trigram index.
+      count_sql = "SELECT p.search_name, p.id" + trigram_from + live + " LIMIT :cap";
       break;
   }
   return read("list_patients", [&](soci::session& sql) {
     PatientPage page;
+    std::vector<std::string> match_name;  // a substring search's matches (up to the cap)
+    std::vector<long long> match_id;
     // The total and the page in one snapshot. Without a name the total is the counters' row;
     // with one, the matches up to one past the limit.
     if (filter == Filter::all) {
@@ -789,14 +796,45 @@ PatientPage SociStore::list_patients(const PatientQuery& query) {
       for (auto& v : name_values) count.exchange(soci::use(v));
       count.exchange(soci::use(include_deleted));
       count.exchange(soci::use(cap));
-      count.exchange(soci::into(page.total));
+      if (filter == Filter::substring) {
+        match_name.resize(static_cast<std::size_t>(cap));
+        match_id.resize(static_cast<std::size_t>(cap));
+        count.exchange(soci::into(match_name));
+        count.exchange(soci::into(match_id));
+      } else {
+        count.exchange(soci::into(page.total));
+      }
       count.alloc();
       count.prepare(count_sql);
       count.define_and_bind();
       count.execute(true);
+      if (filter == Filter::substring) page.total = static_cast<long long>(match_id.size());
       page.total_is_lower_bound = page.total > kPatientSearchCountLimit;
     }
     if (page.total <= query.offset && !page.total_is_lower_bound) return page;
+    // Few matches: the page's ids from their keys, in the list's order (std::string compares
+    // bytes as unsigned char: the byte order both backends sort the list in).
+    std::string page_ids;
+    if (filter == Filter::substring && !page.total_is_lower_bound) {
+      std::vector<std::size_t> order(match_id.size());
+      for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+      const auto key_of = [&](std::size_t i) { return std::pair<const std::string&, long long>(match_name[i], match_id[i]); };
+      std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key_of(a) < key_of(b); });
+      std::size_t skipped = 0, taken = 0;
+      for (std::size_t i : order) {
+        if (query.after &&
+            !(std::pair<const std::string&, long long>(query.after->search_name, query.after->id) < key_of(i)))
+          continue;
+        if (skipped < static_cast<std::size_t>(query.offset)) {
+          ++skipped;
+          continue;
+        }
+        if (taken == static_cast<std::size_t>(query.limit) + 1) break;
+        page_ids += (page_ids.empty() ? "" : ",") + std::to_string(match_id[i]);
+        ++taken;
+      }
+      if (page_ids.empty()) return page;
+    }
     // One row more than the page, to know whether there is a next page. Fetched in bulk into
     // typed columns (SOCI's generic row allocates per value); SOCI treats an into() vector of
     // one element as a single-row fetch that does not report the row, so at least two.
@@ -806,13 +844,15 @@ PatientPage SociStore::list_patients(const PatientQuery& query) {
     std::vector<std::string> name(n), birth_date(n), sex(n), notes(n), search_name(n);
     std::vector<soci::indicator> deleted_at_ind(n), deleted_by_ind(n);
     int limit = query.limit + 1;
-    int offset = query.offset;
+    const bool few = filter == Filter::substring && !page.total_is_lower_bound;
+    int offset = few ? 0 : query.offset;  // the ids of a few matches' page are chosen already
     std::string after_name = query.after ? query.after->search_name : "";
     long long after_id = query.after ? query.after->id : 0;
     const std::string columns =
         "p.id, p.name, p.birth_date, p.sex, p.notes, p.created_by, p.created_at_ms, p.updated_at_ms, p.deleted, "
         "p.deleted_at_ms, p.deleted_by, p.row_version, p.demo, p.search_name";
-    const std::string after_sql = query.after ? " AND (" + key + ") > (:an, :ai)" : "";
+    const bool bind_after = query.after && !few;
+    const std::string after_sql = bind_after ? " AND (" + key + ") > (:an, :ai)" : "";
     std::string sql_text;
     std::string like_value;
     soci::statement st(sql);
@@ -821,18 +861,15 @@ PatientPage SociStore::list_patients(const PatientQuery& query) {
       like_value = contains_pattern(folded);
       st.exchange(soci::use(like_value));
       sql_text = "SELECT " + columns + by_name + like_sql + live + after_sql;
-    } else if (filter == Filter::substring) {
-      // Few matches: all of them from the trigram index, sorted here.
-      for (auto& v : name_values) st.exchange(soci::use(v));
-      sql_text = pg ? "WITH m AS MATERIALIZED (SELECT *" + trigram_from + live + ") SELECT " + columns +
-                          " FROM m p WHERE 1 = 1" + after_sql
-                    : "SELECT " + columns + trigram_from + live + after_sql;
+    } else if (few) {
+      // Few matches: the page's rows by id.
+      sql_text = "SELECT " + columns + " FROM patients p WHERE p.id IN (" + page_ids + ")" + live;
     } else {
       for (auto& v : name_values) st.exchange(soci::use(v));
       sql_text = "SELECT " + columns + page_from + after_sql;
     }
     st.exchange(soci::use(include_deleted));
-    if (query.after) {
+    if (bind_after) {
       st.exchange(soci::use(after_name));
       st.exchange(soci::use(after_id));
     }
