@@ -190,6 +190,13 @@ TEST_P(StoreCrud, AConnectionThatReadTheLoginCounterSeesAnotherStoresRevocationO
   changed.display_name = "Renamed";
   a->update_user(admin, changed);
   EXPECT_EQ(b->find_auth_session_and_user(s.token_hash)->second.display_name, "Renamed");
+  // The counter's statement ends with its read: the connection's other queries do not run in
+  // its old snapshot (a SQLite statement left on its row would keep one open).
+  b->auth_change_seq();
+  changed = *a->find_user(admin.user_id);
+  changed.display_name = "Renamed again";
+  a->update_user(admin, changed);
+  EXPECT_EQ(b->find_user(admin.user_id)->display_name, "Renamed again");
 }
 
 TEST_P(StoreCrud, LoginSessionActivityOnlyMovesForward) {
