@@ -144,12 +144,21 @@ std::optional<SignedIn> SessionManager::check(const std::string& token) {
   if (token.size() != 64) return std::nullopt;
   const std::string hash = token_hash(token);
   const long long now = clock_();
-  // Read first: a revocation or user change committed before this read has moved it, so a
-  // session cached at this value (read from the store after the counter was) still stands.
-  const long long auth_seq = store_.auth_change_seq();
+  // A token this server has not cached (a new session of another server, or one that is not
+  // a session at all) costs the session's query alone: it is cached unread (-1), and the next
+  // check reads the counter and the session again.
+  long long auth_seq = -1;
   {
     std::unique_lock lock(mutex_);
     auto it = cache_.find(hash);
+    if (it != cache_.end()) {
+      // Read first: a revocation or user change committed before this read has moved it, so a
+      // session cached at this value (read from the store after the counter was) still stands.
+      lock.unlock();
+      auth_seq = store_.auth_change_seq();
+      lock.lock();
+      it = cache_.find(hash);
+    }
     if (it != cache_.end()) {
       Cached& c = it->second;
       if (now >= c.expires_at_ms || now - c.last_seen_ms > options_.inactivity_ms) {
