@@ -55,7 +55,11 @@ esac
 # ---- the server ---------------------------------------------------------------------------
 "$BIN" user add bench --role admin --display-name Bench --db "$DB" --photo-dir "$TMP/photos" >"$TMP/user.log"
 PASSWORD="$(grep -o 'Password for bench: [^ ]*' "$TMP/user.log" | cut -d' ' -f4)"
-"$BIN" serve --db "$DB" --photo-dir "$TMP/photos" --port 0 --bind 127.0.0.1 >"$TMP/serve.log" 2>&1 &
+# wrk opens CONNECTIONS connections from one address: the per-address limit (16 by default, a
+# guard against one client holding every thread) is raised to let them all in; otherwise the
+# server closes the ones beyond it and wrk measures reconnects (its "read" socket errors).
+"$BIN" serve --db "$DB" --photo-dir "$TMP/photos" --port 0 --bind 127.0.0.1 \
+  --max-connections-per-address "$((CONNECTIONS + 8))" >"$TMP/serve.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do grep -q "listening on" "$TMP/serve.log" && break; sleep 0.1; done
 PORT="$(grep -o 'http://127.0.0.1:[0-9]*' "$TMP/serve.log" | head -1 | cut -d: -f3)"

@@ -88,6 +88,22 @@ void BM_Simulate_Patch2x2cm_15Passes(benchmark::State& state) {
 }
 BENCHMARK(BM_Simulate_Patch2x2cm_15Passes)->Unit(benchmark::kMillisecond);
 
+/// (a') What POST /api/simulate computes in bench/server_load.sh: a 1 x 1 cm patch, a 12-needle
+/// pen at 100 Hz and 20 mm/s, 1.0 mm, 4 passes h and v (pen stamps overlap heavily: about 4,600
+/// punctures per cm^2, most of them in an earlier hole). Every iteration another seed.
+void BM_Simulate_PenPatch1cm_4Passes(benchmark::State& state) {
+  sim::SimulationInput input;
+  input.device = sim::PenGeometry{12, 100, 20, 5, 1.0, 0.25, sim::PenPattern::lines};
+  input.technique.passes = 4;
+  input.technique.directions = {sim::Direction::horizontal, sim::Direction::vertical};
+  input.patch = {10, 10};
+  for (auto _ : state) {
+    ++input.seed;
+    benchmark::DoNotOptimize(sim::simulate(input).punctures);
+  }
+}
+BENCHMARK(BM_Simulate_PenPatch1cm_4Passes)->Unit(benchmark::kMillisecond);
+
 /// (b) The whole face with a standard plan, one thread.
 void BM_Simulate_WholeFace_OneThread(benchmark::State& state) {
   const auto plan = standard_face();

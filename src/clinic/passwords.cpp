@@ -24,38 +24,19 @@ PasswordHasher::Limits PasswordHasher::minimum() {
   return {crypto_pwhash_argon2id_OPSLIMIT_MIN, crypto_pwhash_argon2id_MEMLIMIT_MIN};
 }
 
-/// Holds one of the max_parallel hashing slots for its lifetime.
-class PasswordHasher::Slot {
- public:
-  explicit Slot(PasswordHasher& h) : h_(h) {
-    std::unique_lock lock(h_.mutex_);
-    if (h_.running_ >= h_.max_parallel_) {
-      if (h_.waiting_ >= h_.max_waiting_)
-        throw ClinicError(FailureKind::busy, "busy", "too many logins at once; try again in a moment");
-      ++h_.waiting_;
-      h_.free_.wait(lock, [&] { return h_.running_ < h_.max_parallel_; });
-      --h_.waiting_;
-    }
-    ++h_.running_;
-  }
-  ~Slot() {
-    { std::lock_guard lock(h_.mutex_); --h_.running_; }
-    h_.free_.notify_one();
-  }
-  Slot(const Slot&) = delete;
-  Slot& operator=(const Slot&) = delete;
-
- private:
-  PasswordHasher& h_;
-};
-
 PasswordHasher::PasswordHasher(Limits limits, int max_parallel, int max_waiting)
-    : limits_(limits), max_parallel_(max_parallel), max_waiting_(max_waiting) {
+    : limits_(limits), slots_(max_parallel, max_waiting) {
   ensure_sodium();
 }
 
+WorkSlots::Slot PasswordHasher::slot() {
+  auto slot = slots_.acquire();
+  if (!slot) throw ClinicError(FailureKind::busy, "busy", "too many logins at once; try again in a moment");
+  return std::move(*slot);
+}
+
 std::string PasswordHasher::hash(const std::string& password) {
-  Slot slot(*this);
+  const auto held = slot();
   char out[crypto_pwhash_STRBYTES];
   if (crypto_pwhash_argon2id_str(out, password.data(), password.size(), limits_.ops, limits_.mem_bytes) != 0)
     throw std::runtime_error("password hashing ran out of memory");
@@ -63,7 +44,7 @@ std::string PasswordHasher::hash(const std::string& password) {
 }
 
 bool PasswordHasher::verify(const std::string& encoded_hash, const std::string& password) {
-  Slot slot(*this);
+  const auto held = slot();
   return crypto_pwhash_str_verify(encoded_hash.c_str(), password.data(), password.size()) == 0;
 }
 

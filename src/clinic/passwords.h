@@ -3,7 +3,8 @@
 // Thread safety: PasswordHasher is safe for concurrent use.
 #pragma once
 
-#include <condition_variable>
+#include "core/work_slots.h"
+
 #include <mutex>
 #include <string>
 
@@ -31,12 +32,10 @@ class PasswordHasher {
   void waste_one_verification();
 
  private:
-  class Slot;
+  WorkSlots::Slot slot();  //!< one of the hashing slots, or ClinicError busy
   Limits limits_;
-  int max_parallel_, max_waiting_;
-  std::mutex mutex_;
-  std::condition_variable free_;
-  int running_ = 0, waiting_ = 0;
+  WorkSlots slots_;
+  std::mutex mutex_;  //!< guards dummy_hash_
   std::string dummy_hash_;
 };
 

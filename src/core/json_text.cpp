@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <random>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -48,6 +49,53 @@ nlohmann::json parse_json_text(std::string_view text, size_t max_bytes, const st
     throw InputError(e.where(), e.message() + " (in the " + what + ")");
   }
   return doc;
+}
+
+// ---- JsonSplice --------------------------------------------------------------------------
+
+namespace {
+
+/// A placeholder is a JSON string that no stored text can hold: a NUL (refused everywhere on
+/// input, storable_text.h) then this process's random key, then the text's index.
+const std::string& splice_key() {
+  static const std::string key = [] {
+    std::random_device device;
+    return fmt::format("{:08x}{:08x}", device(), device());
+  }();
+  return key;
+}
+
+}  // namespace
+
+nlohmann::json JsonSplice::raw(const std::string& text) {
+  if (!nlohmann::json::accept(text)) return nlohmann::json(text);
+  texts_.push_back(&text);
+  return nlohmann::json(std::string(1, '\0') + splice_key() + ":" + std::to_string(texts_.size() - 1));
+}
+
+std::string JsonSplice::dump(const nlohmann::json& value) const {
+  std::string skeleton = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  if (texts_.empty()) return skeleton;
+  const std::string marker = "\"\\u0000" + splice_key() + ":";  // as dump() writes the placeholder
+  std::string out;
+  std::size_t size = skeleton.size();
+  for (const std::string* text : texts_) size += text->size();
+  out.reserve(size);
+  std::size_t copied = 0;  // skeleton[0, copied) is in out
+  for (std::size_t at = skeleton.find(marker); at != std::string::npos; at = skeleton.find(marker, at + 1)) {
+    std::size_t end = at + marker.size();
+    std::size_t index = 0;
+    while (end < skeleton.size() && skeleton[end] >= '0' && skeleton[end] <= '9')
+      index = index * 10 + static_cast<std::size_t>(skeleton[end++] - '0');
+    // Not one of ours (cannot happen: the key is random and a NUL cannot be stored): kept.
+    if (end >= skeleton.size() || skeleton[end] != '"' || index >= texts_.size()) continue;
+    out.append(skeleton, copied, at - copied);
+    out += *texts_[index];
+    copied = end + 1;
+    at = end;
+  }
+  out.append(skeleton, copied, std::string::npos);
+  return out;
 }
 
 }  // namespace dermaplan

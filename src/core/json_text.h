@@ -1,10 +1,12 @@
-// Reading JSON text from users (intake files, request bodies) with a size limit.
+// Reading JSON text from users (intake files, request bodies) with a size limit, and putting
+// stored JSON text into a larger document without parsing it again.
 #pragma once
 
 #include <nlohmann/json.hpp>
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace dermaplan {
 
@@ -14,5 +16,19 @@ namespace dermaplan {
 /// store (a "\u0000" escape; see storable_text.h) is an InputError whose `where` is its JSON
 /// pointer ("/username").
 nlohmann::json parse_json_text(std::string_view text, size_t max_bytes, const std::string& what);
+
+/// JSON documents kept as text (a stored plan, an intake) in a larger JSON value, without
+/// parsing them and writing them out again (most of a patient record's cost): raw(text) stands
+/// for the text inside the value; dump(value) writes the value (UTF-8 errors replaced, as
+/// everywhere in the API) with each text in its place. A text that is not valid JSON goes in
+/// as a JSON string, as json::parse would have left it. The texts must outlive the splice.
+class JsonSplice {
+ public:
+  nlohmann::json raw(const std::string& text);
+  std::string dump(const nlohmann::json& value) const;
+
+ private:
+  std::vector<const std::string*> texts_;
+};
 
 }  // namespace dermaplan

@@ -167,7 +167,7 @@ struct Api::Impl {
             ResponseCache(),
             PageCache(options.patient_list_cache_ms),
             "",
-            {},
+            WorkSlots(options.max_concurrent_simulations, options.max_waiting_simulations),
             {}} {
     std::vector<Route> table;
     add_account_routes(table);

@@ -51,8 +51,11 @@ struct ApiOptions {
   /// it they are Secure when a trusted proxy sends X-Forwarded-Proto: https.
   bool secure_cookies = false;
   /// POST /api/simulate requests computed at once (each takes a core for up to seconds; the
-  /// estimate is also held to clinic::kInteractiveMaxPunctures); more get 503 busy.
+  /// estimate is also held to clinic::kInteractiveMaxPunctures). Up to max_waiting_simulations
+  /// more wait for one, each at most simulation_wait_ms; beyond that, 503 busy at once.
   int max_concurrent_simulations = 2;
+  int max_waiting_simulations = 64;
+  long long simulation_wait_ms = 10'000;
   /// The practice's name, contact and warning signs on the handouts and consent PDFs
   /// (`dermaplan serve --practice FILE`).
   interop::Practice practice;

@@ -2,6 +2,7 @@
 // handler sees, the route table entry and small response helpers.
 #pragma once
 
+#include "core/work_slots.h"
 #include "planning/course_plan.h"
 #include "server/api.h"
 #include "server/api_error.h"
@@ -33,7 +34,7 @@ struct Context {
   ResponseCache engine_cache;      //!< screen/plan/kb responses by request (pure functions)
   PageCache patient_pages;         //!< GET /api/patients pages; writes under /api/patients invalidate
   std::string health_body;         //!< built once
-  std::atomic<int> simulations_running{0};
+  WorkSlots simulations;            //!< POST /api/simulate: computed at once, and waiting
   /// One request at a time fills a missing list page; the others wait and take it from the
   /// cache (64 clients missing together each built the same page: 150 queries apiece).
   std::mutex patient_page_fill;

@@ -64,15 +64,16 @@ json to_json(const records::Patient& p) {
 }
 
 namespace {
-json parsed_or_text(const std::string& text) {
+json parsed_or_text(const std::string& text, JsonSplice* splice) {
+  if (splice) return splice->raw(text);
   json j = json::parse(text, nullptr, false);
   return j.is_discarded() ? json(text) : j;
 }
 }  // namespace
 
-json to_json(const records::Intake& i) {
-  return {{"id", i.id}, {"version", i.version}, {"intake", parsed_or_text(i.intake_json)},
-          {"screening", parsed_or_text(i.screening_json)}, {"knowledge_version", i.knowledge_version},
+json to_json(const records::Intake& i, JsonSplice* splice) {
+  return {{"id", i.id}, {"version", i.version}, {"intake", parsed_or_text(i.intake_json, splice)},
+          {"screening", parsed_or_text(i.screening_json, splice)}, {"knowledge_version", i.knowledge_version},
           {"policy", i.policy}, {"created_by", i.created_by}, {"created_at", iso_utc(i.created_at_ms)}};
 }
 
@@ -87,13 +88,13 @@ json to_json(const records::Consent& c) {
           {"signature_content_type", c.signature_content_type.empty() ? json(nullptr) : json(c.signature_content_type)}};
 }
 
-json to_json(const records::CoursePlan& p) {
+json to_json(const records::CoursePlan& p, JsonSplice* splice) {
   return {{"id", p.id}, {"patient_id", p.patient_id}, {"indication", p.indication},
-          {"plan", parsed_or_text(p.plan_json)}, {"created_by", p.created_by},
+          {"plan", parsed_or_text(p.plan_json, splice)}, {"created_by", p.created_by},
           {"created_at", iso_utc(p.created_at_ms)}};
 }
 
-json to_json(const records::TreatmentSession& s) {
+json to_json(const records::TreatmentSession& s, JsonSplice* splice) {
   json lengths = json::array();
   for (const auto& n : s.needle_lengths) lengths.push_back({{"region", n.region}, {"needle_length_mm", n.needle_length_mm}});
   json j = {{"id", s.id}, {"patient_id", s.patient_id}, {"plan_id", s.plan_id}, {"date", s.session_date},
@@ -117,16 +118,16 @@ json to_json(const records::TreatmentSession& s) {
                                   {"passed_at", iso_utc(g.passed_at_ms)},
                                   {"overridden", overridden},
                                   {"override_reason", overridden ? json(g.override_reason) : json(nullptr)},
-                                  {"unmet", parsed_or_text(g.unmet_json)},
-                                  {"acknowledged_cautions", parsed_or_text(g.cautions_json)},
-                                  {"recap", parsed_or_text(g.recap_json)}});
+                                  {"unmet", parsed_or_text(g.unmet_json, splice)},
+                                  {"acknowledged_cautions", parsed_or_text(g.cautions_json, splice)},
+                                  {"recap", parsed_or_text(g.recap_json, splice)}});
     if (overridden) {
       j["gate_override"] = {{"reason", g.override_reason}, {"step", g.step}, {"by", g.passed_by},
-                            {"at", iso_utc(g.passed_at_ms)}, {"unmet", parsed_or_text(g.unmet_json)}};
+                            {"at", iso_utc(g.passed_at_ms)}, {"unmet", parsed_or_text(g.unmet_json, splice)}};
     }
   }
   j["acknowledged_cautions"] =
-      s.gate_passages.empty() ? json::array() : parsed_or_text(s.gate_passages.back().cautions_json);
+      s.gate_passages.empty() ? json::array() : parsed_or_text(s.gate_passages.back().cautions_json, splice);
   return j;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "clinic/consent.h"
+#include "core/json_text.h"
 #include "records/entities.h"
 #include "records/store.h"
 
@@ -20,10 +21,13 @@ std::optional<long long> parse_iso_utc(const std::string& text);
 
 nlohmann::json to_json(const records::User& user);
 nlohmann::json to_json(const records::Patient& patient);
-nlohmann::json to_json(const records::Intake& intake);
+/// The records that hold JSON documents (an intake and its screening, a plan, a session's gate
+/// passages) parse them into the value; with `splice` they go in as their stored text instead,
+/// for `splice->dump()` to write (JsonSplice: a patient's record without parsing its plans).
+nlohmann::json to_json(const records::Intake& intake, JsonSplice* splice = nullptr);
 nlohmann::json to_json(const records::Consent& consent);
-nlohmann::json to_json(const records::CoursePlan& plan);
-nlohmann::json to_json(const records::TreatmentSession& session);
+nlohmann::json to_json(const records::CoursePlan& plan, JsonSplice* splice = nullptr);
+nlohmann::json to_json(const records::TreatmentSession& session, JsonSplice* splice = nullptr);
 nlohmann::json to_json(const records::Amendment& amendment);
 nlohmann::json to_json(const records::AdverseEvent& event);
 nlohmann::json to_json(const records::OutcomeAssessment& outcome);

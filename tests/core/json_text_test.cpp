@@ -1,5 +1,5 @@
 // Reading JSON from users: size, syntax, and a field given twice (parsers differ on which one
-// counts, so it is refused rather than guessed).
+// counts, so it is refused rather than guessed); stored JSON text spliced into a response.
 #include "core/json_text.h"
 
 #include "core/errors.h"
@@ -50,6 +50,45 @@ TEST(JsonText, AnObjectWithManyFieldsIsCheckedForARepeatedOne) {
   for (int i = 0; i < 200000; ++i) text += "\"k" + std::to_string(i) + "\":0,";
   text += "\"k7\":1}";
   EXPECT_THROW(parse_json_text(text, 1u << 24, "request body"), InputError);
+}
+
+// ---- JsonSplice: stored JSON text inside a larger value, not parsed again --------------------
+
+TEST(JsonSplice, TheSplicedValueReadsAsTheParsedOne) {
+  const std::string plan = R"({"sessions":[{"n":1,"date":"2027-01-04"}],"depth_mm":1.5,"note":"caf\u00e9 \"x\""})";
+  const std::string screening = R"([true,null,{"a":[]}])";
+  JsonSplice splice;
+  nlohmann::json value = {{"name", "Ada"}, {"plans", {splice.raw(plan), splice.raw(screening)}}, {"n", 2}};
+  const std::string text = splice.dump(value);
+  const nlohmann::json expected = {
+      {"name", "Ada"}, {"plans", {nlohmann::json::parse(plan), nlohmann::json::parse(screening)}}, {"n", 2}};
+  EXPECT_EQ(nlohmann::json::parse(text), expected) << text;
+  EXPECT_NE(text.find(plan), std::string::npos) << "the stored text itself is in the output";
+}
+
+TEST(JsonSplice, TextThatIsNotJsonGoesInAsAString) {
+  const std::string broken = R"({"sessions": [1, 2)";
+  JsonSplice splice;
+  const std::string text = splice.dump({{"plan", splice.raw(broken)}});
+  EXPECT_EQ(nlohmann::json::parse(text), (nlohmann::json{{"plan", broken}}));
+}
+
+TEST(JsonSplice, UserTextThatLooksLikeAPlaceholderStaysText) {
+  // What a placeholder looks like without the process's key, and with a NUL written out.
+  const std::vector<std::string> lookalikes = {"\\u0000:0", "u0000deadbeefdeadbeef:0", "\"\\u0000", ":0\""};
+  const std::string doc = R"({"a":1})";
+  for (const auto& s : lookalikes) {
+    JsonSplice splice;
+    const nlohmann::json value = {{"notes", s}, {"doc", splice.raw(doc)}, {"more", s}};
+    const nlohmann::json back = nlohmann::json::parse(splice.dump(value));
+    EXPECT_EQ(back, (nlohmann::json{{"notes", s}, {"doc", {{"a", 1}}}, {"more", s}})) << s;
+  }
+}
+
+TEST(JsonSplice, WithoutTextsItIsThePlainDumpWithUtf8ErrorsReplaced) {
+  JsonSplice splice;
+  const nlohmann::json value = {{"name", std::string("bad \xff byte")}};
+  EXPECT_EQ(splice.dump(value), value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 }  // namespace
