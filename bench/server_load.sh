@@ -10,7 +10,8 @@
 # (non-daemon child, own temp prefix and config, 127.0.0.1 only), runs `wrk -t2 -c64 --latency`
 # on GET /api/health, one patient's record, the patient list, POST /api/plan (cached, and every
 # request different), POST /api/patients and POST /api/simulate (a 1 cm^2 pen patch, every
-# request a different seed), each beside nginx serving a file of the response's size; prints
+# request a different seed), then the record and the list again with the server's memory of
+# pages off (--page-cache-ms 0), each beside nginx serving a file of the response's size; prints
 # req/s and p99, records them in bench/RESULTS.md under "## Server (BACKEND, LABEL)", and stops
 # everything it started (trap EXIT).
 set -euo pipefail
@@ -58,13 +59,18 @@ PASSWORD="$(grep -o 'Password for bench: [^ ]*' "$TMP/user.log" | cut -d' ' -f4)
 # wrk opens CONNECTIONS connections from one address: the per-address limit (16 by default, a
 # guard against one client holding every thread) is raised to let them all in; otherwise the
 # server closes the ones beyond it and wrk measures reconnects (its "read" socket errors).
-"$BIN" serve --db "$DB" --photo-dir "$TMP/photos" --port 0 --bind 127.0.0.1 \
-  --max-connections-per-address "$((CONNECTIONS + 8))" >"$TMP/serve.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 100); do grep -q "listening on" "$TMP/serve.log" && break; sleep 0.1; done
-PORT="$(grep -o 'http://127.0.0.1:[0-9]*' "$TMP/serve.log" | head -1 | cut -d: -f3)"
-[[ -n "$PORT" && -n "$PASSWORD" ]] || { cat "$TMP/serve.log" >&2; exit 1; }
-API="http://127.0.0.1:$PORT"
+# start_server [ARGS...]: (re)starts the server, sets SERVER_PID and API.
+start_server() {
+  if [[ -n "$SERVER_PID" ]]; then kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; fi
+  "$BIN" serve --db "$DB" --photo-dir "$TMP/photos" --port 0 --bind 127.0.0.1 \
+    --max-connections-per-address "$((CONNECTIONS + 8))" "$@" >"$TMP/serve.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 100); do grep -q "listening on" "$TMP/serve.log" && break; sleep 0.1; done
+  PORT="$(grep -o 'http://127.0.0.1:[0-9]*' "$TMP/serve.log" | head -1 | cut -d: -f3)"
+  [[ -n "$PORT" && -n "$PASSWORD" ]] || { cat "$TMP/serve.log" >&2; exit 1; }
+  API="http://127.0.0.1:$PORT"
+}
+start_server
 
 LOGIN="$(curl -s -c "$TMP/cookies" -H 'Content-Type: application/json' \
   -d "{\"username\":\"bench\",\"password\":\"$PASSWORD\"}" "$API/api/login")"
@@ -208,6 +214,10 @@ measure plan "POST /api/plan (cached)" "$API/api/plan" "$TMP/plan.lua" plan
 measure plan-uncached "POST /api/plan (every request different)" "$API/api/plan" "$TMP/plan-uncached.lua" plan
 measure create "POST /api/patients" "$API/api/patients" "$TMP/create.lua" create
 measure simulate "POST /api/simulate (1 cm² pen patch, every seed different)" "$API/api/simulate" "$TMP/simulate.lua" simulate
+# The same reads with nothing answered from memory (the session stays valid: it is in the database).
+start_server --page-cache-ms 0
+measure record-uncached "GET /api/patients/{id} (a demo record, memory off: --page-cache-ms 0)" "$API/api/patients/$RECORD_ID" "$TMP/get.lua" record
+measure list-uncached "GET /api/patients (50 of 200, memory off)" "$API/api/patients?limit=50" "$TMP/get.lua" patients
 LOAD_AFTER="$(cut -d' ' -f1 /proc/loadavg)"
 
 MACHINE="$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(uname -sr), load average $LOAD_BEFORE before and $LOAD_AFTER after the run (1 min; other work on the machine inflates every figure)"
@@ -228,7 +238,7 @@ SECTION="## Server ($BACKEND, $LABEL)
 \`BACKEND=$BACKEND LABEL=$LABEL bench/server_load.sh\`, $DATE. Machine: $MACHINE. Loopback only;
 \`wrk -t2 -c$CONNECTIONS -d$DURATION --latency\`; wrk, nginx (2 workers) and \`dermaplan serve\` share the cores. The
 ceiling is nginx serving a static file of the response's size, in the same run. req/s counts 2xx answers only (the
-server runs at most 2 simulations at once and answers the others 503 busy at once). The database holds 200 demo patients
+server runs at most 2 simulations at once; up to 64 more wait their turn). The database holds 200 demo patients
 (\`dermaplan demo-data\`). Responses other than 2xx in: ${NON2XX:-none}. Socket errors: ${ERRORS:-none}.
 
 $TABLE"

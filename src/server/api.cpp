@@ -166,6 +166,7 @@ struct Api::Impl {
             LoginLimiter(options.login_max_failures * 4, options.login_window_ms),
             ResponseCache(),
             PageCache(options.patient_list_cache_ms),
+            PageCache(options.patient_record_cache_ms),
             "",
             WorkSlots(options.max_concurrent_simulations, options.max_waiting_simulations),
             {}} {
@@ -269,13 +270,18 @@ struct Api::Impl {
                                  route.max_body));
     // Any write under /api/patients may change a page of the patient list: the cached pages go
     // once the handler is done (after its commit, whether it succeeded or not).
+    // The same for a patient's record, also written under /api/sessions (the database's change
+    // counter, checked on every answer from memory, covers writes by other processes).
     struct InvalidateAfter {
-      PageCache* cache;
+      Context* ctx;
       ~InvalidateAfter() {
-        if (cache) cache->invalidate();
+        if (!ctx) return;
+        ctx->patient_pages.invalidate();
+        ctx->patient_records.invalidate();
       }
-    } invalidate_after{state_changing(req.method) && route.pattern.rfind("/api/patients", 0) == 0
-                           ? &ctx.patient_pages
+    } invalidate_after{state_changing(req.method) && (route.pattern.rfind("/api/patients", 0) == 0 ||
+                                                      route.pattern.rfind("/api/sessions", 0) == 0)
+                           ? &ctx
                            : nullptr};
     return route.handler(ctx, call);
   }

@@ -42,6 +42,11 @@ struct ApiOptions {
   /// this server invalidate it at once; writes by another process sharing the database show
   /// within this time.
   long long patient_list_cache_ms = 1000;
+  /// How long a patient's record (GET /api/patients/{id}) may be served from memory (0: never).
+  /// Every answer from memory is checked against the database's change counter first, which
+  /// every write of the record bumps in its transaction (this process or another), and the read
+  /// is audited as any other.
+  long long patient_record_cache_ms = 1000;
   /// Addresses of reverse proxies (e.g. "127.0.0.1" for nginx on the same machine). A request
   /// from one of them is attributed to the last address in its X-Forwarded-For header (the one
   /// the proxy added) for the per-address login limit and the audit log. From anyone else the

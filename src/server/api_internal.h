@@ -33,6 +33,7 @@ struct Context {
   LoginLimiter failures_by_address;  //!< by client address, any username
   ResponseCache engine_cache;      //!< screen/plan/kb responses by request (pure functions)
   PageCache patient_pages;         //!< GET /api/patients pages; writes under /api/patients invalidate
+  PageCache patient_records;       //!< GET /api/patients/{id} bodies by patient id (the same rules)
   std::string health_body;         //!< built once
   WorkSlots simulations;            //!< POST /api/simulate: computed at once, and waiting
   /// One request at a time fills a missing list page; the others wait and take it from the

@@ -25,6 +25,9 @@ namespace {
 /// A consent carries its signature image as base64 (at most 1 MiB of image).
 constexpr size_t kMaxConsentBodyBytes = 4u << 20;
 
+/// Records larger than this are not kept in memory (256 records of this size: 64 MiB).
+constexpr size_t kMaxCachedRecordBytes = 256u << 10;
+
 records::Patient live_patient(Context& ctx, long long id) {
   return found(ctx.store.find_patient(id), "patient", id);
 }
@@ -166,6 +169,18 @@ json consent_json(Context& ctx, const records::Consent& c) {
 
 Response get_patient(Context& ctx, Call& call) {
   const long long id = call.id();
+  // From memory while the database is unchanged (PageCache: the change counter is read before
+  // the record, so a page is never newer than its counter says).
+  const std::string key = std::to_string(id);
+  const long long now = ctx.clock();
+  const long long change_seq = ctx.store.change_seq();
+  if (auto page = ctx.patient_records.find(key, now, change_seq)) {
+    audit_read(ctx, call, "patient", id);
+    Response r;
+    r.body = std::move(page->body);
+    return r;
+  }
+  const auto generation = ctx.patient_records.generation();
   const auto record = found(ctx.store.read_patient_record(id), "patient", id);
   // The stored intakes, screenings and plans go in as their text (most of the record's bytes;
   // parsing them and writing them again was most of this request's time).
@@ -187,8 +202,9 @@ Response get_patient(Context& ctx, Call& call) {
   for (const auto& p : record.photos) j["photos"].push_back(to_json(p));
   audit_read(ctx, call, "patient", id);
   Response r;
-  r.status = 200;
   r.body = splice.dump(j);
+  if (r.body.size() <= kMaxCachedRecordBytes)
+    ctx.patient_records.put(key, PageCache::Page{r.body, ""}, generation, now, change_seq);
   return r;
 }
 

@@ -27,6 +27,7 @@ struct ServeOptions {
   bool secure_cookies = false;
   int request_timeout_s = 30;
   int max_connections_per_address = 16;
+  long long page_cache_ms = 1000;
   std::string practice;
 };
 
@@ -59,6 +60,11 @@ void add_serve_command(CLI::App& app, CommonOptions& common) {
   cmd->add_option("--max-connections-per-address", options.max_connections_per_address,
                   "Open connections per client address (trusted proxies exempt); the newest beyond are closed")
       ->check(CLI::Range(1, 100000))->capture_default_str();
+  cmd->add_option("--page-cache-ms", options.page_cache_ms,
+                  "How long patient-list pages and patient records may be answered from memory while the "
+                  "database's change counter stands still (0: never)")
+      ->check(CLI::Range(0LL, 60'000LL))
+      ->capture_default_str();
   cmd->add_flag("--secure-cookies", options.secure_cookies,
                 "Mark cookies Secure (behind a TLS proxy; without it, only when a trusted proxy sends "
                 "X-Forwarded-Proto: https)");
@@ -93,6 +99,8 @@ void add_serve_command(CLI::App& app, CommonOptions& common) {
     api_options.backup_dir = options.backup_dir;
     api_options.trusted_proxies = options.trusted_proxies;
     api_options.secure_cookies = options.secure_cookies;
+    api_options.patient_list_cache_ms = options.page_cache_ms;
+    api_options.patient_record_cache_ms = options.page_cache_ms;
     api_options.practice = std::move(practice);
     server::Api api(*store, kb, api_options);
     server::HttpOptions http_options;
