@@ -149,13 +149,6 @@ void SociStore::in_one_transaction(const std::function<void()>& work) {
   }
 }
 
-long long SociStore::change_seq() {
-  return read("change_seq", [&](soci::session& sql) {
-    long long seq = 0;
-    sql << "SELECT seq FROM store_changes WHERE id = 1", soci::into(seq);
-    return seq;
-  });
-}
 
 void SociStore::claim_photo_dir() {
   const fs::path marker = photos_.dir() / ".dermaplan-database-id";
@@ -376,11 +369,12 @@ AuthSession SociStore::create_auth_session(AuthSession session) {
 
 namespace {
 
-/// The statements every authenticated request runs, prepared once per connection (SQLite parses
+/// The statements (nearly) every authenticated request runs, prepared once per connection (SQLite parses
 /// nothing per call, PostgreSQL plans nothing), with their values bound to fixed members.
 struct PreparedStatements final : ConnectionState {
   explicit PreparedStatements(soci::session& sql)
       : read_auth_change_seq((sql.prepare << "SELECT seq FROM auth_changes WHERE id = 1", soci::into(seq))),
+        read_change_seq((sql.prepare << "SELECT seq FROM store_changes WHERE id = 1", soci::into(change_seq))),
         read_session_and_user(
             (sql.prepare << "SELECT s.id, s.user_id, s.created_at_ms, s.expires_at_ms, s.revoked, s.last_seen_ms, "
                             "u.username, u.display_name, u.role, u.password_hash, u.disabled, u.created_at_ms, "
@@ -402,6 +396,7 @@ struct PreparedStatements final : ConnectionState {
   }
 
   long long seq = 0;
+  long long change_seq = 0;
   std::string token_hash;
   AuthSession session;
   User user;
@@ -409,6 +404,7 @@ struct PreparedStatements final : ConnectionState {
   int disabled = 0;
   std::string role;
   soci::statement read_auth_change_seq;
+  soci::statement read_change_seq;  //!< the record's change counter (page caches check it per request)
   soci::statement read_session_and_user;
 };
 
@@ -443,6 +439,14 @@ long long SociStore::auth_change_seq() {
     if (!PreparedStatements::run(p.read_auth_change_seq))
       throw StoreUnavailableError("auth_changes", "the counter row is missing");
     return p.seq;
+  });
+}
+
+long long SociStore::change_seq() {
+  return with_prepared("change_seq", [](PreparedStatements& p) {
+    if (!PreparedStatements::run(p.read_change_seq))
+      throw StoreUnavailableError("store_changes", "the counter row is missing");
+    return p.change_seq;
   });
 }
 
