@@ -228,8 +228,9 @@ $ROWS"
 echo
 echo "$TABLE"
 echo "machine: $MACHINE; wrk -t2 -c$CONNECTIONS -d$DURATION --latency; backend $BACKEND; wrk, nginx and the server share the cores"
-NON2XX="$(grep -l "Non-2xx" "$TMP"/*.wrk 2>/dev/null | xargs -r -n1 basename | tr '\n' ' ')"
-ERRORS="$(grep -h "Socket errors" "$TMP"/*.wrk 2>/dev/null | sort | uniq -c | tr '\n' ';')"
+# (grep finds nothing when every answer was 2xx and no socket failed: not an error here)
+NON2XX="$({ grep -l "Non-2xx" "$TMP"/*.wrk 2>/dev/null || true; } | xargs -r -n1 basename | tr '\n' ' ')"
+ERRORS="$({ grep -h "Socket errors" "$TMP"/*.wrk 2>/dev/null || true; } | sort | uniq -c | tr '\n' ';')"
 
 # Record the figures under "## Server ($BACKEND, $LABEL)" in bench/RESULTS.md (replacing an
 # earlier run's of the same backend and label).
