@@ -116,8 +116,10 @@ local intake = [==[$(python3 -c 'import json,sys; print(json.dumps(json.load(ope
 function request()
   n = n + 1
   local k = tid * 1000000 + n
+  -- screening dates from 2026-10-01 to 2026-11-28: after the example intake's last dose
+  -- (2026-09-30; an earlier date is refused 400) and not in the future
   local day = 1 + k % 28
-  local month = 1 + math.floor(k / 28) % 12
+  local month = 10 + math.floor(k / 28) % 2
   local start_day = 1 + math.floor(k / 336) % 28
   local body = string.format('{"intake":%s,"indication":"acne-scars","areas":["cheek"],"date":"2026-%02d-%02d","start":"2027-%02d-%02d"}',
                              intake, month, day, 1 + math.floor(k / 9408) % 12, start_day)
