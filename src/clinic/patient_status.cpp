@@ -2,6 +2,8 @@
 
 #include "clinic/consent.h"
 
+#include <algorithm>
+
 namespace dermaplan::clinic {
 
 PatientStatus patient_status(const records::PatientGlance& glance, const kb::KnowledgeBase& kb,
@@ -40,7 +42,13 @@ std::vector<PatientStatus> patient_statuses(records::Store& store, const kb::Kno
                                             std::map<std::string, std::string>& forms) {
   std::vector<PatientStatus> out;
   out.reserve(patient_ids.size());
-  for (const auto& glance : store.read_patient_glances(patient_ids)) out.push_back(patient_status(glance, kb, forms));
+  // The store reads at most kMaxIds glances at once.
+  constexpr std::size_t kMaxIds = 1000;
+  for (std::size_t at = 0; at < patient_ids.size(); at += kMaxIds) {
+    const std::vector<long long> chunk(patient_ids.begin() + static_cast<std::ptrdiff_t>(at),
+                                       patient_ids.begin() + static_cast<std::ptrdiff_t>(std::min(patient_ids.size(), at + kMaxIds)));
+    for (const auto& glance : store.read_patient_glances(chunk)) out.push_back(patient_status(glance, kb, forms));
+  }
   return out;
 }
 

@@ -35,8 +35,8 @@ PatientStatus patient_status(const records::PatientGlance& glance, const kb::Kno
 PatientStatus patient_status(records::Store& store, const kb::KnowledgeBase& kb, long long patient_id,
                              std::map<std::string, std::string>& forms);
 
-/// The status of each patient in `patient_ids` (at most 1000), in that order: three store
-/// queries however many patients (records::ClinicalRecordStore::read_patient_glances).
+/// The status of each patient in `patient_ids`, in that order: three store queries per 1,000
+/// patients (records::ClinicalRecordStore::read_patient_glances).
 std::vector<PatientStatus> patient_statuses(records::Store& store, const kb::KnowledgeBase& kb,
                                             const std::vector<long long>& patient_ids,
                                             std::map<std::string, std::string>& forms);

@@ -86,17 +86,15 @@ Response list_patients(Context& ctx, Call& call) {
     const auto generation = ctx.patient_pages.generation();
     const auto found = ctx.store.list_patients(q);
     json patients = json::array();
-    json ids = json::array();
-    std::vector<long long> page_ids;
-    for (const auto& p : found.patients) page_ids.push_back(p.id);
+    std::vector<long long> ids;
+    for (const auto& p : found.patients) ids.push_back(p.id);
     std::map<std::string, std::string> forms;
     // The page's statuses in three store queries, not three per patient.
-    const auto statuses = clinic::patient_statuses(ctx.store, ctx.kb, page_ids, forms);
+    const auto statuses = clinic::patient_statuses(ctx.store, ctx.kb, ids, forms);
     for (std::size_t i = 0; i < found.patients.size(); ++i) {
       json j = to_json(found.patients[i]);
       j["status"] = clinic::to_json(statuses[i]);
       patients.push_back(std::move(j));
-      ids.push_back(found.patients[i].id);
     }
     json body = json::object();
     body["patients"] = std::move(patients);
@@ -503,11 +501,8 @@ Response agenda(Context& ctx, Call& call) {
     if (p) known.push_back(patient_id);
   }
   std::map<std::string, std::string> forms;
-  for (std::size_t at = 0; at < known.size(); at += 1000) {
-    const std::vector<long long> chunk(known.begin() + at, known.begin() + std::min(known.size(), at + 1000));
-    const auto statuses = clinic::patient_statuses(ctx.store, ctx.kb, chunk, forms);
-    for (std::size_t i = 0; i < chunk.size(); ++i) people[chunk[i]]["status"] = clinic::to_json(statuses[i]);
-  }
+  const auto statuses = clinic::patient_statuses(ctx.store, ctx.kb, known, forms);
+  for (std::size_t i = 0; i < known.size(); ++i) people[known[i]]["status"] = clinic::to_json(statuses[i]);
   auto who = [&](long long patient_id) -> const json& { return people.at(patient_id); };
   json today = json::array(), due = json::array();
   for (const auto& s : sessions) {
