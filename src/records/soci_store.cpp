@@ -675,50 +675,6 @@ std::string fts_phrase(const std::string& text) {
   return out + "\"";
 }
 
-/// The end of the range of strings that begin with `prefix` in byte order (the first string
-/// after all of them): its last code point plus one (UTF-8 orders bytes as code points, so the
-/// result stays valid UTF-8, which PostgreSQL requires). nullopt when there is no such string.
-std::optional<std::string> prefix_end(std::string prefix) {
-  std::size_t start = prefix.size();
-  while (start > 0 && (static_cast<unsigned char>(prefix[start - 1]) & 0xC0) == 0x80) --start;
-  if (start > 0) --start;
-  const auto lead = static_cast<unsigned char>(prefix[start]);
-  const std::size_t length = prefix.size() - start;
-  const std::size_t expected = lead < 0x80 ? 1 : (lead & 0xE0) == 0xC0 ? 2 : (lead & 0xF0) == 0xE0 ? 3 : (lead & 0xF8) == 0xF0 ? 4 : 0;
-  if (expected != length) {
-    // Not UTF-8 (SQLite stores such bytes as given): the next string in byte order.
-    while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) == 0xFF) prefix.pop_back();
-    if (prefix.empty()) return std::nullopt;
-    prefix.back() = static_cast<char>(static_cast<unsigned char>(prefix.back()) + 1);
-    return prefix;
-  }
-  char32_t c = length == 1 ? lead : lead & (0xFF >> (length + 1));
-  for (std::size_t i = start + 1; i < prefix.size(); ++i) c = (c << 6) | (static_cast<unsigned char>(prefix[i]) & 0x3F);
-  ++c;
-  if (c == 0xD800) c = 0xE000;  // no surrogates in UTF-8
-  if (c > 0x10FFFF) {
-    prefix.resize(start);
-    return prefix.empty() ? std::nullopt : prefix_end(prefix);
-  }
-  prefix.resize(start);
-  if (c < 0x80) {
-    prefix += static_cast<char>(c);
-  } else if (c < 0x800) {
-    prefix += static_cast<char>(0xC0 | (c >> 6));
-    prefix += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    prefix += static_cast<char>(0xE0 | (c >> 12));
-    prefix += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    prefix += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    prefix += static_cast<char>(0xF0 | (c >> 18));
-    prefix += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    prefix += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    prefix += static_cast<char>(0x80 | (c & 0x3F));
-  }
-  return prefix;
-}
-
 }  // namespace
 
 PatientPage SociStore::list_patients(const PatientQuery& query) {
@@ -735,7 +691,10 @@ PatientPage SociStore::list_patients(const PatientQuery& query) {
   const std::string key = name_key + ", p.id";
   const std::string live = " AND (p.deleted = 0 OR :inc = 1)";
   // The name filter, in three forms that each read the list in the order of an index:
-  //  - prefix (1-2 characters): the range of the name index that begins with it;
+  //  - short (1-2 characters, which have no trigram): the name index is walked in order and
+  //    each name tested, stopping when the page is full; the count walks it too, up to
+  //    kPatientSearchCountLimit + 1 matches (the test reads only the index's column, so a
+  //    short query with few matches costs one pass over the index, not over the table);
   //  - few matches (3+ characters, at most kPatientSearchCountLimit): the trigram index
   //    (SQLite: the FTS5 table; PostgreSQL: pg_trgm's GIN index, which LIKE uses) gives their
   //    keys in the same pass that counts them, at most that many are sorted, and the page's
@@ -744,19 +703,15 @@ PatientPage SociStore::list_patients(const PatientQuery& query) {
   //    index's column), stopping when the page is full; more than kPatientSearchCountLimit
   //    matches means a test passes often enough for that walk to be short.
   // Substring matches are exactly LIKE '%folded%' (escaped), as before the index.
-  enum class Filter { all, prefix, substring };
-  const Filter filter = folded.empty() ? Filter::all : code_points(folded) < 3 ? Filter::prefix : Filter::substring;
+  enum class Filter { all, short_substring, substring };
+  const Filter filter =
+      folded.empty() ? Filter::all : code_points(folded) < 3 ? Filter::short_substring : Filter::substring;
   std::vector<std::string> name_values;  // bound first, in this order
-  std::string prefix_sql, trigram_from, like_sql;
-  if (filter == Filter::prefix) {
-    name_values.push_back(folded);
-    prefix_sql = " AND " + name_key + " >= :lo";
-    if (auto end = prefix_end(folded)) {
-      name_values.push_back(*end);
-      prefix_sql += " AND " + name_key + " < :hi";
-    }
+  std::string trigram_from;
+  const std::string like_sql = " AND p.search_name LIKE :p ESCAPE '\\'";
+  if (filter == Filter::short_substring) {
+    name_values.push_back(contains_pattern(folded));
   } else if (filter == Filter::substring) {
-    like_sql = " AND p.search_name LIKE :p ESCAPE '\\'";
     if (pg) {
       name_values.push_back(contains_pattern(folded));
       trigram_from = " FROM patients p WHERE 1 = 1" + like_sql;  // pg_trgm serves the LIKE
@@ -773,8 +728,8 @@ PatientPage SociStore::list_patients(const PatientQuery& query) {
     case Filter::all:
       page_from = by_name + live;
       break;
-    case Filter::prefix:
-      page_from = by_name + prefix_sql + live;
+    case Filter::short_substring:
+      page_from = by_name + like_sql + live;
       count_sql = "SELECT COUNT(*) FROM (SELECT 1" + page_from + " LIMIT :cap) s";
       break;
     case Filter::substring:

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { demoBanner, listSummary, searchHint } from './patient-list';
+import { demoBanner, listSummary } from './patient-list';
 
 describe('patient list', () => {
   it('says how many are shown of how many match', () => {
@@ -11,15 +11,6 @@ describe('patient list', () => {
   it('says "more than 1,000" when the server stopped counting', () => {
     expect(listSummary(50, { total: 1001, total_is_lower_bound: true, next: 'c' })).toBe('50 of more than 1,000 shown');
     expect(listSummary(1200, { total: 1001, total_is_lower_bound: true, next: null })).toBe('1,200 of more than 1,000 shown');
-  });
-
-  it('explains that one or two letters match the beginning of the name', () => {
-    expect(searchHint('')).toBeNull();
-    expect(searchHint('ma')).toMatch(/^Names beginning with “ma”/);
-    expect(searchHint('Ö')).toMatch(/beginning/);
-    expect(searchHint('mar')).toBeNull();
-    expect(searchHint('山田')).toMatch(/beginning/);  // characters, not bytes or UTF-16 units
-    expect(searchHint('𝔄b')).toMatch(/beginning/);
   });
 
   it('shows the demo banner only while demo patients are there', () => {

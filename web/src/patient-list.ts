@@ -1,5 +1,5 @@
-// The patient list's words (GET /api/patients): how many are shown of how many match, what a
-// short search means, and the demo-data banner. Words only; the list is the server's.
+// The patient list's words (GET /api/patients): how many are shown of how many match, and the
+// demo-data banner. Words only; the list is the server's.
 
 import type { PatientPage } from './types';
 
@@ -13,13 +13,6 @@ export function listSummary(shown: number, page: Pick<PatientPage, 'total' | 'to
   if (page.total_is_lower_bound) return `${count(shown)} of more than ${count(page.total - 1)} shown`;
   if (shown >= page.total && !page.next) return null;
   return `${count(shown)} of ${count(page.total)} shown`;
-}
-
-/** What a search of this text matches (the server's rule: docs/api.md). */
-export function searchHint(q: string): string | null {
-  const characters = [...q].length;
-  if (characters === 0) return null;
-  return characters < 3 ? `Names beginning with “${q}”; type a third letter to search inside names.` : null;
 }
 
 /** The banner over the list while the database holds demo patients; null when it holds none. */

@@ -5,7 +5,7 @@ import { ApiError } from '../api';
 import { formatDay, todayLocal } from '../dates';
 import { statusParts, type StatusLevel } from '../patient-status';
 import { clearFieldErrors, debounce, field, h, select, showFieldError } from '../ui/dom';
-import { demoBanner, listSummary, searchHint } from '../patient-list';
+import { demoBanner, listSummary } from '../patient-list';
 import type { Patient, PatientPage, PatientStatus } from '../types';
 
 export const SEX_OPTIONS: [string, string][] = [['', 'not recorded'], ['female', 'female'], ['male', 'male'], ['other', 'other'], ['unknown', 'unknown']];
@@ -24,12 +24,10 @@ export function patientStatusCell(app: App, status: PatientStatus | undefined): 
 /** A search box with a live result table, paged with the list's cursor ("Show more"). */
 export function patientSearch(app: App, autofocus = false): HTMLElement {
   const input = h('input', { type: 'search', id: 'patient-search', placeholder: 'Name…', autocomplete: 'off', autofocus });
-  const hint = h('p', { class: 'muted search-hint', id: 'patient-search-hint' });
   const results = h('div', { class: 'results', 'aria-live': 'polite' });
   let generation = 0;  // a newer search makes the pages of an older one stale
   const run = debounce(async (q: string) => {
     const mine = ++generation;
-    hint.textContent = searchHint(q) ?? '';
     try {
       const page = await app.api.patients(q, PAGE_SIZE);
       if (mine === generation) results.replaceChildren(patientTable(app, q, page, () => mine === generation));
@@ -39,7 +37,7 @@ export function patientSearch(app: App, autofocus = false): HTMLElement {
   }, 250);
   input.addEventListener('input', () => run(input.value.trim()));
   run(''); run.flush();
-  return h('div', { class: 'patient-search' }, field('Search by name', input), hint, results);
+  return h('div', { class: 'patient-search' }, field('Search by name', input), results);
 }
 
 const PAGE_SIZE = 50;
