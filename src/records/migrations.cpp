@@ -30,6 +30,45 @@ std::string dialect(std::string sql, Backend backend) {
 }
 
 void recount_patients_and_names(soci::session& sql, Backend backend);
+void rebuild_name_pairs(soci::session& sql);
+
+/// The rows of patient_name_pairs for some names: parallel columns, bound in bulk.
+struct NamePairRows {
+  std::vector<std::string> pair, search_name;
+  std::vector<long long> patient_id;
+  std::vector<int> deleted;
+  void add(long long patient, const std::string& folded, bool is_deleted = false) {
+    for (auto& g : character_pairs(folded)) {
+      pair.push_back(std::move(g));
+      search_name.push_back(folded);
+      patient_id.push_back(patient);
+      deleted.push_back(is_deleted ? 1 : 0);
+    }
+  }
+  /// Runs `statement` (placeholders :g, :n, :p and, when `with_deleted`, :d first) once per
+  /// row, with one prepared statement.
+  void run(soci::session& sql, const char* statement, bool with_deleted) {
+    if (pair.empty()) return;
+    if (pair.size() == 1) {  // SOCI binds a vector of one as a single row: bind the row
+      if (with_deleted)
+        sql << statement, soci::use(deleted[0]), soci::use(pair[0]), soci::use(search_name[0]), soci::use(patient_id[0]);
+      else
+        sql << statement, soci::use(pair[0]), soci::use(search_name[0]), soci::use(patient_id[0]);
+    } else if (with_deleted) {
+      sql << statement, soci::use(deleted), soci::use(pair), soci::use(search_name), soci::use(patient_id);
+    } else {
+      sql << statement, soci::use(pair), soci::use(search_name), soci::use(patient_id);
+    }
+    pair.clear();
+    search_name.clear();
+    patient_id.clear();
+    deleted.clear();
+  }
+};
+constexpr const char* kInsertNamePair =
+    "INSERT INTO patient_name_pairs (deleted, pair, search_name, patient_id) VALUES (:d, :g, :n, :p)";
+/// By the whole key: the table has no index by patient.
+constexpr const char* kNamePairKey = " WHERE pair = :g AND search_name = :n AND patient_id = :p";
 
 std::vector<std::string> in_dialect(std::vector<std::string> statements, Backend backend) {
   for (auto& s : statements) s = dialect(std::move(s), backend);
@@ -616,6 +655,7 @@ std::vector<std::string> v11_auth_changes(Backend) {
 
 void recompute_derived_tables(soci::session& sql, Backend backend) {
   recount_patients_and_names(sql, backend);
+  rebuild_name_pairs(sql);
   // The course summaries as the rows are: recomputed before the next report reads them.
   mark_every_course_summary_stale(sql);
 }
@@ -628,7 +668,72 @@ void recount_patients_and_names(soci::session& sql, Backend backend) {
   if (backend == Backend::sqlite) sql << "INSERT INTO patient_names (patient_names) VALUES ('rebuild')";
   // PostgreSQL's trigram index is an index: it is never out of date.
 }
+// 12: two-character name search (a pair of characters has no trigram): each distinct pair of
+// adjacent characters of a patient's folded name, with the name and the patient, keyed in that
+// order, so that the names holding a pair are a range already in the list's order, and the
+// patient's deleted flag, so that counting them reads the range only. Written by create_patient,
+// update_patient and delete_patient (name_pairs.h), rebuilt from the names by
+// recompute_derived_tables; deleted patients keep theirs (include_deleted finds them).
+std::vector<std::string> v12_name_pairs(Backend backend) {
+  if (backend == Backend::sqlite)
+    return {"CREATE TABLE patient_name_pairs (pair TEXT NOT NULL, search_name TEXT NOT NULL, "
+            "patient_id INTEGER NOT NULL, deleted INTEGER NOT NULL, PRIMARY KEY (pair, search_name, patient_id)) "
+            "WITHOUT ROWID"};
+  // Byte order ("C"), as the list's.
+  return {"CREATE TABLE patient_name_pairs (pair TEXT COLLATE \"C\" NOT NULL, search_name TEXT COLLATE \"C\" "
+          "NOT NULL, patient_id BIGINT NOT NULL, deleted INTEGER NOT NULL, PRIMARY KEY (pair, search_name, patient_id))"};
+}
+
+void rebuild_name_pairs(soci::session& sql) {
+  sql << "DELETE FROM patient_name_pairs";
+  struct Name {
+    long long id;
+    std::string folded;
+    bool deleted;
+  };
+  std::vector<Name> patients;
+  {
+    long long id = 0;
+    std::string name;
+    int deleted = 0;
+    soci::statement st = (sql.prepare << "SELECT id, search_name, deleted FROM patients ORDER BY id", soci::into(id),
+                          soci::into(name), soci::into(deleted));
+    st.execute(false);
+    while (st.fetch()) patients.push_back({id, name, deleted != 0});
+  }
+  NamePairRows rows;  // a few thousand at a time
+  for (const auto& p : patients) {
+    rows.add(p.id, p.folded, p.deleted);
+    if (rows.pair.size() >= 5000) rows.run(sql, kInsertNamePair, true);
+  }
+  rows.run(sql, kInsertNamePair, true);
+}
+
+// The folded names again first: from this version on the fold also drops diacritics
+// (search_fold.h), so "novak" finds "Novák" (the update triggers keep SQLite's FTS5 in step).
+void v12_backfill(soci::session& sql, Backend backend) {
+  v3_backfill(sql, backend);
+  rebuild_name_pairs(sql);
+}
+
 }  // namespace
+
+void write_name_pairs(soci::session& sql, long long patient_id, const std::string& folded,
+                      const std::string* old_folded) {
+  NamePairRows rows;
+  if (old_folded) {
+    rows.add(patient_id, *old_folded);
+    rows.run(sql, (std::string("DELETE FROM patient_name_pairs") + kNamePairKey).c_str(), false);
+  }
+  rows.add(patient_id, folded);
+  rows.run(sql, kInsertNamePair, true);
+}
+
+void mark_name_pairs_deleted(soci::session& sql, long long patient_id, const std::string& folded) {
+  NamePairRows rows;
+  rows.add(patient_id, folded, /*is_deleted=*/true);
+  rows.run(sql, (std::string("UPDATE patient_name_pairs SET deleted = :d") + kNamePairKey).c_str(), true);
+}
 
 const std::vector<Migration>& schema_migrations() {
   static const std::vector<Migration> list{
@@ -653,6 +758,8 @@ const std::vector<Migration>& schema_migrations() {
        v10_course_summaries, v10_backfill},
       {11, "logins: a change counter that revocations and user updates bump, checked per request",
        v11_auth_changes, nullptr},
+      {12, "name search: diacritics folded; the pairs of adjacent characters of each name, for two-character searches",
+       v12_name_pairs, v12_backfill},
   };
   return list;
 }

@@ -587,6 +587,7 @@ PatientWithIntakes SociStore::create_patient_with_intakes(const Actor& by, Patie
            " VALUES (:n, :b, :s, :o, :c, :t, :u, 0, 1, :f, :d) RETURNING id",
         soci::use(p.name), soci::use(p.birth_date), soci::use(p.sex), soci::use(p.notes), soci::use(p.created_by),
         soci::use(p.created_at_ms), soci::use(p.updated_at_ms), soci::use(folded), soci::use(demo), soci::into(p.id);
+    write_name_pairs(sql, p.id, folded);
     audit(sql, by, AuditAction::create, "patient", p.id, p.demo ? R"({"demo":true})" : "");
     int version = 0;
     for (auto& intake : out.intakes) {
@@ -633,6 +634,10 @@ Patient SociStore::update_patient(const Actor& by, Patient patient) {
         soci::use(patient.notes), soci::use(folded), soci::use(patient.updated_at_ms),
         soci::use(patient.id), soci::use(patient.row_version));
     if (changed != 1) throw ConflictError("patient " + std::to_string(patient.id), "changed concurrently");
+    if (old.name != patient.name) {
+      const std::string old_folded = fold_for_search(old.name);
+      write_name_pairs(sql, patient.id, folded, &old_folded);
+    }
     patient.row_version += 1;
     json fields = json::array();
     if (old.name != patient.name) fields.push_back("name");
@@ -647,7 +652,8 @@ Patient SociStore::update_patient(const Actor& by, Patient patient) {
 void SociStore::delete_patient(const Actor& by, long long patient_id, const std::string& reason) {
   require_text(reason, "reason");
   write("delete_patient", [&](soci::session& sql) {
-    load_patient_for_update(sql, patient_id);
+    const Patient old = load_patient_for_update(sql, patient_id);
+    mark_name_pairs_deleted(sql, patient_id, fold_for_search(old.name));
     long long at = now();
     sql << "UPDATE patients SET deleted = 1, deleted_at_ms = :t, deleted_by = :b, updated_at_ms = :t2,"
            " row_version = row_version + 1 WHERE id = :id",
@@ -688,29 +694,37 @@ PatientPage SociStore::list_patients(const PatientQuery& query) {
   int include_deleted = query.include_deleted ? 1 : 0;
   // Byte order on both backends, so pages are the same whichever database is used.
   const std::string name_key = pg ? "p.search_name COLLATE \"C\"" : "p.search_name";
-  const std::string key = name_key + ", p.id";
   const std::string live = " AND (p.deleted = 0 OR :inc = 1)";
-  // The name filter, in three forms that each read the list in the order of an index:
-  //  - short (1-2 characters, which have no trigram): the name index is walked in order and
-  //    each name tested, stopping when the page is full; the count walks it too, up to
-  //    kPatientSearchCountLimit + 1 matches (the test reads only the index's column, so a
-  //    short query with few matches costs one pass over the index, not over the table);
-  //  - few matches (3+ characters, at most kPatientSearchCountLimit): the trigram index
+  // The name filter, in four forms that each read the list in the order of an index:
+  //  - one character: the name index is walked in order and each name tested, stopping when
+  //    the page is full; the count walks it too, up to kPatientSearchCountLimit + 1 matches
+  //    (the test reads only the index's column; a rare character costs one pass over it);
+  //  - two characters (no trigram): the names that hold that pair of characters are a range
+  //    of patient_name_pairs (migration 12), keyed in the list's order: the count reads it up
+  //    to the limit, a page from the cursor on;
+  //  - three or more, few matches (at most kPatientSearchCountLimit): the trigram index
   //    (SQLite: the FTS5 table; PostgreSQL: pg_trgm's GIN index, which LIKE uses) gives their
   //    keys in the same pass that counts them, at most that many are sorted, and the page's
   //    rows are read by id;
-  //  - many matches: the name index is walked in order and each name tested (LIKE on the
-  //    index's column), stopping when the page is full; more than kPatientSearchCountLimit
-  //    matches means a test passes often enough for that walk to be short.
-  // Substring matches are exactly LIKE '%folded%' (escaped), as before the index.
-  enum class Filter { all, short_substring, substring };
-  const Filter filter =
-      folded.empty() ? Filter::all : code_points(folded) < 3 ? Filter::short_substring : Filter::substring;
+  //  - three or more, many matches: the name index is walked in order and each name tested
+  //    (LIKE on the index's column), stopping when the page is full; more than
+  //    kPatientSearchCountLimit matches means a test passes often enough for that walk to be short.
+  // Matches are exactly LIKE '%folded%' (escaped), as before the indexes, whatever the length.
+  enum class Filter { all, walk, pairs, substring };
+  const std::size_t characters = code_points(folded);
+  const Filter filter = characters == 0   ? Filter::all
+                        : characters == 1 ? Filter::walk
+                        : characters == 2 ? Filter::pairs
+                                          : Filter::substring;
+  // The order of the list: (folded name, id), from the name index or the pairs' key.
+  const std::string key = filter == Filter::pairs ? "g.search_name, g.patient_id" : name_key + ", p.id";
   std::vector<std::string> name_values;  // bound first, in this order
   std::string trigram_from;
   const std::string like_sql = " AND p.search_name LIKE :p ESCAPE '\\'";
-  if (filter == Filter::short_substring) {
+  if (filter == Filter::walk) {
     name_values.push_back(contains_pattern(folded));
+  } else if (filter == Filter::pairs) {
+    name_values.push_back(folded);
   } else if (filter == Filter::substring) {
     if (pg) {
       name_values.push_back(contains_pattern(folded));
@@ -728,10 +742,19 @@ PatientPage SociStore::list_patients(const PatientQuery& query) {
     case Filter::all:
       page_from = by_name + live;
       break;
-    case Filter::short_substring:
+    case Filter::walk:
       page_from = by_name + like_sql + live;
       count_sql = "SELECT COUNT(*) FROM (SELECT 1" + page_from + " LIMIT :cap) s";
       break;
+    case Filter::pairs: {
+      // The pair's range (with the deleted flag: counted without the patients), then each
+      // page row's patient by id (CROSS JOIN keeps SQLite's order).
+      const std::string range = " WHERE g.pair = :g AND (g.deleted = 0 OR :inc = 1)";
+      page_from = pg ? " FROM patient_name_pairs g JOIN patients p ON p.id = g.patient_id" + range
+                     : " FROM patient_name_pairs g CROSS JOIN patients p" + range + " AND p.id = g.patient_id";
+      count_sql = "SELECT COUNT(*) FROM (SELECT 1 FROM patient_name_pairs g" + range + " LIMIT :cap) s";
+      break;
+    }
     case Filter::substring:
       // The matches' keys, up to one past the limit: their number and, when that is the total,
       // the page (sorted here), in one pass over the trigram index.

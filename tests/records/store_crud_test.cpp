@@ -305,10 +305,10 @@ TEST_P(StoreCrud, PatientListPagesAndSearchesCaseInsensitively) {
   EXPECT_EQ(store->list_patients(q).total, 1);
   q.name_contains = "_su";
   EXPECT_EQ(store->list_patients(q).total, 1);
-  q.name_contains = "_";  // one or two characters: the beginning of the name only
-  EXPECT_EQ(store->list_patients(q).total, 0);
-  q.name_contains = "10";
+  q.name_contains = "_";  // one character: a literal underscore, anywhere in the name
   EXPECT_EQ(store->list_patients(q).total, 1);
+  q.name_contains = "10";  // two: "Patient 10" and the name that holds "100%_"
+  EXPECT_EQ(store->list_patients(q).total, 2);
   q.name_contains = "";
   EXPECT_EQ(store->list_patients(q).total, 28);
   q.include_deleted = true;

@@ -123,6 +123,30 @@ TEST_P(StoreSearch, OneOrTwoCharactersAreASubstringToo) {
   EXPECT_EQ(names("_"), (std::vector<std::string>{"100% Cotton_Jones"}));
 }
 
+TEST_P(StoreSearch, TwoCharacterSearchFollowsRenamesAndDeletions) {
+  // Two characters are looked up in the pairs of each name (patient_name_pairs): a rename
+  // replaces them, a deleted patient keeps them for include_deleted only.
+  auto store = open();
+  Actor admin = make_admin(*store);
+  Patient wu = make_patient(*store, admin, "Li Wu");
+  Patient other = make_patient(*store, admin, "Wulf Berg");
+  auto ids = [&](const std::string& query, bool include_deleted = false) {
+    PatientQuery q;
+    q.name_contains = query;
+    q.include_deleted = include_deleted;
+    return ids_of(store->list_patients(q));
+  };
+  EXPECT_EQ(ids("wu"), (std::vector<long long>{wu.id, other.id}));
+  wu.name = "Li Ng";
+  wu = store->update_patient(admin, wu);
+  EXPECT_EQ(ids("wu"), (std::vector<long long>{other.id}));
+  EXPECT_EQ(ids("NG"), (std::vector<long long>{wu.id}));
+  EXPECT_EQ(ids("i "), (std::vector<long long>{wu.id}));  // a space is a character too
+  store->delete_patient(admin, other.id, "duplicate");
+  EXPECT_TRUE(ids("wu").empty());
+  EXPECT_EQ(ids("wu", /*include_deleted=*/true), (std::vector<long long>{other.id}));
+}
+
 TEST_P(StoreSearch, ManyMatchesAreCountedToALowerBoundAndPagedInNameOrder) {
   // More matches than the count limit: total says "more than 1,000", and the pages (walked
   // with the cursor through the name index) still hold every match once, in order. The other
