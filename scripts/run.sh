@@ -3,7 +3,9 @@
 # server on the embedded defaults (the bundled knowledge base, the SQLite file var/dermaplan.db).
 # On the first start it creates an admin account and prints its password once.
 # With arguments, runs `dermaplan ARGS...` instead (e.g. scripts/run.sh kb check).
-# Environment: DERMAPLAN_PORT (default 8080), DERMAPLAN_DB (default var/dermaplan.db).
+# Environment: DERMAPLAN_PORT (default 8080), DERMAPLAN_DB (default var/dermaplan.db),
+# DERMAPLAN_PRACTICE (the practice's settings YAML for handouts: name, phone, warning signs;
+# see examples/practice.yaml; default var/practice.yaml when it exists).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --with-web
@@ -23,4 +25,7 @@ fi
 mkdir -p var
 port=${DERMAPLAN_PORT:-8080}
 echo "Open http://127.0.0.1:$port/ in a browser. Stop the server with Ctrl-C."
-exec "$bin" serve --db "${DERMAPLAN_DB:-var/dermaplan.db}" --port "$port" --backup-dir var/backups
+practice=()
+settings=${DERMAPLAN_PRACTICE:-var/practice.yaml}
+if [[ -f "$settings" ]]; then practice=(--practice "$settings"); fi
+exec "$bin" serve --db "${DERMAPLAN_DB:-var/dermaplan.db}" --port "$port" --backup-dir var/backups "${practice[@]}"

@@ -29,6 +29,18 @@ const std::vector<std::string> kGateConditions{
 
 namespace {
 
+std::string_view trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+std::size_t code_points(std::string_view text) {
+  std::size_t n = 0;
+  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
 constexpr double kLengthTolerance_mm = 1e-6;
 
 std::string mm_text(double mm) { return fmt::format("{:g} mm", mm); }
@@ -269,7 +281,8 @@ records::GatePassage pass_gate(records::Store& store, const kb::KnowledgeBase& k
                          return overridden_before.count({c.condition, c.message}) > 0;
                        });
   if (reason.find_first_not_of(" \t\r\n") == std::string::npos) reason.clear();
-  if (reason.empty() && covered) reason = earlier->override_reason;
+  const bool carried = reason.empty() && covered;  // the reason given when it was performed
+  if (carried) reason = earlier->override_reason;
   if (reason.empty()) {
     std::string list;
     for (const auto& c : report.unmet) list += (list.empty() ? "" : "; ") + c.message;
@@ -281,6 +294,14 @@ records::GatePassage pass_gate(records::Store& store, const kb::KnowledgeBase& k
     throw ClinicError(FailureKind::forbidden, "forbidden",
                       "only a practitioner or an admin may override the treatment gate", "/override_reason",
                       json{{"unmet", conditions_json(report.unmet)}});
+  }
+  // A reason a later reader can follow, not a keystroke to get past the gate. The length is
+  // this software's choice (no source sets one).
+  if (std::string_view trimmed = trim(reason); !carried && code_points(trimmed) < kMinOverrideReasonCharacters) {
+    throw InputError("/override_reason",
+                     fmt::format("an override must say why the unmet conditions are set aside, in at least {} "
+                                 "characters (got {}: \"{}\")",
+                                 kMinOverrideReasonCharacters, code_points(trimmed), std::string(trimmed)));
   }
   passage.override_reason = reason;
   passage.unmet_json = conditions_json(report.unmet).dump();

@@ -43,6 +43,10 @@ struct GateConfirmation {
   std::string override_reason;                     //!< "" = no override
 };
 
+/// The shortest override reason accepted (characters, spaces at the ends not counted): one that
+/// says why, not a keystroke to get past the gate ("x" is refused, 400 at /override_reason).
+inline constexpr std::size_t kMinOverrideReasonCharacters = 10;
+
 /// The gate's answer for a session as it stands (or as it would be stored).
 struct GateReport {
   bool allowed = false;                   //!< no unmet condition

@@ -113,20 +113,24 @@ std::string handout_pdf(const HandoutInput& in, const DocumentOptions& options) 
                   ". Results develop over weeks to months.");
   }
 
+  // The reactions the patient was told of first, under their own heading: they are what to
+  // expect, not the signs to call about (which the practice lists: the knowledge base has none).
+  if (!in.risks.empty()) {
+    pdf.heading("Reactions you were told about", 2);
+    for (const auto& risk : in.risks) pdf.bullet(risk, TextStyle{.size_pt = 9});
+  }
   pdf.heading("Warning signs: when to call us", 2);
   if (!in.practice.warning_signs.empty()) {
     pdf.paragraph("Call us if you notice:");
     for (const auto& sign : in.practice.warning_signs) pdf.bullet(sign);
+  } else {
+    pdf.paragraph("Ask us which signs after a session mean you should call: we have not listed them on this sheet.");
   }
   if (!in.practice.when_to_call.empty()) pdf.paragraph(in.practice.when_to_call);
   pdf.paragraph(in.practice.phone.empty() ? "Contact " + in.practice.name + " if anything worries you."
                                           : "Call " + in.practice.name + " on " + in.practice.phone +
                                                 " if anything worries you.",
                 TextStyle{.bold = true});
-  if (!in.risks.empty()) {
-    pdf.paragraph("The possible reactions you were told about:");
-    for (const auto& risk : in.risks) pdf.bullet(risk, TextStyle{.size_pt = 9});
-  }
 
   if (in.copy == HandoutCopy::practitioner) {
     pdf.heading("For the practitioner", 2);

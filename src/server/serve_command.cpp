@@ -80,7 +80,12 @@ void add_serve_command(CLI::App& app, CommonOptions& common) {
 
     const auto kb = load_kb(common);
     interop::Practice practice;
-    if (!options.practice.empty()) practice = interop::load_practice(options.practice);
+    if (!options.practice.empty()) {
+      practice = interop::load_practice(options.practice);
+    } else {
+      std::cerr << "dermaplan serve: no --practice settings: handouts and consent forms name \"" << practice.name
+                << "\" with no phone number and no warning signs (see examples/practice.yaml)" << std::endl;
+    }
     records::StoreOptions store_options;
     store_options.photo_dir = options.photo_dir;
     store_options.pool_size = 8;

@@ -186,6 +186,26 @@ TEST(HandoutPdf, ThePatientCopyHasNoJargonSourcesOrPractitionerDetail) {
   EXPECT_FALSE(contains(pdf.text, in.plan.device_id));
 }
 
+TEST(HandoutPdf, TheReactionsToExpectAreNotListedAsWarningSigns) {
+  // The consent's reactions are what to expect; the signs to call about are the practice's.
+  // Without them the sheet says so instead of leaving the reactions under "when to call us".
+  ScratchDir dir("handout-no-signs");
+  HandoutInput in = example_handout(HandoutCopy::patient);
+  ASSERT_FALSE(in.risks.empty());
+  in.practice.warning_signs.clear();
+  const Checked pdf = check_pdf(dir, "handout.pdf", handout_pdf(in));
+  const auto reactions = pdf.text.find(squeeze_spaces("Reactions you were told about"));
+  const auto signs = pdf.text.find(squeeze_spaces("Warning signs: when to call us"));
+  ASSERT_NE(reactions, std::string::npos);
+  ASSERT_NE(signs, std::string::npos);
+  for (const auto& risk : in.risks) {
+    const auto at = pdf.text.find(squeeze_spaces(risk.substr(0, 24)));  // the bullet's first line
+    ASSERT_NE(at, std::string::npos) << risk;
+    EXPECT_TRUE(reactions < at && at < signs) << risk << " is not under its own heading";
+  }
+  EXPECT_TRUE(contains(pdf.text, "Ask us which signs after a session mean you should call"));
+}
+
 TEST(HandoutPdf, ThePractitionersCopyAddsTheDecisionSupportSentence) {
   ScratchDir dir("handout-practitioner");
   const HandoutInput in = example_handout(HandoutCopy::practitioner);

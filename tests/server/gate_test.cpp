@@ -208,6 +208,11 @@ TEST_P(Gate, AnOverrideNeedsAPractitionerAndAReasonAndStaysOnTheSession) {
 
   body["override_reason"] = "   ";
   EXPECT_EQ(c.post(p.path + "/sessions", body, pia).status, 409);  // blank is no reason
+  body["override_reason"] = "  x  ";  // a keystroke is not a reason either: it says what is missing
+  Reply keystroke = c.post(p.path + "/sessions", body, pia);
+  EXPECT_EQ(keystroke.status, 400) << keystroke.body;
+  EXPECT_EQ(keystroke.field(), "/override_reason");
+  EXPECT_NE(keystroke.body.find("at least 10 characters"), std::string::npos) << keystroke.body;
   body["override_reason"] = "The assistant thinks so";
   Reply assistant = c.post(p.path + "/sessions", body, asa);
   EXPECT_EQ(assistant.status, 403) << assistant.body;

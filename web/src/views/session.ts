@@ -231,7 +231,7 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
       !allowed && canOverride ? h('details', { class: 'gate-override', open: overrideReason.value.trim() !== '' },
         h('summary', null, 'Override the gate with a written reason'),
         h('div', { class: 'field' }, h('label', { for: overrideReason.id }, 'Reason for treating although the conditions above are unmet'), overrideReason,
-          h('div', { class: 'hint', id: 'override-hint' }, 'Stored with the session, shown on it for good, and audited. Leave empty to keep the gate.'),
+          h('div', { class: 'hint', id: 'override-hint' }, 'Say why, in at least 10 characters. Stored with the session, shown on it for good, and audited. Leave empty to keep the gate.'),
           h('div', { class: 'field-error', 'data-error-for': 'override_reason', role: 'alert' }))) : null,
       !allowed && !canOverride ? h('p', { class: 'small muted' }, 'A practitioner may override the gate with a written reason.') : null);
     gateNote.hidden = !gateStale;
