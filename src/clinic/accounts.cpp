@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace dermaplan::clinic {
 
 namespace {
@@ -75,7 +77,14 @@ AccountChanged change_account(records::Store& store, PasswordHasher& hasher, con
 }
 
 std::optional<std::string> ensure_first_admin(records::Store& store, PasswordHasher& hasher) {
-  if (store.count_users() > 0) return std::nullopt;
+  // No enabled admin (a new database, or one that `demo-data` made, whose only user is its
+  // disabled author): nobody could log in, so one is made.
+  if (store.count_users() > 0) {
+    const auto users = store.list_users();
+    if (std::any_of(users.begin(), users.end(),
+                    [](const records::User& u) { return u.role == records::Role::admin && !u.disabled; }))
+      return std::nullopt;
+  }
   const std::string password = random_password(20);
   records::User admin;
   admin.username = "admin";
@@ -85,7 +94,7 @@ std::optional<std::string> ensure_first_admin(records::Store& store, PasswordHas
   try {
     store.create_user(records::Actor{0, "system"}, admin);
   } catch (const records::DuplicateError&) {
-    return std::nullopt;  // another process created it first
+    return std::nullopt;  // another process created it first (or "admin" exists, disabled: `user` mends it)
   }
   return password;
 }

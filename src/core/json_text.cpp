@@ -19,9 +19,13 @@ nlohmann::json parse_json_text(std::string_view text, size_t max_bytes, const st
   // The field names seen in each open object: a name given twice is refused, since parsers
   // differ on which of the two counts (nlohmann keeps the last, others the first).
   std::vector<std::unordered_set<std::string>> open_objects;
-  const nlohmann::json::parser_callback_t refuse_duplicates = [&](int, nlohmann::json::parse_event_t event,
+  // Nesting deeper than any document of ours is refused while parsing: the checks that walk
+  // a document recurse, and 100,000 open brackets fit in a body (the server crashed on them).
+  const nlohmann::json::parser_callback_t refuse_duplicates = [&](int depth, nlohmann::json::parse_event_t event,
                                                                   nlohmann::json& parsed) {
     using Event = nlohmann::json::parse_event_t;
+    if ((event == Event::object_start || event == Event::array_start) && depth >= kMaxJsonDepth)  // the outermost at 0
+      throw InputError(what, fmt::format("the JSON is nested more than {} levels deep", kMaxJsonDepth));
     if (event == Event::object_start) {
       open_objects.emplace_back();
     } else if (event == Event::object_end) {

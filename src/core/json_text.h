@@ -10,7 +10,11 @@
 
 namespace dermaplan {
 
-/// Parses `text` as JSON. Larger than `max_bytes`, malformed (with its byte offset), holding
+/// The deepest nesting parse_json_text accepts (objects and arrays; ours need a handful).
+inline constexpr int kMaxJsonDepth = 64;
+
+/// Parses `text` as JSON. Larger than `max_bytes`, malformed (with its byte offset), nested
+/// deeper than kMaxJsonDepth, holding
 /// a value JSON cannot represent here (a number beyond a double) or a field name given twice
 /// in one object is an InputError whose `where` is `what` ("intake", "request body"). A string or field name the database cannot
 /// store (a "\u0000" escape; see storable_text.h) is an InputError whose `where` is its JSON

@@ -54,6 +54,23 @@ TEST(JsonText, AnObjectWithManyFieldsIsCheckedForARepeatedOne) {
 
 // ---- JsonSplice: stored JSON text inside a larger value, not parsed again --------------------
 
+TEST(JsonText, NestingDeeperThanTheLimitIsRefusedNotRecursedInto) {
+  auto nested = [](int depth, const std::string& inside) {
+    return "{\"a\":" + std::string(depth - 1, '[') + inside + std::string(depth - 1, ']') + "}";
+  };
+  EXPECT_NO_THROW(parse_json_text(nested(kMaxJsonDepth, "1"), 1 << 20, "body"));
+  // 100,000 deep inside a field crashed the server (a stack overflow); now a clear error.
+  for (int depth : {kMaxJsonDepth + 1, 100000}) {
+    try {
+      parse_json_text(nested(depth, ""), 1 << 20, "body");
+      ADD_FAILURE() << depth << " levels accepted";
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.where(), "body");
+      EXPECT_NE(std::string(e.what()).find("nested more than 64 levels"), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST(JsonSplice, TheSplicedValueReadsAsTheParsedOne) {
   const std::string plan = R"({"sessions":[{"n":1,"date":"2027-01-04"}],"depth_mm":1.5,"note":"caf\u00e9 \"x\""})";
   const std::string screening = R"([true,null,{"a":[]}])";
