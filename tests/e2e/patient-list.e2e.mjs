@@ -44,17 +44,20 @@ try {
     }],
 
     ['two letters find the names that hold them anywhere, not only at the start', async () => {
+      // The server folds case and accents (Krüger is found by "kru"): compare folded too.
+      const fold = (t) => t.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
       const all = await rowNames(page);
-      const inside = all[0].toLowerCase().slice(1, 3);  // two letters from inside the first name
+      const inside = fold(all[0]).slice(1, 3);  // two letters from inside the first name
       await page.fill('#patient-search', inside);
       await page.waitForFunction((q) => {
-        const names = [...document.querySelectorAll('.patient-search tbody tr td:first-child a')].map((a) => a.textContent.toLowerCase());
+        const f = (t) => t.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+        const names = [...document.querySelectorAll('.patient-search tbody tr td:first-child a')].map((a) => f(a.textContent));
         return names.length > 0 && names.every((n) => n.includes(q));
       }, inside);
       const found = await rowNames(page);
-      const expected = all.filter((n) => n.toLowerCase().includes(inside));
+      const expected = all.filter((n) => fold(n).includes(inside));
       assert(JSON.stringify(found) === JSON.stringify(expected), `the names holding "${inside}": ${found.join(', ')}`);
-      assert(found.some((n) => !n.toLowerCase().startsWith(inside)), `"${inside}" found inside a name: ${found.join(', ')}`);
+      assert(found.some((n) => !fold(n).startsWith(inside)), `"${inside}" found inside a name: ${found.join(', ')}`);
       await page.fill('#patient-search', '(demo');
       await page.waitForFunction(() => document.querySelectorAll('.patient-search tbody tr').length === 50);
     }],
