@@ -228,8 +228,13 @@ struct Api::Impl {
     throw ApiError::not_found("no endpoint " + req.method + " " + req.path);
   }
 
-  Response dispatch(const Request& req) {
-    Call call{req, {}, std::nullopt, ""};
+  /// What can be decided before the body is read: the path and query text, the route, the
+  /// session, the role, CSRF and the body's length (`body_bytes`, declared or read). Throws
+  /// the refusal.
+  const Route& admit(const Request& req, Call& call, size_t body_bytes) {
+    // Path segments become ids and names (lots, regions): the same rule as body text.
+    if (const std::string reason = unstorable_reason(req.path); !reason.empty())
+      throw ApiError::bad_request("the path has " + reason + "; send UTF-8 text without NUL bytes", "path");
     // Query values reach searches and the audit log: the same rule as body text.
     for (const auto& [name, value] : req.query) {
       const bool name_ok = unstorable_reason(name).empty();
@@ -264,10 +269,16 @@ struct Api::Impl {
         throw ApiError(403, "csrf", "missing or wrong X-CSRF-Token header (use the csrf_token from login)",
                        "X-CSRF-Token");
     }
-    if (req.body.size() > route.max_body)
+    if (body_bytes > route.max_body)
       throw ApiError(413, "payload_too_large",
-                     fmt::format("the body has {} bytes; this endpoint accepts at most {}", req.body.size(),
+                     fmt::format("the body has {} bytes; this endpoint accepts at most {}", body_bytes,
                                  route.max_body));
+    return route;
+  }
+
+  Response dispatch(const Request& req) {
+    Call call{req, {}, std::nullopt, ""};
+    const Route& route = admit(req, call, req.body.size());
     // Any write under /api/patients may change a page of the patient list: the cached pages go
     // once the handler is done (after its commit, whether it succeeded or not).
     // The same for a patient's record, also written under /api/sessions (the database's change
@@ -298,9 +309,12 @@ std::vector<RouteInfo> Api::routes() const {
   return out;
 }
 
-Response Api::handle(const Request& request) const {
+namespace {
+
+/// The JSON error response for the exception being handled.
+Response error_for_current_exception(const Request& request) {
   try {
-    return impl_->dispatch(request);
+    throw;
   } catch (const ApiError& e) {
     Response r = error_response(e.status(), e.code(), e.what(), e.field());
     r.headers.insert(r.headers.end(), e.headers().begin(), e.headers().end());
@@ -316,6 +330,26 @@ Response Api::handle(const Request& request) const {
     if (f.kind == clinic::FailureKind::unavailable)
       return error_response(503, "unavailable", "the database is unavailable; try again");
     return error_response(status, f.code, f.message, f.where, f.details);
+  }
+}
+
+}  // namespace
+
+Response Api::handle(const Request& request) const {
+  try {
+    return impl_->dispatch(request);
+  } catch (...) {
+    return error_for_current_exception(request);
+  }
+}
+
+std::optional<Response> Api::refuse_before_body(const Request& head, size_t declared_body_bytes) const {
+  try {
+    Call call{head, {}, std::nullopt, ""};
+    impl_->admit(head, call, declared_body_bytes);
+    return std::nullopt;
+  } catch (...) {
+    return error_for_current_exception(head);
   }
 }
 

@@ -13,6 +13,7 @@
 #include "server/roles.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -83,6 +84,13 @@ class Api {
 
   /// Answers one request. Never throws: every failure is a JSON error response.
   Response handle(const Request& request) const;
+
+  /// The refusal `handle` would give this request whatever its body (bad path or query text,
+  /// no such route, no session, the wrong role, no CSRF token, a body over the route's limit),
+  /// for `head`: the request line and headers alone, before a body of `declared_body_bytes` is
+  /// read. nullopt: read the body, then call handle(). So a client that may not write never
+  /// gets to send (or trickle) a body.
+  std::optional<Response> refuse_before_body(const Request& head, size_t declared_body_bytes) const;
 
   /// Every route, in matching order.
   std::vector<RouteInfo> routes() const;

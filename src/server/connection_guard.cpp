@@ -77,6 +77,67 @@ void ConnectionGuard::handler_finished(const std::string& peer, int peer_port, s
   a.deadline = Clock::now() + write_allowance + limits_.keep_alive + limits_.request_timeout;
 }
 
+void ConnectionGuard::body_expected(const std::string& peer, int peer_port, size_t body_bytes) {
+  const auto read_allowance = std::chrono::milliseconds(
+      static_cast<long long>(std::min<size_t>(body_bytes, 1ull << 40)) * 1000 /
+      std::max(1LL, limits_.min_read_bytes_per_s));
+  std::lock_guard lock(mutex_);
+  Activity& a = activity_[{peer, peer_port}];
+  if (!a.has_deadline) {  // the connection's first request: its deadline counts from the opening
+    auto it = std::find_if(connections_.begin(), connections_.end(), [&](const auto& kv) {
+      return kv.second.peer == peer && kv.second.peer_port == peer_port;
+    });
+    a.deadline = (it != connections_.end() ? it->second.opened : Clock::now()) + limits_.keep_alive +
+                 limits_.request_timeout;
+    a.has_deadline = true;
+  }
+  a.deadline += read_allowance;
+}
+
+std::optional<ConnectionGuard::Connection> ConnectionGuard::find(const std::string& peer, int peer_port) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (attempt == 1) scan();  // under 100 ms old: not seen yet
+    std::lock_guard lock(mutex_);
+    auto it = std::find_if(connections_.begin(), connections_.end(), [&](const auto& kv) {
+      return kv.second.peer == peer && kv.second.peer_port == peer_port;
+    });
+    if (it != connections_.end()) return it->second;
+  }
+  return std::nullopt;
+}
+
+void ConnectionGuard::close_connection(const std::string& peer, int peer_port) {
+  const std::optional<Connection> c = find(peer, peer_port);
+  if (!c) return;
+  {
+    std::lock_guard lock(mutex_);
+    shut_.insert(c->inode);
+  }
+  // A lingering close (as nginx's): the response goes out with a FIN, then what the client
+  // still sends (the body it was not asked to stop) is read and dropped until it closes, for at
+  // most limits_.linger. Closing with unread bytes at once would send a reset, and a client
+  // still writing its body would see "connection reset" instead of the answer.
+  const int dup = fcntl(c->fd, F_DUPFD_CLOEXEC, 0);
+  if (dup < 0) return;
+  struct stat st {};
+  if (fstat(dup, &st) == 0 && st.st_ino == c->inode) {
+    ::shutdown(dup, SHUT_WR);
+    const auto until = Clock::now() + limits_.linger;
+    char sink[16384];
+    size_t dropped = 0;
+    for (auto now = Clock::now(); now < until && dropped < (64u << 20); now = Clock::now()) {
+      pollfd p{dup, POLLIN | POLLRDHUP, 0};
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - now).count();
+      if (poll(&p, 1, static_cast<int>(std::max<long long>(1, left))) <= 0) break;
+      const ssize_t n = ::recv(dup, sink, sizeof sink, MSG_DONTWAIT);
+      if (n <= 0) break;  // the client closed (or the connection failed)
+      dropped += static_cast<size_t>(n);
+    }
+    ::shutdown(dup, SHUT_RDWR);
+  }
+  close(dup);
+}
+
 bool ConnectionGuard::client_gone(const std::string& peer, int peer_port) {
   Connection c;
   {

@@ -5,8 +5,8 @@
 // likes. The guard watches the server's open connections (every 100 ms: the process's sockets
 // whose local port is the server's) and shuts a connection down when
 //   - its request (header and body) is not complete within keep_alive + request_timeout of
-//     the connection opening or of the previous response written; trickling cannot extend
-//     this, or
+//     the connection opening or of the previous response written, plus the time the body's
+//     declared length takes at min_read_bytes_per_s; trickling cannot extend this, or
 //   - its client address already has max_per_address connections open (the newest go;
 //     exempt addresses, e.g. a trusted reverse proxy, have no limit).
 // A handler's own running time is not limited here. Shutting down a socket makes the thread's
@@ -19,6 +19,7 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -30,6 +31,8 @@ struct ConnectionLimits {
   std::chrono::milliseconds keep_alive{5000};
   std::chrono::milliseconds request_timeout{30000};
   long long min_write_bytes_per_s = 64 * 1024;
+  long long min_read_bytes_per_s = 64 * 1024;
+  std::chrono::milliseconds linger{2000};
   int max_per_address = 16;
   std::vector<std::string> exempt_addresses;
   std::chrono::milliseconds scan_interval{100};
@@ -45,6 +48,14 @@ class ConnectionGuard {
 
   /// The request from peer address:port was read in full and its handler runs now.
   void handler_started(const std::string& peer, int peer_port);
+  /// The request's headers are read and a body of `body_bytes` follows: its deadline grows by
+  /// the time those bytes take at min_read_bytes_per_s (a photo on a slow uplink), no more.
+  void body_expected(const std::string& peer, int peer_port, size_t body_bytes);
+  /// Its response is written and nothing more may be read from it (a refusal sent before the
+  /// body was read, or a request that could not be parsed): the connection is closed, after
+  /// reading and dropping what the client still sends for at most `linger` (so the client gets
+  /// the answer, not a reset). Blocks the calling thread for that long at most.
+  void close_connection(const std::string& peer, int peer_port);
   /// Its response (of `response_bytes`, 0 once written) is on its way: the next request's
   /// deadline starts, plus the time `response_bytes` take at min_write_bytes_per_s.
   void handler_finished(const std::string& peer, int peer_port, size_t response_bytes);
@@ -71,6 +82,8 @@ class ConnectionGuard {
   };
   void run();
   void scan();
+  /// The connection of that peer, scanning once more when it is newer than the last scan.
+  std::optional<Connection> find(const std::string& peer, int peer_port);
   /// Shuts the connection down if `fd` still is that socket (checked on a duplicate, so a
   /// descriptor reused meanwhile is never touched).
   static bool shut_down(const Connection& c);

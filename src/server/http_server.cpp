@@ -12,8 +12,10 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
 
 namespace dermaplan::server {
@@ -26,6 +28,16 @@ const char* const kApiOnlyPage =
     "The web interface is not installed here: build it (web/) and start the server with "
     "<code>--web DIR</code>.</p><p>Decision support for a qualified practitioner, not a decision.</p>"
     "</body></html>";
+
+bool equal_ignoring_case(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() && equal_ignoring_case(text.substr(0, prefix.size()), prefix);
+}
 
 Request to_request(const httplib::Request& in) {
   Request out;
@@ -96,6 +108,7 @@ HttpServer::HttpServer(const Api& api, HttpOptions options) : impl_(std::make_un
 
   Impl* impl = impl_.get();
   const auto handler = [&api, impl](const httplib::Request& req, httplib::Response& res) {
+    if (impl->guard) impl->guard->handler_started(req.remote_addr, req.remote_port);  // the body is read
     Request request = to_request(req);
     if (ConnectionGuard* guard = impl->guard.get())
       request.client_gone = [guard, addr = req.remote_addr, port = req.remote_port] {
@@ -104,31 +117,79 @@ HttpServer::HttpServer(const Api& api, HttpOptions options) : impl_(std::make_un
     send(api.handle(request), res);  // a temporary: its body is moved
     if (impl->guard) impl->guard->handler_finished(req.remote_addr, req.remote_port, res.body.size());
   };
-  // The connection guard's view of each request: read in full (an API handler's running time
-  // is its own; writing its response may take the time its size needs at 64 KiB/s; the web
-  // UI's files are small: 1 MiB's worth) and written (the logger runs after the response is
-  // sent: the next request's deadline starts).
-  http.set_pre_routing_handler([impl](const httplib::Request& req, httplib::Response& res) {
-    // A body without a length would be read until the client closes (the library's way, not
-    // RFC 9112's, where it is empty): ask for the length instead, before reading anything.
-    const bool has_body_method = req.method == "POST" || req.method == "PUT" || req.method == "PATCH";
-    if (has_body_method && !req.has_header("Content-Length") && !req.has_header("Transfer-Encoding")) {
-      res.status = 411;
+  // Before a body is read (the library reads it after this pre-routing handler): its framing
+  // must be unambiguous (RFC 9112 section 6), its type one the API reads, and the request one
+  // the API would take whatever the body says (a session, the role, CSRF, the route's limit).
+  // A refusal here closes the connection once written: the unread body cannot be skipped
+  // safely. So a client that may not write cannot hold a thread by trickling a body either.
+  http.set_pre_routing_handler([&api, impl](const httplib::Request& req, httplib::Response& res) {
+    const auto refuse = [&](int status, const char* code, const std::string& message) {
+      res.status = status;
+      res.set_content(error_body(code, message), "application/json");
       res.set_header("Connection", "close");
-      res.set_content(error_body("length_required", req.method + " needs a Content-Length header (a JSON body; "
-                                                                 "{} when there is nothing to send)"),
-                      "application/json");
       add_security_headers(res);
       return httplib::Server::HandlerResponse::Handled;
+    };
+    const bool has_body_method = req.method == "POST" || req.method == "PUT" || req.method == "PATCH";
+    const size_t lengths = req.get_header_value_count("Content-Length");
+    const bool chunked = req.has_header("Transfer-Encoding");
+    // A body without a length would be read until the client closes (the library's way, not
+    // RFC 9112's, where it is empty): ask for the length instead, before reading anything.
+    if (has_body_method && lengths == 0 && !chunked)
+      return refuse(411, "length_required",
+                    req.method + " needs a Content-Length header (a JSON body; {} when there is nothing to send)");
+    if (chunked && lengths > 0)
+      return refuse(400, "bad_request", "send either Content-Length or Transfer-Encoding, not both");
+    if (chunked && req.get_header_value_count("Transfer-Encoding") == 1 &&
+        !equal_ignoring_case(req.get_header_value("Transfer-Encoding"), "chunked"))
+      return refuse(501, "not_implemented", "the only transfer coding accepted is chunked");
+    if (chunked && req.get_header_value_count("Transfer-Encoding") > 1)
+      return refuse(400, "bad_request", "send one Transfer-Encoding header");
+    size_t declared = 0;
+    if (lengths > 0) {
+      const std::string first = req.get_header_value("Content-Length");
+      for (size_t i = 1; i < lengths; ++i)
+        if (req.get_header_value("Content-Length", i) != first)
+          return refuse(400, "bad_request", "the request has Content-Length headers that differ");
+      if (first.empty() || first.size() > 15 ||
+          !std::all_of(first.begin(), first.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        return refuse(400, "bad_request", "Content-Length must be a number of bytes (digits only)");
+      declared = static_cast<size_t>(std::stoull(first));
     }
+    const bool is_api = req.path.rfind("/api/", 0) == 0 || req.path == "/api";
+    if (declared > 0 || chunked) {
+      // The library parses these two types itself (a form, at most 8 KiB; multipart parts),
+      // while every API body is JSON.
+      const std::string type = req.get_header_value("Content-Type");
+      if (starts_with_ignoring_case(type, "application/x-www-form-urlencoded") ||
+          starts_with_ignoring_case(type, "multipart/"))
+        return refuse(415, "unsupported_media_type",
+                      "the body must be JSON, sent with Content-Type: application/json (curl: --json, or "
+                      "-H 'Content-Type: application/json' with -d)");
+      if (std::optional<Response> refusal = api.refuse_before_body(to_request(req), declared)) {
+        send(std::move(*refusal), res);
+        res.set_header("Connection", "close");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+    }
+    // The connection guard's view of each request: read in full within its deadline plus the
+    // time the declared body takes; then an API handler's running time is its own (from
+    // `handler`); writing its response may take the time its size needs at 64 KiB/s; the web
+    // UI's files are small: 1 MiB's worth. The logger runs after the response is sent: the
+    // next request's deadline starts.
     if (impl->guard) {
-      if (req.path.rfind("/api/", 0) == 0) impl->guard->handler_started(req.remote_addr, req.remote_port);
-      else impl->guard->handler_finished(req.remote_addr, req.remote_port, 1 << 20);
+      if (!is_api) impl->guard->handler_finished(req.remote_addr, req.remote_port, 1 << 20);
+      else if (declared > 0) impl->guard->body_expected(req.remote_addr, req.remote_port, declared);
     }
     return httplib::Server::HandlerResponse::Unhandled;
   });
-  http.set_logger([impl](const httplib::Request& req, const httplib::Response&) {
-    if (impl->guard) impl->guard->handler_finished(req.remote_addr, req.remote_port, 0);
+  http.set_logger([impl](const httplib::Request& req, const httplib::Response& res) {
+    if (!impl->guard) return;
+    // The library keeps the connection open whatever the response says; a response that
+    // closes it (a refusal before the body, a request that could not be read) is honoured here.
+    if (equal_ignoring_case(res.get_header_value("Connection"), "close"))
+      impl->guard->close_connection(req.remote_addr, req.remote_port);
+    else impl->guard->handler_finished(req.remote_addr, req.remote_port, 0);
   });
   const bool has_web = !options.web_dir.empty() && std::filesystem::is_directory(options.web_dir);
   std::string index;
@@ -173,6 +234,9 @@ HttpServer::HttpServer(const Api& api, HttpOptions options) : impl_(std::make_un
       if (res.status == 405) res.set_header("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE");
       res.set_header("Connection", "close");  // what follows on this connection cannot be trusted
     } else {
+      // The library could not read the request (or would not read its body): where the next one
+      // starts is unknown.
+      if (res.status >= 400 && res.status != 404) res.set_header("Connection", "close");
       code = res.status == 413 ? "payload_too_large"
              : res.status == 404 ? "not_found"
              : res.status == 414 ? "uri_too_long"

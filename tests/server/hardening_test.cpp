@@ -2,6 +2,7 @@
 // lockouts by strangers, framing and sniffing, slow clients.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -193,6 +194,24 @@ TEST_P(Hardening, methods_and_bodies_get_the_status_that_says_what_is_wrong) {
       {"a method of bytes that are not text", "G\xffT /api/health HTTP/1.1\r\n", 501, "not_implemented", ""},
       {"a PUT without a length", "PUT /api/login HTTP/1.1\r\n", 411, "length_required", ""},
       {"a PATCH without a length", "PATCH /api/patients/1 HTTP/1.1\r\n", 411, "length_required", ""},
+      // The body's framing (RFC 9112 section 6), refused before any body is read.
+      {"two lengths that differ", "POST /api/login HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 3\r\n", 400,
+       "bad_request", ""},
+      {"a negative length", "POST /api/login HTTP/1.1\r\nContent-Length: -1\r\n", 400, "bad_request", ""},
+      {"a length that is not a number", "POST /api/login HTTP/1.1\r\nContent-Length: 2x\r\n", 400, "bad_request", ""},
+      {"a length and chunks at once", "POST /api/login HTTP/1.1\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n",
+       400, "bad_request", ""},
+      {"a transfer coding other than chunked", "POST /api/login HTTP/1.1\r\nTransfer-Encoding: gzip\r\n", 501,
+       "not_implemented", ""},
+      {"a form instead of JSON",
+       "POST /api/login HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 9\r\n", 415,
+       "unsupported_media_type", ""},
+      // What the API would refuse whatever the body says, refused before the body is read.
+      {"a write without a session", "POST /api/patients HTTP/1.1\r\nContent-Type: application/json\r\n"
+                                    "Content-Length: 30000000\r\n", 401, "unauthorized", ""},
+      {"a body over the route's limit", "POST /api/login HTTP/1.1\r\nContent-Type: application/json\r\n"
+                                        "Content-Length: 30000000\r\n", 413, "payload_too_large", ""},
+      {"no such endpoint", "POST /api/nothing-here HTTP/1.1\r\nContent-Length: 30000000\r\n", 404, "not_found", ""},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
@@ -211,6 +230,63 @@ TEST_P(Hardening, methods_and_bodies_get_the_status_that_says_what_is_wrong) {
       EXPECT_FALSE(body["error"]["message"].get<std::string>().empty());
     }
   }
+}
+
+/// Sends `request` and reads until the server closes the connection (or `limit` passes).
+/// Returns what came and the seconds it took.
+std::pair<std::string, double> read_until_closed(int port, const std::string& request, std::chrono::seconds limit) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(static_cast<uint16_t>(port));
+  inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
+    ::close(fd);
+    return {"", 0};
+  }
+  const auto start = std::chrono::steady_clock::now();
+  ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+  timeval wait{static_cast<time_t>(limit.count()), 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
+  std::string answer;
+  char buffer[4096];
+  for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) answer.append(buffer, static_cast<size_t>(n));
+  ::close(fd);
+  return {answer, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
+}
+
+size_t count_of(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+TEST_P(Hardening, a_refusal_before_the_body_closes_the_connection) {
+  // The unread body cannot be told from a next request: nothing after the refusal is answered,
+  // and the connection ends at once rather than after the keep-alive wait.
+  const auto [answer, seconds] = read_until_closed(
+      port_,
+      "POST /api/patients HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 41\r\n\r\n"
+      "GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n",
+      std::chrono::seconds(10));
+  EXPECT_EQ(answer.substr(0, 12), "HTTP/1.1 401") << answer;
+  EXPECT_EQ(count_of(answer, "HTTP/1.1 "), 1u) << answer;
+  EXPECT_LT(seconds, 2.0);
+  const auto [no_length, no_length_seconds] = read_until_closed(
+      port_, "PUT /api/login HTTP/1.1\r\nHost: x\r\n\r\nGET /api/health HTTP/1.1\r\nHost: x\r\n\r\n",
+      std::chrono::seconds(10));
+  EXPECT_EQ(no_length.substr(0, 12), "HTTP/1.1 411") << no_length;
+  EXPECT_EQ(count_of(no_length, "HTTP/1.1 "), 1u) << no_length;
+  EXPECT_LT(no_length_seconds, 2.0);
+}
+
+TEST_P(Hardening, path_segments_with_a_nul_or_invalid_utf8_are_400) {
+  Reply r = client().get("/api/lots/ab%00cd", admin_);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.field(), "path");
+  r = client().get("/api/lots/ab%FFcd", admin_);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.field(), "path");
 }
 
 // ---- headers and cookies -----------------------------------------------------------------
@@ -370,6 +446,43 @@ TEST_P(Hardening, trickling_clients_do_not_starve_a_fresh_request) {
     EXPECT_LT(health_seconds(port), 5.0);
     EXPECT_GE(server.connections_timed_out(), 8);
   }
+  server.stop();
+}
+
+TEST_P(Hardening, a_body_trickled_after_its_headers_is_cut_off_at_the_deadline) {
+  // A public route (anyone may log in): its body a byte every 200 ms, 600 bytes declared. The
+  // deadline is keep-alive + request timeout (1 + 2 s) plus what 600 bytes take at 64 KiB/s.
+  HttpOptions options;
+  options.port = 0;
+  options.threads = 4;
+  options.keep_alive_timeout_s = 1;
+  options.request_timeout_s = 2;
+  HttpServer server(*api_, options);
+  const int port = server.start();
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(static_cast<uint16_t>(port));
+  inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to), 0);
+  const auto start = std::chrono::steady_clock::now();
+  const std::string head =
+      "POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 600\r\n\r\n";
+  ::send(fd, head.data(), head.size(), MSG_NOSIGNAL);
+  bool cut = false;
+  for (int i = 0; i < 60 && !cut; ++i) {  // at most 12 s
+    cut = ::send(fd, " ", 1, MSG_NOSIGNAL) < 0;
+    pollfd p{fd, POLLIN | POLLRDHUP, 0};
+    if (::poll(&p, 1, 200) > 0) {
+      char buffer[256];
+      cut = ::recv(fd, buffer, sizeof buffer, MSG_DONTWAIT) <= 0 || cut;
+    }
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ::close(fd);
+  EXPECT_TRUE(cut);
+  EXPECT_LT(seconds, 5.0);
+  EXPECT_GE(server.connections_timed_out(), 1);
   server.stop();
 }
 
