@@ -52,6 +52,27 @@ records::Patient existing_patient(records::Store& store, long long patient_id) {
   return *patient;
 }
 
+void check_session_of_patient(records::Store& store, long long patient_id, long long session_id,
+                              const std::string& where) {
+  if (session_id == 0) return;
+  const auto session = session_id > 0 ? store.find_session(session_id) : std::nullopt;
+  if (!session)
+    throw InputError(where, fmt::format("there is no treatment session {}; leave it out or give one of this "
+                                        "patient's sessions",
+                                        session_id));
+  if (session->patient_id != patient_id)
+    throw InputError(where, fmt::format("treatment session {} is another patient's; give one of this patient's "
+                                        "sessions",
+                                        session_id));
+}
+
+void check_region_id(const kb::KnowledgeBase& kb, const std::string& region, const std::string& where) {
+  if (region.empty() || kb.find_region(region)) return;
+  std::string accepted;
+  for (const auto& r : kb.regions) accepted += (accepted.empty() ? "" : ", ") + r.id;
+  throw InputError(where, fmt::format("unknown region '{}'; accepted: {}", region, accepted));
+}
+
 RecordedIntake record_intake(records::Store& store, const kb::KnowledgeBase& kb, const records::Actor& by,
                              const IntakeRequest& request, CivilDate today) {
   existing_patient(store, request.patient_id);

@@ -69,4 +69,14 @@ void check_entry_date(const records::Patient& patient, const std::string& date, 
 /// The patient (not deleted) or NotFoundError naming the id.
 records::Patient existing_patient(records::Store& store, long long patient_id);
 
+/// An entry's link to a treatment session (an adverse event, a score, a photo): 0 (none) or a
+/// session of this patient; InputError at `where` otherwise (another patient's session would
+/// put the entry in the wrong record).
+void check_session_of_patient(records::Store& store, long long patient_id, long long session_id,
+                              const std::string& where);
+
+/// An entry's skin region: "" (none given) or a region id of the knowledge base; InputError at
+/// `where` otherwise, listing the ids.
+void check_region_id(const kb::KnowledgeBase& kb, const std::string& region, const std::string& where);
+
 }  // namespace dermaplan::clinic

@@ -6,6 +6,7 @@
 #include "clinic/patient_care.h"
 #include "core/errors.h"
 #include "core/json_text.h"
+#include "core/storable_text.h"
 #include "kb/describe.h"
 #include "screening/screening.h"
 
@@ -35,11 +36,15 @@ std::string_view trim(std::string_view text) {
   return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
 }
 
-std::size_t code_points(std::string_view text) {
-  std::size_t n = 0;
-  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
-  return n;
+/// The UTC day of an epoch-milliseconds time.
+CivilDate utc_day(long long ms) {
+  return CivilDate{date::floor<date::days>(date::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(ms)))};
 }
+
+/// Whether a record made at `ms` (UTC) was there on the session's `day`, with a day's slack
+/// for practices behind UTC (their evening is the next UTC day), as the record's dates allow
+/// (the same slack for an intake's day).
+bool on_or_before(long long ms, CivilDate day) { return utc_day(ms) <= add_days(day, 1); }
 
 constexpr double kLengthTolerance_mm = 1e-6;
 
@@ -100,6 +105,26 @@ void check_screening(records::Store& store, const kb::KnowledgeBase& kb, const r
     add(report, "intake_missing", "no intake on record: record and screen an intake before treatment");
     return;
   }
+  // Screening comes before treatment: an intake must have been taken by the session's date.
+  // Its day is the one it was screened as of (given when a paper intake is entered later),
+  // else the day it was recorded. The latest intake is the one screened (on the session's
+  // date), even when taken later: what is known now about the patient counts.
+  const auto taken_on = [](const records::Intake& i) {
+    const auto doc = json::parse(i.screening_json, nullptr, false);
+    if (doc.is_object() && doc.contains("as_of") && doc["as_of"].is_string())
+      if (const auto day = parse_civil_date(doc["as_of"].get<std::string>())) return *day;
+    return utc_day(i.created_at_ms);
+  };
+  const auto first = std::min_element(intakes.begin(), intakes.end(), [&](const auto& a, const auto& b) {
+    return taken_on(a) < taken_on(b);
+  });
+  if (taken_on(*first) > add_days(date, 1)) {
+    add(report, "intake_missing",
+        fmt::format("no intake was taken on or before the session's date ({}); the first is from {}: "
+                    "screening comes before treatment",
+                    format_civil_date(date), format_civil_date(taken_on(*first))));
+    return;
+  }
   screening::ScreeningResult result;
   try {
     const auto document = parse_json_text(intakes.back().intake_json, screening::kMaxIntakeBytes, "/intake");
@@ -151,11 +176,20 @@ void check_screening(records::Store& store, const kb::KnowledgeBase& kb, const r
 }
 
 void check_consent(records::Store& store, const kb::KnowledgeBase& kb, const records::TreatmentSession& session,
-                   const std::string& indication, GateReport& report, json& recap) {
-  const auto consents = store.list_consents(session.patient_id);
+                   CivilDate date, const std::string& indication, GateReport& report, json& recap) {
+  auto consents = store.list_consents(session.patient_id);
   const std::string form = indication.empty() ? "the general consent form" : "the consent form for " + indication;
   if (consents.empty()) {
     add(report, "consent_missing", fmt::format("no consent on record: the patient must consent to {}", form));
+    return;
+  }
+  // Consent comes before treatment: one given after the session's date does not count for it.
+  std::erase_if(consents, [&](const records::Consent& c) { return !on_or_before(c.consented_at_ms, date); });
+  if (consents.empty()) {
+    add(report, "consent_missing",
+        fmt::format("no consent was given on or before the session's date ({}): the patient must consent to {} "
+                    "before treatment",
+                    format_civil_date(date), form));
     return;
   }
   for (auto it = consents.rbegin(); it != consents.rend(); ++it) {
@@ -178,7 +212,7 @@ void check_device_and_lengths(const kb::KnowledgeBase& kb, const records::Treatm
     add(report, "device_missing", "record the device used", "/device");
   } else if (!device) {
     add(report, "device_missing", fmt::format("unknown device '{}'", session.device_id), "/device");
-  } else if (device->single_use && session.lot_number.empty()) {
+  } else if (device->single_use && trim(session.lot_number).empty()) {
     add(report, "lot_number_missing",
         fmt::format("{} is single-use: record its lot number (recalls are traced by lot)", device->name),
         "/lot_number");
@@ -257,8 +291,9 @@ void carry_acknowledged(const records::GatePassage& passage, GateConfirmation& c
 records::GatePassage pass_gate(records::Store& store, const kb::KnowledgeBase& kb, const records::User& by,
                                const records::TreatmentSession& session, const std::string& step,
                                GateConfirmation confirmation) {
-  // What was confirmed when the session was marked performed still holds at signing.
-  const records::GatePassage* earlier = step == "signed" ? last_passage(session, "performed") : nullptr;
+  // What was confirmed when the session was marked performed still holds at signing, and when
+  // a performed session is edited and passes again.
+  const records::GatePassage* earlier = last_passage(session, "performed");
   std::set<std::pair<std::string, std::string>> overridden_before;
   if (earlier) {
     carry_acknowledged(*earlier, confirmation);
@@ -280,7 +315,7 @@ records::GatePassage pass_gate(records::Store& store, const kb::KnowledgeBase& k
   const bool covered = earlier && std::all_of(report.unmet.begin(), report.unmet.end(), [&](const GateCondition& c) {
                          return overridden_before.count({c.condition, c.message}) > 0;
                        });
-  if (reason.find_first_not_of(" \t\r\n") == std::string::npos) reason.clear();
+  if (count_visible_characters(reason) == 0) reason.clear();
   const bool carried = reason.empty() && covered;  // the reason given when it was performed
   if (carried) reason = earlier->override_reason;
   if (reason.empty()) {
@@ -297,11 +332,11 @@ records::GatePassage pass_gate(records::Store& store, const kb::KnowledgeBase& k
   }
   // A reason a later reader can follow, not a keystroke to get past the gate. The length is
   // this software's choice (no source sets one).
-  if (std::string_view trimmed = trim(reason); !carried && code_points(trimmed) < kMinOverrideReasonCharacters) {
+  if (const std::size_t seen = count_visible_characters(reason); !carried && seen < kMinOverrideReasonCharacters) {
     throw InputError("/override_reason",
                      fmt::format("an override must say why the unmet conditions are set aside, in at least {} "
-                                 "characters (got {}: \"{}\")",
-                                 kMinOverrideReasonCharacters, code_points(trimmed), std::string(trimmed)));
+                                 "characters that are not spaces (got {}: \"{}\")",
+                                 kMinOverrideReasonCharacters, seen, std::string(trim(reason))));
   }
   passage.override_reason = reason;
   passage.unmet_json = conditions_json(report.unmet).dump();
@@ -312,8 +347,7 @@ records::GatePassage pass_gate(records::Store& store, const kb::KnowledgeBase& k
 /// when the caller may treat; an assistant documenting leaves it to the signer.
 void settle_practitioner(records::Store& store, const records::User& by, records::TreatmentSession& s) {
   if (s.practitioner_id != 0) {
-    if (!store.find_user(s.practitioner_id))
-      throw InputError("/practitioner_id", fmt::format("no user with id {}", s.practitioner_id));
+    check_practitioner(store, s.practitioner_id, "/practitioner_id");
     return;
   }
   if (s.status == records::SessionStatus::performed && may_override_gate(by.role)) s.practitioner_id = by.id;
@@ -321,7 +355,31 @@ void settle_practitioner(records::Store& store, const records::User& by, records
 
 records::Actor actor_of(const records::User& user) { return {user.id, user.username}; }
 
+/// Whether an edit of a performed session changes what the gate checked.
+bool gate_fields_changed(const records::TreatmentSession& a, const records::TreatmentSession& b) {
+  if (a.plan_id != b.plan_id || a.session_date != b.session_date || a.device_id != b.device_id ||
+      trim(a.lot_number) != trim(b.lot_number) || a.needle_lengths.size() != b.needle_lengths.size())
+    return true;
+  for (std::size_t i = 0; i < a.needle_lengths.size(); ++i)
+    if (a.needle_lengths[i].region != b.needle_lengths[i].region ||
+        std::abs(a.needle_lengths[i].needle_length_mm - b.needle_lengths[i].needle_length_mm) > kLengthTolerance_mm)
+      return true;
+  return false;
+}
+
 }  // namespace
+
+void check_practitioner(records::Store& store, long long user_id, const std::string& where) {
+  const auto user = user_id > 0 ? store.find_user(user_id) : std::nullopt;
+  if (!user) throw InputError(where, fmt::format("no user with id {}", user_id));
+  if (user->disabled)
+    throw InputError(where, fmt::format("{} ({}) is disabled and cannot be recorded as the practitioner", user->username,
+                                        user_id));
+  if (!may_override_gate(user->role))
+    throw InputError(where, fmt::format("{} ({}) is an {}: the practitioner recorded for a session is a practitioner "
+                                        "or an admin",
+                                        user->username, user_id, records::to_string(user->role)));
+}
 
 bool may_override_gate(records::Role role) {
   return role == records::Role::practitioner || role == records::Role::admin;
@@ -358,7 +416,7 @@ GateReport evaluate_gate(records::Store& store, const kb::KnowledgeBase& kb, con
                 {"plan_id", report.plan_id},
                 {"indication", report.indication}};
   if (const kb::Device* device = kb.find_device(session.device_id)) recap["device_name"] = device->name;
-  check_consent(store, kb, session, report.indication, report, recap);
+  check_consent(store, kb, session, *date, report.indication, report, recap);
   check_device_and_lengths(kb, session, plan, report);
 
   json lengths = json::array();
@@ -393,6 +451,7 @@ records::TreatmentSession create_session(records::Store& store, const kb::Knowle
                                          records::TreatmentSession session, const GateConfirmation& confirmation) {
   existing_patient(store, session.patient_id);
   if (session.session_date.empty()) throw InputError("/date", "'date' is required");
+  session.lot_number = std::string(trim(session.lot_number));
   settle_practitioner(store, by, session);
   std::optional<records::GatePassage> passage;
   if (session.status == records::SessionStatus::performed) {
@@ -406,10 +465,15 @@ records::TreatmentSession update_session(records::Store& store, const kb::Knowle
   const auto old = existing_session(store, session.id);
   if (old.status == records::SessionStatus::signed_off)
     throw records::SignedSessionError("", fmt::format("session {} is signed; add an amendment instead", old.id));
+  session.lot_number = std::string(trim(session.lot_number));
   if (session.practitioner_id != old.practitioner_id || session.practitioner_id == 0)
     settle_practitioner(store, by, session);
   std::optional<records::GatePassage> passage;
-  if (old.status != records::SessionStatus::performed && session.status == records::SessionStatus::performed) {
+  // Marked performed: the gate. Already performed and what the gate checked has changed (the
+  // date, the plan, the device, the lot, a needle length): the gate again, so an edit cannot
+  // put through what marking it performed would have refused.
+  const bool now_performed = session.status == records::SessionStatus::performed;
+  if (now_performed && (old.status != records::SessionStatus::performed || gate_fields_changed(old, session))) {
     session.gate_passages = old.gate_passages;
     passage = pass_gate(store, kb, by, session, "performed", confirmation);
   }

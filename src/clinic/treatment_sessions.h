@@ -1,8 +1,9 @@
 // Treatment sessions and the treatment gate.
 //
 // Before a session is marked performed or signed, the gate checks the patient's record on the
-// session's date: the latest intake screened on that date (contraindicated or deferred: refused;
-// cautions: each acknowledged), a consent whose text is today's form for the plan's indication,
+// session's date: an intake taken by then, the latest screened on that date (contraindicated or
+// deferred: refused; cautions: each acknowledged), a consent given by then whose text is today's
+// form for the plan's indication,
 // a plan, a device with a lot number when it is single-use, and a needle length per treated
 // region within what the plan and the device allow. A practitioner (or admin) may override
 // refusals with a written reason; the passage, overridden or not, is stored with the session
@@ -43,7 +44,8 @@ struct GateConfirmation {
   std::string override_reason;                     //!< "" = no override
 };
 
-/// The shortest override reason accepted (characters, spaces at the ends not counted): one that
+/// The shortest override reason accepted (characters a reader sees: spaces and invisible
+/// characters not counted): one that
 /// says why, not a keystroke to get past the gate ("x" is refused, 400 at /override_reason).
 inline constexpr std::size_t kMinOverrideReasonCharacters = 10;
 
@@ -72,6 +74,10 @@ GateReport evaluate_stored_gate(records::Store& store, const kb::KnowledgeBase& 
 /// Whether a user of this role may override the gate (practitioners and admins).
 bool may_override_gate(records::Role role);
 
+/// The user recorded as a session's practitioner exists, is not disabled and may treat (a
+/// practitioner or an admin); InputError at `where` otherwise.
+void check_practitioner(records::Store& store, long long user_id, const std::string& where);
+
 /// Creates a session. A session created as performed passes the gate first. ClinicError
 /// refused ("gate", details {"unmet", "cautions"}) when a condition is unmet and not overridden;
 /// forbidden when an assistant tries to override.
@@ -79,7 +85,9 @@ records::TreatmentSession create_session(records::Store& store, const kb::Knowle
                                          records::TreatmentSession session, const GateConfirmation& confirmation);
 
 /// Replaces a session's fields (session.id and row_version set). Passing planned -> performed
-/// goes through the gate.
+/// goes through the gate, and so does an edit of a performed session that changes what the
+/// gate checked (date, plan, device, lot, needle lengths); its earlier acknowledgements and an
+/// override of the same conditions still hold.
 records::TreatmentSession update_session(records::Store& store, const kb::KnowledgeBase& kb, const records::User& by,
                                          records::TreatmentSession session, const GateConfirmation& confirmation);
 

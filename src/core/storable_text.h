@@ -18,6 +18,14 @@ std::string unstorable_reason(std::string_view text);
 /// Throws InputError(where, "... cannot be stored: <reason>") if `text` cannot be stored.
 void require_storable_text(std::string_view text, const std::string& where);
 
+/// The characters (Unicode code points) of UTF-8 `text`.
+std::size_t count_code_points(std::string_view text);
+
+/// The characters of UTF-8 `text` a reader sees: not spaces of any kind (U+0020, U+00A0,
+/// U+2000..U+200A, ...), control characters or invisible format characters (zero-width
+/// space and joiners, soft hyphen, word joiner, byte order mark, direction marks).
+std::size_t count_visible_characters(std::string_view text);
+
 /// Checks every string and object key of `doc`; the error's `where` is the JSON pointer of the
 /// first bad one, after `path` ("" for the document root).
 void require_storable_json(const nlohmann::json& doc, const std::string& path = "");

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "core/civil_date.h"
+#include "core/storable_text.h"
 #include "records/migrations.h"
 #include "records/search_fold.h"
 #include "records/sql_query.h"
@@ -664,13 +665,6 @@ void SociStore::delete_patient(const Actor& by, long long patient_id, const std:
 
 namespace {
 
-/// Unicode code points in UTF-8 text (the trigram index needs at least three).
-std::size_t code_points(const std::string& text) {
-  std::size_t n = 0;
-  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
 /// An FTS5 query for the phrase `text`: its trigrams in a row, i.e. `text` as a substring.
 std::string fts_phrase(const std::string& text) {
   std::string out = "\"";
@@ -711,7 +705,7 @@ PatientPage SociStore::list_patients(const PatientQuery& query) {
   //    kPatientSearchCountLimit matches means a test passes often enough for that walk to be short.
   // Matches are exactly LIKE '%folded%' (escaped), as before the indexes, whatever the length.
   enum class Filter { all, walk, pairs, substring };
-  const std::size_t characters = code_points(folded);
+  const std::size_t characters = count_code_points(folded);  // the trigram index needs three
   const Filter filter = characters == 0   ? Filter::all
                         : characters == 1 ? Filter::walk
                         : characters == 2 ? Filter::pairs

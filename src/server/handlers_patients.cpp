@@ -364,6 +364,7 @@ Response add_adverse_event(Context& ctx, Call& call) {
   if (e.event_type.empty()) throw ApiError::bad_request("'type' is required", "/type");
   if (e.onset_date.empty()) throw ApiError::bad_request("'onset' is required", "/onset");
   check_adverse_event_dates(ctx, e);
+  clinic::check_session_of_patient(ctx.store, id, e.session_id, "/session_id");
   return json_response(201, to_json(ctx.store.add_adverse_event(call.actor(), e)));
 }
 
@@ -381,6 +382,7 @@ Response update_adverse_event(Context& ctx, Call& call) {
   adverse_fields(body, e);
   body.finish();
   check_adverse_event_dates(ctx, e);
+  clinic::check_session_of_patient(ctx.store, patient_id, e.session_id, "/session_id");
   return json_response(200, to_json(ctx.store.update_adverse_event(call.actor(), e)));
 }
 
@@ -401,6 +403,8 @@ Response add_outcome(Context& ctx, Call& call) {
   o.notes = body.text("notes").value_or("");
   body.finish();
   clinic::check_entry_date(live_patient(ctx, id), o.assessed_on, clinic::EntryTime::happened, today_utc(), "/date");
+  clinic::check_region_id(ctx.kb, o.region, "/region");
+  clinic::check_session_of_patient(ctx.store, id, o.session_id, "/session_id");
   const kb::Scale* scale = nullptr;
   for (const auto& s : ctx.kb.scales) if (s.id == o.scale_id) scale = &s;
   if (!scale) throw ApiError::bad_request("unknown scale '" + o.scale_id + "' (GET /api/kb/scales lists them)", "/scale");
@@ -435,6 +439,8 @@ Response add_photo(Context& ctx, Call& call) {
   const std::string bytes = decode_base64(body.required_text("image_base64"), "/image_base64");
   body.finish();
   clinic::check_entry_date(live_patient(ctx, id), p.taken_on, clinic::EntryTime::happened, today_utc(), "/taken_on");
+  clinic::check_region_id(ctx.kb, p.region, "/region");
+  clinic::check_session_of_patient(ctx.store, id, p.session_id, "/session_id");
   if (bytes.size() > (16u << 20)) throw ApiError(413, "payload_too_large", "a photo may have at most 16 MiB", "/image_base64");
   p.content_type = image_type(bytes);
   if (p.content_type.empty()) throw ApiError::bad_request("the image must be a PNG or a JPEG", "/image_base64");

@@ -1,6 +1,7 @@
 // Treatment sessions: planned and performed, signed (then immutable) and amended.
 #include "clinic/patient_care.h"
 #include "clinic/treatment_sessions.h"
+#include "core/errors.h"
 #include "server/api_internal.h"
 #include "server/views.h"
 
@@ -148,6 +149,57 @@ Response session_gate(Context& ctx, Call& call) {
   return json_response(200, j);
 }
 
+/// An amended value meets the rules an edit of the field meets (a known device and regions,
+/// lengths in range, a real date the session can have, a practitioner who may treat, a lot
+/// number for a single-use device): the same reader as the session's own fields, on a copy.
+/// Errors name "/new_value" (and the place inside it).
+void check_amended_value(Context& ctx, const records::TreatmentSession& s, const std::string& field,
+                         const json& value) {
+  static const std::map<std::string, std::string> kBodyName{{"session_date", "date"}, {"device_id", "device"}};
+  const auto named = kBodyName.find(field);
+  const std::string name = named == kBodyName.end() ? field : named->second;
+  json as_edit = value;
+  // The whole numbers and the lengths may come as text ("4", "[{...}]"), as they are stored.
+  const bool whole = field == "practitioner_id" || field == "passes" || field == "anaesthetic_minutes";
+  if (value.is_string() && whole) {
+    const std::string& t = value.get_ref<const std::string&>();
+    if (t.empty() || t.size() > 9 || t.find_first_not_of("0123456789") != std::string::npos)
+      throw ApiError::bad_request("'" + t + "' is not a non-negative whole number", "/new_value");
+    as_edit = std::stoll(t);
+  } else if (value.is_string() && field == "needle_lengths") {
+    as_edit = json::parse(value.get<std::string>(), nullptr, false);
+    if (as_edit.is_discarded())
+      throw ApiError::bad_request("the needle lengths must be a JSON array of {region, needle_length_mm}",
+                                  "/new_value");
+  }
+  records::TreatmentSession amended = s;
+  const json one = json{{name, as_edit}};
+  try {
+    JsonBody body(one);
+    session_fields(body, amended, ctx.kb);
+    body.finish();
+    if (field == "session_date") {
+      amended.status = records::SessionStatus::performed;  // it has happened
+      check_session_date(ctx, amended);
+    }
+    if (field == "practitioner_id") clinic::check_practitioner(ctx.store, amended.practitioner_id, "/" + name);
+    if (field == "lot_number" || field == "device_id") {
+      const kb::Device* device = ctx.kb.find_device(amended.device_id);
+      if (device && device->single_use && amended.lot_number.find_first_not_of(" \t\r\n") == std::string::npos)
+        throw ApiError::bad_request(device->name + " is single-use: its lot number cannot be blank", "/" + name);
+    }
+  } catch (const ApiError& e) {
+    if (e.status() != 400) throw;
+    const std::string& at = e.field();  // "/device", "/needle_lengths/0/region"
+    const size_t rest = at.find('/', 1);
+    throw ApiError::bad_request(e.what(), "/new_value" + (rest == std::string::npos ? "" : at.substr(rest)));
+  } catch (const dermaplan::InputError& e) {
+    const std::string& at = e.where();
+    const size_t rest = at.find('/', 1);
+    throw ApiError::bad_request(e.message(), "/new_value" + (rest == std::string::npos ? "" : at.substr(rest)));
+  }
+}
+
 Response add_amendment(Context& ctx, Call& call) {
   const auto s = existing_session(ctx, call.id());
   const json doc = call.body();
@@ -163,6 +215,7 @@ Response add_amendment(Context& ctx, Call& call) {
     for (const auto& f : fields) accepted += (accepted.empty() ? "" : ", ") + f;
     throw ApiError::bad_request("'" + field + "' cannot be amended; accepted: " + accepted, "/field");
   }
+  check_amended_value(ctx, s, field, *value);
   const std::string text = value->is_string() ? value->get<std::string>() : value->dump();
   return json_response(201, to_json(ctx.store.add_amendment(call.actor(), s.id, field, text, reason)));
 }

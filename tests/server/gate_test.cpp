@@ -47,15 +47,19 @@ struct GateCase {
   std::function<void(Client&, const Login&, const TreatablePatient&, json&)> fix;
 };
 
-void post_intake(Client& c, const Login& who, const std::string& path, const json& intake) {
-  Reply r = c.post(path + "/intakes", {{"intake", intake}, {"areas", {"cheek"}}}, who);
+/// An intake taken on `date` (before the sessions these tests date 2026-09-22).
+void post_intake(Client& c, const Login& who, const std::string& path, const json& intake,
+                 const std::string& date = "2026-09-01") {
+  Reply r = c.post(path + "/intakes", {{"intake", intake}, {"areas", {"cheek"}}, {"date", date}}, who);
   ASSERT_EQ(r.status, 201) << r.body;
 }
 
 void post_consent(Client& c, const Login& who, const std::string& path, const std::string& indication) {
   Reply form = c.get("/api/consent-text" + (indication.empty() ? "" : "?indication=" + indication), who);
   ASSERT_EQ(form.status, 200) << form.body;
-  Reply r = c.post(path + "/consents", consent_body(form.json(), "Gate Patient"), who);
+  json body = consent_body(form.json(), "Gate Patient");
+  body["consented_at"] = "2026-09-01T09:30:00Z";
+  Reply r = c.post(path + "/consents", body, who);
   ASSERT_EQ(r.status, 201) << r.body;
 }
 
@@ -285,6 +289,141 @@ TEST_P(Gate, APlannedSessionMarkedPerformedPassesTheGate) {
                       &admin_);
   EXPECT_EQ(done.status, 200) << done.body;
   EXPECT_EQ(done.json()["gate_passages"].size(), 1u);
+}
+
+TEST_P(Gate, TheIntakeAndTheConsentComeBeforeTheSession) {
+  // Both taken on 2026-10-01: a session dated 2026-09-22 had neither (a day's slack for time
+  // zones: 2026-09-30 would pass).
+  auto c = client();
+  auto p = make_treatable(admin_, "Before Patient", "skin-rejuvenation", "cheek", "2026-10-01");
+  Reply refused = c.post(p.path + "/sessions", p.session("2026-09-22"), admin_);
+  ASSERT_EQ(refused.status, 409) << refused.body;
+  EXPECT_TRUE(has(unmet_conditions(refused), "intake_missing")) << refused.body;
+  EXPECT_TRUE(has(unmet_conditions(refused), "consent_missing")) << refused.body;
+  EXPECT_NE(refused.body.find("on or before the session's date (2026-09-22)"), std::string::npos) << refused.body;
+  Reply allowed = c.post(p.path + "/sessions", p.session("2026-10-02"), admin_);
+  EXPECT_EQ(allowed.status, 201) << allowed.body;
+}
+
+TEST_P(Gate, EditingAPerformedSessionPassesTheGateAgain) {
+  // What marking it performed would refuse, an edit afterwards cannot put through: a longer
+  // needle than the plan allows, a lot number of spaces.
+  auto c = client();
+  auto p = make_treatable(admin_, "Edit Patient");
+  Reply performed = c.post(p.path + "/sessions", p.session("2026-09-22"), admin_);
+  ASSERT_EQ(performed.status, 201) << performed.body;
+  const std::string s = "/api/sessions/" + std::to_string(performed.json()["id"].get<long long>());
+  const json version = performed.json()["row_version"];
+  struct Edit {
+    const char* name;
+    json fields;
+    const char* condition;
+  };
+  const std::vector<Edit> edits{
+      {"a longer needle on a pen", {{"device", "dermapen-4"}, {"needle_lengths", {{{"region", p.region}, {"needle_length_mm", 2.5}}}}},
+       "needle_length_above_plan"},
+      {"a lot number of spaces", {{"lot_number", "   "}}, "lot_number_missing"},
+  };
+  for (const auto& e : edits) {
+    SCOPED_TRACE(e.name);
+    json body = e.fields;
+    body["row_version"] = version;
+    Reply r = c.send("PUT", s, body.dump(), &admin_);
+    EXPECT_EQ(r.status, 409) << r.body;
+    EXPECT_TRUE(has(unmet_conditions(r), e.condition)) << r.body;
+  }
+  const json stored = c.get(s, admin_).json();
+  EXPECT_EQ(stored["lot_number"], "LOT-" + std::to_string(p.id));
+  EXPECT_EQ(stored["row_version"], version);
+  // Notes alone do not touch what the gate checked: no second passage.
+  Reply notes = c.send("PUT", s, json{{"row_version", version}, {"notes", "tolerated well"}}.dump(), &admin_);
+  ASSERT_EQ(notes.status, 200) << notes.body;
+  EXPECT_EQ(notes.json()["gate_passages"].size(), 1u);
+  // A new lot number passes again, and says so.
+  Reply lot = c.send("PUT", s, json{{"row_version", notes.json()["row_version"]}, {"lot_number", "  LOT-B  "}}.dump(),
+                     &admin_);
+  ASSERT_EQ(lot.status, 200) << lot.body;
+  EXPECT_EQ(lot.json()["lot_number"], "LOT-B");
+  EXPECT_EQ(lot.json()["gate_passages"].size(), 2u);
+}
+
+TEST_P(Gate, ThePractitionerRecordedIsOneWhoMayTreat) {
+  auto c = client();
+  const long long asa = add_user("asa", records::Role::assistant).id;
+  const long long gone = add_user("gone", records::Role::practitioner).id;
+  Reply disabled = c.send("PATCH", "/api/users/" + std::to_string(gone),
+                          json{{"row_version", 1}, {"disabled", true}}.dump(), &admin_);
+  ASSERT_EQ(disabled.status, 200) << disabled.body;
+  auto p = make_treatable(admin_, "Practitioner Patient");
+  for (const long long who : {asa, gone, 424242LL}) {
+    SCOPED_TRACE(who);
+    json body = p.session("2026-09-22");
+    body["practitioner_id"] = who;
+    Reply r = c.post(p.path + "/sessions", body, admin_);
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(r.field(), "/practitioner_id") << r.body;
+  }
+  EXPECT_TRUE(c.get(p.path, admin_).json()["sessions"].empty());
+}
+
+TEST_P(Gate, AnOverrideReasonOfInvisibleCharactersIsNoReason) {
+  auto c = client();
+  auto p = make_treatable(admin_, "Invisible Patient");
+  post_intake(c, admin_, p.path, intake_with("pregnant", true));
+  json body = p.session("2026-09-22");
+  // No-break spaces, zero-width spaces and a byte order mark around one letter.
+  body["override_reason"] = "\u00a0\u00a0\u200b\u200b\u200bx\u2060\ufeff\u3000\u00a0\u00a0\u200b";
+  Reply r = c.post(p.path + "/sessions", body, admin_);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.field(), "/override_reason") << r.body;
+  body["override_reason"] = "\u00a0\u200b\u00a0";  // nothing visible at all: no reason given
+  EXPECT_EQ(c.post(p.path + "/sessions", body, admin_).status, 409);
+  body["override_reason"] = "Test négatif aujourd'hui";  // accents count as the letters they are
+  EXPECT_EQ(c.post(p.path + "/sessions", body, admin_).status, 201);
+}
+
+TEST_P(Gate, AnAmendmentMeetsTheRulesOfTheFieldItChanges) {
+  auto c = client();
+  const long long asa = add_user("asa", records::Role::assistant).id;
+  auto p = make_treatable(admin_, "Amended Patient");
+  Reply performed = c.post(p.path + "/sessions", p.session("2026-09-22"), admin_);
+  ASSERT_EQ(performed.status, 201) << performed.body;
+  const std::string s = "/api/sessions/" + std::to_string(performed.json()["id"].get<long long>());
+  ASSERT_EQ(c.post(s + "/sign", {{"row_version", performed.json()["row_version"]}}, admin_).status, 200);
+  struct Case {
+    const char* name;
+    const char* field;
+    json value;
+    const char* where;  //!< the field the 400 names; "" when stored
+  };
+  const std::vector<Case> cases{
+      {"an unknown device", "device_id", "no-such-pen", "/new_value"},
+      {"an unknown region", "needle_lengths", json::array({{{"region", "elbow"}, {"needle_length_mm", 0.5}}}),
+       "/new_value/0/region"},
+      {"a needle of 40 mm", "needle_lengths", json::array({{{"region", "cheek"}, {"needle_length_mm", 40}}}),
+       "/new_value/0/needle_length_mm"},
+      {"lengths that are not JSON", "needle_lengths", "[{", "/new_value"},
+      {"a date that does not exist", "session_date", "2026-02-30", "/new_value"},
+      {"a date in the future", "session_date", "2031-01-01", "/new_value"},
+      {"an assistant as the practitioner", "practitioner_id", asa, "/new_value"},
+      {"nobody as the practitioner", "practitioner_id", "77777", "/new_value"},
+      {"a blank lot for a single-use roller", "lot_number", "   ", "/new_value"},
+      {"passes that are not a number", "passes", "four", "/new_value"},
+      {"a corrected lot number", "lot_number", "LOT-CORRECTED", ""},
+      {"a corrected region", "needle_lengths", json::array({{{"region", "forehead"}, {"needle_length_mm", 0.5}}}), ""},
+  };
+  for (const auto& k : cases) {
+    SCOPED_TRACE(k.name);
+    Reply r = c.post(s + "/amendments", {{"field", k.field}, {"new_value", k.value}, {"reason", "paper record says so"}},
+                     admin_);
+    if (!*k.where) {
+      EXPECT_EQ(r.status, 201) << r.body;
+      continue;
+    }
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(r.field(), k.where) << r.body;
+  }
+  EXPECT_EQ(c.get(s, admin_).json()["amendments"].size(), 2u);
 }
 
 TEST_P(Gate, ConsentEvidenceIsRequiredAndKept) {

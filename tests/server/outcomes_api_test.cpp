@@ -20,8 +20,8 @@ class OutcomesApi : public ServerTest {
   void treated(const std::string& name, const std::string& indication, const std::string& region,
                const std::string& scale, double baseline, double change) {
     auto c = client();
-    const TreatablePatient p = make_treatable(admin_, name, indication, region);
     const CivilDate first = add_days(today_utc(), -120);
+    const TreatablePatient p = make_treatable(admin_, name, indication, region, format_civil_date(add_days(first, -7)));
     for (long days : {0L, 28L, 56L}) {
       const Reply s = c.post(p.path + "/sessions", p.session(format_civil_date(add_days(first, days))), admin_);
       ASSERT_EQ(s.status, 201) << s.body;

@@ -148,6 +148,68 @@ TEST_P(RecordsApi, APatientsSexAndBirthDateAreCheckedOnCreateAndUpdate) {
   }
 }
 
+TEST_P(RecordsApi, EntriesLinkOnlyToTheirOwnPatientsSessionsAndKnownRegions) {
+  // An adverse event, a score or a photo that names another patient's session (or none that
+  // exists) would sit in the wrong record: refused, naming the field, nothing stored.
+  auto c = client();
+  const json mine = create_patient(admin_, "Own Sessions");
+  const json other = create_patient(admin_, "Other Sessions");
+  const std::string p = "/api/patients/" + id_of(mine);
+  Reply own = c.post(p + "/sessions", {{"date", "2026-11-20"}, {"status", "planned"}}, admin_);
+  ASSERT_EQ(own.status, 201) << own.body;
+  Reply theirs =
+      c.post("/api/patients/" + id_of(other) + "/sessions", {{"date", "2026-11-20"}, {"status", "planned"}}, admin_);
+  ASSERT_EQ(theirs.status, 201) << theirs.body;
+  const long long own_id = own.json()["id"], their_id = theirs.json()["id"];
+  const std::string png = "iVBORw0KGgpwcmV0ZW5kIGltYWdlIGJ5dGVz";
+  struct Case {
+    const char* name;
+    const char* path;
+    json body;
+    const char* field;  //!< the field the 400 names; "" when stored
+  };
+  const json event = {{"type", "erythema"}, {"severity", "mild"}, {"onset", "2026-11-21"}};
+  const json score = {{"scale", "gais"}, {"score", 1}, {"date", "2026-11-21"}};
+  const json photo = {{"view", "frontal"}, {"tag", "before"}, {"taken_on", "2026-11-20"}, {"image_base64", png}};
+  const auto with = [](json body, const char* key, json value) {
+    body[key] = std::move(value);
+    return body;
+  };
+  const std::vector<Case> cases{
+      {"an event of this patient's session", "/adverse-events", with(event, "session_id", own_id), ""},
+      {"an event of another patient's session", "/adverse-events", with(event, "session_id", their_id), "/session_id"},
+      {"an event of no session that exists", "/adverse-events", with(event, "session_id", 987654), "/session_id"},
+      {"an event of a negative session", "/adverse-events", with(event, "session_id", -3), "/session_id"},
+      {"a score of another patient's session", "/outcomes", with(score, "session_id", their_id), "/session_id"},
+      {"a score of an unknown region", "/outcomes", with(score, "region", "elbow"), "/region"},
+      {"a score of a known region", "/outcomes", with(score, "region", "cheek"), ""},
+      {"a photo of another patient's session", "/photos", with(with(photo, "region", "cheek"), "session_id", their_id),
+       "/session_id"},
+      {"a photo of an unknown region", "/photos", with(photo, "region", "Cheek "), "/region"},
+  };
+  for (const auto& k : cases) {
+    SCOPED_TRACE(k.name);
+    Reply r = c.post(p + k.path, k.body, admin_);
+    if (!*k.field) {
+      EXPECT_EQ(r.status, 201) << r.body;
+      continue;
+    }
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(r.field(), k.field) << r.body;
+    EXPECT_EQ(r.body.find("FOREIGN KEY"), std::string::npos) << r.body;
+  }
+  const json record = c.get(p, admin_).json();
+  EXPECT_EQ(record["adverse_events"].size(), 1u);
+  EXPECT_EQ(record["outcomes"].size(), 1u);
+  EXPECT_TRUE(record["photos"].empty());
+  // Moving a stored event onto another patient's session is refused too.
+  const json stored = record["adverse_events"][0];
+  Reply moved = c.send("PATCH", p + "/adverse-events/" + std::to_string(stored["id"].get<long long>()),
+                       json{{"row_version", stored["row_version"]}, {"session_id", their_id}}.dump(), &admin_);
+  EXPECT_EQ(moved.status, 400) << moved.body;
+  EXPECT_EQ(moved.field(), "/session_id");
+}
+
 TEST_P(RecordsApi, DatedEntriesLieBetweenTheBirthDateAndWhatCanHaveHappened) {
   // The patient was born on 1990-04-02. What happened lies between then and tomorrow; a planned
   // session at most 5 years ahead.

@@ -163,13 +163,16 @@ json ServerTest::create_patient(const Login& who, const std::string& name) {
 }
 
 TreatablePatient ServerTest::make_treatable(const Login& who, const std::string& name,
-                                                       const std::string& indication, const std::string& region) {
+                                                       const std::string& indication, const std::string& region,
+                                                       const std::string& as_of) {
   auto c = client();
   TreatablePatient t;
   t.id = create_patient(who, name)["id"].get<long long>();
   t.path = "/api/patients/" + std::to_string(t.id);
   t.region = region;
-  Reply intake = c.post(t.path + "/intakes", {{"intake", eligible_intake()}, {"areas", {region}}}, who);
+  json intake_body = {{"intake", eligible_intake()}, {"areas", {region}}};
+  intake_body["date"] = as_of.empty() ? "2026-09-01" : as_of;
+  Reply intake = c.post(t.path + "/intakes", intake_body, who);
   EXPECT_EQ(intake.status, 201) << intake.body;
   EXPECT_EQ(intake.json()["screening"]["decision"], "eligible") << intake.body;
   Reply plan = c.post(t.path + "/plans", {{"indication", indication}, {"areas", {region}}}, who);
@@ -181,8 +184,10 @@ TreatablePatient ServerTest::make_treatable(const Login& who, const std::string&
   t.length_mm = area["needle_length_mm"]["planned"].get<double>();
   Reply form = c.get("/api/consent-text?indication=" + indication, who);
   EXPECT_EQ(form.status, 200) << form.body;
-  Reply consent = c.post(t.path + "/consents", consent_body(form.json(), name), who);
-  EXPECT_EQ(consent.status, 201) << consent.body;
+  json consent = consent_body(form.json(), name);
+  consent["consented_at"] = (as_of.empty() ? "2026-09-01" : as_of) + "T09:30:00Z";
+  Reply consented = c.post(t.path + "/consents", consent, who);
+  EXPECT_EQ(consented.status, 201) << consented.body;
   return t;
 }
 

@@ -91,9 +91,12 @@ class ServerTest : public records::testing::StoreTest {
 
   /// A patient the treatment gate lets through: an eligible intake, a course plan for
   /// `indication` on `region`, and a signed consent to that plan's form, all made as `who`.
+  /// `as_of` (YYYY-MM-DD): the day the intake was taken and the consent given, for sessions
+  /// dated before the test runs (the gate wants both by the session's date); "": 2026-09-01,
+  /// before every session date the tests use.
   TreatablePatient make_treatable(const Login& who, const std::string& name,
                                   const std::string& indication = "skin-rejuvenation",
-                                  const std::string& region = "cheek");
+                                  const std::string& region = "cheek", const std::string& as_of = "");
 
   std::unique_ptr<records::Store> store_;
   std::unique_ptr<Api> api_;
