@@ -56,6 +56,7 @@ struct PlannedArea {
   double min_mm = 0;
   double max_mm = 0;
   std::string device_id;
+  std::vector<std::string> warnings;  //!< the plan's warnings for the region (depth, device)
 };
 
 /// The areas of a stored plan (its JSON, as the planning engine wrote it), by region id.
@@ -69,12 +70,27 @@ std::map<std::string, PlannedArea> planned_areas(const records::CoursePlan& plan
     const json lengths = area.value("needle_length_mm", json::object());
     p.planned_mm = lengths.value("planned", 0.0);
     const json range = lengths.value("planned_range", json::object());
-    p.min_mm = range.value("min", p.planned_mm);
+    // The planned length may lie below the range (the nearest roller on the shallow side): it
+    // is the plan's own choice, not shorter than planned.
+    p.min_mm = std::min(range.value("min", p.planned_mm), p.planned_mm);
     p.max_mm = range.value("max", p.planned_mm);
     if (area.contains("device") && area["device"].is_object()) p.device_id = area["device"].value("id", "");
+    if (area.contains("warnings") && area["warnings"].is_array())
+      for (const auto& w : area["warnings"])
+        if (w.is_string()) p.warnings.push_back(w.get<std::string>());
     out[area["region"].get<std::string>()] = p;
   }
   return out;
+}
+
+/// The first session date of a stored plan, if it has one.
+std::optional<CivilDate> first_planned_session(const records::CoursePlan& plan) {
+  const auto doc = json::parse(plan.plan_json, nullptr, false);
+  if (!doc.is_object() || !doc.contains("sessions") || !doc["sessions"].is_array() || doc["sessions"].empty())
+    return std::nullopt;
+  const json& first = doc["sessions"][0];
+  if (!first.is_object() || !first.contains("date") || !first["date"].is_string()) return std::nullopt;
+  return parse_civil_date(first["date"].get<std::string>());
 }
 
 /// The session's plan: its own, else the patient's latest (said as a warning).
@@ -227,7 +243,10 @@ void check_device_and_lengths(const kb::KnowledgeBase& kb, const records::Treatm
     const std::string where = fmt::format("/needle_lengths/{}", i);
     if (device && !device->offers_length(n.needle_length_mm)) {
       add(report, "needle_length_not_on_device",
-          fmt::format("{} does not deliver {} on {}", device->name, mm_text(n.needle_length_mm), n.region), where);
+          fmt::format("{} does not deliver {} on {} (a region treated with another device, e.g. a second roller, "
+                      "goes in a session of its own on the same date, with that device and its lot)",
+                      device->name, mm_text(n.needle_length_mm), n.region),
+          where);
     }
     if (!plan) continue;
     const auto area = areas.find(n.region);
@@ -250,6 +269,10 @@ void check_device_and_lengths(const kb::KnowledgeBase& kb, const records::Treatm
       report.warnings.push_back(fmt::format("{}: the plan uses {}, the session records {}", n.region,
                                             area->second.device_id, device->id));
     }
+    // What the plan warned about this region (a depth past the thinnest skin, no roller of the
+    // planned length, ...) still stands when it is treated.
+    for (const auto& w : area->second.warnings)
+      report.warnings.push_back(fmt::format("plan {}, {}: {}", plan->id, n.region, w));
   }
 }
 
@@ -417,6 +440,16 @@ GateReport evaluate_gate(records::Store& store, const kb::KnowledgeBase& kb, con
                 {"indication", report.indication}};
   if (const kb::Device* device = kb.find_device(session.device_id)) recap["device_name"] = device->name;
   check_consent(store, kb, session, *date, report.indication, report, recap);
+  if (plan) {
+    // The plan dates its first session after the preparation (a pre-treatment's weeks, a
+    // deferral); one held earlier shortens it. Not refused: no source makes the preparation a
+    // condition of safety (an assumption of this software), but the practitioner is told.
+    if (const auto first = first_planned_session(*plan); first && *date < *first)
+      report.warnings.push_back(fmt::format(
+          "the session ({}) is before the first session plan {} dates ({}), which leaves time for the preparation; "
+          "check the preparation tasks due before it were done",
+          session.session_date, plan->id, format_civil_date(*first)));
+  }
   check_device_and_lengths(kb, session, plan, report);
 
   json lengths = json::array();

@@ -288,11 +288,12 @@ export const SEEDED_SIGNATURE = {
     + '<path d="M 10,40 C 40,5 60,55 90,20 C 120,0 150,50 190,25" stroke="#14202b" stroke-width="2" fill="none"/></svg>').toString('base64'),
 };
 
-/** Consent through the API with every item and risk acknowledged, as the gate wants it. */
-export async function seedConsent(page, patientId, { indication = '', by = 'the patient', photoUse = 'record_only' } = {}) {
+/** Consent through the API with every item and risk acknowledged, as the gate wants it; given
+ *  `day` (YYYY-MM-DD, default now): the gate wants it by the date of each session it covers. */
+export async function seedConsent(page, patientId, { indication = '', by = 'the patient', photoUse = 'record_only', day = '' } = {}) {
   const form = await api(page, 'GET', `/api/consent-text${indication ? `?indication=${indication}` : ''}`);
   return api(page, 'POST', `/api/patients/${patientId}/consents`, {
-    consented_by: by, consented_at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), text_version: form.version,
+    consented_by: by, consented_at: day ? `${day}T09:00:00Z` : new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), text_version: form.version,
     ...(indication ? { indication } : {}),
     acknowledged: [...(form.items ?? []), ...form.risks].map((x) => x.id), photo_use: photoUse, signature: SEEDED_SIGNATURE,
   });

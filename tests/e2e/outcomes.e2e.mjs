@@ -25,10 +25,11 @@ const intake = {
  *  weeks later. */
 async function treated(page, { name, sex, indication, region, scale, baseline, change }) {
   const p = await api(page, 'POST', '/api/patients', { name, birth_date: '1990-04-02', sex });
-  await api(page, 'POST', `/api/patients/${p.id}/intakes`, { intake: { ...intake, sex: sex === 'male' ? 'male' : 'female' }, areas: [region] });
+  // Taken and given before the first session (the gate wants both by each session's date).
+  await api(page, 'POST', `/api/patients/${p.id}/intakes`, { intake: { ...intake, sex: sex === 'male' ? 'male' : 'female' }, areas: [region], date: utcDay(-127) });
   const plan = await api(page, 'POST', `/api/patients/${p.id}/plans`, { indication, areas: [region] });
   const area = plan.plan.areas[0];
-  await seedConsent(page, p.id, { indication, by: name });
+  await seedConsent(page, p.id, { indication, by: name, day: utcDay(-127) });
   for (const days of [-120, -92, -64]) {
     await api(page, 'POST', `/api/patients/${p.id}/sessions`, {
       date: utcDay(days), status: 'performed', plan_id: plan.id, device: area.device.id, lot_number: `LOT-${p.id}`,

@@ -72,9 +72,10 @@ try {
       await login(page, url, ACCOUNTS.practitioner);
       const sofia = await api(page, 'POST', '/api/patients', { name: 'Sofia Screens', birth_date: '1988-03-14', sex: 'female' });
       ids.sofia = sofia.id;
-      await api(page, 'POST', `/api/patients/${sofia.id}/intakes`, { intake: eligibleIntake, areas: ['cheek', 'forehead'] });
+      // Taken and given before the session of two weeks ago (the gate wants both by its date).
+      await api(page, 'POST', `/api/patients/${sofia.id}/intakes`, { intake: eligibleIntake, areas: ['cheek', 'forehead'], date: utcDay(-21) });
       const plan = await api(page, 'POST', `/api/patients/${sofia.id}/plans`, { indication: 'acne-scars', areas: ['cheek', 'forehead'] });
-      await seedConsent(page, sofia.id, { indication: 'acne-scars', by: 'Sofia Screens' });
+      await seedConsent(page, sofia.id, { indication: 'acne-scars', by: 'Sofia Screens', day: utcDay(-21) });
       // A session records one device: the regions the plan treats with the first area's device.
       const device = plan.plan.areas[0].device.id;
       const lengths = plan.plan.areas.filter((a) => a.device.id === device)

@@ -347,6 +347,32 @@ TEST_P(Gate, EditingAPerformedSessionPassesTheGateAgain) {
   EXPECT_EQ(lot.json()["gate_passages"].size(), 2u);
 }
 
+TEST_P(Gate, TheRecapCarriesThePlansWarningsForTheTreatedRegion) {
+  // Acne scars on the forehead: the plan's 0.75 mm has no roller, so it plans the 0.5 mm roller
+  // (the shallow side) and says so. Treated at the plan's own 0.5 mm: that warning, and every
+  // other the plan gave the forehead, is in the recap the signature confirms; "shorter than the
+  // plan's range" is not (0.5 mm is what was planned).
+  auto c = client();
+  auto p = make_treatable(admin_, "Warned Patient", "acne-scars", "forehead");
+  const json record = c.get(p.path, admin_).json();
+  const json plan = record["plans"][0]["plan"];
+  const json area_warnings = plan["areas"][0]["warnings"];
+  ASSERT_FALSE(area_warnings.empty()) << plan.dump();
+  const std::string first_planned = plan["sessions"][0]["date"];
+  Reply performed = c.post(p.path + "/sessions", p.session("2026-09-22"), admin_);
+  ASSERT_EQ(performed.status, 201) << performed.body;
+  const json warnings = performed.json()["gate_passages"][0]["recap"]["warnings"];
+  const auto said = [&](const std::string& text) {
+    for (const auto& w : warnings)
+      if (w.get<std::string>().find(text) != std::string::npos) return true;
+    return false;
+  };
+  for (const auto& w : area_warnings) EXPECT_TRUE(said(w.get<std::string>())) << w << "\n" << warnings.dump(1);
+  EXPECT_FALSE(said("shorter than the plan's range")) << warnings.dump(1);
+  // The plan dates its first session after the preparation; 2026-09-22 is earlier.
+  if (std::string("2026-09-22") < first_planned) EXPECT_TRUE(said("before the first session plan")) << warnings.dump(1);
+}
+
 TEST_P(Gate, ThePractitionerRecordedIsOneWhoMayTreat) {
   auto c = client();
   const long long asa = add_user("asa", records::Role::assistant).id;
