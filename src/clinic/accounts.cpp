@@ -2,10 +2,12 @@
 
 #include "clinic/failure.h"
 #include "core/errors.h"
+#include "core/storable_text.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 
 namespace dermaplan::clinic {
 
@@ -22,6 +24,21 @@ records::User create_account(records::Store& store, PasswordHasher& hasher, cons
   if (account.username.empty()) throw InputError("/username", "a username is required");
   if (account.username.size() > kMaxUsernameLength)
     throw InputError("/username", fmt::format("a username may have at most {} characters", kMaxUsernameLength));
+  // A login name is typed: no spaces, control or invisible characters (U+200B ...), and not one
+  // that differs from a taken one only in case ("Admin" beside "admin", ASCII letters).
+  require_storable_text(account.username, "/username");
+  if (count_visible_characters(account.username) != count_code_points(account.username))
+    throw InputError("/username", "a username may not hold spaces, control or invisible characters");
+  const auto lower = [](std::string text) {
+    for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
+  };
+  for (const auto& other : store.list_users())
+    if (lower(other.username) == lower(account.username))
+      throw ClinicError(FailureKind::conflict, "conflict",
+                        fmt::format("the username '{}' is taken ('{}' differs only in case)", account.username,
+                                    other.username),
+                        "/username");
   check_new_password(account.password, "/password");
   records::User u;
   u.username = account.username;

@@ -1,5 +1,7 @@
 #include "clinic/exports.h"
 
+#include "clinic/patient_care.h"
+
 #include "clinic/failure.h"
 #include "core/errors.h"
 #include "interop/csv.h"
@@ -306,6 +308,12 @@ ImportedRecord import_fhir_patient(records::Store& store, const kb::KnowledgeBas
     json problems = json::array();
     for (const auto& p : e.problems()) problems.push_back({{"path", p.path}, {"message", p.message}});
     throw ClinicError(FailureKind::bad_input, "bad_request", e.message(), e.where(), {{"problems", problems}});
+  } catch (const InputError& e) {
+    throw ClinicError(FailureKind::bad_input, "bad_request", e.message(), e.where(),
+                      {{"problems", json::array({{{"path", e.where()}, {"message", e.message()}}})}});
+  }
+  try {
+    check_patient_name(imported.patient.name, "Patient.name");
   } catch (const InputError& e) {
     throw ClinicError(FailureKind::bad_input, "bad_request", e.message(), e.where(),
                       {{"problems", json::array({{{"path", e.where()}, {"message", e.message()}}})}});

@@ -2,6 +2,7 @@
 
 #include "clinic/failure.h"
 #include "core/errors.h"
+#include "core/storable_text.h"
 
 #include <fmt/format.h>
 #include <sodium.h>
@@ -64,6 +65,9 @@ void check_new_password(const std::string& password, const std::string& where) {
     throw InputError(where, fmt::format("a password needs at least {} characters", kMinPasswordLength));
   if (password.size() > kMaxPasswordLength)
     throw InputError(where, fmt::format("a password may have at most {} characters", kMaxPasswordLength));
+  if (count_visible_characters(password) < kMinPasswordLength / 2)
+    throw InputError(where, "a password needs characters besides spaces (a passphrase may have spaces between "
+                            "its words)");
 }
 
 std::string random_password(int length) {

@@ -2,6 +2,7 @@
 
 #include "core/errors.h"
 #include "core/json_text.h"
+#include "core/storable_text.h"
 
 #include <fmt/format.h>
 
@@ -50,6 +51,21 @@ records::Patient existing_patient(records::Store& store, long long patient_id) {
   auto patient = store.find_patient(patient_id);
   if (!patient) throw records::NotFoundError("", fmt::format("no patient with id {}", patient_id));
   return *patient;
+}
+
+void check_patient_name(const std::string& name, const std::string& where) {
+  require_storable_text(name, where);
+  if (count_visible_characters(name) == 0) throw InputError(where, "a name needs at least one letter");
+  if (count_code_points(name) > 300) throw InputError(where, "a name may have at most 300 characters");
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const auto c = static_cast<unsigned char>(name[i]);
+    const bool c1 = c == 0xC2 && i + 1 < name.size() && static_cast<unsigned char>(name[i + 1]) >= 0x80 &&
+                    static_cast<unsigned char>(name[i + 1]) <= 0x9F;
+    if (c < 0x20 || c == 0x7F || c1)
+      throw InputError(where, fmt::format("a name may not hold control characters (a line break, a tab, an escape "
+                                          "code; one at byte {})",
+                                          i));
+  }
 }
 
 void check_session_of_patient(records::Store& store, long long patient_id, long long session_id,

@@ -55,6 +55,10 @@ const std::vector<std::string>& patient_sex_values();
 /// at "/sex"); the birth date a real YYYY-MM-DD not after `today` and at most 130 years before
 /// it, a bound on typing errors, not a clinical rule (InputError at "/birth_date").
 void check_patient_sex(const std::string& sex);
+/// The name: at least one character a reader sees, no control characters (a line break or an
+/// escape code in a name breaks lists, PDFs and exports), at most 300 characters; InputError at
+/// `where` otherwise.
+void check_patient_name(const std::string& name, const std::string& where = "/name");
 void check_patient_birth_date(const std::string& birth_date, CivilDate today);
 
 /// When a dated entry of a patient's record may lie. What happened (a performed session, a

@@ -135,7 +135,7 @@ void patient_fields(JsonBody& body, records::Patient& p, bool creating) {
     p.sex = *v;
   }
   if (auto v = body.text("notes")) p.notes = *v;
-  if (p.name.size() > 300) throw ApiError::bad_request("'name' is too long", "/name");
+  clinic::check_patient_name(p.name);
 }
 
 Response create_patient(Context& ctx, Call& call) {

@@ -167,6 +167,37 @@ TEST_P(Auth, EveryRoleSeesWhoIsWhoButNotLoginNames) {
   EXPECT_EQ(staff.size(), 2u);
 }
 
+TEST_P(Auth, NewAccountsHaveNamesAndPasswordsOneCanType) {
+  // Login names that differ from a taken one only in case, or hold a space or an invisible
+  // character, would be two accounts a person cannot tell apart; a password of spaces is none.
+  auto c = client();
+  struct Case {
+    const char* name;
+    json body;
+    int status;
+    const char* field;
+  };
+  const auto user = [](const std::string& username, const std::string& password) {
+    return json{{"username", username}, {"display_name", "Someone"}, {"role", "assistant"}, {"password", password}};
+  };
+  const std::vector<Case> cases{
+      {"the admin's name in capitals", user("ADMIN", "a-long-password"), 409, "/username"},
+      {"a trailing space", user("admin ", "a-long-password"), 400, "/username"},
+      {"a zero-width space inside", user("ad\u200bmin", "a-long-password"), 400, "/username"},
+      {"a line break", user("nurse\njo", "a-long-password"), 400, "/username"},
+      {"a password of spaces", user("nurse.jo", "                "), 400, "/password"},
+      {"a name with an accent and a passphrase", user("jürgen", "correct horse battery"), 201, ""},
+      {"the same name in capitals", user("JÜRGEN", "correct horse battery"), 201, ""},  // case folds ASCII only
+      {"an ASCII case twin of it", user("Jürgen", "correct horse battery"), 409, "/username"},
+  };
+  for (const auto& k : cases) {
+    SCOPED_TRACE(k.name);
+    Reply r = c.post("/api/users", k.body, admin_);
+    EXPECT_EQ(r.status, k.status) << r.body;
+    if (*k.field) EXPECT_EQ(r.field(), k.field) << r.body;
+  }
+}
+
 TEST_P(Auth, SessionsEndAtTheirLifetimeEvenWhenActive) {
   auto c = client();
   const SessionOptions defaults;

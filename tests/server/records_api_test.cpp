@@ -148,6 +148,30 @@ TEST_P(RecordsApi, APatientsSexAndBirthDateAreCheckedOnCreateAndUpdate) {
   }
 }
 
+TEST_P(RecordsApi, APatientsNameIsTextAReaderSees) {
+  auto c = client();
+  struct Case {
+    const char* name;
+    std::string patient_name;
+    int status;
+  };
+  const std::vector<Case> cases{
+      {"a line break", "Maria\nExample", 400},
+      {"an escape code", "Maria \x1b[31mExample", 400},
+      {"a C1 control", "Maria \xc2\x85" "Example", 400},
+      {"only invisible characters", "\xe2\x80\x8b\xc2\xa0", 400},
+      {"301 characters", std::string(301, 'a'), 400},
+      {"letters from several scripts", "Zoë Ångström-Ωmega", 201},
+  };
+  for (const auto& k : cases) {
+    SCOPED_TRACE(k.name);
+    Reply r = c.post("/api/patients", {{"name", k.patient_name}, {"birth_date", "1990-04-02"}}, admin_);
+    EXPECT_EQ(r.status, k.status) << r.body;
+    if (k.status == 400) EXPECT_EQ(r.field(), "/name") << r.body;
+  }
+  EXPECT_EQ(c.get("/api/patients", admin_).json()["patients"].size(), 1u);
+}
+
 TEST_P(RecordsApi, EntriesLinkOnlyToTheirOwnPatientsSessionsAndKnownRegions) {
   // An adverse event, a score or a photo that names another patient's session (or none that
   // exists) would sit in the wrong record: refused, naming the field, nothing stored.
