@@ -120,6 +120,7 @@ json source_json(const Source& source) {
 json scale_json(const Scale& scale) {
   json out = {{"id", scale.id},   {"name", scale.name},   {"min", scale.min},
               {"max", scale.max}, {"anchors", scale.anchors}, {"sources", scale.sources}};
+  if (scale.step) out["step"] = *scale.step;
   if (scale.lower_is_better) out["better"] = *scale.lower_is_better ? "lower" : "higher";
   else out["classification"] = true;  // no better or worse end
   if (!scale.note.empty()) out["note"] = scale.note;
@@ -184,7 +185,12 @@ json list_json(const KnowledgeBase& kb, const std::string& kind) {
       out.push_back({{"id", a.id}, {"title", a.title}, {"text", a.statement.value().text},
                      {"sources", a.statement.selected().sources}});
   } else if (kind == "scales") {
-    for (const auto& s : kb.scales) out.push_back({{"id", s.id}, {"name", s.name}});
+    for (const auto& s : kb.scales) {
+      json item = {{"id", s.id}, {"name", s.name}};
+      if (!s.lower_is_better) item["classification"] = true;  // not an outcome: no better end
+      if (s.step) item["step"] = *s.step;
+      out.push_back(std::move(item));
+    }
   } else if (kind == "risks") {
     for (const auto& r : kb.risks) out.push_back({{"id", r.id}, {"text", r.text}, {"sources", r.sources}});
   } else if (kind == "vocabulary") {

@@ -330,6 +330,8 @@ struct Scale {
   std::string name;
   double min = 0;
   double max = 0;
+  /// Scores are min + k * step (graded scales: whole grades); none: any value in [min, max].
+  std::optional<double> step;
   /// Which end is the better outcome; none for a classification (Fitzpatrick skin type).
   std::optional<bool> lower_is_better;
   std::map<std::string, std::string> anchors;

@@ -924,7 +924,7 @@ void Loader::read_aftercare(const Origin& origin, const YAML::Node& list) {
 
 void Loader::read_scales(const Origin& origin, const YAML::Node& list) {
   for (const auto& node : list) {
-    check_keys(origin, node, {"id", "name", "min", "max", "better", "anchors", "sources", "note"});
+    check_keys(origin, node, {"id", "name", "min", "max", "step", "better", "anchors", "sources", "note"});
     Scale scale;
     scale.id = req_id(origin, node);
     check_unique(seen_ids_, "scale", scale.id, origin, node);
@@ -932,6 +932,11 @@ void Loader::read_scales(const Origin& origin, const YAML::Node& list) {
     scale.min = req_num(origin, node, "min", -1000, 1000);
     scale.max = req_num(origin, node, "max", -1000, 1000);
     if (scale.min >= scale.max) fail(origin, node, "min must be below max");
+    scale.step = opt_num(origin, node, "step", 0.001, 1000);
+    if (scale.step) {
+      const double steps = (scale.max - scale.min) / *scale.step;
+      if (std::abs(steps - std::round(steps)) > 1e-9) fail(origin, node, "max - min must be a whole number of steps");
+    }
     if (node["better"])
       scale.lower_is_better = req_enum<bool>(origin, node, "better", {{"lower", true}, {"higher", false}});
     if (const auto anchors = node["anchors"]) {

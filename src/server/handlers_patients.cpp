@@ -16,6 +16,8 @@
 #include <cstring>
 #include <map>
 
+#include <cmath>
+
 namespace dermaplan::server {
 
 using nlohmann::json;
@@ -408,8 +410,20 @@ Response add_outcome(Context& ctx, Call& call) {
   const kb::Scale* scale = nullptr;
   for (const auto& s : ctx.kb.scales) if (s.id == o.scale_id) scale = &s;
   if (!scale) throw ApiError::bad_request("unknown scale '" + o.scale_id + "' (GET /api/kb/scales lists them)", "/scale");
+  if (!scale->lower_is_better)
+    throw ApiError::bad_request(fmt::format("{} is a classification, not an outcome: it has no better end to "
+                                            "measure a change towards (record it on the intake)",
+                                            scale->name),
+                                "/scale");
   if (o.score < scale->min || o.score > scale->max)
     throw ApiError::bad_request(fmt::format("{} scores run from {} to {}", scale->name, scale->min, scale->max), "/score");
+  if (scale->step) {
+    const double steps = (o.score - scale->min) / *scale->step;
+    if (std::abs(steps - std::round(steps)) > 1e-9)
+      throw ApiError::bad_request(fmt::format("{} scores are whole grades: {}, {}, ... {} (got {})", scale->name,
+                                              scale->min, scale->min + *scale->step, scale->max, o.score),
+                                  "/score");
+  }
   o.assessor_id = call.who->user.id;
   return json_response(201, to_json(ctx.store.add_outcome(call.actor(), o)));
 }

@@ -370,7 +370,8 @@ TEST_P(Gate, TheRecapCarriesThePlansWarningsForTheTreatedRegion) {
   for (const auto& w : area_warnings) EXPECT_TRUE(said(w.get<std::string>())) << w << "\n" << warnings.dump(1);
   EXPECT_FALSE(said("shorter than the plan's range")) << warnings.dump(1);
   // The plan dates its first session after the preparation; 2026-09-22 is earlier.
-  if (std::string("2026-09-22") < first_planned) EXPECT_TRUE(said("before the first session plan")) << warnings.dump(1);
+  ASSERT_LT(std::string("2026-09-22"), first_planned);
+  EXPECT_TRUE(said("before the first session plan")) << warnings.dump(1);
 }
 
 TEST_P(Gate, ThePractitionerRecordedIsOneWhoMayTreat) {

@@ -167,9 +167,50 @@ TEST_P(RecordsApi, APatientsNameIsTextAReaderSees) {
     SCOPED_TRACE(k.name);
     Reply r = c.post("/api/patients", {{"name", k.patient_name}, {"birth_date", "1990-04-02"}}, admin_);
     EXPECT_EQ(r.status, k.status) << r.body;
-    if (k.status == 400) EXPECT_EQ(r.field(), "/name") << r.body;
+    if (k.status == 400) {
+      EXPECT_EQ(r.field(), "/name") << r.body;
+    }
   }
   EXPECT_EQ(c.get("/api/patients", admin_).json()["patients"].size(), 1u);
+}
+
+TEST_P(RecordsApi, AScoreIsOneTheScaleCanGive) {
+  auto c = client();
+  const std::string p = "/api/patients/" + id_of(create_patient(admin_, "Scored Patient"));
+  struct Case {
+    const char* name;
+    const char* scale;
+    double score;
+    const char* field;  //!< the field the 400 names; "" when stored
+  };
+  const std::vector<Case> cases{
+      {"a whole Goodman & Baron grade", "goodman-baron-qualitative", 3, ""},
+      {"half a grade", "goodman-baron-qualitative", 2.5, "/score"},
+      {"a GAIS between two answers", "gais", 1.5, "/score"},
+      {"a MASI score with a decimal (its formula gives them)", "masi", 12.6, ""},
+      {"beyond the scale", "vancouver", 14, "/score"},
+      {"a skin type: a classification, not an outcome", "fitzpatrick", 3, "/scale"},
+  };
+  for (const auto& k : cases) {
+    SCOPED_TRACE(k.name);
+    Reply r = c.post(p + "/outcomes", {{"scale", k.scale}, {"score", k.score}, {"date", "2026-11-29"}}, admin_);
+    if (!*k.field) {
+      EXPECT_EQ(r.status, 201) << r.body;
+      continue;
+    }
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(r.field(), k.field) << r.body;
+  }
+  EXPECT_EQ(c.get(p, admin_).json()["outcomes"].size(), 2u);
+  // The scale list says which scales take whole grades and which classify.
+  const json scales = c.get("/api/kb/scales", admin_).json();
+  bool graded = false, classification = false;
+  for (const auto& s : scales) {
+    if (s["id"] == "gais") graded = s.value("step", 0.0) == 1.0;
+    if (s["id"] == "fitzpatrick") classification = s.value("classification", false);
+  }
+  EXPECT_TRUE(graded) << scales.dump();
+  EXPECT_TRUE(classification) << scales.dump();
 }
 
 TEST_P(RecordsApi, EntriesLinkOnlyToTheirOwnPatientsSessionsAndKnownRegions) {

@@ -409,6 +409,8 @@ export interface Scale {
   name: string;
   min?: number;
   max?: number;
+  /** Scores are min + k * step (whole grades); absent: any value. */
+  step?: number;
   better?: 'lower' | 'higher';
   /** true when the scale classifies (Fitzpatrick): it has no better end. */
   classification?: boolean;

@@ -57,7 +57,10 @@ export async function outcomesTab(app: App, patient: PatientRecord, onSaved: () 
   });
 
   // ---- add a score
-  const scale = select([['', 'choose…'], ...kb.scales.map((s) => [s.id, s.name] as [string, string])], scaleIds[0] ?? '', { id: 'outcome-scale', 'data-field': 'scale' });
+  // Outcomes are measured on scales with a better end; a classification (Fitzpatrick) is not one.
+  const outcomeScales = kb.scales.filter((s) => !s.classification);
+  const firstScale = scaleIds.find((id) => outcomeScales.some((s) => s.id === id)) ?? '';
+  const scale = select([['', 'choose…'], ...outcomeScales.map((s) => [s.id, s.name] as [string, string])], firstScale, { id: 'outcome-scale', 'data-field': 'scale' });
   const score = h('input', { type: 'number', step: 'any', id: 'outcome-score', 'data-field': 'score' });
   const date = h('input', { type: 'date', value: todayLocal(), id: 'outcome-date', 'data-field': 'date' });
   const region = select([['', 'whole treated area'], ...kb.regions.map((r) => [r.id, r.name] as [string, string])], '', { id: 'outcome-region', 'data-field': 'region' });
@@ -69,6 +72,7 @@ export async function outcomesTab(app: App, patient: PatientRecord, onSaved: () 
     if (d && d.min !== undefined) {
       score.min = String(d.min);
       score.max = String(d.max);
+      score.step = d.step ? String(d.step) : 'any';  // whole grades on a graded scale
       range.textContent = d.better ? `${d.min}–${d.max}, ${d.better} is better` : `${d.min}–${d.max}, a classification (no better or worse end)`;
     }
   });
