@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 #include <cctype>
 
 namespace dermaplan::clinic {
@@ -83,9 +84,29 @@ void check_signature_image(const SignatureImage& image, const std::string& where
       throw InputError(where + "/data_base64",
                        fmt::format("the SVG contains '{}'; a signature may only hold shapes", token));
   }
-  // Event handlers: on...= attributes.
+  // Elements: shapes only, whatever namespace prefix they carry ("svg:script" is a script).
+  static const std::set<std::string> kShapes{"svg",     "g",       "path",  "line", "polyline", "polygon",
+                                             "circle",  "ellipse", "rect",  "title", "desc",   "metadata",
+                                             "defs",    "lineargradient", "radialgradient", "stop"};
+  for (std::size_t at = svg.find('<'); at != std::string::npos; at = svg.find('<', at + 1)) {
+    std::size_t start = at + 1;
+    if (svg.compare(start, 3, "!--") == 0 || svg.compare(start, 4, "?xml") == 0) continue;  // a comment, the prolog
+    if (start < svg.size() && svg[start] == '/') ++start;
+    std::size_t end = start;
+    while (end < svg.size() && (std::isalnum(static_cast<unsigned char>(svg[end])) || svg[end] == ':' ||
+                                svg[end] == '-' || svg[end] == '_' || svg[end] == '.'))
+      ++end;
+    std::string name = svg.substr(start, end - start);
+    if (const auto colon = name.rfind(':'); colon != std::string::npos) name = name.substr(colon + 1);
+    if (!kShapes.count(name))
+      throw InputError(where + "/data_base64",
+                       fmt::format("the SVG contains the element '<{}'; a signature may only hold shapes",
+                                   svg.substr(start, std::min<std::size_t>(end - start, 40))));
+  }
+  // Event handlers: on...= attributes (with a namespace prefix too: "x:onload=").
   for (std::size_t at = svg.find("on"); at != std::string::npos; at = svg.find("on", at + 2)) {
-    if (at == 0 || !(std::isspace(static_cast<unsigned char>(svg[at - 1])) || svg[at - 1] == '/')) continue;
+    if (at == 0 || !(std::isspace(static_cast<unsigned char>(svg[at - 1])) || svg[at - 1] == '/' || svg[at - 1] == ':'))
+      continue;
     std::size_t end = at + 2;
     while (end < svg.size() && std::isalpha(static_cast<unsigned char>(svg[end]))) ++end;
     while (end < svg.size() && std::isspace(static_cast<unsigned char>(svg[end]))) ++end;

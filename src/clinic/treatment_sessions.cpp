@@ -111,7 +111,7 @@ void add(GateReport& report, std::string condition, std::string message, std::st
   report.unmet.push_back({std::move(condition), std::move(message), std::move(where)});
 }
 
-/// Screens the latest intake on the session's date for the session's regions.
+/// Screens the latest intake taken by the session's date, on that date, for the session's regions.
 void check_screening(records::Store& store, const kb::KnowledgeBase& kb, const records::TreatmentSession& session,
                      CivilDate date, const std::vector<std::string>& regions, const GateConfirmation& confirmation,
                      GateReport& report) {
@@ -121,35 +121,40 @@ void check_screening(records::Store& store, const kb::KnowledgeBase& kb, const r
     add(report, "intake_missing", "no intake on record: record and screen an intake before treatment");
     return;
   }
-  // Screening comes before treatment: an intake must have been taken by the session's date.
-  // Its day is the one it was screened as of (given when a paper intake is entered later),
-  // else the day it was recorded. The latest intake is the one screened (on the session's
-  // date), even when taken later: what is known now about the patient counts.
+  // Screening comes before treatment: the intake screened (on the session's date) is the latest
+  // taken by then. Its day is the one it was screened as of (given when a paper intake is
+  // entered later), else the day it was recorded, with a day's slack for time zones. Without
+  // one, the condition is unmet and the latest is screened anyway, so that an override still
+  // sees what it says.
   const auto taken_on = [](const records::Intake& i) {
     const auto doc = json::parse(i.screening_json, nullptr, false);
     if (doc.is_object() && doc.contains("as_of") && doc["as_of"].is_string())
       if (const auto day = parse_civil_date(doc["as_of"].get<std::string>())) return *day;
     return utc_day(i.created_at_ms);
   };
-  const auto first = std::min_element(intakes.begin(), intakes.end(), [&](const auto& a, const auto& b) {
-    return taken_on(a) < taken_on(b);
-  });
-  if (taken_on(*first) > add_days(date, 1)) {
+  const records::Intake* screened = nullptr;
+  for (const auto& intake : intakes)
+    if (taken_on(intake) <= add_days(date, 1)) screened = &intake;  // in version order: the last one wins
+  if (!screened) {
     add(report, "intake_missing",
         fmt::format("no intake was taken on or before the session's date ({}); the first is from {}: "
                     "screening comes before treatment",
-                    format_civil_date(date), format_civil_date(taken_on(*first))));
-    return;
+                    format_civil_date(date), format_civil_date(taken_on(intakes.front()))));
+    screened = &intakes.back();
+  } else if (screened != &intakes.back()) {
+    report.warnings.push_back(fmt::format(
+        "intake version {} was taken after the session's date ({}), so it is not what this session was screened "
+        "on; check what it says",
+        intakes.back().version, format_civil_date(date)));
   }
   screening::ScreeningResult result;
   try {
-    const auto document = parse_json_text(intakes.back().intake_json, screening::kMaxIntakeBytes, "/intake");
+    const auto document = parse_json_text(screened->intake_json, screening::kMaxIntakeBytes, "/intake");
     result = screening::screen(parse_request_intake(kb, document, date), kb, date, regions);
   } catch (const InputError& e) {
     add(report, "intake_unreadable",
-        fmt::format("the latest intake (version {}) cannot be screened with this knowledge base ({}: {}); "
-                    "record it again",
-                    intakes.back().version, e.where(), e.message()));
+        fmt::format("intake version {} cannot be screened with this knowledge base ({}: {}); record it again",
+                    screened->version, e.where(), e.message()));
     return;
   }
   report.screening_decision = kb::to_string(result.decision);
@@ -164,7 +169,7 @@ void check_screening(records::Store& store, const kb::KnowledgeBase& kb, const r
       case kb::Decision::contraindicated:
         add(report, "screening_contraindicated",
             fmt::format("screening on {} (intake version {}) says contraindicated: {}", format_civil_date(date),
-                        intakes.back().version, what),
+                        screened->version, what),
             "/intake");
         break;
       case kb::Decision::defer:
@@ -228,7 +233,7 @@ void check_device_and_lengths(const kb::KnowledgeBase& kb, const records::Treatm
     add(report, "device_missing", "record the device used", "/device");
   } else if (!device) {
     add(report, "device_missing", fmt::format("unknown device '{}'", session.device_id), "/device");
-  } else if (device->single_use && trim(session.lot_number).empty()) {
+  } else if (device->single_use && count_visible_characters(session.lot_number) == 0) {
     add(report, "lot_number_missing",
         fmt::format("{} is single-use: record its lot number (recalls are traced by lot)", device->name),
         "/lot_number");
@@ -313,10 +318,11 @@ void carry_acknowledged(const records::GatePassage& passage, GateConfirmation& c
 /// Runs the gate for `step` and returns the passage to store, or throws the refusal.
 records::GatePassage pass_gate(records::Store& store, const kb::KnowledgeBase& kb, const records::User& by,
                                const records::TreatmentSession& session, const std::string& step,
-                               GateConfirmation confirmation) {
+                               GateConfirmation confirmation, bool carry_performed = false) {
   // What was confirmed when the session was marked performed still holds at signing, and when
-  // a performed session is edited and passes again.
-  const records::GatePassage* earlier = last_passage(session, "performed");
+  // a performed session is edited and passes again (not when it is marked performed anew).
+  const records::GatePassage* earlier =
+      step == "signed" || carry_performed ? last_passage(session, "performed") : nullptr;
   std::set<std::pair<std::string, std::string>> overridden_before;
   if (earlier) {
     carry_acknowledged(*earlier, confirmation);
@@ -348,7 +354,7 @@ records::GatePassage pass_gate(records::Store& store, const kb::KnowledgeBase& k
                       fmt::format("the treatment gate refuses to mark session {} as {}: {}", session.id, step, list),
                       "", json{{"unmet", conditions_json(report.unmet)}, {"cautions", cautions_json(report.cautions)}});
   }
-  if (!may_override_gate(by.role)) {
+  if (!carried && !may_override_gate(by.role)) {  // a practitioner's override carried still holds
     throw ClinicError(FailureKind::forbidden, "forbidden",
                       "only a practitioner or an admin may override the treatment gate", "/override_reason",
                       json{{"unmet", conditions_json(report.unmet)}});
@@ -506,9 +512,10 @@ records::TreatmentSession update_session(records::Store& store, const kb::Knowle
   // date, the plan, the device, the lot, a needle length): the gate again, so an edit cannot
   // put through what marking it performed would have refused.
   const bool now_performed = session.status == records::SessionStatus::performed;
-  if (now_performed && (old.status != records::SessionStatus::performed || gate_fields_changed(old, session))) {
+  const bool was_performed = old.status == records::SessionStatus::performed;
+  if (now_performed && (!was_performed || gate_fields_changed(old, session))) {
     session.gate_passages = old.gate_passages;
-    passage = pass_gate(store, kb, by, session, "performed", confirmation);
+    passage = pass_gate(store, kb, by, session, "performed", confirmation, /*carry_performed=*/was_performed);
   }
   return store.update_session(actor_of(by), session, passage);
 }

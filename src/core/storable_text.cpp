@@ -59,6 +59,13 @@ std::size_t count_visible_characters(std::string_view text) {
            (cp >= 0x2028 && cp <= 0x202F) || (cp >= 0x205F && cp <= 0x206F) || cp == 0x3000 || cp == 0x3164 ||
            cp == 0xFEFF || cp == 0xFFA0 || (cp >= 0xFFF0 && cp <= 0xFFF8) || (cp >= 0xE0000 && cp <= 0xE007F);
   };
+  // Combining marks and variation selectors belong to the character before them: "e" with
+  // nine accents is one character a reader sees.
+  const auto combining = [](char32_t cp) {
+    return (cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x1AB0 && cp <= 0x1AFF) || (cp >= 0x1DC0 && cp <= 0x1DFF) ||
+           (cp >= 0x20D0 && cp <= 0x20FF) || (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xFE20 && cp <= 0xFE2F) ||
+           (cp >= 0xE0100 && cp <= 0xE01EF);
+  };
   std::size_t n = 0;
   for (std::size_t i = 0; i < text.size();) {
     const auto c = static_cast<unsigned char>(text[i]);
@@ -66,7 +73,7 @@ std::size_t count_visible_characters(std::string_view text) {
     char32_t cp = len == 1 ? c : c & (0x7F >> len);
     for (std::size_t k = 1; k < len && i + k < text.size(); ++k)
       cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
-    n += !invisible(cp);
+    n += !invisible(cp) && !combining(cp);
     i += len;
   }
   return n;

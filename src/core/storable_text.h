@@ -23,7 +23,8 @@ std::size_t count_code_points(std::string_view text);
 
 /// The characters of UTF-8 `text` a reader sees: not spaces of any kind (U+0020, U+00A0,
 /// U+2000..U+200A, ...), control characters or invisible format characters (zero-width
-/// space and joiners, soft hyphen, word joiner, byte order mark, direction marks).
+/// space and joiners, soft hyphen, word joiner, byte order mark, direction marks); a combining
+/// mark counts with the character it sits on.
 std::size_t count_visible_characters(std::string_view text);
 
 /// Checks every string and object key of `doc`; the error's `where` is the JSON pointer of the

@@ -250,7 +250,11 @@ struct Api::Impl {
       std::string token;
       bool from_cookie = false;
       const std::string& auth = req.header("authorization");
-      if (auth.rfind("Bearer ", 0) == 0) {
+      // The scheme is case-insensitive (RFC 9110 section 11.1): "bearer" is "Bearer".
+      if (auth.size() > 7 && auth[6] == ' ' &&
+          std::equal(auth.begin(), auth.begin() + 6, "bearer", [](char a, char b) {
+            return std::tolower(static_cast<unsigned char>(a)) == b;
+          })) {
         token = auth.substr(7);
       } else {
         token = req.cookie("dermaplan_session");

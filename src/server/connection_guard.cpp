@@ -62,16 +62,21 @@ void ConnectionGuard::run() {
   }
 }
 
+ConnectionGuard::Activity& ConnectionGuard::touch(Activity& a) {
+  a.touched = Clock::now();
+  return a;
+}
+
 void ConnectionGuard::handler_started(const std::string& peer, int peer_port) {
   std::lock_guard lock(mutex_);
-  activity_[{peer, peer_port}].in_handler = true;
+  touch(activity_[{peer, peer_port}]).in_handler = true;
 }
 
 void ConnectionGuard::handler_finished(const std::string& peer, int peer_port, size_t response_bytes) {
   const auto write_allowance = std::chrono::milliseconds(
       static_cast<long long>(response_bytes) * 1000 / std::max(1LL, limits_.min_write_bytes_per_s));
   std::lock_guard lock(mutex_);
-  Activity& a = activity_[{peer, peer_port}];
+  Activity& a = touch(activity_[{peer, peer_port}]);
   a.in_handler = false;
   a.has_deadline = true;
   a.deadline = Clock::now() + write_allowance + limits_.keep_alive + limits_.request_timeout;
@@ -82,7 +87,7 @@ void ConnectionGuard::body_expected(const std::string& peer, int peer_port, size
       static_cast<long long>(std::min<size_t>(body_bytes, 1ull << 40)) * 1000 /
       std::max(1LL, limits_.min_read_bytes_per_s));
   std::lock_guard lock(mutex_);
-  Activity& a = activity_[{peer, peer_port}];
+  Activity& a = touch(activity_[{peer, peer_port}]);
   if (!a.has_deadline) {  // the connection's first request: its deadline counts from the opening
     auto it = std::find_if(connections_.begin(), connections_.end(), [&](const auto& kv) {
       return kv.second.peer == peer && kv.second.peer_port == peer_port;
@@ -107,6 +112,10 @@ std::optional<ConnectionGuard::Connection> ConnectionGuard::find(const std::stri
 }
 
 void ConnectionGuard::close_connection(const std::string& peer, int peer_port) {
+  {
+    std::lock_guard lock(mutex_);
+    touch(activity_[{peer, peer_port}]).closed = true;  // whatever happens below: nothing more is served
+  }
   const std::optional<Connection> c = find(peer, peer_port);
   if (!c) return;
   {
@@ -134,8 +143,22 @@ void ConnectionGuard::close_connection(const std::string& peer, int peer_port) {
       dropped += static_cast<size_t>(n);
     }
     ::shutdown(dup, SHUT_RDWR);
+    // What the client sent beyond the drop limit must not be read as a request: the server's
+    // descriptor (this thread's own connection, so not closed or reused meanwhile) now reads
+    // /dev/null, so its next read ends the connection; the socket closes with `dup`.
+    const int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null >= 0) {
+      ::dup3(null, c->fd, O_CLOEXEC);
+      ::close(null);
+    }
   }
   close(dup);
+}
+
+bool ConnectionGuard::closed(const std::string& peer, int peer_port) {
+  std::lock_guard lock(mutex_);
+  auto it = activity_.find({peer, peer_port});
+  return it != activity_.end() && it->second.closed;
 }
 
 bool ConnectionGuard::client_gone(const std::string& peer, int peer_port) {
@@ -171,6 +194,7 @@ bool ConnectionGuard::shut_down(const Connection& c) {
 }
 
 void ConnectionGuard::scan() {
+  std::lock_guard scanning(scan_mutex_);  // the guard's thread and close_connection() may both scan
   const auto now = Clock::now();
   // 1. The server's connections now: sockets of this process on our local port with a peer.
   std::vector<Connection> found;
@@ -204,10 +228,14 @@ void ConnectionGuard::scan() {
       c.opened = it != connections_.end() && it->second.peer_port == c.peer_port ? it->second.opened : now;
       current.emplace(c.inode, std::move(c));
     }
-    // Forget what has gone.
-    std::set<std::pair<std::string, int>> peers;
+    // Forget what has gone: peers seen before and not now, and any not seen for a while (a
+    // connection too new for this scan keeps what its handler noted meanwhile).
+    std::set<std::pair<std::string, int>> peers, before;
     for (const auto& [inode, c] : current) peers.insert({c.peer, c.peer_port});
-    std::erase_if(activity_, [&](const auto& kv) { return !peers.count(kv.first); });
+    for (const auto& [inode, c] : connections_) before.insert({c.peer, c.peer_port});
+    std::erase_if(activity_, [&](const auto& kv) {
+      return !peers.count(kv.first) && (before.count(kv.first) || now - kv.second.touched > std::chrono::seconds(10));
+    });
     std::erase_if(shut_, [&](unsigned long inode) { return !current.count(inode); });
     connections_ = std::move(current);
 

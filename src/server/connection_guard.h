@@ -59,6 +59,8 @@ class ConnectionGuard {
   /// Its response (of `response_bytes`, 0 once written) is on its way: the next request's
   /// deadline starts, plus the time `response_bytes` take at min_write_bytes_per_s.
   void handler_finished(const std::string& peer, int peer_port, size_t response_bytes);
+  /// True once close_connection() was called for that peer: nothing more is to be served on it.
+  bool closed(const std::string& peer, int peer_port);
   /// True if that peer's connection has been closed by the client (or is gone).
   bool client_gone(const std::string& peer, int peer_port);
 
@@ -79,7 +81,10 @@ class ConnectionGuard {
     bool in_handler = false;
     Clock::time_point deadline;  //!< valid when !in_handler and set
     bool has_deadline = false;
+    bool closed = false;         //!< close_connection() was called
+    Clock::time_point touched;   //!< last noted
   };
+  static Activity& touch(Activity& a);
   void run();
   void scan();
   /// The connection of that peer, scanning once more when it is newer than the last scan.
@@ -91,6 +96,7 @@ class ConnectionGuard {
   int port_;
   ConnectionLimits limits_;
   mutable std::mutex mutex_;
+  std::mutex scan_mutex_;  //!< one scan at a time (taken before mutex_, never while holding it)
   std::condition_variable wake_;
   bool stopping_ = false;
   std::map<unsigned long, Connection> connections_;            //!< by socket inode

@@ -121,9 +121,11 @@ Response list_patients(Context& ctx, Call& call) {
 }
 
 void patient_fields(JsonBody& body, records::Patient& p, bool creating) {
-  if (creating) p.name = body.required_text("name");
-  else if (auto v = body.text("name")) {
-    if (v->empty()) throw ApiError::bad_request("'name' may not be empty", "/name");
+  if (creating) {
+    p.name = body.required_text("name");
+    clinic::check_patient_name(p.name);
+  } else if (auto v = body.text("name")) {  // a name stored before the rule stays editable otherwise
+    clinic::check_patient_name(*v);
     p.name = *v;
   }
   if (auto v = body.date("birth_date")) {
@@ -137,7 +139,6 @@ void patient_fields(JsonBody& body, records::Patient& p, bool creating) {
     p.sex = *v;
   }
   if (auto v = body.text("notes")) p.notes = *v;
-  clinic::check_patient_name(p.name);
 }
 
 Response create_patient(Context& ctx, Call& call) {

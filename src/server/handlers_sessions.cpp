@@ -2,6 +2,7 @@
 #include "clinic/patient_care.h"
 #include "clinic/treatment_sessions.h"
 #include "core/errors.h"
+#include "core/storable_text.h"
 #include "server/api_internal.h"
 #include "server/views.h"
 
@@ -185,7 +186,7 @@ void check_amended_value(Context& ctx, const records::TreatmentSession& s, const
     if (field == "practitioner_id") clinic::check_practitioner(ctx.store, amended.practitioner_id, "/" + name);
     if (field == "lot_number" || field == "device_id") {
       const kb::Device* device = ctx.kb.find_device(amended.device_id);
-      if (device && device->single_use && amended.lot_number.find_first_not_of(" \t\r\n") == std::string::npos)
+      if (device && device->single_use && count_visible_characters(amended.lot_number) == 0)
         throw ApiError::bad_request(device->name + " is single-use: its lot number cannot be blank", "/" + name);
     }
   } catch (const ApiError& e) {

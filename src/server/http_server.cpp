@@ -117,35 +117,37 @@ HttpServer::HttpServer(const Api& api, HttpOptions options) : impl_(std::make_un
     send(api.handle(request), res);  // a temporary: its body is moved
     if (impl->guard) impl->guard->handler_finished(req.remote_addr, req.remote_port, res.body.size());
   };
-  // Before a body is read (the library reads it after this pre-routing handler): its framing
-  // must be unambiguous (RFC 9112 section 6), its type one the API reads, and the request one
-  // the API would take whatever the body says (a session, the role, CSRF, the route's limit).
-  // A refusal here closes the connection once written: the unread body cannot be skipped
-  // safely. So a client that may not write cannot hold a thread by trickling a body either.
-  http.set_pre_routing_handler([&api, impl](const httplib::Request& req, httplib::Response& res) {
+  // Before a body is read (the library reads it after this pre-routing handler, and after
+  // answering "Expect: 100-continue"): its framing must be unambiguous (RFC 9112 section 6), its
+  // type one the API reads, and the request one the API would take whatever the body says (a
+  // session, the role, CSRF, the route's limit). A refusal here closes the connection once
+  // written (a lingering close): the unread body cannot be skipped safely. So a client that may
+  // not write never gets a body read; one that may is held to its deadline.
+  const auto refuse_before_body = [&api, impl](const httplib::Request& req, httplib::Response& res,
+                                               size_t& declared) -> bool {
     const auto refuse = [&](int status, const char* code, const std::string& message) {
       res.status = status;
       res.set_content(error_body(code, message), "application/json");
       res.set_header("Connection", "close");
       add_security_headers(res);
-      return httplib::Server::HandlerResponse::Handled;
+      return true;
     };
+    declared = 0;
+    if (impl->guard && impl->guard->closed(req.remote_addr, req.remote_port))
+      return refuse(400, "bad_request", "this connection was closed after a refusal; open a new one");
     const bool has_body_method = req.method == "POST" || req.method == "PUT" || req.method == "PATCH";
     const size_t lengths = req.get_header_value_count("Content-Length");
-    const bool chunked = req.has_header("Transfer-Encoding");
-    // A body without a length would be read until the client closes (the library's way, not
-    // RFC 9112's, where it is empty): ask for the length instead, before reading anything.
-    if (has_body_method && lengths == 0 && !chunked)
+    // Every API body is JSON of a known size: a length is asked for, chunks are not taken (their
+    // size is known only once read). A body without a length would be read until the client
+    // closes (the library's way, not RFC 9112's, where it is empty).
+    if (req.has_header("Transfer-Encoding")) {
+      if (lengths > 0) return refuse(400, "bad_request", "send either Content-Length or Transfer-Encoding, not both");
+      return refuse(411, "length_required",
+                    "send the body with a Content-Length header (chunked transfer coding is not accepted)");
+    }
+    if (has_body_method && lengths == 0)
       return refuse(411, "length_required",
                     req.method + " needs a Content-Length header (a JSON body; {} when there is nothing to send)");
-    if (chunked && lengths > 0)
-      return refuse(400, "bad_request", "send either Content-Length or Transfer-Encoding, not both");
-    if (chunked && req.get_header_value_count("Transfer-Encoding") == 1 &&
-        !equal_ignoring_case(req.get_header_value("Transfer-Encoding"), "chunked"))
-      return refuse(501, "not_implemented", "the only transfer coding accepted is chunked");
-    if (chunked && req.get_header_value_count("Transfer-Encoding") > 1)
-      return refuse(400, "bad_request", "send one Transfer-Encoding header");
-    size_t declared = 0;
     if (lengths > 0) {
       const std::string first = req.get_header_value("Content-Length");
       for (size_t i = 1; i < lengths; ++i)
@@ -156,22 +158,30 @@ HttpServer::HttpServer(const Api& api, HttpOptions options) : impl_(std::make_un
         return refuse(400, "bad_request", "Content-Length must be a number of bytes (digits only)");
       declared = static_cast<size_t>(std::stoull(first));
     }
-    const bool is_api = req.path.rfind("/api/", 0) == 0 || req.path == "/api";
-    if (declared > 0 || chunked) {
-      // The library parses these two types itself (a form, at most 8 KiB; multipart parts),
-      // while every API body is JSON.
-      const std::string type = req.get_header_value("Content-Type");
-      if (starts_with_ignoring_case(type, "application/x-www-form-urlencoded") ||
-          starts_with_ignoring_case(type, "multipart/"))
-        return refuse(415, "unsupported_media_type",
-                      "the body must be JSON, sent with Content-Type: application/json (curl: --json, or "
-                      "-H 'Content-Type: application/json' with -d)");
-      if (std::optional<Response> refusal = api.refuse_before_body(to_request(req), declared)) {
-        send(std::move(*refusal), res);
-        res.set_header("Connection", "close");
-        return httplib::Server::HandlerResponse::Handled;
-      }
+    if (declared == 0) return false;
+    // The library parses these two types itself (a form, at most 8 KiB; multipart parts),
+    // while every API body is JSON.
+    const std::string type = req.get_header_value("Content-Type");
+    if (starts_with_ignoring_case(type, "application/x-www-form-urlencoded") ||
+        starts_with_ignoring_case(type, "multipart/"))
+      return refuse(415, "unsupported_media_type",
+                    "the body must be JSON, sent with Content-Type: application/json (curl: --json, or "
+                    "-H 'Content-Type: application/json' with -d)");
+    if (std::optional<Response> refusal = api.refuse_before_body(to_request(req), declared)) {
+      send(std::move(*refusal), res);
+      res.set_header("Connection", "close");
+      return true;
     }
+    return false;
+  };
+  http.set_expect_100_continue_handler([refuse_before_body](const httplib::Request& req, httplib::Response& res) {
+    size_t declared = 0;
+    return refuse_before_body(req, res, declared) ? res.status : 100;  // the refusal instead of "go on"
+  });
+  http.set_pre_routing_handler([refuse_before_body, impl](const httplib::Request& req, httplib::Response& res) {
+    size_t declared = 0;
+    if (refuse_before_body(req, res, declared)) return httplib::Server::HandlerResponse::Handled;
+    const bool is_api = req.path.rfind("/api/", 0) == 0 || req.path == "/api";
     // The connection guard's view of each request: read in full within its deadline plus the
     // time the declared body takes; then an API handler's running time is its own (from
     // `handler`); writing its response may take the time its size needs at 64 KiB/s; the web
@@ -187,7 +197,12 @@ HttpServer::HttpServer(const Api& api, HttpOptions options) : impl_(std::make_un
     if (!impl->guard) return;
     // The library keeps the connection open whatever the response says; a response that
     // closes it (a refusal before the body, a request that could not be read) is honoured here.
-    if (equal_ignoring_case(res.get_header_value("Connection"), "close"))
+    // When the client asked to close, the library closes it itself, unless a body was left
+    // unread (then closing at once would reset the connection under the client's upload).
+    const bool body_unread = req.body.empty() && req.has_header("Content-Length") &&
+                             req.get_header_value("Content-Length") != "0";
+    if (equal_ignoring_case(res.get_header_value("Connection"), "close") &&
+        (body_unread || !equal_ignoring_case(req.get_header_value("Connection"), "close")))
       impl->guard->close_connection(req.remote_addr, req.remote_port);
     else impl->guard->handler_finished(req.remote_addr, req.remote_port, 0);
   });

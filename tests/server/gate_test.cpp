@@ -374,6 +374,42 @@ TEST_P(Gate, TheRecapCarriesThePlansWarningsForTheTreatedRegion) {
   EXPECT_TRUE(said("before the first session plan")) << warnings.dump(1);
 }
 
+TEST_P(Gate, AnIntakeTakenAfterTheSessionIsNotWhatItWasScreenedOn) {
+  // Performed on 2026-09-22 after the intake of 2026-09-01; a pregnancy reported on 2026-11-20,
+  // after the session, does not make that session unsafe: signing is allowed, and says a later
+  // intake exists.
+  auto c = client();
+  auto p = make_treatable(admin_, "Later Intake");
+  Reply performed = c.post(p.path + "/sessions", p.session("2026-09-22"), admin_);
+  ASSERT_EQ(performed.status, 201) << performed.body;
+  post_intake(c, admin_, p.path, intake_with("pregnant", true), "2026-11-20");
+  const std::string s = "/api/sessions/" + std::to_string(performed.json()["id"].get<long long>());
+  Reply signed_ = c.post(s + "/sign", {{"row_version", performed.json()["row_version"]}}, admin_);
+  ASSERT_EQ(signed_.status, 200) << signed_.body;
+  const std::string recap = signed_.json()["gate_passages"][1]["recap"].dump();
+  EXPECT_NE(recap.find("intake version 2 was taken after the session's date"), std::string::npos) << recap;
+}
+
+TEST_P(Gate, AnOverrideIsForOnePerformanceNotTheNext) {
+  // Overridden when marked performed, then set back to planned: marking it performed again is a
+  // new step through the gate and needs its own reason.
+  auto c = client();
+  auto p = make_treatable(admin_, "Twice Performed");
+  post_intake(c, admin_, p.path, intake_with("pregnant", true));
+  json body = p.session("2026-09-22");
+  body["override_reason"] = "Pregnancy test negative today; the intake answer was a typing error";
+  Reply performed = c.post(p.path + "/sessions", body, admin_);
+  ASSERT_EQ(performed.status, 201) << performed.body;
+  const std::string s = "/api/sessions/" + std::to_string(performed.json()["id"].get<long long>());
+  Reply planned = c.send("PUT", s, json{{"row_version", performed.json()["row_version"]}, {"status", "planned"}}.dump(),
+                         &admin_);
+  ASSERT_EQ(planned.status, 200) << planned.body;
+  Reply again = c.send("PUT", s, json{{"row_version", planned.json()["row_version"]}, {"status", "performed"}}.dump(),
+                       &admin_);
+  EXPECT_EQ(again.status, 409) << again.body;
+  EXPECT_TRUE(has(unmet_conditions(again), "screening_contraindicated")) << again.body;
+}
+
 TEST_P(Gate, ThePractitionerRecordedIsOneWhoMayTreat) {
   auto c = client();
   const long long asa = add_user("asa", records::Role::assistant).id;
@@ -478,6 +514,12 @@ TEST_P(Gate, ConsentEvidenceIsRequiredAndKept) {
        "/signature/data_base64"},
       {"a signature with an event handler",
        [](json& b) { b["signature"]["data_base64"] = "PHN2ZyBvbmxvYWQ9ImFsZXJ0KDEpIj48L3N2Zz4="; },  // <svg onload="alert(1)"></svg>
+       "/signature/data_base64"},
+      {"a script behind a namespace prefix",  // <s:script> is a script
+       [](json& b) { b["signature"]["data_base64"] = "PHN2ZyB4bWxuczpzPSJodHRwOi8vd3d3LnczLm9yZy8yMDAwL3N2ZyI+PHM6c2NyaXB0PmFsZXJ0KDEpPC9zOnNjcmlwdD48L3N2Zz4="; }, "/signature/data_base64"},
+      {"an event handler behind a namespace prefix",
+       [](json& b) { b["signature"]["data_base64"] = "PHN2ZyB4bWxuczp4PSJodHRwOi8vd3d3LnczLm9yZy8yMDAwL3N2ZyI+PHBhdGggeDpvbmNsaWNrPSJhbGVydCgxKSIgZD0iTTAgMCIvPjwvc3ZnPg=="; }, "/signature/data_base64"},
+      {"an element that is not a shape", [](json& b) { b["signature"]["data_base64"] = "PHN2Zz48dGV4dD5hIGxhYmVsPC90ZXh0Pjwvc3ZnPg=="; },
        "/signature/data_base64"},
       {"a PNG that is not one", [](json& b) { b["signature"]["content_type"] = "image/png"; }, "/signature/data_base64"},
       {"another image type", [](json& b) { b["signature"]["content_type"] = "text/html"; }, "/signature/content_type"},

@@ -201,8 +201,13 @@ TEST_P(Hardening, methods_and_bodies_get_the_status_that_says_what_is_wrong) {
       {"a length that is not a number", "POST /api/login HTTP/1.1\r\nContent-Length: 2x\r\n", 400, "bad_request", ""},
       {"a length and chunks at once", "POST /api/login HTTP/1.1\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n",
        400, "bad_request", ""},
-      {"a transfer coding other than chunked", "POST /api/login HTTP/1.1\r\nTransfer-Encoding: gzip\r\n", 501,
-       "not_implemented", ""},
+      {"chunks instead of a length", "POST /api/login HTTP/1.1\r\nTransfer-Encoding: chunked\r\n", 411,
+       "length_required", ""},
+      {"a transfer coding other than chunked", "POST /api/login HTTP/1.1\r\nTransfer-Encoding: gzip\r\n", 411,
+       "length_required", ""},
+      {"a refusal instead of 100 Continue", "POST /api/patients HTTP/1.1\r\nContent-Type: application/json\r\n"
+                                            "Expect: 100-continue\r\nContent-Length: 5000000\r\n", 401,
+       "unauthorized", ""},
       {"a form instead of JSON",
        "POST /api/login HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 9\r\n", 415,
        "unsupported_media_type", ""},
@@ -266,7 +271,7 @@ TEST_P(Hardening, a_refusal_before_the_body_closes_the_connection) {
   // and the connection ends at once rather than after the keep-alive wait.
   const auto [answer, seconds] = read_until_closed(
       port_,
-      "POST /api/patients HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 41\r\n\r\n"
+      "POST /api/patients HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 37\r\n\r\n"
       "GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n",
       std::chrono::seconds(10));
   EXPECT_EQ(answer.substr(0, 12), "HTTP/1.1 401") << answer;
@@ -278,6 +283,36 @@ TEST_P(Hardening, a_refusal_before_the_body_closes_the_connection) {
   EXPECT_EQ(no_length.substr(0, 12), "HTTP/1.1 411") << no_length;
   EXPECT_EQ(count_of(no_length, "HTTP/1.1 "), 1u) << no_length;
   EXPECT_LT(no_length_seconds, 2.0);
+}
+
+TEST_P(Hardening, an_ordinary_error_keeps_the_connection_open) {
+  // Only refusals before a body close: a 401 or 404 from the API leaves the connection for the
+  // next request, as keep-alive should.
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(static_cast<uint16_t>(port_));
+  inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to), 0);
+  timeval five_seconds{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &five_seconds, sizeof five_seconds);
+  const auto exchange = [&](const std::string& request) {  // one whole response: head and body
+    ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+    std::string answer;
+    char buffer[8192];
+    for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) {
+      answer.append(buffer, static_cast<size_t>(n));
+      const auto head_end = answer.find("\r\n\r\n");
+      const auto length_at = answer.find("\r\nContent-Length: ");
+      if (head_end == std::string::npos || length_at == std::string::npos || length_at > head_end) continue;
+      if (answer.size() >= head_end + 4 + std::stoul(answer.substr(length_at + 18))) break;
+    }
+    return answer;
+  };
+  EXPECT_EQ(exchange("GET /api/patients/1 HTTP/1.1\r\nHost: x\r\n\r\n").substr(0, 12), "HTTP/1.1 401");
+  EXPECT_EQ(exchange("GET /api/nothing-here HTTP/1.1\r\nHost: x\r\n\r\n").substr(0, 12), "HTTP/1.1 404");
+  EXPECT_EQ(exchange("GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n").substr(0, 12), "HTTP/1.1 200");
+  ::close(fd);
 }
 
 TEST_P(Hardening, path_segments_with_a_nul_or_invalid_utf8_are_400) {
