@@ -70,6 +70,10 @@ TEST_P(Auth, StateChangingRequestsNeedTheCsrfHeader) {
   auto res = raw.Post("/api/patients", {{"Authorization", "Bearer " + admin_.token}}, patient.dump(), "application/json");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 201);
+  // The scheme's case does not matter (RFC 9110 section 11.1).
+  auto lower = raw.Get("/api/patients", {{"Authorization", "bearer " + admin_.token}});
+  ASSERT_TRUE(lower);
+  EXPECT_EQ(lower->status, 200);
 }
 
 TEST_P(Auth, SessionsExpireAfterInactivityOnTheInjectedClock) {
