@@ -17,6 +17,11 @@ import { decisionBadge } from './screening';
 import { simulationPanel } from './simulation';
 import { planDocuments } from './documents';
 
+/** "3–5", or "42" when both ends agree ("42–42 days" reads as a typing error). */
+export function span(range: { min: number; max: number }): string {
+  return range.min === range.max ? String(range.min) : `${range.min}–${range.max}`;
+}
+
 export async function planTab(app: App, patient: PatientRecord): Promise<HTMLElement> {
   const kb = app.kb!;
   const latestIntake = patient.intakes[0];
@@ -172,7 +177,7 @@ export function renderPlan(app: App, plan: Plan, map?: { setFills(f: Map<string,
       h('dt', null, 'Dates'), h('dd', null,
         first ? `first session ${formatDay(first.date)}` : 'no session dated',
         lastSession && lastSession !== first ? `, last ${formatDay(lastSession.date)}` : '',
-        ` (${plan.session_count.min}–${plan.session_count.max} sessions, ${plan.interval_days.min}–${plan.interval_days.max} days apart)`,
+        ` (${span(plan.session_count)} sessions, ${span(plan.interval_days)} days apart)`,
         plan.assessment_date ? `; assessment ${formatDay(plan.assessment_date)}` : '')),
     top.length ? h('div', { class: 'warnings', role: 'note', id: 'top-warnings' },
       h('h3', null, merged.length > top.length ? `Warnings (${top.length} of ${merged.length})` : `Warnings (${merged.length})`),
@@ -190,7 +195,7 @@ export function renderPlan(app: App, plan: Plan, map?: { setFills(f: Map<string,
     h('dl', { class: 'facts' },
       h('dt', null, 'Passes'), h('dd', null, `${plan.passes.count.min}–${plan.passes.count.max}, ${plan.passes.directions.join(', ')} `, sourcesLine(plan.passes.sources)),
       h('dt', null, 'Anaesthesia'), h('dd', null, plan.anaesthesia.needed ? `${plan.anaesthesia.agent}, ${plan.anaesthesia.minutes.min}–${plan.anaesthesia.minutes.max} min ` : 'not needed for this device ', sourcesLine(plan.anaesthesia.sources)),
-      h('dt', null, 'Course'), h('dd', null, `${plan.session_count.min}–${plan.session_count.max} sessions, ${plan.interval_days.min}–${plan.interval_days.max} days apart `, sourcesLine(plan.course_sources)),
+      h('dt', null, 'Course'), h('dd', null, `${span(plan.session_count)} sessions, ${span(plan.interval_days)} days apart `, sourcesLine(plan.course_sources)),
       plan.assessment_date ? [h('dt', null, 'Assessment'), h('dd', null, formatDay(plan.assessment_date), ' ', sourcesLine(plan.assessment_sources))] : null));
 
   const allWarnings = merged.length === 0 ? null : group('all-warnings', `All warnings (${merged.length})`, false,

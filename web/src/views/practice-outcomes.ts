@@ -209,7 +209,9 @@ function lotTable(report: OutcomesReport): HTMLElement | null {
   if (!lots.length) return null;
   return h('section', { class: 'panel' },
     h('h2', null, 'Lots (defined in advance)'),
-    h('p', { class: 'small muted' }, `Each lot’s adverse-event rate against every other session, Bonferroni-adjusted over ${report.adverse_events.lots_compared} lots; flagged when the interval lies above zero.`),
+    h('p', { class: 'small muted' }, report.adverse_events.lots_compared > 0
+      ? `Each lot’s adverse-event rate against every other session, Bonferroni-adjusted over ${report.adverse_events.lots_compared} lot${report.adverse_events.lots_compared === 1 ? '' : 's'}; flagged when the interval lies above zero.`
+      : 'No lot has enough sessions to compare its adverse-event rate with the others yet.'),
     h('table', { class: 'table compact', id: 'outcomes-lots' },
       h('thead', null, h('tr', null, ['Lot', 'Per 100 sessions', 'Sessions', 'Against the rest (per 100)', 'Flagged'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', null, lots.map((l) => h('tr', { class: l.flagged ? 'flagged' : '' },

@@ -5,6 +5,7 @@
 import type { App } from '../app';
 import { ApiError } from '../api';
 import { formatDay, formatInstant, todayLocal } from '../dates';
+import { datesToSchedule } from '../schedule';
 import { field, h, select, hiddenTh } from '../ui/dom';
 import type { PatientRecord, StoredPlan } from '../types';
 import type { SessionFields } from '../api';
@@ -57,13 +58,15 @@ export function sessionsTab(app: App, patient: PatientRecord): HTMLElement {
       error.textContent = 'Choose a plan first.';
       return;
     }
+    const { toAdd, done } = datesToSchedule(stored, patient.sessions, todayLocal());
+    if (toAdd.length === 0) {
+      error.textContent = `Nothing to add: ${done ? `${done} of this plan’s sessions ${done === 1 ? 'is' : 'are'} documented, and ` : ''}the plan’s other dates are planned already or past.`;
+      return;
+    }
     schedule.disabled = true;
     try {
-      const taken = new Set(patient.sessions.map((s) => s.date));
-      for (const ps of stored.plan.sessions) {
-        if (taken.has(ps.date) || ps.optional) continue;
+      for (const ps of toAdd)
         await app.api.createSession(patient.id, { ...sessionFieldsFromPlan(stored, ps.date), status: 'planned' });
-      }
       void app.refresh();
     } catch (err) {
       error.textContent = err instanceof ApiError ? err.message : String(err);
