@@ -677,6 +677,11 @@ std::string fts_phrase(const std::string& text) {
 
 }  // namespace
 
+/// How far each pair's range is counted when choosing the rarest pair of a search, and how
+/// many pairs are counted at most.
+constexpr long long kRarePairCountLimit = 4096;
+constexpr int kRarePairsCounted = 8;
+
 PatientPage SociStore::list_patients(const PatientQuery& query) {
   if (query.limit < 1 || query.limit > 1000) {
     throw InvalidRecordError("limit", "must be 1..1000, got " + std::to_string(query.limit));
@@ -700,9 +705,12 @@ PatientPage SociStore::list_patients(const PatientQuery& query) {
   //    (SQLite: the FTS5 table; PostgreSQL: pg_trgm's GIN index, which LIKE uses) gives their
   //    keys in the same pass that counts them, at most that many are sorted, and the page's
   //    rows are read by id;
-  //  - three or more, many matches: the name index is walked in order and each name tested
-  //    (LIKE on the index's column), stopping when the page is full; more than
-  //    kPatientSearchCountLimit matches means a test passes often enough for that walk to be short.
+  //  - three or more, many matches: the range of patient_name_pairs of the query's rarest pair
+  //    of characters (every match holds each of its pairs; each pair's range counted up to
+  //    kRarePairCountLimit) is walked in the list's order and each name tested (LIKE), stopping
+  //    when the page is full. The range holds the matches far more densely than the name index,
+  //    so a cluster of matches late in the alphabet ("zoe") no longer means a walk over
+  //    every name before it.
   // Matches are exactly LIKE '%folded%' (escaped), as before the indexes, whatever the length.
   enum class Filter { all, walk, pairs, substring };
   const std::size_t characters = count_code_points(folded);  // the trigram index needs three
@@ -828,15 +836,34 @@ PatientPage SociStore::list_patients(const PatientQuery& query) {
         "p.id, p.name, p.birth_date, p.sex, p.notes, p.created_by, p.created_at_ms, p.updated_at_ms, p.deleted, "
         "p.deleted_at_ms, p.deleted_by, p.row_version, p.demo, p.search_name";
     const bool bind_after = query.after && !few;
-    const std::string after_sql = bind_after ? " AND (" + key + ") > (:an, :ai)" : "";
+    const bool many = filter == Filter::substring && page.total_is_lower_bound;
+    const std::string order_key = many ? "g.search_name, g.patient_id" : key;
+    const std::string after_sql = bind_after ? " AND (" + order_key + ") > (:an, :ai)" : "";
     std::string sql_text;
-    std::string like_value;
+    std::string like_value, rare_pair;
     soci::statement st(sql);
-    if (filter == Filter::substring && page.total_is_lower_bound) {
-      // Many matches: walk the name index in order, testing each name.
+    if (many) {
+      // Many matches: walk the rarest pair's range in order, testing each name.
+      long long fewest = -1, cap = kRarePairCountLimit;
+      int counted = 0;
+      for (const std::string& pair : character_pairs(folded)) {
+        if (++counted > kRarePairsCounted) break;  // a long query: its first pairs are choice enough
+        long long n = 0;
+        sql << "SELECT COUNT(*) FROM (SELECT 1 FROM patient_name_pairs g WHERE g.pair = :g AND (g.deleted = 0 OR "
+               ":inc = 1) LIMIT :cap) s",
+            soci::use(pair), soci::use(include_deleted), soci::use(cap), soci::into(n);
+        if (fewest < 0 || n < fewest) {
+          fewest = n;
+          rare_pair = pair;
+        }
+      }
       like_value = contains_pattern(folded);
+      st.exchange(soci::use(rare_pair));
       st.exchange(soci::use(like_value));
-      sql_text = "SELECT " + columns + by_name + like_sql + live + after_sql;
+      sql_text = "SELECT " + columns +
+                 (pg ? " FROM patient_name_pairs g JOIN patients p ON p.id = g.patient_id WHERE g.pair = :g"
+                     : " FROM patient_name_pairs g CROSS JOIN patients p WHERE g.pair = :g AND p.id = g.patient_id") +
+                 " AND g.search_name LIKE :p ESCAPE '\\' AND (g.deleted = 0 OR :inc = 1)" + after_sql;
     } else if (few) {
       // Few matches: the page's rows by id.
       sql_text = "SELECT " + columns + " FROM patients p WHERE p.id IN (" + page_ids + ")" + live;
@@ -849,7 +876,7 @@ PatientPage SociStore::list_patients(const PatientQuery& query) {
       st.exchange(soci::use(after_name));
       st.exchange(soci::use(after_id));
     }
-    sql_text += " ORDER BY " + key + " LIMIT :l OFFSET :o";
+    sql_text += " ORDER BY " + order_key + " LIMIT :l OFFSET :o";
     st.exchange(soci::use(limit));
     st.exchange(soci::use(offset));
     st.exchange(soci::into(id));

@@ -25,6 +25,18 @@ using nlohmann::json;
 class Hardening : public ServerTest {};
 DERMAPLAN_INSTANTIATE_BACKENDS(Hardening);
 
+/// A TCP connection to 127.0.0.1:port, or -1.
+int connect_loopback(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(static_cast<uint16_t>(port));
+  inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+  if (fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0) return fd;
+  if (fd >= 0) ::close(fd);
+  return -1;
+}
+
 // ---- text the database cannot store ---------------------------------------------------------
 
 TEST_P(Hardening, login_with_a_nul_in_the_username_is_400_and_the_audit_chain_stays_valid) {
@@ -143,15 +155,8 @@ TEST_P(Hardening, the_last_admin_cannot_demote_or_disable_themselves_over_http) 
 
 /// Sends `request` as it is on a fresh connection and returns the answer (what came within 5 s).
 std::string raw_exchange(int port, const std::string& request) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in to{};
-  to.sin_family = AF_INET;
-  to.sin_port = htons(static_cast<uint16_t>(port));
-  inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
-    ::close(fd);
-    return "";
-  }
+  const int fd = connect_loopback(port);
+  if (fd < 0) return "";
   ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
   timeval five_seconds{5, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &five_seconds, sizeof five_seconds);
@@ -240,15 +245,8 @@ TEST_P(Hardening, methods_and_bodies_get_the_status_that_says_what_is_wrong) {
 /// Sends `request` and reads until the server closes the connection (or `limit` passes).
 /// Returns what came and the seconds it took.
 std::pair<std::string, double> read_until_closed(int port, const std::string& request, std::chrono::seconds limit) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in to{};
-  to.sin_family = AF_INET;
-  to.sin_port = htons(static_cast<uint16_t>(port));
-  inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
-    ::close(fd);
-    return {"", 0};
-  }
+  const int fd = connect_loopback(port);
+  if (fd < 0) return {"", 0};
   const auto start = std::chrono::steady_clock::now();
   ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
   timeval wait{static_cast<time_t>(limit.count()), 0};
@@ -288,12 +286,8 @@ TEST_P(Hardening, a_refusal_before_the_body_closes_the_connection) {
 TEST_P(Hardening, an_ordinary_error_keeps_the_connection_open) {
   // Only refusals before a body close: a 401 or 404 from the API leaves the connection for the
   // next request, as keep-alive should.
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in to{};
-  to.sin_family = AF_INET;
-  to.sin_port = htons(static_cast<uint16_t>(port_));
-  inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
-  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to), 0);
+  const int fd = connect_loopback(port_);
+  ASSERT_GE(fd, 0);
   timeval five_seconds{5, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &five_seconds, sizeof five_seconds);
   const auto exchange = [&](const std::string& request) {  // one whole response: head and body
@@ -494,12 +488,8 @@ TEST_P(Hardening, a_body_trickled_after_its_headers_is_cut_off_at_the_deadline) 
   options.request_timeout_s = 2;
   HttpServer server(*api_, options);
   const int port = server.start();
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in to{};
-  to.sin_family = AF_INET;
-  to.sin_port = htons(static_cast<uint16_t>(port));
-  inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
-  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to), 0);
+  const int fd = connect_loopback(port);
+  ASSERT_GE(fd, 0);
   const auto start = std::chrono::steady_clock::now();
   const std::string head =
       "POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 600\r\n\r\n";
@@ -529,12 +519,8 @@ TEST_P(Hardening, a_slow_but_steady_request_within_the_deadline_is_served) {
   options.request_timeout_s = 3;
   HttpServer server(*api_, options);
   const int port = server.start();
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in to{};
-  to.sin_family = AF_INET;
-  to.sin_port = htons(static_cast<uint16_t>(port));
-  inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
-  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to), 0);
+  const int fd = connect_loopback(port);
+  ASSERT_GE(fd, 0);
   for (const char* line : {"GET /api/health HTTP/1.1\r\n", "Host: x\r\n", "Connection: close\r\n", "\r\n"}) {
     ::send(fd, line, std::strlen(line), MSG_NOSIGNAL);
     std::this_thread::sleep_for(std::chrono::milliseconds(400));

@@ -53,6 +53,15 @@ json consent_body(const json& form, const std::string& consented_by) {
 
 json Reply::json() const { return nlohmann::json::parse(body); }
 
+void expect_created_or_refused_at(const Reply& r, const char* field) {
+  if (!*field) {
+    EXPECT_EQ(r.status, 201) << r.body;
+    return;
+  }
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.field(), field) << r.body;
+}
+
 std::string Reply::code() const {
   auto j = nlohmann::json::parse(body, nullptr, false);
   if (j.is_object() && j.contains("error") && j["error"].contains("code")) return j["error"]["code"];

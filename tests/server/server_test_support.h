@@ -116,4 +116,7 @@ nlohmann::json signature_svg();
 /// statement and risk acknowledged, photos for the record only, signed with signature_svg().
 nlohmann::json consent_body(const nlohmann::json& form, const std::string& consented_by);
 
+/// A data-driven case's answer: 201 when `field` is "", else 400 naming `field`.
+void expect_created_or_refused_at(const Reply& r, const char* field);
+
 }  // namespace dermaplan::server::testing
