@@ -91,10 +91,24 @@ void check_region_id(const kb::KnowledgeBase& kb, const std::string& region, con
 
 RecordedIntake record_intake(records::Store& store, const kb::KnowledgeBase& kb, const records::Actor& by,
                              const IntakeRequest& request, CivilDate today) {
-  existing_patient(store, request.patient_id);
+  const records::Patient patient = existing_patient(store, request.patient_id);
   const CivilDate as_of = request.date.value_or(today);
   check_areas(kb, request.areas);
   const auto intake = parse_request_intake(kb, request.intake, as_of);
+  // The intake is screened on its own birth date and sex: they must be the patient's, or the
+  // screening (age, pregnancy questions, skin thickness by sex) is of someone else.
+  if (const auto born = parse_civil_date(patient.birth_date); born && intake.birth_date && *intake.birth_date != *born)
+    throw InputError("/intake/birth_date",
+                     fmt::format("the intake's birth date ({}) is not the patient's ({}); correct one of them",
+                                 format_civil_date(*intake.birth_date), patient.birth_date));
+  const auto sex_of = [](const std::string& s) {
+    return s == "female" ? kb::Sex::female : s == "male" ? kb::Sex::male : kb::Sex::unknown;
+  };
+  if (const kb::Sex recorded = sex_of(patient.sex);
+      recorded != kb::Sex::unknown && (intake.sex == kb::Sex::female || intake.sex == kb::Sex::male) &&
+      intake.sex != recorded)
+    throw InputError("/intake/sex", fmt::format("the intake's sex is not the patient's ({}); correct one of them",
+                                                patient.sex));
   RecordedIntake out;
   out.screening = screening::screen(intake, kb, as_of, request.areas);
   records::Intake row;

@@ -24,7 +24,7 @@ const CivilDate kToday{date::year{2026}, date::month{12}, date::day{1}};
 const char* kGoodmanBaron = "goodman-baron-qualitative";
 
 nlohmann::json intake_document() {
-  return {{"birth_date", "1988-05-20"}, {"sex", "female"},        {"fitzpatrick", 2},
+  return {{"birth_date", "1985-04-12"}, {"sex", "female"},        {"fitzpatrick", 2},
           {"pregnant", false},          {"breastfeeding", false}, {"skin", {{"sensitive", false}, {"dry", false}}},
           {"conditions", nlohmann::json::array()}, {"medications", nlohmann::json::array()},
           {"procedures", nlohmann::json::array()}, {"allergies", nlohmann::json::array()}};

@@ -158,7 +158,7 @@ try {
     ['a deferred patient treated on a written override; an assistant may not override', async () => {
       const otto = await api(page, 'POST', '/api/patients', { name: 'Otto Override', birth_date: '1985-01-20', sex: 'male' });
       ids.otto = otto.id;
-      await api(page, 'POST', `/api/patients/${otto.id}/intakes`, { intake: { ...deferredIntake, sex: 'male', pregnant: undefined, breastfeeding: undefined, conditions: [] } });
+      await api(page, 'POST', `/api/patients/${otto.id}/intakes`, { intake: { ...deferredIntake, birth_date: '1985-01-20', sex: 'male', pregnant: undefined, breastfeeding: undefined, conditions: [] } });
       const plan = await api(page, 'POST', `/api/patients/${otto.id}/plans`, { indication: 'acne-scars', areas: ['cheek'] });
       await seedConsent(page, otto.id, { indication: 'acne-scars', by: 'Otto Override' });
       const area = plan.plan.areas[0];

@@ -94,7 +94,7 @@ try {
       // A second patient, deferred, due in three days.
       const dario = await api(page, 'POST', '/api/patients', { name: 'Dario Deferred', birth_date: '1979-07-01', sex: 'male' });
       ids.dario = dario.id;
-      await api(page, 'POST', `/api/patients/${dario.id}/intakes`, { intake: { ...deferredIntake, sex: 'male', pregnant: undefined, breastfeeding: undefined } });
+      await api(page, 'POST', `/api/patients/${dario.id}/intakes`, { intake: { ...deferredIntake, birth_date: '1979-07-01', sex: 'male', pregnant: undefined, breastfeeding: undefined } });
       await api(page, 'POST', `/api/patients/${dario.id}/sessions`, { date: utcDay(3), status: 'planned' });
     }],
 

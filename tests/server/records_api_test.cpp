@@ -148,6 +148,34 @@ TEST_P(RecordsApi, APatientsSexAndBirthDateAreCheckedOnCreateAndUpdate) {
   }
 }
 
+TEST_P(RecordsApi, AnIntakeIsThePatientsOwn) {
+  // Screening reads the intake's birth date and sex (age, pregnancy, skin by sex): an intake
+  // that names another birth date or sex than the record's would screen someone else.
+  auto c = client();
+  const std::string p = "/api/patients/" + id_of(create_patient(admin_, "Own Intake"));  // 1990-04-02, female
+  struct Case {
+    const char* name;
+    json edit;
+    const char* field;
+  };
+  const std::vector<Case> cases{
+      {"another birth date", {{"birth_date", "1991-04-02"}}, "/intake/birth_date"},
+      {"another sex", {{"sex", "male"}, {"pregnant", nullptr}, {"breastfeeding", nullptr}}, "/intake/sex"},
+      {"the record's own", json::object(), ""},
+  };
+  for (const auto& k : cases) {
+    SCOPED_TRACE(k.name);
+    json intake = eligible_intake();
+    for (const auto& [key, value] : k.edit.items()) {
+      if (value.is_null()) intake.erase(key);
+      else intake[key] = value;
+    }
+    Reply r = c.post(p + "/intakes", {{"intake", intake}, {"areas", {"cheek"}}}, admin_);
+    expect_created_or_refused_at(r, k.field);
+  }
+  EXPECT_EQ(c.get(p, admin_).json()["intakes"].size(), 1u);
+}
+
 TEST_P(RecordsApi, APatientsNameIsTextAReaderSees) {
   auto c = client();
   struct Case {
