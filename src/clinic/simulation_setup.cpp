@@ -72,6 +72,14 @@ sim::DeviceGeometry geometry_of(const kb::Device& device, std::optional<double> 
     g.needles = kAssumedPenNeedles;
     notes.push_back(fmt::format("{}: no cartridge needle count in the sources; {} assumed", device.id, g.needles));
   }
+  // The engine's bounds, checked here under the request's own field names.
+  const auto check = [](const std::optional<double>& v, double max, const char* where, const char* what) {
+    if (v && !(std::isfinite(*v) && *v > 0 && *v <= max))
+      throw InputError(where, fmt::format("{} must be more than 0 and at most {:g} (got {:g})", what, max, *v));
+  };
+  check(request.stroke_rate_hz, 2000, "/stroke_rate_hz", "the stroke rate in Hz");
+  check(request.glide_speed_mm_s, 1000, "/glide_speed_mm_s", "the glide speed in mm/s");
+  check(request.tip_diameter_mm, 50, "/tip_diameter_mm", "the tip diameter in mm");
   if (request.stroke_rate_hz) {
     g.stroke_rate_hz = *request.stroke_rate_hz;
   } else if (device.stroke_rate_hz) {
@@ -229,6 +237,9 @@ FaceSetup face_setup(const kb::KnowledgeBase& kb, const SimulationRequest& reque
 
 void check_simulation_budget(const SimulationSetup& setup, double max_punctures) {
   const double estimate = simulation::estimated_punctures(setup.input);
+  // A setup the engine refuses (a glide speed of 0 makes the estimate infinite or negative)
+  // gets the engine's own error, naming the field, not a budget figure.
+  if (!std::isfinite(estimate) || estimate < 0) simulation::validate(setup.input);
   if (estimate <= max_punctures) return;
   throw ClinicError(FailureKind::bad_input, "simulation_too_large",
                     fmt::format("this simulation would lay about {:.0f} punctures; at most {:.0f} are simulated "

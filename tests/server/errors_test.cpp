@@ -55,6 +55,14 @@ TEST_P(Errors, EngineInputErrorsAre400WithTheJsonPath) {
                     admin_);
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_EQ(r.field(), "/indication") << r.body;
+  // A pen gliding at 0 mm/s would never finish: named, not estimated (it was a negative budget).
+  r = client().post("/api/simulate",
+                    {{"device", "dermapen-4"}, {"needle_length_mm", 1.0}, {"region", "cheek"}, {"passes", 2},
+                     {"directions", {"h"}}, {"pressure", "medium"}, {"seed", 1}, {"patch_mm", 10},
+                     {"glide_speed_mm_s", 0}},
+                    admin_);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.field(), "/glide_speed_mm_s") << r.body;
 }
 
 TEST_P(Errors, OversizedBodiesAre413) {
