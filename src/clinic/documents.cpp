@@ -56,9 +56,13 @@ Document plan_handout(records::Store& store, const kb::KnowledgeBase& kb, const 
   input.copy = request.copy;
   interop::DocumentOptions options;
   options.paper = request.paper;
-  Document out{interop::handout_pdf(input, options), "application/pdf",
-               fmt::format("handout-plan-{}.pdf", request.plan_id)};
   const char* copy = request.copy == interop::HandoutCopy::practitioner ? "practitioner" : "patient";
+  // The two copies of a plan's handout are different documents: different names, so a download
+  // of one does not overwrite (or get mistaken for) the other.
+  Document out{interop::handout_pdf(input, options), "application/pdf",
+               request.copy == interop::HandoutCopy::practitioner
+                   ? fmt::format("handout-plan-{}-practitioner.pdf", request.plan_id)
+                   : fmt::format("handout-plan-{}.pdf", request.plan_id)};
   audit_export(store, by, plan.patient.id,
                {{"document", "handout"}, {"format", "pdf"}, {"plan_id", request.plan_id}, {"copy", copy}});
   return out;

@@ -83,6 +83,9 @@ TEST_P(DocumentsApi, AnAssistantGetsTheHandoutAndCalendarOfAStoredPlan) {
   Reply practitioner = c.get("/api/plans/" + plan_id + "/handout.pdf?copy=practitioner&paper=letter", asa);
   ASSERT_EQ(practitioner.status, 200) << practitioner.body;
   EXPECT_NE(pdf_text(practitioner.body).find("Practitioner's copy"), std::string::npos);
+  // Its own file name: downloading both copies keeps both.
+  EXPECT_NE(practitioner.headers.find("Content-Disposition")->second.find("handout-plan-" + plan_id + "-practitioner.pdf"),
+            std::string::npos);
   EXPECT_EQ(c.get("/api/plans/" + plan_id + "/handout.pdf?copy=family", asa).field(), "?copy");
   EXPECT_EQ(c.get("/api/plans/" + plan_id + "/handout.pdf?paper=a3", asa).status, 400);
 
