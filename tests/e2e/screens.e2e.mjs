@@ -196,6 +196,13 @@ try {
       await shot(page, 'phone-menu-open', { fullPage: false });
       const v = await axeSerious(page);
       assert(v.length === 0, `phone menu:\n    ${v.join('\n    ')}`);
+      // Escape closes it and the focus goes back to its button; the button opens it again.
+      await page.focus('nav[aria-label=Main] a:has-text("Patients")');
+      await page.keyboard.press('Escape');
+      assert((await page.getAttribute('#menu-toggle', 'aria-expanded')) === 'false', 'Escape closes the menu');
+      assert(await page.evaluate(() => document.activeElement?.id === 'menu-toggle'), 'the focus is back on the menu button');
+      await page.click('#menu-toggle');
+      await page.waitForSelector('nav[aria-label=Main] a:has-text("Patients")', { state: 'visible' });
       await page.click('nav[aria-label=Main] a:has-text("Patients")');
       await page.waitForSelector('.patient-status');
       await visit(`#/sessions/${ids.open}`, 'form.session-form');

@@ -299,10 +299,16 @@ export class App {
         h('a', { href: '#/account', id: 'account-link', class: active === 'account' ? 'active' : '',
           'aria-current': active === 'account' ? 'page' : null }, 'Change my password'),
         h('button', { type: 'button', class: 'link', onclick: () => void this.logout() }, 'Log out'))));
-    menu.addEventListener('click', () => {
-      const open = !header.classList.contains('open');
+    const setOpen = (open: boolean) => {
       header.classList.toggle('open', open);
       menu.setAttribute('aria-expanded', String(open));
+    };
+    menu.addEventListener('click', () => setOpen(!header.classList.contains('open')));
+    // Escape closes the open menu and gives the focus back to its button (the disclosure pattern).
+    header.addEventListener('keydown', (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || !header.classList.contains('open')) return;
+      setOpen(false);
+      menu.focus();
     });
     return header;
   }
