@@ -61,7 +61,7 @@ Document plan_handout(records::Store& store, const kb::KnowledgeBase& kb, const 
   // of one does not overwrite (or get mistaken for) the other.
   Document out{interop::handout_pdf(input, options), "application/pdf",
                request.copy == interop::HandoutCopy::practitioner
-                   ? fmt::format("handout-plan-{}-practitioner.pdf", request.plan_id)
+                   ? fmt::format("handout-plan-{}-{}.pdf", request.plan_id, copy)
                    : fmt::format("handout-plan-{}.pdf", request.plan_id)};
   audit_export(store, by, plan.patient.id,
                {{"document", "handout"}, {"format", "pdf"}, {"plan_id", request.plan_id}, {"copy", copy}});

@@ -847,13 +847,13 @@ PatientPage SociStore::list_patients(const PatientQuery& query) {
       long long fewest = -1, cap = kRarePairCountLimit;
       int counted = 0;
       for (const std::string& pair : character_pairs(folded)) {
-        if (++counted > kRarePairsCounted) break;  // a long query: its first pairs are choice enough
-        long long n = 0;
+        if (++counted > kRarePairsCounted) break;  // a long query: 8 of its pairs (in byte order) are choice enough
+        long long names = 0;
         sql << "SELECT COUNT(*) FROM (SELECT 1 FROM patient_name_pairs g WHERE g.pair = :g AND (g.deleted = 0 OR "
                ":inc = 1) LIMIT :cap) s",
-            soci::use(pair), soci::use(include_deleted), soci::use(cap), soci::into(n);
-        if (fewest < 0 || n < fewest) {
-          fewest = n;
+            soci::use(pair), soci::use(include_deleted), soci::use(cap), soci::into(names);
+        if (fewest < 0 || names < fewest) {
+          fewest = names;
           rare_pair = pair;
         }
       }

@@ -149,7 +149,7 @@ TEST_P(StoreSearch, TwoCharacterSearchFollowsRenamesAndDeletions) {
 
 TEST_P(StoreSearch, ManyMatchesAreCountedToALowerBoundAndPagedInNameOrder) {
   // More matches than the count limit: total says "more than 1,000", and the pages (walked
-  // with the cursor through the name index) still hold every match once, in order. The other
+  // with the cursor through the rarest pair's names) still hold every match once, in order. The other
   // queries on the same list stay exact.
   auto store = open();
   Actor admin = make_admin(*store);

@@ -28,10 +28,11 @@ export function intakeTab(app: App, patient: PatientRecord, onSaved: () => void)
   const kb = app.kb!;
   const latest = patient.intakes[0];
   const form: IntakeForm = latest ? intakeToForm(latest.intake) : emptyIntakeForm();
-  if (!latest) {
-    form.birth_date = patient.birth_date || '';
-    form.sex = (['female', 'male', 'other', 'unknown'].includes(patient.sex) ? patient.sex : '') as IntakeForm['sex'];
-  }
+  // The birth date and sex are the record's (the server refuses an intake that names others):
+  // taken from the patient even when the last intake is copied, so a corrected record carries on.
+  if (patient.birth_date) form.birth_date = patient.birth_date;
+  if (['female', 'male', 'other', 'unknown'].includes(patient.sex)) form.sex = patient.sex as IntakeForm['sex'];
+  else if (!latest) form.sex = '';
   let areas: string[] = latest?.screening?.areas ?? [];
   let origins: RowOrigins = { conditions: [], medications: [], procedures: [], allergies: [] };
   let seq = 0;

@@ -193,8 +193,8 @@ export function renderPlan(app: App, plan: Plan, map?: { setFills(f: Map<string,
 
   const details = group('plan-details', 'Course details', false,
     h('dl', { class: 'facts' },
-      h('dt', null, 'Passes'), h('dd', null, `${plan.passes.count.min}–${plan.passes.count.max}, ${plan.passes.directions.join(', ')} `, sourcesLine(plan.passes.sources)),
-      h('dt', null, 'Anaesthesia'), h('dd', null, plan.anaesthesia.needed ? `${plan.anaesthesia.agent}, ${plan.anaesthesia.minutes.min}–${plan.anaesthesia.minutes.max} min ` : 'not needed for this device ', sourcesLine(plan.anaesthesia.sources)),
+      h('dt', null, 'Passes'), h('dd', null, `${span(plan.passes.count)}, ${plan.passes.directions.join(', ')} `, sourcesLine(plan.passes.sources)),
+      h('dt', null, 'Anaesthesia'), h('dd', null, plan.anaesthesia.needed ? `${plan.anaesthesia.agent}, ${span(plan.anaesthesia.minutes)} min ` : 'not needed for this device ', sourcesLine(plan.anaesthesia.sources)),
       h('dt', null, 'Course'), h('dd', null, `${span(plan.session_count)} sessions, ${span(plan.interval_days)} days apart `, sourcesLine(plan.course_sources)),
       plan.assessment_date ? [h('dt', null, 'Assessment'), h('dd', null, formatDay(plan.assessment_date), ' ', sourcesLine(plan.assessment_sources))] : null));
 

@@ -71,6 +71,7 @@ export function sessionsTab(app: App, patient: PatientRecord): HTMLElement {
     } catch (err) {
       error.textContent = err instanceof ApiError ? err.message : String(err);
       schedule.disabled = false;
+      void app.refresh();  // what was added before the failure shows, so a retry does not add it again
     }
   });
 
