@@ -123,7 +123,13 @@ def main():
                 stdin=subprocess.DEVNULL, args=[binary, "serve", "--db", db, "--photo-dir", photos, "--port", str(ports[name]), "--threads", "16",
                  "--trusted-proxy", "127.0.0.1"], stdout=logs[name], stderr=subprocess.STDOUT)
         for name in ("a", "b"):
-            wait_for(lambda: "listening on" in open(logs[name].name).read(), "instance " + name)
+            # Start-up on a loaded 2-core CI machine (the browser tests run beside this one) has
+            # taken more than 20 s once; what the instance said is shown if it never listens.
+            try:
+                wait_for(lambda: "listening on" in open(logs[name].name).read(), "instance " + name, timeout=60)
+            except AssertionError:
+                print("instance %s said (exit code %s):\n%s" % (name, procs[name].poll(), open(logs[name].name).read()))
+                raise
 
         # A second server on another photo directory is refused: photos must be reachable
         # from every instance.
