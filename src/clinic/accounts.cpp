@@ -29,12 +29,8 @@ records::User create_account(records::Store& store, PasswordHasher& hasher, cons
   require_storable_text(account.username, "/username");
   if (count_visible_characters(account.username) != count_code_points(account.username))
     throw InputError("/username", "a username may not hold spaces, control or invisible characters");
-  const auto lower = [](std::string text) {
-    for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return text;
-  };
   for (const auto& other : store.list_users())
-    if (lower(other.username) == lower(account.username))
+    if (equal_ignoring_ascii_case(other.username, account.username))
       throw ClinicError(FailureKind::conflict, "conflict",
                         fmt::format("the username '{}' is taken ('{}' differs only in case)", account.username,
                                     other.username),

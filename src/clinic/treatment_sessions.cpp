@@ -59,11 +59,23 @@ struct PlannedArea {
   std::vector<std::string> warnings;  //!< the plan's warnings for the region (depth, device)
 };
 
-/// The areas of a stored plan (its JSON, as the planning engine wrote it), by region id.
-std::map<std::string, PlannedArea> planned_areas(const records::CoursePlan& plan) {
-  std::map<std::string, PlannedArea> out;
+/// What the gate reads of a stored plan (its JSON, as the planning engine wrote it), parsed once.
+struct PlanFacts {
+  std::map<std::string, PlannedArea> areas;  //!< by region id
+  std::optional<CivilDate> first_session;    //!< the first session's date
+};
+
+PlanFacts plan_facts(const records::CoursePlan& plan) {
+  PlanFacts facts;
   const auto doc = json::parse(plan.plan_json, nullptr, false);
-  if (!doc.is_object() || !doc.contains("areas") || !doc["areas"].is_array()) return out;
+  if (!doc.is_object()) return facts;
+  if (doc.contains("sessions") && doc["sessions"].is_array() && !doc["sessions"].empty()) {
+    const json& first = doc["sessions"][0];
+    if (first.is_object() && first.contains("date") && first["date"].is_string())
+      facts.first_session = parse_civil_date(first["date"].get<std::string>());
+  }
+  if (!doc.contains("areas") || !doc["areas"].is_array()) return facts;
+  auto& out = facts.areas;
   for (const auto& area : doc["areas"]) {
     if (!area.is_object() || !area.contains("region") || !area["region"].is_string()) continue;
     PlannedArea p;
@@ -80,17 +92,7 @@ std::map<std::string, PlannedArea> planned_areas(const records::CoursePlan& plan
         if (w.is_string()) p.warnings.push_back(w.get<std::string>());
     out[area["region"].get<std::string>()] = p;
   }
-  return out;
-}
-
-/// The first session date of a stored plan, if it has one.
-std::optional<CivilDate> first_planned_session(const records::CoursePlan& plan) {
-  const auto doc = json::parse(plan.plan_json, nullptr, false);
-  if (!doc.is_object() || !doc.contains("sessions") || !doc["sessions"].is_array() || doc["sessions"].empty())
-    return std::nullopt;
-  const json& first = doc["sessions"][0];
-  if (!first.is_object() || !first.contains("date") || !first["date"].is_string()) return std::nullopt;
-  return parse_civil_date(first["date"].get<std::string>());
+  return facts;
 }
 
 /// The session's plan: its own, else the patient's latest (said as a warning).
@@ -227,7 +229,8 @@ void check_consent(records::Store& store, const kb::KnowledgeBase& kb, const rec
 }
 
 void check_device_and_lengths(const kb::KnowledgeBase& kb, const records::TreatmentSession& session,
-                              const std::optional<records::CoursePlan>& plan, GateReport& report) {
+                              const std::optional<records::CoursePlan>& plan, const PlanFacts& facts,
+                              GateReport& report) {
   const kb::Device* device = session.device_id.empty() ? nullptr : kb.find_device(session.device_id);
   if (session.device_id.empty()) {
     add(report, "device_missing", "record the device used", "/device");
@@ -242,7 +245,7 @@ void check_device_and_lengths(const kb::KnowledgeBase& kb, const records::Treatm
     add(report, "needle_lengths_missing", "record the needle length used on each treated region", "/needle_lengths");
     return;
   }
-  const auto areas = plan ? planned_areas(*plan) : std::map<std::string, PlannedArea>{};
+  const std::map<std::string, PlannedArea>& areas = facts.areas;
   for (std::size_t i = 0; i < session.needle_lengths.size(); ++i) {
     const auto& n = session.needle_lengths[i];
     const std::string where = fmt::format("/needle_lengths/{}", i);
@@ -431,8 +434,9 @@ GateReport evaluate_gate(records::Store& store, const kb::KnowledgeBase& kb, con
   for (const auto& n : session.needle_lengths) {
     if (kb.find_region(n.region)) regions.push_back(n.region);
   }
-  if (regions.empty() && plan) {
-    for (const auto& [region, area] : planned_areas(*plan)) regions.push_back(region);
+  const PlanFacts facts = plan ? plan_facts(*plan) : PlanFacts{};
+  if (regions.empty()) {
+    for (const auto& [region, area] : facts.areas) regions.push_back(region);
   }
   check_screening(store, kb, session, *date, regions, confirmation, report);
   if (!plan) add(report, "plan_missing", "no course plan on record: plan the course before treatment");
@@ -450,13 +454,13 @@ GateReport evaluate_gate(records::Store& store, const kb::KnowledgeBase& kb, con
     // The plan dates its first session after the preparation (a pre-treatment's weeks, a
     // deferral); one held earlier shortens it. Not refused: no source makes the preparation a
     // condition of safety (an assumption of this software), but the practitioner is told.
-    if (const auto first = first_planned_session(*plan); first && *date < *first)
+    if (facts.first_session && *date < *facts.first_session)
       report.warnings.push_back(fmt::format(
           "the session ({}) is before the first session plan {} dates ({}), which leaves time for the preparation; "
           "check the preparation tasks due before it were done",
-          session.session_date, plan->id, format_civil_date(*first)));
+          session.session_date, plan->id, format_civil_date(*facts.first_session)));
   }
-  check_device_and_lengths(kb, session, plan, report);
+  check_device_and_lengths(kb, session, plan, facts, report);
 
   json lengths = json::array();
   for (const auto& n : session.needle_lengths) {

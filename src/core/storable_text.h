@@ -27,6 +27,13 @@ std::size_t count_code_points(std::string_view text);
 /// mark counts with the character it sits on.
 std::size_t count_visible_characters(std::string_view text);
 
+/// `text` with the ASCII letters in lower case (other bytes as they are): for protocol tokens
+/// and login names, not for display.
+std::string ascii_lower(std::string_view text);
+/// Whether `a` and `b` are equal ignoring the case of ASCII letters (HTTP header values,
+/// authentication schemes).
+bool equal_ignoring_ascii_case(std::string_view a, std::string_view b);
+
 /// Checks every string and object key of `doc`; the error's `where` is the JSON pointer of the
 /// first bad one, after `path` ("" for the document root).
 void require_storable_json(const nlohmann::json& doc, const std::string& path = "");

@@ -251,10 +251,7 @@ struct Api::Impl {
       bool from_cookie = false;
       const std::string& auth = req.header("authorization");
       // The scheme is case-insensitive (RFC 9110 section 11.1): "bearer" is "Bearer".
-      if (auth.size() > 7 && auth[6] == ' ' &&
-          std::equal(auth.begin(), auth.begin() + 6, "bearer", [](char a, char b) {
-            return std::tolower(static_cast<unsigned char>(a)) == b;
-          })) {
+      if (auth.size() > 7 && auth[6] == ' ' && equal_ignoring_ascii_case(std::string_view(auth).substr(0, 6), "bearer")) {
         token = auth.substr(7);
       } else {
         token = req.cookie("dermaplan_session");

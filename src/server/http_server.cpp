@@ -1,5 +1,6 @@
 #include "server/http_server.h"
 
+#include "core/storable_text.h"
 #include "server/api_error.h"
 #include "server/connection_guard.h"
 
@@ -29,14 +30,8 @@ const char* const kApiOnlyPage =
     "<code>--web DIR</code>.</p><p>Decision support for a qualified practitioner, not a decision.</p>"
     "</body></html>";
 
-bool equal_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && equal_ignoring_case(text.substr(0, prefix.size()), prefix);
+  return text.size() >= prefix.size() && equal_ignoring_ascii_case(text.substr(0, prefix.size()), prefix);
 }
 
 Request to_request(const httplib::Request& in) {
@@ -201,8 +196,8 @@ HttpServer::HttpServer(const Api& api, HttpOptions options) : impl_(std::make_un
     // unread (then closing at once would reset the connection under the client's upload).
     const bool body_unread = req.body.empty() && req.has_header("Content-Length") &&
                              req.get_header_value("Content-Length") != "0";
-    if (equal_ignoring_case(res.get_header_value("Connection"), "close") &&
-        (body_unread || !equal_ignoring_case(req.get_header_value("Connection"), "close")))
+    if (equal_ignoring_ascii_case(res.get_header_value("Connection"), "close") &&
+        (body_unread || !equal_ignoring_ascii_case(req.get_header_value("Connection"), "close")))
       impl->guard->close_connection(req.remote_addr, req.remote_port);
     else impl->guard->handler_finished(req.remote_addr, req.remote_port, 0);
   });

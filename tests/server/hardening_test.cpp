@@ -437,6 +437,16 @@ class Tricklers {
   std::thread thread_;
 };
 
+/// A server on a free port with few threads and short deadlines, for the slow-client tests.
+HttpOptions short_deadlines(int threads, int keep_alive_s, int request_timeout_s) {
+  HttpOptions options;
+  options.port = 0;
+  options.threads = threads;
+  options.keep_alive_timeout_s = keep_alive_s;
+  options.request_timeout_s = request_timeout_s;
+  return options;
+}
+
 /// Seconds until GET /api/health from 127.0.0.1 is answered (or the 20 s client timeout).
 double health_seconds(int port) {
   httplib::Client http("127.0.0.1", port);
@@ -450,11 +460,7 @@ double health_seconds(int port) {
 }
 
 TEST_P(Hardening, trickling_clients_do_not_starve_a_fresh_request) {
-  HttpOptions options;
-  options.port = 0;
-  options.threads = 8;
-  options.keep_alive_timeout_s = 1;
-  options.request_timeout_s = 2;
+  HttpOptions options = short_deadlines(/*threads=*/8, /*keep_alive_s=*/1, /*request_timeout_s=*/2);
   options.max_connections_per_address = 4;
   HttpServer server(*api_, options);
   const int port = server.start();
@@ -481,11 +487,7 @@ TEST_P(Hardening, trickling_clients_do_not_starve_a_fresh_request) {
 TEST_P(Hardening, a_body_trickled_after_its_headers_is_cut_off_at_the_deadline) {
   // A public route (anyone may log in): its body a byte every 200 ms, 600 bytes declared. The
   // deadline is keep-alive + request timeout (1 + 2 s) plus what 600 bytes take at 64 KiB/s.
-  HttpOptions options;
-  options.port = 0;
-  options.threads = 4;
-  options.keep_alive_timeout_s = 1;
-  options.request_timeout_s = 2;
+  HttpOptions options = short_deadlines(/*threads=*/4, /*keep_alive_s=*/1, /*request_timeout_s=*/2);
   HttpServer server(*api_, options);
   const int port = server.start();
   const int fd = connect_loopback(port);
@@ -512,11 +514,7 @@ TEST_P(Hardening, a_body_trickled_after_its_headers_is_cut_off_at_the_deadline) 
 }
 
 TEST_P(Hardening, a_slow_but_steady_request_within_the_deadline_is_served) {
-  HttpOptions options;
-  options.port = 0;
-  options.threads = 4;
-  options.keep_alive_timeout_s = 1;
-  options.request_timeout_s = 3;
+  HttpOptions options = short_deadlines(/*threads=*/4, /*keep_alive_s=*/1, /*request_timeout_s=*/3);
   HttpServer server(*api_, options);
   const int port = server.start();
   const int fd = connect_loopback(port);
