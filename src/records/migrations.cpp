@@ -31,6 +31,7 @@ std::string dialect(std::string sql, Backend backend) {
 
 void recount_patients_and_names(soci::session& sql, Backend backend);
 void rebuild_name_pairs(soci::session& sql);
+void recount_name_pairs(soci::session& sql);
 
 /// The rows of patient_name_pairs for some names: parallel columns, bound in bulk.
 struct NamePairRows {
@@ -69,6 +70,29 @@ constexpr const char* kInsertNamePair =
     "INSERT INTO patient_name_pairs (deleted, pair, search_name, patient_id) VALUES (:d, :g, :n, :p)";
 /// By the whole key: the table has no index by patient.
 constexpr const char* kNamePairKey = " WHERE pair = :g AND search_name = :n AND patient_id = :p";
+
+/// Changes to patient_name_pair_counts (migration 13): for each pair, in byte order (so that
+/// concurrent writers lock the rows in one order), how many more live and deleted names hold it.
+struct PairCountChanges {
+  std::vector<std::string> pair;
+  std::vector<long long> live, deleted;
+  void add(std::string g, long long live_change, long long deleted_change) {
+    pair.push_back(std::move(g));
+    live.push_back(live_change);
+    deleted.push_back(deleted_change);
+  }
+  void run(soci::session& sql) {
+    static constexpr const char* kAdjust =
+        "INSERT INTO patient_name_pair_counts (pair, live, deleted) VALUES (:g, :l, :d) ON CONFLICT (pair) DO "
+        "UPDATE SET live = patient_name_pair_counts.live + excluded.live, "
+        "deleted = patient_name_pair_counts.deleted + excluded.deleted";
+    if (pair.empty()) return;
+    if (pair.size() == 1)  // SOCI binds a vector of one as a single row: bind the row
+      sql << kAdjust, soci::use(pair[0]), soci::use(live[0]), soci::use(deleted[0]);
+    else
+      sql << kAdjust, soci::use(pair), soci::use(live), soci::use(deleted);
+  }
+};
 
 std::vector<std::string> in_dialect(std::vector<std::string> statements, Backend backend) {
   for (auto& s : statements) s = dialect(std::move(s), backend);
@@ -656,6 +680,7 @@ std::vector<std::string> v11_auth_changes(Backend) {
 void recompute_derived_tables(soci::session& sql, Backend backend) {
   recount_patients_and_names(sql, backend);
   rebuild_name_pairs(sql);
+  recount_name_pairs(sql);
   // The course summaries as the rows are: recomputed before the next report reads them.
   mark_every_course_summary_stale(sql);
 }
@@ -716,23 +741,70 @@ void v12_backfill(soci::session& sql, Backend backend) {
   rebuild_name_pairs(sql);
 }
 
+// 13: how many live and deleted names hold each pair, so that a search of three characters or
+// more picks its rarest pair in one read of a few rows (soci_store.cpp, list_patients) instead
+// of counting each pair's range. Kept in step by the store with the pairs (write_name_pairs,
+// mark_name_pairs_deleted), recounted by recompute_derived_tables. The counts only choose
+// which pair's names are walked: every match holds every pair of the query, so a wrong count
+// costs time, never a result. On PostgreSQL the pairs' key carries the deleted flag too
+// (INCLUDE), so a walk over a pair's names reads the index only.
+std::vector<std::string> v13_name_pair_counts(Backend backend) {
+  if (backend == Backend::sqlite)
+    return {"CREATE TABLE patient_name_pair_counts (pair TEXT PRIMARY KEY, live BIGINT NOT NULL, "
+            "deleted BIGINT NOT NULL) WITHOUT ROWID"};
+  return {"CREATE TABLE patient_name_pair_counts (pair TEXT COLLATE \"C\" PRIMARY KEY, live BIGINT NOT NULL, "
+          "deleted BIGINT NOT NULL)",
+          "ALTER TABLE patient_name_pairs DROP CONSTRAINT patient_name_pairs_pkey",
+          "ALTER TABLE patient_name_pairs ADD PRIMARY KEY (pair, search_name, patient_id) INCLUDE (deleted)"};
+}
+
+void recount_name_pairs(soci::session& sql) {
+  sql << "DELETE FROM patient_name_pair_counts";
+  sql << "INSERT INTO patient_name_pair_counts (pair, live, deleted) SELECT pair, "
+         "SUM(CASE WHEN deleted = 0 THEN 1 ELSE 0 END), SUM(CASE WHEN deleted = 0 THEN 0 ELSE 1 END) "
+         "FROM patient_name_pairs GROUP BY pair";
+}
+
+void v13_backfill(soci::session& sql, Backend) { recount_name_pairs(sql); }
+
 }  // namespace
 
 void write_name_pairs(soci::session& sql, long long patient_id, const std::string& folded,
                       const std::string* old_folded) {
   NamePairRows rows;
+  const std::vector<std::string> now_pairs = character_pairs(folded);
+  std::vector<std::string> old_pairs;
   if (old_folded) {
     rows.add(patient_id, *old_folded);
     rows.run(sql, (std::string("DELETE FROM patient_name_pairs") + kNamePairKey).c_str(), false);
+    old_pairs = character_pairs(*old_folded);
   }
   rows.add(patient_id, folded);
   rows.run(sql, kInsertNamePair, true);
+  // One more live name for each pair gained, one fewer for each lost (both lists are sorted).
+  PairCountChanges counts;
+  auto o = old_pairs.begin();
+  auto n = now_pairs.begin();
+  while (o != old_pairs.end() || n != now_pairs.end()) {
+    if (n == now_pairs.end() || (o != old_pairs.end() && *o < *n)) {
+      counts.add(*o++, -1, 0);
+    } else if (o == old_pairs.end() || *n < *o) {
+      counts.add(*n++, 1, 0);
+    } else {  // held before and after
+      ++o;
+      ++n;
+    }
+  }
+  counts.run(sql);
 }
 
 void mark_name_pairs_deleted(soci::session& sql, long long patient_id, const std::string& folded) {
   NamePairRows rows;
   rows.add(patient_id, folded, /*is_deleted=*/true);
   rows.run(sql, (std::string("UPDATE patient_name_pairs SET deleted = :d") + kNamePairKey).c_str(), true);
+  PairCountChanges counts;
+  for (auto& g : character_pairs(folded)) counts.add(std::move(g), -1, 1);
+  counts.run(sql);
 }
 
 const std::vector<Migration>& schema_migrations() {
@@ -760,6 +832,8 @@ const std::vector<Migration>& schema_migrations() {
        v11_auth_changes, nullptr},
       {12, "name search: diacritics folded; the pairs of adjacent characters of each name, for two-character searches",
        v12_name_pairs, v12_backfill},
+      {13, "name search: how many names hold each pair of characters, to walk a search's rarest pair",
+       v13_name_pair_counts, v13_backfill},
   };
   return list;
 }

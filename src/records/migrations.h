@@ -35,16 +35,19 @@ int applied_schema_version(soci::session& sql);
 int migrate(soci::session& sql, Backend backend, int target_version = -1,
             long long now_ms = 0);
 
-/// Recomputes what the database derives from the patients (patient_counts, patient_name_pairs;
-/// SQLite's trigram name index) from the rows as they are, inside the caller's transaction. Restore and backup
+/// Recomputes what the database derives from the patients (patient_counts, patient_name_pairs
+/// and their counts; SQLite's trigram name index) from the rows as they are, inside the caller's transaction. Restore and backup
 /// call it after copying rows with the triggers lifted.
 void recompute_derived_tables(soci::session& sql, Backend backend);
 
 /// Writes the patient_name_pairs rows of one patient's folded name (character_pairs), first
-/// removing those of its old folded name if given; inside the caller's write transaction.
+/// removing those of its old folded name if given, and moves patient_name_pair_counts with
+/// them; inside the caller's write transaction, after any change to the patient's row (the
+/// counts' rows are locked after patient_counts' by every writer: no deadlock between them).
 void write_name_pairs(soci::session& sql, long long patient_id, const std::string& folded,
                       const std::string* old_folded = nullptr);
-/// Marks those rows deleted (delete_patient; the patient's current folded name).
+/// Marks those rows deleted and moves their counts from live to deleted (delete_patient, after
+/// its update of the patient's row; the patient's current folded name).
 void mark_name_pairs_deleted(soci::session& sql, long long patient_id, const std::string& folded);
 
 }  // namespace dermaplan::records

@@ -22,9 +22,8 @@ inline constexpr long long kPatientSearchCountLimit = 1000;
 
 /// Which page of the patient list to read.
 struct PatientQuery {
-  /// The name filter, case-insensitive (search_fold.h); empty matches all. Three characters or
-  /// more: names that contain it. One or two characters: names that begin with it (a substring
-  /// that short has no trigram to look up, and would match most of the list anyway).
+  /// The name filter, case-insensitive (search_fold.h); empty matches all; otherwise the names
+  /// that contain it, whatever its length.
   std::string name_contains;
   bool include_deleted = false;
   int limit = 50;                //!< 1..1000

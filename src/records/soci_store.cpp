@@ -81,7 +81,8 @@ fs::path default_photo_dir(const DatabaseTarget& target) {
 SociStore::SociStore(DatabaseTarget target, StoreOptions options)
     : pool_(target, options.pool_size),
       photos_(options.photo_dir.empty() ? default_photo_dir(target) : fs::path(options.photo_dir)),
-      now_ms_(options.now_ms ? options.now_ms : system_now_ms) {
+      now_ms_(options.now_ms ? options.now_ms : system_now_ms),
+      search_pair_walk_limit_(options.search_pair_walk_limit) {
   if (options.migrate) {
     auto lease = pool_.acquire();
     for (int attempt = 1;; ++attempt) {
@@ -654,11 +655,11 @@ void SociStore::delete_patient(const Actor& by, long long patient_id, const std:
   require_text(reason, "reason");
   write("delete_patient", [&](soci::session& sql) {
     const Patient old = load_patient_for_update(sql, patient_id);
-    mark_name_pairs_deleted(sql, patient_id, fold_for_search(old.name));
     long long at = now();
     sql << "UPDATE patients SET deleted = 1, deleted_at_ms = :t, deleted_by = :b, updated_at_ms = :t2,"
            " row_version = row_version + 1 WHERE id = :id",
         soci::use(at), soci::use(by.user_id), soci::use(at), soci::use(patient_id);
+    mark_name_pairs_deleted(sql, patient_id, fold_for_search(old.name));
     audit(sql, by, AuditAction::remove, "patient", patient_id, json{{"reason", reason}}.dump());
   });
 }
@@ -675,12 +676,47 @@ std::string fts_phrase(const std::string& text) {
   return out + "\"";
 }
 
-}  // namespace
+/// How many of a search's pairs of characters (in byte order) are looked at when choosing the
+/// rarest: a long query's first 64 are choice enough.
+constexpr std::size_t kRarePairsCounted = 64;
 
-/// How far each pair's range is counted when choosing the rarest pair of a search, and how
-/// many pairs are counted at most.
-constexpr long long kRarePairCountLimit = 4096;
-constexpr int kRarePairsCounted = 8;
+/// The pair of characters of `folded` (three characters or more) that the fewest names hold:
+/// live ones, and deleted ones too when `include_deleted`; from patient_name_pair_counts in one
+/// read. `names` gets how many hold it (0 for a pair the counts do not hold; its range is
+/// walked all the same, so counts out of step cost time, never a match).
+std::string rarest_pair(soci::session& sql, const std::string& folded, bool include_deleted, long long& names) {
+  std::vector<std::string> pairs = character_pairs(folded);
+  if (pairs.size() > kRarePairsCounted) pairs.resize(kRarePairsCounted);
+  std::string in;
+  for (std::size_t i = 0; i < pairs.size(); ++i) in += (i ? ", :g" : ":g") + std::to_string(i);
+  // At least two: SOCI treats an into() vector of one element as a single-row fetch.
+  const std::size_t n = std::max<std::size_t>(2, pairs.size());
+  std::vector<std::string> pair(n);
+  std::vector<long long> live(n), deleted(n);
+  soci::statement st(sql);
+  for (auto& g : pairs) st.exchange(soci::use(g));
+  st.exchange(soci::into(pair));
+  st.exchange(soci::into(live));
+  st.exchange(soci::into(deleted));
+  st.alloc();
+  st.prepare("SELECT pair, live, deleted FROM patient_name_pair_counts WHERE pair IN (" + in + ")");
+  st.define_and_bind();
+  st.execute(true);
+  std::string rarest;
+  names = -1;
+  for (const auto& g : pairs) {
+    long long held = 0;
+    for (std::size_t i = 0; i < pair.size(); ++i)
+      if (pair[i] == g) held = live[i] + (include_deleted ? deleted[i] : 0);
+    if (names < 0 || held < names) {
+      names = held;
+      rarest = g;
+    }
+  }
+  return rarest;
+}
+
+}  // namespace
 
 PatientPage SociStore::list_patients(const PatientQuery& query) {
   if (query.limit < 1 || query.limit > 1000) {
@@ -701,16 +737,16 @@ PatientPage SociStore::list_patients(const PatientQuery& query) {
   //  - two characters (no trigram): the names that hold that pair of characters are a range
   //    of patient_name_pairs (migration 12), keyed in the list's order: the count reads it up
   //    to the limit, a page from the cursor on;
-  //  - three or more, few matches (at most kPatientSearchCountLimit): the trigram index
-  //    (SQLite: the FTS5 table; PostgreSQL: pg_trgm's GIN index, which LIKE uses) gives their
-  //    keys in the same pass that counts them, at most that many are sorted, and the page's
-  //    rows are read by id;
-  //  - three or more, many matches: the range of patient_name_pairs of the query's rarest pair
-  //    of characters (every match holds each of its pairs; each pair's range counted up to
-  //    kRarePairCountLimit) is walked in the list's order and each name tested (LIKE), stopping
-  //    when the page is full. The range holds the matches far more densely than the name index,
-  //    so a cluster of matches late in the alphabet ("zoe") no longer means a walk over
-  //    every name before it.
+  //  - three or more: every match holds each of the query's pairs of characters, so the
+  //    range of patient_name_pairs of its rarest pair (patient_name_pair_counts, migration 13,
+  //    read once) holds them all. When at most search_pair_walk_limit_ names hold that pair,
+  //    the range is walked in the list's order and each name tested (LIKE): the matches' keys
+  //    up to one past kPatientSearchCountLimit, which count them. Past that limit the trigram
+  //    index (SQLite: the FTS5 table; PostgreSQL: pg_trgm's GIN index, which LIKE uses) finds
+  //    those keys instead, sorted here. Few matches (at most the count limit): the page's rows
+  //    are read by id from those keys. Many: the rarest pair's range is walked again from the
+  //    cursor, stopping when the page is full. bench/RESULTS.md has the measurements that
+  //    chose this (the trigram indexes alone were slower at 100,000 patients).
   // Matches are exactly LIKE '%folded%' (escaped), as before the indexes, whatever the length.
   enum class Filter { all, walk, pairs, substring };
   const std::size_t characters = count_code_points(folded);  // the trigram index needs three
@@ -721,7 +757,7 @@ PatientPage SociStore::list_patients(const PatientQuery& query) {
   // The order of the list: (folded name, id), from the name index or the pairs' key.
   const std::string key = filter == Filter::pairs ? "g.search_name, g.patient_id" : name_key + ", p.id";
   std::vector<std::string> name_values;  // bound first, in this order
-  std::string trigram_from;
+  std::string trigram_from;  // substring: the trigram index's matches, past the walk limit
   const std::string like_sql = " AND p.search_name LIKE :p ESCAPE '\\'";
   if (filter == Filter::walk) {
     name_values.push_back(contains_pattern(folded));
@@ -758,15 +794,13 @@ PatientPage SociStore::list_patients(const PatientQuery& query) {
       break;
     }
     case Filter::substring:
-      // The matches' keys, up to one past the limit: their number and, when that is the total,
-      // the page (sorted here), in one pass over the trigram index.
-      count_sql = "SELECT p.search_name, p.id" + trigram_from + live + " LIMIT :cap";
-      break;
+      break;  // the SQL of its count depends on its rarest pair: read in the transaction
   }
   return read("list_patients", [&](soci::session& sql) {
     PatientPage page;
     std::vector<std::string> match_name;  // a substring search's matches (up to the cap)
     std::vector<long long> match_id;
+    std::string rare_pair, like_value;  // a substring search's rarest pair; its LIKE pattern
     // The total and the page in one snapshot. Without a name the total is the counters' row;
     // with one, the matches up to one past the limit.
     if (filter == Filter::all) {
@@ -777,7 +811,25 @@ PatientPage SociStore::list_patients(const PatientQuery& query) {
     } else {
       long long cap = kPatientSearchCountLimit + 1;
       soci::statement count(sql);
-      for (auto& v : name_values) count.exchange(soci::use(v));
+      if (filter == Filter::substring) {
+        // The query's rarest pair, then its matches' keys (up to one past the limit) from that
+        // pair's range or, when too many names hold it, from the trigram index.
+        long long fewest = -1;
+        rare_pair = rarest_pair(sql, folded, include_deleted != 0, fewest);
+        if (fewest <= search_pair_walk_limit_) {
+          like_value = contains_pattern(folded);
+          count.exchange(soci::use(rare_pair));
+          count.exchange(soci::use(like_value));
+          count_sql =
+              "SELECT g.search_name, g.patient_id FROM patient_name_pairs g WHERE g.pair = :g AND g.search_name "
+              "LIKE :p ESCAPE '\\' AND (g.deleted = 0 OR :inc = 1) ORDER BY g.search_name, g.patient_id LIMIT :cap";
+        } else {
+          for (auto& v : name_values) count.exchange(soci::use(v));
+          count_sql = "SELECT p.search_name, p.id" + trigram_from + live + " LIMIT :cap";
+        }
+      } else {
+        for (auto& v : name_values) count.exchange(soci::use(v));
+      }
       count.exchange(soci::use(include_deleted));
       count.exchange(soci::use(cap));
       if (filter == Filter::substring) {
@@ -840,23 +892,9 @@ PatientPage SociStore::list_patients(const PatientQuery& query) {
     const std::string order_key = many ? "g.search_name, g.patient_id" : key;
     const std::string after_sql = bind_after ? " AND (" + order_key + ") > (:an, :ai)" : "";
     std::string sql_text;
-    std::string like_value, rare_pair;
     soci::statement st(sql);
     if (many) {
       // Many matches: walk the rarest pair's range in order, testing each name.
-      long long fewest = -1, cap = kRarePairCountLimit;
-      int counted = 0;
-      for (const std::string& pair : character_pairs(folded)) {
-        if (++counted > kRarePairsCounted) break;  // a long query: 8 of its pairs (in byte order) are choice enough
-        long long names = 0;
-        sql << "SELECT COUNT(*) FROM (SELECT 1 FROM patient_name_pairs g WHERE g.pair = :g AND (g.deleted = 0 OR "
-               ":inc = 1) LIMIT :cap) s",
-            soci::use(pair), soci::use(include_deleted), soci::use(cap), soci::into(names);
-        if (fewest < 0 || names < fewest) {
-          fewest = names;
-          rare_pair = pair;
-        }
-      }
       like_value = contains_pattern(folded);
       st.exchange(soci::use(rare_pair));
       st.exchange(soci::use(like_value));

@@ -229,6 +229,7 @@ class SociStore final : public Store {
   bool audit_leader_active_ = false;
   PhotoFiles photos_;
   std::function<long long()> now_ms_;
+  long long search_pair_walk_limit_;
 };
 
 // ---- row helpers shared by the implementation files ----------------------------------------

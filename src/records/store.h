@@ -57,6 +57,10 @@ struct StoreOptions {
   std::function<long long()> now_ms;
   /// Apply pending migrations on open (the default). Tests turn it off to build old versions.
   bool migrate = true;
+  /// A name search of three characters or more walks the names that hold its rarest pair of
+  /// characters when at most this many do; past it the trigram index (SQLite FTS5, PostgreSQL
+  /// pg_trgm) finds the matches. Measured in bench/scale_bench; tests set 0 to use the index.
+  long long search_pair_walk_limit = 16384;
 };
 
 /// The whole clinical record: every concept's interface on one database.

@@ -37,6 +37,11 @@ class StoreMigration : public StoreTest {
     if (version >= 3) {  // from 3 on, writers fill the search column
       std::string folded = fold_for_search("Old Patient Ärzteweg");
       sql << "UPDATE patients SET search_name = :f WHERE id = :id", soci::use(folded), soci::use(s.patient_id);
+      if (version >= 12) {  // from 12 on, they write the name's pairs of characters too
+        for (const std::string& pair : character_pairs(folded))
+          sql << "INSERT INTO patient_name_pairs (pair, search_name, patient_id, deleted) VALUES (:g, :n, :p, 0)",
+              soci::use(pair), soci::use(folded), soci::use(s.patient_id);
+      }
     }
     if (version < 2) return s;
     sql << "INSERT INTO intakes (patient_id, version, intake_json, screening_json, knowledge_version, policy,"

@@ -1,9 +1,11 @@
-// The patient list as the practice grows: substring name search served by a trigram index
-// (SQLite FTS5, PostgreSQL pg_trgm) with the same results as the LIKE scan it replaced,
+// The patient list as the practice grows: substring name search served by the names of the
+// query's rarest pair of characters or by a trigram index (SQLite FTS5, PostgreSQL pg_trgm),
+// with the same results as the LIKE scan it replaced,
 // keyset pages that stay complete and ordered while others insert, and totals read from
 // counters the database keeps.
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -36,6 +38,16 @@ const std::vector<std::string> kQueries = {
 const std::vector<std::string> kShortQueries = {"a", "an", "AN", "h", "é", "ÉL", "и", "ив", "α", "1", "10", "%",
                                                 "_",  "_j", "\\", "\"", "*",  "x", "li", "zz", "ÿ", "o'", " "};
 
+/// The two ways a search of three characters or more finds its matches: the names of its
+/// rarest pair (the default limit: these lists are far below it) and the trigram index (0).
+const std::vector<long long> kWalkLimits = {StoreOptions{}.search_pair_walk_limit, 0};
+
+StoreOptions walking_up_to(long long limit) {
+  StoreOptions options;
+  options.search_pair_walk_limit = limit;
+  return options;
+}
+
 /// What the list answers for `query`, computed here from the names: the old LIKE search's
 /// results, i.e. the names whose folded form holds the folded query, whatever its length.
 std::vector<long long> reference(const std::vector<Patient>& all, const std::string& query) {
@@ -63,15 +75,18 @@ TEST_P(StoreSearch, SubstringSearchFindsWhatTheLikeScanFound) {
   Actor admin = make_admin(*store);
   std::vector<Patient> all;
   for (const auto& name : kNames) all.push_back(make_patient(*store, admin, name));
-  for (const auto& query : kQueries) {
-    SCOPED_TRACE("query \"" + query + "\"");
-    PatientQuery q;
-    q.name_contains = query;
-    q.limit = 1000;
-    const auto page = store->list_patients(q);
-    const auto expected = reference(all, query);
-    EXPECT_EQ(ids_of(page), expected);
-    EXPECT_EQ(page.total, static_cast<long long>(expected.size()));
+  for (long long walk_limit : kWalkLimits) {
+    auto searcher = open(walking_up_to(walk_limit));
+    for (const auto& query : kQueries) {
+      SCOPED_TRACE("query \"" + query + "\", pair walk limit " + std::to_string(walk_limit));
+      PatientQuery q;
+      q.name_contains = query;
+      q.limit = 1000;
+      const auto page = searcher->list_patients(q);
+      const auto expected = reference(all, query);
+      EXPECT_EQ(ids_of(page), expected);
+      EXPECT_EQ(page.total, static_cast<long long>(expected.size()));
+    }
   }
   // A few spelled out, so a reader sees what "the same results" means.
   auto names = [&](const std::string& query) {
@@ -167,35 +182,38 @@ TEST_P(StoreSearch, ManyMatchesAreCountedToALowerBoundAndPagedInNameOrder) {
   });
   store->delete_patient(admin, all[5].id, "duplicate");
   all.erase(all.begin() + 5);
-  for (const std::string query : {"walker", "WALK", "wa", "z"}) {
-    SCOPED_TRACE("query \"" + query + "\"");
-    const auto expected = reference(all, query);
-    PatientQuery q;
-    q.name_contains = query;
-    q.limit = 97;
-    std::vector<long long> walked;
-    for (int pages = 0; pages < 100; ++pages) {
-      const auto page = store->list_patients(q);
-      if (expected.size() > static_cast<std::size_t>(kPatientSearchCountLimit)) {
-        EXPECT_TRUE(page.total_is_lower_bound);
-        EXPECT_EQ(page.total, kPatientSearchCountLimit + 1);
-      } else {
-        EXPECT_FALSE(page.total_is_lower_bound);
-        EXPECT_EQ(page.total, static_cast<long long>(expected.size()));
+  for (long long walk_limit : kWalkLimits) {
+    auto searcher = open(walking_up_to(walk_limit));
+    for (const std::string query : {"walker", "WALK", "wa", "z", "n 1", "alker-1"}) {
+      SCOPED_TRACE("query \"" + query + "\", pair walk limit " + std::to_string(walk_limit));
+      const auto expected = reference(all, query);
+      PatientQuery q;
+      q.name_contains = query;
+      q.limit = 97;
+      std::vector<long long> walked;
+      for (int pages = 0; pages < 100; ++pages) {
+        const auto page = searcher->list_patients(q);
+        if (expected.size() > static_cast<std::size_t>(kPatientSearchCountLimit)) {
+          EXPECT_TRUE(page.total_is_lower_bound);
+          EXPECT_EQ(page.total, kPatientSearchCountLimit + 1);
+        } else {
+          EXPECT_FALSE(page.total_is_lower_bound);
+          EXPECT_EQ(page.total, static_cast<long long>(expected.size()));
+        }
+        for (long long id : ids_of(page)) walked.push_back(id);
+        if (!page.next) break;
+        q.after = page.next;
       }
-      for (long long id : ids_of(page)) walked.push_back(id);
-      if (!page.next) break;
-      q.after = page.next;
+      EXPECT_EQ(walked, expected);
+      // An offset page past the counted matches is still read (the total is only a lower bound).
+      q.after.reset();
+      q.offset = static_cast<int>(kPatientSearchCountLimit) + 5;
+      q.limit = 10;
+      const auto deep = searcher->list_patients(q);
+      const std::vector<long long> tail(expected.begin() + std::min<std::size_t>(expected.size(), q.offset),
+                                        expected.begin() + std::min<std::size_t>(expected.size(), q.offset + 10));
+      EXPECT_EQ(ids_of(deep), tail);
     }
-    EXPECT_EQ(walked, expected);
-    // An offset page past the counted matches is still read (the total is only a lower bound).
-    q.after.reset();
-    q.offset = static_cast<int>(kPatientSearchCountLimit) + 5;
-    q.limit = 10;
-    const auto deep = store->list_patients(q);
-    const std::vector<long long> tail(expected.begin() + std::min<std::size_t>(expected.size(), q.offset),
-                                      expected.begin() + std::min<std::size_t>(expected.size(), q.offset + 10));
-    EXPECT_EQ(ids_of(deep), tail);
   }
   PatientQuery few;
   few.name_contains = "other pers";
@@ -204,6 +222,61 @@ TEST_P(StoreSearch, ManyMatchesAreCountedToALowerBoundAndPagedInNameOrder) {
   few.include_deleted = true;
   few.name_contains = "walker";
   EXPECT_TRUE(store->list_patients(few).total_is_lower_bound);
+}
+
+/// patient_name_pair_counts as the database keeps it: pair -> (live, deleted), without the
+/// pairs no name holds any more.
+std::map<std::string, std::pair<long long, long long>> kept_pair_counts(soci::session& sql) {
+  std::map<std::string, std::pair<long long, long long>> out;
+  std::string pair;
+  long long live = 0, deleted = 0;
+  soci::statement st = (sql.prepare << "SELECT pair, live, deleted FROM patient_name_pair_counts WHERE live <> 0 "
+                                       "OR deleted <> 0",
+                        soci::into(pair), soci::into(live), soci::into(deleted));
+  st.execute(false);
+  while (st.fetch()) out[pair] = {live, deleted};
+  return out;
+}
+
+/// The same counted here from the patients' names.
+std::map<std::string, std::pair<long long, long long>> pair_counts_of(const std::vector<Patient>& patients) {
+  std::map<std::string, std::pair<long long, long long>> out;
+  for (const auto& p : patients)
+    for (const auto& pair : character_pairs(fold_for_search(p.name)))
+      (p.deleted ? out[pair].second : out[pair].first) += 1;
+  return out;
+}
+
+TEST_P(StoreSearch, PairCountsAreThoseOfTheNamesThroughRenamesDeletesAndRestore) {
+  // The counts choose which pair's names a search walks; they follow every write of a name and
+  // are recounted by a restore.
+  auto store = open();
+  Actor admin = make_admin(*store);
+  std::vector<Patient> all;
+  for (const auto& name : kNames) all.push_back(make_patient(*store, admin, name));
+  all[0].name = "Annabel Bergmann";  // pairs kept (an, be, er), gained (ma) and lost (none here)
+  all[0] = store->update_patient(admin, all[0]);
+  all[2].name = "Jürgen Muller";  // the same folded name: nothing moves
+  all[2] = store->update_patient(admin, all[2]);
+  all[7].name = "Iwana Ivanova";  // every pair changes script
+  all[7] = store->update_patient(admin, all[7]);
+  for (int i : {1, 4}) {
+    store->delete_patient(admin, all[i].id, "duplicate");
+    all[i].deleted = true;
+  }
+  const auto expected = pair_counts_of(all);
+  // A reader can check one by eye: "an" in Annabel, Iwana Ivanova, Back\slash Ann, NEAR Anna AND
+  // and Anna Berger; deleted: Hanna Annabelle.
+  ASSERT_EQ(expected.at("an"), std::make_pair(5LL, 1LL));
+  EXPECT_EQ(kept_pair_counts(*raw(db())), expected);
+
+  const std::string backup = (dir() / "backup.db").string();
+  store->backup_to(backup);
+  const std::string target = make_database("restored");
+  StoreOptions options;
+  options.photo_dir = (dir() / "photos-restored").string();
+  open_store(target, options)->restore_from(backup);
+  EXPECT_EQ(kept_pair_counts(*raw(target)), expected);
 }
 
 TEST_P(StoreSearch, TheIndexFollowsRenamesAndDeletes) {
