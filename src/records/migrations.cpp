@@ -71,28 +71,6 @@ constexpr const char* kInsertNamePair =
 /// By the whole key: the table has no index by patient.
 constexpr const char* kNamePairKey = " WHERE pair = :g AND search_name = :n AND patient_id = :p";
 
-/// Changes to patient_name_pair_counts (migration 13): for each pair, in byte order (so that
-/// concurrent writers lock the rows in one order), how many more live and deleted names hold it.
-struct PairCountChanges {
-  std::vector<std::string> pair;
-  std::vector<long long> live, deleted;
-  void add(std::string g, long long live_change, long long deleted_change) {
-    pair.push_back(std::move(g));
-    live.push_back(live_change);
-    deleted.push_back(deleted_change);
-  }
-  void run(soci::session& sql) {
-    static constexpr const char* kAdjust =
-        "INSERT INTO patient_name_pair_counts (pair, live, deleted) VALUES (:g, :l, :d) ON CONFLICT (pair) DO "
-        "UPDATE SET live = patient_name_pair_counts.live + excluded.live, "
-        "deleted = patient_name_pair_counts.deleted + excluded.deleted";
-    if (pair.empty()) return;
-    if (pair.size() == 1)  // SOCI binds a vector of one as a single row: bind the row
-      sql << kAdjust, soci::use(pair[0]), soci::use(live[0]), soci::use(deleted[0]);
-    else
-      sql << kAdjust, soci::use(pair), soci::use(live), soci::use(deleted);
-  }
-};
 
 std::vector<std::string> in_dialect(std::vector<std::string> statements, Backend backend) {
   for (auto& s : statements) s = dialect(std::move(s), backend);
@@ -769,8 +747,39 @@ void v13_backfill(soci::session& sql, Backend) { recount_name_pairs(sql); }
 
 }  // namespace
 
+void NamePairCountChanges::add(const std::string& pair, long long live, long long deleted) {
+  auto& [l, d] = by_pair_[pair];
+  l += live;
+  d += deleted;
+}
+
+void NamePairCountChanges::merge(const NamePairCountChanges& other) {
+  for (const auto& [pair, change] : other.by_pair_) add(pair, change.first, change.second);
+}
+
+void NamePairCountChanges::write(soci::session& sql) {
+  std::vector<std::string> pair;
+  std::vector<long long> live, deleted;
+  for (const auto& [g, change] : by_pair_) {  // std::map: in byte order
+    if (change.first == 0 && change.second == 0) continue;
+    pair.push_back(g);
+    live.push_back(change.first);
+    deleted.push_back(change.second);
+  }
+  by_pair_.clear();
+  static constexpr const char* kAdjust =
+      "INSERT INTO patient_name_pair_counts (pair, live, deleted) VALUES (:g, :l, :d) ON CONFLICT (pair) DO "
+      "UPDATE SET live = patient_name_pair_counts.live + excluded.live, "
+      "deleted = patient_name_pair_counts.deleted + excluded.deleted";
+  if (pair.empty()) return;
+  if (pair.size() == 1)  // SOCI binds a vector of one as a single row: bind the row
+    sql << kAdjust, soci::use(pair[0]), soci::use(live[0]), soci::use(deleted[0]);
+  else
+    sql << kAdjust, soci::use(pair), soci::use(live), soci::use(deleted);
+}
+
 void write_name_pairs(soci::session& sql, long long patient_id, const std::string& folded,
-                      const std::string* old_folded) {
+                      const std::string* old_folded, NamePairCountChanges& counts) {
   NamePairRows rows;
   const std::vector<std::string> now_pairs = character_pairs(folded);
   std::vector<std::string> old_pairs;
@@ -782,7 +791,6 @@ void write_name_pairs(soci::session& sql, long long patient_id, const std::strin
   rows.add(patient_id, folded);
   rows.run(sql, kInsertNamePair, true);
   // One more live name for each pair gained, one fewer for each lost (both lists are sorted).
-  PairCountChanges counts;
   auto o = old_pairs.begin();
   auto n = now_pairs.begin();
   while (o != old_pairs.end() || n != now_pairs.end()) {
@@ -795,16 +803,14 @@ void write_name_pairs(soci::session& sql, long long patient_id, const std::strin
       ++n;
     }
   }
-  counts.run(sql);
 }
 
-void mark_name_pairs_deleted(soci::session& sql, long long patient_id, const std::string& folded) {
+void mark_name_pairs_deleted(soci::session& sql, long long patient_id, const std::string& folded,
+                             NamePairCountChanges& counts) {
   NamePairRows rows;
   rows.add(patient_id, folded, /*is_deleted=*/true);
   rows.run(sql, (std::string("UPDATE patient_name_pairs SET deleted = :d") + kNamePairKey).c_str(), true);
-  PairCountChanges counts;
-  for (auto& g : character_pairs(folded)) counts.add(std::move(g), -1, 1);
-  counts.run(sql);
+  for (const auto& g : character_pairs(folded)) counts.add(g, -1, 1);
 }
 
 const std::vector<Migration>& schema_migrations() {

@@ -4,7 +4,9 @@
 // released: a change to the schema is a new step at the end.
 #pragma once
 
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "records/soci_headers.h"
@@ -40,14 +42,30 @@ int migrate(soci::session& sql, Backend backend, int target_version = -1,
 /// call it after copying rows with the triggers lifted.
 void recompute_derived_tables(soci::session& sql, Backend backend);
 
+/// Changes to patient_name_pair_counts (migration 13), gathered per pair so that a batch of
+/// writes (in_one_transaction) moves each pair's row once, not once per patient (on PostgreSQL
+/// every move of a row is a new version of it, which the rest of the transaction wades
+/// through), and written in the pairs' byte order (one lock order for every writer).
+class NamePairCountChanges {
+ public:
+  void add(const std::string& pair, long long live, long long deleted);
+  void merge(const NamePairCountChanges& other);
+  /// Writes the changes (inside the caller's write transaction, after any change to a patient
+  /// row: every writer locks patient_counts' rows before these) and forgets them.
+  void write(soci::session& sql);
+
+ private:
+  std::map<std::string, std::pair<long long, long long>> by_pair_;  //!< pair -> (live, deleted) change
+};
+
 /// Writes the patient_name_pairs rows of one patient's folded name (character_pairs), first
-/// removing those of its old folded name if given, and moves patient_name_pair_counts with
-/// them; inside the caller's write transaction, after any change to the patient's row (the
-/// counts' rows are locked after patient_counts' by every writer: no deadlock between them).
+/// removing those of its old folded name if given, inside the caller's write transaction; adds
+/// the change of the pairs' counts to `counts`.
 void write_name_pairs(soci::session& sql, long long patient_id, const std::string& folded,
-                      const std::string* old_folded = nullptr);
-/// Marks those rows deleted and moves their counts from live to deleted (delete_patient, after
-/// its update of the patient's row; the patient's current folded name).
-void mark_name_pairs_deleted(soci::session& sql, long long patient_id, const std::string& folded);
+                      const std::string* old_folded, NamePairCountChanges& counts);
+/// Marks those rows deleted (delete_patient; the patient's current folded name); adds the
+/// move of their counts from live to deleted to `counts`.
+void mark_name_pairs_deleted(soci::session& sql, long long patient_id, const std::string& folded,
+                             NamePairCountChanges& counts);
 
 }  // namespace dermaplan::records

@@ -114,12 +114,20 @@ std::string fmt_hex32(unsigned value) {
 struct Batch {
   const SociStore* store = nullptr;
   soci::session* sql = nullptr;
+  NamePairCountChanges* pair_counts = nullptr;  //!< written once, before the batch commits
 };
 thread_local Batch current_batch;
 }  // namespace
 
 soci::session* SociStore::batch_session() const {
   return current_batch.store == this ? current_batch.sql : nullptr;
+}
+
+void SociStore::write_pair_counts(soci::session& sql, NamePairCountChanges& counts) const {
+  if (current_batch.store == this && current_batch.pair_counts)
+    current_batch.pair_counts->merge(counts);
+  else
+    counts.write(sql);
 }
 
 void SociStore::in_one_transaction(const std::function<void()>& work) {
@@ -138,12 +146,14 @@ void SociStore::in_one_transaction(const std::function<void()>& work) {
   } catch (const std::exception& e) {
     rethrow_as_record_error(e, "in_one_transaction");
   }
+  NamePairCountChanges pair_counts;
   {
     Reset reset;
-    current_batch = {this, &**lease};
+    current_batch = {this, &**lease, &pair_counts};
     work();  // what it throws propagates as it is; the transaction rolls back
   }
   try {
+    pair_counts.write(**lease);
     bump_change_seq(**lease);
     tx->commit();
   } catch (const std::exception& e) {
@@ -589,7 +599,9 @@ PatientWithIntakes SociStore::create_patient_with_intakes(const Actor& by, Patie
            " VALUES (:n, :b, :s, :o, :c, :t, :u, 0, 1, :f, :d) RETURNING id",
         soci::use(p.name), soci::use(p.birth_date), soci::use(p.sex), soci::use(p.notes), soci::use(p.created_by),
         soci::use(p.created_at_ms), soci::use(p.updated_at_ms), soci::use(folded), soci::use(demo), soci::into(p.id);
-    write_name_pairs(sql, p.id, folded);
+    NamePairCountChanges pair_counts;
+    write_name_pairs(sql, p.id, folded, nullptr, pair_counts);
+    write_pair_counts(sql, pair_counts);
     audit(sql, by, AuditAction::create, "patient", p.id, p.demo ? R"({"demo":true})" : "");
     int version = 0;
     for (auto& intake : out.intakes) {
@@ -638,7 +650,9 @@ Patient SociStore::update_patient(const Actor& by, Patient patient) {
     if (changed != 1) throw ConflictError("patient " + std::to_string(patient.id), "changed concurrently");
     if (old.name != patient.name) {
       const std::string old_folded = fold_for_search(old.name);
-      write_name_pairs(sql, patient.id, folded, &old_folded);
+      NamePairCountChanges pair_counts;
+      write_name_pairs(sql, patient.id, folded, &old_folded, pair_counts);
+      write_pair_counts(sql, pair_counts);
     }
     patient.row_version += 1;
     json fields = json::array();
@@ -659,7 +673,9 @@ void SociStore::delete_patient(const Actor& by, long long patient_id, const std:
     sql << "UPDATE patients SET deleted = 1, deleted_at_ms = :t, deleted_by = :b, updated_at_ms = :t2,"
            " row_version = row_version + 1 WHERE id = :id",
         soci::use(at), soci::use(by.user_id), soci::use(at), soci::use(patient_id);
-    mark_name_pairs_deleted(sql, patient_id, fold_for_search(old.name));
+    NamePairCountChanges pair_counts;
+    mark_name_pairs_deleted(sql, patient_id, fold_for_search(old.name), pair_counts);
+    write_pair_counts(sql, pair_counts);
     audit(sql, by, AuditAction::remove, "patient", patient_id, json{{"reason", reason}}.dump());
   });
 }

@@ -19,6 +19,8 @@
 
 namespace dermaplan::records {
 
+class NamePairCountChanges;  // migrations.h
+
 class SociStore final : public Store {
  public:
   SociStore(DatabaseTarget target, StoreOptions options);
@@ -176,6 +178,9 @@ class SociStore final : public Store {
   auto with_prepared(const char* where, Fn&& fn);
   /// The connection of this thread's in_one_transaction on this store, or null.
   soci::session* batch_session() const;
+  /// Writes changes to the name pairs' counts now, or, inside in_one_transaction, adds them to
+  /// those it writes once before committing.
+  void write_pair_counts(soci::session& sql, NamePairCountChanges& counts) const;
   /// A call inside in_one_transaction: on its connection and transaction, not retried (the
   /// whole batch fails and rolls back).
   template <class Fn>

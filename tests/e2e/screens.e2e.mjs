@@ -184,6 +184,17 @@ try {
         await visit(hash, ready);
         const o = await horizontalOverflow(page);
         if (o.over > 0) over.push(`${name}: ${o.over} px (${o.culprits.join(', ')})`);
+        // The tab strip scrolls sideways: the active tab is in view, and a faded edge says more lie that way.
+        const strip = await page.evaluate(() => {
+          const nav = document.querySelector('nav.tabs');
+          const active = nav?.querySelector('a.active');
+          if (!nav || !active) return null;
+          const n = nav.getBoundingClientRect(), a = active.getBoundingClientRect();
+          return { inView: a.left >= n.left && a.right <= n.right, scrolls: nav.scrollWidth > nav.clientWidth,
+                   marked: nav.classList.contains('more-left') || nav.classList.contains('more-right') };
+        });
+        if (strip && !strip.inView) over.push(`${name}: the active tab is scrolled out of the tab strip`);
+        if (strip && strip.scrolls && !strip.marked) over.push(`${name}: the tab strip scrolls but no edge says so`);
         await shot(page, `phone-${name}`, { fullPage: false });
       }
       assert(over.length === 0, `horizontal overflow at 390 px:\n    ${over.join('\n    ')}`);

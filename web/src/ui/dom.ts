@@ -39,6 +39,40 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs |
   return el;
 }
 
+/**
+ * A row of tabs (`role="tablist"`). On a narrow screen it scrolls sideways: the active tab is
+ * scrolled into view once the strip is laid out on the page (views are built before they are
+ * attached), and the classes `more-left` / `more-right` (faded edges in the style sheet) say
+ * that more tabs lie that way.
+ */
+export function tabStrip(label: string, ...tabs: Child[]): HTMLElement {
+  const nav = h('nav', { class: 'tabs', role: 'tablist', 'aria-label': label }, ...tabs);
+  const mark = () => {
+    nav.classList.toggle('more-left', nav.scrollLeft > 1);
+    nav.classList.toggle('more-right', nav.scrollLeft + nav.clientWidth < nav.scrollWidth - 1);
+  };
+  let placed = false;
+  const place = () => {
+    const active = nav.querySelector<HTMLElement>('a.active');
+    if (!active || nav.scrollWidth <= nav.clientWidth) return;
+    const a = active.getBoundingClientRect();
+    const n = nav.getBoundingClientRect();
+    const margin = 32;  // past the faded edge
+    if (a.right > n.right - margin) nav.scrollLeft += a.right - n.right + margin;
+    else if (a.left < n.left + margin) nav.scrollLeft -= n.left - a.left + margin;
+  };
+  nav.addEventListener('scroll', mark, { passive: true });
+  // Called once the strip has a size (it is on the page), and on every change of its size.
+  new ResizeObserver(() => {
+    if (!placed && nav.clientWidth > 0) {
+      placed = true;
+      place();
+    }
+    mark();
+  }).observe(nav);
+  return nav;
+}
+
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 /** An SVG element. */

@@ -4,7 +4,7 @@
 import { errorPanel, type App } from '../app';
 import { ApiError } from '../api';
 import { formatInstant } from '../dates';
-import { clearFieldErrors, debounce, field, h, select, showFieldError, hiddenTh } from '../ui/dom';
+import { clearFieldErrors, debounce, field, h, select, showFieldError, hiddenTh, tabStrip } from '../ui/dom';
 import { actionLabel, auditKind, auditSentence, entityLabel } from '../audit-detail';
 import type { AuditEntry, User } from '../types';
 import { practiceExportPanel } from './documents';
@@ -13,7 +13,7 @@ const ROLES: [string, string][] = [['practitioner', 'practitioner'], ['assistant
 
 function adminTabs(active: string): HTMLElement {
   const tab = (href: string, label: string, key: string) => h('a', { href, role: 'tab', 'aria-selected': String(active === key), class: active === key ? 'active' : '' }, label);
-  return h('nav', { class: 'tabs', role: 'tablist', 'aria-label': 'Administration' },
+  return tabStrip('Administration',
     tab('#/admin', 'Users', 'users'), tab('#/admin/audit', 'Audit log', 'audit'), tab('#/admin/backup', 'Backup', 'backup'));
 }
 

@@ -3,7 +3,7 @@
 
 import type { App } from '../app';
 import { daysBetween, formatDay, todayLocal } from '../dates';
-import { h, mount } from '../ui/dom';
+import { h, mount, tabStrip } from '../ui/dom';
 import type { PatientRecord } from '../types';
 import { intakeTab } from './intake';
 import { planTab } from './plan';
@@ -29,7 +29,7 @@ export async function patientView(app: App, params: string[]): Promise<Node> {
   const body = h('div', { class: 'tab-body', role: 'tabpanel', id: `tab-${tab}`, 'aria-labelledby': `tabbtn-${tab}` });
   const reload = () => void app.refresh();
   mount(container, patientHeader(app, patient),
-    h('nav', { class: 'tabs', role: 'tablist', 'aria-label': 'Patient record' },
+    tabStrip('Patient record',
       TABS.map(([key, label]) => h('a', {
         href: `#/patients/${id}/${key}`, role: 'tab', id: `tabbtn-${key}`,
         'aria-selected': String(key === tab), class: key === tab ? 'active' : '',
