@@ -117,7 +117,7 @@ RecordedIntake record_intake(records::Store& store, const kb::KnowledgeBase& kb,
   row.screening_json = screening::to_json(out.screening).dump();
   row.knowledge_version = kb.version;
   row.policy = kb.policy;
-  out.row = store.add_intake(by, row);
+  out.row = store.add_intake(by, row, patient.row_version);  // the patient checked above, unchanged
   return out;
 }
 

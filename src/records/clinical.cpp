@@ -46,11 +46,17 @@ void insert_intake_row(soci::session& sql, Intake& intake) {
       soci::into(intake.id);
 }
 
-Intake SociStore::add_intake(const Actor& by, Intake intake) {
+Intake SociStore::add_intake(const Actor& by, Intake intake, long long checked_patient_version) {
   require_text(intake.intake_json, "intake.intake_json");
   return write("add_intake", [&](soci::session& sql) {
-    // Lock the patient row: two intakes saved at once get versions n+1 and n+2, not a clash.
-    load_patient_for_update(sql, intake.patient_id);
+    // Lock the patient row: two intakes saved at once get versions n+1 and n+2, not a clash;
+    // and an edit of the patient cannot slip between the caller's check and this write.
+    const Patient patient = load_patient_for_update(sql, intake.patient_id);
+    if (checked_patient_version > 0 && patient.row_version != checked_patient_version)
+      throw ConflictError("patient " + std::to_string(intake.patient_id),
+                          "changed while the intake was checked against it (version " +
+                              std::to_string(checked_patient_version) + ", now " +
+                              std::to_string(patient.row_version) + "); record the intake again");
     int last = 0;
     soci::indicator ind = soci::i_null;
     sql << "SELECT MAX(version) FROM intakes WHERE patient_id = :p", soci::use(intake.patient_id),

@@ -47,8 +47,10 @@ class ClinicalRecordStore {
   /// a page of the list costs what one patient does. InvalidRecordError for more than 1000 ids.
   virtual std::vector<PatientGlance> read_patient_glances(const std::vector<long long>& patient_ids) = 0;
 
-  /// Stores a new version (the store assigns intake.version = previous + 1).
-  virtual Intake add_intake(const Actor& by, Intake intake) = 0;
+  /// Stores a new version (the store assigns intake.version = previous + 1). With
+  /// `checked_patient_version` > 0, the intake was checked against that version of the patient
+  /// row (its birth date and sex): ConflictError if the patient has changed since.
+  virtual Intake add_intake(const Actor& by, Intake intake, long long checked_patient_version = 0) = 0;
   /// Every version, oldest first.
   virtual std::vector<Intake> list_intakes(long long patient_id) = 0;
   /// Records a consent. A non-empty `signature_image` is stored like a photo (named by its

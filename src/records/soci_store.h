@@ -54,7 +54,7 @@ class SociStore final : public Store {
 
   std::optional<PatientRecord> read_patient_record(long long patient_id) override;
   std::vector<PatientGlance> read_patient_glances(const std::vector<long long>& patient_ids) override;
-  Intake add_intake(const Actor& by, Intake intake) override;
+  Intake add_intake(const Actor& by, Intake intake, long long checked_patient_version = 0) override;
   std::vector<Intake> list_intakes(long long patient_id) override;
   Consent add_consent(const Actor& by, Consent consent, const std::string& signature_image = "") override;
   std::vector<Consent> list_consents(long long patient_id) override;

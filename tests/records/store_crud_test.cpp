@@ -373,6 +373,16 @@ TEST_P(StoreCrud, IntakeVersionsConsentsAndPlansAreKept) {
   EXPECT_EQ(all[1].knowledge_version, "kb-2026.1");
   i.patient_id = 999999;
   EXPECT_THROW(store->add_intake(admin, i), NotFoundError);
+  // An intake checked against the patient as read (birth date, sex) is written only if the
+  // patient has not changed since: an edit in between is a conflict, and nothing is stored.
+  i.patient_id = p.id;
+  EXPECT_EQ(store->add_intake(admin, i, p.row_version).version, 3);
+  Patient edited = p;
+  edited.birth_date = "1981-02-03";
+  edited = store->update_patient(admin, edited);
+  EXPECT_THROW(store->add_intake(admin, i, p.row_version), ConflictError);
+  EXPECT_EQ(store->list_intakes(p.id).size(), 3u);
+  EXPECT_EQ(store->add_intake(admin, i, edited.row_version).version, 4);
 
   Consent c;
   c.patient_id = p.id;
