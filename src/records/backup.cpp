@@ -38,7 +38,8 @@ constexpr Kind R = Kind::real;
 constexpr Kind T = Kind::text;
 
 // Every table of the latest schema but schema_migrations and what is derived from them
-// (patient_counts, SQLite's patient_names index: recompute_derived_tables after a copy),
+// (patient_counts, patient_name_pairs and their counts, SQLite's patient_names index:
+// recompute_derived_tables after a copy),
 // parents before children.
 const std::vector<TableSpec>& tables() {
   static const std::vector<TableSpec> list{

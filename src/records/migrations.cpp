@@ -671,12 +671,13 @@ void recount_patients_and_names(soci::session& sql, Backend backend) {
   if (backend == Backend::sqlite) sql << "INSERT INTO patient_names (patient_names) VALUES ('rebuild')";
   // PostgreSQL's trigram index is an index: it is never out of date.
 }
-// 12: two-character name search (a pair of characters has no trigram): each distinct pair of
-// adjacent characters of a patient's folded name, with the name and the patient, keyed in that
-// order, so that the names holding a pair are a range already in the list's order, and the
-// patient's deleted flag, so that counting them reads the range only. Written by create_patient,
-// update_patient and delete_patient (name_pairs.h), rebuilt from the names by
-// recompute_derived_tables; deleted patients keep theirs (include_deleted finds them).
+// 12: name search by pairs of characters (first for two-character searches, which have no
+// trigram; from 13 on for every search of two or more): each distinct pair of adjacent
+// characters of a patient's folded name, with the name and the patient, keyed in that order, so
+// that the names holding a pair are a range already in the list's order, and the patient's
+// deleted flag, so that counting them reads the range only. Written by create_patient,
+// update_patient and delete_patient (write_name_pairs, mark_name_pairs_deleted), rebuilt from
+// the names by recompute_derived_tables; deleted patients keep theirs (include_deleted finds them).
 std::vector<std::string> v12_name_pairs(Backend backend) {
   if (backend == Backend::sqlite)
     return {"CREATE TABLE patient_name_pairs (pair TEXT NOT NULL, search_name TEXT NOT NULL, "

@@ -50,8 +50,9 @@ class NamePairCountChanges {
  public:
   void add(const std::string& pair, long long live, long long deleted);
   void merge(const NamePairCountChanges& other);
-  /// Writes the changes (inside the caller's write transaction, after any change to a patient
-  /// row: every writer locks patient_counts' rows before these) and forgets them.
+  /// Writes the changes and forgets them: inside the caller's write transaction, as its last
+  /// writes but the change counter (after the patient row and its audit rows, so every writer
+  /// takes patient_counts, then audit_head, then these rows: no deadlock between writers).
   void write(soci::session& sql);
 
  private:

@@ -19,8 +19,8 @@ std::string fold_for_search(std::string_view text);
 std::string contains_pattern(std::string_view needle);
 
 /// The distinct pairs of adjacent characters (code points; a continuation byte stays with its
-/// lead) in `folded`, sorted: the rows of patient_name_pairs, which serves two-character
-/// searches (they have no trigram). Empty for a name of fewer than two characters.
+/// lead) in `folded`, sorted: the rows of patient_name_pairs, which serves every search of two
+/// characters or more (soci_store.cpp). Empty for a name of fewer than two characters.
 std::vector<std::string> character_pairs(std::string_view folded);
 
 }  // namespace dermaplan::records

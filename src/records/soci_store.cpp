@@ -601,7 +601,6 @@ PatientWithIntakes SociStore::create_patient_with_intakes(const Actor& by, Patie
         soci::use(p.created_at_ms), soci::use(p.updated_at_ms), soci::use(folded), soci::use(demo), soci::into(p.id);
     NamePairCountChanges pair_counts;
     write_name_pairs(sql, p.id, folded, nullptr, pair_counts);
-    write_pair_counts(sql, pair_counts);
     audit(sql, by, AuditAction::create, "patient", p.id, p.demo ? R"({"demo":true})" : "");
     int version = 0;
     for (auto& intake : out.intakes) {
@@ -613,6 +612,7 @@ PatientWithIntakes SociStore::create_patient_with_intakes(const Actor& by, Patie
       audit(sql, by, AuditAction::create, "intake", intake.id,
             nlohmann::json{{"patient_id", intake.patient_id}, {"version", intake.version}}.dump());
     }
+    write_pair_counts(sql, pair_counts);  // after the audit rows: one lock order (migrations.h)
     return out;
   });
 }
@@ -648,11 +648,10 @@ Patient SociStore::update_patient(const Actor& by, Patient patient) {
         soci::use(patient.notes), soci::use(folded), soci::use(patient.updated_at_ms),
         soci::use(patient.id), soci::use(patient.row_version));
     if (changed != 1) throw ConflictError("patient " + std::to_string(patient.id), "changed concurrently");
+    NamePairCountChanges pair_counts;
     if (old.name != patient.name) {
       const std::string old_folded = fold_for_search(old.name);
-      NamePairCountChanges pair_counts;
       write_name_pairs(sql, patient.id, folded, &old_folded, pair_counts);
-      write_pair_counts(sql, pair_counts);
     }
     patient.row_version += 1;
     json fields = json::array();
@@ -661,6 +660,7 @@ Patient SociStore::update_patient(const Actor& by, Patient patient) {
     if (old.sex != patient.sex) fields.push_back("sex");
     if (old.notes != patient.notes) fields.push_back("notes");
     audit(sql, by, AuditAction::update, "patient", patient.id, json{{"fields", fields}}.dump());
+    write_pair_counts(sql, pair_counts);  // after the audit row: one lock order (migrations.h)
     return patient;
   });
 }
@@ -675,8 +675,8 @@ void SociStore::delete_patient(const Actor& by, long long patient_id, const std:
         soci::use(at), soci::use(by.user_id), soci::use(at), soci::use(patient_id);
     NamePairCountChanges pair_counts;
     mark_name_pairs_deleted(sql, patient_id, fold_for_search(old.name), pair_counts);
-    write_pair_counts(sql, pair_counts);
     audit(sql, by, AuditAction::remove, "patient", patient_id, json{{"reason", reason}}.dump());
+    write_pair_counts(sql, pair_counts);  // after the audit row: one lock order (migrations.h)
   });
 }
 
@@ -696,11 +696,12 @@ std::string fts_phrase(const std::string& text) {
 /// rarest: a long query's first 64 are choice enough.
 constexpr std::size_t kRarePairsCounted = 64;
 
-/// The pair of characters of `folded` (three characters or more) that the fewest names hold:
-/// live ones, and deleted ones too when `include_deleted`; from patient_name_pair_counts in one
-/// read. `names` gets how many hold it (0 for a pair the counts do not hold; its range is
-/// walked all the same, so counts out of step cost time, never a match).
-std::string rarest_pair(soci::session& sql, const std::string& folded, bool include_deleted, long long& names) {
+/// The pair of characters of `folded` (three characters or more) that the fewest names hold,
+/// live and deleted (a walk reads the whole range, whether it keeps the deleted or not), from
+/// patient_name_pair_counts in one read. `names` gets how many hold it (0 for a pair the
+/// counts do not hold; its range is walked all the same, so counts out of step cost time,
+/// never a match).
+std::string rarest_pair(soci::session& sql, const std::string& folded, long long& names) {
   std::vector<std::string> pairs = character_pairs(folded);
   if (pairs.size() > kRarePairsCounted) pairs.resize(kRarePairsCounted);
   std::string in;
@@ -723,7 +724,7 @@ std::string rarest_pair(soci::session& sql, const std::string& folded, bool incl
   for (const auto& g : pairs) {
     long long held = 0;
     for (std::size_t i = 0; i < pair.size(); ++i)
-      if (pair[i] == g) held = live[i] + (include_deleted ? deleted[i] : 0);
+      if (pair[i] == g) held = live[i] + deleted[i];
     if (names < 0 || held < names) {
       names = held;
       rarest = g;
@@ -831,7 +832,7 @@ PatientPage SociStore::list_patients(const PatientQuery& query) {
         // The query's rarest pair, then its matches' keys (up to one past the limit) from that
         // pair's range or, when too many names hold it, from the trigram index.
         long long fewest = -1;
-        rare_pair = rarest_pair(sql, folded, include_deleted != 0, fewest);
+        rare_pair = rarest_pair(sql, folded, fewest);
         if (fewest <= search_pair_walk_limit_) {
           like_value = contains_pattern(folded);
           count.exchange(soci::use(rare_pair));

@@ -42,6 +42,10 @@ class StoreMigration : public StoreTest {
           sql << "INSERT INTO patient_name_pairs (pair, search_name, patient_id, deleted) VALUES (:g, :n, :p, 0)",
               soci::use(pair), soci::use(folded), soci::use(s.patient_id);
       }
+      if (version >= 13) {  // from 13 on, and how many names hold each pair
+        for (const std::string& pair : character_pairs(folded))
+          sql << "INSERT INTO patient_name_pair_counts (pair, live, deleted) VALUES (:g, 1, 0)", soci::use(pair);
+      }
     }
     if (version < 2) return s;
     sql << "INSERT INTO intakes (patient_id, version, intake_json, screening_json, knowledge_version, policy,"
@@ -107,6 +111,13 @@ TEST_P(StoreMigration, FromEveryEarlierVersionDataSurvives) {
       auto page = store->list_patients(q);
       ASSERT_EQ(page.total, 1);
       EXPECT_EQ(page.patients[0].id, seeded.patient_id);
+      // Migration 13 counted the name's pairs (a search finds the name without the counts too).
+      long long counted = 0, total = 0;
+      *raw(db) << "SELECT COUNT(*), CAST(SUM(live) AS BIGINT) FROM patient_name_pair_counts WHERE deleted = 0",
+          soci::into(counted), soci::into(total);
+      const auto pairs = static_cast<long long>(character_pairs(fold_for_search("Old Patient Ärzteweg")).size());
+      EXPECT_EQ(counted, pairs);
+      EXPECT_EQ(total, pairs);
       EXPECT_EQ(store->find_user_by_username("old-admin")->role, Role::admin);
       // Migration 4 starts an old login session's activity at its creation.
       EXPECT_EQ(store->find_auth_session(seeded.token_hash)->last_seen_ms, 5000);

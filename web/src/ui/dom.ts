@@ -62,14 +62,17 @@ export function tabStrip(label: string, ...tabs: Child[]): HTMLElement {
     else if (a.left < n.left + margin) nav.scrollLeft -= n.left - a.left + margin;
   };
   nav.addEventListener('scroll', mark, { passive: true });
-  // Called once the strip has a size (it is on the page), and on every change of its size.
-  new ResizeObserver(() => {
+  // Called once the strip has a size (it is on the page), and on every change of its size or
+  // of a tab's (a tab's unsaved-changes marker widens it).
+  const observer = new ResizeObserver(() => {
     if (!placed && nav.clientWidth > 0) {
       placed = true;
       place();
     }
     mark();
-  }).observe(nav);
+  });
+  observer.observe(nav);
+  for (const tab of nav.querySelectorAll('a')) observer.observe(tab);
   return nav;
 }
 
