@@ -776,13 +776,14 @@ PatientPage SociStore::list_patients(const PatientQuery& query) {
   std::vector<std::string> name_values;  // bound first, in this order
   std::string trigram_from;  // substring: the trigram index's matches, past the walk limit
   const std::string like_sql = " AND p.search_name LIKE :p ESCAPE '\\'";
+  std::string like_value = contains_pattern(folded);  // the query as LIKE matches it (escaped)
   if (filter == Filter::walk) {
-    name_values.push_back(contains_pattern(folded));
+    name_values.push_back(like_value);
   } else if (filter == Filter::pairs) {
     name_values.push_back(folded);
   } else if (filter == Filter::substring) {
     if (pg) {
-      name_values.push_back(contains_pattern(folded));
+      name_values.push_back(like_value);
       trigram_from = " FROM patients p WHERE 1 = 1" + like_sql;  // pg_trgm serves the LIKE
     } else {
       name_values.push_back(fts_phrase(folded));
@@ -817,7 +818,7 @@ PatientPage SociStore::list_patients(const PatientQuery& query) {
     PatientPage page;
     std::vector<std::string> match_name;  // a substring search's matches (up to the cap)
     std::vector<long long> match_id;
-    std::string rare_pair, like_value;  // a substring search's rarest pair; its LIKE pattern
+    std::string rare_pair;  // a substring search's rarest pair
     // The total and the page in one snapshot. Without a name the total is the counters' row;
     // with one, the matches up to one past the limit.
     if (filter == Filter::all) {
@@ -834,7 +835,6 @@ PatientPage SociStore::list_patients(const PatientQuery& query) {
         long long fewest = -1;
         rare_pair = rarest_pair(sql, folded, fewest);
         if (fewest <= search_pair_walk_limit_) {
-          like_value = contains_pattern(folded);
           count.exchange(soci::use(rare_pair));
           count.exchange(soci::use(like_value));
           count_sql =
@@ -912,7 +912,6 @@ PatientPage SociStore::list_patients(const PatientQuery& query) {
     soci::statement st(sql);
     if (many) {
       // Many matches: walk the rarest pair's range in order, testing each name.
-      like_value = contains_pattern(folded);
       st.exchange(soci::use(rare_pair));
       st.exchange(soci::use(like_value));
       sql_text = "SELECT " + columns +
