@@ -1,5 +1,6 @@
 // Screening and planning of a typical intake (examples/intake-acne-scars.json): parse, screen,
 // plan, and the JSON a client receives. The knowledge base is loaded once, as the server does.
+#include "core/json_text.h"
 #include "kb/loader.h"
 #include "planning/course_plan.h"
 #include "screening/screening.h"
@@ -67,6 +68,40 @@ void BM_PlanToJsonText(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(planning::to_json(plan, knowledge()).dump());
 }
 BENCHMARK(BM_PlanToJsonText);
+
+// What the server sends: the same text with the knowledge base's parts written once.
+void BM_PlanToJsonTextWithParts(benchmark::State& state) {
+  const auto intake = screening::parse_intake_text(intake_text(), knowledge(), kDate);
+  const planning::PlanRequest request{"acne-scars", {"cheek", "forehead"}, std::nullopt, std::nullopt};
+  const auto plan = planning::plan_course(intake, knowledge(), kDate, request);
+  const planning::PlanJsonParts parts(knowledge());
+  for (auto _ : state) benchmark::DoNotOptimize(planning::to_json_text(plan, parts));
+}
+BENCHMARK(BM_PlanToJsonTextWithParts);
+
+void BM_PlanToJsonValue(benchmark::State& state) {
+  const auto intake = screening::parse_intake_text(intake_text(), knowledge(), kDate);
+  const planning::PlanRequest request{"acne-scars", {"cheek", "forehead"}, std::nullopt, std::nullopt};
+  const auto plan = planning::plan_course(intake, knowledge(), kDate, request);
+  for (auto _ : state) benchmark::DoNotOptimize(planning::to_json(plan, knowledge()));
+}
+BENCHMARK(BM_PlanToJsonValue);
+
+void BM_PlanDumpOnly(benchmark::State& state) {
+  const auto intake = screening::parse_intake_text(intake_text(), knowledge(), kDate);
+  const planning::PlanRequest request{"acne-scars", {"cheek", "forehead"}, std::nullopt, std::nullopt};
+  const auto value = planning::to_json(planning::plan_course(intake, knowledge(), kDate, request), knowledge());
+  for (auto _ : state) benchmark::DoNotOptimize(value.dump());
+}
+BENCHMARK(BM_PlanDumpOnly);
+
+void BM_PlanDumpJsonOnly(benchmark::State& state) {
+  const auto intake = screening::parse_intake_text(intake_text(), knowledge(), kDate);
+  const planning::PlanRequest request{"acne-scars", {"cheek", "forehead"}, std::nullopt, std::nullopt};
+  const auto value = planning::to_json(planning::plan_course(intake, knowledge(), kDate, request), knowledge());
+  for (auto _ : state) benchmark::DoNotOptimize(dump_json(value));
+}
+BENCHMARK(BM_PlanDumpJsonOnly);
 
 void BM_LoadKnowledgeBase(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(kb::load_knowledge(DERMAPLAN_KNOWLEDGE_DIR));

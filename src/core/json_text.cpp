@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <random>
 #include <string>
 #include <unordered_set>
@@ -55,6 +56,146 @@ nlohmann::json parse_json_text(std::string_view text, size_t max_bytes, const st
   return doc;
 }
 
+// ---- dump_json -----------------------------------------------------------------------------
+
+namespace {
+
+/// The length of the well-formed UTF-8 sequence at s[i] (Unicode 15, table 3-7), 0 if none.
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return k < s.size() ? static_cast<unsigned char>(s[k]) : 0u; };
+  const unsigned b0 = byte(i);
+  const auto cont = [&](std::size_t k, unsigned lo = 0x80, unsigned hi = 0xBF) {
+    const unsigned b = byte(k);
+    return k < s.size() && b >= lo && b <= hi;
+  };
+  if (b0 >= 0xC2 && b0 <= 0xDF) return cont(i + 1) ? 2 : 0;
+  if (b0 == 0xE0) return cont(i + 1, 0xA0) && cont(i + 2) ? 3 : 0;
+  if ((b0 >= 0xE1 && b0 <= 0xEC) || b0 == 0xEE || b0 == 0xEF) return cont(i + 1) && cont(i + 2) ? 3 : 0;
+  if (b0 == 0xED) return cont(i + 1, 0x80, 0x9F) && cont(i + 2) ? 3 : 0;
+  if (b0 == 0xF0) return cont(i + 1, 0x90) && cont(i + 2) && cont(i + 3) ? 4 : 0;
+  if (b0 >= 0xF1 && b0 <= 0xF3) return cont(i + 1) && cont(i + 2) && cont(i + 3) ? 4 : 0;
+  if (b0 == 0xF4) return cont(i + 1, 0x80, 0x8F) && cont(i + 2) && cont(i + 3) ? 4 : 0;
+  return 0;
+}
+
+/// `s` as a JSON string, as nlohmann's dump writes it without ensure_ascii: '"', '\\' and
+/// control characters escaped (\b \f \n \r \t, else \u00xx), UTF-8 as it is. A string with
+/// invalid UTF-8 is left to nlohmann (its replacement rules).
+void write_string(std::string& out, std::string_view s) {
+  // The bytes that are not written as they are, or start a multi-byte sequence.
+  static constexpr auto kSpecial = [] {
+    std::array<bool, 256> special{};
+    for (unsigned c = 0; c < 256; ++c) special[c] = c < 0x20 || c == '"' || c == '\\' || c >= 0x80;
+    return special;
+  }();
+  const std::size_t start = out.size();
+  out += '"';
+  std::size_t run = 0;  // s[run, i) is plain and not yet written
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (!kSpecial[c]) {
+      ++i;
+      continue;
+    }
+    if (c >= 0x80) {
+      const std::size_t n = utf8_sequence_length(s, i);
+      if (n == 0) {
+        out.resize(start);
+        out += nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        return;
+      }
+      i += n;
+      continue;
+    }
+    out.append(s.data() + run, i - run);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default: {
+        static constexpr char kHex[] = "0123456789abcdef";
+        const char escaped[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+        out.append(escaped, sizeof escaped);
+      }
+    }
+    run = ++i;
+  }
+  out.append(s.data() + run, s.size() - run);
+  out += '"';
+}
+
+const std::string& splice_key();
+
+/// The text a placeholder string stands for (JsonSplice), or nullptr for any other string.
+const std::string* spliced_text(const std::string& s, const std::vector<const std::string*>& texts) {
+  if (s.empty() || s[0] != '\0') return nullptr;
+  const std::string& key = splice_key();
+  if (s.size() < key.size() + 3 || s.compare(1, key.size(), key) != 0 || s[key.size() + 1] != ':') return nullptr;
+  std::size_t index = 0;
+  for (std::size_t i = key.size() + 2; i < s.size(); ++i) {
+    if (s[i] < '0' || s[i] > '9') return nullptr;
+    index = index * 10 + static_cast<std::size_t>(s[i] - '0');
+    if (index >= texts.size()) return nullptr;
+  }
+  return texts[index];
+}
+
+/// `value` as dump(-1, ' ', false, replace) writes it, each placeholder in `texts` replaced.
+void write_value(std::string& out, const nlohmann::json& value, const std::vector<const std::string*>& texts) {
+  using Type = nlohmann::json::value_t;
+  switch (value.type()) {
+    case Type::object: {
+      out += '{';
+      bool first = true;
+      for (const auto& [key, item] : value.get_ref<const nlohmann::json::object_t&>()) {
+        if (!first) out += ',';
+        first = false;
+        write_string(out, key);
+        out += ':';
+        write_value(out, item, texts);
+      }
+      out += '}';
+      return;
+    }
+    case Type::array: {
+      out += '[';
+      bool first = true;
+      for (const auto& item : value.get_ref<const nlohmann::json::array_t&>()) {
+        if (!first) out += ',';
+        first = false;
+        write_value(out, item, texts);
+      }
+      out += ']';
+      return;
+    }
+    case Type::string: {
+      const auto& s = value.get_ref<const std::string&>();
+      if (const std::string* text = texts.empty() ? nullptr : spliced_text(s, texts)) out += *text;
+      else write_string(out, s);
+      return;
+    }
+    case Type::boolean: out += value.get<bool>() ? "true" : "false"; return;
+    case Type::null: out += "null"; return;
+    case Type::number_integer: out += std::to_string(value.get<std::int64_t>()); return;
+    case Type::number_unsigned: out += std::to_string(value.get<std::uint64_t>()); return;
+    default:  // doubles (nlohmann's shortest form), binary, discarded: as nlohmann writes them
+      out += value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+}
+
+}  // namespace
+
+std::string dump_json(const nlohmann::json& value) {
+  std::string out;
+  out.reserve(4096);
+  write_value(out, value, {});
+  return out;
+}
+
 // ---- JsonSplice --------------------------------------------------------------------------
 
 namespace {
@@ -73,32 +214,20 @@ const std::string& splice_key() {
 
 nlohmann::json JsonSplice::raw(const std::string& text) {
   if (!nlohmann::json::accept(text)) return nlohmann::json(text);
+  return dumped(text);
+}
+
+nlohmann::json JsonSplice::dumped(const std::string& text) {
   texts_.push_back(&text);
   return nlohmann::json(std::string(1, '\0') + splice_key() + ":" + std::to_string(texts_.size() - 1));
 }
 
 std::string JsonSplice::dump(const nlohmann::json& value) const {
-  std::string skeleton = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  if (texts_.empty()) return skeleton;
-  const std::string marker = "\"\\u0000" + splice_key() + ":";  // as dump() writes the placeholder
   std::string out;
-  std::size_t size = skeleton.size();
+  std::size_t size = 0;
   for (const std::string* text : texts_) size += text->size();
-  out.reserve(size);
-  std::size_t copied = 0;  // skeleton[0, copied) is in out
-  for (std::size_t at = skeleton.find(marker); at != std::string::npos; at = skeleton.find(marker, at + 1)) {
-    std::size_t end = at + marker.size();
-    std::size_t index = 0;
-    while (end < skeleton.size() && skeleton[end] >= '0' && skeleton[end] <= '9')
-      index = index * 10 + static_cast<std::size_t>(skeleton[end++] - '0');
-    // Not one of ours (cannot happen: the key is random and a NUL cannot be stored): kept.
-    if (end >= skeleton.size() || skeleton[end] != '"' || index >= texts_.size()) continue;
-    out.append(skeleton, copied, at - copied);
-    out += *texts_[index];
-    copied = end + 1;
-    at = end;
-  }
-  out.append(skeleton, copied, std::string::npos);
+  out.reserve(size + 4096);
+  write_value(out, value, texts_);
   return out;
 }
 

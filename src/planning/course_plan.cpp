@@ -1,6 +1,7 @@
 #include "planning/course_plan.h"
 
 #include "core/errors.h"
+#include "core/json_text.h"
 #include "kb/describe.h"
 
 #include <fmt/format.h>
@@ -547,7 +548,61 @@ CoursePlan plan_course(const screening::Intake& intake, const kb::KnowledgeBase&
   return Planner(intake, kb, as_of, request).run();
 }
 
-nlohmann::json to_json(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
+namespace {
+
+nlohmann::json procedure_step_json(const kb::ProcedureStep& step) {
+  return {{"id", step.id}, {"step", step.step}, {"sources", step.sources}};
+}
+
+nlohmann::json aftercare_json(const kb::KnowledgeBase& kb) {
+  nlohmann::json aftercare = nlohmann::json::array();
+  for (const auto& item : kb.aftercare) {
+    const kb::HoursWindow& w = item.window.value();
+    nlohmann::json entry = {{"id", item.id}, {"instruction", item.instruction}, {"from_hours", w.from_hours},
+                            {"sources", item.sources()}};
+    if (w.open_ended) entry["open_ended"] = true;
+    else entry["to_hours"] = w.to_hours;
+    if (item.window.disputed()) entry["topic"] = item.window.topic;
+    aftercare.push_back(std::move(entry));
+  }
+  return aftercare;
+}
+
+nlohmann::json about_json(const kb::KnowledgeBase& kb, bool anaesthesia_needed) {
+  nlohmann::json about = nlohmann::json::array();
+  for (const auto& item : kb.planning.about) {
+    nlohmann::json entry = {{"id", item.id},
+                            {"title", item.title},
+                            {"text", item.statement.value().text_for(anaesthesia_needed)},
+                            {"sources", item.statement.selected().sources}};
+    if (item.statement.disputed()) entry["topic"] = item.statement.topic;
+    about.push_back(std::move(entry));
+  }
+  return about;
+}
+
+/// A part as a value (parts null: to_json) or as its kept text in `splice` (to_json_text).
+struct PartSource {
+  const PlanJsonParts* parts = nullptr;
+  JsonSplice* splice = nullptr;
+
+  nlohmann::json topic(const kb::TopicSummary& topic) const {
+    const std::string* text = parts ? parts->topic(topic) : nullptr;
+    return text ? splice->dumped(*text) : disagreement_json(topic);
+  }
+  nlohmann::json step(const kb::ProcedureStep& step) const {
+    const std::string* text = parts ? parts->step(step) : nullptr;
+    return text ? splice->dumped(*text) : procedure_step_json(step);
+  }
+  nlohmann::json aftercare(const kb::KnowledgeBase& kb) const {
+    return parts ? splice->dumped(parts->aftercare()) : aftercare_json(kb);
+  }
+  nlohmann::json about(const kb::KnowledgeBase& kb, bool anaesthesia_needed) const {
+    return parts ? splice->dumped(parts->about(anaesthesia_needed)) : about_json(kb, anaesthesia_needed);
+  }
+};
+
+nlohmann::json plan_json(const CoursePlan& plan, const kb::KnowledgeBase& kb, const PartSource& part) {
   using nlohmann::json;
   const kb::Device& device = *plan.device;
   auto device_object = [](const kb::Device& d) {
@@ -614,20 +669,9 @@ nlohmann::json to_json(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
     preparation.push_back(std::move(item));
   }
   json procedure = json::array();
-  for (const auto* step : plan.procedure)
-    procedure.push_back({{"id", step->id}, {"step", step->step}, {"sources", step->sources}});
-  json aftercare = json::array();
-  for (const auto& item : kb.aftercare) {
-    const kb::HoursWindow& w = item.window.value();
-    json entry = {{"id", item.id}, {"instruction", item.instruction}, {"from_hours", w.from_hours},
-                  {"sources", item.sources()}};
-    if (w.open_ended) entry["open_ended"] = true;
-    else entry["to_hours"] = w.to_hours;
-    if (item.window.disputed()) entry["topic"] = item.window.topic;
-    aftercare.push_back(std::move(entry));
-  }
+  for (const auto* step : plan.procedure) procedure.push_back(part.step(*step));
   json disagreements = json::array();
-  for (const auto* topic : plan.disagreements) disagreements.push_back(disagreement_json(*topic));
+  for (const auto* topic : plan.disagreements) disagreements.push_back(part.topic(*topic));
 
   // The large parts are moved in, not listed in one initializer: nlohmann copies every value of
   // an initializer list, which made serialising a plan cost twice what it needs to.
@@ -667,20 +711,13 @@ nlohmann::json to_json(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
     if (!plan.anaesthesia.not_needed_sources.empty())
       out["anaesthesia"]["not_needed_sources"] = plan.anaesthesia.not_needed_sources;
   }
-  json about = json::array();
-  for (const auto& item : kb.planning.about) {
-    json entry = {{"id", item.id}, {"title", item.title}, {"text", item.statement.value().text_for(plan.anaesthesia.needed)},
-                  {"sources", item.statement.selected().sources}};
-    if (item.statement.disputed()) entry["topic"] = item.statement.topic;
-    about.push_back(std::move(entry));
-  }
-  out["about"] = std::move(about);
+  out["about"] = part.about(kb, plan.anaesthesia.needed);
   out["areas"] = std::move(areas);
   out["sessions"] = std::move(sessions);
   if (plan.sessions.size() > 1) out["sessions_note"] = later_sessions_note(plan);
   out["preparation"] = std::move(preparation);
   out["procedure"] = std::move(procedure);
-  out["aftercare"] = std::move(aftercare);
+  out["aftercare"] = part.aftercare(kb);
   out["disagreements"] = std::move(disagreements);
   if (plan.assessment_date) {
     out["assessment_date"] = format_civil_date(*plan.assessment_date);
@@ -693,6 +730,39 @@ nlohmann::json to_json(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
   if (plan.decision_assessment) out["decision_assessment"] = assessment_json(*plan.decision_assessment);
   if (plan.final_assessment) out["final_assessment"] = assessment_json(*plan.final_assessment);
   return out;
+}
+
+/// The part of `items` that `item` points into, if any.
+template <typename T>
+const std::string* part_of(const std::vector<T>& items, const std::vector<std::string>& texts, const T& item) {
+  const T* at = &item;
+  if (items.empty() || at < items.data() || at >= items.data() + items.size()) return nullptr;
+  return &texts[static_cast<std::size_t>(at - items.data())];
+}
+
+std::string dump_replacing_bad_utf8(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
+nlohmann::json to_json(const CoursePlan& plan, const kb::KnowledgeBase& kb) { return plan_json(plan, kb, {}); }
+
+PlanJsonParts::PlanJsonParts(const kb::KnowledgeBase& kb) : kb_(&kb) {
+  for (const auto& topic : kb.topics) topics_.push_back(dump_replacing_bad_utf8(disagreement_json(topic)));
+  for (const auto& step : kb.procedure) steps_.push_back(dump_replacing_bad_utf8(procedure_step_json(step)));
+  aftercare_ = dump_replacing_bad_utf8(aftercare_json(kb));
+  about_[0] = dump_replacing_bad_utf8(about_json(kb, false));
+  about_[1] = dump_replacing_bad_utf8(about_json(kb, true));
+}
+
+const std::string* PlanJsonParts::topic(const kb::TopicSummary& topic) const { return part_of(kb_->topics, topics_, topic); }
+
+const std::string* PlanJsonParts::step(const kb::ProcedureStep& step) const { return part_of(kb_->procedure, steps_, step); }
+
+std::string to_json_text(const CoursePlan& plan, const PlanJsonParts& parts) {
+  JsonSplice splice;
+  return splice.dump(plan_json(plan, parts.kb(), {&parts, &splice}));
 }
 
 std::string to_text(const CoursePlan& plan, const kb::KnowledgeBase& kb) {

@@ -124,6 +124,32 @@ CoursePlan plan_course(const screening::Intake& intake, const kb::KnowledgeBase&
 /// The JSON contract of `dermaplan plan` and POST /api/plan.
 nlohmann::json to_json(const CoursePlan& plan, const kb::KnowledgeBase& kb);
 
+/// The parts of a plan's JSON that depend on the knowledge base alone (each disagreement, each
+/// procedure step, the aftercare, the "about" texts: three quarters of a plan's bytes), written
+/// once for `kb`, which must outlive them.
+class PlanJsonParts {
+ public:
+  explicit PlanJsonParts(const kb::KnowledgeBase& kb);
+  const kb::KnowledgeBase& kb() const { return *kb_; }
+
+  /// A part's text; nullptr for a topic or step that is not this knowledge base's.
+  const std::string* topic(const kb::TopicSummary& topic) const;
+  const std::string* step(const kb::ProcedureStep& step) const;
+  const std::string& aftercare() const { return aftercare_; }
+  const std::string& about(bool anaesthesia_needed) const { return about_[anaesthesia_needed ? 1 : 0]; }
+
+ private:
+  const kb::KnowledgeBase* kb_;
+  std::vector<std::string> topics_;     //!< parallel to kb.topics
+  std::vector<std::string> steps_;      //!< parallel to kb.procedure
+  std::string aftercare_;
+  std::string about_[2];                //!< [anaesthesia needed]
+};
+
+/// to_json(plan, parts.kb()).dump() (UTF-8 errors replaced), with the parts spliced in as text:
+/// the same bytes, in a quarter of the time (bench/protocol_bench).
+std::string to_json_text(const CoursePlan& plan, const PlanJsonParts& parts);
+
 /// A readable plan a practitioner could print.
 std::string to_text(const CoursePlan& plan, const kb::KnowledgeBase& kb);
 

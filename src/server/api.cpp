@@ -169,7 +169,8 @@ struct Api::Impl {
             PageCache(options.patient_record_cache_ms),
             "",
             WorkSlots(options.max_concurrent_simulations, options.max_waiting_simulations),
-            {}} {
+            {},
+            planning::PlanJsonParts(kb)} {
     std::vector<Route> table;
     add_account_routes(table);
     add_patient_routes(table);

@@ -39,6 +39,7 @@ struct Context {
   /// One request at a time fills a missing list page; the others wait and take it from the
   /// cache (64 clients missing together each built the same page: 150 queries apiece).
   std::mutex patient_page_fill;
+  const planning::PlanJsonParts plan_parts;  //!< the plan JSON's knowledge-base parts, written once
 };
 
 /// One request on its way through a handler.

@@ -30,14 +30,15 @@ std::string cache_key(const Call& call) {
                              call.request.body);
 }
 
-Response cached_json(Context& ctx, const Call& call, const std::function<json()>& compute) {
+/// The cached answer, or `compute`'s JSON text (kept for the next identical request).
+Response cached_json(Context& ctx, const Call& call, const std::function<std::string()>& compute) {
   const std::string key = cache_key(call);
   Response r;
   if (auto hit = ctx.engine_cache.find(key)) {
     r.body = std::move(*hit);
     return r;
   }
-  r.body = compute().dump();
+  r.body = compute();
   ctx.engine_cache.put(key, r.body);
   return r;
 }
@@ -62,7 +63,7 @@ Response screen(Context& ctx, Call& call) {
     request.areas = body.texts("areas").value_or(std::vector<std::string>{});
     request.intake = intake_field(body);
     body.finish();
-    return screening::to_json(clinic::screen_request(ctx.kb, request, today_utc()));
+    return screening::to_json(clinic::screen_request(ctx.kb, request, today_utc())).dump();
   });
 }
 
@@ -75,7 +76,7 @@ Response plan(Context& ctx, Call& call) {
     request.plan = plan_fields(body);
     request.intake = intake_field(body);
     body.finish();
-    return planning::to_json(clinic::plan_request(ctx.kb, request, today_utc()), ctx.kb);
+    return planning::to_json_text(clinic::plan_request(ctx.kb, request, today_utc()), ctx.plan_parts);
   });
 }
 
@@ -153,7 +154,7 @@ Response simulate(Context& ctx, Call& call) {
     // The heat map's cells (punctures per cm^2 on the CLI's 1 mm cells: at most 40 x 40 here,
     // as patch_mm <= 40), for the web to draw; docs/api.md describes the form.
     result["density_map"] = simulation::density_map_json(simulated.puncture_cells, 64);
-    return result;
+    return result.dump();
   });
 }
 
@@ -161,7 +162,7 @@ Response kb_list(Context& ctx, Call& call) {
   const std::string kind = call.params["kind"];
   return cached_json(ctx, call, [&] {
     try {
-      return kb::list_json(ctx.kb, kind);
+      return kb::list_json(ctx.kb, kind).dump();
     } catch (const InputError& e) {
       throw ApiError::not_found(e.what(), "/kind");
     }
@@ -172,7 +173,7 @@ Response kb_show(Context& ctx, Call& call) {
   const std::string id = call.params["id"];
   return cached_json(ctx, call, [&] {
     try {
-      return kb::show_json(ctx.kb, id);
+      return kb::show_json(ctx.kb, id).dump();
     } catch (const InputError& e) {
       throw ApiError::not_found(e.what(), "/id");
     }

@@ -6,6 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -106,6 +110,44 @@ TEST(JsonSplice, WithoutTextsItIsThePlainDumpWithUtf8ErrorsReplaced) {
   JsonSplice splice;
   const nlohmann::json value = {{"name", std::string("bad \xff byte")}};
   EXPECT_EQ(splice.dump(value), value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+// dump_json writes what nlohmann's dump(-1, ' ', false, replace) writes, byte for byte.
+std::string nlohmann_dump(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+TEST(DumpJson, WritesTheBytesNlohmannWrites) {
+  std::string every_control;
+  for (char c = 1; c < 0x20; ++c) every_control += c;
+  const std::vector<nlohmann::json> values = {
+      nullptr, true, false, 0, -1, 42, std::numeric_limits<std::int64_t>::min(),
+      std::numeric_limits<std::uint64_t>::max(), 0.1, 1.0, -0.0, 1e300, 2.5e-7, std::nan(""),
+      std::numeric_limits<double>::infinity(), "", "plain", std::string(1, '\0'), every_control,
+      "quote \" backslash \\ slash / DEL \x7f", "caf\u00e9 \u2013 \u00b5m \U0001F600",
+      // Invalid UTF-8: a lone continuation, overlong forms, a surrogate, beyond U+10FFFF, a
+      // byte no sequence starts with, and sequences cut short mid-string and at the end.
+      "a\x80b", "\xc0\x80", "\xe0\x80\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xf5\x80", "x\xe2\x82y",
+      "end \xe2\x82", "\xf0\x9f\x98", "\xc3", "ok \xc3\xa9 then \xff",
+      nlohmann::json::object(), nlohmann::json::array(), {{"b", 1}, {"a", {1, "two", nullptr}}, {"", {}}},
+      {{"k\"ey\n", {{"nested", nlohmann::json::array({nlohmann::json::object()})}}}},
+  };
+  for (const auto& value : values) EXPECT_EQ(dump_json(value), nlohmann_dump(value)) << nlohmann_dump(value);
+}
+
+TEST(DumpJson, WritesTheBytesNlohmannWritesForRandomStrings) {
+  // Bytes biased to where the rules are: ASCII, controls, escapes, lead and continuation bytes.
+  const std::vector<unsigned char> alphabet = {'a', ' ', '"', '\\', 0x01, 0x1f, 0x7f, 0x80, 0x8f, 0x90, 0x9f,
+                                               0xa0, 0xbf, 0xc0, 0xc2, 0xdf, 0xe0, 0xe1, 0xed, 0xef, 0xf0,
+                                               0xf1, 0xf4, 0xf5, 0xff};
+  std::mt19937 random(7);
+  std::uniform_int_distribution<std::size_t> pick(0, alphabet.size() - 1), length(0, 8);
+  for (int n = 0; n < 20000; ++n) {
+    std::string s;
+    for (std::size_t i = length(random); i > 0; --i) s += static_cast<char>(alphabet[pick(random)]);
+    const nlohmann::json value = {{"s", s}, {s, 1}};
+    ASSERT_EQ(dump_json(value), nlohmann_dump(value)) << nlohmann_dump(value);
+  }
 }
 
 }  // namespace

@@ -55,7 +55,11 @@ TEST_P(PlanningCase, MatchesExpectation) {
        "areas", "decision_assessment", "final_assessment", "text_contains", "text_excludes", "about_include",
        "disagreements", "about", "aftercare"},
       "expect");
-  const json plan = plan_for(c);
+  const CoursePlan course = course_for(c);
+  const json plan = to_json(course, testing::kb_for_case(c));
+  // The server's text (the knowledge base's parts written once and spliced in) is the same bytes.
+  EXPECT_EQ(to_json_text(course, PlanJsonParts(testing::kb_for_case(c))),
+            plan.dump(-1, ' ', false, json::error_handler_t::replace));
   const json& expect = c["expect"];
   const std::string dump = plan.dump(1);
   for (const auto& wanted : expect.value("areas", json::array()))

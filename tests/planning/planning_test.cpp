@@ -194,6 +194,31 @@ TEST(Planning, IsDeterministicForAGivenDate) {
   EXPECT_EQ(a.dump(), b.dump());
 }
 
+// The parts written once are those of their own knowledge base: a plan whose topics are
+// another's (a copy) gets its topics written as to_json writes them, not another's text.
+TEST(Planning, JsonPartsSpliceOnlyTheirOwnKnowledgeBasesItems) {
+  const kb::KnowledgeBase& kb = bundled_kb();
+  ASSERT_FALSE(kb.topics.empty());
+  ASSERT_FALSE(kb.procedure.empty());
+  const PlanJsonParts parts(kb);
+  ASSERT_NE(parts.topic(kb.topics.front()), nullptr);
+  EXPECT_EQ(nlohmann::json::parse(*parts.topic(kb.topics.front()))["topic"], kb.topics.front().topic);
+  ASSERT_NE(parts.step(kb.procedure.back()), nullptr);
+  EXPECT_EQ(nlohmann::json::parse(*parts.step(kb.procedure.back()))["id"], kb.procedure.back().id);
+
+  kb::KnowledgeBase copy = kb;
+  EXPECT_EQ(parts.topic(copy.topics.front()), nullptr);
+  EXPECT_EQ(parts.step(copy.procedure.front()), nullptr);
+  PlanRequest request{"acne-scars", {"cheek"}, std::nullopt, std::nullopt};
+  const auto plan = plan_course(complete_intake(kb::Sex::female), copy, kToday, request);
+  ASSERT_FALSE(plan.disagreements.empty());
+  EXPECT_EQ(to_json_text(plan, PlanJsonParts(copy)), to_json(plan, copy).dump());
+  // The copy's topic differs from the original's: the original's parts must not stand in for it.
+  copy.topics[static_cast<std::size_t>(plan.disagreements.front() - copy.topics.data())].question =
+      "a question only the copy asks";
+  EXPECT_NE(to_json_text(plan, parts).find("a question only the copy asks"), std::string::npos);
+}
+
 TEST(Planning, TextPlanStatesItIsDecisionSupport) {
   PlanRequest request{"acne-scars", {"cheek"}, std::nullopt, std::nullopt};
   const auto plan = plan_course(complete_intake(kb::Sex::female), bundled_kb(), kToday, request);
