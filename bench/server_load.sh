@@ -5,6 +5,8 @@
 #   bench/server_load.sh [BUILD_DIR]     (default: build-srv; needs wrk, nginx, curl, python3)
 #   BACKEND=postgresql bench/server_load.sh build   (a throw-away cluster, scripts/pg-test-cluster.sh)
 #   LABEL="after" DURATION=5s ...        (LABEL names the row set in bench/RESULTS.md)
+#   ONLY="plan-uncached create" ...      (only these measurements, e.g. to profile the server
+#                                         under one load; printed, not recorded)
 #
 # Fills the database with `dermaplan demo-data --patients 200`, starts the server and an nginx
 # (non-daemon child, own temp prefix and config, 127.0.0.1 only), runs `wrk -t2 -c64 --latency`
@@ -203,6 +205,7 @@ ROWS=""
 # measure NAME LABEL URL SCRIPT STATIC_FILE
 measure() {
   local n_rps n_p99 rps p99
+  if [[ -n "${ONLY:-}" && " $ONLY " != *" $1 "* ]]; then return; fi
   read -r n_rps n_p99 < <(run "nginx-$1" "http://127.0.0.1:$NGINX_PORT/$5.json")
   read -r rps p99 < <(run "$1" "$3" "$4")
   ROWS+="| $2 | $(bytes "$5") | $rps | $p99 | $n_rps | $n_p99 | $(ratio "$rps" "$n_rps") |
@@ -234,6 +237,7 @@ echo "machine: $MACHINE; wrk -t2 -c$CONNECTIONS -d$DURATION --latency; backend $
 NON2XX="$({ grep -l "Non-2xx" "$TMP"/*.wrk 2>/dev/null || true; } | xargs -r -n1 basename | tr '\n' ' ')"
 ERRORS="$({ grep -h "Socket errors" "$TMP"/*.wrk 2>/dev/null || true; } | sort | uniq -c | tr '\n' ';')"
 
+if [[ -n "${ONLY:-}" ]]; then echo "(ONLY set: not recorded in bench/RESULTS.md)"; exit 0; fi
 # Record the figures under "## Server ($BACKEND, $LABEL)" in bench/RESULTS.md (replacing an
 # earlier run's of the same backend and label).
 SECTION="## Server ($BACKEND, $LABEL)
