@@ -97,8 +97,6 @@ struct SociStore::PendingAudit {
   const std::string& detail;
   AuditEntry result;
   std::exception_ptr error;
-  bool done = false;
-  std::condition_variable wake;  //!< its row is done, or it is its turn to lead
 };
 
 void SociStore::commit_audit_batch(const std::vector<PendingAudit*>& batch) {
@@ -132,28 +130,10 @@ AuditEntry SociStore::append_audit(const Actor& by, AuditAction action, const st
                                    long long record_id, const std::string& detail) {
   if (soci::session* batch = batch_session())
     return in_batch("append_audit", *batch, [&](soci::session& sql) { return audit(sql, by, action, entity, record_id, detail); });
-  PendingAudit me{by, action, entity, record_id, detail, {}, nullptr, false, {}};
-  std::unique_lock lock(audit_mutex_);
-  audit_queue_.push_back(&me);
-  // Each waiter sleeps on its own condition variable, so finishing a commit wakes exactly the
-  // callers it served plus the next leader (one shared variable woke every waiter each time:
-  // most of the CPU went into task switches at 64 concurrent callers).
-  me.wake.wait(lock, [&] { return me.done || !audit_leader_active_; });
-  if (!me.done) {
-    // Lead: take everything queued (our own row included) and commit it while others queue.
-    audit_leader_active_ = true;
-    std::vector<PendingAudit*> batch;
-    batch.swap(audit_queue_);
-    lock.unlock();
-    commit_audit_batch(batch);
-    lock.lock();
-    audit_leader_active_ = false;
-    for (PendingAudit* p : batch) {
-      p->done = true;
-      if (p != &me) p->wake.notify_one();
-    }
-    if (!audit_queue_.empty()) audit_queue_.front()->wake.notify_one();  // the next leader
-  }
+  PendingAudit me{by, action, entity, record_id, detail, {}, nullptr};
+  // The rows gathered while a commit runs go in one multi-row insert (audit_rows), not each
+  // as its own write.
+  audit_group_.run(me, [this](const std::vector<PendingAudit*>& batch) { commit_audit_batch(batch); });
   if (me.error) std::rethrow_exception(me.error);
   return std::move(me.result);
 }

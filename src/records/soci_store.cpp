@@ -162,6 +162,72 @@ void SociStore::in_one_transaction(const std::function<void()>& work) {
 }
 
 
+void SociStore::write_alone(const char* where, bool tracked, const std::function<void(soci::session&)>& job) {
+  constexpr int kAttempts = 8;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      auto writer = sqlite_writer_turn();
+      auto lease = pool_.acquire();
+      WriteTransaction tx(*lease, backend());
+      job(*lease);
+      if (tracked) bump_change_seq(*lease);
+      tx.commit();
+      return;
+    } catch (const RecordError&) {
+      throw;
+    } catch (const std::exception& e) {
+      if (attempt < kAttempts && is_transient(e)) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt * attempt));
+        continue;
+      }
+      rethrow_as_record_error(e, where);
+    }
+  }
+}
+
+void SociStore::write_grouped(const char* where, bool tracked, const std::function<void(soci::session&)>& job) {
+  PendingWrite me{where, tracked, job, nullptr};
+  write_group_.run(me, [this](const std::vector<PendingWrite*>& batch) { commit_write_batch(batch); });
+  if (me.error) std::rethrow_exception(me.error);
+}
+
+void SociStore::commit_write_batch(const std::vector<PendingWrite*>& batch) {
+  if (batch.size() > 1) {
+    try {
+      auto writer = sqlite_writer_turn();
+      auto lease = pool_.acquire();
+      soci::session& sql = *lease;
+      WriteTransaction tx(sql, backend());
+      bool tracked = false;
+      for (PendingWrite* p : batch) {
+        sql << "SAVEPOINT dermaplan_write";
+        try {
+          p->job(sql);
+          tracked = tracked || p->tracked;
+        } catch (const RecordError&) {
+          // The store refused this write (a conflict, a missing row): only its changes go.
+          sql << "ROLLBACK TO dermaplan_write";
+          p->error = std::current_exception();
+        }
+        sql << "RELEASE dermaplan_write";
+      }
+      if (tracked) bump_change_seq(sql);
+      tx.commit();
+      return;
+    } catch (...) {
+      // A database error in a job or at the commit: nothing of the batch was kept.
+    }
+  }
+  for (PendingWrite* p : batch) {  // alone, as before grouping
+    p->error = nullptr;
+    try {
+      write_alone(p->where, p->tracked, p->job);
+    } catch (...) {
+      p->error = std::current_exception();
+    }
+  }
+}
+
 void SociStore::claim_photo_dir() {
   const fs::path marker = photos_.dir() / ".dermaplan-database-id";
   auto read_marker = [&]() -> std::string {

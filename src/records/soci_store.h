@@ -9,9 +9,12 @@
 #include <chrono>
 #include <condition_variable>
 #include <exception>
+#include <functional>
+#include <optional>
 #include <mutex>
 #include <thread>
 
+#include "records/group_commit.h"
 #include "records/photo_files.h"
 #include "records/soci_headers.h"
 #include "records/sql_session.h"
@@ -107,36 +110,23 @@ class SociStore final : public Store {
  private:
   /// Runs fn(session) in a write transaction and commits; retries transient lock conflicts;
   /// turns database errors into RecordErrors. A tracked write also bumps store_changes.seq
-  /// (change_seq), in the same transaction.
+  /// (change_seq), in the same transaction. On SQLite the writes of concurrent callers share
+  /// one transaction and commit (write_grouped): fn may run more than once, each time from
+  /// the caller's copy, as a retry does.
   template <bool kTracked = true, class Fn>
   auto write(const char* where, Fn&& fn) {
     if (soci::session* batch = batch_session()) return in_batch(where, *batch, fn);
-    constexpr int kAttempts = 8;
-    for (int attempt = 1;; ++attempt) {
-      try {
-        auto writer = sqlite_writer_turn();
-        auto lease = pool_.acquire();
-        WriteTransaction tx(*lease, backend());
-        if constexpr (std::is_void_v<decltype(fn(*lease))>) {
-          fn(*lease);
-          if constexpr (kTracked) bump_change_seq(*lease);
-          tx.commit();
-          return;
-        } else {
-          auto result = fn(*lease);
-          if constexpr (kTracked) bump_change_seq(*lease);
-          tx.commit();
-          return result;
-        }
-      } catch (const RecordError&) {
-        throw;
-      } catch (const std::exception& e) {
-        if (attempt < kAttempts && is_transient(e)) {
-          std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt * attempt));
-          continue;
-        }
-        rethrow_as_record_error(e, where);
-      }
+    const auto run = [&](const std::function<void(soci::session&)>& job) {
+      if (backend() == Backend::sqlite) write_grouped(where, kTracked, job);
+      else write_alone(where, kTracked, job);
+    };
+    using Result = decltype(fn(std::declval<soci::session&>()));
+    if constexpr (std::is_void_v<Result>) {
+      run([&](soci::session& sql) { fn(sql); });
+    } else {
+      std::optional<Result> result;  // a job run again (a retry) replaces what it set
+      run([&](soci::session& sql) { result.emplace(fn(sql)); });
+      return std::move(*result);
     }
   }
 
@@ -224,14 +214,25 @@ class SociStore final : public Store {
   /// row fails only its own caller.
   void commit_audit_batch(const std::vector<PendingAudit*>& batch);
 
+  /// One caller's write waiting for the next group commit (SQLite; soci_store.cpp).
+  struct PendingWrite {
+    const char* where;
+    bool tracked;
+    const std::function<void(soci::session&)>& job;
+    std::exception_ptr error;
+  };
+  /// Runs `job` in a write transaction and commits (retrying transient lock conflicts), alone.
+  void write_alone(const char* where, bool tracked, const std::function<void(soci::session&)>& job);
+  /// SQLite: runs `job` in a transaction shared with the writes queued while the one before
+  /// committed, each in its own savepoint (a job's RecordError undoes only that job); if the
+  /// shared transaction fails as a whole, each job runs again alone.
+  void write_grouped(const char* where, bool tracked, const std::function<void(soci::session&)>& job);
+  void commit_write_batch(const std::vector<PendingWrite*>& batch);
+
   ConnectionPool pool_;
   std::mutex sqlite_writer_;  //!< see sqlite_writer_turn()
-  // Group commit of append_audit: callers queue; one of them (the leader) commits everything
-  // queued so far while the next rows gather.
-  std::mutex audit_mutex_;
-  std::condition_variable audit_done_;
-  std::vector<PendingAudit*> audit_queue_;
-  bool audit_leader_active_ = false;
+  GroupCommit<PendingAudit> audit_group_;  //!< append_audit's rows
+  GroupCommit<PendingWrite> write_group_;  //!< SQLite's writes (write())
   PhotoFiles photos_;
   std::function<long long()> now_ms_;
   long long search_pair_walk_limit_;

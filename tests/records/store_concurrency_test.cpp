@@ -1,5 +1,6 @@
 // Concurrent writers, each with its own connection (its own Store): no lost update, no
 // duplicate, and the audit chain stays whole.
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <set>
@@ -139,6 +140,91 @@ TEST_P(StoreConcurrency, OneStoreSharedByThreads) {
   EXPECT_TRUE(store->verify_audit_chain().ok);
 }
 
+
+TEST_P(StoreConcurrency, WritesSharingACommitKeepTheirOwnOutcome) {
+  // 16 threads write through one store at once (on SQLite their writes share transactions and
+  // commits, each in its own savepoint): creates, read-modify-write updates of one patient
+  // retried on conflict, stale updates that must fail, and deletes of a patient that does not
+  // exist. Each caller gets its own answer; a refused write leaves nothing behind.
+  auto store = open();
+  Actor admin = make_admin(*store);
+  const Patient shared = make_patient(*store, admin, "Shared Record");
+  const long long audit_before = store->audit_head().seq;
+  const long long changes_before = store->change_seq();
+  constexpr int kWriters = 16;
+  constexpr int kPerWriter = 12;
+  std::vector<std::vector<Patient>> created(kWriters);
+  std::atomic<int> stale_refused{0}, missing_refused{0}, updates{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kWriters; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerWriter; ++i) {
+        const std::string tag = std::to_string(t) + "-" + std::to_string(i);
+        switch ((t + i) % 4) {
+          case 0:
+            created[t].push_back(make_patient(*store, admin, "Grouped " + tag));
+            break;
+          case 1:
+            for (;;) {
+              Patient p = *store->find_patient(shared.id);
+              p.notes += "[" + tag + "]";
+              try {
+                store->update_patient(admin, p);
+                ++updates;
+                break;
+              } catch (const ConflictError&) {
+              }
+            }
+            break;
+          case 2: {
+            Patient stale = shared;  // version 1: long since changed (after the first update)
+            stale.row_version = 0;
+            stale.notes = "STALE " + tag;
+            try {
+              store->update_patient(admin, stale);
+            } catch (const ConflictError&) {
+              ++stale_refused;
+            }
+            break;
+          }
+          default:
+            try {
+              store->delete_patient(admin, 999999, "no such patient " + tag);
+            } catch (const NotFoundError&) {
+              ++missing_refused;
+            }
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  const int kEach = kWriters * kPerWriter / 4;
+  EXPECT_EQ(stale_refused.load(), kEach);
+  EXPECT_EQ(missing_refused.load(), kEach);
+  EXPECT_EQ(updates.load(), kEach);
+  const Patient final_state = *store->find_patient(shared.id);
+  EXPECT_EQ(final_state.notes.find("STALE"), std::string::npos) << final_state.notes;
+  EXPECT_EQ(final_state.row_version, 1 + kEach);
+  std::set<long long> ids;
+  for (const auto& mine : created)
+    for (const Patient& p : mine) {
+      ids.insert(p.id);
+      const auto stored = store->find_patient(p.id);
+      ASSERT_TRUE(stored) << p.name;
+      EXPECT_EQ(stored->name, p.name);
+    }
+  EXPECT_EQ(ids.size(), static_cast<std::size_t>(kEach));
+  PatientQuery q;
+  q.name_contains = "grouped";
+  EXPECT_EQ(store->list_patients(q).total, kEach);
+  // One audit row per write that stood (a create, an update), none for a refused one.
+  const auto rows = store->list_audit(audit_before, 10000);
+  EXPECT_EQ(rows.size(), static_cast<std::size_t>(2 * kEach));
+  for (const auto& row : rows) EXPECT_EQ(row.detail.find("no such patient"), std::string::npos) << row.detail;
+  EXPECT_GT(store->change_seq(), changes_before);
+  const auto v = store->verify_audit_chain();
+  EXPECT_TRUE(v.ok) << v.reason;
+}
 
 TEST_P(StoreConcurrency, GroupCommittedAuditRowsAreEachChainedAndReturnedToTheirCaller) {
   // Many threads audit reads through one store at once: the rows are committed in groups, yet
