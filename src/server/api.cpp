@@ -229,6 +229,25 @@ struct Api::Impl {
     throw ApiError::not_found("no endpoint " + req.method + " " + req.path);
   }
 
+  /// A query parameter the route does not read, or one given twice: 400 naming it.
+  static void refuse_unread_query(const Request& req, const Route& route) {
+    for (auto it = req.query.begin(); it != req.query.end(); it = req.query.upper_bound(it->first)) {
+      const std::string& name = it->first;
+      const std::string shown = name.size() <= 64 ? "'" + name + "'" : "with a long name";
+      if (std::find(route.query.begin(), route.query.end(), name) == route.query.end()) {
+        std::string accepted;
+        for (const auto& q : route.query) accepted += (accepted.empty() ? "" : ", ") + q;
+        throw ApiError::bad_request(
+            fmt::format("unknown query parameter {}; {} {}", shown, route.pattern,
+                        accepted.empty() ? "takes none" : "takes " + accepted),
+            "?" + name);
+      }
+      if (const auto n = req.query.count(name); n > 1)
+        throw ApiError::bad_request(fmt::format("the query parameter {} is given {} times; give it once", shown, n),
+                                    "?" + name);
+    }
+  }
+
   /// What can be decided before the body is read: the path and query text, the route, the
   /// session, the role, CSRF and the body's length (`body_bytes`, declared or read). Throws
   /// the refusal.
@@ -271,6 +290,7 @@ struct Api::Impl {
         throw ApiError(403, "csrf", "missing or wrong X-CSRF-Token header (use the csrf_token from login)",
                        "X-CSRF-Token");
     }
+    refuse_unread_query(req, route);
     if (body_bytes > route.max_body)
       throw ApiError(413, "payload_too_large",
                      fmt::format("the body has {} bytes; this endpoint accepts at most {}", body_bytes,

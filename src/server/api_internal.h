@@ -66,6 +66,9 @@ struct Route {
   Permission permission;
   Handler handler;
   size_t max_body = kMaxJsonBytes;
+  /// The query parameters it reads; any other, or one given twice, is refused (400) rather
+  /// than ignored (a mistyped filter would otherwise widen a list silently).
+  std::vector<std::string> query = {};
 };
 
 void add_account_routes(std::vector<Route>& routes);  // handlers_accounts.cpp

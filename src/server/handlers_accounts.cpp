@@ -231,6 +231,16 @@ Response audit_log(Context& ctx, Call& call) {
 
 Response backup(Context& ctx, Call& call) {
   namespace fs = std::filesystem;
+  // No fields: an empty body or {}. A field is refused, not ignored (a "path" would otherwise
+  // look chosen while the backup went elsewhere).
+  if (call.request.body.find_first_not_of(" \t\r\n") != std::string::npos) {
+    const json doc = call.body();
+    if (doc.contains("path"))
+      throw ApiError::bad_request("a backup goes to the server's backup directory (serve --backup-dir); "
+                                  "it cannot be chosen per request",
+                                  "/path");
+    JsonBody(doc).finish();
+  }
   const fs::path dir = ctx.options.backup_dir.empty() ? fs::path("backups") : fs::path(ctx.options.backup_dir);
   fs::create_directories(dir);
   std::string stamp = iso_utc(ctx.clock());
@@ -254,7 +264,8 @@ void add_account_routes(std::vector<Route>& routes) {
   routes.push_back({"GET", "/api/users", Permission::administer, list_users});
   routes.push_back({"POST", "/api/users", Permission::administer, create_user});
   routes.push_back({"PATCH", "/api/users/{id}", Permission::administer, update_user});
-  routes.push_back({"GET", "/api/audit", Permission::administer, audit_log});
+  routes.push_back({"GET", "/api/audit", Permission::administer, audit_log, kMaxJsonBytes,
+                    {"order", "after", "before", "limit", "user", "entity", "kind", "patient"}});
   routes.push_back({"POST", "/api/backup", Permission::administer, backup});
 }
 

@@ -110,11 +110,11 @@ Response export_table(Context& ctx, Call& call) {
 
 void add_document_routes(std::vector<Route>& routes) {
   using P = Permission;
-  routes.push_back({"GET", "/api/plans/{id}/handout.pdf", P::read_patients, plan_handout});
+  routes.push_back({"GET", "/api/plans/{id}/handout.pdf", P::read_patients, plan_handout, kMaxJsonBytes, {"paper", "copy"}});
   routes.push_back({"GET", "/api/plans/{id}/calendar.ics", P::read_patients, plan_calendar});
-  routes.push_back({"GET", "/api/patients/{id}/consents/{cid}.pdf", P::read_patients, consent_pdf});
+  routes.push_back({"GET", "/api/patients/{id}/consents/{cid}.pdf", P::read_patients, consent_pdf, kMaxJsonBytes, {"paper"}});
   routes.push_back({"GET", "/api/patients/{id}/fhir", P::export_records, patient_fhir});
-  routes.push_back({"POST", "/api/patients/import", P::write_patients, import_patient, kMaxImportBytes});
+  routes.push_back({"POST", "/api/patients/import", P::write_patients, import_patient, kMaxImportBytes, {"date"}});
   routes.push_back({"GET", "/api/export/{table}.csv", P::administer, export_table});
 }
 

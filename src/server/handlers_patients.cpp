@@ -550,13 +550,13 @@ Response agenda(Context& ctx, Call& call) {
 
 void add_patient_routes(std::vector<Route>& routes) {
   using P = Permission;
-  routes.push_back({"GET", "/api/patients", P::read_patients, list_patients});
+  routes.push_back({"GET", "/api/patients", P::read_patients, list_patients, kMaxJsonBytes, {"q", "limit", "offset", "after"}});
   routes.push_back({"POST", "/api/patients", P::write_patients, create_patient});
   routes.push_back({"GET", "/api/patients/{id}", P::read_patients, get_patient});
   routes.push_back({"PATCH", "/api/patients/{id}", P::write_patients, update_patient});
   routes.push_back({"DELETE", "/api/patients/{id}", P::delete_patients, delete_patient});
   routes.push_back({"POST", "/api/patients/{id}/intakes", P::write_patients, add_intake});
-  routes.push_back({"GET", "/api/consent-text", P::read_patients, consent_text});
+  routes.push_back({"GET", "/api/consent-text", P::read_patients, consent_text, kMaxJsonBytes, {"indication"}});
   routes.push_back({"POST", "/api/patients/{id}/consents", P::write_patients, add_consent, kMaxConsentBodyBytes});
   routes.push_back({"GET", "/api/patients/{id}/consents/{consent}/signature", P::read_patients, get_consent_signature});
   routes.push_back({"POST", "/api/patients/{id}/plans", P::create_plans, add_plan});
@@ -566,7 +566,7 @@ void add_patient_routes(std::vector<Route>& routes) {
   routes.push_back({"POST", "/api/patients/{id}/photos", P::write_patients, add_photo, 24u << 20});
   routes.push_back({"GET", "/api/photos/{sha256}", P::read_patients, get_photo});
   routes.push_back({"GET", "/api/lots/{lot}", P::read_patients, trace_lot});
-  routes.push_back({"GET", "/api/agenda", P::read_patients, agenda});
+  routes.push_back({"GET", "/api/agenda", P::read_patients, agenda, kMaxJsonBytes, {"date", "days"}});
 }
 
 }  // namespace dermaplan::server

@@ -112,8 +112,28 @@ try {
       await shot(page, '05-intake-versions');
     }],
 
+    ['opens the plan tab from the keyboard (arrows move, Enter opens, the focus stays on the tabs)', async () => {
+      const tabindex = () => page.$$eval('[role=tablist] [role=tab]', (tabs) => tabs.map((t) => t.getAttribute('tabindex')).join(''));
+      assert((await tabindex()) === '0-1-1-1-1', `only the active tab is in the Tab order (${await tabindex()})`);
+      await page.focus('#tabbtn-intake');
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('ArrowRight');
+      assert(await page.evaluate(() => document.activeElement?.id === 'tabbtn-plan'), 'two arrows right reach the plan tab');
+      await page.keyboard.press('End');
+      await page.keyboard.press('ArrowRight');
+      assert(await page.evaluate(() => document.activeElement?.id === 'tabbtn-intake'), 'End, then right, wraps to the first tab');
+      await page.keyboard.press('ArrowLeft');
+      await page.keyboard.press('ArrowLeft');
+      await page.keyboard.press('ArrowLeft');
+      assert(await page.evaluate(() => document.activeElement?.id === 'tabbtn-plan'), 'left wraps round to the plan tab');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('#tabbtn-plan.active');
+      await page.waitForFunction(() => document.activeElement?.id === 'tabbtn-plan');
+      assert(page.url().endsWith('/plan'), `Enter opened the plan tab (${page.url()})`);
+      assert((await tabindex()) === '-1-10-1-1', `the plan tab is now the one in the Tab order (${await tabindex()})`);
+    }],
+
     ['plans a course on the face map, with the mouse and the keyboard', async () => {
-      await page.click('#tabbtn-plan');
       await page.selectOption('#plan-indication', 'acne-scars');
       await page.click('[data-region=cheek] path.map-shape >> nth=0');
       await page.focus('[data-region=forehead]');

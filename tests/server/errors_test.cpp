@@ -1,4 +1,5 @@
 // Bad requests get JSON errors with a code, a message and the field at fault; never a crash.
+#include <filesystem>
 #include <random>
 
 #include <cstdio>
@@ -43,6 +44,52 @@ TEST_P(Errors, UnknownFieldsAreRefused) {
   r = client().post("/api/screen", {{"intake", example_intake()}, {"extra", 1}}, admin_);
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.field(), "/extra");
+}
+
+TEST_P(Errors, UnknownOrRepeatedQueryParametersAreRefused) {
+  struct Case {
+    const char* target;
+    int status;
+    const char* field;  //!< "" when answered
+  };
+  const std::vector<Case> cases = {
+      {"/api/patients?limit=5&q=ad", 200, ""},
+      {"/api/patients?limt=5", 400, "?limt"},          // a typo is not a silent default
+      {"/api/patients?qq=smith", 400, "?qq"},          // nor a filter silently dropped
+      {"/api/patients?limit=5&limit=6", 400, "?limit"},  // which one counts is not guessed
+      {"/api/me?x=1", 400, "?x"},                      // a route that reads none
+      {"/api/agenda?days=3", 200, ""},
+      {"/api/audit?kind=read&order=desc", 200, ""},
+      {"/api/audit?since=1", 400, "?since"},
+      {"/api/outcomes?by=indication", 200, ""},
+      {"/api/outcomes?group=indication", 400, "?group"},
+  };
+  for (const auto& c : cases) {
+    Reply r = client().send("GET", c.target, "", &admin_);
+    EXPECT_EQ(r.status, c.status) << c.target << ": " << r.body;
+    if (c.status == 400) {
+      EXPECT_EQ(r.field(), c.field) << c.target;
+      EXPECT_EQ(r.code(), "bad_request") << c.target;
+    }
+  }
+  // The refusal names what the route takes.
+  const Reply r = client().send("GET", "/api/patients?limt=5", "", &admin_);
+  EXPECT_NE(r.json()["error"]["message"].get<std::string>().find("q, limit, offset, after"), std::string::npos) << r.body;
+  // Unauthenticated, the session is refused first (nothing about the route's parameters).
+  EXPECT_EQ(client().send("GET", "/api/patients?limt=5", "").status, 401);
+}
+
+TEST_P(Errors, ABackupTakesNoFieldsAndSaysWhereItGoes) {
+  const auto chosen = std::filesystem::temp_directory_path() / "dermaplan-chosen-backup-path.db";
+  std::filesystem::remove(chosen);
+  Reply r = client().post("/api/backup", {{"path", chosen.string()}}, admin_);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.field(), "/path");
+  EXPECT_NE(r.json()["error"]["message"].get<std::string>().find("--backup-dir"), std::string::npos) << r.body;
+  EXPECT_FALSE(std::filesystem::exists(chosen));
+  r = client().post("/api/backup", {{"compress", true}}, admin_);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.field(), "/compress");
 }
 
 TEST_P(Errors, EngineInputErrorsAre400WithTheJsonPath) {

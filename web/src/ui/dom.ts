@@ -39,14 +39,44 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs |
   return el;
 }
 
+/** The label of the tab strip whose tab was opened with the focus on it (see tabStrip). */
+let tabFocusPending: string | null = null;
+
 /**
  * A row of tabs (`role="tablist"`). On a narrow screen it scrolls sideways: the active tab is
  * scrolled into view once the strip is laid out on the page (views are built before they are
  * attached), and the classes `more-left` / `more-right` (faded edges in the style sheet) say
  * that more tabs lie that way.
+ *
+ * Keyboard (the WAI-ARIA tabs pattern, manual activation): Tab reaches the active tab only;
+ * Left/Right (and Home/End) move between tabs; Enter opens one. The view is then built again,
+ * and the new strip takes the focus back to its active tab, so that arrows go on working.
  */
 export function tabStrip(label: string, ...tabs: Child[]): HTMLElement {
   const nav = h('nav', { class: 'tabs', role: 'tablist', 'aria-label': label }, ...tabs);
+  const links = [...nav.querySelectorAll<HTMLAnchorElement>('a')];
+  const current = Math.max(0, links.findIndex((a) => a.classList.contains('active')));
+  links.forEach((a, i) => a.setAttribute('tabindex', i === current ? '0' : '-1'));
+  nav.addEventListener('keydown', (event) => {
+    const at = links.indexOf(document.activeElement as HTMLAnchorElement);
+    if (at < 0) return;
+    const to = event.key === 'ArrowRight' ? (at + 1) % links.length
+      : event.key === 'ArrowLeft' ? (at - 1 + links.length) % links.length
+        : event.key === 'Home' ? 0 : event.key === 'End' ? links.length - 1 : -1;
+    if (to < 0) return;
+    event.preventDefault();
+    links[at].setAttribute('tabindex', '-1');
+    links[to].setAttribute('tabindex', '0');
+    links[to].focus();
+  });
+  // Opening a tab from the keyboard (or clicking one that has the focus) keeps the focus in
+  // the strip built next, instead of dropping it to the top of the page.
+  nav.addEventListener('click', (event) => {
+    const target = (event.target as Element).closest('a');
+    if (target && target === document.activeElement && links.indexOf(target) !== current) tabFocusPending = label;
+  });
+  let focusWhenPlaced = tabFocusPending === label;
+  if (focusWhenPlaced) tabFocusPending = null;
   const mark = () => {
     nav.classList.toggle('more-left', nav.scrollLeft > 1);
     nav.classList.toggle('more-right', nav.scrollLeft + nav.clientWidth < nav.scrollWidth - 1);
@@ -68,6 +98,8 @@ export function tabStrip(label: string, ...tabs: Child[]): HTMLElement {
     if (!placed && nav.clientWidth > 0) {
       placed = true;
       place();
+      if (focusWhenPlaced) links[current]?.focus({ preventScroll: true });
+      focusWhenPlaced = false;
     }
     mark();
   });
