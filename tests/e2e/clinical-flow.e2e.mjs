@@ -77,6 +77,17 @@ try {
       for (const k of ['conditions', 'medications', 'procedures', 'allergies']) await page.check(`fieldset[data-list=${k}] .asked input`);
       await waitDecision('eligible');
       await shot(page, '03-intake-eligible');
+      // Rows added and removed from the keyboard: the focus stays in the list, not at the top.
+      const allergies = 'fieldset[data-list=allergies]';
+      await page.click(`${allergies} button:has-text("Add allergy")`);
+      await page.click(`${allergies} button:has-text("Add allergy")`);
+      await page.focus(`${allergies} .row >> nth=0 >> button.remove`);
+      await page.keyboard.press('Enter');
+      assert(await page.evaluate((sel) => document.activeElement === document.querySelector(`${sel} .row button.remove`), allergies),
+        'after a remove the focus is on the remove button of the row that took its place');
+      await page.keyboard.press('Enter');
+      assert(await page.evaluate(() => document.activeElement?.textContent === 'Add allergy'), 'with no row left, on the add button');
+      await waitDecision('eligible');
       await page.click('fieldset[data-list=medications] button:has-text("Add medication")');
       await page.selectOption('select[data-field="medications.0.code"]', 'isotretinoin');
       await page.uncheck('input[data-field="medications.0.current"]');

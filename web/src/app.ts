@@ -269,7 +269,14 @@ export class App {
     try {
       await Promise.all([this.ensureKb(), this.ensureStaff()]);
       const node = await match.r.view(this, match.m!.slice(1));
-      if (seq === this.renderSeq) mount(main, node);
+      if (seq !== this.renderSeq) return;
+      mount(main, node);
+      // The page was built anew, so the element that had the focus is gone: the focus goes to
+      // the view's first field marked autofocus, else to the main area (a keyboard or screen
+      // reader user starts at the new page, not at the top of the document). A view that
+      // places the focus itself (a tab strip, later) takes it from there.
+      if (document.activeElement === null || document.activeElement === document.body)
+        (main.querySelector<HTMLElement>('[autofocus]') ?? main).focus({ preventScroll: true });
     } catch (e) {
       if (seq !== this.renderSeq) return;
       mount(main, errorPanel(e));

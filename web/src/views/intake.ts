@@ -120,7 +120,13 @@ export function intakeTab(app: App, patient: PatientRecord, onSaved: () => void)
           ? [h('p', { class: 'muted small' }, form[askedKey] ? 'Asked: none.' : 'Not asked yet.')]
           : rows.map((row, i) => h('div', { class: 'row' }, ...def.cells(row, i),
             h('button', { type: 'button', class: 'small link remove', 'aria-label': `Remove ${def.title.toLowerCase()} ${i + 1}`,
-              onclick: () => { rows.splice(i, 1); draw(); changed(); } }, 'Remove')))));
+              onclick: () => { rows.splice(i, 1); draw(); focusAfterRemove(i); changed(); } }, 'Remove')))));
+    };
+    // The focus goes to the row that took the removed one's place, else the one before, else
+    // the add button: not to the top of the page (the button that had it is gone).
+    const focusAfterRemove = (i: number) => {
+      const removes = body.querySelectorAll<HTMLElement>('button.remove');
+      (removes[Math.min(i, removes.length - 1)] ?? addButton).focus();
     };
     askedBox.addEventListener('change', () => { form[askedKey] = askedBox.checked; draw(); changed(); });
     addButton.addEventListener('click', () => {
