@@ -52,7 +52,8 @@ class NamePairCountChanges {
   void merge(const NamePairCountChanges& other);
   /// Writes the changes and forgets them: inside the caller's write transaction, as its last
   /// writes but the change counter (after the patient row and its audit rows, so every writer
-  /// takes patient_counts, then audit_head, then these rows: no deadlock between writers).
+  /// takes audit_head, then these rows, then store_changes, and on PostgreSQL patient_counts
+  /// at its commit (migration 14): no deadlock between writers).
   void write(soci::session& sql);
 
  private:

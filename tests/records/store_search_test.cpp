@@ -24,6 +24,7 @@ const std::vector<std::string> kNames = {
     "ÉLODIE Dubois",   "Ивана Иванова",   "Αλέξης Παππάς",  "100% Cotton_Jones",   "O'Brien \"Bo\"",
     "Back\\slash Ann", "NEAR Anna AND",   "x",              "Li Na",               "Tomás García",
     "Anna Berger",  // the same name twice: ordered by id
+    "Curl {Brace}, Jr",  // an array literal's syntax (PostgreSQL's pairs are written as arrays)
 };
 
 // The queries of three characters or more: the old LIKE search's results are the reference
