@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <set>
 
 namespace dermaplan::planning {
@@ -736,7 +737,8 @@ nlohmann::json plan_json(const CoursePlan& plan, const kb::KnowledgeBase& kb, co
 template <typename T>
 const std::string* part_of(const std::vector<T>& items, const std::vector<std::string>& texts, const T& item) {
   const T* at = &item;
-  if (items.empty() || at < items.data() || at >= items.data() + items.size()) return nullptr;
+  const std::less<const T*> before;  // a total order over any pointers (< is not, across objects)
+  if (items.empty() || before(at, items.data()) || !before(at, items.data() + items.size())) return nullptr;
   return &texts[static_cast<std::size_t>(at - items.data())];
 }
 

@@ -36,13 +36,13 @@ class GroupCommit {
     std::vector<Waiter*> batch;
     batch.swap(queue_);
     lock.unlock();
-    std::vector<Item*> items;
-    items.reserve(batch.size());
-    for (Waiter* w : batch) items.push_back(w->item);
-    try {
+    try {  // nothing escapes: leader_active_ must be cleared and the batch woken below
+      std::vector<Item*> items;
+      items.reserve(batch.size());
+      for (Waiter* w : batch) items.push_back(w->item);
       commit_batch(items);
     } catch (...) {
-      for (Item* i : items) i->error = std::current_exception();
+      for (Waiter* w : batch) w->item->error = std::current_exception();
     }
     lock.lock();
     leader_active_ = false;

@@ -208,6 +208,18 @@ void SociStore::commit_write_batch(const std::vector<PendingWrite*>& batch) {
           // The store refused this write (a conflict, a missing row): only its changes go.
           sql << "ROLLBACK TO dermaplan_write";
           p->error = std::current_exception();
+        } catch (const std::exception& e) {
+          // The database refused one statement (a taken username, a guard trigger): only this
+          // write's changes go, and its caller gets the error it would have got alone. A lock
+          // conflict, or a failure that ended the transaction (ROLLBACK TO then fails), ends
+          // the batch: each write runs again alone.
+          if (is_transient(e)) throw;
+          sql << "ROLLBACK TO dermaplan_write";
+          try {
+            rethrow_as_record_error(e, p->where);
+          } catch (...) {
+            p->error = std::current_exception();
+          }
         }
         sql << "RELEASE dermaplan_write";
       }

@@ -144,23 +144,24 @@ TEST_P(StoreConcurrency, OneStoreSharedByThreads) {
 TEST_P(StoreConcurrency, WritesSharingACommitKeepTheirOwnOutcome) {
   // 16 threads write through one store at once (on SQLite their writes share transactions and
   // commits, each in its own savepoint): creates, read-modify-write updates of one patient
-  // retried on conflict, stale updates that must fail, and deletes of a patient that does not
-  // exist. Each caller gets its own answer; a refused write leaves nothing behind.
+  // retried on conflict, stale updates that must fail, deletes of a patient that does not exist,
+  // and accounts whose username is taken (refused by the database's unique key, inside the
+  // shared transaction). Each caller gets its own answer; a refused write leaves nothing behind.
   auto store = open();
   Actor admin = make_admin(*store);
   const Patient shared = make_patient(*store, admin, "Shared Record");
   const long long audit_before = store->audit_head().seq;
   const long long changes_before = store->change_seq();
   constexpr int kWriters = 16;
-  constexpr int kPerWriter = 12;
+  constexpr int kPerWriter = 10;
   std::vector<std::vector<Patient>> created(kWriters);
-  std::atomic<int> stale_refused{0}, missing_refused{0}, updates{0};
+  std::atomic<int> stale_refused{0}, missing_refused{0}, taken_refused{0}, updates{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < kWriters; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerWriter; ++i) {
         const std::string tag = std::to_string(t) + "-" + std::to_string(i);
-        switch ((t + i) % 4) {
+        switch ((t + i) % 5) {
           case 0:
             created[t].push_back(make_patient(*store, admin, "Grouped " + tag));
             break;
@@ -187,20 +188,29 @@ TEST_P(StoreConcurrency, WritesSharingACommitKeepTheirOwnOutcome) {
             }
             break;
           }
-          default:
+          case 3:
             try {
               store->delete_patient(admin, 999999, "no such patient " + tag);
             } catch (const NotFoundError&) {
               ++missing_refused;
+            }
+            break;
+          default:
+            try {
+              make_admin(*store, "admin");
+            } catch (const DuplicateError&) {
+              ++taken_refused;
             }
         }
       }
     });
   }
   for (auto& th : threads) th.join();
-  const int kEach = kWriters * kPerWriter / 4;
+  const int kEach = kWriters * kPerWriter / 5;
   EXPECT_EQ(stale_refused.load(), kEach);
   EXPECT_EQ(missing_refused.load(), kEach);
+  EXPECT_EQ(taken_refused.load(), kEach);
+  EXPECT_EQ(store->list_users().size(), 1u);
   EXPECT_EQ(updates.load(), kEach);
   const Patient final_state = *store->find_patient(shared.id);
   EXPECT_EQ(final_state.notes.find("STALE"), std::string::npos) << final_state.notes;

@@ -261,6 +261,7 @@ export class App {
     mount(this.root, this.frame(match?.r.nav ?? ''), main);
     if (!match) {
       mount(main, h('h1', null, 'Not found'), h('p', null, `Nothing at ${path}. `, h('a', { href: '#/' }, 'Back to today')));
+      main.focus({ preventScroll: true });
       return;
     }
     this.title = `${match.r.title} · dermaplan`;
@@ -280,6 +281,7 @@ export class App {
     } catch (e) {
       if (seq !== this.renderSeq) return;
       mount(main, errorPanel(e));
+      main.focus({ preventScroll: true });
     }
   }
 

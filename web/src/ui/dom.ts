@@ -39,8 +39,8 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs |
   return el;
 }
 
-/** The label of the tab strip whose tab was opened with the focus on it (see tabStrip). */
-let tabFocusPending: string | null = null;
+/** The tab opened with the focus on it (see tabStrip): its strip's label and its link. */
+let tabFocusPending: { label: string; href: string } | null = null;
 
 /**
  * A row of tabs (`role="tablist"`). On a narrow screen it scrolls sideways: the active tab is
@@ -59,7 +59,7 @@ export function tabStrip(label: string, ...tabs: Child[]): HTMLElement {
   links.forEach((a, i) => a.setAttribute('tabindex', i === current ? '0' : '-1'));
   nav.addEventListener('keydown', (event) => {
     const at = links.indexOf(document.activeElement as HTMLAnchorElement);
-    if (at < 0) return;
+    if (at < 0 || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;  // Alt+Left: back
     const to = event.key === 'ArrowRight' ? (at + 1) % links.length
       : event.key === 'ArrowLeft' ? (at - 1 + links.length) % links.length
         : event.key === 'Home' ? 0 : event.key === 'End' ? links.length - 1 : -1;
@@ -73,10 +73,14 @@ export function tabStrip(label: string, ...tabs: Child[]): HTMLElement {
   // the strip built next, instead of dropping it to the top of the page.
   nav.addEventListener('click', (event) => {
     const target = (event.target as Element).closest('a');
-    if (target && target === document.activeElement && links.indexOf(target) !== current) tabFocusPending = label;
+    const plain = event.button === 0 && !event.altKey && !event.ctrlKey && !event.metaKey && !event.shiftKey;
+    if (plain && target && target === document.activeElement && links.indexOf(target) !== current)
+      tabFocusPending = { label, href: target.getAttribute('href') ?? '' };
   });
-  let focusWhenPlaced = tabFocusPending === label;
-  if (focusWhenPlaced) tabFocusPending = null;
+  // Only the strip of the tab that was opened, showing it as the active one (a cancelled
+  // navigation leaves no focus to take later).
+  let focusWhenPlaced = tabFocusPending?.label === label && tabFocusPending.href === links[current]?.getAttribute('href');
+  if (tabFocusPending?.label === label) tabFocusPending = null;
   const mark = () => {
     nav.classList.toggle('more-left', nav.scrollLeft > 1);
     nav.classList.toggle('more-right', nav.scrollLeft + nav.clientWidth < nav.scrollWidth - 1);
