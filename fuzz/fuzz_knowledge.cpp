@@ -12,14 +12,28 @@
 using namespace dermaplan;
 namespace fs = std::filesystem;
 
+namespace {
+
+/// This process's knowledge-base folder, removed when the fuzzer exits (one was left behind by
+/// every run).
+struct FuzzFolder {
+  fs::path path = fs::temp_directory_path() / ("dermaplan-fuzz-kb-" + std::to_string(getpid()));
+  FuzzFolder() {
+    fs::remove_all(path);
+    fs::create_directories(path);
+    fs::copy_file(fs::path(DERMAPLAN_MINIMAL_KB) / "manifest.yaml", path / "manifest.yaml");
+  }
+  ~FuzzFolder() {
+    std::error_code ignored;
+    fs::remove_all(path, ignored);
+  }
+};
+
+}  // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const fs::path dir = [] {
-    const fs::path d = fs::temp_directory_path() / ("dermaplan-fuzz-kb-" + std::to_string(getpid()));
-    fs::remove_all(d);
-    fs::create_directories(d);
-    fs::copy_file(fs::path(DERMAPLAN_MINIMAL_KB) / "manifest.yaml", d / "manifest.yaml");
-    return d;
-  }();
+  static const FuzzFolder folder;
+  const fs::path& dir = folder.path;
   {
     std::ofstream out(dir / "body.yaml", std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
