@@ -167,6 +167,9 @@ struct Indication {
   SourceIds sources;
   Disputed<NeedleLength> needle_length;
   Disputed<Course> course;
+  /// Condition codes a patient treated for this indication has by definition (keloids: a
+  /// history of keloid scarring): screening reads them as present, whatever the intake says.
+  std::vector<std::string> implies_conditions;
   std::string note;
 };
 

@@ -659,7 +659,7 @@ void Loader::read_devices(const Origin& origin, const YAML::Node& list) {
 void Loader::read_indications(const Origin& origin, const YAML::Node& list) {
   for (const auto& node : list) {
     check_keys(origin, node, {"id", "name", "group", "treatment_class", "physician_required",
-                              "regions", "sources", "needle_length_mm", "course", "note"});
+                              "regions", "sources", "needle_length_mm", "course", "implies_conditions", "note"});
     Indication indication;
     indication.id = req_id(origin, node);
     check_unique(seen_ids_, "indication", indication.id, origin, node);
@@ -687,6 +687,11 @@ void Loader::read_indications(const Origin& origin, const YAML::Node& list) {
       id_refs_.push_back({"region", region, where(origin, node["regions"])});
     indication.sources = sources(origin, node);
     indication.note = opt_str(origin, node, "note");
+    if (node["implies_conditions"]) {
+      indication.implies_conditions = str_list(origin, node, "implies_conditions", true);
+      for (const auto& code : indication.implies_conditions)
+        note_code("conditions", code, where(origin, node["implies_conditions"]));
+    }
     if (!node["needle_length_mm"]) fail(origin, node, "missing 'needle_length_mm'");
     indication.needle_length = disputed<NeedleLength>(
         origin, node["needle_length_mm"], "indication " + indication.id + ": needle length",

@@ -42,7 +42,7 @@ class Planner {
 
   CoursePlan run() {
     resolve_inputs();
-    plan_.screening = screening::screen(intake_, kb_, as_of_, area_ids_);
+    plan_.screening = screening::screen(intake_with_implied_conditions(), kb_, as_of_, area_ids_);
     plan_.indication = indication_;
     plan_.treatment_class = indication_->treatment_class.value();
     plan_.physician_required = indication_->physician_required;
@@ -76,6 +76,28 @@ class Planner {
   }
 
  private:
+  /// The intake with the conditions the indication implies present on every area (a patient
+  /// treated for keloids has a history of keloid scarring), each named in a plan warning.
+  screening::Intake intake_with_implied_conditions() {
+    screening::Intake intake = intake_;
+    for (const auto& code : indication_->implies_conditions) {
+      if (!intake.conditions) intake.conditions.emplace();
+      std::erase_if(*intake.conditions, [&](const screening::ConditionEntry& c) { return c.code == code; });
+      screening::ConditionEntry entry;
+      entry.code = code;
+      entry.active = true;
+      intake.conditions->push_back(entry);
+      std::string name = code;
+      for (const auto& v : kb_.vocabulary.conditions)
+        if (v.code == code) name = v.name;
+      plan_.warnings.push_back(fmt::format(
+          "Treating {} means the patient has this condition: screening reads '{}' as present, whatever the "
+          "intake says.",
+          indication_->name, name));
+    }
+    return intake;
+  }
+
   void resolve_inputs() {
     indication_ = kb_.find_indication(request_.indication);
     if (!indication_) {
@@ -133,7 +155,8 @@ class Planner {
     h.max_mm = kb_.planning.home_use->value().max_mm;
     h.sources = kb_.planning.home_use->selected().sources;
     for (const auto& area : plan_.areas) h.longest_needle_mm = std::max(h.longest_needle_mm, area.device_length_mm);
-    h.within = h.longest_needle_mm <= h.max_mm + 1e-9;
+    h.physician_required = plan_.physician_required;
+    h.within = h.longest_needle_mm <= h.max_mm + 1e-9 && !h.physician_required;
     plan_.home_use = h;
   }
 
@@ -534,6 +557,20 @@ nlohmann::json disagreement_json(const kb::TopicSummary& topic) {
   return out;
 }
 
+/// seed-000 counts the passes of a roller ("the dermaroller is now rolled 4 to 5 times"): said
+/// where a plan with that count uses a pen.
+constexpr const char* kPassesForAPen =
+    "seed-000 counts a roller's passes; for a pen no seed gives a count (an assumption of this software "
+    "that the same count applies)";
+
+bool plan_has_pen(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
+  const auto& sources = kb.planning.passes.selected().sources;
+  if (std::find(sources.begin(), sources.end(), "seed-000") == sources.end()) return false;
+  for (const auto* d : plan.devices)
+    if (d->kind == kb::DeviceKind::pen) return true;
+  return false;
+}
+
 /// The dates assume each session is held on its planned date; the interval counts from the day
 /// a session is really held.
 std::string later_sessions_note(const CoursePlan& plan) {
@@ -685,7 +722,8 @@ nlohmann::json plan_json(const CoursePlan& plan, const kb::KnowledgeBase& kb, co
       {"status", plan.status},
       {"passes", {{"count", {{"min", passes.count.min}, {"max", passes.count.max}}},
                   {"directions", passes.directions},
-                  {"sources", kb.planning.passes.selected().sources}}},
+                  {"sources", kb.planning.passes.selected().sources},
+                  {"note", plan_has_pen(plan, kb) ? kPassesForAPen : ""}}},
       {"anaesthesia", {{"agent", anaesthesia.agent},
                        {"minutes", {{"min", anaesthesia.minutes.min}, {"max", anaesthesia.minutes.max}}},
                        {"needed", plan.anaesthesia.needed},
@@ -693,6 +731,7 @@ nlohmann::json plan_json(const CoursePlan& plan, const kb::KnowledgeBase& kb, co
       {"home_use", plan.home_use ? json{{"max_mm", plan.home_use->max_mm},
                                         {"longest_needle_mm", plan.home_use->longest_needle_mm},
                                         {"within", plan.home_use->within},
+                                        {"physician_required", plan.home_use->physician_required},
                                         {"sources", plan.home_use->sources}}
                                   : json(nullptr)},
       {"session_count", {{"min", plan.session_count.min}, {"max", plan.session_count.max}}},
@@ -826,7 +865,8 @@ std::string to_text(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
   }
   const auto& passes = kb.planning.passes.value();
   const auto& anaesthesia = kb.planning.anaesthesia.value();
-  line(fmt::format("Passes: {} {}", kb::describe_passes(passes), src(kb.planning.passes.selected().sources)));
+  line(fmt::format("Passes: {} {}{}", kb::describe_passes(passes), src(kb.planning.passes.selected().sources),
+                   plan_has_pen(plan, kb) ? std::string("; ") + kPassesForAPen : ""));
   std::vector<std::string> without;
   for (const auto* region : plan.anaesthesia.areas_without) without.push_back(region->name);
   if (!plan.device->anaesthetic_cream_needed)
@@ -841,10 +881,12 @@ std::string to_text(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
                                                    src(plan.anaesthesia.not_needed_sources))));
   if (plan.home_use) {
     const auto& h = *plan.home_use;
-    line(h.within ? fmt::format("Home use: the needles ({}) are within the home-use limit of {} {}",
-                                kb::format_mm(h.longest_needle_mm), kb::format_mm(h.max_mm), src(h.sources))
-                  : fmt::format("Home use: no — needles up to {} are longer than the home-use limit of {} {}",
-                                kb::format_mm(h.longest_needle_mm), kb::format_mm(h.max_mm), src(h.sources)));
+    line(h.physician_required
+             ? fmt::format("Home use: no — this course needs a physician {}", src(plan.indication->sources))
+         : h.within ? fmt::format("Home use: the needles ({}) are within the home-use limit of {} {}",
+                                  kb::format_mm(h.longest_needle_mm), kb::format_mm(h.max_mm), src(h.sources))
+                    : fmt::format("Home use: no — needles up to {} are longer than the home-use limit of {} {}",
+                                  kb::format_mm(h.longest_needle_mm), kb::format_mm(h.max_mm), src(h.sources)));
   }
   line("");
   if (!plan.sessions.empty()) {

@@ -86,7 +86,8 @@ struct PlanAnaesthesia {
 struct HomeUse {
   double max_mm = 0;             //!< the limit
   double longest_needle_mm = 0;  //!< the longest needle the plan uses
-  bool within = false;
+  bool within = false;           //!< the needles are within the limit and no physician is required
+  bool physician_required = false;  //!< the indication needs a physician: never home use
   kb::SourceIds sources;
 };
 
