@@ -258,7 +258,11 @@ struct Statement {
   /// The same statement for a plan that uses no anaesthetic cream (the scalp), where the text
   /// counts the cream's time; empty when the text does not depend on it.
   std::string text_without_anaesthetic_cream;
-  const std::string& text_for(bool anaesthetic_cream) const {
+  /// The same statement for a plan whose every area is at cosmetic depth (the needles stay in
+  /// the epidermis), where the text speaks of the dermis; empty when it does not.
+  std::string text_at_cosmetic_depth;
+  const std::string& text_for(bool anaesthetic_cream, bool cosmetic_depth = false) const {
+    if (cosmetic_depth && !text_at_cosmetic_depth.empty()) return text_at_cosmetic_depth;
     return anaesthetic_cream || text_without_anaesthetic_cream.empty() ? text : text_without_anaesthetic_cream;
   }
 };

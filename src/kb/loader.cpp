@@ -824,9 +824,10 @@ void Loader::read_planning(const Origin& origin, const YAML::Node& node) {
       entry.title = req_str(origin, item, "title");
       if (!item["statement"]) fail(origin, item, "missing 'statement' (text with sources, or a topic)");
       entry.statement = disputed<Statement>(
-          origin, item["statement"], "planning about " + entry.id, {"text", "text_without_anaesthetic_cream"},
+          origin, item["statement"], "planning about " + entry.id, {"text", "text_without_anaesthetic_cream", "text_at_cosmetic_depth"},
           [](const Origin& o, const YAML::Node& n) {
-            return Statement{req_str(o, n, "text"), opt_str(o, n, "text_without_anaesthetic_cream")};
+            return Statement{req_str(o, n, "text"), opt_str(o, n, "text_without_anaesthetic_cream"),
+                             opt_str(o, n, "text_at_cosmetic_depth")};
           },
           [](const Statement& s) { return s.text; });
       planning.about.push_back(std::move(entry));

@@ -72,6 +72,7 @@ class Planner {
     for (const auto& item : kb_.aftercare) use_topic(item.window);
     for (const auto& finding : plan_.screening.findings)
       if (finding.topic) add_disagreement(finding.topic);
+    for (const auto* topic : plan_.screening.other_positions_apply) add_disagreement(topic);
     return std::move(plan_);
   }
 
@@ -606,12 +607,19 @@ nlohmann::json aftercare_json(const kb::KnowledgeBase& kb) {
   return aftercare;
 }
 
-nlohmann::json about_json(const kb::KnowledgeBase& kb, bool anaesthesia_needed) {
+/// Every area of the plan at cosmetic depth (the needles stay in the epidermis).
+bool cosmetic_depth_only(const CoursePlan& plan) {
+  return !plan.areas.empty() && std::all_of(plan.areas.begin(), plan.areas.end(), [](const AreaPlan& a) {
+    return a.depth_check.depth_class == "cosmetic";
+  });
+}
+
+nlohmann::json about_json(const kb::KnowledgeBase& kb, bool anaesthesia_needed, bool cosmetic_depth) {
   nlohmann::json about = nlohmann::json::array();
   for (const auto& item : kb.planning.about) {
     nlohmann::json entry = {{"id", item.id},
                             {"title", item.title},
-                            {"text", item.statement.value().text_for(anaesthesia_needed)},
+                            {"text", item.statement.value().text_for(anaesthesia_needed, cosmetic_depth)},
                             {"sources", item.statement.selected().sources}};
     if (item.statement.disputed()) entry["topic"] = item.statement.topic;
     about.push_back(std::move(entry));
@@ -635,8 +643,9 @@ struct PartSource {
   nlohmann::json aftercare(const kb::KnowledgeBase& kb) const {
     return parts ? splice->dumped(parts->aftercare()) : aftercare_json(kb);
   }
-  nlohmann::json about(const kb::KnowledgeBase& kb, bool anaesthesia_needed) const {
-    return parts ? splice->dumped(parts->about(anaesthesia_needed)) : about_json(kb, anaesthesia_needed);
+  nlohmann::json about(const kb::KnowledgeBase& kb, bool anaesthesia_needed, bool cosmetic_depth) const {
+    return parts ? splice->dumped(parts->about(anaesthesia_needed, cosmetic_depth))
+                 : about_json(kb, anaesthesia_needed, cosmetic_depth);
   }
 };
 
@@ -751,7 +760,7 @@ nlohmann::json plan_json(const CoursePlan& plan, const kb::KnowledgeBase& kb, co
     if (!plan.anaesthesia.not_needed_sources.empty())
       out["anaesthesia"]["not_needed_sources"] = plan.anaesthesia.not_needed_sources;
   }
-  out["about"] = part.about(kb, plan.anaesthesia.needed);
+  out["about"] = part.about(kb, plan.anaesthesia.needed, cosmetic_depth_only(plan));
   out["areas"] = std::move(areas);
   out["sessions"] = std::move(sessions);
   if (plan.sessions.size() > 1) out["sessions_note"] = later_sessions_note(plan);
@@ -793,8 +802,9 @@ PlanJsonParts::PlanJsonParts(const kb::KnowledgeBase& kb) : kb_(&kb) {
   for (const auto& topic : kb.topics) topics_.push_back(dump_replacing_bad_utf8(disagreement_json(topic)));
   for (const auto& step : kb.procedure) steps_.push_back(dump_replacing_bad_utf8(procedure_step_json(step)));
   aftercare_ = dump_replacing_bad_utf8(aftercare_json(kb));
-  about_[0] = dump_replacing_bad_utf8(about_json(kb, false));
-  about_[1] = dump_replacing_bad_utf8(about_json(kb, true));
+  for (int cream = 0; cream < 2; ++cream)
+    for (int cosmetic = 0; cosmetic < 2; ++cosmetic)
+      about_[cream][cosmetic] = dump_replacing_bad_utf8(about_json(kb, cream == 1, cosmetic == 1));
 }
 
 const std::string* PlanJsonParts::topic(const kb::TopicSummary& topic) const { return part_of(kb_->topics, topics_, topic); }
@@ -920,7 +930,7 @@ std::string to_text(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
     line("");
     line("About the treatment:");
     for (const auto& item : kb.planning.about)
-      line(fmt::format("  {}: {} {}", item.title, item.statement.value().text_for(plan.anaesthesia.needed), src(item.statement.selected().sources)));
+      line(fmt::format("  {}: {} {}", item.title, item.statement.value().text_for(plan.anaesthesia.needed, cosmetic_depth_only(plan)), src(item.statement.selected().sources)));
   }
   line("");
   line("Procedure:");

@@ -137,14 +137,16 @@ class PlanJsonParts {
   const std::string* topic(const kb::TopicSummary& topic) const;
   const std::string* step(const kb::ProcedureStep& step) const;
   const std::string& aftercare() const { return aftercare_; }
-  const std::string& about(bool anaesthesia_needed) const { return about_[anaesthesia_needed ? 1 : 0]; }
+  const std::string& about(bool anaesthesia_needed, bool cosmetic_depth) const {
+    return about_[anaesthesia_needed ? 1 : 0][cosmetic_depth ? 1 : 0];
+  }
 
  private:
   const kb::KnowledgeBase* kb_;
   std::vector<std::string> topics_;     //!< parallel to kb.topics
   std::vector<std::string> steps_;      //!< parallel to kb.procedure
   std::string aftercare_;
-  std::string about_[2];                //!< [anaesthesia needed]
+  std::string about_[2][2];             //!< [anaesthesia needed][every area at cosmetic depth]
 };
 
 /// to_json(plan, parts.kb()).dump() (UTF-8 errors replaced), with the parts spliced in as text:
