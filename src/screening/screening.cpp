@@ -71,6 +71,50 @@ class Screener {
     add_check(rule.check);
   }
 
+  /// A disputed rule whose chosen position no longer applies to an event on `date`: where another
+  /// position still would (a longer wait, any history), the practitioner is told, with its
+  /// sources, and the topic goes with the result (the disagreement is shown, not hidden).
+  void other_positions(const kb::ScreeningRule& rule, CivilDate date, const std::string& what,
+                       const char* date_label) {
+    if (!rule.effect.disputed()) return;
+    const auto& chosen = rule.effect.selected();
+    for (std::size_t i = 0; i < rule.effect.positions.size(); ++i) {
+      const auto& p = rule.effect.positions[i];
+      if (i == rule.effect.chosen || p.value.decision == Decision::eligible) continue;
+      std::string reach;
+      if (p.value.lifetime) {
+        reach = "whatever its date";
+      } else if (!p.value.wait.empty()) {
+        const CivilDate until = add_wait(date, p.value.wait);
+        if (until <= as_of_) continue;
+        reach = fmt::format("until {} ({})", format_civil_date(until), p.value.wait.describe());
+      } else {
+        continue;
+      }
+      add_check(fmt::format(
+          "{}, {} {}: no finding under the chosen position '{}' [{}]; position '{}' [{}] would still {} "
+          "{} (see where the sources disagree: {}).",
+          what, date_label, format_civil_date(date), chosen.id, join_ids(chosen.sources), p.id,
+          join_ids(p.sources), decision_verb(p.value.decision), reach, rule.effect.topic));
+      const kb::TopicSummary* topic = kb_.find_topic(rule.effect.topic);
+      if (topic && std::find(result_.other_positions_apply.begin(), result_.other_positions_apply.end(), topic) ==
+                       result_.other_positions_apply.end())
+        result_.other_positions_apply.push_back(topic);
+    }
+  }
+
+  static const char* decision_verb(Decision decision) {
+    return decision == Decision::contraindicated ? "exclude treatment"
+           : decision == Decision::defer         ? "defer treatment"
+                                                 : "call for caution";
+  }
+
+  static std::string join_ids(const kb::SourceIds& ids) {
+    std::string out;
+    for (const auto& id : ids) out += (out.empty() ? "" : ", ") + id;
+    return out;
+  }
+
   /// An event on `date` (a last dose, a procedure) with the rule's waiting period.
   /// `date_label` introduces the date in messages ("last dose", "on", "since").
   /// `note` is appended to the message (where the event concerns the treated areas).
@@ -84,6 +128,7 @@ class Screener {
     if (effect.lifetime || effect.wait.empty()) {
       if (!ongoing && !effect.lifetime && effect.wait.empty() && date) {
         // A past event with no waiting period and no lifetime effect: no longer relevant.
+        other_positions(rule, *date, what, date_label);
         return;
       }
       finding.message = fmt::format("{}: {}{}", what, rule.message, note);
@@ -105,7 +150,10 @@ class Screener {
       return;
     }
     const CivilDate until = add_wait(*date, effect.wait);
-    if (until <= as_of_) return;  // the waiting period is over
+    if (until <= as_of_) {  // the waiting period is over
+      other_positions(rule, *date, what, date_label);
+      return;
+    }
     finding.until = until;
     finding.message = fmt::format("{}, {} {}: {} Wait {} (until {}).{}", what, date_label, format_civil_date(*date),
                                   rule.message, effect.wait.describe(), format_civil_date(until), note);

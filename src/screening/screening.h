@@ -33,6 +33,9 @@ struct ScreeningResult {
   std::optional<CivilDate> earliest_date;          //!< for defer, when every wait has an end
   std::vector<Finding> findings;
   std::vector<std::string> checks;  //!< what the practitioner must still ask or verify
+  /// Disputed rules that do not apply under the chosen position (a wait that is over) while
+  /// another position still would: each is named in `checks`, and a plan shows the topic.
+  std::vector<const kb::TopicSummary*> other_positions_apply;
   CivilDate as_of;
   std::vector<std::string> areas;   //!< the treated areas screened for (empty: any area)
   std::string policy;
