@@ -102,6 +102,9 @@ ConsentDocument example_consent() {
 /// What the tools say about one PDF file.
 struct Checked {
   std::string text;   //!< pdftotext -layout, whitespace squeezed
+  /// pdftotext in reading order (no -layout), whitespace squeezed: a cell of several lines reads
+  /// as one text there (in -layout its lines interleave with the next column's).
+  std::string flow;
   std::string info;   //!< pdfinfo
   std::string fonts;  //!< pdffonts
 };
@@ -134,6 +137,9 @@ Checked check_pdf(const ScratchDir& dir, const std::string& name, const std::str
   const auto text = run_tool("pdftotext -layout -enc UTF-8 '" + path.string() + "' -");
   EXPECT_EQ(text.exit_code, 0) << text.output;
   out.text = squeeze_spaces(text.output);
+  const auto flow = run_tool("pdftotext -enc UTF-8 '" + path.string() + "' -");
+  EXPECT_EQ(flow.exit_code, 0) << flow.output;
+  out.flow = squeeze_spaces(flow.output);
   const auto info = run_tool("pdfinfo '" + path.string() + "'");
   EXPECT_EQ(info.exit_code, 0) << info.output;
   out.info = info.output;
@@ -162,7 +168,7 @@ TEST(HandoutPdf, ToolsFindEverySessionPreparationAndAftercareText) {
     EXPECT_TRUE(contains(pdf.text, patient_date(t.due))) << t.id;
   }
   ASSERT_FALSE(in.plan.aftercare.empty());
-  for (const auto& a : in.plan.aftercare) EXPECT_TRUE(contains(pdf.text, a.instruction)) << a.id;
+  for (const auto& a : in.plan.aftercare) EXPECT_TRUE(contains(pdf.flow, a.instruction)) << a.id;
   EXPECT_TRUE(contains(pdf.text, "Day 0–1")) << "the day-by-day timeline";
   EXPECT_TRUE(contains(pdf.text, "Day 0–14"));
   expect_patient_name(pdf.text);
