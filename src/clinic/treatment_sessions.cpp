@@ -152,7 +152,11 @@ void check_screening(records::Store& store, const kb::KnowledgeBase& kb, const r
   screening::ScreeningResult result;
   try {
     const auto document = parse_json_text(screened->intake_json, screening::kMaxIntakeBytes, "/intake");
-    result = screening::screen(parse_request_intake(kb, document, date), kb, date, regions);
+    screening::Intake intake = parse_request_intake(kb, document, date);
+    // A plan for keloids screens as if the intake named them: so does its session.
+    if (const kb::Indication* indication = kb.find_indication(report.indication))
+      intake = screening::with_conditions_implied_by(std::move(intake), *indication);
+    result = screening::screen(intake, kb, date, regions);
   } catch (const InputError& e) {
     add(report, "intake_unreadable",
         fmt::format("intake version {} cannot be screened with this knowledge base ({}: {}); record it again",

@@ -80,14 +80,7 @@ class Planner {
   /// The intake with the conditions the indication implies present on every area (a patient
   /// treated for keloids has a history of keloid scarring), each named in a plan warning.
   screening::Intake intake_with_implied_conditions() {
-    screening::Intake intake = intake_;
     for (const auto& code : indication_->implies_conditions) {
-      if (!intake.conditions) intake.conditions.emplace();
-      std::erase_if(*intake.conditions, [&](const screening::ConditionEntry& c) { return c.code == code; });
-      screening::ConditionEntry entry;
-      entry.code = code;
-      entry.active = true;
-      intake.conditions->push_back(entry);
       std::string name = code;
       for (const auto& v : kb_.vocabulary.conditions)
         if (v.code == code) name = v.name;
@@ -96,7 +89,7 @@ class Planner {
           "intake says.",
           indication_->name, name));
     }
-    return intake;
+    return screening::with_conditions_implied_by(intake_, *indication_);
   }
 
   void resolve_inputs() {

@@ -8,6 +8,18 @@
 
 namespace dermaplan::screening {
 
+Intake with_conditions_implied_by(Intake intake, const kb::Indication& indication) {
+  for (const auto& code : indication.implies_conditions) {
+    if (!intake.conditions) intake.conditions.emplace();
+    std::erase_if(*intake.conditions, [&](const ConditionEntry& c) { return c.code == code; });
+    ConditionEntry entry;
+    entry.code = code;
+    entry.active = true;
+    intake.conditions->push_back(entry);
+  }
+  return intake;
+}
+
 const char* const kDecisionSupportNotice =
     "Decision support for a qualified practitioner, not a decision: verify every finding with "
     "the patient and use your clinical judgement.";

@@ -42,6 +42,12 @@ struct ScreeningResult {
   std::string knowledge_version;
 };
 
+/// `intake` with the conditions `indication` implies (Indication::implies_conditions) present
+/// on every area, whatever the intake said of them: a patient treated for keloids has a history
+/// of keloid scarring. Planning screens this, and so does the treatment gate for a session of a
+/// plan for that indication.
+Intake with_conditions_implied_by(Intake intake, const kb::Indication& indication);
+
 /// Screens an intake (already validated by parse_intake) on `as_of` for the treated `areas`
 /// (region ids; empty = any area, which applies area-limited findings conservatively).
 ScreeningResult screen(const Intake& intake, const kb::KnowledgeBase& kb, CivilDate as_of,

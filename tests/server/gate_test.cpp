@@ -347,6 +347,19 @@ TEST_P(Gate, EditingAPerformedSessionPassesTheGateAgain) {
   EXPECT_EQ(lot.json()["gate_passages"].size(), 2u);
 }
 
+TEST_P(Gate, AConditionTheIndicationImpliesIsScreenedAtTheSessionToo) {
+  // A plan for keloids screens as if the intake named a history of keloid scarring (seed-004
+  // excludes it): the eligible intake alone does not let a session of that plan through.
+  auto c = client();
+  auto p = make_treatable(admin_, "Keloid Patient", "keloids", "back");
+  ASSERT_GT(p.plan_id, 0);
+  Reply refused = c.post(p.path + "/sessions", p.session("2026-09-22"), admin_);
+  ASSERT_EQ(refused.status, 409) << refused.body;
+  EXPECT_TRUE(has(unmet_conditions(refused), "screening_contraindicated")) << refused.body;
+  EXPECT_NE(refused.body.find("Keloid or hypertrophic scarring tendency"), std::string::npos) << refused.body;
+  EXPECT_TRUE(c.get(p.path, admin_).json()["sessions"].empty());
+}
+
 TEST_P(Gate, TheRecapCarriesThePlansWarningsForTheTreatedRegion) {
   // Acne scars on the forehead: the plan's 0.75 mm has no roller, so it plans the 0.5 mm roller
   // (the shallow side) and says so. Treated at the plan's own 0.5 mm: that warning, and every
