@@ -557,7 +557,7 @@ constexpr const char* kPassesForAPen =
     "seed-000 counts a roller's passes; for a pen no seed gives a count (an assumption of this software "
     "that the same count applies)";
 
-bool plan_has_pen(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
+bool roller_passes_on_a_pen(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
   const auto& sources = kb.planning.passes.selected().sources;
   if (std::find(sources.begin(), sources.end(), "seed-000") == sources.end()) return false;
   for (const auto* d : plan.devices)
@@ -725,7 +725,7 @@ nlohmann::json plan_json(const CoursePlan& plan, const kb::KnowledgeBase& kb, co
       {"passes", {{"count", {{"min", passes.count.min}, {"max", passes.count.max}}},
                   {"directions", passes.directions},
                   {"sources", kb.planning.passes.selected().sources},
-                  {"note", plan_has_pen(plan, kb) ? kPassesForAPen : ""}}},
+                  {"note", roller_passes_on_a_pen(plan, kb) ? kPassesForAPen : ""}}},
       {"anaesthesia", {{"agent", anaesthesia.agent},
                        {"minutes", {{"min", anaesthesia.minutes.min}, {"max", anaesthesia.minutes.max}}},
                        {"needed", plan.anaesthesia.needed},
@@ -869,7 +869,7 @@ std::string to_text(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
   const auto& passes = kb.planning.passes.value();
   const auto& anaesthesia = kb.planning.anaesthesia.value();
   line(fmt::format("Passes: {} {}{}", kb::describe_passes(passes), src(kb.planning.passes.selected().sources),
-                   plan_has_pen(plan, kb) ? std::string("; ") + kPassesForAPen : ""));
+                   roller_passes_on_a_pen(plan, kb) ? std::string("; ") + kPassesForAPen : ""));
   std::vector<std::string> without;
   for (const auto* region : plan.anaesthesia.areas_without) without.push_back(region->name);
   if (!plan.device->anaesthetic_cream_needed)

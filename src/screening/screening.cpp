@@ -3,6 +3,7 @@
 #include "kb/describe.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 
@@ -106,8 +107,8 @@ class Screener {
       add_check(fmt::format(
           "{}, {} {}: no finding under the chosen position '{}' [{}]; position '{}' [{}] would still {} "
           "{} (see where the sources disagree: {}).",
-          what, date_label, format_civil_date(date), chosen.id, join_ids(chosen.sources), p.id,
-          join_ids(p.sources), decision_verb(p.value.decision), reach, rule.effect.topic));
+          what, date_label, format_civil_date(date), chosen.id, fmt::join(chosen.sources, ", "), p.id,
+          fmt::join(p.sources, ", "), decision_verb(p.value.decision), reach, rule.effect.topic));
       const kb::TopicSummary* topic = kb_.find_topic(rule.effect.topic);
       if (topic && std::find(result_.other_positions_apply.begin(), result_.other_positions_apply.end(), topic) ==
                        result_.other_positions_apply.end())
@@ -121,11 +122,6 @@ class Screener {
                                                  : "call for caution";
   }
 
-  static std::string join_ids(const kb::SourceIds& ids) {
-    std::string out;
-    for (const auto& id : ids) out += (out.empty() ? "" : ", ") + id;
-    return out;
-  }
 
   /// An event on `date` (a last dose, a procedure) with the rule's waiting period.
   /// `date_label` introduces the date in messages ("last dose", "on", "since").
