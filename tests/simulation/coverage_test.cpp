@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
+#include <string>
 
 namespace dermaplan::simulation {
 namespace {
@@ -133,6 +135,98 @@ TEST(RandomNeighbours, MeanNearestNeighbourIsHalfOverSqrtLambda) {
   const double mean = sum / analysis.nearest_neighbour_mm.size();
   EXPECT_NEAR(mean, random_mean_nearest_neighbour_mm(lambda * 100), 0.03 * mean);
 }
+
+// The fast paths against the definitions, computed the slow way on small fields: a random
+// field, a pen-like one (stamps of a few needles 0.2 mm apart, most punctures in an earlier
+// hole) and one thinner than its search grid.
+struct BruteForceCase {
+  const char* name;
+  double density_per_mm2;
+  double diameter_mm;
+  bool pen_like;
+};
+
+PunctureField pen_like_field(double side_mm, double margin_mm, std::uint64_t seed) {
+  PunctureField field;
+  field.patch = {0, 0, side_mm, side_mm};
+  field.window = {-margin_mm, -margin_mm, side_mm + margin_mm, side_mm + margin_mm};
+  Rng rng(seed, 7);
+  for (int pass = 0; pass < 4; ++pass)
+    for (double lane = field.window.y0; lane < field.window.y1; lane += 1.5)
+      for (double t = field.window.x0; t < field.window.x1; t += 0.2)
+        for (int needle = 0; needle < 3; ++needle) {
+          const double along = t + 0.02 * rng.normal(), across = lane + 0.5 * needle + 0.05 * rng.normal();
+          const double x = pass % 2 ? across : along, y = pass % 2 ? along : across;
+          if (!field.window.contains(x, y)) continue;
+          field.x_mm.push_back(static_cast<float>(x));
+          field.y_mm.push_back(static_cast<float>(y));
+        }
+  return field;
+}
+
+class BruteForce : public ::testing::TestWithParam<BruteForceCase> {};
+
+TEST_P(BruteForce, AnalysisMatchesTheDefinitions) {
+  const BruteForceCase c = GetParam();
+  const PunctureField field = c.pen_like ? pen_like_field(6, 1, 11) : poisson_field(c.density_per_mm2, 6, 1, 12);
+  const std::size_t n = field.size();
+  ASSERT_GT(n, 10u);
+  const FieldAnalysis analysis = analyse_field(field, c.diameter_mm, c.density_per_mm2, 5);
+  auto d2 = [&](std::size_t a, double x, double y) {
+    const double dx = field.x_mm[a] - x, dy = field.y_mm[a] - y;
+    return dx * dx + dy * dy;
+  };
+  // Merging: each puncture joins the nearest earlier channel closer than the diameter.
+  std::vector<std::uint8_t> founder(n, 0);
+  std::vector<std::uint32_t> channel_of(n, 0);
+  std::uint32_t channels = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    double best = c.diameter_mm * c.diameter_mm;
+    std::size_t nearest = n;
+    for (std::size_t j = 0; j < i; ++j)
+      if (founder[j] && d2(j, field.x_mm[i], field.y_mm[i]) < best) {
+        best = d2(j, field.x_mm[i], field.y_mm[i]);
+        nearest = j;
+      }
+    founder[i] = nearest == n;
+    channel_of[i] = nearest == n ? channels++ : channel_of[nearest];
+  }
+  EXPECT_EQ(analysis.founder, founder);
+  EXPECT_EQ(analysis.channel_of, channel_of);
+  // Nearest other channel of each channel in the patch, in the order made.
+  std::vector<double> nearest_mm;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!founder[i] || !field.patch.contains(field.x_mm[i], field.y_mm[i])) continue;
+    double best = std::numeric_limits<double>::infinity();
+    for (std::size_t j = 0; j < n; ++j)
+      if (j != i && founder[j]) best = std::min(best, d2(j, field.x_mm[i], field.y_mm[i]));
+    nearest_mm.push_back(std::sqrt(best));
+  }
+  ASSERT_EQ(analysis.nearest_neighbour_mm.size(), nearest_mm.size());
+  for (std::size_t k = 0; k < nearest_mm.size(); ++k)
+    EXPECT_NEAR(analysis.nearest_neighbour_mm[k], nearest_mm[k], 1e-6) << "channel " << k;
+  // Largest gap and punctured area on a fine raster of the patch (step s).
+  const double s = 0.01;
+  double gap_radius = 0, covered = 0, cells = 0;
+  const double r2 = c.diameter_mm * c.diameter_mm / 4;
+  for (double y = s / 2; y < field.patch.y1; y += s)
+    for (double x = s / 2; x < field.patch.x1; x += s) {
+      double best = std::numeric_limits<double>::infinity();
+      for (std::size_t j = 0; j < n; ++j) best = std::min(best, d2(j, x, y));
+      gap_radius = std::max(gap_radius, std::sqrt(best));
+      covered += best < r2;
+      ++cells;
+    }
+  EXPECT_NEAR(analysis.largest_gap_mm, 2 * gap_radius, 2 * (analysis.gap_resolution_mm + s));
+  const double fraction = analysis.punctured_area_mm2 / (6.0 * 6.0);
+  EXPECT_NEAR(fraction, covered / cells, 0.02 * covered / cells);
+}
+
+INSTANTIATE_TEST_SUITE_P(Fields, BruteForce,
+                         ::testing::Values(BruteForceCase{"random", 20, 0.25, false},
+                                           BruteForceCase{"pen_like", 40, 0.25, true},
+                                           BruteForceCase{"sparse", 0.5, 0.07, false}),
+                         [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace
 }  // namespace dermaplan::simulation
