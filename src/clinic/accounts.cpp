@@ -15,6 +15,11 @@ namespace {
 
 constexpr size_t kMaxUsernameLength = 200;
 
+bool username_character(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '_' || c == '-' || c == '@';
+}
+
 bool enabled_admin(const records::User& u) { return u.role == records::Role::admin && !u.disabled; }
 
 }  // namespace
@@ -24,11 +29,15 @@ records::User create_account(records::Store& store, PasswordHasher& hasher, cons
   if (account.username.empty()) throw InputError("/username", "a username is required");
   if (account.username.size() > kMaxUsernameLength)
     throw InputError("/username", fmt::format("a username may have at most {} characters", kMaxUsernameLength));
-  // A login name is typed: no spaces, control or invisible characters (U+200B ...), and not one
-  // that differs from a taken one only in case ("Admin" beside "admin", ASCII letters).
+  // A login name is typed at every login, on any keyboard, and must not look like another:
+  // ASCII letters, digits and . _ - @ only (no "josé" beside "jose\u0301", which look the same,
+  // no "JOSÉ" beside "josé"), and not one that differs from a taken one only in case ("Admin"
+  // beside "admin"). The display name carries the person's name in any script.
   require_storable_text(account.username, "/username");
-  if (count_visible_characters(account.username) != count_code_points(account.username))
-    throw InputError("/username", "a username may not hold spaces, control or invisible characters");
+  if (!std::all_of(account.username.begin(), account.username.end(), username_character))
+    throw InputError("/username",
+                     "a username may hold only the letters a-z and A-Z, digits and . _ - @ (no spaces "
+                     "or accents; the display name may hold any name)");
   for (const auto& other : store.list_users())
     if (equal_ignoring_ascii_case(other.username, account.username))
       throw ClinicError(FailureKind::conflict, "conflict",

@@ -96,6 +96,10 @@ TEST_P(Accounts, PolicyBreachesAndTakenNamesAreRefusedNamingTheField) {
   EXPECT_EQ(where({"kim", "", records::Role::assistant, "short"}), "/password");
   EXPECT_EQ(where({"lee", "", records::Role::assistant, "long-enough-password"}), "conflict /username");
   EXPECT_EQ(where({"", "", records::Role::assistant, "long-enough-password"}), "/username");
+  // Usernames are ASCII: no look-alikes (NFC against NFD, case of accented letters), no spaces.
+  for (const char* name : {"jos\xc3\xa9", "jose\xcc\x81", "JOS\xc3\x89", "lee kim", "lee\xe2\x80\x8b", "tab\tname"})
+    EXPECT_EQ(where({name, "", records::Role::assistant, "long-enough-password"}), "/username") << name;
+  EXPECT_EQ(where({"jo.se_m-1@clinic", "Jos\xc3\xa9 M.", records::Role::assistant, "long-enough-password"}), "created");
   EXPECT_EQ(where({"kim", "Kim", records::Role::assistant, "long-enough-password"}), "created");
   EXPECT_EQ(store->find_user_by_username("kim")->display_name, "Kim");
 }

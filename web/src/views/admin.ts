@@ -24,7 +24,7 @@ export async function adminUsersView(app: App): Promise<Node> {
   const role = select(ROLES, 'practitioner', { id: 'new-role' });
   const password = h('input', { type: 'password', autocomplete: 'new-password', id: 'new-password' });
   const form = h('form', { class: 'form-grid', 'aria-label': 'New user' },
-    field('Username', username, { key: 'username' }), field('Display name', display, { key: 'display_name' }),
+    field('Username', username, { key: 'username', hint: 'Letters a-z, digits and . _ - @; no spaces or accents' }), field('Display name', display, { key: 'display_name' }),
     field('Role', role, { key: 'role' }), field('Initial password', password, { key: 'password', hint: 'At least 10 characters.' }),
     h('div', { class: 'field-error wide', 'data-error-for': 'form', role: 'alert' }),
     h('div', { class: 'actions wide' }, h('button', { type: 'submit', class: 'primary' }, 'Create user')));
