@@ -69,7 +69,9 @@ ConnectionGuard::Activity& ConnectionGuard::touch(Activity& a) {
 
 void ConnectionGuard::handler_started(const std::string& peer, int peer_port) {
   std::lock_guard lock(mutex_);
-  touch(activity_[{peer, peer_port}]).in_handler = true;
+  Activity& a = touch(activity_[{peer, peer_port}]);
+  a.in_handler = true;
+  a.reading_body = false;
 }
 
 void ConnectionGuard::handler_finished(const std::string& peer, int peer_port, size_t response_bytes) {
@@ -97,6 +99,7 @@ void ConnectionGuard::body_expected(const std::string& peer, int peer_port, size
     a.has_deadline = true;
   }
   a.deadline += read_allowance;
+  a.reading_body = true;
 }
 
 std::optional<ConnectionGuard::Connection> ConnectionGuard::find(const std::string& peer, int peer_port) {
@@ -273,8 +276,35 @@ void ConnectionGuard::scan() {
         ++over_limit_;
       }
     }
+    // 4. Pressure: most threads held by connections waiting for a request.
+    if (limits_.threads > 0) {
+      std::vector<std::pair<Clock::time_point, const Connection*>> waiting;
+      for (const auto& [inode, c] : connections_) {
+        if (shut_.count(inode)) continue;
+        auto a = activity_.find({c.peer, c.peer_port});
+        if (a != activity_.end() && (a->second.in_handler || a->second.reading_body)) continue;
+        const auto since = a != activity_.end() ? std::max(c.opened, a->second.touched) : c.opened;
+        waiting.emplace_back(since, &c);
+      }
+      if (static_cast<int>(waiting.size()) * 4 >= limits_.threads * 3) {
+        std::sort(waiting.begin(), waiting.end(), [](const auto& a, const auto& b) {
+          return a.first != b.first ? a.first < b.first : a.second->inode < b.second->inode;
+        });
+        const size_t keep = static_cast<size_t>(limits_.threads / 2);
+        for (size_t i = 0; i + keep < waiting.size() && now - waiting[i].first > limits_.pressure_grace; ++i) {
+          to_shut.push_back(*waiting[i].second);
+          shut_.insert(waiting[i].second->inode);
+          ++shed_;
+        }
+      }
+    }
   }
   for (const auto& c : to_shut) shut_down(c);
+}
+
+long long ConnectionGuard::shed_under_pressure() const {
+  std::lock_guard lock(mutex_);
+  return shed_;
 }
 
 long long ConnectionGuard::timed_out() const {

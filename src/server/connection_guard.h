@@ -8,7 +8,13 @@
 //     the connection opening or of the previous response written, plus the time the body's
 //     declared length takes at min_read_bytes_per_s; trickling cannot extend this, or
 //   - its client address already has max_per_address connections open (the newest go;
-//     exempt addresses, e.g. a trusted reverse proxy, have no limit).
+//     exempt addresses, e.g. a trusted reverse proxy, have no limit), or
+//   - the server is under pressure: at least 3/4 of the `threads` connections wait for a
+//     request (idle between requests, or still sending their headers) and this one has waited
+//     longer than pressure_grace. The longest waiting go first, down to half the threads. So
+//     many addresses trickling headers together (each under its limit) cannot hold every
+//     thread for the whole deadline; a client that sends its request at once is not affected,
+//     nor one sending a body (its headers came, and authenticated routes checked the session).
 // A handler's own running time is not limited here. Shutting down a socket makes the thread's
 // next read fail at once, so the thread is free again.
 //
@@ -36,6 +42,8 @@ struct ConnectionLimits {
   int max_per_address = 16;
   std::vector<std::string> exempt_addresses;
   std::chrono::milliseconds scan_interval{100};
+  int threads = 0;  //!< the server's connection threads; 0: no pressure rule
+  std::chrono::milliseconds pressure_grace{1000};
 };
 
 class ConnectionGuard {
@@ -67,6 +75,7 @@ class ConnectionGuard {
   /// Connections shut down so far, for logs and tests.
   long long timed_out() const;
   long long over_limit() const;
+  long long shed_under_pressure() const;
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -82,6 +91,7 @@ class ConnectionGuard {
     Clock::time_point deadline;  //!< valid when !in_handler and set
     bool has_deadline = false;
     bool closed = false;         //!< close_connection() was called
+    bool reading_body = false;   //!< headers read, the body on its way
     Clock::time_point touched;   //!< last noted
   };
   static Activity& touch(Activity& a);
@@ -104,6 +114,7 @@ class ConnectionGuard {
   std::set<unsigned long> shut_;                               //!< inodes already shut down
   long long timed_out_ = 0;
   long long over_limit_ = 0;
+  long long shed_ = 0;
   std::thread thread_;
 };
 

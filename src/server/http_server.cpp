@@ -292,6 +292,7 @@ HttpServer::HttpServer(const Api& api, HttpOptions options) : impl_(std::make_un
   limits.request_timeout = std::chrono::seconds(options.request_timeout_s);
   limits.max_per_address = options.max_connections_per_address;
   limits.exempt_addresses = options.unlimited_addresses;
+  limits.threads = options.threads;
   impl_->guard = std::make_unique<ConnectionGuard>(port_, limits);
 }
 
@@ -313,5 +314,6 @@ void HttpServer::stop() {
 
 long long HttpServer::connections_timed_out() const { return impl_->guard ? impl_->guard->timed_out() : 0; }
 long long HttpServer::connections_over_limit() const { return impl_->guard ? impl_->guard->over_limit() : 0; }
+long long HttpServer::connections_shed() const { return impl_->guard ? impl_->guard->shed_under_pressure() : 0; }
 
 }  // namespace dermaplan::server

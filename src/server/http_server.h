@@ -46,6 +46,8 @@ class HttpServer {
   /// Connections shut down for missing the request deadline / for their address's limit.
   long long connections_timed_out() const;
   long long connections_over_limit() const;
+  /// Connections closed while waiting for a request because most threads were held so.
+  long long connections_shed() const;
 
  private:
   struct Impl;

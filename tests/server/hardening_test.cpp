@@ -473,13 +473,35 @@ TEST_P(Hardening, trickling_clients_do_not_starve_a_fresh_request) {
   }
   {
     // 24 addresses x 2 connections, more than the 8 threads, each under its address's limit:
-    // the whole-request deadline (1 + 2 s) frees the threads, however the lines trickle.
+    // the pressure rule (or the whole-request deadline, 1 + 2 s) frees the threads, however
+    // the lines trickle.
     std::vector<std::string> sources;
     for (int i = 10; i < 34; ++i) sources.push_back("127.0.0." + std::to_string(i));
     Tricklers many(port, sources, 2, std::chrono::milliseconds(500));
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     EXPECT_LT(health_seconds(port), 5.0);
-    EXPECT_GE(server.connections_timed_out(), 8);
+    EXPECT_GE(server.connections_timed_out() + server.connections_shed(), 8);
+  }
+  server.stop();
+}
+
+TEST_P(Hardening, many_addresses_trickling_at_once_do_not_hold_every_thread_until_the_deadline) {
+  // Deadlines as long as the defaults' (5 + 30 s): 6 addresses x 4 connections, each address
+  // under its limit, trickle a header line every 500 ms on a server of 8 threads. The ones
+  // waiting longest go once they have waited a second, so a fresh request is served within
+  // seconds, not after 35.
+  HttpOptions options = short_deadlines(/*threads=*/8, /*keep_alive_s=*/5, /*request_timeout_s=*/30);
+  options.max_connections_per_address = 4;
+  HttpServer server(*api_, options);
+  const int port = server.start();
+  {
+    std::vector<std::string> sources;
+    for (int i = 40; i < 46; ++i) sources.push_back("127.0.0." + std::to_string(i));
+    Tricklers six(port, sources, 4, std::chrono::milliseconds(500));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_LT(health_seconds(port), 4.0);
+    EXPECT_GE(server.connections_shed(), 8);
+    EXPECT_EQ(server.connections_timed_out(), 0);
   }
   server.stop();
 }
