@@ -30,6 +30,11 @@ const char* const kApiOnlyPage =
     "<code>--web DIR</code>.</p><p>Decision support for a qualified practitioner, not a decision.</p>"
     "</body></html>";
 
+const char* const kNotFoundPage =
+    "<!doctype html><html><head><meta charset=\"utf-8\"><title>Not found - dermaplan</title></head><body>"
+    "<h1>Not found</h1><p>There is no such page or file here. <a href=\"/\">Open dermaplan</a>.</p>"
+    "</body></html>";
+
 bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() && equal_ignoring_ascii_case(text.substr(0, prefix.size()), prefix);
 }
@@ -140,9 +145,17 @@ HttpServer::HttpServer(const Api& api, HttpOptions options) : impl_(std::make_un
       return refuse(411, "length_required",
                     "send the body with a Content-Length header (chunked transfer coding is not accepted)");
     }
-    if (has_body_method && lengths == 0)
+    if (has_body_method && lengths == 0) {
+      // A method the path does not take (405), or a request the API refuses anyway, says so
+      // first: a length would not help.
+      if (std::optional<Response> refusal = api.refuse_before_body(to_request(req), 0)) {
+        send(std::move(*refusal), res);
+        res.set_header("Connection", "close");
+        return true;
+      }
       return refuse(411, "length_required",
                     req.method + " needs a Content-Length header (a JSON body; {} when there is nothing to send)");
+    }
     if (lengths > 0) {
       const std::string first = req.get_header_value("Content-Length");
       for (size_t i = 1; i < lengths; ++i)
@@ -177,6 +190,16 @@ HttpServer::HttpServer(const Api& api, HttpOptions options) : impl_(std::make_un
     size_t declared = 0;
     if (refuse_before_body(req, res, declared)) return httplib::Server::HandlerResponse::Handled;
     const bool is_api = req.path.rfind("/api/", 0) == 0 || req.path == "/api";
+    // The API checks its own paths; a file's path with a NUL would name another file (the
+    // name ends there) under its own type ("/app.css%00.html" as text/html).
+    if (!is_api)
+      if (const std::string reason = unstorable_reason(req.path); !reason.empty()) {
+        res.status = 400;
+        res.set_content(error_body("bad_request", "the path has " + reason + "; send UTF-8 text without NUL bytes"),
+                        "application/json");
+        add_security_headers(res);
+        return httplib::Server::HandlerResponse::Handled;
+      }
     // The connection guard's view of each request: read in full within its deadline plus the
     // time the declared body takes; then an API handler's running time is its own (from
     // `handler`); writing its response may take the time its size needs at 64 KiB/s; the web
@@ -209,8 +232,12 @@ HttpServer::HttpServer(const Api& api, HttpOptions options) : impl_(std::make_un
   }
   http.Get(".*", [handler, has_web, index](const httplib::Request& req, httplib::Response& res) {
     if (req.path.rfind("/api/", 0) == 0 || req.path == "/api") return handler(req, res);
-    // Anything else is the web UI: its client-side routes all load index.html.
-    if (has_web && std::filesystem::exists(index)) {
+    // The web UI's routes are in the fragment (#/patients/7): "/" is its page. Any other path
+    // names a file that is not there (the files that are were served by the mount point).
+    if (req.path != "/") {
+      res.status = 404;
+      res.set_content(kNotFoundPage, "text/html; charset=utf-8");
+    } else if (has_web && std::filesystem::exists(index)) {
       std::ifstream in(index, std::ios::binary);
       std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
       res.set_content(body, "text/html; charset=utf-8");
@@ -227,7 +254,7 @@ HttpServer::HttpServer(const Api& api, HttpOptions options) : impl_(std::make_un
   // Errors the library answers itself (413 beyond the payload limit, 400 for bad request
   // lines, methods it does not route) get the JSON error body too, with the status that says
   // what was wrong.
-  http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+  http.set_error_handler([&api](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
     static const std::set<std::string> kRouted{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
     static const std::set<std::string> kKnown{"CONNECT", "TRACE", "PRI"};
@@ -241,7 +268,16 @@ HttpServer::HttpServer(const Api& api, HttpOptions options) : impl_(std::make_un
                              });
       message = (printable ? req.method : std::string("the method")) +
                 " is not supported here; use GET, POST, PUT, PATCH or DELETE";
-      if (res.status == 405) res.set_header("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE");
+      if (res.status == 405) {
+        // On an API path, the methods that path takes (the API's 405); elsewhere the web's.
+        std::string allow = "GET, HEAD";
+        if (req.path.rfind("/api/", 0) == 0)
+          if (std::optional<Response> refusal = api.refuse_before_body(to_request(req), 0); refusal && refusal->status == 405)
+            for (const auto& [name, value] : refusal->headers)
+              if (name == "Allow") allow = value;
+        res.set_header("Allow", allow);
+        message = (printable ? req.method : std::string("the method")) + " is not allowed here; allowed: " + allow;
+      }
       res.set_header("Connection", "close");  // what follows on this connection cannot be trusted
     } else {
       // The library could not read the request (or would not read its body): where the next one

@@ -193,12 +193,17 @@ TEST_P(Hardening, methods_and_bodies_get_the_status_that_says_what_is_wrong) {
       {"OPTIONS answers with the path's methods", "OPTIONS /api/patients HTTP/1.1\r\n", 405, "method_not_allowed",
        "GET, HEAD, POST"},
       {"HEAD is GET without the body", "HEAD /api/health HTTP/1.1\r\n", 200, "", ""},
-      {"TRACE is refused", "TRACE /api/health HTTP/1.1\r\n", 405, "method_not_allowed",
-       "GET, HEAD, POST, PUT, PATCH, DELETE"},
+      {"TRACE is refused, naming the path's methods", "TRACE /api/health HTTP/1.1\r\n", 405, "method_not_allowed",
+       "GET, HEAD"},
       {"an unknown method is not implemented", "BREW /api/health HTTP/1.1\r\n", 501, "not_implemented", ""},
       {"a method of bytes that are not text", "G\xffT /api/health HTTP/1.1\r\n", 501, "not_implemented", ""},
-      {"a PUT without a length", "PUT /api/login HTTP/1.1\r\n", 411, "length_required", ""},
-      {"a PATCH without a length", "PATCH /api/patients/1 HTTP/1.1\r\n", 411, "length_required", ""},
+      {"a POST without a length", "POST /api/login HTTP/1.1\r\n", 411, "length_required", ""},
+      // A length would not help a method the path does not take, or a request without a session.
+      {"a PUT the path does not take, without a length", "PUT /api/login HTTP/1.1\r\n", 405, "method_not_allowed",
+       "POST"},
+      {"a PATCH on a read-only path, without a length", "PATCH /api/health HTTP/1.1\r\n", 405,
+       "method_not_allowed", "GET, HEAD"},
+      {"a PATCH without a session or a length", "PATCH /api/patients/1 HTTP/1.1\r\n", 401, "unauthorized", ""},
       // The body's framing (RFC 9112 section 6), refused before any body is read.
       {"two lengths that differ", "POST /api/login HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 3\r\n", 400,
        "bad_request", ""},
@@ -276,7 +281,7 @@ TEST_P(Hardening, a_refusal_before_the_body_closes_the_connection) {
   EXPECT_EQ(count_of(answer, "HTTP/1.1 "), 1u) << answer;
   EXPECT_LT(seconds, 2.0);
   const auto [no_length, no_length_seconds] = read_until_closed(
-      port_, "PUT /api/login HTTP/1.1\r\nHost: x\r\n\r\nGET /api/health HTTP/1.1\r\nHost: x\r\n\r\n",
+      port_, "POST /api/login HTTP/1.1\r\nHost: x\r\n\r\nGET /api/health HTTP/1.1\r\nHost: x\r\n\r\n",
       std::chrono::seconds(10));
   EXPECT_EQ(no_length.substr(0, 12), "HTTP/1.1 411") << no_length;
   EXPECT_EQ(count_of(no_length, "HTTP/1.1 "), 1u) << no_length;
@@ -342,6 +347,38 @@ TEST_P(Hardening, static_files_index_and_api_carry_the_security_headers) {
     EXPECT_EQ(r->get_header_value("X-Frame-Options"), "DENY");
     EXPECT_EQ(r->get_header_value("Referrer-Policy"), "no-referrer");
     EXPECT_EQ(r->get_header_value("X-Content-Type-Options"), "nosniff");
+  }
+  server.stop();
+}
+
+TEST_P(Hardening, only_the_web_page_and_its_files_are_served_outside_the_api) {
+  const auto web = dir() / "web2";
+  std::filesystem::create_directories(web / "assets");
+  std::ofstream(web / "index.html") << "<!doctype html><title>t</title>";
+  std::ofstream(web / "assets" / "a.css") << "body{}";
+  HttpOptions options;
+  options.port = 0;
+  options.threads = 4;
+  options.web_dir = web.string();
+  HttpServer server(*api_, options);
+  const int port = server.start();
+  struct Case {
+    const char* path;
+    int status;
+    const char* type;  // the start of its Content-Type
+  };
+  // The web UI's routes are in the fragment; a NUL would end a file name early and keep the
+  // fake extension's type.
+  for (const Case& c : {Case{"/", 200, "text/html"}, Case{"/index.html", 200, "text/html"},
+                        Case{"/assets/a.css", 200, "text/css"}, Case{"/assets/missing.js", 404, "text/html"},
+                        Case{"/.git/config", 404, "text/html"}, Case{"/patients/7", 404, "text/html"},
+                        Case{"/assets/a.css%00.html", 400, "application/json"},
+                        Case{"/index.html%00.md", 400, "application/json"}}) {
+    SCOPED_TRACE(c.path);
+    const std::string answer = raw_exchange(port, std::string("GET ") + c.path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    ASSERT_GE(answer.size(), 12u) << answer;
+    EXPECT_EQ(answer.substr(0, 12), "HTTP/1.1 " + std::to_string(c.status)) << answer;
+    EXPECT_NE(answer.find(std::string("\r\nContent-Type: ") + c.type), std::string::npos) << answer;
   }
   server.stop();
 }
