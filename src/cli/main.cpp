@@ -4,9 +4,14 @@
 #include "clinic/failure.h"
 #include "core/storable_text.h"
 
+#include <sys/stat.h>
+
 #include <iostream>
 
 int main(int argc, char** argv) {
+  // What dermaplan writes holds patient data or password hashes (the database and its WAL,
+  // backups, photos, exports, handouts): readable by its owner alone, whatever the shell's umask.
+  ::umask(0077);
   CLI::App app{
       "dermaplan " DERMAPLAN_VERSION " — microneedling screening, planning and simulation.\n"
       "Decision support for a qualified practitioner, not a decision.\n"

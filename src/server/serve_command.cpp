@@ -5,6 +5,9 @@
 #include "server/api.h"
 #include "server/http_server.h"
 
+#include <fmt/format.h>
+#include <sys/stat.h>
+
 #include <pthread.h>
 #include <signal.h>
 
@@ -92,6 +95,15 @@ void add_serve_command(CLI::App& app, CommonOptions& common) {
     auto store = records::open_store(options.db, store_options);
     // Several servers of one database must share the photo directory (refused otherwise).
     store->claim_photo_dir();
+    // New files are the owner's alone (main's umask); one made before may not be.
+    for (const std::string& path : {store->backend() == records::Backend::sqlite ? options.db : std::string(),
+                                    options.photo_dir}) {
+      struct stat st {};
+      if (!path.empty() && ::stat(path.c_str(), &st) == 0 && (st.st_mode & 0077) != 0)
+        std::cerr << "dermaplan serve: " << path << " can be read by other users of this machine (mode "
+                  << fmt::format("{:04o}", st.st_mode & 07777) << "); it holds patient data: chmod "
+                  << (S_ISDIR(st.st_mode) ? "-R go-rwx " : "600 ") << path << std::endl;
+    }
     {
       clinic::PasswordHasher hasher;
       if (auto password = clinic::ensure_first_admin(*store, hasher)) {

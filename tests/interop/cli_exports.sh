@@ -18,6 +18,12 @@ mkdir -p "$out"
 python3 "$here/csv_readback.py" "$out/csv" "$dir/practice-expected.json"
 
 echo "a password for the importer" | "$bin" user add importer --role practitioner --password-stdin --db "$out/imported.db"
+# What dermaplan writes holds patient data: its owner's alone, whatever the umask.
+(umask 022; "$bin" export csv --db "$db" --out "$out/csv-private")
+for f in "$out/imported.db" "$out/csv-private" "$out/csv-private/patients.csv" "$out/patient-1.json"; do
+  mode="$(stat -c %a "$f")"
+  case "$mode" in 600|700) ;; *) echo "cli_exports: $f has mode $mode, not the owner's alone" >&2; exit 1 ;; esac
+done
 "$bin" import fhir "$out/patient-1.json" --user importer --db "$out/imported.db" | tee "$out/import.txt"
 grep -q "not imported: .* Procedure" "$out/import.txt"
 "$bin" export fhir --patient 1 --db "$out/imported.db" --out "$out/reexported.json"
