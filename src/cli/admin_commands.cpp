@@ -22,6 +22,9 @@ namespace dermaplan::cli {
 
 namespace {
 
+/// The demo account's password hash: not a hash, so nothing verifies against it.
+constexpr const char* kNoLogin = "!no-login";
+
 struct DbOptions {
   std::string db = "dermaplan.db";
   std::string photo_dir;
@@ -256,13 +259,22 @@ void add_admin_commands(CLI::App& app, CommonOptions& common) {
   demo_data->callback([&common] {
     const auto kb = load_kb(common);
     auto store = open(demo_db);
-    auto user = store->find_user_by_username("demo-data");
+    auto user = store->find_user_by_username(clinic::kDemoDataUsername);
+    // Demo records are signed by an account no one can log in as; a "demo-data" user made
+    // before the name was reserved is a person's account, not that one.
+    if (user && (!user->disabled || user->password_hash != kNoLogin))
+      throw clinic::ClinicError(clinic::FailureKind::conflict, "conflict",
+                                fmt::format("a user named '{}' (id {}) exists that is not dermaplan's demo "
+                                            "account (it has a password or can log in): no demo data is added "
+                                            "to this database",
+                                            user->username, user->id),
+                                "demo-data");
     if (!user) {
       records::User u;
-      u.username = "demo-data";
+      u.username = clinic::kDemoDataUsername;
       u.display_name = "Demo data (synthetic)";
       u.role = records::Role::practitioner;
-      u.password_hash = "!no-login";  // not a password hash: nothing verifies against it
+      u.password_hash = kNoLogin;
       u.disabled = true;
       user = store->create_user(kCli, u);
     }

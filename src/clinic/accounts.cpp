@@ -38,6 +38,11 @@ records::User create_account(records::Store& store, PasswordHasher& hasher, cons
     throw InputError("/username",
                      "a username may hold only the letters a-z and A-Z, digits and . _ - @ (no spaces "
                      "or accents; the display name may hold any name)");
+  if (equal_ignoring_ascii_case(account.username, kDemoDataUsername))
+    throw ClinicError(FailureKind::conflict, "conflict",
+                      fmt::format("the username '{}' is reserved for the synthetic records of dermaplan demo-data",
+                                  account.username),
+                      "/username");
   for (const auto& other : store.list_users())
     if (equal_ignoring_ascii_case(other.username, account.username))
       throw ClinicError(FailureKind::conflict, "conflict",

@@ -11,6 +11,10 @@
 
 namespace dermaplan::clinic {
 
+/// The account `dermaplan demo-data` attributes its synthetic records to: disabled, no password.
+/// Reserved: no one else may have this name.
+inline constexpr const char* kDemoDataUsername = "demo-data";
+
 struct NewAccount {
   std::string username;
   std::string display_name;  //!< empty: the username

@@ -100,6 +100,9 @@ TEST_P(Accounts, PolicyBreachesAndTakenNamesAreRefusedNamingTheField) {
   for (const char* name : {"jos\xc3\xa9", "jose\xcc\x81", "JOS\xc3\x89", "lee kim", "lee\xe2\x80\x8b", "tab\tname"})
     EXPECT_EQ(where({name, "", records::Role::assistant, "long-enough-password"}), "/username") << name;
   EXPECT_EQ(where({"jo.se_m-1@clinic", "Jos\xc3\xa9 M.", records::Role::assistant, "long-enough-password"}), "created");
+  // demo-data's records are signed by a disabled account of that name: no person may have it.
+  EXPECT_EQ(where({"demo-data", "", records::Role::admin, "long-enough-password"}), "conflict /username");
+  EXPECT_EQ(where({"Demo-Data", "", records::Role::admin, "long-enough-password"}), "conflict /username");
   EXPECT_EQ(where({"kim", "Kim", records::Role::assistant, "long-enough-password"}), "created");
   EXPECT_EQ(store->find_user_by_username("kim")->display_name, "Kim");
 }
