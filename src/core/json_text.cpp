@@ -13,39 +13,117 @@
 
 namespace dermaplan {
 
+namespace {
+
+/// Where the parser is, as a JSON pointer: one frame per open object (its current field) or
+/// array (the index of its next element).
+class JsonPath {
+ public:
+  void open(bool is_object) { frames_.push_back(Frame{is_object, {}, {}, 0}); }
+  void close() {
+    frames_.pop_back();
+    element_done();
+  }
+  void element_done() {
+    if (!frames_.empty() && !frames_.back().is_object) ++frames_.back().index;
+  }
+  /// A field name in the innermost object: false if the object already had it.
+  bool key(const std::string& name) {
+    Frame& f = frames_.back();
+    f.key = name;
+    return f.names.insert(name).second;
+  }
+  std::string pointer() const {
+    std::string out;
+    for (const Frame& f : frames_) {
+      if (f.is_object && f.names.empty()) break;  // no field read in it yet
+      out += '/';
+      if (!f.is_object) {
+        out += std::to_string(f.index);
+        continue;
+      }
+      for (char c : f.key) out += c == '~' ? std::string("~0") : c == '/' ? std::string("~1") : std::string(1, c);
+    }
+    return out;
+  }
+  bool in_object() const { return !frames_.empty() && frames_.back().is_object; }
+
+ private:
+  struct Frame {
+    bool is_object;
+    std::unordered_set<std::string> names;
+    std::string key;
+    std::size_t index;
+  };
+  std::vector<Frame> frames_;
+};
+
+/// The parser's own words without its internals: "[json.exception.parse_error.101] parse
+/// error at line 1, column 11: syntax error while parsing value - invalid string: ill-formed
+/// UTF-8 byte; last read: '"A?'" -> "invalid string: ill-formed UTF-8 byte" (what was last read
+/// may hold the very bytes that are wrong, so it is not echoed).
+std::string plain_reason(std::string message) {
+  if (const auto close = message.find("] "); message.rfind("[json.exception.", 0) == 0 && close != std::string::npos)
+    message.erase(0, close + 2);
+  if (message.rfind("parse error", 0) == 0)
+    if (const auto colon = message.find(": "); colon != std::string::npos) message.erase(0, colon + 2);
+  for (const char* lead : {"syntax error while parsing value - ", "syntax error while parsing object key - ",
+                           "syntax error while parsing object separator - ", "syntax error while parsing object - ",
+                           "syntax error while parsing array - "})
+    if (message.rfind(lead, 0) == 0) message.erase(0, std::string(lead).size());
+  if (const auto last = message.find("; last read:"); last != std::string::npos) message.erase(last);
+  return message;
+}
+
+}  // namespace
+
 nlohmann::json parse_json_text(std::string_view text, size_t max_bytes, const std::string& what) {
   if (text.size() > max_bytes)
     throw InputError(what, fmt::format("{} bytes is larger than the {} bytes accepted", text.size(), max_bytes));
   nlohmann::json doc;
-  // The field names seen in each open object: a name given twice is refused, since parsers
-  // differ on which of the two counts (nlohmann keeps the last, others the first).
-  std::vector<std::unordered_set<std::string>> open_objects;
+  // Where the parser is: a field name given twice is refused, since parsers differ on which of
+  // the two counts (nlohmann keeps the last, others the first), and an error names its place.
+  JsonPath path;
+  const auto at = [&](const std::string& message) {
+    const std::string pointer = path.pointer();
+    return pointer.empty() ? InputError(what, message) : InputError(pointer, message + " (in the " + what + ")");
+  };
   // Nesting deeper than any document of ours is refused while parsing: the checks that walk
   // a document recurse, and 100,000 open brackets fit in a body (the server crashed on them).
-  const nlohmann::json::parser_callback_t refuse_duplicates = [&](int depth, nlohmann::json::parse_event_t event,
-                                                                  nlohmann::json& parsed) {
+  const nlohmann::json::parser_callback_t follow = [&](int depth, nlohmann::json::parse_event_t event,
+                                                       nlohmann::json& parsed) {
     using Event = nlohmann::json::parse_event_t;
-    if ((event == Event::object_start || event == Event::array_start) && depth >= kMaxJsonDepth)  // the outermost at 0
-      throw InputError(what, fmt::format("the JSON is nested more than {} levels deep", kMaxJsonDepth));
-    if (event == Event::object_start) {
-      open_objects.emplace_back();
-    } else if (event == Event::object_end) {
-      open_objects.pop_back();
-    } else if (event == Event::key && !open_objects.empty()) {
-      const std::string& name = parsed.get_ref<const std::string&>();
-      if (!open_objects.back().insert(name).second)
-        throw InputError(what, fmt::format("the field {} appears twice in one object; send it once",
-                                           name.size() <= 64 ? "'" + name + "'" : std::string("with a long name")));
+    switch (event) {
+      case Event::object_start:
+      case Event::array_start:
+        if (depth >= kMaxJsonDepth)  // the outermost at 0
+          throw at(fmt::format("the JSON is nested more than {} levels deep", kMaxJsonDepth));
+        path.open(event == Event::object_start);
+        break;
+      case Event::object_end:
+      case Event::array_end:
+        path.close();
+        break;
+      case Event::key: {
+        const std::string& name = parsed.get_ref<const std::string&>();
+        if (!path.key(name))
+          throw at(fmt::format("the field {} appears twice in one object; send it once",
+                               name.size() <= 64 ? "'" + name + "'" : std::string("with a long name")));
+        break;
+      }
+      case Event::value:
+        path.element_done();
+        break;
     }
     return true;
   };
   try {
-    doc = nlohmann::json::parse(text, refuse_duplicates);
+    doc = nlohmann::json::parse(text, follow);
   } catch (const nlohmann::json::parse_error& e) {
-    throw InputError(what, fmt::format("malformed JSON at byte {}: {}", e.byte, e.what()));
+    throw at(fmt::format("malformed JSON at byte {}: {}", e.byte, plain_reason(e.what())));
   } catch (const nlohmann::json::exception& e) {
     // Valid syntax the parser cannot hold, e.g. a number beyond the range of a double.
-    throw InputError(what, fmt::format("unreadable JSON: {}", e.what()));
+    throw at(fmt::format("unreadable JSON: {}", plain_reason(e.what())));
   }
   // The parser already refuses invalid UTF-8; "\u0000" escapes remain.
   try {

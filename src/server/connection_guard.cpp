@@ -283,6 +283,11 @@ void ConnectionGuard::scan() {
         if (shut_.count(inode)) continue;
         auto a = activity_.find({c.peer, c.peer_port});
         if (a != activity_.end() && (a->second.in_handler || a->second.reading_body)) continue;
+        // A trusted proxy's idle connections are its pool (it reads whole requests itself):
+        // closing one under it could fail a request it is sending on it.
+        if (std::find(limits_.exempt_addresses.begin(), limits_.exempt_addresses.end(), c.peer) !=
+            limits_.exempt_addresses.end())
+          continue;
         const auto since = a != activity_.end() ? std::max(c.opened, a->second.touched) : c.opened;
         waiting.emplace_back(since, &c);
       }

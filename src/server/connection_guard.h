@@ -14,7 +14,8 @@
 //     longer than pressure_grace. The longest waiting go first, down to half the threads. So
 //     many addresses trickling headers together (each under its limit) cannot hold every
 //     thread for the whole deadline; a client that sends its request at once is not affected,
-//     nor one sending a body (its headers came, and authenticated routes checked the session).
+//     nor one sending a body (its headers came, and authenticated routes checked the session),
+//     nor an exempt address (a proxy's pool of idle connections).
 // A handler's own running time is not limited here. Shutting down a socket makes the thread's
 // next read fail at once, so the thread is free again.
 //

@@ -20,17 +20,26 @@ struct Case {
   const char* name;
   std::string text;
   const char* refusal;  //!< a part of the message; "" when the text is read
+  const char* where;    //!< the JSON pointer of the fault, or the document's name
 };
 
-TEST(JsonText, ReadsWhatIsWellFormedAndRefusesTheRest) {
+TEST(JsonText, ReadsWhatIsWellFormedAndRefusesTheRestNamingWhere) {
   const std::vector<Case> cases{
-      {"an object", R"({"username":"boss","password":"x"})", ""},
-      {"the same name in different objects", R"({"a":{"id":1},"b":{"id":2},"c":[{"id":3},{"id":4}]})", ""},
-      {"a field given twice", R"({"username":"boss","password":"x","username":"doc"})", "'username' appears twice"},
-      {"twice in a nested object", R"({"intake":{"sex":"female","sex":"male"}})", "'sex' appears twice"},
-      {"twice in an object in an array", R"({"areas":[{"region":"cheek","region":"nose"}]})", "'region' appears twice"},
-      {"malformed", R"({"a":)", "malformed JSON at byte"},
-      {"too large", std::string(2000, ' ') + "{}", "larger than the 1024 bytes"},
+      {"an object", R"({"username":"boss","password":"x"})", "", ""},
+      {"the same name in different objects", R"({"a":{"id":1},"b":{"id":2},"c":[{"id":3},{"id":4}]})", "", ""},
+      {"a field given twice", R"({"username":"boss","password":"x","username":"doc"})", "'username' appears twice",
+       "/username"},
+      {"twice in a nested object", R"({"intake":{"sex":"female","sex":"male"}})", "'sex' appears twice", "/intake/sex"},
+      {"twice in an object in an array", R"({"areas":[{"region":"cheek"},{"region":"cheek","region":"nose"}]})",
+       "'region' appears twice", "/areas/1/region"},
+      {"malformed", R"({"a":)", "malformed JSON at byte 6", "/a"},
+      {"malformed before any field", R"({,})", "malformed JSON at byte 2", "request body"},
+      // The parser's internals ("[json.exception...]", what it last read) are not passed on:
+      // the last read may be the very bytes that are wrong.
+      {"an invalid UTF-8 byte in a string", "{\"name\":\"A\xff\"}", "ill-formed UTF-8 byte", "/name"},
+      {"a lone surrogate", R"({"notes":["ok","\ud800"]})", "surrogate", "/notes/1"},
+      {"a number beyond a double", R"({"n":1e999})", "number overflow", "/n"},
+      {"too large", std::string(2000, ' ') + "{}", "larger than the 1024 bytes", "request body"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
@@ -42,8 +51,11 @@ TEST(JsonText, ReadsWhatIsWellFormedAndRefusesTheRest) {
       parse_json_text(c.text, 1024, "request body");
       ADD_FAILURE() << "read without complaint";
     } catch (const InputError& e) {
-      EXPECT_EQ(e.where(), "request body");
+      EXPECT_EQ(e.where(), c.where);
       EXPECT_NE(e.message().find(c.refusal), std::string::npos) << e.message();
+      EXPECT_EQ(e.message().find("json.exception"), std::string::npos) << e.message();
+      EXPECT_EQ(e.message().find("last read"), std::string::npos) << e.message();
+      EXPECT_EQ(e.message().find('\xff'), std::string::npos) << e.message();
     }
   }
 }
@@ -69,7 +81,7 @@ TEST(JsonText, NestingDeeperThanTheLimitIsRefusedNotRecursedInto) {
       parse_json_text(nested(depth, ""), 1 << 20, "body");
       ADD_FAILURE() << depth << " levels accepted";
     } catch (const InputError& e) {
-      EXPECT_EQ(e.where(), "body");
+      EXPECT_EQ(e.where().rfind("/a/0/0/", 0), 0u) << e.where();
       EXPECT_NE(std::string(e.what()).find("nested more than 64 levels"), std::string::npos) << e.what();
     }
   }
@@ -127,7 +139,7 @@ TEST(DumpJson, WritesTheBytesNlohmannWrites) {
       "quote \" backslash \\ slash / DEL \x7f", "caf\u00e9 \u2013 \u00b5m \U0001F600",
       // Invalid UTF-8: a lone continuation, overlong forms, a surrogate, beyond U+10FFFF, a
       // byte no sequence starts with, and sequences cut short mid-string and at the end.
-      "a\x80b", "\xc0\x80", "\xe0\x80\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xf5\x80", "x\xe2\x82y",
+      "a\x80" "b", "\xc0\x80", "\xe0\x80\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xf5\x80", "x\xe2\x82y",
       "end \xe2\x82", "\xf0\x9f\x98", "\xc3", "ok \xc3\xa9 then \xff",
       nlohmann::json::object(), nlohmann::json::array(), {{"b", 1}, {"a", {1, "two", nullptr}}, {"", {}}},
       {{"k\"ey\n", {{"nested", nlohmann::json::array({nlohmann::json::object()})}}}},
