@@ -221,6 +221,27 @@ TEST(HandoutPdf, ThePractitionersCopyAddsTheDecisionSupportSentence) {
   for (const auto& a : in.plan.areas) EXPECT_TRUE(contains(pdf.text, a.region_name));
 }
 
+TEST(HandoutPdf, AVagueEndKeepsTheSourcesWordsAndNoDayNumber) {
+  // seed-002: "not apply make-up for a few days". Under a policy that takes it, the handout
+  // says "for a few days" and that no number is given; it makes no day range up.
+  ScratchDir dir("handout-few-days");
+  HandoutInput in = example_handout(HandoutCopy::patient);
+  in.plan = testing::example_plan_with_policy("policies/makeup-few-days.yaml");
+  const PlanAftercare* makeup = nullptr;
+  for (const auto& a : in.plan.aftercare)
+    if (a.id == "no-makeup") makeup = &a;
+  ASSERT_NE(makeup, nullptr);
+  EXPECT_FALSE(makeup->to_hours);
+  EXPECT_EQ(makeup->vague_end, "for a few days");
+  const Checked pdf = check_pdf(dir, "handout.pdf", handout_pdf(in));
+  const auto when = pdf.flow.find(squeeze_spaces("From day 0, for a few days (no number is given: ask the practice)"));
+  ASSERT_NE(when, std::string::npos) << pdf.flow;
+  const auto what = pdf.flow.find(squeeze_spaces(makeup->instruction), when);
+  EXPECT_NE(what, std::string::npos) << "the make-up line under its vague window";
+  // The instructions with no end at all keep theirs, in a window of their own.
+  EXPECT_TRUE(contains(pdf.flow, "From day 0, no set end (ask the practice)"));
+}
+
 TEST(HandoutPdf, LetterPaperHasTheLetterSize) {
   ScratchDir dir("handout-letter");
   const Checked pdf = check_pdf(dir, "letter.pdf",
