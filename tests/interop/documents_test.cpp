@@ -186,6 +186,8 @@ TEST(HandoutPdf, ThePatientCopyHasNoJargonSourcesOrPractitionerDetail) {
   const HandoutInput in = example_handout(HandoutCopy::patient);
   const Checked pdf = check_pdf(dir, "handout.pdf", handout_pdf(in));
   EXPECT_FALSE(contains(pdf.text, in.plan.notice));
+  // The patient's own plain version of the decision-support notice is there instead.
+  EXPECT_TRUE(contains(pdf.flow, kPatientDecisionSupportNotice)) << pdf.flow;
   for (const auto& source : testing::bundled_kb().sources)
     EXPECT_FALSE(contains(pdf.text, "[" + source.id)) << source.id;
   EXPECT_FALSE(contains(pdf.text, "seed-0"));
@@ -217,6 +219,7 @@ TEST(HandoutPdf, ThePractitionersCopyAddsTheDecisionSupportSentence) {
   const HandoutInput in = example_handout(HandoutCopy::practitioner);
   const Checked pdf = check_pdf(dir, "handout.pdf", handout_pdf(in));
   EXPECT_TRUE(contains(pdf.text, in.plan.notice));
+  EXPECT_TRUE(contains(pdf.flow, kPatientDecisionSupportNotice)) << "the patient's words too";
   EXPECT_TRUE(contains(pdf.text, "Practitioner's copy"));
   for (const auto& a : in.plan.areas) EXPECT_TRUE(contains(pdf.text, a.region_name));
 }
