@@ -8,6 +8,10 @@
 
 namespace dermaplan::interop {
 
+const char* const kPatientDecisionSupportNotice =
+    "Your practitioner prepared this plan with the help of decision-support software. Your practitioner, not the "
+    "software, decides on your treatment: ask them about anything on this sheet that is unclear.";
+
 std::string patient_date(CivilDate day) {
   static const char* const kWeekdays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
   static const char* const kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -131,6 +135,8 @@ std::string handout_pdf(const HandoutInput& in, const DocumentOptions& options) 
                                           : "Call " + in.practice.name + " on " + in.practice.phone +
                                                 " if anything worries you.",
                 TextStyle{.bold = true});
+
+  pdf.paragraph(kPatientDecisionSupportNotice, TextStyle{.italic = true});
 
   if (in.copy == HandoutCopy::practitioner) {
     pdf.heading("For the practitioner", 2);

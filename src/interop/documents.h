@@ -20,6 +20,10 @@ enum class HandoutCopy {
   practitioner,  //!< adds device, needle lengths, plan warnings and the decision-support sentence
 };
 
+/// The decision-support notice in plain words for the patient, on every handout (the
+/// practitioner's copy adds the practitioner's sentence). It makes no clinical claim.
+extern const char* const kPatientDecisionSupportNotice;
+
 struct DocumentOptions {
   Paper paper = Paper::a4;
   std::string created;  //!< ISO 8601 UTC creation time for the metadata; empty: cairo's clock

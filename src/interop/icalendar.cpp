@@ -121,9 +121,15 @@ std::string plan_calendar(const PlanDocument& plan, const CalendarOptions& optio
     for (const auto& t : plan.preparation)
       if (t.session == s.number)
         description += fmt::format("\nBefore it, by {}: {}", format_civil_date(t.due), t.task);
+    // An instruction without an end date gets no dated entry of its own (this calendar invents
+    // no end): it is listed here, saying so.
     for (const auto& w : windows)
       if (!w.last_day)
-        for (const auto* a : w.instructions) description += "\nAfter it, no set end: " + a->instruction;
+        for (const auto* a : w.instructions)
+          description += w.vague_end.empty()
+                             ? "\nAfter it, with no end given (this calendar sets no end date): " + a->instruction
+                             : fmt::format("\nAfter it, {} (no number is given, so this calendar sets no end date): {}",
+                                           w.vague_end, a->instruction);
     cal.begin("VEVENT");
     cal.identity(fmt::format("session-{}", s.number));
     cal.date("DTSTART", s.date);

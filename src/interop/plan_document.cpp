@@ -119,6 +119,7 @@ PlanDocument parse_plan_document(const json& plan, const std::string& where) {
     a.instruction = r.text(aftercare[i], path, "instruction");
     a.from_hours = r.number(aftercare[i], path, "from_hours");
     if (!aftercare[i].value("open_ended", false)) a.to_hours = r.number(aftercare[i], path, "to_hours");
+    else a.vague_end = r.optional_text(aftercare[i], "vague_end");
     doc.aftercare.push_back(std::move(a));
   }
   if (plan.contains("assessment_date")) doc.assessment_date = r.date(plan, "", "assessment_date");

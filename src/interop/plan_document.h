@@ -33,6 +33,9 @@ struct PlanAftercare {
   std::string instruction;
   double from_hours = 0;
   std::optional<double> to_hours;  //!< none: open-ended ("until healed")
+  /// Open-ended with the source's words for an end it gives no number for ("for a few days");
+  /// empty: no end stated at all.
+  std::string vague_end;
 };
 
 struct PlanArea {

@@ -135,6 +135,8 @@ std::string describe_days_before(const DaysBefore& days) {
 }
 
 std::string describe_hours_window(const HoursWindow& window) {
+  if (window.open_ended && !window.vague_end.empty())
+    return fmt::format("from {:g} h, {} (the source gives no number)", window.from_hours, window.vague_end);
   if (window.open_ended) return fmt::format("from {:g} h, no stated end", window.from_hours);
   return fmt::format("{:g}–{:g} h", window.from_hours, window.to_hours);
 }

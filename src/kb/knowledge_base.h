@@ -319,6 +319,9 @@ struct HoursWindow {
   double from_hours = 0;
   double to_hours = 0;  //!< 0 with open_ended: "until healed" style instructions
   bool open_ended = false;
+  /// With open_ended: the source's words for an end it gives no number for ("for a few days").
+  /// Shown as they are, never turned into hours or dates.
+  std::string vague_end;
 };
 
 struct AftercareInstruction {

@@ -894,7 +894,7 @@ void Loader::read_procedure(const Origin& origin, const YAML::Node& list) {
 
 void Loader::read_aftercare(const Origin& origin, const YAML::Node& list) {
   for (const auto& node : list) {
-    check_keys(origin, node, {"id", "instruction", "from_hours", "to_hours", "open_ended", "window",
+    check_keys(origin, node, {"id", "instruction", "from_hours", "to_hours", "open_ended", "vague_end", "window",
                               "sources", "note"});
     AftercareInstruction item;
     item.id = req_id(origin, node);
@@ -910,6 +910,11 @@ void Loader::read_aftercare(const Origin& origin, const YAML::Node& list) {
       } else if (n["to_hours"]) {
         fail(o, n["to_hours"], "an open-ended window has no 'to_hours'");
       }
+      if (n["vague_end"]) {
+        if (!window.open_ended)
+          fail(o, n["vague_end"], "'vague_end' (the source's words for an end without a number) needs 'open_ended: true'");
+        window.vague_end = req_str(o, n, "vague_end");
+      }
       return window;
     };
     if (node["window"]) {
@@ -917,7 +922,7 @@ void Loader::read_aftercare(const Origin& origin, const YAML::Node& list) {
         fail(origin, node, "with 'window', the hours belong to its positions");
       if (node["sources"]) item.wording_sources = sources(origin, node);
       item.window = disputed<HoursWindow>(origin, node["window"], "aftercare " + item.id + ": window",
-                                          {"from_hours", "to_hours", "open_ended"}, parse_window,
+                                          {"from_hours", "to_hours", "open_ended", "vague_end"}, parse_window,
                                           describe_hours_window);
     } else {
       Position<HoursWindow> only{"sourced", parse_window(origin, node), sources(origin, node),

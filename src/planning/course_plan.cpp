@@ -594,6 +594,8 @@ nlohmann::json aftercare_json(const kb::KnowledgeBase& kb) {
                             {"sources", item.sources()}};
     if (w.open_ended) entry["open_ended"] = true;
     else entry["to_hours"] = w.to_hours;
+    // The source's words for an end it gives no number for: kept as words, never made hours.
+    if (!w.vague_end.empty()) entry["vague_end"] = w.vague_end;
     if (item.window.disputed()) entry["topic"] = item.window.topic;
     aftercare.push_back(std::move(entry));
   }

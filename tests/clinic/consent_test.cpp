@@ -32,6 +32,18 @@ TEST(ConsentForm, ListsEveryItemAndRiskWithSourcesUnderAVersion) {
   }
 }
 
+TEST(ConsentForm, TheRashOfLongNeedlesIsInSeed001sWords) {
+  // seed-001: "particularly long needles cause severe rash and mild oedema. The rash declines
+  // within 3-4 hours." The form said "a marked rash".
+  const auto& kb = testing::bundled_kb();
+  const auto form = consent_form(kb, kb.find_indication("acne-scars"));
+  EXPECT_NE(form.text.find("particularly long needles cause a severe rash and mild swelling (oedema), the rash "
+                           "declining within 3-4 hours"),
+            std::string::npos)
+      << form.text;
+  EXPECT_EQ(form.text.find("marked rash"), std::string::npos);
+}
+
 TEST(ConsentForm, IsOneFormPerIndication) {
   const auto& kb = testing::bundled_kb();
   const auto general = consent_form_for(kb, "");

@@ -186,6 +186,8 @@ TEST(HandoutPdf, ThePatientCopyHasNoJargonSourcesOrPractitionerDetail) {
   const HandoutInput in = example_handout(HandoutCopy::patient);
   const Checked pdf = check_pdf(dir, "handout.pdf", handout_pdf(in));
   EXPECT_FALSE(contains(pdf.text, in.plan.notice));
+  // The patient's own plain version of the decision-support notice is there instead.
+  EXPECT_TRUE(contains(pdf.flow, kPatientDecisionSupportNotice)) << pdf.flow;
   for (const auto& source : testing::bundled_kb().sources)
     EXPECT_FALSE(contains(pdf.text, "[" + source.id)) << source.id;
   EXPECT_FALSE(contains(pdf.text, "seed-0"));
@@ -217,8 +219,30 @@ TEST(HandoutPdf, ThePractitionersCopyAddsTheDecisionSupportSentence) {
   const HandoutInput in = example_handout(HandoutCopy::practitioner);
   const Checked pdf = check_pdf(dir, "handout.pdf", handout_pdf(in));
   EXPECT_TRUE(contains(pdf.text, in.plan.notice));
+  EXPECT_TRUE(contains(pdf.flow, kPatientDecisionSupportNotice)) << "the patient's words too";
   EXPECT_TRUE(contains(pdf.text, "Practitioner's copy"));
   for (const auto& a : in.plan.areas) EXPECT_TRUE(contains(pdf.text, a.region_name));
+}
+
+TEST(HandoutPdf, AVagueEndKeepsTheSourcesWordsAndNoDayNumber) {
+  // seed-002: "not apply make-up for a few days". Under a policy that takes it, the handout
+  // says "for a few days" and that no number is given; it makes no day range up.
+  ScratchDir dir("handout-few-days");
+  HandoutInput in = example_handout(HandoutCopy::patient);
+  in.plan = testing::example_plan_with_policy("policies/makeup-few-days.yaml");
+  const PlanAftercare* makeup = nullptr;
+  for (const auto& a : in.plan.aftercare)
+    if (a.id == "no-makeup") makeup = &a;
+  ASSERT_NE(makeup, nullptr);
+  EXPECT_FALSE(makeup->to_hours);
+  EXPECT_EQ(makeup->vague_end, "for a few days");
+  const Checked pdf = check_pdf(dir, "handout.pdf", handout_pdf(in));
+  const auto when = pdf.flow.find(squeeze_spaces("From day 0, for a few days (no number is given: ask the practice)"));
+  ASSERT_NE(when, std::string::npos) << pdf.flow;
+  const auto what = pdf.flow.find(squeeze_spaces(makeup->instruction), when);
+  EXPECT_NE(what, std::string::npos) << "the make-up line under its vague window";
+  // The instructions with no end at all keep theirs, in a window of their own.
+  EXPECT_TRUE(contains(pdf.flow, "From day 0, no set end (ask the practice)"));
 }
 
 TEST(HandoutPdf, LetterPaperHasTheLetterSize) {

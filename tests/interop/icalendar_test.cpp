@@ -145,6 +145,37 @@ TEST(PlanCalendar, AftercareWindowsAfterEverySessionCarryEveryBoundedInstruction
     }
 }
 
+TEST(PlanCalendar, AVagueOrMissingEndGetsNoDateAndTheExportSaysSo) {
+  // seed-002's "for a few days" without make-up (under a policy that takes it): no dated
+  // aftercare entry holds it; each session's description lists it with the source's words and
+  // says that the calendar sets no end date. An instruction with no end says so too.
+  const PlanDocument plan = testing::example_plan_with_policy("policies/makeup-few-days.yaml");
+  const PlanAftercare* makeup = nullptr;
+  for (const auto& a : plan.aftercare)
+    if (a.id == "no-makeup") makeup = &a;
+  ASSERT_NE(makeup, nullptr);
+  ASSERT_FALSE(makeup->to_hours);
+  Parsed parsed = parse(plan_calendar(plan, options_at(1'795'000'000'000)));
+  EXPECT_EQ(parse_errors(parsed.root.get()), std::vector<std::string>{});
+  int sessions = 0;
+  for (icalcomponent* e : children(parsed.root.get(), ICAL_VEVENT_COMPONENT)) {
+    const std::string uid = icalcomponent_get_uid(e);
+    const std::string description = icalcomponent_get_description(e) ? icalcomponent_get_description(e) : "";
+    if (uid.find("-aftercare-") != std::string::npos) {
+      EXPECT_EQ(description.find(makeup->instruction), std::string::npos) << "a dated entry for a vague end: " << uid;
+    } else if (uid.find("-session-") != std::string::npos) {
+      ++sessions;
+      EXPECT_NE(description.find("After it, for a few days (no number is given, so this calendar sets no end date): " +
+                                 makeup->instruction),
+                std::string::npos)
+          << description;
+      EXPECT_NE(description.find("After it, with no end given (this calendar sets no end date): "), std::string::npos)
+          << description;
+    }
+  }
+  EXPECT_EQ(sessions, static_cast<int>(plan.sessions.size()));
+}
+
 TEST(PlanCalendar, UidsAreStableAcrossExportsAndUnique) {
   const PlanDocument plan = example_plan();
   auto uids = [&](long long stamp) {

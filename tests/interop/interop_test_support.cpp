@@ -13,15 +13,22 @@
 
 namespace dermaplan::testing {
 
-nlohmann::json example_plan_json() {
+namespace {
+nlohmann::json example_plan_json_with(const kb::KnowledgeBase& kb) {
   const auto request = read_json_file(std::filesystem::path(DERMAPLAN_EXAMPLES_DIR) / "plan-request.json");
-  const auto& kb = bundled_kb();
   const CivilDate as_of = *parse_civil_date(request.at("date").get<std::string>());
   const auto intake = screening::parse_intake(request.at("intake"), kb, as_of);
   planning::PlanRequest plan_request;
   plan_request.indication = request.at("indication").get<std::string>();
   plan_request.areas = request.at("areas").get<std::vector<std::string>>();
   return planning::to_json(planning::plan_course(intake, kb, as_of, plan_request), kb);
+}
+}  // namespace
+
+nlohmann::json example_plan_json() { return example_plan_json_with(bundled_kb()); }
+
+interop::PlanDocument example_plan_with_policy(const std::string& relative_policy) {
+  return interop::parse_plan_document(example_plan_json_with(kb_with_policy(relative_policy)));
 }
 
 interop::PlanDocument example_plan() { return interop::parse_plan_document(example_plan_json()); }

@@ -15,6 +15,8 @@ namespace dermaplan::testing {
 nlohmann::json example_plan_json();
 /// The same plan, parsed.
 interop::PlanDocument example_plan();
+/// The same request planned under a clinic policy of tests/cases (e.g. "policies/x.yaml"), parsed.
+interop::PlanDocument example_plan_with_policy(const std::string& relative_policy);
 
 struct ToolRun {
   int exit_code = -1;
