@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <set>
@@ -322,12 +323,47 @@ void carry_acknowledged(const records::GatePassage& passage, GateConfirmation& c
   }
 }
 
+/// Each caution the caller acknowledges is one the gate reports for the session, or one an
+/// earlier passage of it acknowledged, and is named once; InputError at
+/// /acknowledged_cautions/N naming the id and what can be acknowledged otherwise.
+void check_acknowledged(const std::vector<std::string>& given, const GateReport& report,
+                        const records::TreatmentSession& session) {
+  std::set<std::string> known;
+  for (const auto& c : report.cautions) known.insert(c.id);
+  GateConfirmation earlier;
+  for (const auto& passage : session.gate_passages) carry_acknowledged(passage, earlier);
+  known.insert(earlier.acknowledged_cautions.begin(), earlier.acknowledged_cautions.end());
+  for (std::size_t i = 0; i < given.size(); ++i) {
+    const std::string where = fmt::format("/acknowledged_cautions/{}", i);
+    const auto first = std::find(given.begin(), given.end(), given[i]);
+    if (first != given.begin() + static_cast<std::ptrdiff_t>(i))
+      throw InputError(where, fmt::format("'{}' is acknowledged twice (also at /acknowledged_cautions/{})", given[i],
+                                          first - given.begin()));
+    if (known.count(given[i])) continue;
+    std::string ids;
+    for (const auto& c : report.cautions) ids += (ids.empty() ? "" : ", ") + c.id;
+    throw InputError(where, fmt::format("'{}' is not a caution of this session's screening on {}; {}", given[i],
+                                        session.session_date,
+                                        ids.empty() ? "there is none to acknowledge" : "the cautions to acknowledge: " + ids));
+  }
+}
+
+/// A planned session passes no gate: nothing is confirmed yet (InputError when something is).
+void check_nothing_confirmed(const records::TreatmentSession& session, const GateConfirmation& confirmation) {
+  if (session.status != records::SessionStatus::planned) return;
+  if (!confirmation.acknowledged_cautions.empty())
+    throw InputError("/acknowledged_cautions/0",
+                     "cautions are acknowledged when the session is marked performed or signed; this session is "
+                     "planned");
+}
+
 /// Runs the gate for `step` and returns the passage to store, or throws the refusal.
 records::GatePassage pass_gate(records::Store& store, const kb::KnowledgeBase& kb, const records::User& by,
                                const records::TreatmentSession& session, const std::string& step,
                                GateConfirmation confirmation, bool carry_performed = false) {
   // What was confirmed when the session was marked performed still holds at signing, and when
   // a performed session is edited and passes again (not when it is marked performed anew).
+  const std::vector<std::string> given = confirmation.acknowledged_cautions;  // before any carried
   const records::GatePassage* earlier =
       step == "signed" || carry_performed ? last_passage(session, "performed") : nullptr;
   std::set<std::pair<std::string, std::string>> overridden_before;
@@ -340,6 +376,7 @@ records::GatePassage pass_gate(records::Store& store, const kb::KnowledgeBase& k
     }
   }
   GateReport report = evaluate_gate(store, kb, session, confirmation);
+  check_acknowledged(given, report, session);
   records::GatePassage passage;
   passage.step = step;
   passage.cautions_json = report.recap["acknowledged_cautions"].dump();
@@ -358,7 +395,9 @@ records::GatePassage pass_gate(records::Store& store, const kb::KnowledgeBase& k
     std::string list;
     for (const auto& c : report.unmet) list += (list.empty() ? "" : "; ") + c.message;
     throw ClinicError(FailureKind::refused, "gate",
-                      fmt::format("the treatment gate refuses to mark session {} as {}: {}", session.id, step, list),
+                      fmt::format("the treatment gate refuses to mark {} as {}: {}",
+                                  session.id == 0 ? std::string("this session") : fmt::format("session {}", session.id),
+                                  step, list),
                       "", json{{"unmet", conditions_json(report.unmet)}, {"cautions", cautions_json(report.cautions)}});
   }
   if (!carried && !may_override_gate(by.role)) {  // a practitioner's override carried still holds
@@ -366,14 +405,7 @@ records::GatePassage pass_gate(records::Store& store, const kb::KnowledgeBase& k
                       "only a practitioner or an admin may override the treatment gate", "/override_reason",
                       json{{"unmet", conditions_json(report.unmet)}});
   }
-  // A reason a later reader can follow, not a keystroke to get past the gate. The length is
-  // this software's choice (no source sets one).
-  if (const std::size_t seen = count_visible_characters(reason); !carried && seen < kMinOverrideReasonCharacters) {
-    throw InputError("/override_reason",
-                     fmt::format("an override must say why the unmet conditions are set aside, in at least {} "
-                                 "characters that are not spaces (got {}: \"{}\")",
-                                 kMinOverrideReasonCharacters, seen, std::string(trim(reason))));
-  }
+  if (!carried) check_written_reason(reason, "/override_reason", "an override must say why the unmet conditions are set aside");
   passage.override_reason = reason;
   passage.unmet_json = conditions_json(report.unmet).dump();
   return passage;
@@ -391,6 +423,18 @@ void settle_practitioner(records::Store& store, const records::User& by, records
 
 records::Actor actor_of(const records::User& user) { return {user.id, user.username}; }
 
+/// The session's plan is 0 (none) or one of its patient's plans: checked before the gate, which
+/// would otherwise judge the session against another plan (InputError at /plan_id).
+void check_plan(records::Store& store, const records::TreatmentSession& s) {
+  if (s.plan_id == 0) return;
+  const auto plan = s.plan_id > 0 ? store.find_course_plan(s.plan_id) : std::nullopt;
+  if (plan && plan->patient_id == s.patient_id) return;
+  std::string ids;
+  for (const auto& p : store.list_course_plans(s.patient_id)) ids += (ids.empty() ? "" : ", ") + std::to_string(p.id);
+  throw InputError("/plan_id", fmt::format("no plan {} for patient {} (the patient's plans: {}; 0 for none)", s.plan_id,
+                                           s.patient_id, ids.empty() ? "none" : ids));
+}
+
 /// Whether an edit of a performed session changes what the gate checked.
 bool gate_fields_changed(const records::TreatmentSession& a, const records::TreatmentSession& b) {
   if (a.plan_id != b.plan_id || a.session_date != b.session_date || a.device_id != b.device_id ||
@@ -404,6 +448,47 @@ bool gate_fields_changed(const records::TreatmentSession& a, const records::Trea
 }
 
 }  // namespace
+
+namespace {
+
+/// Whether UTF-8 `text` holds a letter or a digit: an ASCII letter or digit, or a character of
+/// another script (not punctuation, symbols, spaces, marks or emoji).
+bool has_letter_or_digit(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x80) {
+      if (std::isalnum(byte)) return true;
+      ++i;
+      continue;
+    }
+    const int length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1;
+    char32_t cp = length == 4 ? byte & 0x07 : length == 3 ? byte & 0x0F : byte & 0x1F;
+    for (int k = 1; k < length && i + k < text.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    i += length;
+    const bool not_a_letter = cp < 0xC0 || cp == 0xD7 || cp == 0xF7 ||   // Latin-1 punctuation and signs
+                              (cp >= 0x0300 && cp <= 0x036F) ||           // combining marks
+                              (cp >= 0x2000 && cp <= 0x2BFF) ||           // spaces, punctuation, symbols, arrows
+                              (cp >= 0x3000 && cp <= 0x303F) ||           // CJK spaces and punctuation
+                              (cp >= 0xFE00 && cp <= 0xFE4F) ||           // variation selectors, CJK forms
+                              (cp >= 0xFF00 && cp <= 0xFF0F) || cp == 0xFEFF ||  // fullwidth punctuation, BOM
+                              cp >= 0x1F000;                              // emoji and pictographs
+    if (!not_a_letter) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void check_written_reason(std::string_view reason, const std::string& where, std::string_view what) {
+  // The length is this software's choice (no source sets one).
+  const std::size_t seen = count_visible_characters(reason);
+  if (seen >= kMinReasonCharacters && has_letter_or_digit(reason)) return;
+  throw InputError(where, fmt::format("{}, in at least {} characters that are not spaces, with letters or digits "
+                                      "among them (got {} visible{}: \"{}\")",
+                                      what, kMinReasonCharacters, seen,
+                                      seen > 0 && !has_letter_or_digit(reason) ? ", no letter or digit" : "",
+                                      std::string(trim(reason))));
+}
 
 void check_practitioner(records::Store& store, long long user_id, const std::string& where) {
   const auto user = user_id > 0 ? store.find_user(user_id) : std::nullopt;
@@ -499,7 +584,9 @@ records::TreatmentSession create_session(records::Store& store, const kb::Knowle
   existing_patient(store, session.patient_id);
   if (session.session_date.empty()) throw InputError("/date", "'date' is required");
   session.lot_number = std::string(trim(session.lot_number));
+  check_plan(store, session);
   settle_practitioner(store, by, session);
+  check_nothing_confirmed(session, confirmation);
   std::optional<records::GatePassage> passage;
   if (session.status == records::SessionStatus::performed) {
     passage = pass_gate(store, kb, by, session, "performed", confirmation);
@@ -512,7 +599,17 @@ records::TreatmentSession update_session(records::Store& store, const kb::Knowle
   const auto old = existing_session(store, session.id);
   if (old.status == records::SessionStatus::signed_off)
     throw records::SignedSessionError("", fmt::format("session {} is signed; add an amendment instead", old.id));
+  if (old.status == records::SessionStatus::performed && session.status == records::SessionStatus::planned)
+    throw ClinicError(FailureKind::conflict, "performed",
+                      fmt::format("session {} was recorded as performed on {}: a treatment that happened stays "
+                                  "performed. Correct what was recorded (date, device, lot, needle lengths, notes) "
+                                  "here; if it did not take place, say so in its notes; once it is signed, "
+                                  "corrections are amendments",
+                                  old.id, old.session_date),
+                      "/status");
   session.lot_number = std::string(trim(session.lot_number));
+  session.patient_id = old.patient_id;
+  if (session.plan_id != old.plan_id) check_plan(store, session);
   if (session.practitioner_id != old.practitioner_id || session.practitioner_id == 0)
     settle_practitioner(store, by, session);
   std::optional<records::GatePassage> passage;
@@ -521,9 +618,13 @@ records::TreatmentSession update_session(records::Store& store, const kb::Knowle
   // put through what marking it performed would have refused.
   const bool now_performed = session.status == records::SessionStatus::performed;
   const bool was_performed = old.status == records::SessionStatus::performed;
+  check_nothing_confirmed(session, confirmation);
+  session.gate_passages = old.gate_passages;
   if (now_performed && (!was_performed || gate_fields_changed(old, session))) {
-    session.gate_passages = old.gate_passages;
     passage = pass_gate(store, kb, by, session, "performed", confirmation, /*carry_performed=*/was_performed);
+  } else if (now_performed && !confirmation.acknowledged_cautions.empty()) {
+    // No new passage: the earlier acknowledgements stand; what is sent is still checked.
+    check_acknowledged(confirmation.acknowledged_cautions, evaluate_gate(store, kb, session, confirmation), session);
   }
   return store.update_session(actor_of(by), session, passage);
 }

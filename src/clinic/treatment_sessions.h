@@ -44,10 +44,16 @@ struct GateConfirmation {
   std::string override_reason;                     //!< "" = no override
 };
 
-/// The shortest override reason accepted (characters a reader sees: spaces and invisible
-/// characters not counted): one that
-/// says why, not a keystroke to get past the gate ("x" is refused, 400 at /override_reason).
-inline constexpr std::size_t kMinOverrideReasonCharacters = 10;
+/// The shortest written reason accepted (characters a reader sees: spaces and invisible
+/// characters not counted), for an override of the gate and for an amendment alike: one that
+/// says why, not a keystroke to get past a check ("x" is refused, 400 at /override_reason).
+inline constexpr std::size_t kMinReasonCharacters = 10;
+
+/// A written reason a later reader can follow (an override of the gate, an amendment): at least
+/// kMinReasonCharacters visible characters, letters or digits (of any script) among them, so
+/// that "........." or three zero-width spaces are no reason. InputError at `where` otherwise;
+/// `what` opens the message ("an override must say why the unmet conditions are set aside").
+void check_written_reason(std::string_view reason, const std::string& where, std::string_view what);
 
 /// The gate's answer for a session as it stands (or as it would be stored).
 struct GateReport {
@@ -87,7 +93,9 @@ records::TreatmentSession create_session(records::Store& store, const kb::Knowle
 /// Replaces a session's fields (session.id and row_version set). Passing planned -> performed
 /// goes through the gate, and so does an edit of a performed session that changes what the
 /// gate checked (date, plan, device, lot, needle lengths); its earlier acknowledgements and an
-/// override of the same conditions still hold.
+/// override of the same conditions still hold. The plan may be changed (0 or one of the
+/// patient's plans, else InputError at /plan_id). A performed session is never set back to
+/// planned (ClinicError conflict "performed" at /status): the treatment happened.
 records::TreatmentSession update_session(records::Store& store, const kb::KnowledgeBase& kb, const records::User& by,
                                          records::TreatmentSession session, const GateConfirmation& confirmation);
 

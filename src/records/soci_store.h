@@ -76,7 +76,8 @@ class SociStore final : public Store {
   TreatmentSession sign_session(const Actor& by, long long session_id, long long row_version,
                                 std::optional<GatePassage> passage = std::nullopt) override;
   Amendment add_amendment(const Actor& by, long long session_id, const std::string& field,
-                          const std::string& new_value, const std::string& reason) override;
+                          const std::string& new_value, const std::string& reason,
+                          const std::optional<std::string>& expected_old_value = std::nullopt) override;
   std::vector<Amendment> list_amendments(long long session_id) override;
   LotTrace trace_lot(const std::string& lot_number) override;
 

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "core/storable_text.h"
 #include "records/signed_content.h"
 #include "records/soci_store.h"
 #include "records/sql_query.h"
@@ -89,6 +90,17 @@ void validate_session(TreatmentSession& s) {
   if (s.passes < 0) throw InvalidRecordError("session.passes", "must not be negative");
   if (s.anaesthetic_minutes < 0) throw InvalidRecordError("session.anaesthetic_minutes", "must not be negative");
   s.lot_number = trim(s.lot_number);
+}
+
+/// A session's plan is 0 (none) or one of its patient's plans.
+void require_plan_of_patient(soci::session& sql, const TreatmentSession& s) {
+  if (s.plan_id == 0) return;
+  long long plan_patient = 0;
+  sql << "SELECT patient_id FROM course_plans WHERE id = :id", soci::use(s.plan_id), soci::into(plan_patient);
+  if (!sql.got_data() || plan_patient != s.patient_id) {
+    throw InvalidRecordError("session.plan_id",
+                             "no plan " + std::to_string(s.plan_id) + " for patient " + std::to_string(s.patient_id));
+  }
 }
 
 void load_needles(soci::session& sql, TreatmentSession& s) {
@@ -178,28 +190,36 @@ std::string field_text(const TreatmentSession& s, const std::string& field) {
   throw InvalidRecordError("amendment.field", "\"" + field + "\" cannot be amended");
 }
 
-/// Checks an amendment's new value and returns it normalised.
-std::string validate_amended_value(const std::string& field, const std::string& value) {
-  auto non_negative_integer = [&](const char* where) {
+/// Checks an amendment's value (`where`: "amendment.new_value" or "amendment.old_value") and
+/// returns it normalised.
+std::string validate_amended_value(const std::string& field, const std::string& value,
+                                   const char* where = "amendment.new_value") {
+  auto non_negative_integer = [&]() {
     if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos || value.size() > 9) {
       throw InvalidRecordError(where, "\"" + value + "\" is not a non-negative whole number");
     }
     return std::to_string(std::stol(value));
   };
   if (field == "session_date") {
-    require_date(value, "amendment.new_value");
+    require_date(value, where);
     return value;
   }
-  if (field == "practitioner_id" || field == "passes" || field == "anaesthetic_minutes") {
-    return non_negative_integer("amendment.new_value");
-  }
+  if (field == "practitioner_id" || field == "passes" || field == "anaesthetic_minutes") return non_negative_integer();
   if (field == "needle_lengths") {
-    auto lengths = needle_lengths_from_json(value, "amendment.new_value");
-    validate_needles(lengths, "amendment.new_value");
+    auto lengths = needle_lengths_from_json(value, where);
+    validate_needles(lengths, where);
     return needle_lengths_to_json(lengths);
   }
   if (field == "lot_number") return trim(value);
   return value;
+}
+
+/// A normalised value in a form that compares equal whatever the order of its regions.
+std::string comparable_value(const std::string& field, const std::string& normalised) {
+  if (field != "needle_lengths") return normalised;
+  auto lengths = needle_lengths_from_json(normalised, "amendment.value");
+  std::sort(lengths.begin(), lengths.end(), [](const auto& a, const auto& b) { return a.region < b.region; });
+  return needle_lengths_to_json(lengths);
 }
 
 }  // namespace
@@ -254,15 +274,7 @@ TreatmentSession SociStore::create_session(const Actor& by, TreatmentSession ses
   }
   return write("create_session", [&](soci::session& sql) {
     require_patient(sql, session.patient_id, "session.patient_id");
-    if (session.plan_id != 0) {
-      long long plan_patient = 0;
-      sql << "SELECT patient_id FROM course_plans WHERE id = :id", soci::use(session.plan_id),
-          soci::into(plan_patient);
-      if (!sql.got_data() || plan_patient != session.patient_id) {
-        throw InvalidRecordError("session.plan_id", "no plan " + std::to_string(session.plan_id) +
-                                                        " for patient " + std::to_string(session.patient_id));
-      }
-    }
+    require_plan_of_patient(sql, session);
     session.created_by = by.user_id;
     session.created_at_ms = session.updated_at_ms = now();
     session.signed_by = session.signed_at_ms = 0;
@@ -381,21 +393,26 @@ TreatmentSession SociStore::update_session(const Actor& by, TreatmentSession ses
                           "changed since it was read (version " + std::to_string(session.row_version) +
                               ", now " + std::to_string(old.row_version) + ")");
     }
+    if (old.status != SessionStatus::planned && session.status == SessionStatus::planned) {
+      throw InvalidRecordError("session.status", "a performed session cannot be set back to planned");
+    }
     session.patient_id = old.patient_id;
-    session.plan_id = old.plan_id;
+    require_plan_of_patient(sql, session);
     session.created_by = old.created_by;
     session.created_at_ms = old.created_at_ms;
     session.signed_by = session.signed_at_ms = 0;
     session.updated_at_ms = now();
     std::string status = to_string(session.status);
+    soci::indicator plan_ind = null_if_zero(session.plan_id);
     soci::indicator practitioner_ind = null_if_zero(session.practitioner_id);
     long long changed = execute_counting(
         sql,
-        "UPDATE treatment_sessions SET session_date = :d, practitioner_id = :pr, device_id = :dv,"
+        "UPDATE treatment_sessions SET plan_id = :pl, session_date = :d, practitioner_id = :pr, device_id = :dv,"
         " lot_number = :l, passes = :ps, directions = :di, anaesthetic = :an, anaesthetic_minutes = :am,"
         " end_point = :e, products_applied = :pd, notes = :n, status = :st, updated_at_ms = :ua,"
         " row_version = row_version + 1 WHERE id = :id AND row_version = :rv",
-        soci::use(session.session_date), soci::use(session.practitioner_id, practitioner_ind),
+        soci::use(session.plan_id, plan_ind), soci::use(session.session_date),
+        soci::use(session.practitioner_id, practitioner_ind),
         soci::use(session.device_id), soci::use(session.lot_number), soci::use(session.passes),
         soci::use(session.directions), soci::use(session.anaesthetic), soci::use(session.anaesthetic_minutes),
         soci::use(session.end_point), soci::use(session.products_applied), soci::use(session.notes),
@@ -405,6 +422,7 @@ TreatmentSession SociStore::update_session(const Actor& by, TreatmentSession ses
     write_needles(sql, session);
     session.row_version += 1;
     json fields = json::array();
+    if (old.plan_id != session.plan_id) fields.push_back("plan_id");
     for (const auto& field : amendable_session_fields()) {
       if (field_text(old, field) != field_text(session, field)) fields.push_back(field);
     }
@@ -443,13 +461,18 @@ TreatmentSession SociStore::sign_session(const Actor& by, long long session_id, 
 }
 
 Amendment SociStore::add_amendment(const Actor& by, long long session_id, const std::string& field,
-                                   const std::string& new_value, const std::string& reason) {
+                                   const std::string& new_value, const std::string& reason,
+                                   const std::optional<std::string>& expected_old_value) {
   require_text(reason, "amendment.reason");
   const auto& fields = amendable_session_fields();
   if (std::find(fields.begin(), fields.end(), field) == fields.end()) {
     throw InvalidRecordError("amendment.field", "\"" + field + "\" cannot be amended");
   }
   std::string value = validate_amended_value(field, new_value);
+  const std::optional<std::string> expected =
+      expected_old_value ? std::optional(comparable_value(field, validate_amended_value(field, *expected_old_value,
+                                                                                        "amendment.old_value")))
+                         : std::nullopt;
   return write("add_amendment", [&](soci::session& sql) {
     TreatmentSession s = load_session_for_update(sql, session_id);
     if (s.status != SessionStatus::signed_off) {
@@ -468,6 +491,19 @@ Amendment SociStore::add_amendment(const Actor& by, long long session_id, const 
     sql << "SELECT new_value FROM amendments WHERE session_id = :s AND field = :f ORDER BY id DESC LIMIT 1",
         soci::use(session_id), soci::use(field), soci::into(last);
     a.old_value = sql.got_data() ? row_text(last, 0) : field_text(s, field);
+    // The session row is locked (FOR UPDATE), so amendments of one session are serialised and
+    // the value in force read here is the one the new amendment supersedes.
+    const std::string in_force = comparable_value(field, a.old_value);
+    if (expected && *expected != in_force) {
+      throw ConflictError("/old_value", "the " + field + " in force is now \"" + a.old_value + "\", not \"" +
+                                            *expected_old_value +
+                                            "\" as read: another correction came first; reload the session and "
+                                            "amend the value in force");
+    }
+    if (comparable_value(field, value) == in_force) {
+      throw InvalidRecordError("amendment.new_value",
+                               "nothing changes: the " + field + " in force is already \"" + a.old_value + "\"");
+    }
     sql << "INSERT INTO amendments (session_id, author_id, amended_at_ms, field, old_value, new_value, reason)"
            " VALUES (:s, :a, :t, :f, :o, :n, :r) RETURNING id",
         soci::use(a.session_id), soci::use(a.author_id), soci::use(a.amended_at_ms), soci::use(a.field),
@@ -503,13 +539,28 @@ LotTrace SociStore::trace_lot(const std::string& lot_number) {
       [&](soci::session& sql) {
         LotTrace trace;
         // Original lot or amended lot: traceability errs on the side of including a session.
+        // The case of ASCII letters does not count (a recall for "L1" finds a session noted
+        // "l1"). LOWER() narrows the rows in the database (SQLite folds ASCII only, PostgreSQL
+        // more), and the exact rule is applied here, so both backends answer the same.
+        std::set<long long> amended_to_lot;
+        {
+          soci::rowset<soci::row> amended =
+              (sql.prepare << "SELECT session_id, new_value FROM amendments WHERE field = 'lot_number'"
+                              " AND LOWER(new_value) = LOWER(:l)",
+               soci::use(lot));
+          for (const auto& r : amended)
+            if (equal_ignoring_ascii_case(row_text(r, 1), lot)) amended_to_lot.insert(row_int(r, 0));
+        }
         soci::rowset<soci::row> rows =
             (sql.prepare << "SELECT " << kSessionColumns
-                         << " FROM treatment_sessions WHERE lot_number = :l OR id IN (SELECT session_id"
-                            " FROM amendments WHERE field = 'lot_number' AND new_value = :l2)"
-                            " ORDER BY session_date, id",
+                         << " FROM treatment_sessions WHERE LOWER(lot_number) = LOWER(:l) OR id IN (SELECT"
+                            " session_id FROM amendments WHERE field = 'lot_number' AND LOWER(new_value) ="
+                            " LOWER(:l2)) ORDER BY session_date, id",
              soci::use(lot), soci::use(lot));
         trace.sessions = sessions_from(sql, rows);
+        std::erase_if(trace.sessions, [&](const TreatmentSession& s) {
+          return !equal_ignoring_ascii_case(s.lot_number, lot) && !amended_to_lot.count(s.id);
+        });
         std::set<long long> patient_ids;
         for (const auto& s : trace.sessions) patient_ids.insert(s.patient_id);
         for (long long id : patient_ids) {

@@ -150,31 +150,41 @@ Response session_gate(Context& ctx, Call& call) {
   return json_response(200, j);
 }
 
-/// An amended value meets the rules an edit of the field meets (a known device and regions,
-/// lengths in range, a real date the session can have, a practitioner who may treat, a lot
-/// number for a single-use device): the same reader as the session's own fields, on a copy.
-/// Errors name "/new_value" (and the place inside it).
+/// The amendable fields by the names a session has in the API ("date", "device"), each with
+/// the name the record keeps ("session_date", "device_id"; accepted too, as before).
+const std::vector<std::pair<std::string, std::string>>& amendable_fields_by_body_name() {
+  static const std::vector<std::pair<std::string, std::string>> names = [] {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& f : records::amendable_session_fields())
+      out.emplace_back(f == "session_date" ? "date" : f == "device_id" ? "device" : f, f);
+    return out;
+  }();
+  return names;
+}
+
+/// The record's name of the field an amendment names (either name); 400 at /field listing them.
+std::string amended_field(const std::string& named) {
+  std::string accepted;
+  for (const auto& [body_name, record_name] : amendable_fields_by_body_name()) {
+    if (named == body_name || named == record_name) return record_name;
+    accepted += (accepted.empty() ? "" : ", ") + body_name;
+  }
+  throw ApiError::bad_request("'" + named + "' cannot be amended; accepted: " + accepted +
+                                  " (session_date and device_id name date and device too)",
+                              "/field");
+}
+
+/// An amended value meets the rules an edit of the field meets (its type, a known device and
+/// regions, lengths in range and at least one, a real date the session can have, a practitioner
+/// who may treat, a lot number for a single-use device): the same reader as the session's own
+/// fields, on a copy. Errors name "/new_value" (and the place inside it).
 void check_amended_value(Context& ctx, const records::TreatmentSession& s, const std::string& field,
                          const json& value) {
-  static const std::map<std::string, std::string> kBodyName{{"session_date", "date"}, {"device_id", "device"}};
-  const auto named = kBodyName.find(field);
-  const std::string name = named == kBodyName.end() ? field : named->second;
-  json as_edit = value;
-  // The whole numbers and the lengths may come as text ("4", "[{...}]"), as they are stored.
-  const bool whole = field == "practitioner_id" || field == "passes" || field == "anaesthetic_minutes";
-  if (value.is_string() && whole) {
-    const std::string& t = value.get_ref<const std::string&>();
-    if (t.empty() || t.size() > 9 || t.find_first_not_of("0123456789") != std::string::npos)
-      throw ApiError::bad_request("'" + t + "' is not a non-negative whole number", "/new_value");
-    as_edit = std::stoll(t);
-  } else if (value.is_string() && field == "needle_lengths") {
-    as_edit = json::parse(value.get<std::string>(), nullptr, false);
-    if (as_edit.is_discarded())
-      throw ApiError::bad_request("the needle lengths must be a JSON array of {region, needle_length_mm}",
-                                  "/new_value");
-  }
+  std::string name = field;
+  for (const auto& [body_name, record_name] : amendable_fields_by_body_name())
+    if (record_name == field) name = body_name;
   records::TreatmentSession amended = s;
-  const json one = json{{name, as_edit}};
+  const json one = json{{name, value}};
   try {
     JsonBody body(one);
     session_fields(body, amended, ctx.kb);
@@ -184,6 +194,10 @@ void check_amended_value(Context& ctx, const records::TreatmentSession& s, const
       check_session_date(ctx, amended);
     }
     if (field == "practitioner_id") clinic::check_practitioner(ctx.store, amended.practitioner_id, "/" + name);
+    if (field == "needle_lengths" && amended.needle_lengths.empty())
+      throw ApiError::bad_request("a performed session records the needle length used on each treated region: "
+                                  "give at least one {region, needle_length_mm}",
+                                  "/" + name);
     if (field == "lot_number" || field == "device_id") {
       const kb::Device* device = ctx.kb.find_device(amended.device_id);
       if (device && device->single_use && count_visible_characters(amended.lot_number) == 0)
@@ -201,24 +215,36 @@ void check_amended_value(Context& ctx, const records::TreatmentSession& s, const
   }
 }
 
+/// An amendment's value as the record keeps it: text as it is, anything else as JSON.
+std::string value_text(const json& value) { return value.is_string() ? value.get<std::string>() : value.dump(); }
+
 Response add_amendment(Context& ctx, Call& call) {
   const auto s = existing_session(ctx, call.id());
   const json doc = call.body();
   JsonBody body(doc);
-  const std::string field = body.required_text("field");
+  const std::string named = body.required_text("field");
   const json* value = body.raw("new_value");
+  const json* old_value = body.raw("old_value");
   const std::string reason = body.required_text("reason");
   body.finish();
-  if (!value) throw ApiError::bad_request("'new_value' is required", "/new_value");
-  const auto& fields = records::amendable_session_fields();
-  if (std::find(fields.begin(), fields.end(), field) == fields.end()) {
-    std::string accepted;
-    for (const auto& f : fields) accepted += (accepted.empty() ? "" : ", ") + f;
-    throw ApiError::bad_request("'" + field + "' cannot be amended; accepted: " + accepted, "/field");
-  }
+  const std::string field = amended_field(named);
+  if (s.status != records::SessionStatus::signed_off)
+    throw ApiError(409, "not_signed",
+                   "session " + std::to_string(s.id) + " is " + records::to_string(s.status) +
+                       ", not signed: edit it with PUT /api/sessions/" + std::to_string(s.id) +
+                       "; amendments correct signed sessions");
+  if (!value || value->is_null()) throw ApiError::bad_request("'new_value' is required", "/new_value");
+  // What the author read: a correction never silently supersedes one its author did not see.
+  if (!old_value || old_value->is_null())
+    throw ApiError::bad_request("'old_value' is required: the value in force that the amendment corrects, as "
+                                "read (the field's last amendment's new_value, else the session's own value)",
+                                "/old_value");
+  if (!old_value->is_string() && !old_value->is_number_integer() && !old_value->is_array())
+    throw ApiError::bad_request("'old_value' must be the value as read: text, a whole number or a list", "/old_value");
   check_amended_value(ctx, s, field, *value);
-  const std::string text = value->is_string() ? value->get<std::string>() : value->dump();
-  return json_response(201, to_json(ctx.store.add_amendment(call.actor(), s.id, field, text, reason)));
+  clinic::check_written_reason(reason, "/reason", "an amendment must say why the value is corrected");
+  return json_response(201, to_json(ctx.store.add_amendment(call.actor(), s.id, field, value_text(*value), reason,
+                                                            value_text(*old_value))));
 }
 
 }  // namespace

@@ -62,7 +62,7 @@ try {
       assert(s.practitioner_id === user.id, `the practitioner is the caller (${s.practitioner_id} vs ${user.id})`);
       s = await call('POST', `api/sessions/${sessionId}/sign`, { row_version: s.row_version });
       assert(s.signed_by === user.id, 'signed by the practitioner');
-      await call('POST', `api/sessions/${sessionId}/amendments`, { field: 'lot_number', new_value: 'LOT-NAMES-2', reason: 'misread lot' });
+      await call('POST', `api/sessions/${sessionId}/amendments`, { field: 'lot_number', new_value: 'LOT-NAMES-2', old_value: 'LOT-NAMES-1', reason: 'misread lot on the box' });
       await call('POST', `api/patients/${patientId}/outcomes`, { scale: 'gais', score: 2, date: utcDay(0), region: 'cheek' });
       await ctx.close();
     }],

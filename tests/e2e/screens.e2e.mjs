@@ -85,7 +85,7 @@ try {
       });
       const signed = await seedPerformed(page, planned.id);
       const s = await api(page, 'POST', `/api/sessions/${signed.id}/sign`, { row_version: signed.row_version });
-      await api(page, 'POST', `/api/sessions/${s.id}/amendments`, { field: 'lot_number', new_value: 'LOT-A11Y-2', reason: 'misread' });
+      await api(page, 'POST', `/api/sessions/${s.id}/amendments`, { field: 'lot_number', new_value: 'LOT-A11Y-2', old_value: 'LOT-A11Y-1', reason: 'misread on the box' });
       ids.signed = s.id;
       const open = await api(page, 'POST', `/api/patients/${sofia.id}/sessions`, { plan_id: plan.id, date: utcDay(0), status: 'planned', device, needle_lengths: lengths });
       ids.open = open.id;

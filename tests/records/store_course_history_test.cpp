@@ -251,7 +251,7 @@ TEST_P(StoreCourseHistory, TheKeptSummariesEqualTheClinicalTablesAfterEveryKindO
     const char* field;
     const char* value;
   } amendments[] = {{"session_date", "2026-01-19"},
-                    {"practitioner_id", "1"},
+                    {"practitioner_id", "2"},  // another than the one recorded (a no-op is refused)
                     {"device_id", "dermapen-4"},
                     {"needle_lengths", R"([{"region": "cheek", "needle_length_mm": 2.0}])"},
                     {"lot_number", "LOT-B"}};

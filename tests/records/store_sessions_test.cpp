@@ -127,8 +127,72 @@ TEST_P(StoreSessions, SignedSessionIsImmutableAndTakesAmendments) {
   EXPECT_THROW(store->add_amendment(admin, open_session.id, "notes", "x", "y"), InvalidRecordError);
   TreatmentSession planned = open_session;
   planned.status = SessionStatus::planned;
-  planned = store->update_session(admin, planned);
+  planned.session_date = "2026-06-30";
+  planned = store->create_session(admin, planned);
   EXPECT_THROW(store->sign_session(admin, planned.id, planned.row_version), InvalidRecordError);
+}
+
+TEST_P(StoreSessions, APerformedSessionStaysPerformed) {
+  // A treatment that happened is a fact: an edit cannot make it planned again (and re-date it
+  // as if it had not been done).
+  auto store = open();
+  Actor admin = make_admin(*store);
+  Patient p = make_patient(*store, admin, "Ole Fakt");
+  TreatmentSession s = performed_session(*store, admin, p.id, "2026-06-08", "LOT-7");
+  TreatmentSession back = s;
+  back.status = SessionStatus::planned;
+  try {
+    store->update_session(admin, back);
+    ADD_FAILURE() << "set back to planned";
+  } catch (const InvalidRecordError& e) {
+    EXPECT_EQ(e.where(), "session.status");
+  }
+  EXPECT_EQ(store->find_session(s.id)->status, SessionStatus::performed);
+  EXPECT_EQ(store->find_session(s.id)->row_version, s.row_version);
+}
+
+TEST_P(StoreSessions, AnEditStoresThePlanOfTheSamePatientOnly) {
+  auto store = open();
+  Actor admin = make_admin(*store);
+  Patient p = make_patient(*store, admin, "Pia Plan");
+  Patient other = make_patient(*store, admin, "Otto Other");
+  auto plan_of = [&](const Patient& who) {
+    CoursePlan plan;
+    plan.patient_id = who.id;
+    plan.indication = "skin_rejuvenation";
+    plan.plan_json = "{}";
+    return store->add_course_plan(admin, plan).id;
+  };
+  const long long own = plan_of(p);
+  const long long foreign = plan_of(other);
+  TreatmentSession s;
+  s.patient_id = p.id;
+  s.session_date = "2026-06-01";
+  s.status = SessionStatus::planned;
+  s = store->create_session(admin, s);
+  ASSERT_EQ(s.plan_id, 0);
+
+  for (const long long wrong : {foreign, 424242LL}) {
+    SCOPED_TRACE(wrong);
+    TreatmentSession edit = s;
+    edit.plan_id = wrong;
+    try {
+      store->update_session(admin, edit);
+      ADD_FAILURE() << "stored plan " << wrong;
+    } catch (const InvalidRecordError& e) {
+      EXPECT_EQ(e.where(), "session.plan_id");
+    }
+  }
+  TreatmentSession edit = s;
+  edit.plan_id = own;
+  const TreatmentSession saved = store->update_session(admin, edit);
+  EXPECT_EQ(saved.plan_id, own);
+  EXPECT_EQ(store->find_session(s.id)->plan_id, own);
+  // And back to none.
+  edit = saved;
+  edit.plan_id = 0;
+  EXPECT_EQ(store->update_session(admin, edit).plan_id, 0);
+  EXPECT_EQ(store->find_session(s.id)->plan_id, 0);
 }
 
 TEST_P(StoreSessions, DatabaseRefusesRawUpdatesOfSignedSessions) {
@@ -170,6 +234,37 @@ TEST_P(StoreSessions, LotTraceFindsEverySessionAndPatient) {
   EXPECT_EQ(trace.patients[2].id, c.id);
   EXPECT_TRUE(store->trace_lot("LOT-NONE").sessions.empty());
   EXPECT_THROW(store->trace_lot("  "), InvalidRecordError);
+}
+
+TEST_P(StoreSessions, ALotIsFoundWhateverTheCaseOfItsAsciiLetters) {
+  // A recall for "L1" finds the session noted "l1" and the one amended to "l1"; letters outside
+  // ASCII match exactly, the same on both backends (PostgreSQL's LOWER() folds them, SQLite's not).
+  auto store = open();
+  Actor admin = make_admin(*store);
+  Patient p = make_patient(*store, admin, "Lou Lot");
+  TreatmentSession lower = performed_session(*store, admin, p.id, "2026-06-01", "l1");
+  TreatmentSession amended = performed_session(*store, admin, p.id, "2026-06-02", "OTHER");
+  amended = store->sign_session(admin, amended.id, amended.row_version);
+  store->add_amendment(admin, amended.id, "lot_number", "l1", "label misread");
+  performed_session(*store, admin, p.id, "2026-06-03", "L12");
+  TreatmentSession accented = performed_session(*store, admin, p.id, "2026-06-04", "LÄ-1");
+  struct Case {
+    const char* query;
+    std::vector<long long> sessions;
+  };
+  const std::vector<Case> cases{
+      {"L1", {lower.id, amended.id}},
+      {"l1", {lower.id, amended.id}},
+      {"LÄ-1", {accented.id}},
+      {"lä-1", {}},  // ä is not ASCII: not the same lot
+      {"lÄ-1", {accented.id}},
+  };
+  for (const auto& k : cases) {
+    SCOPED_TRACE(k.query);
+    std::vector<long long> found;
+    for (const auto& s : store->trace_lot(k.query).sessions) found.push_back(s.id);
+    EXPECT_EQ(found, k.sessions);
+  }
 }
 
 TEST_P(StoreSessions, AgendaQueriesFindSessionsAndAssessmentsByDate) {

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <set>
+#include <thread>
 
 #include "clinic/treatment_sessions.h"
 
@@ -403,24 +404,117 @@ TEST_P(Gate, AnIntakeTakenAfterTheSessionIsNotWhatItWasScreenedOn) {
   EXPECT_NE(recap.find("intake version 2 was taken after the session's date"), std::string::npos) << recap;
 }
 
-TEST_P(Gate, AnOverrideIsForOnePerformanceNotTheNext) {
-  // Overridden when marked performed, then set back to planned: marking it performed again is a
-  // new step through the gate and needs its own reason.
+TEST_P(Gate, APerformedSessionIsNotSetBackToPlanned) {
+  // A performed treatment happened: an assistant (or anyone) cannot make it planned again and
+  // re-date it; the refusal says how a session recorded in error is corrected.
   auto c = client();
-  auto p = make_treatable(admin_, "Twice Performed");
-  post_intake(c, admin_, p.path, intake_with("pregnant", true));
-  json body = p.session("2026-09-22");
-  body["override_reason"] = "Pregnancy test negative today; the intake answer was a typing error";
-  Reply performed = c.post(p.path + "/sessions", body, admin_);
+  add_user("asa", records::Role::assistant);
+  const Login asa = login_as("asa");
+  auto p = make_treatable(admin_, "Performed Patient");
+  Reply performed = c.post(p.path + "/sessions", p.session("2026-09-22"), admin_);
   ASSERT_EQ(performed.status, 201) << performed.body;
   const std::string s = "/api/sessions/" + std::to_string(performed.json()["id"].get<long long>());
-  Reply planned = c.send("PUT", s, json{{"row_version", performed.json()["row_version"]}, {"status", "planned"}}.dump(),
-                         &admin_);
-  ASSERT_EQ(planned.status, 200) << planned.body;
-  Reply again = c.send("PUT", s, json{{"row_version", planned.json()["row_version"]}, {"status", "performed"}}.dump(),
+  for (const Login* who : {&asa, static_cast<const Login*>(&admin_)}) {
+    Reply back = c.send("PUT", s, json{{"row_version", performed.json()["row_version"]}, {"status", "planned"},
+                                       {"date", "2026-12-01"}}.dump(),
+                        who);
+    EXPECT_EQ(back.status, 409) << back.body;
+    EXPECT_EQ(back.code(), "performed") << back.body;
+    EXPECT_EQ(back.field(), "/status") << back.body;
+    EXPECT_NE(back.body.find("if it did not take place, say so in its notes"), std::string::npos) << back.body;
+  }
+  const json stored = c.get(s, admin_).json();
+  EXPECT_EQ(stored["status"], "performed");
+  EXPECT_EQ(stored["date"], "2026-09-22");
+  EXPECT_EQ(stored["row_version"], performed.json()["row_version"]);
+}
+
+TEST_P(Gate, AnEditStoresThePlanWithTheChecksOfACreate) {
+  auto c = client();
+  auto p = make_treatable(admin_, "Plan Edit Patient");
+  auto other = make_treatable(admin_, "Plan Other Patient");
+  Reply forehead = c.post(p.path + "/plans", {{"indication", "skin-rejuvenation"}, {"areas", {"forehead"}}}, admin_);
+  ASSERT_EQ(forehead.status, 201) << forehead.body;
+  const long long forehead_plan = forehead.json()["id"].get<long long>();
+
+  json planned_body = p.session("2026-09-22", "planned");
+  planned_body.erase("plan_id");
+  Reply planned = c.post(p.path + "/sessions", planned_body, admin_);
+  ASSERT_EQ(planned.status, 201) << planned.body;
+  ASSERT_EQ(planned.json()["plan_id"], 0);
+  const std::string s = "/api/sessions/" + std::to_string(planned.json()["id"].get<long long>());
+  const json version = planned.json()["row_version"];
+
+  // Another patient's plan, or none with that id: 400 at /plan_id, nothing changed.
+  for (const long long wrong : {other.plan_id, 424242LL, -1LL}) {
+    SCOPED_TRACE(wrong);
+    Reply r = c.send("PUT", s, json{{"row_version", version}, {"plan_id", wrong}}.dump(), &admin_);
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(r.field(), "/plan_id") << r.body;
+  }
+  EXPECT_EQ(c.get(s, admin_).json()["row_version"], version);
+
+  Reply linked = c.send("PUT", s, json{{"row_version", version}, {"plan_id", p.plan_id}}.dump(), &admin_);
+  ASSERT_EQ(linked.status, 200) << linked.body;
+  EXPECT_EQ(linked.json()["plan_id"], p.plan_id);
+  EXPECT_EQ(c.get(s, admin_).json()["plan_id"], p.plan_id);
+  Reply log = c.get("/api/audit?entity=session&limit=1000", admin_);
+  ASSERT_EQ(log.status, 200) << log.body;
+  EXPECT_NE(log.body.find(R"(\"fields\":[\"plan_id\"])"), std::string::npos) << log.body;
+
+  // Performed on the cheek plan, then moved to the forehead plan: the gate sees the new plan.
+  Reply done = c.send("PUT", s, json{{"row_version", linked.json()["row_version"]}, {"status", "performed"}}.dump(),
+                      &admin_);
+  ASSERT_EQ(done.status, 200) << done.body;
+  Reply moved = c.send("PUT", s, json{{"row_version", done.json()["row_version"]}, {"plan_id", forehead_plan}}.dump(),
                        &admin_);
-  EXPECT_EQ(again.status, 409) << again.body;
-  EXPECT_TRUE(has(unmet_conditions(again), "screening_contraindicated")) << again.body;
+  EXPECT_EQ(moved.status, 409) << moved.body;
+  EXPECT_TRUE(has(unmet_conditions(moved), "region_not_in_plan")) << moved.body;
+  EXPECT_EQ(c.get(s, admin_).json()["plan_id"], p.plan_id);
+}
+
+TEST_P(Gate, ARefusalAtCreateDoesNotNameASessionThatDoesNotExist) {
+  auto c = client();
+  auto p = make_treatable(admin_, "Refused At Create");
+  post_intake(c, admin_, p.path, intake_with("pregnant", true));
+  Reply refused = c.post(p.path + "/sessions", p.session("2026-09-22"), admin_);
+  ASSERT_EQ(refused.status, 409) << refused.body;
+  const std::string message = refused.json()["error"]["message"];
+  EXPECT_EQ(message.find("session 0"), std::string::npos) << message;
+  EXPECT_NE(message.find("refuses to mark this session as performed"), std::string::npos) << message;
+}
+
+TEST_P(Gate, AnAcknowledgementNamesACautionOfTheSession) {
+  // An id the screening does not report, or one given twice, is not dropped silently: 400 at its
+  // place, naming it and what can be acknowledged.
+  auto c = client();
+  auto p = make_treatable(admin_, "Acknowledging Patient");
+  post_intake(c, admin_, p.path, intake_with("medications", {{{"code", "nsaid"}, {"current", true}}}));
+  struct Case {
+    const char* name;
+    json acknowledged;
+    const char* status;  //!< "performed" or "planned"
+    const char* where;   //!< "" when stored
+    const char* says;
+  };
+  const std::vector<Case> cases{
+      {"an unknown id", {"nsaid", "isotretinoin-typo"}, "performed", "/acknowledged_cautions/1",
+       "'isotretinoin-typo' is not a caution of this session's screening on 2026-09-22; the cautions to acknowledge: nsaid"},
+      {"an id twice", {"nsaid", "nsaid"}, "performed", "/acknowledged_cautions/1", "'nsaid' is acknowledged twice"},
+      {"an acknowledgement for a planned session", {"nsaid"}, "planned", "/acknowledged_cautions/0", "this session is planned"},
+      {"the caution, once", {"nsaid"}, "performed", "", ""},
+  };
+  for (const auto& k : cases) {
+    SCOPED_TRACE(k.name);
+    json body = p.session("2026-09-22", k.status);
+    body["acknowledged_cautions"] = k.acknowledged;
+    Reply r = c.post(p.path + "/sessions", body, admin_);
+    expect_created_or_refused_at(r, k.where);
+    if (*k.where) {
+      EXPECT_NE(r.body.find(k.says), std::string::npos) << r.body;
+    }
+  }
+  EXPECT_EQ(c.get(p.path, admin_).json()["sessions"].size(), 1u);
 }
 
 TEST_P(Gate, ThePractitionerRecordedIsOneWhoMayTreat) {
@@ -458,43 +552,211 @@ TEST_P(Gate, AnOverrideReasonOfInvisibleCharactersIsNoReason) {
   EXPECT_EQ(c.post(p.path + "/sessions", body, admin_).status, 201);
 }
 
+/// A signed session of a treatable patient (as admin); its path.
+std::string signed_session(Client& c, const Login& admin, const TreatablePatient& p) {
+  Reply performed = c.post(p.path + "/sessions", p.session("2026-09-22"), admin);
+  EXPECT_EQ(performed.status, 201) << performed.body;
+  const std::string s = "/api/sessions/" + std::to_string(performed.json()["id"].get<long long>());
+  EXPECT_EQ(c.post(s + "/sign", {{"row_version", performed.json()["row_version"]}}, admin).status, 200);
+  return s;
+}
+
+/// The value in force of an amendable field (its record name) as a client reads it: the last
+/// amendment's new value, else the session's own value (under its API name).
+json in_force(Client& c, const Login& who, const std::string& s, const std::string& field) {
+  const json session = c.get(s, who).json();
+  json value;
+  for (const auto& a : session["amendments"])
+    if (a["field"] == field) value = a["new_value"];
+  if (!value.is_null()) return value;
+  return session[field == "session_date" ? "date" : field == "device_id" ? "device" : field];
+}
+
 TEST_P(Gate, AnAmendmentMeetsTheRulesOfTheFieldItChanges) {
   auto c = client();
   const long long asa = add_user("asa", records::Role::assistant).id;
   auto p = make_treatable(admin_, "Amended Patient");
-  Reply performed = c.post(p.path + "/sessions", p.session("2026-09-22"), admin_);
-  ASSERT_EQ(performed.status, 201) << performed.body;
-  const std::string s = "/api/sessions/" + std::to_string(performed.json()["id"].get<long long>());
-  ASSERT_EQ(c.post(s + "/sign", {{"row_version", performed.json()["row_version"]}}, admin_).status, 200);
+  const std::string s = signed_session(c, admin_, p);
   struct Case {
     const char* name;
-    const char* field;
+    const char* field;  //!< as the client names it
+    const char* record_field;
     json value;
     const char* where;  //!< the field the 400 names; "" when stored
   };
   const std::vector<Case> cases{
-      {"an unknown device", "device_id", "no-such-pen", "/new_value"},
-      {"an unknown region", "needle_lengths", json::array({{{"region", "elbow"}, {"needle_length_mm", 0.5}}}),
+      {"an unknown device", "device", "device_id", "no-such-pen", "/new_value"},
+      {"an unknown device, by the record's name", "device_id", "device_id", "no-such-pen", "/new_value"},
+      {"an unknown region", "needle_lengths", "needle_lengths", json::array({{{"region", "elbow"}, {"needle_length_mm", 0.5}}}),
        "/new_value/0/region"},
-      {"a needle of 40 mm", "needle_lengths", json::array({{{"region", "cheek"}, {"needle_length_mm", 40}}}),
+      {"a needle of 40 mm", "needle_lengths", "needle_lengths", json::array({{{"region", "cheek"}, {"needle_length_mm", 40}}}),
        "/new_value/0/needle_length_mm"},
-      {"lengths that are not JSON", "needle_lengths", "[{", "/new_value"},
-      {"a date that does not exist", "session_date", "2026-02-30", "/new_value"},
-      {"a date in the future", "session_date", "2031-01-01", "/new_value"},
-      {"an assistant as the practitioner", "practitioner_id", asa, "/new_value"},
-      {"nobody as the practitioner", "practitioner_id", "77777", "/new_value"},
-      {"a blank lot for a single-use roller", "lot_number", "   ", "/new_value"},
-      {"passes that are not a number", "passes", "four", "/new_value"},
-      {"a corrected lot number", "lot_number", "LOT-CORRECTED", ""},
-      {"a corrected region", "needle_lengths", json::array({{{"region", "forehead"}, {"needle_length_mm", 0.5}}}), ""},
+      {"no needle length at all", "needle_lengths", "needle_lengths", json::array(), "/new_value"},
+      {"lengths as text", "needle_lengths", "needle_lengths", R"([{"region":"cheek","needle_length_mm":0.5}])", "/new_value"},
+      {"a date that does not exist", "date", "session_date", "2026-02-30", "/new_value"},
+      {"a date in the future", "session_date", "session_date", "2031-01-01", "/new_value"},
+      {"an assistant as the practitioner", "practitioner_id", "practitioner_id", asa, "/new_value"},
+      {"nobody as the practitioner", "practitioner_id", "practitioner_id", 77777, "/new_value"},
+      {"a practitioner id as text", "practitioner_id", "practitioner_id", "1", "/new_value"},
+      {"a blank lot for a single-use roller", "lot_number", "lot_number", "   ", "/new_value"},
+      {"passes that are not a number", "passes", "passes", "four", "/new_value"},
+      {"passes as text", "passes", "passes", "4", "/new_value"},
+      {"the lot number in force", "lot_number", "lot_number", "LOT-" + std::to_string(p.id), "/new_value"},
+      {"the lengths in force", "needle_lengths", "needle_lengths",
+       json::array({{{"region", p.region}, {"needle_length_mm", p.length_mm}}}), "/new_value"},
+      {"a field a session does not have", "status", "status", "planned", "/field"},
+      {"a corrected lot number", "lot_number", "lot_number", "LOT-CORRECTED", ""},
+      {"the corrected lot number again", "lot_number", "lot_number", "LOT-CORRECTED", "/new_value"},
+      {"a corrected region", "needle_lengths", "needle_lengths", json::array({{{"region", "forehead"}, {"needle_length_mm", 0.5}}}), ""},
+      {"a corrected date, by the session's name", "date", "session_date", "2026-09-21", ""},
+      {"corrected passes", "passes", "passes", 5, ""},
+  };
+  int stored = 0;
+  for (const auto& k : cases) {
+    SCOPED_TRACE(k.name);
+    const json old_value = std::string(k.record_field) == "status" ? json("performed") : in_force(c, admin_, s, k.record_field);
+    Reply r = c.post(s + "/amendments",
+                     {{"field", k.field}, {"new_value", k.value}, {"old_value", old_value}, {"reason", "the paper record says so"}},
+                     admin_);
+    expect_created_or_refused_at(r, k.where);
+    if (*k.where == '\0') {
+      ++stored;
+      EXPECT_EQ(r.json()["field"], k.record_field) << r.body;  // kept under the record's name
+    }
+  }
+  const json amendments = c.get(s, admin_).json()["amendments"];
+  EXPECT_EQ(amendments.size(), static_cast<size_t>(stored)) << amendments.dump(1);
+}
+
+TEST_P(Gate, AnAmendmentSaysWhyInWords) {
+  // One rule for every written reason (an override, an amendment): ten visible characters,
+  // letters or digits among them.
+  auto c = client();
+  auto p = make_treatable(admin_, "Reason Patient");
+  const std::string s = signed_session(c, admin_, p);
+  const json old_value = in_force(c, admin_, s, "notes");
+  struct Case {
+    const char* name;
+    std::string reason;
+    int status;
+  };
+  const std::vector<Case> cases{
+      {"one letter", "a", 400},
+      {"three zero-width spaces", "\u200b\u200b\u200b", 400},
+      {"blank", "   ", 400},
+      {"dots", ".........................", 400},
+      {"nine letters", "typo, see", 400},
+      {"a reason", "the notes were written on the wrong patient's sheet", 201},
   };
   for (const auto& k : cases) {
     SCOPED_TRACE(k.name);
-    Reply r = c.post(s + "/amendments", {{"field", k.field}, {"new_value", k.value}, {"reason", "paper record says so"}},
+    Reply r = c.post(s + "/amendments", {{"field", "notes"}, {"new_value", "tolerated well"}, {"old_value", old_value},
+                                         {"reason", k.reason}},
                      admin_);
-    expect_created_or_refused_at(r, k.where);
+    EXPECT_EQ(r.status, k.status) << r.body;
+    if (k.status == 400) {
+      EXPECT_EQ(r.field(), "/reason") << r.body;
+      EXPECT_NE(r.body.find("at least 10 characters"), std::string::npos) << r.body;
+    }
   }
-  EXPECT_EQ(c.get(s, admin_).json()["amendments"].size(), 2u);
+  EXPECT_EQ(c.get(s, admin_).json()["amendments"].size(), 1u);
+}
+
+TEST_P(Gate, AnOverrideReasonOfPunctuationIsNoReason) {
+  auto c = client();
+  auto p = make_treatable(admin_, "Punctuation Patient");
+  post_intake(c, admin_, p.path, intake_with("pregnant", true));
+  json body = p.session("2026-09-22");
+  body["override_reason"] = ".........................";
+  Reply r = c.post(p.path + "/sessions", body, admin_);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.field(), "/override_reason") << r.body;
+  EXPECT_NE(r.body.find("no letter or digit"), std::string::npos) << r.body;
+  body["override_reason"] = "Βεβαιωμένο αρνητικό τεστ";  // letters of another script count
+  EXPECT_EQ(c.post(p.path + "/sessions", body, admin_).status, 201);
+}
+
+TEST_P(Gate, AnAmendmentNeverOverwritesOneItsAuthorDidNotSee) {
+  // Twelve practitioners correct the same lot at once, each from the value they read: one
+  // correction is stored, the others are told another came first.
+  auto c = client();
+  auto p = make_treatable(admin_, "Raced Patient");
+  const std::string s = signed_session(c, admin_, p);
+  const json read = in_force(c, admin_, s, "lot_number");
+  ASSERT_EQ(read, "LOT-" + std::to_string(p.id));
+
+  Reply missing = c.post(s + "/amendments", {{"field", "lot_number"}, {"new_value", "LOT-A"}, {"reason", "label misread at the time"}},
+                         admin_);
+  EXPECT_EQ(missing.status, 400) << missing.body;
+  EXPECT_EQ(missing.field(), "/old_value") << missing.body;
+
+  constexpr int kAuthors = 12;
+  std::vector<int> status(kAuthors, 0);
+  std::vector<std::string> field(kAuthors);
+  std::vector<std::thread> authors;
+  for (int i = 0; i < kAuthors; ++i) {
+    authors.emplace_back([&, i] {
+      Client mine = client();
+      Reply r = mine.post(s + "/amendments",
+                          {{"field", "lot_number"}, {"new_value", "LOT-" + std::to_string(i)}, {"old_value", read},
+                           {"reason", "label misread at the time"}},
+                          admin_);
+      status[i] = r.status;
+      field[i] = r.field();
+    });
+  }
+  for (auto& t : authors) t.join();
+  int created = 0;
+  for (int i = 0; i < kAuthors; ++i) {
+    SCOPED_TRACE(i);
+    if (status[i] == 201) {
+      ++created;
+    } else {
+      EXPECT_EQ(status[i], 409);
+      EXPECT_EQ(field[i], "/old_value");
+    }
+  }
+  EXPECT_EQ(created, 1);
+  const json amendments = c.get(s, admin_).json()["amendments"];
+  ASSERT_EQ(amendments.size(), 1u);
+  EXPECT_EQ(amendments[0]["old_value"], read);
+
+  // The value in force now is the one to correct from; the original is stale.
+  Reply stale = c.post(s + "/amendments", {{"field", "lot_number"}, {"new_value", "LOT-Z"}, {"old_value", read},
+                                           {"reason", "label misread at the time"}},
+                       admin_);
+  EXPECT_EQ(stale.status, 409) << stale.body;
+  EXPECT_EQ(stale.code(), "conflict") << stale.body;
+  EXPECT_NE(stale.body.find(amendments[0]["new_value"].get<std::string>()), std::string::npos) << stale.body;
+  Reply next = c.post(s + "/amendments", {{"field", "lot_number"}, {"new_value", "LOT-Z"},
+                                          {"old_value", amendments[0]["new_value"]}, {"reason", "label misread at the time"}},
+                      admin_);
+  EXPECT_EQ(next.status, 201) << next.body;
+  // Lengths compare as a set of regions, whatever the order they were read in; a number as
+  // the number it is.
+  Reply passes = c.post(s + "/amendments", {{"field", "passes"}, {"new_value", 6}, {"old_value", in_force(c, admin_, s, "passes")},
+                                            {"reason", "counted again from the video"}},
+                        admin_);
+  EXPECT_EQ(passes.status, 201) << passes.body;
+  Reply again = c.post(s + "/amendments", {{"field", "passes"}, {"new_value", 7}, {"old_value", in_force(c, admin_, s, "passes")},
+                                           {"reason", "counted again from the video"}},
+                       admin_);
+  EXPECT_EQ(again.status, 201) << again.body;  // the amendment's "6" is the value in force
+}
+
+TEST_P(Gate, AnUnsignedSessionIsEditedNotAmended) {
+  auto c = client();
+  auto p = make_treatable(admin_, "Unsigned Patient");
+  Reply performed = c.post(p.path + "/sessions", p.session("2026-09-22"), admin_);
+  ASSERT_EQ(performed.status, 201) << performed.body;
+  const std::string s = "/api/sessions/" + std::to_string(performed.json()["id"].get<long long>());
+  Reply r = c.post(s + "/amendments", {{"field", "notes"}, {"new_value", "x"}, {"old_value", ""},
+                                       {"reason", "the paper record says so"}},
+                   admin_);
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(r.code(), "not_signed") << r.body;
+  EXPECT_EQ(r.field(), "") << r.body;
+  EXPECT_NE(r.body.find("edit it with PUT"), std::string::npos) << r.body;
 }
 
 TEST_P(Gate, ConsentEvidenceIsRequiredAndKept) {

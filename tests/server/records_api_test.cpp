@@ -49,7 +49,7 @@ TEST_P(RecordsApi, APatientsCourseFromIntakeToAmendment) {
   Reply sign = c.post(s + "/sign", {{"row_version", session.json()["row_version"]}}, admin_);
   ASSERT_EQ(sign.status, 200) << sign.body;
   EXPECT_EQ(sign.json()["status"], "signed");
-  Reply amend = c.post(s + "/amendments", {{"field", "lot_number"}, {"new_value", "LOT-43"}, {"reason", "typo"}}, admin_);
+  Reply amend = c.post(s + "/amendments", {{"field", "lot_number"}, {"new_value", "LOT-43"}, {"old_value", "LOT-42"}, {"reason", "typo on the label"}}, admin_);
   ASSERT_EQ(amend.status, 201) << amend.body;
   EXPECT_EQ(amend.json()["old_value"], "LOT-42");
   Reply read_session = c.get(s, admin_);

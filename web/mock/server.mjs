@@ -257,7 +257,14 @@ route('POST', '/api/sessions/{id}/amendments', ({ params, body, user }) => {
   need(can.sign(user));
   const s = sessionOr404(+params.id);
   if (!body.reason) throw new HttpError(400, 'bad_request', "'reason' is required", '/reason');
-  const a = { id: id(), session_id: s.id, author_id: user.id, amended_at: now(), field: body.field, old_value: String(s[body.field] ?? ''),
+  if (body.old_value === undefined) throw new HttpError(400, 'bad_request', "'old_value' is required", '/old_value');
+  const field = body.field === 'date' ? 'session_date' : body.field === 'device' ? 'device_id' : body.field;
+  const key = field === 'session_date' ? 'date' : field === 'device_id' ? 'device' : field;
+  const last = db.amendments.filter((x) => x.session_id === s.id && x.field === field).at(-1);
+  const inForce = last ? last.new_value : typeof s[key] === 'string' ? s[key] : JSON.stringify(s[key] ?? '');
+  const read = typeof body.old_value === 'string' ? body.old_value : JSON.stringify(body.old_value);
+  if (read !== inForce) throw new HttpError(409, 'conflict', `the ${field} in force is now "${inForce}"`, '/old_value');
+  const a = { id: id(), session_id: s.id, author_id: user.id, amended_at: now(), field, old_value: inForce,
     new_value: typeof body.new_value === 'string' ? body.new_value : JSON.stringify(body.new_value), reason: body.reason };
   db.amendments.push(a);
   audit(user, 'amend', 'session', s.id);

@@ -337,7 +337,8 @@ export class ApiClient {
   }
   /** What the treatment gate says about the session as stored, with the sign dialog's recap. */
   sessionGate(id: number): Promise<Gate> { return this.request('GET', `/api/sessions/${id}/gate`); }
-  amendSession(id: number, body: { field: string; new_value: unknown; reason: string }): Promise<Amendment> {
+  /** `old_value`: the value in force as read (409 conflict at /old_value when another amendment came first). */
+  amendSession(id: number, body: { field: string; new_value: unknown; old_value: unknown; reason: string }): Promise<Amendment> {
     return this.request('POST', `/api/sessions/${id}/amendments`, body);
   }
   addAdverseEvent(id: number, body: { session_id?: number; type: string; severity: string; onset: string; resolved?: string; notes?: string }): Promise<AdverseEvent> {

@@ -511,6 +511,14 @@ function gatePassages(app: App, s: TreatmentSession): HTMLElement | null {
       g.acknowledged_cautions?.length ? `; cautions acknowledged: ${g.acknowledged_cautions.map((c) => c.message).join('; ')}` : ''))));
 }
 
+/** The value in force of an amendable field (the record's name): its last amendment's new value, else the session's own. */
+export function valueInForce(s: TreatmentSession, field: string): unknown {
+  const chain = amendmentsByField(s.amendments ?? []).get(field);
+  if (chain?.length) return chain[chain.length - 1].new_value;
+  const key = field === 'session_date' ? 'date' : field === 'device_id' ? 'device' : field;
+  return (s as unknown as Record<string, unknown>)[key];
+}
+
 function amendmentForm(app: App, s: TreatmentSession): HTMLElement {
   const fieldSel = select(AMENDABLE, 'lot_number', { id: 'amend-field', 'data-field': 'field' });
   const value = h('input', { id: 'amend-value', 'data-field': 'new_value' });
@@ -529,10 +537,17 @@ function amendmentForm(app: App, s: TreatmentSession): HTMLElement {
       try { newValue = JSON.parse(value.value); } catch { showFieldError(form, 'new_value', 'Give a JSON list, e.g. [{"region":"cheek","needle_length_mm":1.5}].'); return; }
     } else if (['passes', 'anaesthetic_minutes', 'practitioner_id'].includes(fieldSel.value)) newValue = Number(value.value);
     try {
-      await app.api.amendSession(s.id, { field: fieldSel.value, new_value: newValue, reason: reason.value.trim() });
+      // The value this correction supersedes, as shown: another practitioner's amendment since
+      // is a 409 at /old_value, not silently overwritten.
+      const oldValue = valueInForce(s, fieldSel.value);
+      await app.api.amendSession(s.id, { field: fieldSel.value, new_value: newValue, old_value: oldValue, reason: reason.value.trim() });
       void app.refresh();
     } catch (err) {
-      if (err instanceof ApiError) showFieldError(form, sessionErrorKey(err.field), err.message);
+      if (err instanceof ApiError) {
+        const key = sessionErrorKey(err.field);
+        showFieldError(form, key === 'old_value' ? 'form' : key,
+          key === 'old_value' ? `${err.message} (reload the page to see it)` : err.message);
+      }
     }
   });
   return form;
