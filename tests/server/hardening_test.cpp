@@ -325,16 +325,21 @@ TEST_P(Hardening, path_segments_with_a_nul_or_invalid_utf8_are_400) {
 
 // ---- headers and cookies -----------------------------------------------------------------
 
-TEST_P(Hardening, static_files_index_and_api_carry_the_security_headers) {
-  const auto web = dir() / "web";
+/// A server of a small web directory: index.html and assets/a.js, assets/a.css.
+HttpOptions web_options(const std::filesystem::path& web) {
   std::filesystem::create_directories(web / "assets");
   std::ofstream(web / "index.html") << "<!doctype html><title>t</title><script type=module src=/assets/a.js></script>";
   std::ofstream(web / "assets" / "a.js") << "console.log(1)";
+  std::ofstream(web / "assets" / "a.css") << "body{}";
   HttpOptions options;
   options.port = 0;
   options.threads = 4;
   options.web_dir = web.string();
-  HttpServer server(*api_, options);
+  return options;
+}
+
+TEST_P(Hardening, static_files_index_and_api_carry_the_security_headers) {
+  HttpServer server(*api_, web_options(dir() / "web"));
   const int port = server.start();
   httplib::Client http("127.0.0.1", port);
   for (const char* path : {"/", "/index.html", "/patients/7", "/assets/a.js", "/api/health", "/api/nope"}) {
@@ -352,15 +357,7 @@ TEST_P(Hardening, static_files_index_and_api_carry_the_security_headers) {
 }
 
 TEST_P(Hardening, only_the_web_page_and_its_files_are_served_outside_the_api) {
-  const auto web = dir() / "web2";
-  std::filesystem::create_directories(web / "assets");
-  std::ofstream(web / "index.html") << "<!doctype html><title>t</title>";
-  std::ofstream(web / "assets" / "a.css") << "body{}";
-  HttpOptions options;
-  options.port = 0;
-  options.threads = 4;
-  options.web_dir = web.string();
-  HttpServer server(*api_, options);
+  HttpServer server(*api_, web_options(dir() / "web"));
   const int port = server.start();
   struct Case {
     const char* path;
