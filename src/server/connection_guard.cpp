@@ -69,9 +69,7 @@ ConnectionGuard::Activity& ConnectionGuard::touch(Activity& a) {
 
 void ConnectionGuard::handler_started(const std::string& peer, int peer_port) {
   std::lock_guard lock(mutex_);
-  Activity& a = touch(activity_[{peer, peer_port}]);
-  a.in_handler = true;
-  a.reading_body = false;
+  touch(activity_[{peer, peer_port}]).in_handler = true;
 }
 
 void ConnectionGuard::handler_finished(const std::string& peer, int peer_port, size_t response_bytes) {
@@ -82,6 +80,7 @@ void ConnectionGuard::handler_finished(const std::string& peer, int peer_port, s
   a.in_handler = false;
   a.has_deadline = true;
   a.deadline = Clock::now() + write_allowance + limits_.keep_alive + limits_.request_timeout;
+  a.writing_until = Clock::now() + write_allowance;
 }
 
 void ConnectionGuard::body_expected(const std::string& peer, int peer_port, size_t body_bytes) {
@@ -99,7 +98,7 @@ void ConnectionGuard::body_expected(const std::string& peer, int peer_port, size
     a.has_deadline = true;
   }
   a.deadline += read_allowance;
-  a.reading_body = true;
+  a.body_due = Clock::now() + read_allowance + limits_.pressure_grace;
 }
 
 std::optional<ConnectionGuard::Connection> ConnectionGuard::find(const std::string& peer, int peer_port) {
@@ -184,6 +183,19 @@ bool ConnectionGuard::client_gone(const std::string& peer, int peer_port) {
   }
   close(dup);
   return gone;
+}
+
+bool ConnectionGuard::has_unread_bytes(const Connection& c) {
+  const int dup = fcntl(c.fd, F_DUPFD_CLOEXEC, 0);
+  if (dup < 0) return false;
+  struct stat st {};
+  bool unread = false;
+  if (fstat(dup, &st) == 0 && st.st_ino == c.inode) {
+    pollfd p{dup, POLLIN, 0};
+    unread = poll(&p, 1, 0) > 0 && (p.revents & POLLIN) != 0;
+  }
+  close(dup);
+  return unread;
 }
 
 bool ConnectionGuard::shut_down(const Connection& c) {
@@ -278,28 +290,35 @@ void ConnectionGuard::scan() {
     }
     // 4. Pressure: most threads held by connections waiting for a request.
     if (limits_.threads > 0) {
-      std::vector<std::pair<Clock::time_point, const Connection*>> waiting;
+      std::vector<std::pair<Clock::time_point, const Connection*>> waiting;  // (since, connection)
+      int waiting_count = 0;
       for (const auto& [inode, c] : connections_) {
         if (shut_.count(inode)) continue;
         auto a = activity_.find({c.peer, c.peer_port});
-        if (a != activity_.end() && (a->second.in_handler || a->second.reading_body)) continue;
+        if (a != activity_.end() && (a->second.in_handler || now < a->second.writing_until ||
+                                     now < a->second.body_due))
+          continue;
+        ++waiting_count;
         // A trusted proxy's idle connections are its pool (it reads whole requests itself):
         // closing one under it could fail a request it is sending on it.
         if (std::find(limits_.exempt_addresses.begin(), limits_.exempt_addresses.end(), c.peer) !=
             limits_.exempt_addresses.end())
           continue;
         const auto since = a != activity_.end() ? std::max(c.opened, a->second.touched) : c.opened;
-        waiting.emplace_back(since, &c);
+        if (now - since > limits_.pressure_grace) waiting.emplace_back(since, &c);
       }
-      if (static_cast<int>(waiting.size()) * 4 >= limits_.threads * 3) {
+      if (waiting_count * 4 >= limits_.threads * 3) {
         std::sort(waiting.begin(), waiting.end(), [](const auto& a, const auto& b) {
           return a.first != b.first ? a.first < b.first : a.second->inode < b.second->inode;
         });
-        const size_t keep = static_cast<size_t>(limits_.threads / 2);
-        for (size_t i = 0; i + keep < waiting.size() && now - waiting[i].first > limits_.pressure_grace; ++i) {
-          to_shut.push_back(*waiting[i].second);
-          shut_.insert(waiting[i].second->inode);
+        int left = waiting_count;
+        for (const auto& [since, c] : waiting) {
+          if (left <= limits_.threads / 2) break;
+          if (has_unread_bytes(*c)) continue;  // queued for a thread with its request: not trickling
+          to_shut.push_back(*c);
+          shut_.insert(c->inode);
           ++shed_;
+          --left;
         }
       }
     }

@@ -10,12 +10,14 @@
 //   - its client address already has max_per_address connections open (the newest go;
 //     exempt addresses, e.g. a trusted reverse proxy, have no limit), or
 //   - the server is under pressure: at least 3/4 of the `threads` connections wait for a
-//     request (idle between requests, or still sending their headers) and this one has waited
-//     longer than pressure_grace. The longest waiting go first, down to half the threads. So
-//     many addresses trickling headers together (each under its limit) cannot hold every
-//     thread for the whole deadline; a client that sends its request at once is not affected,
-//     nor one sending a body (its headers came, and authenticated routes checked the session),
-//     nor an exempt address (a proxy's pool of idle connections).
+//     request (idle between requests, still sending their headers, or a body slower than
+//     min_read_bytes_per_s) and this one has waited longer than pressure_grace. The longest
+//     waiting go first, down to half the threads. So many addresses trickling together (each
+//     under its limit) cannot hold every thread for the whole deadline. Not touched: a
+//     connection in a handler, one whose response may still be on its way (its size at
+//     min_write_bytes_per_s), one with bytes waiting to be read (a request queued for a
+//     thread, not trickled into one), and an exempt address's (a proxy's pool; they count
+//     towards the pressure all the same).
 // A handler's own running time is not limited here. Shutting down a socket makes the thread's
 // next read fail at once, so the thread is free again.
 //
@@ -92,7 +94,9 @@ class ConnectionGuard {
     Clock::time_point deadline;  //!< valid when !in_handler and set
     bool has_deadline = false;
     bool closed = false;         //!< close_connection() was called
-    bool reading_body = false;   //!< headers read, the body on its way
+    Clock::time_point body_due;     //!< headers read: the body is due by then (its size at
+                                    //!< min_read_bytes_per_s, plus pressure_grace)
+    Clock::time_point writing_until;  //!< a response is written until then at the latest
     Clock::time_point touched;   //!< last noted
   };
   static Activity& touch(Activity& a);
@@ -103,6 +107,8 @@ class ConnectionGuard {
   /// Shuts the connection down if `fd` still is that socket (checked on a duplicate, so a
   /// descriptor reused meanwhile is never touched).
   static bool shut_down(const Connection& c);
+  /// True if the client sent bytes no thread has read yet (checked as shut_down checks).
+  static bool has_unread_bytes(const Connection& c);
 
   int port_;
   ConnectionLimits limits_;

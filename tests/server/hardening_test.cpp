@@ -425,7 +425,9 @@ TEST_P(Hardening, cookies_are_secure_with_the_option_or_behind_a_trusted_tls_pro
 /// a line every `every`, until stopped or closed by the server (bounded: at most 60 lines).
 class Tricklers {
  public:
-  Tricklers(int port, const std::vector<std::string>& sources, int per_source, std::chrono::milliseconds every) {
+  /// Each connection sends `first`, then `next` (a header line by default; a body's byte) every `every`.
+  Tricklers(int port, const std::vector<std::string>& sources, int per_source, std::chrono::milliseconds every,
+            std::string first = "GET /api/health HTTP/1.1\r\nHost: x\r\n", std::string next = "") {
     for (const auto& source : sources)
       for (int i = 0; i < per_source; ++i) {
         const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -444,13 +446,14 @@ class Tricklers {
         }
         fds_.push_back(fd);
       }
-    thread_ = std::thread([this, every] {
-      const std::string first = "GET /api/health HTTP/1.1\r\nHost: x\r\n";
+    thread_ = std::thread([this, every, first, next] {
       std::vector<bool> open(fds_.size(), true);
       for (int line = 0; line < 60 && !stop_; ++line) {
         for (size_t i = 0; i < fds_.size(); ++i) {
           if (!open[i]) continue;
-          const std::string text = line == 0 ? first : "X-Slow-" + std::to_string(line) + ": 1\r\n";
+          const std::string text = line == 0      ? first
+                                   : next.empty() ? "X-Slow-" + std::to_string(line) + ": 1\r\n"
+                                                  : next;
           if (::send(fds_[i], text.data(), text.size(), MSG_NOSIGNAL) < 0) open[i] = false;
         }
         for (auto waited = std::chrono::milliseconds(0); waited < every && !stop_; waited += std::chrono::milliseconds(50))
@@ -536,6 +539,20 @@ TEST_P(Hardening, many_addresses_trickling_at_once_do_not_hold_every_thread_unti
     EXPECT_LT(health_seconds(port), 4.0);
     EXPECT_GE(server.connections_shed(), 8);
     EXPECT_EQ(server.connections_timed_out(), 0);
+  }
+  {
+    // The same with a body a byte at a time on the public login route (its headers accepted):
+    // spared only for the time its length takes at 64 KiB/s, plus the grace.
+    std::vector<std::string> sources;
+    for (int i = 50; i < 56; ++i) sources.push_back("127.0.0." + std::to_string(i));
+    const long long shed_before = server.connections_shed();
+    Tricklers six(port, sources, 4, std::chrono::milliseconds(500),
+                  "POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  "Content-Length: 16384\r\n\r\n",
+                  " ");
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_LT(health_seconds(port), 4.0);
+    EXPECT_GE(server.connections_shed() - shed_before, 8);
   }
   server.stop();
 }
