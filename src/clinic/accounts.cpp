@@ -68,6 +68,12 @@ AccountChanged change_account(records::Store& store, PasswordHasher& hasher, con
   auto found = store.find_user(change.user_id);
   if (!found) throw records::NotFoundError("", fmt::format("no user with id {}", change.user_id));
   records::User u = *found;
+  // The demo records' author stays an account no one can log in as.
+  if (u.username == kDemoDataUsername && ((change.disabled && !*change.disabled) || change.password || change.role))
+    throw ClinicError(FailureKind::conflict, "conflict",
+                      "the demo-data account signs the synthetic records (without the treatment gate): it "
+                      "stays disabled, without a password, and keeps its role",
+                      change.password ? "/password" : change.role ? "/role" : "/disabled");
   const bool was_enabled_admin = enabled_admin(u);
   if (change.row_version) u.row_version = *change.row_version;
   if (change.display_name) {

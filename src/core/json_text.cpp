@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <random>
 #include <string>
@@ -19,24 +20,30 @@ namespace {
 /// array (the index of its next element).
 class JsonPath {
  public:
-  void open(bool is_object) { frames_.push_back(Frame{is_object, {}, {}, 0}); }
+  void open(bool is_object) { frames_.push_back(Frame{is_object, {}, {}, 0, true}); }
   void close() {
     frames_.pop_back();
     element_done();
   }
   void element_done() {
-    if (!frames_.empty() && !frames_.back().is_object) ++frames_.back().index;
+    if (frames_.empty()) return;
+    Frame& f = frames_.back();
+    if (f.is_object) f.awaiting_key = true;  // its field's value is read: the next is not named yet
+    else ++f.index;
   }
   /// A field name in the innermost object: false if the object already had it.
   bool key(const std::string& name) {
     Frame& f = frames_.back();
     f.key = name;
+    f.awaiting_key = false;
     return f.names.insert(name).second;
   }
   std::string pointer() const {
     std::string out;
     for (const Frame& f : frames_) {
-      if (f.is_object && f.names.empty()) break;  // no field read in it yet
+      // No field being read in it (none yet, or between two), or one whose name is too long or
+      // odd to echo back: the pointer ends at the object.
+      if (f.is_object && (f.awaiting_key || !printable_name(f.key))) break;
       out += '/';
       if (!f.is_object) {
         out += std::to_string(f.index);
@@ -54,7 +61,13 @@ class JsonPath {
     std::unordered_set<std::string> names;
     std::string key;
     std::size_t index;
+    bool awaiting_key = true;
   };
+  static bool printable_name(const std::string& name) {
+    return name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+             return static_cast<unsigned char>(c) >= 0x20 && c != 0x7f;
+           });
+  }
   std::vector<Frame> frames_;
 };
 

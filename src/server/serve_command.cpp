@@ -96,8 +96,9 @@ void add_serve_command(CLI::App& app, CommonOptions& common) {
     // Several servers of one database must share the photo directory (refused otherwise).
     store->claim_photo_dir();
     // New files are the owner's alone (main's umask); one made before may not be.
-    for (const std::string& path : {store->backend() == records::Backend::sqlite ? options.db : std::string(),
-                                    options.photo_dir}) {
+    const bool sqlite = store->backend() == records::Backend::sqlite;
+    for (const std::string& path : {sqlite ? options.db : std::string(), sqlite ? options.db + "-wal" : std::string(),
+                                    store->photo_dir()}) {
       struct stat st {};
       if (!path.empty() && ::stat(path.c_str(), &st) == 0 && (st.st_mode & 0077) != 0)
         std::cerr << "dermaplan serve: " << path << " can be read by other users of this machine (mode "

@@ -254,9 +254,9 @@ void nearest_neighbours(const PunctureField& field, FieldAnalysis& out) {
     channels.x_mm.push_back(field.x_mm[i]);
     channels.y_mm.push_back(field.y_mm[i]);
   }
-  if (channels.size() < 2) return;
-  const double spacing = std::sqrt(field.window.width() * field.window.height() /
-                                   static_cast<double>(channels.size()));
+  const double window_area = field.window.width() * field.window.height();
+  if (channels.size() < 2 || !(window_area > 0)) return;
+  const double spacing = std::sqrt(window_area / static_cast<double>(channels.size()));
   const SpatialGrid grid = build_grid(channels, spacing);
   for (std::size_t i = 0; i < channels.size(); ++i) {
     const double x = channels.x_mm[i], y = channels.y_mm[i];

@@ -80,6 +80,24 @@ TEST_P(Accounts, ANewPasswordEndsEverySessionAndEnablingDoesNot) {
   EXPECT_TRUE(hasher.verify(store->find_user(lee.id)->password_hash, "a-new-password-1"));
 }
 
+TEST_P(Accounts, TheDemoDataAccountCannotBeMadeOneToLogInWith) {
+  auto store = open();
+  records::User u;  // as `dermaplan demo-data` makes it
+  u.username = kDemoDataUsername;
+  u.display_name = "Demo data (synthetic)";
+  u.role = records::Role::practitioner;
+  u.password_hash = "!no-login";
+  u.disabled = true;
+  const auto demo = store->create_user(by, u);
+  EXPECT_EQ(refusal(*store, {demo.id, std::nullopt, std::nullopt, std::nullopt, false, std::nullopt}), "conflict /disabled");
+  EXPECT_EQ(refusal(*store, {demo.id, std::nullopt, std::nullopt, std::nullopt, std::nullopt, "a-long-password"}),
+            "conflict /password");
+  EXPECT_EQ(refusal(*store, {demo.id, std::nullopt, std::nullopt, records::Role::admin, std::nullopt, std::nullopt}),
+            "conflict /role");
+  EXPECT_EQ(refusal(*store, {demo.id, std::nullopt, "Demo", std::nullopt, std::nullopt, std::nullopt}), "");
+  EXPECT_TRUE(store->find_user(demo.id)->disabled);
+}
+
 TEST_P(Accounts, PolicyBreachesAndTakenNamesAreRefusedNamingTheField) {
   auto store = open();
   add(*store, "lee", records::Role::practitioner);

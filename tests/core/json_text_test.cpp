@@ -39,6 +39,11 @@ TEST(JsonText, ReadsWhatIsWellFormedAndRefusesTheRestNamingWhere) {
       {"an invalid UTF-8 byte in a string", "{\"name\":\"A\xff\"}", "ill-formed UTF-8 byte", "/name"},
       {"a lone surrogate", R"({"notes":["ok","\ud800"]})", "surrogate", "/notes/1"},
       {"a number beyond a double", R"({"n":1e999})", "number overflow", "/n"},
+      // Between two fields the pointer names the object, not the field before.
+      {"a bad byte in the next field's name", "{\"a\":1,\"b\xff\":2}", "ill-formed UTF-8 byte", "request body"},
+      {"a trailing comma", R"({"a":{"b":1,}})", "malformed JSON", "/a"},
+      {"a name too long to echo", "{\"" + std::string(100, 'k') + "\":\"\xff\"}", "ill-formed UTF-8 byte",
+       "request body"},
       {"too large", std::string(2000, ' ') + "{}", "larger than the 1024 bytes", "request body"},
   };
   for (const auto& c : cases) {
