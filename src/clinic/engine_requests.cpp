@@ -35,6 +35,13 @@ screening::ScreeningResult screen_request(const kb::KnowledgeBase& kb, const Scr
 planning::CoursePlan plan_parsed(const kb::KnowledgeBase& kb, const screening::Intake& intake, CivilDate as_of,
                                  const planning::PlanRequest& request) {
   check_areas(kb, request.areas);
+  // A bound on typing errors, as for a planned session (clinic/patient_care.h): a course
+  // starting more than 5 years after it is planned is a mistyped year.
+  if (request.start && *request.start > add_months(as_of, kMaxPlanLeadYears * 12))
+    throw InputError("/start", fmt::format("the start {} is more than {} years after the planning date {}; check the "
+                                           "year",
+                                           format_civil_date(*request.start), kMaxPlanLeadYears,
+                                           format_civil_date(as_of)));
   try {
     return planning::plan_course(intake, kb, as_of, request);
   } catch (const InputError& e) {

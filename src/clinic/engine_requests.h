@@ -42,7 +42,12 @@ screening::Intake parse_request_intake(const kb::KnowledgeBase& kb, const nlohma
 /// Checks region ids ("/areas/N" names the first unknown one, with the accepted ids).
 void check_areas(const kb::KnowledgeBase& kb, const std::vector<std::string>& areas);
 
+/// How far after the planning date a course may start (a bound on typing errors, like a
+/// planned session's 5 years).
+inline constexpr int kMaxPlanLeadYears = 5;
+
 /// Plans on an already parsed intake; the engine's field names become request pointers.
+/// InputError at "/start" for a start more than kMaxPlanLeadYears after `as_of`.
 planning::CoursePlan plan_parsed(const kb::KnowledgeBase& kb, const screening::Intake& intake, CivilDate as_of,
                                  const planning::PlanRequest& request);
 

@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
+#include <optional>
 
 namespace dermaplan::clinic {
 
@@ -45,6 +47,77 @@ void check_entry_date(const records::Patient& patient, const std::string& date, 
                                         format_civil_date(today)));
   if (when == EntryTime::planned && *day > add_months(today, 5 * 12))
     throw InputError(where, fmt::format("{} is more than 5 years ahead; check the year", date));
+}
+
+namespace {
+
+/// The UTC day of an epoch-milliseconds time.
+CivilDate utc_day(long long ms) {
+  return CivilDate{date::floor<date::days>(date::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(ms)))};
+}
+
+/// The day an intake was taken: the day it was screened as of, else the day it was recorded
+/// (as the treatment gate reads it).
+CivilDate intake_day(const records::Intake& intake) {
+  const auto doc = nlohmann::json::parse(intake.screening_json, nullptr, false);
+  if (doc.is_object() && doc.contains("as_of") && doc["as_of"].is_string())
+    if (const auto day = parse_civil_date(doc["as_of"].get<std::string>())) return *day;
+  return utc_day(intake.created_at_ms);
+}
+
+}  // namespace
+
+void check_birth_date_against_record(const records::PatientRecord& record, const std::string& birth_date) {
+  const auto born = parse_civil_date(birth_date);
+  if (!born) throw InputError("/birth_date", fmt::format("'{}' is not a real date YYYY-MM-DD", birth_date));
+  // The earliest entry dated before the birth date, as "what (date)".
+  std::optional<CivilDate> earliest;
+  std::string what;
+  const auto consider = [&](std::optional<CivilDate> day, const std::string& entry) {
+    if (day && *day < *born && (!earliest || *day < *earliest)) {
+      earliest = day;
+      what = entry;
+    }
+  };
+  for (const auto& i : record.intakes)
+    consider(intake_day(i), fmt::format("intake version {} (taken {})", i.version, format_civil_date(intake_day(i))));
+  for (const auto& c : record.consents)
+    consider(utc_day(c.consented_at_ms),
+             fmt::format("consent {} (given {})", c.id, format_civil_date(utc_day(c.consented_at_ms))));
+  for (const auto& t : record.sessions)
+    consider(parse_civil_date(t.session_date), fmt::format("treatment session {} ({})", t.id, t.session_date));
+  for (const auto& e : record.adverse_events) {
+    consider(parse_civil_date(e.onset_date), fmt::format("adverse event {} (onset {})", e.id, e.onset_date));
+    consider(parse_civil_date(e.resolution_date),
+             fmt::format("adverse event {} (resolved {})", e.id, e.resolution_date));
+  }
+  for (const auto& o : record.outcomes)
+    consider(parse_civil_date(o.assessed_on), fmt::format("outcome assessment {} ({})", o.id, o.assessed_on));
+  for (const auto& p : record.photos)
+    consider(parse_civil_date(p.taken_on), fmt::format("photo {} (taken {})", p.id, p.taken_on));
+  if (earliest)
+    throw InputError("/birth_date", fmt::format("the birth date {} is after {} of this record; dates in a record lie "
+                                                "on or after the birth date",
+                                                birth_date, what));
+  // The intakes were screened on the birth date they give (age, and what depends on it).
+  for (auto i = record.intakes.rbegin(); i != record.intakes.rend(); ++i) {
+    const auto doc = nlohmann::json::parse(i->intake_json, nullptr, false);
+    if (!doc.is_object() || !doc.contains("birth_date") || !doc["birth_date"].is_string()) continue;
+    const auto given = parse_civil_date(doc["birth_date"].get<std::string>());
+    if (given && *given != *born)
+      throw InputError("/birth_date",
+                       fmt::format("intake version {} gives the birth date {} and was screened on it; an intake's "
+                                   "birth date is the record's",
+                                   i->version, format_civil_date(*given)));
+  }
+}
+
+void check_text_length(const std::string& text, std::size_t max_characters, const std::string& where) {
+  if (text.size() <= max_characters) return;  // a byte is at most one character
+  const std::size_t n = count_code_points(text);
+  if (n > max_characters)
+    throw InputError(where, fmt::format("'{}' may have at most {} characters (got {})", where.substr(where.rfind('/') + 1),
+                                        max_characters, n));
 }
 
 records::Patient existing_patient(records::Store& store, long long patient_id) {
@@ -93,6 +166,9 @@ RecordedIntake record_intake(records::Store& store, const kb::KnowledgeBase& kb,
                              const IntakeRequest& request, CivilDate today) {
   const records::Patient patient = existing_patient(store, request.patient_id);
   const CivilDate as_of = request.date.value_or(today);
+  // The day the intake was taken has happened, like every other event of the record (a future
+  // day would screen, and show in the patient list, what the patient will have by then).
+  if (request.date) check_entry_date(patient, format_civil_date(as_of), EntryTime::happened, today, "/date");
   check_areas(kb, request.areas);
   const auto intake = parse_request_intake(kb, request.intake, as_of);
   // The intake is screened on its own birth date and sex: they must be the patient's, or the

@@ -61,6 +61,23 @@ void check_patient_sex(const std::string& sex);
 void check_patient_name(const std::string& name, const std::string& where = "/name");
 void check_patient_birth_date(const std::string& birth_date, CivilDate today);
 
+/// Checks a changed birth date against what the record already holds (InputError at
+/// "/birth_date"): every dated entry (an intake's day, a consent, a session, an adverse event,
+/// a score, a photo) lies on or after it (the earliest one before it is named), and every
+/// intake that gives a birth date gives this one (the latest that differs is named: it was
+/// screened on that age).
+void check_birth_date_against_record(const records::PatientRecord& record, const std::string& birth_date);
+
+/// Bounds on free text in a record (typing and pasting errors, not style): a label or a name
+/// (a photo's view, an adverse event's type, who consented) at most kMaxLabelCharacters, a note
+/// (notes, a resolution, a reason) at most kMaxNoteCharacters. A record is read whole on every
+/// visit, so one pasted megabyte slows every later read of it.
+inline constexpr std::size_t kMaxLabelCharacters = 300;
+inline constexpr std::size_t kMaxNoteCharacters = 10000;
+/// InputError at `where` ("'view' may have at most 300 characters (got 20971520)") when `text`
+/// has more than `max_characters` characters (code points).
+void check_text_length(const std::string& text, std::size_t max_characters, const std::string& where);
+
 /// When a dated entry of a patient's record may lie. What happened (a performed session, a
 /// score, an adverse event, a photo) lies on or after the patient's birth date and no later
 /// than tomorrow (a day's slack for practices ahead of UTC); what is planned (a planned

@@ -794,6 +794,14 @@ std::vector<std::string> v14_patient_counts_at_commit(Backend backend) {
           "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION dermaplan_patient_counts()"};
 }
 
+// 15: the patient list's cursor names a patient by id and row version, never by name (a name
+// in a URL ends up in proxy logs); the list resumes after that patient's folded name. The
+// row version at which the name last changed tells whether the cursor's version still has the
+// same name, so a patient renamed between two pages is noticed instead of moving the page.
+std::vector<std::string> v15_patient_renamed_at(Backend) {
+  return {"ALTER TABLE patients ADD COLUMN renamed_at_version BIGINT NOT NULL DEFAULT 0"};
+}
+
 void recount_name_pairs(soci::session& sql) {
   sql << "DELETE FROM patient_name_pair_counts";
   sql << "INSERT INTO patient_name_pair_counts (pair, live, deleted) SELECT pair, "
@@ -907,6 +915,8 @@ const std::vector<Migration>& schema_migrations() {
        v13_name_pair_counts, v13_backfill},
       {14, "patient counts kept at commit (PostgreSQL: creates no longer wait for each other's whole transaction)",
        v14_patient_counts_at_commit, nullptr},
+      {15, "patient list cursors by id and row version: the version at which each patient's name last changed",
+       v15_patient_renamed_at, nullptr},
   };
   return list;
 }

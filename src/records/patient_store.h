@@ -10,10 +10,12 @@
 namespace dermaplan::records {
 
 /// A place in the patient list: the list is ordered by the folded name (search_fold.h, byte
-/// order), then id; a cursor names the last patient of a page, and the next page starts after it.
+/// order), then id; a cursor names the last patient of a page, and the next page starts after
+/// it. It holds no name (it is shown in URLs): the store reads that patient's folded name, and
+/// the row version tells whether the patient was renamed since the page was read.
 struct PatientCursor {
-  std::string search_name;       //!< fold_for_search(name) of that patient
   long long id = 0;
+  long long row_version = 0;     //!< of that patient when the page was read
   bool operator==(const PatientCursor&) const = default;
 };
 
@@ -80,7 +82,11 @@ class PatientStore {
   /// The explicit, audited delete (the server allows it to admins only). The patient is marked
   /// deleted and hidden from lists; nothing is erased. `reason` goes into the audit row.
   virtual void delete_patient(const Actor& by, long long patient_id, const std::string& reason) = 0;
-  /// InvalidRecordError for a limit outside 1..1000, a negative offset, or offset with after.
+  /// InvalidRecordError for a limit outside 1..1000, a negative offset, or offset with after;
+  /// InvalidRecordError at "after" for a cursor that names no patient (deleted ones count: the
+  /// list's place is their name) or a row version the patient never had; ConflictError at
+  /// "after" when that patient was renamed since (its place in the list moved: read again
+  /// from the start).
   virtual PatientPage list_patients(const PatientQuery& query) = 0;
   virtual PatientCounts count_patients() = 0;
 };

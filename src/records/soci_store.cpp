@@ -721,9 +721,11 @@ Patient SociStore::update_patient(const Actor& by, Patient patient) {
     long long changed = execute_counting(
         sql,
         "UPDATE patients SET name = :n, birth_date = :b, sex = :s, notes = :o, search_name = :f,"
-        " updated_at_ms = :u, row_version = row_version + 1 WHERE id = :id AND row_version = :v",
+        " updated_at_ms = :u, row_version = row_version + 1,"
+        " renamed_at_version = CASE WHEN search_name = :f2 THEN renamed_at_version ELSE row_version + 1 END"
+        " WHERE id = :id AND row_version = :v",
         soci::use(patient.name), soci::use(patient.birth_date), soci::use(patient.sex),
-        soci::use(patient.notes), soci::use(folded), soci::use(patient.updated_at_ms),
+        soci::use(patient.notes), soci::use(folded), soci::use(patient.updated_at_ms), soci::use(folded),
         soci::use(patient.id), soci::use(patient.row_version));
     if (changed != 1) throw ConflictError("patient " + std::to_string(patient.id), "changed concurrently");
     NamePairCountChanges pair_counts;
@@ -894,6 +896,21 @@ PatientPage SociStore::list_patients(const PatientQuery& query) {
   }
   return read("list_patients", [&](soci::session& sql) {
     PatientPage page;
+    // The cursor's place: that patient's folded name, in this snapshot, if the name is still
+    // the one it had at the cursor's row version.
+    std::string after_name;
+    const long long after_id = query.after ? query.after->id : 0;
+    if (query.after) {
+      long long version = 0, renamed_at = 0;
+      sql << "SELECT search_name, row_version, renamed_at_version FROM patients WHERE id = :id", soci::into(after_name),
+          soci::into(version), soci::into(renamed_at), soci::use(after_id);
+      if (!sql.got_data() || query.after->row_version < 1 || query.after->row_version > version)
+        throw InvalidRecordError("after", "not a place in the patient list (no such patient and version)");
+      if (renamed_at > query.after->row_version)
+        throw ConflictError("after", "patient " + std::to_string(after_id) +
+                                         ", where the previous page ended, was renamed since; read the list again "
+                                         "from its start");
+    }
     std::vector<std::string> match_name;  // a substring search's matches (up to the cap)
     std::vector<long long> match_id;
     std::string rare_pair;  // a substring search's rarest pair
@@ -953,8 +970,7 @@ PatientPage SociStore::list_patients(const PatientQuery& query) {
       std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key_of(a) < key_of(b); });
       std::size_t skipped = 0, taken = 0;
       for (std::size_t i : order) {
-        if (query.after &&
-            !(std::pair<const std::string&, long long>(query.after->search_name, query.after->id) < key_of(i)))
+        if (query.after && !(std::pair<const std::string&, long long>(after_name, after_id) < key_of(i)))
           continue;
         if (skipped < static_cast<std::size_t>(query.offset)) {
           ++skipped;
@@ -977,8 +993,6 @@ PatientPage SociStore::list_patients(const PatientQuery& query) {
     int limit = query.limit + 1;
     const bool few = filter == Filter::substring && !page.total_is_lower_bound;
     int offset = few ? 0 : query.offset;  // the ids of a few matches' page are chosen already
-    std::string after_name = query.after ? query.after->search_name : "";
-    long long after_id = query.after ? query.after->id : 0;
     const std::string columns =
         "p.id, p.name, p.birth_date, p.sex, p.notes, p.created_by, p.created_at_ms, p.updated_at_ms, p.deleted, "
         "p.deleted_at_ms, p.deleted_by, p.row_version, p.demo, p.search_name";
@@ -1048,7 +1062,7 @@ PatientPage SociStore::list_patients(const PatientQuery& query) {
       p.demo = demo[i] != 0;
       page.patients.push_back(std::move(p));
     }
-    if (id.size() > rows && rows > 0) page.next = PatientCursor{search_name[rows - 1], id[rows - 1]};
+    if (id.size() > rows && rows > 0) page.next = PatientCursor{id[rows - 1], row_version[rows - 1]};
     return page;
   }, /*snapshot=*/true);
 }

@@ -195,6 +195,13 @@ Response audit_log(Context& ctx, Call& call) {
   const std::string order = call.request.query_value("order");
   if (order == "desc") q.order = clinic::AuditOrder::newest_first;
   else if (!order.empty() && order != "asc") throw ApiError::bad_request("'order' must be asc or desc", "?order");
+  // Each order reads on from one end: the other end's parameter would be ignored, so it is refused.
+  if (q.order == clinic::AuditOrder::newest_first && call.request.has_query("after"))
+    throw ApiError::bad_request("'after' reads oldest first; with order=desc give 'before' (a page's next_before)",
+                                "?after");
+  if (q.order == clinic::AuditOrder::oldest_first && call.request.has_query("before"))
+    throw ApiError::bad_request("'before' reads newest first: give it with order=desc (or 'after' without)",
+                                "?before");
   q.after = query_integer(call, "after", 0, 0, (1LL << 62));
   q.before = query_integer(call, "before", 0, 0, (1LL << 62));
   q.limit = static_cast<int>(query_integer(call, "limit", 100, 1, 1000));

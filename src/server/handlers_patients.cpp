@@ -15,6 +15,7 @@
 #include <cctype>
 #include <cstring>
 #include <map>
+#include <optional>
 
 #include <cmath>
 
@@ -23,6 +24,9 @@ namespace dermaplan::server {
 using nlohmann::json;
 
 namespace {
+
+/// A search (`q`) or an id in a query: at most this many bytes.
+constexpr size_t kMaxQueryBytes = 200;
 
 /// A consent carries its signature image as base64 (at most 1 MiB of image).
 constexpr size_t kMaxConsentBodyBytes = 4u << 20;
@@ -34,9 +38,10 @@ records::Patient live_patient(Context& ctx, long long id) {
   return found(ctx.store.find_patient(id), "patient", id);
 }
 
-/// A list cursor as the API shows it: base64url of "<id>:<folded name>" (opaque to clients).
+/// A list cursor as the API shows it: base64url of "<id>.<row version>" of the page's last
+/// patient (opaque to clients, and no name: it goes into URLs and their logs).
 std::string encode_cursor(const records::PatientCursor& c) {
-  const std::string raw = std::to_string(c.id) + ":" + c.search_name;
+  const std::string raw = std::to_string(c.id) + "." + std::to_string(c.row_version);
   std::string out(sodium_base64_encoded_len(raw.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
   sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(raw.data()), raw.size(),
                     sodium_base64_VARIANT_URLSAFE_NO_PADDING);
@@ -44,30 +49,50 @@ std::string encode_cursor(const records::PatientCursor& c) {
   return out;
 }
 
+ApiError not_a_cursor(const std::string& why) {
+  return ApiError::bad_request("'after' is not a cursor this list returned (its 'next'): " + why, "?after");
+}
+
 records::PatientCursor decode_cursor(const std::string& text) {
-  const auto bad = [] { return ApiError::bad_request("'after' is not a cursor this list returned (its 'next')", "?after"); };
   std::string raw(text.size(), '\0');
   size_t length = 0;
-  if (text.size() > 1200 ||
+  if (text.size() > 64 ||
       sodium_base642bin(reinterpret_cast<unsigned char*>(raw.data()), raw.size(), text.data(), text.size(), nullptr,
                         &length, nullptr, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
-    throw bad();
+    throw not_a_cursor("not base64url");
   raw.resize(length);
-  const auto colon = raw.find(':');
-  records::PatientCursor c;
-  if (colon == std::string::npos || colon == 0 || colon > 19) throw bad();
-  for (std::size_t i = 0; i < colon; ++i)
-    if (!std::isdigit(static_cast<unsigned char>(raw[i]))) throw bad();
-  c.id = std::stoll(raw.substr(0, colon));
-  c.search_name = raw.substr(colon + 1);
-  if (!unstorable_reason(c.search_name).empty()) throw bad();
-  return c;
+  // Two numbers of at most 18 digits (no sign, no leading zero) around one dot.
+  const auto number = [](const std::string& digits) -> std::optional<long long> {
+    if (digits.empty() || digits.size() > 18 || digits[0] == '0' ||
+        digits.find_first_not_of("0123456789") != std::string::npos)
+      return std::nullopt;
+    return std::stoll(digits);
+  };
+  const auto dot = raw.find('.');
+  const auto id = dot == std::string::npos ? std::nullopt : number(raw.substr(0, dot));
+  const auto version = dot == std::string::npos ? std::nullopt : number(raw.substr(dot + 1));
+  if (!id || !version) throw not_a_cursor("not a place in the list");
+  return records::PatientCursor{*id, *version};
+}
+
+/// The page, with the store's refusal of a cursor said at ?after.
+records::PatientPage read_patient_page(Context& ctx, const records::PatientQuery& q) {
+  try {
+    return ctx.store.list_patients(q);
+  } catch (const records::RecordError& e) {
+    if (!q.after || e.where() != "after") throw;
+    if (e.code() == records::RecordErrorCode::conflict) throw ApiError(409, "conflict", e.message(), "?after");
+    throw not_a_cursor(e.message());
+  }
 }
 
 Response list_patients(Context& ctx, Call& call) {
   records::PatientQuery q;
   q.name_contains = call.request.query_value("q");
-  if (q.name_contains.size() > 200) throw ApiError::bad_request("'q' is too long", "?q");
+  if (q.name_contains.size() > kMaxQueryBytes)
+    throw ApiError::bad_request(fmt::format("'q' may have at most {} bytes of UTF-8 (got {})", kMaxQueryBytes,
+                                            q.name_contains.size()),
+                                "?q");
   q.limit = static_cast<int>(query_integer(call, "limit", 50, 1, 200));
   q.offset = static_cast<int>(query_integer(call, "offset", 0, 0, 1 << 30));
   const std::string after = call.request.query_value("after");
@@ -86,7 +111,7 @@ Response list_patients(Context& ctx, Call& call) {
   }
   if (!page) {
     const auto generation = ctx.patient_pages.generation();
-    const auto found = ctx.store.list_patients(q);
+    const auto found = read_patient_page(ctx, q);
     json patients = json::array();
     std::vector<long long> ids;
     for (const auto& p : found.patients) ids.push_back(p.id);
@@ -120,7 +145,15 @@ Response list_patients(Context& ctx, Call& call) {
   return r;
 }
 
-void patient_fields(JsonBody& body, records::Patient& p, bool creating) {
+void patient_fields(const json& doc, JsonBody& body, records::Patient& p, bool creating) {
+  // null is not "leave it out": every field is a string ("" clears notes and sex).
+  for (const char* name : {"name", "birth_date", "sex", "notes"})
+    if (doc.is_object() && doc.contains(name) && doc[name].is_null())
+      throw ApiError::bad_request(fmt::format("'{}' must be a string, not null{}", name,
+                                              std::string_view(name) == "notes" || std::string_view(name) == "sex"
+                                                  ? " (\"\" clears it)"
+                                                  : ""),
+                                  std::string("/") + name);
   if (creating) {
     p.name = body.required_text("name");
     clinic::check_patient_name(p.name);
@@ -138,14 +171,17 @@ void patient_fields(JsonBody& body, records::Patient& p, bool creating) {
     clinic::check_patient_sex(*v);
     p.sex = *v;
   }
-  if (auto v = body.text("notes")) p.notes = *v;
+  if (auto v = body.text("notes")) {
+    clinic::check_text_length(*v, clinic::kMaxNoteCharacters, "/notes");
+    p.notes = *v;
+  }
 }
 
 Response create_patient(Context& ctx, Call& call) {
   const json doc = call.body();
   JsonBody body(doc);
   records::Patient p;
-  patient_fields(body, p, true);
+  patient_fields(doc, body, p, true);
   body.finish();
   return json_response(201, to_json(ctx.store.create_patient(call.actor(), p)));
 }
@@ -214,9 +250,20 @@ Response update_patient(Context& ctx, Call& call) {
   auto p = live_patient(ctx, id);
   const json doc = call.body();
   JsonBody body(doc);
+  const records::Patient before = p;
   p.row_version = body.required_integer("row_version");
-  patient_fields(body, p, false);
+  patient_fields(doc, body, p, false);
   body.finish();
+  // Nothing to change: the record as it is, not a new version (which would turn every other
+  // editor's row_version stale for nothing). A stale row_version is still a conflict.
+  const bool unchanged =
+      p.name == before.name && p.birth_date == before.birth_date && p.sex == before.sex && p.notes == before.notes;
+  if (unchanged && p.row_version == before.row_version) {
+    audit_read(ctx, call, "patient", id);
+    return json_response(200, to_json(before));
+  }
+  if (p.birth_date != before.birth_date)
+    clinic::check_birth_date_against_record(found(ctx.store.read_patient_record(id), "patient", id), p.birth_date);
   return json_response(200, to_json(ctx.store.update_patient(call.actor(), p)));
 }
 
@@ -227,6 +274,7 @@ Response delete_patient(Context& ctx, Call& call) {
   JsonBody body(doc);
   const std::string reason = body.required_text("reason");
   body.finish();
+  clinic::check_text_length(reason, clinic::kMaxNoteCharacters, "/reason");
   ctx.store.delete_patient(call.actor(), id, reason);
   return no_content();
 }
@@ -250,7 +298,10 @@ Response add_intake(Context& ctx, Call& call) {
 
 Response consent_text(Context& ctx, Call& call) {
   const std::string indication = call.request.query_value("indication");
-  if (indication.size() > 200) throw ApiError::bad_request("'indication' is too long", "?indication");
+  if (indication.size() > kMaxQueryBytes)
+    throw ApiError::bad_request(
+        fmt::format("'indication' may have at most {} bytes (got {})", kMaxQueryBytes, indication.size()),
+        "?indication");
   return json_response(200, to_json(clinic::consent_form_for(ctx.kb, indication, "?indication")));
 }
 
@@ -260,12 +311,12 @@ Response add_consent(Context& ctx, Call& call) {
   clinic::ConsentRequest request;
   request.patient_id = call.id();
   request.consented_by = body.required_text("consented_by");
+  clinic::check_text_length(request.consented_by, clinic::kMaxLabelCharacters, "/consented_by");
   const std::string at = body.required_text("consented_at");
-  const auto at_ms = parse_iso_utc(at);
-  if (!at_ms) throw ApiError::bad_request("'consented_at' must be YYYY-MM-DDTHH:MM:SSZ", "/consented_at");
+  const long long at_ms = parse_iso_utc(at, "/consented_at");
   clinic::check_entry_date(live_patient(ctx, request.patient_id), at.substr(0, 10), clinic::EntryTime::happened,
                            today_utc(), "/consented_at");
-  request.consented_at_ms = *at_ms;
+  request.consented_at_ms = at_ms;
   request.text_version = body.text("text_version");
   request.indication = body.text("indication").value_or("");
   request.acknowledged = body.texts("acknowledged").value_or(std::vector<std::string>{});
@@ -336,12 +387,21 @@ records::Severity severity_field(JsonBody& body, records::Severity fallback) {
 
 void adverse_fields(JsonBody& body, records::AdverseEvent& e) {
   if (auto v = body.integer("session_id")) e.session_id = *v;
-  if (auto v = body.text("type")) e.event_type = *v;
+  if (auto v = body.text("type")) {
+    clinic::check_text_length(*v, clinic::kMaxLabelCharacters, "/type");
+    e.event_type = *v;
+  }
   e.severity = severity_field(body, e.severity);
   if (auto v = body.date("onset")) e.onset_date = *v;
   if (auto v = body.date("resolved")) e.resolution_date = *v;
-  if (auto v = body.text("resolution")) e.resolution = *v;
-  if (auto v = body.text("notes")) e.notes = *v;
+  if (auto v = body.text("resolution")) {
+    clinic::check_text_length(*v, clinic::kMaxNoteCharacters, "/resolution");
+    e.resolution = *v;
+  }
+  if (auto v = body.text("notes")) {
+    clinic::check_text_length(*v, clinic::kMaxNoteCharacters, "/notes");
+    e.notes = *v;
+  }
 }
 
 /// Onset and resolution have happened, the resolution not before the onset.
@@ -405,6 +465,7 @@ Response add_outcome(Context& ctx, Call& call) {
   o.session_id = body.integer("session_id").value_or(0);
   o.notes = body.text("notes").value_or("");
   body.finish();
+  clinic::check_text_length(o.notes, clinic::kMaxNoteCharacters, "/notes");
   clinic::check_entry_date(live_patient(ctx, id), o.assessed_on, clinic::EntryTime::happened, today_utc(), "/date");
   clinic::check_region_id(ctx.kb, o.region, "/region");
   clinic::check_session_of_patient(ctx.store, id, o.session_id, "/session_id");
@@ -444,6 +505,7 @@ Response add_photo(Context& ctx, Call& call) {
   p.patient_id = id;
   p.region = body.text("region").value_or("");
   p.view = body.text("view").value_or("");
+  clinic::check_text_length(p.view, clinic::kMaxLabelCharacters, "/view");
   if (auto tag = body.text("tag")) {
     auto t = records::parse_photo_tag(*tag);
     if (!t) throw ApiError::bad_request("tag must be before, after or progress", "/tag");
@@ -506,6 +568,18 @@ Response agenda(Context& ctx, Call& call) {
     day = *d;
   }
   const int days = static_cast<int>(query_integer(call, "days", 7, 1, 90));
+  // The last day a date can name is 9999-12-31: an agenda past it has no dates to list.
+  const auto representable = [&](int n) { return parse_civil_date(format_civil_date(add_days(day, n))).has_value(); };
+  if (!representable(1))
+    throw ApiError::bad_request(fmt::format("an agenda from {} ends after 9999-12-31, the last day a date can name; "
+                                            "give an earlier 'date'",
+                                            format_civil_date(day)),
+                                "?date");
+  if (!representable(days))
+    throw ApiError::bad_request(fmt::format("an agenda from {} for {} days ends after 9999-12-31, the last day a date "
+                                            "can name; give fewer 'days' or an earlier 'date'",
+                                            format_civil_date(day), days),
+                                call.request.has_query("days") ? "?days" : "?date");
   const std::string from = format_civil_date(day);
   const std::string to = format_civil_date(add_days(day, days));
   const auto sessions = ctx.store.list_sessions_between(from, to);

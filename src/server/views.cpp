@@ -1,6 +1,10 @@
 #include "server/views.h"
 
+#include "core/civil_date.h"
+#include "core/errors.h"
 #include "screening/screening.h"
+
+#include <fmt/format.h>
 
 #include <cstdio>
 #include <ctime>
@@ -19,30 +23,34 @@ std::string iso_utc(long long epoch_ms) {
   return out;
 }
 
-std::optional<long long> parse_iso_utc(const std::string& text) {
-  std::tm tm{};
+long long parse_iso_utc(const std::string& text, const std::string& where) {
+  const std::string name = where.substr(where.rfind('/') + 1);
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
   char tail = 0;
-  if (text.size() == 10) {
-    if (std::sscanf(text.c_str(), "%4d-%2d-%2d%c", &y, &mo, &d, &tail) != 3) return std::nullopt;
-  } else if (text.size() == 20) {
-    if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &s, &tail) != 7 || tail != 'Z')
-      return std::nullopt;
-  } else {
-    return std::nullopt;
-  }
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return std::nullopt;
+  const bool date_only = text.size() == 10 && std::sscanf(text.c_str(), "%4d-%2d-%2d%c", &y, &mo, &d, &tail) == 3;
+  if (date_only)
+    throw InputError(where, fmt::format("'{}' needs the time as well: YYYY-MM-DDTHH:MM:SSZ in UTC (e.g. {}T09:30:00Z); "
+                                        "a date alone does not say when on that day",
+                                        name, text));
+  const bool shaped = text.size() == 20 && text[4] == '-' && text[7] == '-' && text[10] == 'T' && text[13] == ':' &&
+                      text[16] == ':' &&
+                      std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &s, &tail) == 7 &&
+                      tail == 'Z' && text.find_first_of("+- ", 11) == std::string::npos;
+  if (!shaped)
+    throw InputError(where, fmt::format("'{}' must be YYYY-MM-DDTHH:MM:SSZ (UTC), e.g. 2026-11-22T09:30:00Z", name));
+  if (!parse_civil_date(text.substr(0, 10)))
+    throw InputError(where, fmt::format("'{}': {} is not a day of the calendar", name, text.substr(0, 10)));
+  if (h > 23 || mi > 59 || s > 59)
+    throw InputError(where, fmt::format("'{}': {} is not a time of day (00:00:00 to 23:59:59)", name,
+                                        text.substr(11, 8)));
+  std::tm tm{};
   tm.tm_year = y - 1900;
   tm.tm_mon = mo - 1;
   tm.tm_mday = d;
   tm.tm_hour = h;
   tm.tm_min = mi;
   tm.tm_sec = s;
-  const std::time_t t = timegm(&tm);
-  std::tm back{};
-  gmtime_r(&t, &back);
-  if (back.tm_mday != d) return std::nullopt;  // 2026-02-30
-  return static_cast<long long>(t) * 1000;
+  return static_cast<long long>(timegm(&tm)) * 1000;
 }
 
 json to_json(const records::User& u) {

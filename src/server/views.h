@@ -16,8 +16,11 @@ namespace dermaplan::server {
 
 /// "2026-11-22T09:30:00Z"; "" for 0.
 std::string iso_utc(long long epoch_ms);
-/// Parses "YYYY-MM-DDTHH:MM:SSZ" (or a date: midnight UTC); nullopt otherwise.
-std::optional<long long> parse_iso_utc(const std::string& text);
+/// Parses "YYYY-MM-DDTHH:MM:SSZ" (UTC) into epoch milliseconds. A date alone is refused (it
+/// does not say when on that day, and midnight UTC is the day before west of Greenwich).
+/// InputError at `where` otherwise, saying whether the shape, the day (2023-02-30) or the
+/// time (25:00:00) is wrong.
+long long parse_iso_utc(const std::string& text, const std::string& where);
 
 nlohmann::json to_json(const records::User& user);
 nlohmann::json to_json(const records::Patient& patient);

@@ -358,9 +358,50 @@ TEST_P(StoreSearch, KeysetPagesWalkEveryPatientOnceInOrder) {
     }
   }
   PatientQuery bad;
-  bad.after = PatientCursor{"a", 1};
+  bad.after = PatientCursor{1, 1};
   bad.offset = 3;
   EXPECT_THROW(store->list_patients(bad), InvalidRecordError);
+}
+
+TEST_P(StoreSearch, ACursorIsAPatientAndVersionThatTheStoreResolves) {
+  // Pages of two over Anna, Bert, Cleo, Dora: the first page ends at Bert.
+  auto store = open();
+  Actor admin = make_admin(*store);
+  std::vector<Patient> p;
+  for (const char* name : {"Anna", "Bert", "Cleo", "Dora"}) p.push_back(make_patient(*store, admin, name));
+  PatientQuery q;
+  q.limit = 2;
+  const auto first = store->list_patients(q);
+  ASSERT_TRUE(first.next);
+  EXPECT_EQ(*first.next, (PatientCursor{p[1].id, p[1].row_version}));
+  const auto next_ids = [&](PatientCursor at) {
+    PatientQuery n = q;
+    n.after = at;
+    return ids_of(store->list_patients(n));
+  };
+  const std::vector<long long> rest{p[2].id, p[3].id};
+  EXPECT_EQ(next_ids(*first.next), rest);
+  // Bert's notes edited, then Bert deleted: his name, and so the place, is unchanged.
+  Patient bert = p[1];
+  bert.notes = "called back";
+  bert = store->update_patient(admin, bert);
+  EXPECT_EQ(next_ids(*first.next), rest);
+  store->delete_patient(admin, bert.id, "duplicate");
+  EXPECT_EQ(next_ids(*first.next), rest);
+  // Forged: no such patient, a version the patient never had.
+  for (const PatientCursor forged : {PatientCursor{999, 1}, PatientCursor{p[2].id, 0}, PatientCursor{p[2].id, 7}}) {
+    PatientQuery n = q;
+    n.after = forged;
+    EXPECT_THROW(store->list_patients(n), InvalidRecordError) << forged.id << "." << forged.row_version;
+  }
+  // Renamed since: the place moved, said so (not a page from the new name's place).
+  const auto from_cleo = PatientCursor{p[2].id, p[2].row_version};
+  Patient cleo = p[2];
+  cleo.name = "Zelda";
+  store->update_patient(admin, cleo);
+  PatientQuery n = q;
+  n.after = from_cleo;
+  EXPECT_THROW(store->list_patients(n), ConflictError);
 }
 
 TEST_P(StoreSearch, KeysetPagesAreCompleteAndOrderedUnderConcurrentInserts) {
