@@ -99,17 +99,9 @@ void check_birth_date_against_record(const records::PatientRecord& record, const
     throw InputError("/birth_date", fmt::format("the birth date {} is after {} of this record; dates in a record lie "
                                                 "on or after the birth date",
                                                 birth_date, what));
-  // The intakes were screened on the birth date they give (age, and what depends on it).
-  for (auto i = record.intakes.rbegin(); i != record.intakes.rend(); ++i) {
-    const auto doc = nlohmann::json::parse(i->intake_json, nullptr, false);
-    if (!doc.is_object() || !doc.contains("birth_date") || !doc["birth_date"].is_string()) continue;
-    const auto given = parse_civil_date(doc["birth_date"].get<std::string>());
-    if (given && *given != *born)
-      throw InputError("/birth_date",
-                       fmt::format("intake version {} gives the birth date {} and was screened on it; an intake's "
-                                   "birth date is the record's",
-                                   i->version, format_civil_date(*given)));
-  }
+  // An intake that gives another birth date is not a refusal: it is what was said then (and
+  // screened on), and refusing would leave a typed-in error with no way to correct it (a new
+  // intake must give the record's birth date). The next intake gives the corrected one.
 }
 
 void check_text_length(const std::string& text, std::size_t max_characters, const std::string& where) {

@@ -205,7 +205,7 @@ TEST_P(StoreBackup, OnlineBackupWhileWriting) {
   auto v = copy->verify_audit_chain();
   EXPECT_TRUE(v.ok) << v.reason;
   // A snapshot: every patient in it has its audit row and vice versa (1 user + n patients).
-  long long patients = copy->list_patients(PatientQuery{"", false, 1000, 0}).total;
+  long long patients = copy->list_patients(PatientQuery{"", false, 1000, 0, {}}).total;
   EXPECT_EQ(v.rows_checked, 1 + patients);
   EXPECT_GE(patients, 20);
   EXPECT_LE(patients, before_stop + 1);

@@ -89,7 +89,7 @@ TEST_P(StoreCrash, EveryAcknowledgedWriteSurvivesSigkill) {
     auto v = store->verify_audit_chain();
     EXPECT_TRUE(v.ok) << "round " << round << ": " << v.reason;
     std::set<std::string> names;
-    for (const auto& p : store->list_patients(PatientQuery{"", false, 1000, 0}).patients) {
+    for (const auto& p : store->list_patients(PatientQuery{"", false, 1000, 0, {}}).patients) {
       names.insert(p.name);
       for (const auto& ph : store->list_photos(p.id)) EXPECT_NO_THROW(store->read_photo(ph.sha256));
     }
