@@ -698,7 +698,9 @@ TEST_P(Gate, AnAmendmentNeverOverwritesOneItsAuthorDidNotSee) {
     authors.emplace_back([&, i] {
       Client mine = client();
       Reply r = mine.post(s + "/amendments",
-                          {{"field", "lot_number"}, {"new_value", "LOT-" + std::to_string(i)}, {"old_value", read},
+                          // "LOT-R1" ...: never the value in force ("LOT-<patient id>"), which would be
+                          // a no-op and refused as one.
+                          {{"field", "lot_number"}, {"new_value", "LOT-R" + std::to_string(i)}, {"old_value", read},
                            {"reason", "label misread at the time"}},
                           admin_);
       status[i] = r.status;
