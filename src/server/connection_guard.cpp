@@ -69,7 +69,9 @@ ConnectionGuard::Activity& ConnectionGuard::touch(Activity& a) {
 
 void ConnectionGuard::handler_started(const std::string& peer, int peer_port) {
   std::lock_guard lock(mutex_);
-  touch(activity_[{peer, peer_port}]).in_handler = true;
+  Activity& a = touch(activity_[{peer, peer_port}]);
+  a.in_handler = true;
+  a.body_due = {};  // the body is read: its allowance does not carry over to the next request
 }
 
 void ConnectionGuard::handler_finished(const std::string& peer, int peer_port, size_t response_bytes) {
