@@ -234,6 +234,7 @@ DemoDataResult add_demo_data(records::Store& store, const kb::KnowledgeBase& kb,
     done += in_batch;
     if (progress) progress(done);
   }
+  store.refresh_planner_statistics();
   return out;
 }
 

@@ -312,6 +312,7 @@ void SociStore::restore_from(const std::string& path) {
               << t.name << "), 0) + 1, false)";
         }
         tx.commit();
+        refresh_planner_statistics();  // every row is new: the planner's figures are the old database's
         return;
       }
       // The counters and the name index as the rows are (a backup copied with its triggers
@@ -386,6 +387,18 @@ std::string SociStore::integrity_check() {
     soci::rowset<soci::row> fk = sql.prepare << "PRAGMA foreign_key_check";
     for (const auto& r : fk) problems += "foreign key broken in table " + row_text(r, 0) + "\n";
     return problems.empty() ? "ok" : problems;
+  });
+}
+
+void SociStore::refresh_planner_statistics() {
+  if (batch_session()) {
+    throw InvalidRecordError("refresh_planner_statistics", "not inside in_one_transaction");
+  }
+  if (backend() != Backend::postgresql) return;
+  read("refresh_planner_statistics", [&](soci::session& sql) {
+    // The whole database (derived tables too). VACUUM runs outside a transaction block: a
+    // pooled connection is in autocommit.
+    sql << "VACUUM (ANALYZE)";
   });
 }
 

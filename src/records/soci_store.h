@@ -107,6 +107,7 @@ class SociStore final : public Store {
   long long change_seq() override;
   void claim_photo_dir() override;
   std::string integrity_check() override;
+  void refresh_planner_statistics() override;
 
  private:
   /// Runs fn(session) in a write transaction and commits; retries transient lock conflicts;

@@ -56,6 +56,12 @@ class StoreMaintenance {
   /// later callers require that file to hold the database's id (waiting up to 2 s for a
   /// concurrent first caller). StoreUnavailableError naming the directory otherwise.
   virtual void claim_photo_dir() = 0;
+  /// After a bulk load (a restore, demo data, a benchmark's growth): brings what the query
+  /// planner reads up to date now instead of when autovacuum next passes. PostgreSQL: VACUUM
+  /// (ANALYZE) of every table (statistics, and the visibility map that lets the name-pair
+  /// walks read the index alone). SQLite: nothing to do (its plans here use no statistics).
+  /// Not inside in_one_transaction (InvalidRecordError).
+  virtual void refresh_planner_statistics() = 0;
 };
 
 }  // namespace dermaplan::records
