@@ -348,13 +348,20 @@ void check_acknowledged(const std::vector<std::string>& given, const GateReport&
   }
 }
 
-/// A planned session passes no gate: nothing is confirmed yet (InputError when something is).
+/// A planned session passes no gate: nothing is confirmed yet (InputError when something is:
+/// dropping it would lose what the practitioner meant to record). A blank reason is none, as
+/// at the gate.
 void check_nothing_confirmed(const records::TreatmentSession& session, const GateConfirmation& confirmation) {
   if (session.status != records::SessionStatus::planned) return;
   if (!confirmation.acknowledged_cautions.empty())
     throw InputError("/acknowledged_cautions/0",
                      "cautions are acknowledged when the session is marked performed or signed; this session is "
                      "planned");
+  if (count_visible_characters(confirmation.override_reason) > 0)
+    throw InputError("/override_reason",
+                     "an override sets aside the treatment gate's unmet conditions when the session is marked "
+                     "performed or signed; this session is planned, so there is nothing to override and the reason "
+                     "would not be kept. Send it with the step that marks the session performed");
 }
 
 /// Runs the gate for `step` and returns the passage to store, or throws the refusal.

@@ -517,6 +517,48 @@ TEST_P(Gate, AnAcknowledgementNamesACautionOfTheSession) {
   EXPECT_EQ(c.get(p.path, admin_).json()["sessions"].size(), 1u);
 }
 
+TEST_P(Gate, AnOverrideReasonOnAPlannedSessionIsRefusedNotDropped) {
+  // A planned session passes no gate, so an override has nothing to set aside and no passage to
+  // be kept in: 400 rather than a reason that silently vanishes. Blank is no reason, as at the gate.
+  auto c = client();
+  auto p = make_treatable(admin_, "Planned Override Patient");
+  post_intake(c, admin_, p.path, intake_with("pregnant", true));
+  const std::string reason = "Pregnancy test negative today; the intake answer was a typing error";
+  Reply kept = c.post(p.path + "/sessions", p.session("2026-09-22", "planned"), admin_);
+  ASSERT_EQ(kept.status, 201) << kept.body;
+  const std::string s = "/api/sessions/" + std::to_string(kept.json()["id"].get<long long>());
+  struct Case {
+    const char* name;
+    const char* method;  //!< POST: a new session; PUT: the planned one
+    const char* status;
+    std::string override_reason;
+    int expected;
+  };
+  const std::vector<Case> cases{
+      {"created planned with a reason", "POST", "planned", reason, 400},
+      {"edited, still planned, with a reason", "PUT", "planned", reason, 400},
+      {"created planned with a blank reason", "POST", "planned", " \u200b ", 201},
+      {"marked performed with the reason: the override is kept", "PUT", "performed", reason, 200},
+  };
+  for (const auto& k : cases) {
+    SCOPED_TRACE(k.name);
+    json body = p.session("2026-09-22", k.status);
+    body["override_reason"] = k.override_reason;
+    const bool put = std::string(k.method) == "PUT";
+    if (put) body["row_version"] = c.get(s, admin_).json()["row_version"];
+    Reply r = put ? c.send("PUT", s, body.dump(), &admin_) : c.post(p.path + "/sessions", body, admin_);
+    ASSERT_EQ(r.status, k.expected) << r.body;
+    if (k.expected == 400) {
+      EXPECT_EQ(r.field(), "/override_reason") << r.body;
+      EXPECT_NE(r.body.find("this session is planned"), std::string::npos) << r.body;
+    }
+  }
+  const json performed = c.get(s, admin_).json();
+  EXPECT_EQ(performed["status"], "performed");
+  EXPECT_EQ(performed["gate_override"]["reason"], reason) << performed.dump();
+  EXPECT_EQ(c.get(p.path, admin_).json()["sessions"].size(), 2u);  // the planned one and the blank one
+}
+
 TEST_P(Gate, ThePractitionerRecordedIsOneWhoMayTreat) {
   auto c = client();
   const long long asa = add_user("asa", records::Role::assistant).id;
