@@ -115,9 +115,9 @@ void add(GateReport& report, std::string condition, std::string message, std::st
 }
 
 /// Screens the latest intake taken by the session's date, on that date, for the session's regions.
-void check_screening(records::Store& store, const kb::KnowledgeBase& kb, const records::TreatmentSession& session,
-                     CivilDate date, const std::vector<std::string>& regions, const GateConfirmation& confirmation,
-                     GateReport& report) {
+void check_screening(records::Store& store, const kb::KnowledgeBase& kb, const records::Patient& patient,
+                     const records::TreatmentSession& session, CivilDate date, const std::vector<std::string>& regions,
+                     const GateConfirmation& confirmation, GateReport& report) {
   report.screening_decision = "none";
   const auto intakes = store.list_intakes(session.patient_id);
   if (intakes.empty()) {
@@ -154,6 +154,13 @@ void check_screening(records::Store& store, const kb::KnowledgeBase& kb, const r
   try {
     const auto document = parse_json_text(screened->intake_json, screening::kMaxIntakeBytes, "/intake");
     screening::Intake intake = parse_request_intake(kb, document, date);
+    // Its birth date or sex corrected on the record since: screened on what the record no longer
+    // says. As without an intake: a new one is asked for (and the old one screened anyway, so
+    // that an override sees what it says).
+    if (const auto mismatch = intake_mismatch(patient, intake))
+      add(report, "intake_missing",
+          fmt::format("{}: record a new intake with the record's {} before treatment", describe(*mismatch, screened->version),
+                      mismatch->field == "/birth_date" ? "birth date" : "sex"));
     // A plan for keloids screens as if the intake named them: so does its session.
     if (const kb::Indication* indication = kb.find_indication(report.indication))
       intake = screening::with_conditions_implied_by(std::move(intake), *indication);
@@ -534,7 +541,7 @@ GateReport evaluate_gate(records::Store& store, const kb::KnowledgeBase& kb, con
   if (regions.empty()) {
     for (const auto& [region, area] : facts.areas) regions.push_back(region);
   }
-  check_screening(store, kb, session, *date, regions, confirmation, report);
+  check_screening(store, kb, patient, session, *date, regions, confirmation, report);
   if (!plan) add(report, "plan_missing", "no course plan on record: plan the course before treatment");
 
   json recap = {{"patient", {{"id", patient.id}, {"name", patient.name}}},

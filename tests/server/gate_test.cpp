@@ -64,6 +64,13 @@ void post_consent(Client& c, const Login& who, const std::string& path, const st
   ASSERT_EQ(r.status, 201) << r.body;
 }
 
+/// A PATCH of one field of the patient (a correction of the record).
+void correct_patient(Client& c, const Login& who, const std::string& path, const char* field, const char* value) {
+  const json now = c.get(path, who).json();
+  Reply r = c.send("PATCH", path, json{{"row_version", now["row_version"]}, {field, value}}.dump(), &who);
+  ASSERT_EQ(r.status, 200) << r.body;
+}
+
 const auto nothing = [](Client&, const Login&, const TreatablePatient&) {};
 const auto same = [](json&) {};
 
@@ -87,6 +94,18 @@ const std::vector<GateCase>& gate_cases() {
          post_intake(c, w, p.path, intake_with("medications", {{{"code", "nsaid"}, {"current", true}}}));
        },
        same, [](Client&, const Login&, const auto&, json& body) { body["acknowledged_cautions"] = {"nsaid"}; }},
+      // The record corrected after the intake: screened on what it no longer says, so a new
+      // intake is asked for, as when there is none (PatientProbe checks the plan does the same).
+      {"a_birth_date_corrected_after_the_intake", "intake_missing",
+       [](Client& c, const Login& w, const auto& p) { correct_patient(c, w, p.path, "birth_date", "1990-04-03"); },
+       same,
+       [](Client& c, const Login& w, const auto& p, json&) {
+         post_intake(c, w, p.path, intake_with("birth_date", "1990-04-03"));
+       }},
+      {"a_sex_corrected_after_the_intake", "intake_missing",
+       [](Client& c, const Login& w, const auto& p) { correct_patient(c, w, p.path, "sex", "male"); },
+       same,
+       [](Client& c, const Login& w, const auto& p, json&) { post_intake(c, w, p.path, intake_with("sex", "male")); }},
       {"no_consent", "consent_missing", nullptr, same,
        [](Client& c, const Login& w, const auto& p, json&) { post_consent(c, w, p.path, "skin-rejuvenation"); }},
       {"consent_to_another_form", "consent_stale", nullptr, same,

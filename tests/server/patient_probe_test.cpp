@@ -54,6 +54,39 @@ TEST_P(PatientProbe, ABirthDateAfterARecordedDateIsRefusedATypingErrorIsCorrecte
   EXPECT_EQ(fixed.json()["birth_date"], "1991-04-02");
 }
 
+TEST_P(PatientProbe, ACorrectedBirthDateOrSexAsksForANewIntakeBeforeAPlan) {
+  // A plan screens its intake and sets needle lengths by sex: not on what the record no longer
+  // says (the gate's case: Gate.EachConditionIsRefusedThenSatisfied).
+  const auto t = make_treatable(admin_, "Hu Corrected");
+  const json plan = {{"indication", "skin-rejuvenation"}, {"areas", {"cheek"}}, {"date", "2026-12-01"}};
+  struct Case {
+    const char* field;
+    const char* corrected;
+    const char* says;
+  };
+  const std::vector<Case> cases = {
+      {"birth_date", "1990-04-03", "intake version 1 gives the birth date 1990-04-02, the patient's record now 1990-04-03"},
+      {"sex", "male", "intake version 2 gives the sex female, the patient's record now male"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.field);
+    const json now = client().get(t.path, admin_).json();
+    ASSERT_EQ(patch(t.path, {{"row_version", now["row_version"]}, {c.field, c.corrected}}).status, 200);
+    Reply refused = client().post(t.path + "/plans", plan, admin_);
+    EXPECT_EQ(refused.status, 400) << refused.body;
+    EXPECT_EQ(refused.field(), "/intake") << refused.body;
+    EXPECT_NE(message(refused).find(c.says), std::string::npos) << refused.body;
+    EXPECT_NE(message(refused).find("record a new intake first"), std::string::npos) << refused.body;
+    // A new intake saying what the record says: planned again.
+    json intake = eligible_intake();
+    intake["birth_date"] = "1990-04-03";
+    if (std::string(c.field) == "sex") intake["sex"] = "male";
+    ASSERT_EQ(client().post(t.path + "/intakes", {{"intake", intake}, {"date", "2026-09-02"}}, admin_).status, 201);
+    Reply planned = client().post(t.path + "/plans", plan, admin_);
+    EXPECT_EQ(planned.status, 201) << planned.body;
+  }
+}
+
 TEST_P(PatientProbe, AnIntakeDateOrAPlanStartTooFarAheadIsRefused) {
   const auto t = make_treatable(admin_, "Cy Ahead");
   struct Case {
