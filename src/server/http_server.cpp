@@ -254,7 +254,15 @@ HttpServer::HttpServer(const Api& api, HttpOptions options) : impl_(std::make_un
   // Errors the library answers itself (413 beyond the payload limit, 400 for bad request
   // lines, methods it does not route) get the JSON error body too, with the status that says
   // what was wrong.
-  http.set_error_handler([&api](const httplib::Request& req, httplib::Response& res) {
+  // A path outside the API that is there: the web page ("/") or a file of the web directory.
+  const auto web_path_exists = [has_web, web_dir = options.web_dir](const std::string& path) {
+    if (path == "/") return true;
+    if (!has_web || path.empty() || path.front() != '/' || path.find('\0') != std::string::npos) return false;
+    for (const auto& part : std::filesystem::path(path)) if (part == "..") return false;
+    std::error_code error;
+    return std::filesystem::is_regular_file(std::filesystem::path(web_dir) / path.substr(1), error);
+  };
+  http.set_error_handler([&api, web_path_exists](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
     static const std::set<std::string> kRouted{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
     static const std::set<std::string> kKnown{"CONNECT", "TRACE", "PRI"};
@@ -269,14 +277,27 @@ HttpServer::HttpServer(const Api& api, HttpOptions options) : impl_(std::make_un
       message = (printable ? req.method : std::string("the method")) +
                 " is not supported here; use GET, POST, PUT, PATCH or DELETE";
       if (res.status == 405) {
-        // On an API path, the methods that path takes (the API's 405); elsewhere the web's.
-        std::string allow = "GET, HEAD";
-        if (req.path.rfind("/api/", 0) == 0)
+        // 405 names the methods of a path that exists: on an API path, those its routes take
+        // (the API's 405); elsewhere the web's page and files (GET, HEAD). A path that does not
+        // exist is 404 whatever the method.
+        std::string allow;
+        if (req.path.rfind("/api/", 0) == 0 || req.path == "/api") {
           if (std::optional<Response> refusal = api.refuse_before_body(to_request(req), 0); refusal && refusal->status == 405)
             for (const auto& [name, value] : refusal->headers)
               if (name == "Allow") allow = value;
-        res.set_header("Allow", allow);
-        message = (printable ? req.method : std::string("the method")) + " is not allowed here; allowed: " + allow;
+        } else if (web_path_exists(req.path)) {
+          allow = "GET, HEAD";
+        }
+        if (allow.empty()) {
+          res.status = 404;
+          code = "not_found";
+          message = "no such endpoint or file: " + (req.path.size() <= 200 && unstorable_reason(req.path).empty()
+                                                         ? req.path
+                                                         : std::string("(the path)"));
+        } else {
+          res.set_header("Allow", allow);
+          message = (printable ? req.method : std::string("the method")) + " is not allowed here; allowed: " + allow;
+        }
       }
       res.set_header("Connection", "close");  // what follows on this connection cannot be trusted
     } else {

@@ -195,6 +195,16 @@ TEST_P(Hardening, methods_and_bodies_get_the_status_that_says_what_is_wrong) {
       {"HEAD is GET without the body", "HEAD /api/health HTTP/1.1\r\n", 200, "", ""},
       {"TRACE is refused, naming the path's methods", "TRACE /api/health HTTP/1.1\r\n", 405, "method_not_allowed",
        "GET, HEAD"},
+      {"TRACE on an API path that is not there is 404, not 405", "TRACE /api/nope HTTP/1.1\r\n", 404, "not_found", ""},
+      {"TRACE under a patient, on a path that is not there", "TRACE /api/patients/1/nonexistent HTTP/1.1\r\n", 404,
+       "not_found", ""},
+      {"CONNECT on an API path names its methods", "CONNECT /api/patients HTTP/1.1\r\n", 405, "method_not_allowed",
+       "GET, HEAD, POST"},
+      {"TRACE on the web page names its methods", "TRACE / HTTP/1.1\r\n", 405, "method_not_allowed", "GET, HEAD"},
+      {"TRACE on a file that is not there is 404", "TRACE /nope.js HTTP/1.1\r\n", 404, "not_found", ""},
+      {"an unknown path with a known method is 404", "DELETE /api/nope HTTP/1.1\r\n", 404, "not_found", ""},
+      {"an unknown path under a patient is 404", "GET /api/patients/1/nonexistent HTTP/1.1\r\n", 404, "not_found",
+       ""},
       {"an unknown method is not implemented", "BREW /api/health HTTP/1.1\r\n", 501, "not_implemented", ""},
       {"a method of bytes that are not text", "G\xffT /api/health HTTP/1.1\r\n", 501, "not_implemented", ""},
       {"a POST without a length", "POST /api/login HTTP/1.1\r\n", 411, "length_required", ""},
@@ -376,6 +386,17 @@ TEST_P(Hardening, only_the_web_page_and_its_files_are_served_outside_the_api) {
     ASSERT_GE(answer.size(), 12u) << answer;
     EXPECT_EQ(answer.substr(0, 12), "HTTP/1.1 " + std::to_string(c.status)) << answer;
     EXPECT_NE(answer.find(std::string("\r\nContent-Type: ") + c.type), std::string::npos) << answer;
+  }
+  // A method the library does not route: 405 naming GET and HEAD on a file that is there, 404
+  // on one that is not (a path that does not exist has no methods to name).
+  for (const Case& c : {Case{"/assets/a.css", 405, "GET, HEAD"}, Case{"/assets/missing.js", 404, ""},
+                        Case{"/assets/../index.html", 404, ""}}) {
+    SCOPED_TRACE(c.path);
+    const std::string answer = raw_exchange(port, std::string("TRACE ") + c.path + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    ASSERT_GE(answer.size(), 12u) << answer;
+    EXPECT_EQ(answer.substr(0, 12), "HTTP/1.1 " + std::to_string(c.status)) << answer;
+    EXPECT_EQ(answer.find("\r\nAllow: ") != std::string::npos, *c.type != '\0') << answer;
+    if (*c.type) EXPECT_NE(answer.find(std::string("\r\nAllow: ") + c.type + "\r\n"), std::string::npos) << answer;
   }
   server.stop();
 }
