@@ -21,6 +21,7 @@ namespace dermaplan::server::testing {
 namespace {
 
 using nlohmann::json;
+using namespace std::string_literals;
 
 class Hardening : public ServerTest {};
 DERMAPLAN_INSTANTIATE_BACKENDS(Hardening);
@@ -184,6 +185,7 @@ struct MethodCase {
   int status;
   const char* code;     //!< the JSON error code ("" for a success)
   const char* allow;    //!< the Allow header expected ("" for none)
+  const char* says = "";  //!< in the error's message
 };
 
 TEST_P(Hardening, methods_and_bodies_get_the_status_that_says_what_is_wrong) {
@@ -237,6 +239,33 @@ TEST_P(Hardening, methods_and_bodies_get_the_status_that_says_what_is_wrong) {
       {"a body over the route's limit", "POST /api/login HTTP/1.1\r\nContent-Type: application/json\r\n"
                                         "Content-Length: 30000000\r\n", 413, "payload_too_large", ""},
       {"no such endpoint", "POST /api/nothing-here HTTP/1.1\r\nContent-Length: 30000000\r\n", 404, "not_found", ""},
+      // Header lines (RFC 9110 section 5, RFC 9112 section 5): refused, and the connection closed.
+      {"a NUL in a header value", "GET /api/health HTTP/1.1\r\nX-A: a\0b\r\n"s, 400, "bad_request", "", "byte 0x00 at 1"},
+      {"a control byte in a header value", "GET /api/health HTTP/1.1\r\nX-A: a\x01" "b\r\n", 400, "bad_request", "",
+       "byte 0x01"},
+      {"DEL in a header value", "GET /api/health HTTP/1.1\r\nX-A: a\x7f\r\n", 400, "bad_request", "", "byte 0x7F"},
+      {"a lone CR in a header value", "GET /api/health HTTP/1.1\r\nX-A: a\rb\r\n", 400, "bad_request", "", "0x0D"},
+      {"a percent-escaped NUL (the library decodes values)", "GET /api/health HTTP/1.1\r\nX-A: a%00b\r\n", 400,
+       "bad_request", "", "%00 arrives as a NUL"},
+      {"a folded header line", "POST /api/login HTTP/1.1\r\nX-A: a\r\n Content-Length: 5\r\n", 400, "bad_request", "",
+       "obsolete line folding"},
+      {"a folded header line after a tab", "GET /api/health HTTP/1.1\r\nX-A: a\r\n\tX-B: b\r\n", 400, "bad_request", "",
+       "obsolete line folding"},
+      {"a space before the colon", "GET /api/health HTTP/1.1\r\nX-A : a\r\n", 400, "bad_request", "",
+       "'X-A' has a space before its colon"},
+      {"a header line starting with a colon", "GET /api/health HTTP/1.1\r\n: a\r\n", 400, "bad_request", "", "no field name"},
+      {"a name that is not a token", "GET /api/health HTTP/1.1\r\nX(A): a\r\n", 400, "bad_request", "",
+       "'X(A)' has a character"},
+      {"a cookie of another site with an escaped line break is not the server's", "GET /api/health HTTP/1.1\r\n"
+       "Cookie: flash=two%0Alines; dermaplan_session=x\r\n", 200, "", ""},
+      {"a tab and bytes above 0x7F in a value are a value", "GET /api/health HTTP/1.1\r\nX-A: a\tcaf\xc3\xa9\r\n", 200,
+       "", ""},
+      // What the library answers or drops before the server sees it (docs/security.md).
+      {"a request line ending in a bare LF", "GET /api/health HTTP/1.1\nHost: y\n", 400, "bad_request", ""},
+      {"a header line over 8 KiB", "GET /api/health HTTP/1.1\r\nX-A: " + std::string(9000, 'a') + "\r\n", 400,
+       "bad_request", ""},
+      {"a header line without a colon is dropped unseen", "GET /api/health HTTP/1.1\r\nNoColonHere\r\n", 200, "", ""},
+      {"a header line ending in a bare LF is dropped unseen", "GET /api/health HTTP/1.1\r\nX-A: b\n", 200, "", ""},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
@@ -253,6 +282,9 @@ TEST_P(Hardening, methods_and_bodies_get_the_status_that_says_what_is_wrong) {
       ASSERT_TRUE(body.is_object()) << answer;
       EXPECT_EQ(body["error"]["code"], c.code) << answer;
       EXPECT_FALSE(body["error"]["message"].get<std::string>().empty());
+      EXPECT_NE(body["error"]["message"].get<std::string>().find(c.says), std::string::npos) << answer;
+      // A request the server could not read, or would not trust, ends its connection.
+      if (c.status == 400) EXPECT_NE(head.find("\r\nConnection: close"), std::string::npos) << head;
     }
   }
 }
