@@ -138,6 +138,8 @@ void add_export_commands(CLI::App& app, CommonOptions& common) {
                              imported.patient.name, imported.intakes.size());
     for (const auto& s : imported.skipped)
       std::cout << fmt::format("  not imported: {} {}: {}\n", s.path, s.resource_type, s.reason);
+    for (const auto& m : imported.merged)
+      std::cout << fmt::format("  merged: {} {} into {}: {}\n", m.path, m.resource_type, m.into, m.reason);
   });
 }
 

@@ -1,6 +1,7 @@
 #include "clinic/accounts.h"
 
 #include "clinic/failure.h"
+#include "clinic/patient_care.h"
 #include "core/errors.h"
 #include "core/storable_text.h"
 
@@ -49,6 +50,9 @@ records::User create_account(records::Store& store, PasswordHasher& hasher, cons
                         fmt::format("the username '{}' is taken ('{}' differs only in case)", account.username,
                                     other.username),
                         "/username");
+  // The display name is how the record names the person (lists, signatures, exports): a name's
+  // rules (something to read, no control characters, at most 300 characters).
+  if (!account.display_name.empty()) check_patient_name(account.display_name, "/display_name");
   check_new_password(account.password, "/password");
   records::User u;
   u.username = account.username;
@@ -78,6 +82,7 @@ AccountChanged change_account(records::Store& store, PasswordHasher& hasher, con
   if (change.row_version) u.row_version = *change.row_version;
   if (change.display_name) {
     if (change.display_name->empty()) throw InputError("/display_name", "a display name may not be empty");
+    if (*change.display_name != u.display_name) check_patient_name(*change.display_name, "/display_name");
     u.display_name = *change.display_name;
   }
   if (change.role) u.role = *change.role;

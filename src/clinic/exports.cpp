@@ -333,6 +333,7 @@ ImportedRecord import_fhir_patient(records::Store& store, const kb::KnowledgeBas
   out.patient = std::move(created.patient);
   out.intakes = std::move(created.intakes);
   out.skipped = std::move(imported.skipped);
+  out.merged = std::move(imported.merged);
   return out;
 }
 

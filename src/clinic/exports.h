@@ -68,6 +68,7 @@ struct ImportedRecord {
   records::Patient patient;
   std::vector<records::Intake> intakes;            //!< as stored, oldest first
   std::vector<interop::SkippedResource> skipped;   //!< read but not imported (sessions, plans, ...)
+  std::vector<interop::MergedResource> merged;     //!< folded into an entry already listed
 };
 
 /// Creates a patient and its intake versions from a FHIR Bundle or Patient, each intake

@@ -3,6 +3,7 @@
 #include "core/errors.h"
 #include "core/json_text.h"
 #include "core/storable_text.h"
+#include "kb/describe.h"
 
 #include <fmt/format.h>
 
@@ -154,6 +155,26 @@ void check_region_id(const kb::KnowledgeBase& kb, const std::string& region, con
   throw InputError(where, fmt::format("unknown region '{}'; accepted: {}", region, accepted));
 }
 
+std::optional<IntakeMismatch> intake_mismatch(const records::Patient& patient, const screening::Intake& intake) {
+  if (const auto born = parse_civil_date(patient.birth_date); born && intake.birth_date && *intake.birth_date != *born)
+    return IntakeMismatch{"/birth_date", format_civil_date(*intake.birth_date), patient.birth_date};
+  const auto sex_of = [](const std::string& s) {
+    return s == "female" ? kb::Sex::female : s == "male" ? kb::Sex::male : kb::Sex::unknown;
+  };
+  if (const kb::Sex recorded = sex_of(patient.sex);
+      recorded != kb::Sex::unknown && (intake.sex == kb::Sex::female || intake.sex == kb::Sex::male) &&
+      intake.sex != recorded)
+    return IntakeMismatch{"/sex", kb::to_string(intake.sex), patient.sex};
+  return std::nullopt;
+}
+
+std::string describe(const IntakeMismatch& mismatch, int intake_version) {
+  const char* what = mismatch.field == "/birth_date" ? "birth date" : "sex";
+  return fmt::format("intake version {} gives the {} {}, the patient's record now {} (corrected after the intake "
+                     "was taken), so it was screened on what the record no longer says",
+                     intake_version, what, mismatch.intake_value, mismatch.record_value);
+}
+
 RecordedIntake record_intake(records::Store& store, const kb::KnowledgeBase& kb, const records::Actor& by,
                              const IntakeRequest& request, CivilDate today) {
   const records::Patient patient = existing_patient(store, request.patient_id);
@@ -165,18 +186,14 @@ RecordedIntake record_intake(records::Store& store, const kb::KnowledgeBase& kb,
   const auto intake = parse_request_intake(kb, request.intake, as_of);
   // The intake is screened on its own birth date and sex: they must be the patient's, or the
   // screening (age, pregnancy questions, skin thickness by sex) is of someone else.
-  if (const auto born = parse_civil_date(patient.birth_date); born && intake.birth_date && *intake.birth_date != *born)
-    throw InputError("/intake/birth_date",
-                     fmt::format("the intake's birth date ({}) is not the patient's ({}); correct one of them",
-                                 format_civil_date(*intake.birth_date), patient.birth_date));
-  const auto sex_of = [](const std::string& s) {
-    return s == "female" ? kb::Sex::female : s == "male" ? kb::Sex::male : kb::Sex::unknown;
-  };
-  if (const kb::Sex recorded = sex_of(patient.sex);
-      recorded != kb::Sex::unknown && (intake.sex == kb::Sex::female || intake.sex == kb::Sex::male) &&
-      intake.sex != recorded)
+  if (const auto mismatch = intake_mismatch(patient, intake)) {
+    if (mismatch->field == "/birth_date")
+      throw InputError("/intake/birth_date",
+                       fmt::format("the intake's birth date ({}) is not the patient's ({}); correct one of them",
+                                   mismatch->intake_value, mismatch->record_value));
     throw InputError("/intake/sex", fmt::format("the intake's sex is not the patient's ({}); correct one of them",
-                                                patient.sex));
+                                                mismatch->record_value));
+  }
   RecordedIntake out;
   out.screening = screening::screen(intake, kb, as_of, request.areas);
   records::Intake row;
@@ -191,7 +208,7 @@ RecordedIntake record_intake(records::Store& store, const kb::KnowledgeBase& kb,
 
 RecordedPlan plan_for_patient(records::Store& store, const kb::KnowledgeBase& kb, const records::Actor& by,
                               const PatientPlanRequest& request, CivilDate today) {
-  existing_patient(store, request.patient_id);
+  const records::Patient patient = existing_patient(store, request.patient_id);
   const CivilDate as_of = request.date.value_or(today);
   const auto intakes = store.list_intakes(request.patient_id);
   if (intakes.empty())
@@ -199,6 +216,10 @@ RecordedPlan plan_for_patient(records::Store& store, const kb::KnowledgeBase& kb
                                             "(POST /api/patients/{}/intakes)", request.patient_id));
   const auto document = parse_json_text(intakes.back().intake_json, screening::kMaxIntakeBytes, "/intake");
   const auto intake = parse_request_intake(kb, document, as_of);
+  // A plan screens too (and sets needle lengths by sex): not on what the record no longer says.
+  if (const auto mismatch = intake_mismatch(patient, intake))
+    throw InputError("/intake", fmt::format("{}; record a new intake first (POST /api/patients/{}/intakes)",
+                                            describe(*mismatch, intakes.back().version), request.patient_id));
   RecordedPlan out;
   out.intake_version = intakes.back().version;
   out.plan = plan_parsed(kb, intake, as_of, request.plan);

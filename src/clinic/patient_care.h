@@ -30,6 +30,18 @@ struct RecordedIntake {
 RecordedIntake record_intake(records::Store& store, const kb::KnowledgeBase& kb, const records::Actor& by,
                              const IntakeRequest& request, CivilDate today);
 
+/// Where a stored intake and the patient's record disagree on what screening reads of the
+/// person: the birth date, or the sex (female or male on both sides, not the same).
+struct IntakeMismatch {
+  std::string field;         //!< "/birth_date" or "/sex"
+  std::string intake_value;  //!< what the intake gives
+  std::string record_value;  //!< what the record now says
+};
+/// The first disagreement, or none (nothing to compare counts as agreeing).
+std::optional<IntakeMismatch> intake_mismatch(const records::Patient& patient, const screening::Intake& intake);
+/// "intake version 2 gives the birth date 1990-04-02, the patient's record now 1990-04-03 (...)".
+std::string describe(const IntakeMismatch& mismatch, int intake_version);
+
 struct PatientPlanRequest {
   long long patient_id = 0;
   planning::PlanRequest plan;       //!< indication, areas, start, device
@@ -43,7 +55,8 @@ struct RecordedPlan {
 };
 
 /// Plans from the patient's latest intake and stores the plan. InputError "/intake" when the
-/// patient has no intake yet.
+/// patient has no intake yet, or when its birth date or sex is not the record's (corrected
+/// since: intake_mismatch).
 RecordedPlan plan_for_patient(records::Store& store, const kb::KnowledgeBase& kb, const records::Actor& by,
                               const PatientPlanRequest& request, CivilDate today);
 

@@ -115,9 +115,9 @@ void add(GateReport& report, std::string condition, std::string message, std::st
 }
 
 /// Screens the latest intake taken by the session's date, on that date, for the session's regions.
-void check_screening(records::Store& store, const kb::KnowledgeBase& kb, const records::TreatmentSession& session,
-                     CivilDate date, const std::vector<std::string>& regions, const GateConfirmation& confirmation,
-                     GateReport& report) {
+void check_screening(records::Store& store, const kb::KnowledgeBase& kb, const records::Patient& patient,
+                     const records::TreatmentSession& session, CivilDate date, const std::vector<std::string>& regions,
+                     const GateConfirmation& confirmation, GateReport& report) {
   report.screening_decision = "none";
   const auto intakes = store.list_intakes(session.patient_id);
   if (intakes.empty()) {
@@ -154,6 +154,13 @@ void check_screening(records::Store& store, const kb::KnowledgeBase& kb, const r
   try {
     const auto document = parse_json_text(screened->intake_json, screening::kMaxIntakeBytes, "/intake");
     screening::Intake intake = parse_request_intake(kb, document, date);
+    // Its birth date or sex corrected on the record since: screened on what the record no longer
+    // says. As without an intake: a new one is asked for (and the old one screened anyway, so
+    // that an override sees what it says).
+    if (const auto mismatch = intake_mismatch(patient, intake))
+      add(report, "intake_missing",
+          fmt::format("{}: record a new intake with the record's {} before treatment", describe(*mismatch, screened->version),
+                      mismatch->field == "/birth_date" ? "birth date" : "sex"));
     // A plan for keloids screens as if the intake named them: so does its session.
     if (const kb::Indication* indication = kb.find_indication(report.indication))
       intake = screening::with_conditions_implied_by(std::move(intake), *indication);
@@ -348,13 +355,20 @@ void check_acknowledged(const std::vector<std::string>& given, const GateReport&
   }
 }
 
-/// A planned session passes no gate: nothing is confirmed yet (InputError when something is).
+/// A planned session passes no gate: nothing is confirmed yet (InputError when something is:
+/// dropping it would lose what the practitioner meant to record). A blank reason is none, as
+/// at the gate.
 void check_nothing_confirmed(const records::TreatmentSession& session, const GateConfirmation& confirmation) {
   if (session.status != records::SessionStatus::planned) return;
   if (!confirmation.acknowledged_cautions.empty())
     throw InputError("/acknowledged_cautions/0",
                      "cautions are acknowledged when the session is marked performed or signed; this session is "
                      "planned");
+  if (count_visible_characters(confirmation.override_reason) > 0)
+    throw InputError("/override_reason",
+                     "an override sets aside the treatment gate's unmet conditions when the session is marked "
+                     "performed or signed; this session is planned, so there is nothing to override and the reason "
+                     "would not be kept. Send it with the step that marks the session performed");
 }
 
 /// Runs the gate for `step` and returns the passage to store, or throws the refusal.
@@ -527,7 +541,7 @@ GateReport evaluate_gate(records::Store& store, const kb::KnowledgeBase& kb, con
   if (regions.empty()) {
     for (const auto& [region, area] : facts.areas) regions.push_back(region);
   }
-  check_screening(store, kb, session, *date, regions, confirmation, report);
+  check_screening(store, kb, patient, session, *date, regions, confirmation, report);
   if (!plan) add(report, "plan_missing", "no course plan on record: plan the course before treatment");
 
   json recap = {{"patient", {{"id", patient.id}, {"name", patient.name}}},

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 namespace dermaplan::interop {
 
@@ -125,12 +126,23 @@ class Importer {
       origins_.push_back(patient_path);
     }
     json& latest = out_.intakes.back();
-    for (const char* list : {"conditions", "medications", "procedures", "allergies"})
-      if (auto it = lists_.find(list); it != lists_.end())
-        for (auto& entry : it->second) {
-          if (!latest.contains(list) || !latest[list].is_array()) latest[list] = json::array();
-          latest[list].push_back(entry);
+    for (const char* list : {"conditions", "medications", "procedures", "allergies"}) {
+      auto it = lists_.find(list);
+      if (it == lists_.end()) continue;
+      if (!latest.contains(list) || latest[list].is_null()) latest[list] = json::array();
+      if (!latest[list].is_array()) continue;  // the intake check says what is wrong with it
+      json& into = latest[list];
+      for (auto& [entry, path] : it->second) {
+        if (const auto same = repeated_entry(into, list, entry)) {
+          merge_entry(into[*same], entry, list);
+          out_.merged.push_back({path, resource_type_of(list), origin_of(list, *same),
+                                 merge_reason(list, entry.value("code", ""))});
+          continue;
         }
+        entry_origins_[fmt::format("/{}/{}", list, into.size())] = path;
+        into.push_back(std::move(entry));
+      }
+    }
     copied_from_patient_.assign(out_.intakes.size(), {});
     for (size_t i = 0; i < out_.intakes.size(); ++i) {
       json& intake = out_.intakes[i];
@@ -248,9 +260,94 @@ class Importer {
     return "";
   }
 
-  void add(const char* list, json entry, const std::string& path) {
-    entry_origins_[fmt::format("/{}/{}", list, lists_[list].size())] = path;
-    lists_[list].push_back(std::move(entry));
+  void add(const char* list, json entry, const std::string& path) { lists_[list].emplace_back(std::move(entry), path); }
+
+  /// The vocabulary code of an intake list entry ("roaccutane" or {"code": "Roaccutane"} is
+  /// isotretinoin), or "" when it names none (the intake check reports it).
+  std::string entry_code(const json& entry, const std::string& list) const {
+    const json& code = entry.is_object() ? entry.value("code", json()) : entry;
+    if (!code.is_string()) return "";
+    const auto& vocabulary = list == "conditions"    ? kb_.vocabulary.conditions
+                             : list == "medications" ? kb_.vocabulary.medications
+                                                     : kb_.vocabulary.allergies;
+    const std::string key = normalised(code.get<std::string>());
+    for (const auto& e : vocabulary)
+      if (e.code == key || std::find(e.aliases.begin(), e.aliases.end(), key) != e.aliases.end()) return e.code;
+    return "";
+  }
+
+  static std::optional<std::string> area_of(const json& entry) {
+    if (!entry.is_object() || !entry.contains("area") || !entry["area"].is_string()) return std::nullopt;
+    return entry["area"].get<std::string>();
+  }
+
+  /// Where in `into` (the latest intake's list) an entry of the same thing already is: the same
+  /// medication or allergy; the same condition in an area both cover (one without an area is
+  /// every area), as the intake reads a repeat (screening/intake.h). Procedures repeat (two peels).
+  std::optional<size_t> repeated_entry(const json& into, const std::string& list, const json& entry) const {
+    if (list == "procedures") return std::nullopt;
+    const std::string code = entry.value("code", "");
+    for (size_t i = 0; i < into.size(); ++i) {
+      if (entry_code(into[i], list) != code) continue;
+      if (list != "conditions") return i;
+      const auto a = area_of(into[i]), b = area_of(entry);
+      if (!a || !b || *a == *b) return i;
+    }
+    return std::nullopt;
+  }
+
+  /// Folds a repeated entry into the first, keeping the reading that screens more carefully:
+  /// taken now if either says so (else the later last dose, unknown if either gives none); present
+  /// and active if either says so; the later onset (unknown if either gives none); every area
+  /// when either has none. An assumption of this software (no source says how to merge records).
+  static void merge_entry(json& first, const json& repeat, const std::string& list) {
+    if (!first.is_object()) first = json{{"code", first}};
+    const auto later_date = [&](const char* key) {
+      if (first.contains(key) && repeat.contains(key) && first[key].is_string() && repeat[key].is_string())
+        first[key] = std::max(first[key].get<std::string>(), repeat[key].get<std::string>());
+      else first.erase(key);
+    };
+    if (list == "medications") {
+      const auto current = [](const json& e) { return e.value("current", !e.contains("last_dose")); };
+      if (current(first) || current(repeat)) {
+        first["current"] = true;
+        first.erase("last_dose");
+      } else {
+        first["current"] = false;
+        later_date("last_dose");
+      }
+    } else if (list == "conditions") {
+      const bool present = first.value("present", true) || repeat.value("present", true);
+      const bool active = first.value("active", false) || repeat.value("active", false);
+      first.erase("present");
+      if (!present) first["present"] = false, first.erase("active");
+      else first["active"] = active;
+      later_date("since");
+      if (!area_of(first) || !area_of(repeat)) first.erase("area");
+    }
+  }
+
+  static std::string merge_reason(const std::string& list, const std::string& code) {
+    if (list == "medications")
+      return fmt::format("the same medication ({}): merged into one entry, taken now if either says so, else the later "
+                         "last dose (unknown when either gives none)",
+                         code);
+    if (list == "conditions")
+      return fmt::format("the same condition ({}) in an area both cover: merged into one entry, active if either says "
+                         "so, the later onset (unknown when either gives none), every area when either names none",
+                         code);
+    return fmt::format("the same allergy ({}): listed once", code);
+  }
+
+  static std::string resource_type_of(const std::string& list) {
+    return list == "conditions" ? "Condition" : list == "medications" ? "MedicationStatement" : "AllergyIntolerance";
+  }
+
+  /// The FHIR place the latest intake's entry `index` of `list` came from.
+  std::string origin_of(const std::string& list, size_t index) const {
+    const std::string pointer = fmt::format("/{}/{}", list, index);
+    if (auto it = entry_origins_.find(pointer); it != entry_origins_.end()) return it->second;
+    return origins_.back() + " item " + pointer;
   }
 
   void condition(const json& r, const std::string& path) {
@@ -347,7 +444,7 @@ class Importer {
   CivilDate as_of_;
   ImportedPatient out_;
   std::vector<Problem> problems_;
-  std::map<std::string, std::vector<json>> lists_;
+  std::map<std::string, std::vector<std::pair<json, std::string>>> lists_;  // entries and their FHIR paths
   std::map<std::string, std::string> entry_origins_;  // "/conditions/0" -> FHIR path
   std::vector<std::map<std::string, std::string>> copied_from_patient_;  // per intake: "/sex" -> "Patient.gender"
   std::vector<std::string> origins_;                  // per intake: where it came from

@@ -24,6 +24,16 @@ struct SkippedResource {
   std::string reason;         //!< why it is not part of the import
 };
 
+/// A resource that names what an earlier one (or the latest QuestionnaireResponse) already
+/// lists: the same medication, allergy, or condition in an area both cover. Folded into that
+/// entry (an intake lists each once), and said.
+struct MergedResource {
+  std::string path;           //!< "Bundle.entry[3].resource"
+  std::string resource_type;
+  std::string into;           //!< where the entry it was merged into came from
+  std::string reason;         //!< what was the same and how the two were merged
+};
+
 /// One thing the import cannot take, with its place in the FHIR document.
 struct ImportProblem {
   std::string path;     //!< "Bundle.entry[2].resource.code"
@@ -46,6 +56,7 @@ struct ImportedPatient {
   records::Patient patient;                //!< name, birth_date, sex (no id yet)
   std::vector<nlohmann::json> intakes;     //!< intake documents, oldest first; at least one
   std::vector<SkippedResource> skipped;    //!< resources read but not imported (sessions, plans, ...)
+  std::vector<MergedResource> merged;      //!< resources folded into an entry already listed
 };
 
 /// Reads the document. Every intake is validated as `dermaplan screen` would (as of `as_of`).

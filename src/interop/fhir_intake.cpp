@@ -141,8 +141,20 @@ json items_value(const json& items, const std::string& path) {
   for (size_t i = 0; i < items.size(); ++i) {
     const std::string item_path = fmt::format("{}[{}]", path, i);
     json value = item_value(items[i], item_path);
-    if (all_indexed) out.push_back(std::move(value));
-    else out[last_segment(items[i].at("linkId").get<std::string>())] = std::move(value);
+    if (all_indexed) {
+      out.push_back(std::move(value));
+      continue;
+    }
+    // A field answered twice: which answer holds is not for the reader to guess.
+    const std::string name = last_segment(items[i].at("linkId").get<std::string>());
+    if (out.contains(name)) {
+      size_t first = 0;
+      while (last_segment(items[first].at("linkId").get<std::string>()) != name) ++first;
+      throw InputError(item_path + ".linkId", fmt::format("'{}' is answered twice (also at {}[{}]); answer each field "
+                                                          "once",
+                                                          items[i].at("linkId").get<std::string>(), path, first));
+    }
+    out[name] = std::move(value);
   }
   return out;
 }

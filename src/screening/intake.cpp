@@ -141,6 +141,18 @@ class Reader {
     throw InputError(path, fmt::format("unknown region '{}'; accepted: {}", id, join(accepted)));
   }
 
+  /// The error for an entry (at `path`) that repeats the one at `first`: two entries of one code
+  /// can say different things (current and stopped), and which one holds is not the parser's
+  /// guess. `typed` is the code as written (an alias names its code).
+  static InputError repeated(const json& typed, const std::string& code, const std::string& path,
+                             const std::string& first, const char* kind, const std::string& scope) {
+    const std::string written = typed.is_string() ? typed.get<std::string>() : code;
+    const std::string named = written == code ? fmt::format("'{}'", code) : fmt::format("'{}' ({})", written, code);
+    return InputError(path, fmt::format("the {} {} is listed twice{} (also at {}); list it once, with what holds "
+                                        "now",
+                                        kind, named, scope, first));
+  }
+
   template <class F>
   void each_entry(const json& list, const std::string& path, F&& read_entry) const {
     if (!list.is_array()) throw InputError(path, fmt::format("expected a list, got {}", type_name(list)));
@@ -169,6 +181,13 @@ class Reader {
         throw InputError(path + "/active", "\"active\": true contradicts \"present\": false");
       if (has(item, "area")) entry.area = region_at(item["area"], path + "/area");
       if (has(item, "since")) entry.since = date_at(item["since"], path + "/since");
+      // A condition may be listed once per area (active on the lips, a history elsewhere); one
+      // without an area is everywhere, so any other entry of it repeats it.
+      for (size_t i = 0; i < out.size(); ++i)
+        if (out[i].code == entry.code && (!out[i].area || !entry.area || *out[i].area == *entry.area))
+          throw repeated(item["code"], entry.code, path, fmt::format("/conditions/{}", i), "condition",
+                         out[i].area || entry.area ? " for the same area (an entry without an area is every area)"
+                                                   : "");
       out.push_back(std::move(entry));
     });
     return out;
@@ -184,6 +203,9 @@ class Reader {
       entry.current = has(item, "current") ? bool_at(item["current"], path + "/current")
                                            : !has(item, "last_dose");
       if (has(item, "last_dose")) entry.last_dose = date_at(item["last_dose"], path + "/last_dose");
+      for (size_t i = 0; i < out.size(); ++i)
+        if (out[i].code == entry.code)
+          throw repeated(item["code"], entry.code, path, fmt::format("/medications/{}", i), "medication", "");
       out.push_back(std::move(entry));
     });
     return out;
@@ -206,7 +228,10 @@ class Reader {
     std::vector<std::string> out;
     each_entry(list, "/allergies", [&](const json& item, const std::string& path) {
       check_keys(item, path, {"code", "note"});
-      out.push_back(code_at(item["code"], path + "/code", "allergy", kb_.vocabulary.allergies));
+      std::string code = code_at(item["code"], path + "/code", "allergy", kb_.vocabulary.allergies);
+      for (size_t i = 0; i < out.size(); ++i)
+        if (out[i] == code) throw repeated(item["code"], code, path, fmt::format("/allergies/{}", i), "allergy", "");
+      out.push_back(std::move(code));
     });
     return out;
   }

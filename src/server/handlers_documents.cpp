@@ -88,11 +88,16 @@ Response import_patient(Context& ctx, Call& call) {
   }
   const json document = parse_body(call.request.body, kMaxImportBytes);
   const auto imported = clinic::import_fhir_patient(ctx.store, ctx.kb, call.actor(), document, as_of);
-  json intakes = json::array(), skipped = json::array();
+  json intakes = json::array(), skipped = json::array(), merged = json::array();
   for (const auto& i : imported.intakes) intakes.push_back({{"id", i.id}, {"version", i.version}});
   for (const auto& s : imported.skipped)
     skipped.push_back({{"path", s.path}, {"resource_type", s.resource_type}, {"reason", s.reason}});
-  return json_response(201, {{"patient", to_json(imported.patient)}, {"intakes", intakes}, {"skipped", skipped}});
+  for (const auto& m : imported.merged)
+    merged.push_back({{"path", m.path}, {"resource_type", m.resource_type}, {"into", m.into}, {"reason", m.reason}});
+  return json_response(201, {{"patient", to_json(imported.patient)},
+                             {"intakes", intakes},
+                             {"skipped", skipped},
+                             {"merged", merged}});
 }
 
 Response export_table(Context& ctx, Call& call) {

@@ -12,6 +12,9 @@ using nlohmann::json;
 
 namespace {
 
+/// The longest override reason taken (characters): a paragraph, not a document.
+constexpr std::size_t kMaxOverrideReasonCharacters = 4000;
+
 /// Reads every editable session field present in the body into `s`.
 void session_fields(JsonBody& body, records::TreatmentSession& s, const kb::KnowledgeBase& kb) {
   if (auto v = body.integer("plan_id")) s.plan_id = *v;
@@ -39,20 +42,26 @@ void session_fields(JsonBody& body, records::TreatmentSession& s, const kb::Know
       s.needle_lengths.push_back(n);
     }
   }
-  if (auto v = body.text("lot_number")) s.lot_number = *v;
+  // Labels (a lot, a product) and notes, bounded as the record's other free text is.
+  const auto text = [&](const char* name, std::size_t max_characters) -> std::optional<std::string> {
+    auto v = body.text(name);
+    if (v) clinic::check_text_length(*v, max_characters, body.field(name));
+    return v;
+  };
+  if (auto v = text("lot_number", clinic::kMaxLabelCharacters)) s.lot_number = *v;
   if (auto v = body.integer("passes")) {
     if (*v < 0 || *v > 1000) throw ApiError::bad_request("'passes' must be 0..1000", "/passes");
     s.passes = static_cast<int>(*v);
   }
-  if (auto v = body.text("directions")) s.directions = *v;
-  if (auto v = body.text("anaesthetic")) s.anaesthetic = *v;
+  if (auto v = text("directions", clinic::kMaxLabelCharacters)) s.directions = *v;
+  if (auto v = text("anaesthetic", clinic::kMaxLabelCharacters)) s.anaesthetic = *v;
   if (auto v = body.integer("anaesthetic_minutes")) {
     if (*v < 0 || *v > 600) throw ApiError::bad_request("'anaesthetic_minutes' must be 0..600", "/anaesthetic_minutes");
     s.anaesthetic_minutes = static_cast<int>(*v);
   }
-  if (auto v = body.text("end_point")) s.end_point = *v;
-  if (auto v = body.text("products_applied")) s.products_applied = *v;
-  if (auto v = body.text("notes")) s.notes = *v;
+  if (auto v = text("end_point", clinic::kMaxLabelCharacters)) s.end_point = *v;
+  if (auto v = text("products_applied", clinic::kMaxNoteCharacters)) s.products_applied = *v;
+  if (auto v = text("notes", clinic::kMaxNoteCharacters)) s.notes = *v;
   if (auto v = body.text("status")) {
     auto status = records::parse_session_status(*v);
     if (!status || *status == records::SessionStatus::signed_off)
@@ -66,8 +75,7 @@ clinic::GateConfirmation gate_confirmation(JsonBody& body) {
   clinic::GateConfirmation c;
   c.acknowledged_cautions = body.texts("acknowledged_cautions").value_or(std::vector<std::string>{});
   c.override_reason = body.text("override_reason").value_or("");
-  if (c.override_reason.size() > 4000)
-    throw ApiError::bad_request("'override_reason' may have at most 4000 characters", "/override_reason");
+  clinic::check_text_length(c.override_reason, kMaxOverrideReasonCharacters, "/override_reason");
   return c;
 }
 
@@ -242,6 +250,7 @@ Response add_amendment(Context& ctx, Call& call) {
   if (!old_value->is_string() && !old_value->is_number_integer() && !old_value->is_array())
     throw ApiError::bad_request("'old_value' must be the value as read: text, a whole number or a list", "/old_value");
   check_amended_value(ctx, s, field, *value);
+  clinic::check_text_length(reason, clinic::kMaxNoteCharacters, "/reason");
   clinic::check_written_reason(reason, "/reason", "an amendment must say why the value is corrected");
   return json_response(201, to_json(ctx.store.add_amendment(call.actor(), s.id, field, value_text(*value), reason,
                                                             value_text(*old_value))));

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -37,6 +38,53 @@ const char* const kNotFoundPage =
 
 bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() && equal_ignoring_ascii_case(text.substr(0, prefix.size()), prefix);
+}
+
+/// A header name as a message may show it: a short run of visible ASCII, else a description.
+std::string shown_name(const std::string& name) {
+  const bool plain = !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+    return c > 0x20 && c < 0x7F;
+  });
+  return plain ? "'" + name + "'" : "a header";
+}
+
+/// What is wrong with the request's header lines as the library passed them on, or "". RFC
+/// 9110 section 5.1 and 5.5, RFC 9112 section 5: a name is a token (no space before its colon,
+/// none before it either: a line starting with a space or tab continues the previous one,
+/// obsolete line folding, refused); a value holds no control character but the horizontal
+/// tab (a NUL, a lone CR, DEL; Cookie aside, below). The library has dropped, unseen, a line without a colon or with
+/// an empty value, and a line ending in a bare LF (docs/security.md).
+std::string header_problem(const httplib::Headers& headers) {
+  static const std::string_view token_symbols = "!#$%&'*+-.^_`|~";
+  for (const auto& [name, value] : headers) {
+    if (name.empty()) return "a header line starts with a colon (no field name)";
+    if (name.front() == ' ' || name.front() == '\t')
+      return "a header line starts with a space or tab (obsolete line folding, RFC 9112 section 5.2, is not "
+             "accepted): send each header on one line";
+    if (name.back() == ' ' || name.back() == '\t')
+      return "the header " + shown_name(name.substr(0, name.find_last_not_of(" \t") + 1)) +
+             " has a space before its colon (not accepted, RFC 9112 section 5.1)";
+    for (const char c : name)
+      if (!std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80)
+        if (token_symbols.find(c) == std::string_view::npos)
+          return "the header name " + shown_name(name) + " has a character a field name cannot have (RFC 9110 section "
+                 "5.1: letters, digits and !#$%&'*+-.^_`|~)";
+    // The library percent-decodes values, and another site's cookies on the same host may hold
+    // an escaped line break ("%0A", as PHP writes them): only the session cookie is read (64 hex
+    // digits, else no session), so the cookie line is not held to the value rule.
+    if (equal_ignoring_ascii_case(name, "cookie")) continue;
+    for (size_t i = 0; i < value.size(); ++i) {
+      const auto byte = static_cast<unsigned char>(value[i]);
+      if ((byte < 0x20 && byte != '\t') || byte == 0x7F) {
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "0x%02X", byte);
+        return "the header " + shown_name(name) + " has a control character (byte " + hex + " at " +
+               std::to_string(i) + " of its value; RFC 9110 section 5.5 allows only the tab). Note the server "
+               "percent-decodes header values: %00 arrives as a NUL";
+      }
+    }
+  }
+  return "";
 }
 
 Request to_request(const httplib::Request& in) {
@@ -135,6 +183,9 @@ HttpServer::HttpServer(const Api& api, HttpOptions options) : impl_(std::make_un
     declared = 0;
     if (impl->guard && impl->guard->closed(req.remote_addr, req.remote_port))
       return refuse(400, "bad_request", "this connection was closed after a refusal; open a new one");
+    // Header lines a proxy might read otherwise: what follows on the connection cannot be trusted.
+    if (const std::string problem = header_problem(req.headers); !problem.empty())
+      return refuse(400, "bad_request", problem);
     const bool has_body_method = req.method == "POST" || req.method == "PUT" || req.method == "PATCH";
     const size_t lengths = req.get_header_value_count("Content-Length");
     // Every API body is JSON of a known size: a length is asked for, chunks are not taken (their
@@ -254,7 +305,15 @@ HttpServer::HttpServer(const Api& api, HttpOptions options) : impl_(std::make_un
   // Errors the library answers itself (413 beyond the payload limit, 400 for bad request
   // lines, methods it does not route) get the JSON error body too, with the status that says
   // what was wrong.
-  http.set_error_handler([&api](const httplib::Request& req, httplib::Response& res) {
+  // A path outside the API that is there: the web page ("/") or a file of the web directory.
+  const auto web_path_exists = [has_web, web_dir = options.web_dir](const std::string& path) {
+    if (path == "/") return true;
+    if (!has_web || path.empty() || path.front() != '/' || path.find('\0') != std::string::npos) return false;
+    for (const auto& part : std::filesystem::path(path)) if (part == "..") return false;
+    std::error_code error;
+    return std::filesystem::is_regular_file(std::filesystem::path(web_dir) / path.substr(1), error);
+  };
+  http.set_error_handler([&api, web_path_exists](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
     static const std::set<std::string> kRouted{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
     static const std::set<std::string> kKnown{"CONNECT", "TRACE", "PRI"};
@@ -269,14 +328,27 @@ HttpServer::HttpServer(const Api& api, HttpOptions options) : impl_(std::make_un
       message = (printable ? req.method : std::string("the method")) +
                 " is not supported here; use GET, POST, PUT, PATCH or DELETE";
       if (res.status == 405) {
-        // On an API path, the methods that path takes (the API's 405); elsewhere the web's.
-        std::string allow = "GET, HEAD";
-        if (req.path.rfind("/api/", 0) == 0)
+        // 405 names the methods of a path that exists: on an API path, those its routes take
+        // (the API's 405); elsewhere the web's page and files (GET, HEAD). A path that does not
+        // exist is 404 whatever the method.
+        std::string allow;
+        if (req.path.rfind("/api/", 0) == 0 || req.path == "/api") {
           if (std::optional<Response> refusal = api.refuse_before_body(to_request(req), 0); refusal && refusal->status == 405)
             for (const auto& [name, value] : refusal->headers)
               if (name == "Allow") allow = value;
-        res.set_header("Allow", allow);
-        message = (printable ? req.method : std::string("the method")) + " is not allowed here; allowed: " + allow;
+        } else if (web_path_exists(req.path)) {
+          allow = "GET, HEAD";
+        }
+        if (allow.empty()) {
+          res.status = 404;
+          code = "not_found";
+          message = "no such endpoint or file: " + (req.path.size() <= 200 && unstorable_reason(req.path).empty()
+                                                         ? req.path
+                                                         : std::string("(the path)"));
+        } else {
+          res.set_header("Allow", allow);
+          message = (printable ? req.method : std::string("the method")) + " is not allowed here; allowed: " + allow;
+        }
       }
       res.set_header("Connection", "close");  // what follows on this connection cannot be trusted
     } else {

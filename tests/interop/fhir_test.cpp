@@ -134,7 +134,7 @@ TEST_P(FhirImportCase, Run) {
   const json c = testing::read_json_file(GetParam());
   for (const auto& [key, value] : c.items())
     ASSERT_TRUE(key == "description" || key == "as_of" || key == "document" || key == "patient" || key == "intakes" ||
-                key == "skipped" || key == "error")
+                key == "skipped" || key == "merged" || key == "error")
         << "unknown key '" << key << "' in " << GetParam();
   const CivilDate as_of = *parse_civil_date(c.value("as_of", "2026-11-22"));
   if (c.contains("error")) {
@@ -160,6 +160,13 @@ TEST_P(FhirImportCase, Run) {
   std::vector<std::string> skipped;
   for (const auto& s : imported.skipped) skipped.push_back(s.resource_type);
   EXPECT_EQ(skipped, c.value("skipped", std::vector<std::string>{}));
+  // Each merged resource: where it is and where the entry it went into came from, said in words.
+  json merged = json::array();
+  for (const auto& m : imported.merged) {
+    merged.push_back({{"path", m.path}, {"into", m.into}});
+    EXPECT_NE(m.reason.find("the same"), std::string::npos) << m.reason;
+  }
+  EXPECT_EQ(merged, c.value("merged", json::array()));
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, FhirImportCase, ::testing::ValuesIn(testing::case_files("fhir/import")),

@@ -64,6 +64,13 @@ void post_consent(Client& c, const Login& who, const std::string& path, const st
   ASSERT_EQ(r.status, 201) << r.body;
 }
 
+/// A PATCH of one field of the patient (a correction of the record).
+void correct_patient(Client& c, const Login& who, const std::string& path, const char* field, const char* value) {
+  const json now = c.get(path, who).json();
+  Reply r = c.send("PATCH", path, json{{"row_version", now["row_version"]}, {field, value}}.dump(), &who);
+  ASSERT_EQ(r.status, 200) << r.body;
+}
+
 const auto nothing = [](Client&, const Login&, const TreatablePatient&) {};
 const auto same = [](json&) {};
 
@@ -87,6 +94,18 @@ const std::vector<GateCase>& gate_cases() {
          post_intake(c, w, p.path, intake_with("medications", {{{"code", "nsaid"}, {"current", true}}}));
        },
        same, [](Client&, const Login&, const auto&, json& body) { body["acknowledged_cautions"] = {"nsaid"}; }},
+      // The record corrected after the intake: screened on what it no longer says, so a new
+      // intake is asked for, as when there is none (PatientProbe checks the plan does the same).
+      {"a_birth_date_corrected_after_the_intake", "intake_missing",
+       [](Client& c, const Login& w, const auto& p) { correct_patient(c, w, p.path, "birth_date", "1990-04-03"); },
+       same,
+       [](Client& c, const Login& w, const auto& p, json&) {
+         post_intake(c, w, p.path, intake_with("birth_date", "1990-04-03"));
+       }},
+      {"a_sex_corrected_after_the_intake", "intake_missing",
+       [](Client& c, const Login& w, const auto& p) { correct_patient(c, w, p.path, "sex", "male"); },
+       same,
+       [](Client& c, const Login& w, const auto& p, json&) { post_intake(c, w, p.path, intake_with("sex", "male")); }},
       {"no_consent", "consent_missing", nullptr, same,
        [](Client& c, const Login& w, const auto& p, json&) { post_consent(c, w, p.path, "skin-rejuvenation"); }},
       {"consent_to_another_form", "consent_stale", nullptr, same,
@@ -517,6 +536,48 @@ TEST_P(Gate, AnAcknowledgementNamesACautionOfTheSession) {
   EXPECT_EQ(c.get(p.path, admin_).json()["sessions"].size(), 1u);
 }
 
+TEST_P(Gate, AnOverrideReasonOnAPlannedSessionIsRefusedNotDropped) {
+  // A planned session passes no gate, so an override has nothing to set aside and no passage to
+  // be kept in: 400 rather than a reason that silently vanishes. Blank is no reason, as at the gate.
+  auto c = client();
+  auto p = make_treatable(admin_, "Planned Override Patient");
+  post_intake(c, admin_, p.path, intake_with("pregnant", true));
+  const std::string reason = "Pregnancy test negative today; the intake answer was a typing error";
+  Reply kept = c.post(p.path + "/sessions", p.session("2026-09-22", "planned"), admin_);
+  ASSERT_EQ(kept.status, 201) << kept.body;
+  const std::string s = "/api/sessions/" + std::to_string(kept.json()["id"].get<long long>());
+  struct Case {
+    const char* name;
+    const char* method;  //!< POST: a new session; PUT: the planned one
+    const char* status;
+    std::string override_reason;
+    int expected;
+  };
+  const std::vector<Case> cases{
+      {"created planned with a reason", "POST", "planned", reason, 400},
+      {"edited, still planned, with a reason", "PUT", "planned", reason, 400},
+      {"created planned with a blank reason", "POST", "planned", " \u200b ", 201},
+      {"marked performed with the reason: the override is kept", "PUT", "performed", reason, 200},
+  };
+  for (const auto& k : cases) {
+    SCOPED_TRACE(k.name);
+    json body = p.session("2026-09-22", k.status);
+    body["override_reason"] = k.override_reason;
+    const bool put = std::string(k.method) == "PUT";
+    if (put) body["row_version"] = c.get(s, admin_).json()["row_version"];
+    Reply r = put ? c.send("PUT", s, body.dump(), &admin_) : c.post(p.path + "/sessions", body, admin_);
+    ASSERT_EQ(r.status, k.expected) << r.body;
+    if (k.expected == 400) {
+      EXPECT_EQ(r.field(), "/override_reason") << r.body;
+      EXPECT_NE(r.body.find("this session is planned"), std::string::npos) << r.body;
+    }
+  }
+  const json performed = c.get(s, admin_).json();
+  EXPECT_EQ(performed["status"], "performed");
+  EXPECT_EQ(performed["gate_override"]["reason"], reason) << performed.dump();
+  EXPECT_EQ(c.get(p.path, admin_).json()["sessions"].size(), 2u);  // the planned one and the blank one
+}
+
 TEST_P(Gate, ThePractitionerRecordedIsOneWhoMayTreat) {
   auto c = client();
   const long long asa = add_user("asa", records::Role::assistant).id;
@@ -657,6 +718,7 @@ TEST_P(Gate, AnAmendmentSaysWhyInWords) {
     const char* name;
     std::string reason;
     int status;
+    const char* says = "at least 10 characters";  //!< in a refusal's message
   };
   const std::vector<Case> cases{
       {"one letter", "a", 400},
@@ -664,6 +726,7 @@ TEST_P(Gate, AnAmendmentSaysWhyInWords) {
       {"blank", "   ", 400},
       {"dots", ".........................", 400},
       {"nine letters", "typo, see", 400},
+      {"a pasted page", std::string(10001, 'r'), 400, "'reason' may have at most 10000 characters (got 10001)"},
       {"a reason", "the notes were written on the wrong patient's sheet", 201},
   };
   for (const auto& k : cases) {
@@ -674,7 +737,7 @@ TEST_P(Gate, AnAmendmentSaysWhyInWords) {
     EXPECT_EQ(r.status, k.status) << r.body;
     if (k.status == 400) {
       EXPECT_EQ(r.field(), "/reason") << r.body;
-      EXPECT_NE(r.body.find("at least 10 characters"), std::string::npos) << r.body;
+      EXPECT_NE(r.body.find(k.says), std::string::npos) << r.body.substr(0, 400);
     }
   }
   EXPECT_EQ(c.get(s, admin_).json()["amendments"].size(), 1u);

@@ -21,6 +21,7 @@ namespace dermaplan::server::testing {
 namespace {
 
 using nlohmann::json;
+using namespace std::string_literals;
 
 class Hardening : public ServerTest {};
 DERMAPLAN_INSTANTIATE_BACKENDS(Hardening);
@@ -184,6 +185,7 @@ struct MethodCase {
   int status;
   const char* code;     //!< the JSON error code ("" for a success)
   const char* allow;    //!< the Allow header expected ("" for none)
+  const char* says = "";  //!< in the error's message
 };
 
 TEST_P(Hardening, methods_and_bodies_get_the_status_that_says_what_is_wrong) {
@@ -195,6 +197,16 @@ TEST_P(Hardening, methods_and_bodies_get_the_status_that_says_what_is_wrong) {
       {"HEAD is GET without the body", "HEAD /api/health HTTP/1.1\r\n", 200, "", ""},
       {"TRACE is refused, naming the path's methods", "TRACE /api/health HTTP/1.1\r\n", 405, "method_not_allowed",
        "GET, HEAD"},
+      {"TRACE on an API path that is not there is 404, not 405", "TRACE /api/nope HTTP/1.1\r\n", 404, "not_found", ""},
+      {"TRACE under a patient, on a path that is not there", "TRACE /api/patients/1/nonexistent HTTP/1.1\r\n", 404,
+       "not_found", ""},
+      {"CONNECT on an API path names its methods", "CONNECT /api/patients HTTP/1.1\r\n", 405, "method_not_allowed",
+       "GET, HEAD, POST"},
+      {"TRACE on the web page names its methods", "TRACE / HTTP/1.1\r\n", 405, "method_not_allowed", "GET, HEAD"},
+      {"TRACE on a file that is not there is 404", "TRACE /nope.js HTTP/1.1\r\n", 404, "not_found", ""},
+      {"an unknown path with a known method is 404", "DELETE /api/nope HTTP/1.1\r\n", 404, "not_found", ""},
+      {"an unknown path under a patient is 404", "GET /api/patients/1/nonexistent HTTP/1.1\r\n", 404, "not_found",
+       ""},
       {"an unknown method is not implemented", "BREW /api/health HTTP/1.1\r\n", 501, "not_implemented", ""},
       {"a method of bytes that are not text", "G\xffT /api/health HTTP/1.1\r\n", 501, "not_implemented", ""},
       {"a POST without a length", "POST /api/login HTTP/1.1\r\n", 411, "length_required", ""},
@@ -227,6 +239,33 @@ TEST_P(Hardening, methods_and_bodies_get_the_status_that_says_what_is_wrong) {
       {"a body over the route's limit", "POST /api/login HTTP/1.1\r\nContent-Type: application/json\r\n"
                                         "Content-Length: 30000000\r\n", 413, "payload_too_large", ""},
       {"no such endpoint", "POST /api/nothing-here HTTP/1.1\r\nContent-Length: 30000000\r\n", 404, "not_found", ""},
+      // Header lines (RFC 9110 section 5, RFC 9112 section 5): refused, and the connection closed.
+      {"a NUL in a header value", "GET /api/health HTTP/1.1\r\nX-A: a\0b\r\n"s, 400, "bad_request", "", "byte 0x00 at 1"},
+      {"a control byte in a header value", "GET /api/health HTTP/1.1\r\nX-A: a\x01" "b\r\n", 400, "bad_request", "",
+       "byte 0x01"},
+      {"DEL in a header value", "GET /api/health HTTP/1.1\r\nX-A: a\x7f\r\n", 400, "bad_request", "", "byte 0x7F"},
+      {"a lone CR in a header value", "GET /api/health HTTP/1.1\r\nX-A: a\rb\r\n", 400, "bad_request", "", "0x0D"},
+      {"a percent-escaped NUL (the library decodes values)", "GET /api/health HTTP/1.1\r\nX-A: a%00b\r\n", 400,
+       "bad_request", "", "%00 arrives as a NUL"},
+      {"a folded header line", "POST /api/login HTTP/1.1\r\nX-A: a\r\n Content-Length: 5\r\n", 400, "bad_request", "",
+       "obsolete line folding"},
+      {"a folded header line after a tab", "GET /api/health HTTP/1.1\r\nX-A: a\r\n\tX-B: b\r\n", 400, "bad_request", "",
+       "obsolete line folding"},
+      {"a space before the colon", "GET /api/health HTTP/1.1\r\nX-A : a\r\n", 400, "bad_request", "",
+       "'X-A' has a space before its colon"},
+      {"a header line starting with a colon", "GET /api/health HTTP/1.1\r\n: a\r\n", 400, "bad_request", "", "no field name"},
+      {"a name that is not a token", "GET /api/health HTTP/1.1\r\nX(A): a\r\n", 400, "bad_request", "",
+       "'X(A)' has a character"},
+      {"a cookie of another site with an escaped line break is not the server's", "GET /api/health HTTP/1.1\r\n"
+       "Cookie: flash=two%0Alines; dermaplan_session=x\r\n", 200, "", ""},
+      {"a tab and bytes above 0x7F in a value are a value", "GET /api/health HTTP/1.1\r\nX-A: a\tcaf\xc3\xa9\r\n", 200,
+       "", ""},
+      // What the library answers or drops before the server sees it (docs/security.md).
+      {"a request line ending in a bare LF", "GET /api/health HTTP/1.1\nHost: y\n", 400, "bad_request", ""},
+      {"a header line over 8 KiB", "GET /api/health HTTP/1.1\r\nX-A: " + std::string(9000, 'a') + "\r\n", 400,
+       "bad_request", ""},
+      {"a header line without a colon is dropped unseen", "GET /api/health HTTP/1.1\r\nNoColonHere\r\n", 200, "", ""},
+      {"a header line ending in a bare LF is dropped unseen", "GET /api/health HTTP/1.1\r\nX-A: b\n", 200, "", ""},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
@@ -243,6 +282,9 @@ TEST_P(Hardening, methods_and_bodies_get_the_status_that_says_what_is_wrong) {
       ASSERT_TRUE(body.is_object()) << answer;
       EXPECT_EQ(body["error"]["code"], c.code) << answer;
       EXPECT_FALSE(body["error"]["message"].get<std::string>().empty());
+      EXPECT_NE(body["error"]["message"].get<std::string>().find(c.says), std::string::npos) << answer;
+      // A request the server could not read, or would not trust, ends its connection.
+      if (c.status == 400) EXPECT_NE(head.find("\r\nConnection: close"), std::string::npos) << head;
     }
   }
 }
@@ -376,6 +418,17 @@ TEST_P(Hardening, only_the_web_page_and_its_files_are_served_outside_the_api) {
     ASSERT_GE(answer.size(), 12u) << answer;
     EXPECT_EQ(answer.substr(0, 12), "HTTP/1.1 " + std::to_string(c.status)) << answer;
     EXPECT_NE(answer.find(std::string("\r\nContent-Type: ") + c.type), std::string::npos) << answer;
+  }
+  // A method the library does not route: 405 naming GET and HEAD on a file that is there, 404
+  // on one that is not (a path that does not exist has no methods to name).
+  for (const Case& c : {Case{"/assets/a.css", 405, "GET, HEAD"}, Case{"/assets/missing.js", 404, ""},
+                        Case{"/assets/../index.html", 404, ""}}) {
+    SCOPED_TRACE(c.path);
+    const std::string answer = raw_exchange(port, std::string("TRACE ") + c.path + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    ASSERT_GE(answer.size(), 12u) << answer;
+    EXPECT_EQ(answer.substr(0, 12), "HTTP/1.1 " + std::to_string(c.status)) << answer;
+    EXPECT_EQ(answer.find("\r\nAllow: ") != std::string::npos, *c.type != '\0') << answer;
+    if (*c.type) EXPECT_NE(answer.find(std::string("\r\nAllow: ") + c.type + "\r\n"), std::string::npos) << answer;
   }
   server.stop();
 }

@@ -1,6 +1,8 @@
 // The command line and the API answer the same request with the same result: both build it
 // in the application layer (src/clinic), so a simulation, a screening and a plan are
 // bit-identical whichever way they are asked for.
+#include <sys/wait.h>
+
 #include <cstdio>
 #include <fstream>
 
@@ -93,6 +95,42 @@ TEST_P(Parity, AnUnknownAreaIsNamedTheSameWayByEveryEndpoint) {
     EXPECT_EQ(r.status, 400) << path << ": " << r.body;
     EXPECT_EQ(r.field(), "/areas/1") << path << ": " << r.body;
   }
+}
+
+TEST_P(Parity, ARepeatedCodeIsRefusedByTheCommandLineAndEveryEndpoint) {
+  auto c = client();
+  json intake = example_intake();
+  intake["medications"] = {{{"code", "isotretinoin"}, {"current", true}},
+                           {{"code", "roaccutane"}, {"current", false}, {"last_dose", "2026-01-10"}}};
+  const std::string says = "the medication 'roaccutane' (isotretinoin) is listed twice (also at /medications/0)";
+  // The command line: exit code 2 and the place in the intake file.
+  const auto file = dir() / "repeated.json";
+  std::ofstream(file) << intake.dump();
+  const std::string command = std::string(DERMAPLAN_BINARY) + " screen --intake " + file.string() + " 2>&1";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string out;
+  char buffer[4096];
+  for (size_t n = 0; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) out.append(buffer, n);
+  const int status = ::pclose(pipe);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 2) << status << ": " << out;
+  EXPECT_NE(out.find("/medications/1"), std::string::npos) << out;
+  EXPECT_NE(out.find(says), std::string::npos) << out;
+  // The API: 400 at the entry, nothing stored.
+  const auto patient = create_patient(admin_, "Repeat Example");
+  const std::string p = "/api/patients/" + std::to_string(patient["id"].get<long long>());
+  const std::pair<std::string, json> requests[] = {
+      {"/api/screen", {{"intake", intake}}},
+      {"/api/plan", {{"intake", intake}, {"indication", "acne-scars"}}},
+      {p + "/intakes", {{"intake", intake}}},
+  };
+  for (const auto& [path, body] : requests) {
+    Reply r = c.post(path, body, admin_);
+    EXPECT_EQ(r.status, 400) << path << ": " << r.body;
+    EXPECT_EQ(r.field(), "/intake/medications/1") << path << ": " << r.body;
+    EXPECT_NE(r.body.find(says), std::string::npos) << path << ": " << r.body;
+  }
+  EXPECT_TRUE(c.get(p, admin_).json()["intakes"].empty());
 }
 
 TEST_P(Parity, ConsentIsRecordedForThePlansIndicationAfterAPlanExists) {

@@ -54,6 +54,39 @@ TEST_P(PatientProbe, ABirthDateAfterARecordedDateIsRefusedATypingErrorIsCorrecte
   EXPECT_EQ(fixed.json()["birth_date"], "1991-04-02");
 }
 
+TEST_P(PatientProbe, ACorrectedBirthDateOrSexAsksForANewIntakeBeforeAPlan) {
+  // A plan screens its intake and sets needle lengths by sex: not on what the record no longer
+  // says (the gate's case: Gate.EachConditionIsRefusedThenSatisfied).
+  const auto t = make_treatable(admin_, "Hu Corrected");
+  const json plan = {{"indication", "skin-rejuvenation"}, {"areas", {"cheek"}}, {"date", "2026-12-01"}};
+  struct Case {
+    const char* field;
+    const char* corrected;
+    const char* says;
+  };
+  const std::vector<Case> cases = {
+      {"birth_date", "1990-04-03", "intake version 1 gives the birth date 1990-04-02, the patient's record now 1990-04-03"},
+      {"sex", "male", "intake version 2 gives the sex female, the patient's record now male"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.field);
+    const json now = client().get(t.path, admin_).json();
+    ASSERT_EQ(patch(t.path, {{"row_version", now["row_version"]}, {c.field, c.corrected}}).status, 200);
+    Reply refused = client().post(t.path + "/plans", plan, admin_);
+    EXPECT_EQ(refused.status, 400) << refused.body;
+    EXPECT_EQ(refused.field(), "/intake") << refused.body;
+    EXPECT_NE(message(refused).find(c.says), std::string::npos) << refused.body;
+    EXPECT_NE(message(refused).find("record a new intake first"), std::string::npos) << refused.body;
+    // A new intake saying what the record says: planned again.
+    json intake = eligible_intake();
+    intake["birth_date"] = "1990-04-03";
+    if (std::string(c.field) == "sex") intake["sex"] = "male";
+    ASSERT_EQ(client().post(t.path + "/intakes", {{"intake", intake}, {"date", "2026-09-02"}}, admin_).status, 201);
+    Reply planned = client().post(t.path + "/plans", plan, admin_);
+    EXPECT_EQ(planned.status, 201) << planned.body;
+  }
+}
+
 TEST_P(PatientProbe, AnIntakeDateOrAPlanStartTooFarAheadIsRefused) {
   const auto t = make_treatable(admin_, "Cy Ahead");
   struct Case {
@@ -92,6 +125,15 @@ TEST_P(PatientProbe, AnIntakeDateOrAPlanStartTooFarAheadIsRefused) {
 TEST_P(PatientProbe, TextFieldsHaveLengthLimits) {
   const auto t = make_treatable(admin_, "Di Long");
   const std::string label(301, 'v'), note(10001, 'n');
+  const auto planned = [](json fields) {
+    fields["date"] = "2026-10-01";
+    fields["status"] = "planned";
+    return fields;
+  };
+  const auto with = [](json body, const char* name, const std::string& value) {
+    body[name] = value;
+    return body;
+  };
   struct Case {
     const char* what;
     std::string path;
@@ -111,11 +153,38 @@ TEST_P(PatientProbe, TextFieldsHaveLengthLimits) {
       {"an outcome's notes", t.path + "/outcomes", {{"scale", "gais"}, {"score", 2}, {"date", "2026-09-02"}, {"notes", note}},
        "/notes"},
       {"a new patient's notes", "/api/patients", {{"name", "Ed"}, {"birth_date", "1990-01-01"}, {"notes", note}}, "/notes"},
+      {"a session's lot number", t.path + "/sessions", planned({{"lot_number", label}}), "/lot_number"},
+      {"a session's lot number of 300", t.path + "/sessions", planned({{"lot_number", std::string(300, 'v')}}), ""},
+      {"a session's directions", t.path + "/sessions", planned({{"directions", label}}), "/directions"},
+      {"a session's anaesthetic", t.path + "/sessions", planned({{"anaesthetic", label}}), "/anaesthetic"},
+      {"a session's end point", t.path + "/sessions", planned({{"end_point", label}}), "/end_point"},
+      {"a session's products", t.path + "/sessions", planned({{"products_applied", note}}), "/products_applied"},
+      {"a session's products of 301", t.path + "/sessions", planned({{"products_applied", label}}), ""},
+      {"a session's notes", t.path + "/sessions", planned({{"notes", note}}), "/notes"},
+      {"an override reason", t.path + "/sessions", with(t.session("2026-09-22"), "override_reason", std::string(4001, 'r')),
+       "/override_reason"},
+      {"a user's display name", "/api/users",
+       {{"username", "long.name"}, {"password", "long-name-password"}, {"display_name", label}}, "/display_name"},
+      {"a user's display name with a line break", "/api/users",
+       {{"username", "broken.name"}, {"password", "broken-name-password"}, {"display_name", "Dr\nLee"}},
+       "/display_name"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.what);
     expect_created_or_refused_at(client().post(c.path, c.body, admin_), c.field);
   }
+  // An edit is held to the same bounds (a session's field, a user's display name).
+  const json session = client().post(t.path + "/sessions", planned({}), admin_).json();
+  Reply edit = client().send("PUT", "/api/sessions/" + std::to_string(session["id"].get<long long>()),
+                             json{{"row_version", session["row_version"]}, {"lot_number", label}}.dump(), &admin_);
+  EXPECT_EQ(edit.status, 400) << edit.body;
+  EXPECT_EQ(edit.field(), "/lot_number") << edit.body;
+  EXPECT_NE(message(edit).find("'lot_number' may have at most 300 characters (got 301)"), std::string::npos) << edit.body;
+  const json user = client().post("/api/users", {{"username", "short.name"}, {"password", "short-name-password"}}, admin_).json();
+  Reply renamed = patch("/api/users/" + std::to_string(user["id"].get<long long>()),
+                        {{"row_version", user["row_version"]}, {"display_name", label}});
+  EXPECT_EQ(renamed.status, 400) << renamed.body;
+  EXPECT_EQ(renamed.field(), "/display_name") << renamed.body;
   Reply r = client().post(t.path + "/photos",
                           {{"view", label}, {"image_base64", "iVBORw0KGgpwcmV0ZW5kIGltYWdlIGJ5dGVz"}}, admin_);
   EXPECT_NE(message(r).find("at most 300 characters"), std::string::npos) << r.body;
