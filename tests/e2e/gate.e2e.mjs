@@ -4,7 +4,8 @@
 // the device, its lot, the lengths against the plan and the device; consent missing, stale, then
 // recorded with a signature drawn with the pointer); the session is signed after a recap. A
 // second patient, deferred, is treated on a practitioner's written override (an assistant's is
-// refused), shown on the session for good; its lot is amended and shown as current.
+// refused), shown on the session for good; its lot is amended and shown as current. A caution
+// ticked on the form that the screening stops reporting (a corrected intake) is removed and said.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -205,6 +206,57 @@ try {
       await page.click('#lot-current details.amended summary');
       assert((await page.textContent('#lot-current .original-value')) === 'LOT-OVR-1', 'the original one click away');
       await shot(page, 'gate-06-override-amended');
+    }],
+
+    ['a caution ticked on the form that the screening no longer reports: removed, said, not sent', async () => {
+      const carla = await api(page, 'POST', '/api/patients', { name: 'Carla Caution', birth_date: '1990-04-02', sex: 'female' });
+      await api(page, 'POST', `/api/patients/${carla.id}/intakes`, { intake: cautionIntake });
+      const plan = await api(page, 'POST', `/api/patients/${carla.id}/plans`, { indication: 'acne-scars', areas: ['cheek'] });
+      await seedConsent(page, carla.id, { indication: 'acne-scars', by: 'Carla Caution' });
+      const area = plan.plan.areas[0];
+      const planned = { date: utcDay(0), status: 'planned', plan_id: plan.id, device: area.device.id, lot_number: 'LOT-CAU-1',
+        needle_lengths: [{ region: 'cheek', needle_length_mm: area.device.length_mm }] };
+      const first = (await api(page, 'POST', `/api/patients/${carla.id}/sessions`, planned)).id;
+      const second = (await api(page, 'POST', `/api/patients/${carla.id}/sessions`, planned)).id;
+      const withoutHerpes = { ...cautionIntake, conditions: [] };
+      const savedAs = () => page.waitForFunction(() => /Saved|Not saved|Refused/.test(document.getElementById('session-message')?.textContent ?? ''));
+
+      // Ticked, then a corrected intake (no herpes history) is saved elsewhere: the next gate
+      // check no longer reports the caution, and the form says it removed the tick.
+      await openSession(first);
+      await expectConditions(['caution_unacknowledged']);
+      await checkEach(page, '#gate-panel input[data-caution]');
+      await api(page, 'POST', `/api/patients/${carla.id}/intakes`, { intake: withoutHerpes });
+      await saveSession();
+      await page.waitForSelector('#gate-dropped:not([hidden])');
+      assert(/no longer reports this caution/.test(await page.textContent('#gate-dropped')), 'the removed acknowledgement is said');
+      assert((await page.$$('#gate-panel input[data-caution]')).length === 0, 'no caution left to tick');
+      await shot(page, 'gate-07-caution-dropped');
+      await page.selectOption('select[data-field=status]', 'performed');
+      await saveSession();
+      const message = await page.textContent('#session-message');
+      assert(/Saved .*performed/.test(message), `saved as performed, not refused for the vanished caution: ${message}`);
+
+      // The race: ticked and marked performed, and the intake changes before Save is pressed. The
+      // server refuses the acknowledgement (400 at /acknowledged_cautions/0); the form removes it,
+      // says so and saves without it.
+      await api(page, 'POST', `/api/patients/${carla.id}/intakes`, { intake: cautionIntake });
+      await openSession(second);
+      await expectConditions(['caution_unacknowledged']);
+      await checkEach(page, '#gate-panel input[data-caution]');
+      await page.selectOption('select[data-field=status]', 'performed');
+      await api(page, 'POST', `/api/patients/${carla.id}/intakes`, { intake: withoutHerpes });
+      const answers = [];
+      const onResponse = (r) => { if (r.request().method() === 'PUT') answers.push(r.status()); };
+      page.on('response', onResponse);
+      await page.click('#save-session');
+      await savedAs();
+      await page.waitForSelector('#gate-dropped:not([hidden])');
+      page.off('response', onResponse);
+      assert(JSON.stringify(answers) === '[400,200]', `refused once, then saved without it: ${answers.join(', ')}`);
+      assert(/Saved .*performed/.test(await page.textContent('#session-message')), 'saved as performed');
+      const s = await api(page, 'GET', `/api/sessions/${second}`);
+      assert(s.status === 'performed' && s.acknowledged_cautions.length === 0, `performed, nothing acknowledged: ${JSON.stringify(s.acknowledged_cautions)}`);
     }],
 
     ['no console or page error on the way', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conditionPlace, gateFieldKey, openConditions } from './gate';
+import { conditionPlace, droppedCautionsNotice, gateFieldKey, openConditions, refusedAcknowledgement, unreportedAcknowledgements } from './gate';
 
 describe('treatment gate on the session form', () => {
   it('sends each condition where it is fixed', () => {
@@ -22,5 +22,37 @@ describe('treatment gate on the session form', () => {
     expect(gateFieldKey('/needle_lengths/2')).toBe('needle_lengths/2/needle_length_mm');
     expect(gateFieldKey('/lot_number')).toBe('lot_number');
     expect(gateFieldKey(undefined)).toBeNull();
+  });
+});
+
+describe('acknowledgements of cautions the screening no longer reports', () => {
+  const herpes = { id: 'herpes-simplex-history', message: 'History of herpes simplex: antiviral prophylaxis' };
+  const dark = { id: 'fitzpatrick-4-6', message: 'Darker skin: risk of hyperpigmentation' };
+  it.each([
+    // ticked on the form,                        reported by the gate,  dropped
+    [['herpes-simplex-history'],                   [herpes],              []],
+    [['herpes-simplex-history'],                   [],                    ['herpes-simplex-history']],
+    [['herpes-simplex-history', 'fitzpatrick-4-6'], [dark],                ['herpes-simplex-history']],
+    [['fitzpatrick-4-6', 'herpes-simplex-history'], [herpes, dark],        []],
+    [[],                                           [herpes],              []],
+  ])('ticked %j, reported %j: drops %j', (ticked, reported, dropped) => {
+    expect(unreportedAcknowledgements(new Set(ticked), reported)).toEqual(dropped);
+  });
+
+  it('names each dropped caution by its words, or its id when they were never seen', () => {
+    const words = new Map([[herpes.id, herpes.message]]);
+    expect(droppedCautionsNotice([], words)).toBeNull();
+    expect(droppedCautionsNotice([herpes.id], words)).toBe(
+      'The screening no longer reports this caution for the session, so its acknowledgement was removed: “History of herpes simplex: antiviral prophylaxis”.');
+    expect(droppedCautionsNotice([herpes.id, 'other-id'], words)).toContain('these cautions');
+    expect(droppedCautionsNotice([herpes.id, 'other-id'], words)).toContain('“other-id”');
+  });
+
+  it('reads which acknowledgement a 400 refuses from its field', () => {
+    expect(refusedAcknowledgement('/acknowledged_cautions/0')).toBe(0);
+    expect(refusedAcknowledgement('/acknowledged_cautions/12')).toBe(12);
+    expect(refusedAcknowledgement('/acknowledged_cautions')).toBeNull();
+    expect(refusedAcknowledgement('/lot_number')).toBeNull();
+    expect(refusedAcknowledgement(undefined)).toBeNull();
   });
 });

@@ -5,7 +5,7 @@
 
 import type { App } from '../app';
 import { ApiError, withoutEmpty, type GateConfirmation, type SessionFields } from '../api';
-import { conditionPlace, gateFieldKey, openConditions } from '../gate';
+import { conditionPlace, droppedCautionsNotice, gateFieldKey, openConditions, unreportedAcknowledgements, refusedAcknowledgement } from '../gate';
 import { decisionBadge } from './screening';
 import { formatDay, formatInstant, formatTime, todayLocal } from '../dates';
 import { formatMm, lengthNotes } from '../render/depth';
@@ -176,6 +176,22 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
 
   // ---- the treatment gate: what the record says before this session may be performed or signed
   const ticked = new Set<string>((s.acknowledged_cautions ?? []).map((c) => (typeof c === 'string' ? c : c.id)));
+  // Each caution's words as seen on this screen: an acknowledgement dropped later is named by them.
+  const cautionWords = new Map<string, string>((s.acknowledged_cautions ?? []).flatMap((c) => (typeof c === 'string' ? [] : [[c.id, c.message] as [string, string]])));
+  const droppedNote = h('p', { class: 'small gate-dropped', id: 'gate-dropped', role: 'status', hidden: true });
+  /** Removes these acknowledgements from the form and says so in the gate panel. */
+  const removeAcknowledgements = (ids: readonly string[]) => {
+    const gone = ids.filter((id) => ticked.has(id));
+    if (gone.length === 0) return;
+    gone.forEach((id) => ticked.delete(id));
+    droppedNote.textContent = droppedCautionsNotice(gone, cautionWords);
+    droppedNote.hidden = false;
+  };
+  /** The cautions the gate reports now: their words kept, an acknowledgement of any other removed. */
+  const adoptCautions = (reported: readonly GateCaution[]) => {
+    for (const c of reported) cautionWords.set(c.id, c.message);
+    removeAcknowledgements(unreportedAcknowledgements(ticked, reported));
+  };
   let gate: Gate | null = null;
   let gateStale = false;
   const overrideReason = h('textarea', { id: 'override-reason', rows: 2, 'data-field': 'override_reason', 'aria-describedby': 'override-hint' });
@@ -225,6 +241,7 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
         h('span', { class: 'small muted' }, 'Screening on the session’s date: '),
         decisionBadge(gate.screening_decision, gate.deferred_until ? ` until ${formatDay(gate.deferred_until)}` : '')),
       gateNote,
+      droppedNote,
       open.length ? h('ul', { class: 'gate-unmet', id: 'gate-unmet' }, open.map(conditionItem)) : h('p', { class: 'small' }, 'Every condition is met.'),
       cautionList,
       gate.warnings.length ? h('div', { class: 'warnings' }, h('h3', null, 'Allowed, but note'), h('ul', null, gate.warnings.map((w) => h('li', null, w)))) : null,
@@ -242,6 +259,7 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
     try {
       gate = await app.api.sessionGate(s.id);
       gateStale = false;
+      adoptCautions(gate.cautions);
     } catch (e) {
       // A server without the gate (404) shows no panel; any other failure is said in it.
       if (!(e instanceof ApiError) || e.status !== 404) message.textContent = gateError = `Gate not checked: ${(e as Error).message}`;
@@ -254,6 +272,7 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
     const cautions = (e.details.cautions as GateCaution[] | undefined) ?? gate?.cautions ?? [];
     gate = { ...(gate ?? { allowed: false, warnings: [], screening_decision: 'none', deferred_until: null, recap: null as unknown as GateRecap }), allowed: false, unmet, cautions };
     gateStale = false;
+    adoptCautions(cautions);
     renderGate();
     for (const c of unmet) {
       const key = gateFieldKey(c.where);
@@ -293,13 +312,15 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
   form.addEventListener('input', () => { if (gate && !gateStale) { gateStale = true; gateNote.hidden = false; } });
 
   /** Saves the form; 'gate' when the treatment gate refused to mark it performed. */
-  const save = async (opts: { performed?: boolean } = {}): Promise<'ok' | 'gate' | 'error'> => {
+  const save = async (opts: { performed?: boolean; retry?: boolean } = {}): Promise<'ok' | 'gate' | 'error'> => {
     clearFieldErrors(form);
     message.textContent = 'saving…';
+    if (!opts.retry) droppedNote.hidden = true;
     if (opts.performed) status.value = 'performed';
     const fields = collect();
+    const sent = fields.status === 'performed' ? withoutEmpty(confirmation()) : {};
     try {
-      const body = { ...fields, row_version: rowVersion, ...(fields.status === 'performed' ? withoutEmpty(confirmation()) : {}) };
+      const body = { ...fields, row_version: rowVersion, ...sent };
       const updated = await app.api.updateSession(s.id, body);
       rowVersion = updated.row_version;
       tracked.saved();
@@ -312,6 +333,15 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
       return 'ok';
     } catch (e) {
       message.textContent = '';
+      // An acknowledged caution the screening no longer reports for what is saved (a new intake
+      // since, another date or other regions): dropped, said, and the save tried again without it.
+      const refusedAt = e instanceof ApiError && e.status === 400 ? refusedAcknowledgement(e.field) : null;
+      const refusedId = refusedAt === null ? undefined : sent.acknowledged_cautions?.[refusedAt];
+      if (refusedId !== undefined && ticked.has(refusedId)) {
+        removeAcknowledgements([refusedId]);
+        renderGate();
+        return save({ ...opts, retry: true });
+      }
       if (e instanceof ApiError && e.code === 'gate') {
         message.textContent = 'Not saved as performed: the treatment gate refuses (see “Before treatment”).';
         showRefusal(e);
@@ -382,7 +412,16 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
           signDialog.close();
           message.textContent = 'Not signed: the treatment gate refuses (see “Before treatment”).';
           showRefusal(e);
-        } else error.textContent = e instanceof ApiError ? e.message : String(e);
+        } else {
+          // A caution acknowledged here that the screening no longer reports: removed, said, signed again.
+          const at = e instanceof ApiError && e.status === 400 ? refusedAcknowledgement(e.field) : null;
+          const id = at === null ? undefined : [...ticked][at];
+          if (id !== undefined) {
+            removeAcknowledgements([id]);
+            renderGate();
+            error.textContent = `${droppedNote.textContent} Sign again if the rest still holds.`;
+          } else error.textContent = e instanceof ApiError ? e.message : String(e);
+        }
       }
     });
     signDialog.showModal();
