@@ -108,6 +108,8 @@ export interface AftercareItem {
   from_hours: number;
   to_hours?: number;
   open_ended?: boolean;
+  /** Open-ended with the source's words for an end it gives no number for ("for a few days"). */
+  vague_end?: string;
   sources: string[];
   topic?: string;
 }

@@ -12,6 +12,7 @@ import { createBodyMap } from '../ui/bodymap';
 import { clearFieldErrors, debounce, field, h, select, showFieldError, sourcesLine, supportNotice, type Child, hiddenTh } from '../ui/dom';
 import { mergeWarnings, topWarnings, type MergedWarning } from '../plan-summary';
 import { aftercareTimeline, courseTimeline, depthBar } from '../ui/graphics';
+import { aftercareWhen } from '../render/timeline';
 import type { Plan, PatientRecord, StoredPlan } from '../types';
 import { decisionBadge } from './screening';
 import { simulationPanel } from './simulation';
@@ -250,7 +251,8 @@ export function renderPlan(app: App, plan: Plan, map?: { setFills(f: Map<string,
   const aftercare = group('plan-aftercare', 'Aftercare after each session', false,
     aftercareTimeline(plan.aftercare),
     h('details', null, h('summary', null, 'As a list'),
-      h('ul', null, plan.aftercare.map((a) => h('li', null, a.instruction, ' ', sourcesLine(a.sources))))));
+      h('ul', { id: 'aftercare-list' }, plan.aftercare.map((a) => h('li', { 'data-aftercare': a.id }, a.instruction, ' ',
+        h('span', { class: 'muted' }, `(${aftercareWhen(a)})`), ' ', sourcesLine(a.sources))))));
 
   const disagreements = group('plan-disagreements', `Where the sources disagree (${plan.disagreements.length + plan.screening.findings.filter((f) => f.disagreement).length})`, false,
     plan.disagreements.length === 0 ? h('p', { class: 'muted' }, 'No disputed value in this plan’s own choices.') :
