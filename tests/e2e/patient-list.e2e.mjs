@@ -1,9 +1,10 @@
 // The patient list as the practice grows, against a real server holding 60 patients from
 // `dermaplan demo-data`: a banner says the database holds demo data and every demo row is marked;
 // the list reads further pages through the server's cursor ("Show more"), each patient once and
-// in order; one or two letters find the names that begin with them, and the list says so.
+// in order (and start again from the top, saying so, when the cursor's patient was renamed);
+// one or two letters find the names that begin with them, and the list says so.
 
-import { ACCOUNTS, assert, finish, launchBrowser, login, newPage, runSteps, shot, startServer } from './lib.mjs';
+import { ACCOUNTS, api, assert, finish, launchBrowser, login, newPage, runSteps, shot, startServer } from './lib.mjs';
 
 const FILE = 'patient-list';
 const server = await startServer({ demoPatients: 60 });
@@ -41,6 +42,32 @@ try {
       assert(await page.isHidden('#patient-list-more'), 'no "Show more" after the last page');
       const last = cursorRequests[cursorRequests.length - 1];
       assert(/[?&]after=/.test(last) && !/offset=/.test(last), `the next page is asked by cursor: ${last}`);
+    }],
+
+    ['a patient renamed under the cursor: the list starts again from the top, with a notice', async () => {
+      await page.reload();
+      await page.waitForFunction(() => document.querySelectorAll('.patient-search tbody tr').length === 50);
+      // The first page's last patient is the cursor's place: renamed, that place is gone (409).
+      const lastHref = await page.getAttribute('.patient-search tbody tr:last-child td:first-child a', 'href');
+      const id = Number(lastHref.split('/').pop());
+      const before = await api(page, 'GET', `/api/patients/${id}`);
+      await api(page, 'PATCH', `/api/patients/${id}`, { name: `${before.name} Renamed`, row_version: before.row_version });
+      const answers = [];
+      const onResponse = (r) => { if (r.url().includes('after=')) answers.push(r.status()); };
+      page.on('response', onResponse);
+      await page.click('#patient-list-more');
+      await page.waitForSelector('#patient-list-notice');
+      page.off('response', onResponse);
+      assert(answers.includes(409), `the cursor's page was refused as gone: ${answers.join(', ')}`);
+      assert(/starts again from the top/.test(await page.textContent('#patient-list-notice')), 'the notice says the list restarted');
+      assert((await page.$$('.patient-search tbody tr')).length === 50, 'the first page again');
+      assert(await page.isVisible('#patient-list-more'), 'with "Show more" to read on');
+      assert(!(await page.isVisible('.patient-search .field-error:not(:empty)')), 'no error shown');
+      await page.click('#patient-list-more');
+      await page.waitForFunction(() => document.querySelectorAll('.patient-search tbody tr').length === 60);
+      const all = await rowNames(page);
+      assert(all.some((n) => n.endsWith(' Renamed')), 'the renamed patient is in the list under the new name');
+      await shot(page, '61-patient-list-restarted');
     }],
 
     ['two letters find the names that hold them anywhere, not only at the start', async () => {

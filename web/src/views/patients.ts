@@ -5,7 +5,7 @@ import { ApiError } from '../api';
 import { formatDay, todayLocal } from '../dates';
 import { statusParts, type StatusLevel } from '../patient-status';
 import { clearFieldErrors, debounce, field, h, select, showFieldError } from '../ui/dom';
-import { demoBanner, listSummary } from '../patient-list';
+import { cursorPlaceGone, demoBanner, LIST_RESTARTED, listSummary } from '../patient-list';
 import type { Patient, PatientPage, PatientStatus } from '../types';
 
 export const SEX_OPTIONS: [string, string][] = [['', 'not recorded'], ['female', 'female'], ['male', 'male'], ['other', 'other'], ['unknown', 'unknown']];
@@ -26,15 +26,22 @@ export function patientSearch(app: App, autofocus = false): HTMLElement {
   const input = h('input', { type: 'search', id: 'patient-search', placeholder: 'Name…', autocomplete: 'off', autofocus });
   const results = h('div', { class: 'results', 'aria-live': 'polite' });
   let generation = 0;  // a newer search makes the pages of an older one stale
-  const run = debounce(async (q: string) => {
+  /** Reads the first page of `q` (with a notice above it when the list was restarted). */
+  const load = async (q: string, notice: string | null = null) => {
     const mine = ++generation;
     try {
       const page = await app.api.patients(q, PAGE_SIZE);
-      if (mine === generation) results.replaceChildren(patientTable(app, q, page, () => mine === generation));
+      if (mine !== generation) return;
+      const restart = () => load(q, LIST_RESTARTED);
+      results.replaceChildren(
+        notice ? h('p', { class: 'list-restarted', role: 'status', id: 'patient-list-notice', tabindex: -1 }, notice) : '',
+        patientTable(app, q, page, () => mine === generation, restart));
+      if (notice) results.querySelector<HTMLElement>('#patient-list-notice')?.focus();
     } catch (e) {
       if (mine === generation) results.replaceChildren(h('p', { class: 'field-error' }, e instanceof ApiError ? e.message : String(e)));
     }
-  }, 250);
+  };
+  const run = debounce((q: string) => void load(q), 250);
   input.addEventListener('input', () => run(input.value.trim()));
   run(''); run.flush();
   return h('div', { class: 'patient-search' }, field('Search by name', input), results);
@@ -53,7 +60,7 @@ function patientRow(app: App, p: Patient): HTMLElement {
 }
 
 /** The first page's table; "Show more" reads the next page through its cursor and appends it. */
-function patientTable(app: App, q: string, first: PatientPage, current: () => boolean): HTMLElement {
+function patientTable(app: App, q: string, first: PatientPage, current: () => boolean, restart: () => Promise<void>): HTMLElement {
   const banner = demoBanner(first.demo_patients);
   const bannerNode = banner ? h('div', { class: 'demo-banner', role: 'note', id: 'demo-banner' }, banner) : null;
   if (first.patients.length === 0) return h('div', null, bannerNode, h('p', { class: 'muted' }, 'No patient matches.'));
@@ -79,6 +86,8 @@ function patientTable(app: App, q: string, first: PatientPage, current: () => bo
       next = page.next;
       update(page);
     } catch (e) {
+      // The cursor's patient was renamed: its place is gone, the list starts again from the top.
+      if (e instanceof ApiError && cursorPlaceGone(e)) { if (current()) await restart(); return; }
       error.textContent = e instanceof ApiError ? e.message : String(e);
     } finally {
       more.disabled = false;
