@@ -6,6 +6,7 @@
 // second patient, deferred, is treated on a practitioner's written override (an assistant's is
 // refused), shown on the session for good; its lot is amended and shown as current. A caution
 // ticked on the form that the screening stops reporting (a corrected intake) is removed and said.
+// A plan that uses two devices is documented as one session per device.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -163,6 +164,7 @@ try {
       const plan = await api(page, 'POST', `/api/patients/${otto.id}/plans`, { indication: 'acne-scars', areas: ['cheek'] });
       await seedConsent(page, otto.id, { indication: 'acne-scars', by: 'Otto Override' });
       const area = plan.plan.areas[0];
+      ids.ottoPlan = { id: plan.id, device: area.device.id, mm: area.device.length_mm };
       ids.ottoSession = (await api(page, 'POST', `/api/patients/${otto.id}/sessions`, { date: utcDay(0), status: 'planned', plan_id: plan.id,
         device: area.device.id, lot_number: 'LOT-OVR-1', needle_lengths: [{ region: 'cheek', needle_length_mm: area.device.length_mm }] })).id;
       await openSession(ids.ottoSession);
@@ -208,6 +210,36 @@ try {
       await shot(page, 'gate-06-override-amended');
     }],
 
+    ['overridden when marked performed, signed later: the page says so at once, and the signature keeps the reason', async () => {
+      const { id: planId, device, mm } = ids.ottoPlan;
+      const later = (await api(page, 'POST', `/api/patients/${ids.otto}/sessions`, { date: utcDay(0), status: 'planned', plan_id: planId,
+        device, lot_number: 'LOT-OVR-3', needle_lengths: [{ region: 'cheek', needle_length_mm: mm }] })).id;
+      await openSession(later);
+      await expectConditions(['screening_deferred']);
+      const reason = 'Dermatologist letter of today: isotretinoin stopped early, low-depth session agreed';
+      await page.click('#gate-panel details.gate-override summary');
+      await page.fill('#override-reason', reason);
+      assert(await page.isHidden('#gate-stale'), 'writing the reason does not make the gate check stale');
+      await page.selectOption('select[data-field=status]', 'performed');
+      await saveSession();
+      assert(/overridden/.test(await page.textContent('#session-message')), 'saved with the override');
+      assert((await page.textContent('#session-status')) === 'performed', 'the head says performed without a reload');
+      assert((await page.textContent('#gate-override .override-reason')) === reason, 'the override banner shows at once');
+      await page.reload();
+      await page.waitForSelector('#gate-panel[data-overridden=true] #gate-kept');
+      assert((await page.textContent('#gate-kept')).includes(reason), 'after a reload the panel says the override holds');
+      await page.click('#sign-session');
+      await page.waitForSelector('#sign-dialog[open]');
+      assert(!(await page.isDisabled('#confirm-sign')), 'signing does not ask for the reason again');
+      assert((await page.textContent('#confirm-sign')) === 'Sign (gate overridden)', 'the button says the override holds');
+      await shot(page, 'gate-07-sign-kept-override', { fullPage: false });
+      await page.click('#confirm-sign');
+      await page.waitForSelector('#lock-banner');
+      const signed = await api(page, 'GET', `/api/sessions/${later}`);
+      const step = signed.gate_passages.find((g) => g.step === 'signed');
+      assert(signed.status === 'signed' && step?.overridden && step.override_reason === reason, `signed on the kept reason: ${JSON.stringify(signed.gate_passages)}`);
+    }],
+
     ['a caution ticked on the form that the screening no longer reports: removed, said, not sent', async () => {
       const carla = await api(page, 'POST', '/api/patients', { name: 'Carla Caution', birth_date: '1990-04-02', sex: 'female' });
       await api(page, 'POST', `/api/patients/${carla.id}/intakes`, { intake: cautionIntake });
@@ -231,7 +263,7 @@ try {
       await page.waitForSelector('#gate-dropped:not([hidden])');
       assert(/no longer reports this caution/.test(await page.textContent('#gate-dropped')), 'the removed acknowledgement is said');
       assert((await page.$$('#gate-panel input[data-caution]')).length === 0, 'no caution left to tick');
-      await shot(page, 'gate-07-caution-dropped');
+      await shot(page, 'gate-08-caution-dropped');
       await page.selectOption('select[data-field=status]', 'performed');
       await saveSession();
       const message = await page.textContent('#session-message');
@@ -257,6 +289,35 @@ try {
       assert(/Saved .*performed/.test(await page.textContent('#session-message')), 'saved as performed');
       const s = await api(page, 'GET', `/api/sessions/${second}`);
       assert(s.status === 'performed' && s.acknowledged_cautions.length === 0, `performed, nothing acknowledged: ${JSON.stringify(s.acknowledged_cautions)}`);
+    }],
+
+    ['a plan that treats some regions with another device: one session per device, each passing the device check', async () => {
+      const vera = await api(page, 'POST', '/api/patients', { name: 'Vera Devices', birth_date: '1990-04-02', sex: 'female' });
+      await api(page, 'POST', `/api/patients/${vera.id}/intakes`, { intake: { ...cautionIntake, conditions: [] } });
+      const plan = await api(page, 'POST', `/api/patients/${vera.id}/plans`, { indication: 'acne-scars', areas: ['cheek', 'forehead'] });
+      const devices = [...new Set(plan.plan.areas.map((a) => a.device.id))];
+      assert(devices.length === 2, `the plan uses two devices: ${JSON.stringify(plan.plan.areas.map((a) => [a.region, a.device]))}`);
+      const forehead = plan.plan.areas.find((a) => a.region === 'forehead');
+      await page.goto(`${url}#/patients/${vera.id}/sessions`);
+      await page.waitForSelector('#session-device');
+      assert(await page.isVisible('#session-device'), 'the form asks which device’s session to document');
+      await page.selectOption('#session-device', forehead.device.id);
+      await page.click('#new-session');
+      await page.waitForSelector('#gate-panel:not([hidden]) #gate-state');
+      assert((await page.inputValue('form.session-form select[data-field=device]')) === forehead.device.id, 'the session has that device');
+      const rows = await page.$$eval('.length-row', (rs) => rs.map((r) => r.dataset.region));
+      assert(JSON.stringify(rows) === '["forehead"]', `and only its regions: ${rows.join(', ')}`);
+      await expectConditions([], ['needle_length_not_on_device', 'needle_length_above_plan']);
+      // The plan's dates: one planned session per date and device.
+      await page.goto(`${url}#/patients/${vera.id}/sessions`);
+      await page.waitForSelector('#schedule-sessions');
+      await page.click('#schedule-sessions');
+      await page.waitForFunction((n) => document.querySelectorAll('.panel table.table tbody tr').length > n, 1);
+      const sessions = (await api(page, 'GET', `/api/patients/${vera.id}`)).sessions.filter((x) => x.status === 'planned' && x.date !== utcDay(0));
+      const byDate = new Map();
+      for (const x of sessions) byDate.set(x.date, [...(byDate.get(x.date) ?? []), x.device].sort());
+      assert(byDate.size > 0 && [...byDate.values()].every((d) => JSON.stringify(d) === JSON.stringify([...devices].sort())),
+        `each date has one session per device: ${JSON.stringify([...byDate])}`);
     }],
 
     ['no console or page error on the way', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conditionPlace, droppedCautionsNotice, gateFieldKey, openConditions, refusedAcknowledgement, unreportedAcknowledgements } from './gate';
+import { conditionPlace, droppedCautionsNotice, gateFieldKey, openConditions, overrideInForce, refusedAcknowledgement, unreportedAcknowledgements } from './gate';
 
 describe('treatment gate on the session form', () => {
   it('sends each condition where it is fixed', () => {
@@ -54,5 +54,24 @@ describe('acknowledgements of cautions the screening no longer reports', () => {
     expect(refusedAcknowledgement('/acknowledged_cautions')).toBeNull();
     expect(refusedAcknowledgement('/lot_number')).toBeNull();
     expect(refusedAcknowledgement(undefined)).toBeNull();
+  });
+});
+
+describe('an override made when the session was marked performed, kept at signing', () => {
+  const deferred = { condition: 'screening_deferred', message: 'defer until 2027-01-20' };
+  const caution = { condition: 'caution_unacknowledged', message: 'acknowledge: herpes-history' };
+  const lot = { condition: 'lot_number_missing', message: 'record its lot' };
+  const passage = (step: string, unmet: typeof deferred[], reason: string | null) => ({ step, overridden: reason !== null, override_reason: reason, unmet });
+  const reason = 'Dermatologist letter: cleared for low-depth needling';
+  it.each([
+    ['the same conditions still open', [passage('performed', [deferred, caution], reason)], [deferred], { reason }],
+    ['nothing open', [passage('performed', [deferred], reason)], [], { reason }],
+    ['a condition the override did not cover', [passage('performed', [deferred], reason)], [deferred, lot], null],
+    ['the message changed (another date)', [passage('performed', [deferred], reason)], [{ ...deferred, message: 'defer until 2027-02-01' }], null],
+    ['performed without an override', [passage('performed', [], null)], [deferred], null],
+    ['only the latest performed passage counts', [passage('performed', [deferred], reason), passage('performed', [], null)], [deferred], null],
+    ['no passage yet', [], [deferred], null],
+  ])('%s', (_name, passages, open, expected) => {
+    expect(overrideInForce(passages, open)).toEqual(expected);
   });
 });

@@ -85,3 +85,16 @@ export function refusedAcknowledgement(field: string | undefined): number | null
   const m = /^\/acknowledged_cautions\/(\d+)$/.exec(field ?? '');
   return m ? Number(m[1]) : null;
 }
+
+/**
+ * The override a signature may keep: the last passage that marked the session performed, when
+ * it was overridden and every condition still open was among those it overrode (the server
+ * carries its reason to the signature then, and no new reason is needed). Null otherwise.
+ */
+export function overrideInForce(passages: readonly { step: string; overridden: boolean; override_reason: string | null; unmet: readonly GateCondition[] }[],
+  open: readonly GateCondition[]): { reason: string } | null {
+  const performed = [...passages].reverse().find((p) => p.step === 'performed');
+  if (!performed?.overridden || !performed.override_reason) return null;
+  const overridden = new Set(performed.unmet.map((u) => `${u.condition}\u0000${u.message}`));
+  return open.every((c) => overridden.has(`${c.condition}\u0000${c.message}`)) ? { reason: performed.override_reason } : null;
+}

@@ -5,7 +5,7 @@
 
 import type { App } from '../app';
 import { ApiError, withoutEmpty, type GateConfirmation, type SessionFields } from '../api';
-import { conditionPlace, droppedCautionsNotice, gateFieldKey, openConditions, unreportedAcknowledgements, refusedAcknowledgement } from '../gate';
+import { conditionPlace, droppedCautionsNotice, gateFieldKey, openConditions, overrideInForce, refusedAcknowledgement, unreportedAcknowledgements } from '../gate';
 import { decisionBadge } from './screening';
 import { formatDay, formatInstant, formatTime, todayLocal } from '../dates';
 import { formatMm, lengthNotes } from '../render/depth';
@@ -31,7 +31,7 @@ function who(app: App, id: number | undefined): string {
 
 /** An amendment's old or new value as shown: a practitioner id as a name, anything else as stored. */
 function amendedValue(app: App, field: string, value: string): string {
-  return field === 'practitioner_id' && /^\d+$/.test(value.trim()) && Number(value) > 0 ? `${who(app, Number(value))} (#${value.trim()})` : value;
+  return field === 'practitioner_id' && /^\d+$/.test(value.trim()) && Number(value) > 0 ? who(app, Number(value)) : value;
 }
 
 /** The error slot key for a server field path ("/needle_lengths/0/needle_length_mm"). */
@@ -45,12 +45,19 @@ export async function sessionView(app: App, params: string[]): Promise<Node> {
   return session.status === 'signed' ? signedSession(app, session, patient) : sessionEditor(app, session, patient);
 }
 
+/** "plan #2 (Atrophic acne scars, saved 7 Dec 2026)": the number the gate's words use, and what it is. */
+function planName(p: PatientRecord, planId: number): string {
+  const stored = p.plans.find((x) => x.id === planId);
+  if (!stored) return `plan #${planId}`;
+  return `plan #${planId} (${stored.plan.indication_name ?? stored.indication}, saved ${formatDay(todayLocal(new Date(stored.created_at)))})`;
+}
+
 function header(app: App, s: TreatmentSession, p: PatientRecord): HTMLElement {
   return h('div', { class: 'page-head' },
     h('div', null,
       h('div', { class: 'crumbs' }, h('a', { href: `#/patients/${p.id}/sessions` }, `← ${p.name}`)),
       h('h1', null, `Session of ${formatDay(s.date, undefined, 'long')}`),
-      h('div', { class: 'muted' }, `session #${s.id}`, s.plan_id ? ` · from plan #${s.plan_id}` : ' · no plan',
+      h('div', { class: 'muted' }, `session #${s.id}`, s.plan_id ? ` · from ${planName(p, s.plan_id)}` : ' · no plan',
         ' · practitioner: ', h('span', { id: 'session-practitioner' }, s.practitioner_id ? who(app, s.practitioner_id) : 'not recorded'))),
     h('div', { class: 'spacer' }),
     h('span', { class: `badge big status-${s.status}`, id: 'session-status' }, s.status === 'signed' ? 'signed · locked' : s.status));
@@ -194,6 +201,10 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
   };
   let gate: Gate | null = null;
   let gateStale = false;
+  // The session's passages through the gate (a save may add one): an override made when it was
+  // marked performed holds at signing while the same conditions are open.
+  let passages = s.gate_passages ?? [];
+  const keptOverride = (open: GateCondition[]) => (sessionStatus === 'performed' && open.length ? overrideInForce(passages, open) : null);
   const overrideReason = h('textarea', { id: 'override-reason', rows: 2, 'data-field': 'override_reason', 'aria-describedby': 'override-hint' });
   const gatePanel = h('section', { class: 'panel gate-panel', id: 'gate-panel', 'aria-labelledby': 'gate-title', hidden: true });
   const gateNote = h('p', { class: 'small gate-stale', id: 'gate-stale', hidden: true }, 'Checked against the saved session: save to check your changes.');
@@ -210,7 +221,9 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
     gatePanel.hidden = false;
     const open = openConditions(gate.unmet, gate.cautions, ticked);
     const allowed = open.length === 0;
+    const kept = keptOverride(open);
     gatePanel.dataset.allowed = String(allowed);
+    gatePanel.dataset.overridden = String(!!kept);
     const cautionList = gate.cautions.length === 0 ? null : h('fieldset', { class: 'gate-cautions', id: 'gate-cautions' },
       h('legend', null, 'Screening cautions: acknowledge each one'),
       gate.cautions.map((c) => {
@@ -235,18 +248,25 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
     mount(gatePanel,
       h('div', { class: 'panel-head' },
         h('h2', { id: 'gate-title' }, 'Before treatment'),
-        h('span', { class: `badge ${allowed ? 'ok' : 'decision-contraindicated'}`, id: 'gate-state' },
-          allowed ? 'may be performed and signed' : `${open.length} condition${open.length === 1 ? '' : 's'} unmet`),
+        h('span', { class: `badge ${allowed ? 'ok' : kept ? 'warn' : 'decision-contraindicated'}`, id: 'gate-state' },
+          allowed ? 'may be performed and signed' : `${open.length} condition${open.length === 1 ? '' : 's'} unmet${kept ? ', overridden' : ''}`),
         h('div', { class: 'spacer' }),
         h('span', { class: 'small muted' }, 'Screening on the session’s date: '),
         decisionBadge(gate.screening_decision, gate.deferred_until ? ` until ${formatDay(gate.deferred_until)}` : '')),
       gateNote,
       droppedNote,
+      kept ? h('p', { class: 'small gate-kept', id: 'gate-kept' }, 'Overridden when it was marked performed, with the reason ',
+        h('q', null, kept.reason), '. Signing keeps that reason; write another below only to replace it.') : null,
       open.length ? h('ul', { class: 'gate-unmet', id: 'gate-unmet' }, open.map(conditionItem)) : h('p', { class: 'small' }, 'Every condition is met.'),
       cautionList,
-      gate.warnings.length ? h('div', { class: 'warnings' }, h('h3', null, 'Allowed, but note'), h('ul', null, gate.warnings.map((w) => h('li', null, w)))) : null,
+      gate.warnings.length ? h('div', { class: 'warnings', id: 'gate-warnings' }, h('h3', null, `Allowed, but note (${gate.warnings.length})`),
+        // The plan's own warnings come back here: three shown, the rest one click away, so the
+        // form is not pushed a screen down.
+        h('ul', null, gate.warnings.slice(0, 3).map((w) => h('li', null, w))),
+        gate.warnings.length > 3 ? h('details', { class: 'more-warnings' }, h('summary', null, `${gate.warnings.length - 3} more`),
+          h('ul', null, gate.warnings.slice(3).map((w) => h('li', null, w)))) : null) : null,
       !allowed && canOverride ? h('details', { class: 'gate-override', open: overrideReason.value.trim() !== '' },
-        h('summary', null, 'Override the gate with a written reason'),
+        h('summary', null, kept ? 'Replace the override’s reason' : 'Override the gate with a written reason'),
         h('div', { class: 'field' }, h('label', { for: overrideReason.id }, 'Reason for treating although the conditions above are unmet'), overrideReason,
           h('div', { class: 'hint', id: 'override-hint' }, 'Say why, in at least 10 characters. Stored with the session, shown on it for good, and audited. Leave empty to keep the gate.'),
           h('div', { class: 'field-error', 'data-error-for': 'override_reason', role: 'alert' }))) : null,
@@ -309,7 +329,11 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
       h('span', { class: 'unsaved-flag', hidden: true }, 'Unsaved changes')),
     signDialog);
   const tracked = app.trackForm(form, 'session');
-  form.addEventListener('input', () => { if (gate && !gateStale) { gateStale = true; gateNote.hidden = false; } });
+  // A tick or the override's reason is sent with the next step; they do not change what the gate checked.
+  form.addEventListener('input', (e) => {
+    if (gatePanel.contains(e.target as Node)) return;
+    if (gate && !gateStale) { gateStale = true; gateNote.hidden = false; }
+  });
 
   /** Saves the form; 'gate' when the treatment gate refused to mark it performed. */
   const save = async (opts: { performed?: boolean; retry?: boolean } = {}): Promise<'ok' | 'gate' | 'error'> => {
@@ -325,6 +349,11 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
       rowVersion = updated.row_version;
       tracked.saved();
       sessionStatus = updated.status;
+      passages = updated.gate_passages ?? passages;
+      // The page's head and the override banner say what was saved (performed, overridden).
+      const badge = document.getElementById('session-status');
+      if (badge) { badge.className = `badge big status-${updated.status}`; badge.textContent = updated.status; }
+      overrideSlot.replaceChildren(gateOverrideBanner(app, updated) ?? '');
       // The gate for what was saved first: "Saved" then means the panel speaks of this version.
       await refreshGate();
       message.textContent = `Saved ${formatTime(new Date())}${updated.status === 'performed' ? ', performed' : ''}.`;
@@ -354,6 +383,7 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
     }
   };
   let sessionStatus = s.status;
+  const overrideSlot = h('div', { class: 'override-slot' }, gateOverrideBanner(app, s));
   form.addEventListener('submit', (e) => { e.preventDefault(); void save(); });
 
   /** The confirmation before signing: what is being signed, from the gate's recap. */
@@ -370,8 +400,10 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
     const g = gate;
     const recap = g?.recap;
     const open = g ? openConditions(g.unmet, g.cautions, ticked) : [];
+    const kept = overrideReason.value.trim() ? null : keptOverride(open);
     const error = h('div', { class: 'field-error', role: 'alert', id: 'sign-error' });
-    const confirmButton = h('button', { type: 'button', class: 'primary', id: 'confirm-sign' }, open.length ? 'Override and sign' : 'Sign');
+    const confirmButton = h('button', { type: 'button', class: 'primary', id: 'confirm-sign' },
+      !open.length ? 'Sign' : kept ? 'Sign (gate overridden)' : 'Override and sign');
     const cancel = h('button', { type: 'button', id: 'cancel-sign' }, 'Cancel');
     const fact = (label: string, value: Node | string) => [h('dt', null, label), h('dd', null, value || '—')];
     mount(signDialog,
@@ -390,10 +422,12 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
         fact('Open warnings', recap.warnings?.length ? h('ul', null, recap.warnings.map((w) => h('li', null, w))) : 'none'))
         : h('p', { class: 'muted' }, 'The server gave no recap.'),
       open.length ? h('div', { class: 'override-banner' }, h('strong', null, 'Unmet: '), h('ul', null, open.map((c) => h('li', { 'data-condition': c.condition }, c.message))),
-        app.can('sign') ? h('p', { class: 'small' }, overrideReason.value.trim() ? ['Override reason: ', h('q', null, overrideReason.value.trim())] : 'Write the override reason under “Before treatment” first, or cancel and fix them.') : null) : null,
+        app.can('sign') ? h('p', { class: 'small' }, overrideReason.value.trim() ? ['Override reason: ', h('q', null, overrideReason.value.trim())]
+          : kept ? ['Overridden when it was marked performed; the signature keeps the reason ', h('q', null, kept.reason), '.']
+            : 'Write the override reason under “Before treatment” first, or cancel and fix them.') : null) : null,
       error,
       h('div', { class: 'actions' }, confirmButton, cancel));
-    confirmButton.disabled = open.length > 0 && !overrideReason.value.trim();
+    confirmButton.disabled = open.length > 0 && !overrideReason.value.trim() && !kept;
     cancel.addEventListener('click', () => { signDialog.close(); signButton.focus(); });
     confirmButton.addEventListener('click', async () => {
       confirmButton.disabled = true;
@@ -431,7 +465,7 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
   await refreshGate();
 
   return h('div', { class: 'page session' }, header(app, s, p),
-    gateOverrideBanner(app, s),
+    overrideSlot,
     planned.size ? null : h('p', { class: 'muted' }, 'This session has no plan: needle lengths are not compared with a plan.'),
     form,
     adverseEvents(app, p, s),
@@ -558,13 +592,45 @@ export function valueInForce(s: TreatmentSession, field: string): unknown {
   return (s as unknown as Record<string, unknown>)[key];
 }
 
+/**
+ * The control for a corrected value, as the field needs it (a device or practitioner by name, a
+ * date, a number), holding the value in force to start from.
+ */
+function amendValueControl(app: App, s: TreatmentSession, field: string): HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement {
+  const attrs = { id: 'amend-value', 'data-field': 'new_value' };
+  const current = valueInForce(s, field);
+  const text = current === undefined || current === null ? '' : typeof current === 'string' ? current : JSON.stringify(current);
+  switch (field) {
+    case 'device_id':
+      return select(app.kb!.devices.map((d) => [d.id, `${d.name} (${d.kind})`] as [string, string]), text, attrs);
+    case 'practitioner_id': {
+      // Who may perform a session: practitioners and admins who are not disabled (and whoever is recorded now).
+      const staff = [...(app.staff?.values() ?? [])].filter((m) => (['practitioner', 'admin'].includes(String(m.role)) && !m.disabled) || String(m.id) === text);
+      return select([...(staff.some((m) => String(m.id) === text) ? [] : [['', 'choose…'] as [string, string]]),
+        ...staff.map((m) => [String(m.id), who(app, m.id)] as [string, string])], text, attrs);
+    }
+    case 'session_date': return h('input', { ...attrs, type: 'date', value: text });
+    case 'passes': return h('input', { ...attrs, type: 'number', min: 0, max: 1000, value: text });
+    case 'anaesthetic_minutes': return h('input', { ...attrs, type: 'number', min: 0, max: 600, value: text });
+    case 'notes': return h('textarea', { ...attrs, rows: 3 }, text);
+    default: return h('input', { ...attrs, value: text });
+  }
+}
+
 function amendmentForm(app: App, s: TreatmentSession): HTMLElement {
   const fieldSel = select(AMENDABLE, 'lot_number', { id: 'amend-field', 'data-field': 'field' });
-  const value = h('input', { id: 'amend-value', 'data-field': 'new_value' });
+  let value = amendValueControl(app, s, fieldSel.value);
+  const valueField = field('Corrected value', value, { key: 'new_value' });
+  fieldSel.addEventListener('change', () => {
+    const next = amendValueControl(app, s, fieldSel.value);
+    value.replaceWith(next);
+    value = next;
+    valueField.querySelector('label')?.setAttribute('for', next.id);
+  });
   const reason = h('input', { id: 'amend-reason', 'data-field': 'reason', required: true });
   const button = h('button', { type: 'submit', class: 'primary' }, 'Add amendment');
   const form = h('form', { class: 'form-grid', 'aria-label': 'Add an amendment' },
-    field('Field', fieldSel, { key: 'field' }), field('Corrected value', value, { key: 'new_value' }),
+    field('Field', fieldSel, { key: 'field' }), valueField,
     field('Reason', reason, { key: 'reason', wide: true }),
     h('div', { class: 'field-error wide', 'data-error-for': 'form', role: 'alert' }),
     h('div', { class: 'actions wide' }, button));
