@@ -65,7 +65,8 @@ export async function outcomesTab(app: App, patient: PatientRecord, onSaved: () 
   const score = h('input', { type: 'number', step: 'any', id: 'outcome-score', 'data-field': 'score' });
   const date = h('input', { type: 'date', value: todayLocal(), id: 'outcome-date', 'data-field': 'date' });
   const region = select([['', 'whole treated area'], ...kb.regions.map((r) => [r.id, r.name] as [string, string])], '', { id: 'outcome-region', 'data-field': 'region' });
-  const range = h('div', { class: 'hint' });
+  const range = h('div', { class: 'hint', id: 'outcome-scale-range' });
+  score.setAttribute('aria-describedby', range.id);
   scale.addEventListener('change', async () => {
     range.textContent = '';
     if (!scale.value) return;
@@ -86,6 +87,8 @@ export async function outcomesTab(app: App, patient: PatientRecord, onSaved: () 
   outcomeForm.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearFieldErrors(outcomeForm);
+    // An empty box is no score (Number('') is 0, a real score on many scales).
+    if (score.value.trim() === '') { showFieldError(outcomeForm, 'score', 'Enter the score.'); score.focus(); return; }
     try {
       await app.api.addOutcome(patient.id, { scale: scale.value, score: Number(score.value), date: date.value, region: region.value || undefined });
       app.toast('Score recorded.');
