@@ -2,7 +2,8 @@
 // `dermaplan demo-data`: a banner says the database holds demo data and every demo row is marked;
 // the list reads further pages through the server's cursor ("Show more"), each patient once and
 // in order (and start again from the top, saying so, when the cursor's patient was renamed);
-// one or two letters find the names that begin with them, and the list says so.
+// one or two letters find the names that begin with them, and the list says so; the search is
+// kept in the address (Back and a reload show it again).
 
 import { ACCOUNTS, api, assert, finish, launchBrowser, login, newPage, runSteps, shot, startServer } from './lib.mjs';
 
@@ -87,6 +88,25 @@ try {
       assert(found.some((n) => !fold(n).startsWith(inside)), `"${inside}" found inside a name: ${found.join(', ')}`);
       await page.fill('#patient-search', '(demo');
       await page.waitForFunction(() => document.querySelectorAll('.patient-search tbody tr').length === 50);
+    }],
+
+    ['the search is kept in the address: back from a patient and after a reload it is still there', async () => {
+      await page.fill('#patient-search', 'mül');
+      await page.waitForFunction(() => location.hash === '#/patients?q=m%C3%BCl');
+      await page.waitForFunction(() => [...document.querySelectorAll('.patient-search tbody tr td:first-child a')].every((a) => /m[uü]l/i.test(a.textContent)));
+      const found = await rowNames(page);
+      await page.click('.patient-search tbody tr:first-child td:first-child a');
+      await page.waitForSelector('.patient-head');
+      await page.goBack();
+      await page.waitForSelector('.patient-search tbody tr');
+      assert((await page.inputValue('#patient-search')) === 'mül', 'back: the search box holds the search');
+      await page.waitForFunction((n) => document.querySelectorAll('.patient-search tbody tr').length === n, found.length);
+      assert(JSON.stringify(await rowNames(page)) === JSON.stringify(found), 'and the same patients');
+      await page.reload();
+      await page.waitForSelector('.patient-search tbody tr');
+      assert((await page.inputValue('#patient-search')) === 'mül', 'a reload keeps it too');
+      await page.click('nav a:has-text("Patients")');
+      await page.waitForFunction(() => document.getElementById('patient-search')?.value === '');
     }],
 
     ['no console or page error on the way', async () => {

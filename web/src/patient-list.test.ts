@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cursorPlaceGone, demoBanner, LIST_RESTARTED, listSummary } from './patient-list';
+import { cursorPlaceGone, demoBanner, LIST_RESTARTED, listSummary, patientsAddress, searchInAddress } from './patient-list';
 
 describe('patient list', () => {
   it('says how many are shown of how many match', () => {
@@ -34,5 +34,21 @@ describe('a cursor whose place is gone', () => {
   it('says why the list starts again', () => {
     expect(LIST_RESTARTED).toMatch(/renamed/);
     expect(LIST_RESTARTED).toMatch(/from the top/);
+  });
+});
+
+describe('the search in the address', () => {
+  it.each([
+    ['', '#/patients'],
+    ['mül', '#/patients?q=m%C3%BCl'],
+    ['Anna & Co', '#/patients?q=Anna+%26+Co'],
+    ['50% off?', '#/patients?q=50%25+off%3F'],
+  ])('%j is kept as %s and read back', (q, address) => {
+    expect(patientsAddress(q)).toBe(address);
+    expect(searchInAddress(address.split('?')[1])).toBe(q);
+  });
+  it('reads no search from no query', () => {
+    expect(searchInAddress(undefined)).toBe('');
+    expect(searchInAddress('other=1')).toBe('');
   });
 });

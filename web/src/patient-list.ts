@@ -32,3 +32,13 @@ export function cursorPlaceGone(e: { status: number; field?: string }): boolean 
 
 /** The notice over a list read again from the start after its cursor lost its place. */
 export const LIST_RESTARTED = 'The list changed while you were reading it (a patient was renamed), so it starts again from the top.';
+
+/** The search as the Patients page's address keeps it: "#/patients?q=m%C3%BCl" ("#/patients" for none). */
+export function patientsAddress(q: string): string {
+  return q ? `#/patients?${new URLSearchParams({ q }).toString()}` : '#/patients';
+}
+
+/** The search in the Patients page's address query ("q=m%C3%BCl" -> "mül"); "" for none. */
+export function searchInAddress(query: string | undefined): string {
+  return new URLSearchParams(query ?? '').get('q') ?? '';
+}
