@@ -178,7 +178,8 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
   };
 
   const saveButton = h('button', { type: 'submit', class: 'primary', id: 'save-session' }, 'Save');
-  const signButton = h('button', { type: 'button', id: 'sign-session', disabled: !app.can('sign') }, 'Sign and lock…');
+  const signButton = h('button', { type: 'button', id: 'sign-session', disabled: !app.can('sign'),
+    'aria-describedby': app.can('sign') ? null : 'sign-role-note' }, 'Sign and lock…');
   const message = h('span', { role: 'status', id: 'session-message' });
 
   // ---- the treatment gate: what the record says before this session may be performed or signed
@@ -325,7 +326,8 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
         field('Products applied', products, { key: 'products_applied', wide: true }),
         field('Notes', notes, { key: 'notes', wide: true }))),
     h('div', { class: 'field-error', 'data-error-for': 'form', role: 'alert' }),
-    h('div', { class: 'actions sticky-actions' }, saveButton, signButton, message,
+    h('div', { class: 'actions sticky-actions' }, saveButton, signButton,
+      app.can('sign') ? null : h('span', { class: 'muted small', id: 'sign-role-note' }, 'A practitioner signs.'), message,
       h('span', { class: 'unsaved-flag', hidden: true }, 'Unsaved changes')),
     signDialog);
   const tracked = app.trackForm(form, 'session');
