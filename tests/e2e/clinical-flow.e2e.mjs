@@ -231,6 +231,11 @@ try {
 
     ['documents a session and signs it', async () => {
       await page.click('#tabbtn-sessions');
+      // The plan treats the forehead with another roller than the cheek: a session per device.
+      await page.waitForSelector('#session-device');
+      const forehead = await page.$$eval('#session-device option', (os) => os.find((o) => /Forehead/.test(o.textContent))?.value);
+      assert(forehead && (await page.$$('#session-device option')).length === 2, 'the form offers the plan’s two devices');
+      await page.selectOption('#session-device', forehead);
       await page.click('#new-session');
       await page.waitForSelector('form.session-form');
       sessionUrl = page.url();
