@@ -261,11 +261,7 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
       open.length ? h('ul', { class: 'gate-unmet', id: 'gate-unmet' }, open.map(conditionItem)) : h('p', { class: 'small' }, 'Every condition is met.'),
       cautionList,
       gate.warnings.length ? h('div', { class: 'warnings', id: 'gate-warnings' }, h('h3', null, `Allowed, but note (${gate.warnings.length})`),
-        // The plan's own warnings come back here: three shown, the rest one click away, so the
-        // form is not pushed a screen down.
-        h('ul', null, gate.warnings.slice(0, 3).map((w) => h('li', null, w))),
-        gate.warnings.length > 3 ? h('details', { class: 'more-warnings' }, h('summary', null, `${gate.warnings.length - 3} more`),
-          h('ul', null, gate.warnings.slice(3).map((w) => h('li', null, w)))) : null) : null,
+        warningList(gate.warnings)) : null,
       !allowed && canOverride ? h('details', { class: 'gate-override', open: overrideReason.value.trim() !== '' },
         h('summary', null, kept ? 'Replace the override’s reason' : 'Override the gate with a written reason'),
         h('div', { class: 'field' }, h('label', { for: overrideReason.id }, 'Reason for treating although the conditions above are unmet'), overrideReason,
@@ -421,7 +417,7 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
         fact('Consent', recap.consent ? `on record (text ${recap.consent.text_version})` : 'none current'),
         fact('Cautions acknowledged', recap.acknowledged_cautions?.length || ticked.size
           ? h('ul', null, (g!.cautions.filter((c) => ticked.has(c.id))).map((c) => h('li', null, c.message))) : 'none'),
-        fact('Open warnings', recap.warnings?.length ? h('ul', null, recap.warnings.map((w) => h('li', null, w))) : 'none'))
+        fact('Open warnings', recap.warnings?.length ? h('div', null, warningList(recap.warnings)) : 'none'))
         : h('p', { class: 'muted' }, 'The server gave no recap.'),
       open.length ? h('div', { class: 'override-banner' }, h('strong', null, 'Unmet: '), h('ul', null, open.map((c) => h('li', { 'data-condition': c.condition }, c.message))),
         app.can('sign') ? h('p', { class: 'small' }, overrideReason.value.trim() ? ['Override reason: ', h('q', null, overrideReason.value.trim())]
@@ -472,6 +468,16 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
     form,
     adverseEvents(app, p, s),
     supportNotice('The plan’s ranges shown here come from the planning engine and support a qualified practitioner’s decision; the practitioner decides what is done.'));
+}
+
+/**
+ * The gate's warnings (the plan's own come back with it): three shown, the rest one click away,
+ * so the form or the sign dialog's button is not pushed a screen down.
+ */
+function warningList(warnings: readonly string[]): Node[] {
+  return [h('ul', null, warnings.slice(0, 3).map((w) => h('li', null, w))),
+    ...(warnings.length > 3 ? [h('details', { class: 'more-warnings' }, h('summary', null, `${warnings.length - 3} more`),
+      h('ul', null, warnings.slice(3).map((w) => h('li', null, w))))] : [])];
 }
 
 /** The amendments of each field, oldest first: the last one's new value is the current value. */
