@@ -219,6 +219,13 @@ try {
       await visit(`#/sessions/${ids.open}`, 'form.session-form');
       const box = await page.locator('#save-session').boundingBox();
       assert(box && box.y + box.height <= 844, `Save in reach on the phone (${JSON.stringify(box)})`);
+      // The sign dialog's recap fits the phone (its consent version is one long word).
+      await page.click('#sign-session');
+      await page.waitForSelector('#sign-dialog[open] #sign-recap');
+      const dialog = await page.evaluate(() => { const d = document.getElementById('sign-dialog'); return { scroll: d.scrollWidth, client: d.clientWidth }; });
+      assert(dialog.scroll <= dialog.client, `the sign dialog fits 390 px (${dialog.scroll} > ${dialog.client})`);
+      await shot(page, 'phone-sign-dialog', { fullPage: false });
+      await page.click('#cancel-sign');
     }],
 
     ['no serious accessibility violation on any screen (phone)', async () => {
