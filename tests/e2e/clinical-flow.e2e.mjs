@@ -9,7 +9,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { ACCOUNTS, assert, checkEach, finish, launchBrowser, login, newPage, recordConsentOnScreen, runSteps, SHOTS, shot, startServer, utcDay } from './lib.mjs';
+import { ACCOUNTS, api, assert, checkEach, finish, launchBrowser, login, newPage, recordConsentOnScreen, runSteps, SHOTS, shot, startServer, utcDay } from './lib.mjs';
 
 const FILE = 'clinical-flow';
 
@@ -231,6 +231,11 @@ try {
 
     ['documents a session and signs it', async () => {
       await page.click('#tabbtn-sessions');
+      // The plan treats the forehead with another roller than the cheek: a session per device.
+      await page.waitForSelector('#session-device');
+      const forehead = await page.$$eval('#session-device option', (os) => os.find((o) => /Forehead/.test(o.textContent))?.value);
+      assert(forehead && (await page.$$('#session-device option')).length === 2, 'the form offers the plan’s two devices');
+      await page.selectOption('#session-device', forehead);
       await page.click('#new-session');
       await page.waitForSelector('form.session-form');
       sessionUrl = page.url();
@@ -300,6 +305,13 @@ try {
     ['records scores and before/after photos', async () => {
       await page.goto(`${patientUrl}/outcomes`);
       await page.waitForSelector('#outcome-scale');
+      // An empty score box is no score: refused on the form (on a 0-13 scale it was sent as 0).
+      await page.selectOption('#outcome-scale', 'vancouver');
+      await page.fill('#outcome-score', '');
+      await page.click('button:has-text("Record score")');
+      await page.waitForSelector('[data-error-for=score]:has-text("Enter the score")');
+      const none = await api(page, 'GET', `/api/patients/${patientUrl.split('/').pop()}`);
+      assert(none.outcomes.length === 0, `nothing recorded: ${JSON.stringify(none.outcomes)}`);
       const scores = [[utcDay(-60), '3'], [utcDay(-20), '3'], [utcDay(0), '2']];
       for (const [date, score] of scores) {
         await page.selectOption('#outcome-scale', 'goodman-baron-qualitative');
@@ -320,6 +332,8 @@ try {
         await page.click('button:has-text("Add photo")');
         await page.waitForSelector('.toast:has-text("Photo added")');
         await page.waitForSelector('#photo-file');
+        // The first photo alone is shown as itself, not "compared" with itself.
+        if (tag === 'before') assert(await page.isVisible('.photo-compare.photo-single figure img'), 'one photo: shown alone');
       }
       await page.waitForFunction(() => [...document.querySelectorAll('.photo-compare img-comparison-slider img')].filter((i) => i.complete && i.naturalWidth > 0).length === 2);
       await page.check('.photo-compare input[value=overlay]');

@@ -4,7 +4,9 @@
 // the device, its lot, the lengths against the plan and the device; consent missing, stale, then
 // recorded with a signature drawn with the pointer); the session is signed after a recap. A
 // second patient, deferred, is treated on a practitioner's written override (an assistant's is
-// refused), shown on the session for good; its lot is amended and shown as current.
+// refused), shown on the session for good; its lot is amended and shown as current. A caution
+// ticked on the form that the screening stops reporting (a corrected intake) is removed and said.
+// A plan that uses two devices is documented as one session per device.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -162,6 +164,7 @@ try {
       const plan = await api(page, 'POST', `/api/patients/${otto.id}/plans`, { indication: 'acne-scars', areas: ['cheek'] });
       await seedConsent(page, otto.id, { indication: 'acne-scars', by: 'Otto Override' });
       const area = plan.plan.areas[0];
+      ids.ottoPlan = { id: plan.id, device: area.device.id, mm: area.device.length_mm };
       ids.ottoSession = (await api(page, 'POST', `/api/patients/${otto.id}/sessions`, { date: utcDay(0), status: 'planned', plan_id: plan.id,
         device: area.device.id, lot_number: 'LOT-OVR-1', needle_lengths: [{ region: 'cheek', needle_length_mm: area.device.length_mm }] })).id;
       await openSession(ids.ottoSession);
@@ -205,6 +208,116 @@ try {
       await page.click('#lot-current details.amended summary');
       assert((await page.textContent('#lot-current .original-value')) === 'LOT-OVR-1', 'the original one click away');
       await shot(page, 'gate-06-override-amended');
+    }],
+
+    ['overridden when marked performed, signed later: the page says so at once, and the signature keeps the reason', async () => {
+      const { id: planId, device, mm } = ids.ottoPlan;
+      const later = (await api(page, 'POST', `/api/patients/${ids.otto}/sessions`, { date: utcDay(0), status: 'planned', plan_id: planId,
+        device, lot_number: 'LOT-OVR-3', needle_lengths: [{ region: 'cheek', needle_length_mm: mm }] })).id;
+      await openSession(later);
+      await expectConditions(['screening_deferred']);
+      const reason = 'Dermatologist letter of today: isotretinoin stopped early, low-depth session agreed';
+      await page.click('#gate-panel details.gate-override summary');
+      await page.fill('#override-reason', reason);
+      assert(await page.isHidden('#gate-stale'), 'writing the reason does not make the gate check stale');
+      await page.selectOption('select[data-field=status]', 'performed');
+      await saveSession();
+      assert(/overridden/.test(await page.textContent('#session-message')), 'saved with the override');
+      assert((await page.textContent('#session-status')) === 'performed', 'the head says performed without a reload');
+      assert((await page.textContent('#gate-override .override-reason')) === reason, 'the override banner shows at once');
+      await page.reload();
+      await page.waitForSelector('#gate-panel[data-overridden=true] #gate-kept');
+      assert((await page.textContent('#gate-kept')).includes(reason), 'after a reload the panel says the override holds');
+      await page.click('#sign-session');
+      await page.waitForSelector('#sign-dialog[open]');
+      assert(!(await page.isDisabled('#confirm-sign')), 'signing does not ask for the reason again');
+      assert((await page.textContent('#confirm-sign')) === 'Sign (gate overridden)', 'the button says the override holds');
+      await shot(page, 'gate-07-sign-kept-override', { fullPage: false });
+      await page.click('#confirm-sign');
+      await page.waitForSelector('#lock-banner');
+      const signed = await api(page, 'GET', `/api/sessions/${later}`);
+      const step = signed.gate_passages.find((g) => g.step === 'signed');
+      assert(signed.status === 'signed' && step?.overridden && step.override_reason === reason, `signed on the kept reason: ${JSON.stringify(signed.gate_passages)}`);
+    }],
+
+    ['a caution ticked on the form that the screening no longer reports: removed, said, not sent', async () => {
+      const carla = await api(page, 'POST', '/api/patients', { name: 'Carla Caution', birth_date: '1990-04-02', sex: 'female' });
+      await api(page, 'POST', `/api/patients/${carla.id}/intakes`, { intake: cautionIntake });
+      const plan = await api(page, 'POST', `/api/patients/${carla.id}/plans`, { indication: 'acne-scars', areas: ['cheek'] });
+      await seedConsent(page, carla.id, { indication: 'acne-scars', by: 'Carla Caution' });
+      const area = plan.plan.areas[0];
+      const planned = { date: utcDay(0), status: 'planned', plan_id: plan.id, device: area.device.id, lot_number: 'LOT-CAU-1',
+        needle_lengths: [{ region: 'cheek', needle_length_mm: area.device.length_mm }] };
+      const first = (await api(page, 'POST', `/api/patients/${carla.id}/sessions`, planned)).id;
+      const second = (await api(page, 'POST', `/api/patients/${carla.id}/sessions`, planned)).id;
+      const withoutHerpes = { ...cautionIntake, conditions: [] };
+      const savedAs = () => page.waitForFunction(() => /Saved|Not saved|Refused/.test(document.getElementById('session-message')?.textContent ?? ''));
+
+      // Ticked, then a corrected intake (no herpes history) is saved elsewhere: the next gate
+      // check no longer reports the caution, and the form says it removed the tick.
+      await openSession(first);
+      await expectConditions(['caution_unacknowledged']);
+      await checkEach(page, '#gate-panel input[data-caution]');
+      await api(page, 'POST', `/api/patients/${carla.id}/intakes`, { intake: withoutHerpes });
+      await saveSession();
+      await page.waitForSelector('#gate-dropped:not([hidden])');
+      assert(/no longer reports this caution/.test(await page.textContent('#gate-dropped')), 'the removed acknowledgement is said');
+      assert((await page.$$('#gate-panel input[data-caution]')).length === 0, 'no caution left to tick');
+      await shot(page, 'gate-08-caution-dropped');
+      await page.selectOption('select[data-field=status]', 'performed');
+      await saveSession();
+      const message = await page.textContent('#session-message');
+      assert(/Saved .*performed/.test(message), `saved as performed, not refused for the vanished caution: ${message}`);
+
+      // The race: ticked and marked performed, and the intake changes before Save is pressed. The
+      // server refuses the acknowledgement (400 at /acknowledged_cautions/0); the form removes it,
+      // says so and saves without it.
+      await api(page, 'POST', `/api/patients/${carla.id}/intakes`, { intake: cautionIntake });
+      await openSession(second);
+      await expectConditions(['caution_unacknowledged']);
+      await checkEach(page, '#gate-panel input[data-caution]');
+      await page.selectOption('select[data-field=status]', 'performed');
+      await api(page, 'POST', `/api/patients/${carla.id}/intakes`, { intake: withoutHerpes });
+      const answers = [];
+      const onResponse = (r) => { if (r.request().method() === 'PUT') answers.push(r.status()); };
+      page.on('response', onResponse);
+      await page.click('#save-session');
+      await savedAs();
+      await page.waitForSelector('#gate-dropped:not([hidden])');
+      page.off('response', onResponse);
+      assert(JSON.stringify(answers) === '[400,200]', `refused once, then saved without it: ${answers.join(', ')}`);
+      assert(/Saved .*performed/.test(await page.textContent('#session-message')), 'saved as performed');
+      const s = await api(page, 'GET', `/api/sessions/${second}`);
+      assert(s.status === 'performed' && s.acknowledged_cautions.length === 0, `performed, nothing acknowledged: ${JSON.stringify(s.acknowledged_cautions)}`);
+    }],
+
+    ['a plan that treats some regions with another device: one session per device, each passing the device check', async () => {
+      const vera = await api(page, 'POST', '/api/patients', { name: 'Vera Devices', birth_date: '1990-04-02', sex: 'female' });
+      await api(page, 'POST', `/api/patients/${vera.id}/intakes`, { intake: { ...cautionIntake, conditions: [] } });
+      const plan = await api(page, 'POST', `/api/patients/${vera.id}/plans`, { indication: 'acne-scars', areas: ['cheek', 'forehead'] });
+      const devices = [...new Set(plan.plan.areas.map((a) => a.device.id))];
+      assert(devices.length === 2, `the plan uses two devices: ${JSON.stringify(plan.plan.areas.map((a) => [a.region, a.device]))}`);
+      const forehead = plan.plan.areas.find((a) => a.region === 'forehead');
+      await page.goto(`${url}#/patients/${vera.id}/sessions`);
+      await page.waitForSelector('#session-device');
+      assert(await page.isVisible('#session-device'), 'the form asks which device’s session to document');
+      await page.selectOption('#session-device', forehead.device.id);
+      await page.click('#new-session');
+      await page.waitForSelector('#gate-panel:not([hidden]) #gate-state');
+      assert((await page.inputValue('form.session-form select[data-field=device]')) === forehead.device.id, 'the session has that device');
+      const rows = await page.$$eval('.length-row', (rs) => rs.map((r) => r.dataset.region));
+      assert(JSON.stringify(rows) === '["forehead"]', `and only its regions: ${rows.join(', ')}`);
+      await expectConditions([], ['needle_length_not_on_device', 'needle_length_above_plan']);
+      // The plan's dates: one planned session per date and device.
+      await page.goto(`${url}#/patients/${vera.id}/sessions`);
+      await page.waitForSelector('#schedule-sessions');
+      await page.click('#schedule-sessions');
+      await page.waitForFunction((n) => document.querySelectorAll('.panel table.table tbody tr').length > n, 1);
+      const sessions = (await api(page, 'GET', `/api/patients/${vera.id}`)).sessions.filter((x) => x.status === 'planned' && x.date !== utcDay(0));
+      const byDate = new Map();
+      for (const x of sessions) byDate.set(x.date, [...(byDate.get(x.date) ?? []), x.device].sort());
+      assert(byDate.size > 0 && [...byDate.values()].every((d) => JSON.stringify(d) === JSON.stringify([...devices].sort())),
+        `each date has one session per device: ${JSON.stringify([...byDate])}`);
     }],
 
     ['no console or page error on the way', async () => {

@@ -42,10 +42,11 @@ export function utcDay(days = 0) {
 
 /**
  * Starts the server on a fresh temporary database with the three accounts (and, with
- * demoPatients, that many patients from `dermaplan demo-data`). Resolves with { url, stop() };
- * stop() kills it and removes the temporary directory.
+ * demoPatients, that many patients from `dermaplan demo-data`; with policy, a clinic policy
+ * file choosing positions where the sources disagree). Resolves with { url, stop() }; stop()
+ * kills it and removes the temporary directory.
  */
-export async function startServer({ demoPatients = 0 } = {}) {
+export async function startServer({ demoPatients = 0, policy = '' } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'dermaplan-e2e-'));
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
   let child;
@@ -66,7 +67,7 @@ export async function startServer({ demoPatients = 0 } = {}) {
         const r = spawnSync(BIN, ['demo-data', '--patients', String(demoPatients), '--db', db], { encoding: 'utf8', timeout: 120_000 });
         if (r.status !== 0) throw new Error(`dermaplan demo-data failed (${r.status}): ${r.stderr || r.stdout}`);
       }
-      child = spawn(BIN, ['serve', '--db', db, '--port', '0', '--bind', '127.0.0.1', '--web', WEB, '--backup-dir', join(dir, 'backups')],
+      child = spawn(BIN, [...(policy ? ['--policy', policy] : []), 'serve', '--db', db, '--port', '0', '--bind', '127.0.0.1', '--web', WEB, '--backup-dir', join(dir, 'backups')],
         { stdio: ['ignore', 'pipe', 'pipe'] });
     }
     const url = await new Promise((resolvePromise, reject) => {

@@ -1,9 +1,11 @@
 // The patient list as the practice grows, against a real server holding 60 patients from
 // `dermaplan demo-data`: a banner says the database holds demo data and every demo row is marked;
 // the list reads further pages through the server's cursor ("Show more"), each patient once and
-// in order; one or two letters find the names that begin with them, and the list says so.
+// in order (and start again from the top, saying so, when the cursor's patient was renamed);
+// one or two letters find the names that begin with them, and the list says so; the search is
+// kept in the address (Back and a reload show it again).
 
-import { ACCOUNTS, assert, finish, launchBrowser, login, newPage, runSteps, shot, startServer } from './lib.mjs';
+import { ACCOUNTS, api, assert, finish, launchBrowser, login, newPage, runSteps, shot, startServer } from './lib.mjs';
 
 const FILE = 'patient-list';
 const server = await startServer({ demoPatients: 60 });
@@ -43,6 +45,32 @@ try {
       assert(/[?&]after=/.test(last) && !/offset=/.test(last), `the next page is asked by cursor: ${last}`);
     }],
 
+    ['a patient renamed under the cursor: the list starts again from the top, with a notice', async () => {
+      await page.reload();
+      await page.waitForFunction(() => document.querySelectorAll('.patient-search tbody tr').length === 50);
+      // The first page's last patient is the cursor's place: renamed, that place is gone (409).
+      const lastHref = await page.getAttribute('.patient-search tbody tr:last-child td:first-child a', 'href');
+      const id = Number(lastHref.split('/').pop());
+      const before = await api(page, 'GET', `/api/patients/${id}`);
+      await api(page, 'PATCH', `/api/patients/${id}`, { name: `${before.name} Renamed`, row_version: before.row_version });
+      const answers = [];
+      const onResponse = (r) => { if (r.url().includes('after=')) answers.push(r.status()); };
+      page.on('response', onResponse);
+      await page.click('#patient-list-more');
+      await page.waitForSelector('#patient-list-notice');
+      page.off('response', onResponse);
+      assert(answers.includes(409), `the cursor's page was refused as gone: ${answers.join(', ')}`);
+      assert(/starts again from the top/.test(await page.textContent('#patient-list-notice')), 'the notice says the list restarted');
+      assert((await page.$$('.patient-search tbody tr')).length === 50, 'the first page again');
+      assert(await page.isVisible('#patient-list-more'), 'with "Show more" to read on');
+      assert(!(await page.isVisible('.patient-search .field-error:not(:empty)')), 'no error shown');
+      await page.click('#patient-list-more');
+      await page.waitForFunction(() => document.querySelectorAll('.patient-search tbody tr').length === 60);
+      const all = await rowNames(page);
+      assert(all.some((n) => n.endsWith(' Renamed')), 'the renamed patient is in the list under the new name');
+      await shot(page, '61-patient-list-restarted');
+    }],
+
     ['two letters find the names that hold them anywhere, not only at the start', async () => {
       // The server folds case and accents (Krüger is found by "kru"): compare folded too.
       const fold = (t) => t.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
@@ -60,6 +88,25 @@ try {
       assert(found.some((n) => !fold(n).startsWith(inside)), `"${inside}" found inside a name: ${found.join(', ')}`);
       await page.fill('#patient-search', '(demo');
       await page.waitForFunction(() => document.querySelectorAll('.patient-search tbody tr').length === 50);
+    }],
+
+    ['the search is kept in the address: back from a patient and after a reload it is still there', async () => {
+      await page.fill('#patient-search', 'mül');
+      await page.waitForFunction(() => location.hash === '#/patients?q=m%C3%BCl');
+      await page.waitForFunction(() => [...document.querySelectorAll('.patient-search tbody tr td:first-child a')].every((a) => /m[uü]l/i.test(a.textContent)));
+      const found = await rowNames(page);
+      await page.click('.patient-search tbody tr:first-child td:first-child a');
+      await page.waitForSelector('.patient-head');
+      await page.goBack();
+      await page.waitForSelector('.patient-search tbody tr');
+      assert((await page.inputValue('#patient-search')) === 'mül', 'back: the search box holds the search');
+      await page.waitForFunction((n) => document.querySelectorAll('.patient-search tbody tr').length === n, found.length);
+      assert(JSON.stringify(await rowNames(page)) === JSON.stringify(found), 'and the same patients');
+      await page.reload();
+      await page.waitForSelector('.patient-search tbody tr');
+      assert((await page.inputValue('#patient-search')) === 'mül', 'a reload keeps it too');
+      await page.click('nav a:has-text("Patients")');
+      await page.waitForFunction(() => document.getElementById('patient-search')?.value === '');
     }],
 
     ['no console or page error on the way', async () => {

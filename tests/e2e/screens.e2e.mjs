@@ -219,6 +219,25 @@ try {
       await visit(`#/sessions/${ids.open}`, 'form.session-form');
       const box = await page.locator('#save-session').boundingBox();
       assert(box && box.y + box.height <= 844, `Save in reach on the phone (${JSON.stringify(box)})`);
+      // The plan on a phone: each region a card (every part in view), the aftercare as its list.
+      await visit(`#/patients/${ids.sofia}/plan`, '.plan-summary');
+      const plan = await page.evaluate(() => {
+        const row = document.querySelector('table.areas tbody tr');
+        const reach = row?.querySelector('td:nth-child(4)')?.getBoundingClientRect();
+        return { rowHeight: row?.getBoundingClientRect().height ?? 0, reachInView: !!reach && reach.right <= innerWidth,
+          listOpen: !!document.querySelector('#plan-aftercare details[open] #aftercare-list'),
+          drawing: getComputedStyle(document.querySelector('#plan-aftercare .timeline')).display };
+      });
+      assert(plan.reachInView && plan.rowHeight < 260, `a region's card shows its reach (${JSON.stringify(plan)})`);
+      assert(plan.listOpen && plan.drawing === 'none', `the aftercare is the open list, not the 5 px drawing (${JSON.stringify(plan)})`);
+      await visit(`#/sessions/${ids.open}`, 'form.session-form');
+      // The sign dialog's recap fits the phone (its consent version is one long word).
+      await page.click('#sign-session');
+      await page.waitForSelector('#sign-dialog[open] #sign-recap');
+      const dialog = await page.evaluate(() => { const d = document.getElementById('sign-dialog'); return { scroll: d.scrollWidth, client: d.clientWidth }; });
+      assert(dialog.scroll <= dialog.client, `the sign dialog fits 390 px (${dialog.scroll} > ${dialog.client})`);
+      await shot(page, 'phone-sign-dialog', { fullPage: false });
+      await page.click('#cancel-sign');
     }],
 
     ['no serious accessibility violation on any screen (phone)', async () => {

@@ -240,6 +240,16 @@ export class App {
     setTimeout(() => item.remove(), 5000);
   }
 
+  /**
+   * Puts what the screen shows into the address without a new screen (a search as it is
+   * typed): a reload or the Back button then shows it again.
+   */
+  replaceAddress(hash: string): void {
+    if (location.hash === hash) return;
+    history.replaceState(history.state, '', hash);
+    this.currentHash = location.hash;
+  }
+
   /** Re-renders the current route (after a change that the view should show). */
   refresh(): Promise<void> {
     return this.render();

@@ -56,3 +56,45 @@ export function gateFieldKey(where: string | undefined): string | null {
   if (m) return `needle_lengths/${m[1]}/needle_length_mm`;
   return where.replace(/^\//, '');
 }
+
+/**
+ * The acknowledgements ticked on the form that the gate no longer reports as cautions, in tick
+ * order: a later intake, another date or other regions took them away. The server refuses an
+ * acknowledgement of a caution it does not report (400 at /acknowledged_cautions/N), so the
+ * form drops them.
+ */
+export function unreportedAcknowledgements(ticked: Iterable<string>, reported: readonly { id: string }[]): string[] {
+  const ids = new Set(reported.map((c) => c.id));
+  return [...ticked].filter((id) => !ids.has(id));
+}
+
+/**
+ * What the form says when acknowledgements were dropped: each caution by its message (`known`
+ * holds the messages seen on this screen; an unknown id is shown as itself); null for none.
+ */
+export function droppedCautionsNotice(dropped: readonly string[], known: ReadonlyMap<string, string>): string | null {
+  if (dropped.length === 0) return null;
+  const names = dropped.map((id) => `“${known.get(id) ?? id}”`).join('; ');
+  return dropped.length === 1
+    ? `The screening no longer reports this caution for the session, so its acknowledgement was removed: ${names}.`
+    : `The screening no longer reports these cautions for the session, so their acknowledgements were removed: ${names}.`;
+}
+
+/** The index of the acknowledgement a server error refuses (its field /acknowledged_cautions/N); null for another field. */
+export function refusedAcknowledgement(field: string | undefined): number | null {
+  const m = /^\/acknowledged_cautions\/(\d+)$/.exec(field ?? '');
+  return m ? Number(m[1]) : null;
+}
+
+/**
+ * The override a signature may keep: the last passage that marked the session performed, when
+ * it was overridden and every condition still open was among those it overrode (the server
+ * carries its reason to the signature then, and no new reason is needed). Null otherwise.
+ */
+export function overrideInForce(passages: readonly { step: string; overridden: boolean; override_reason: string | null; unmet: readonly GateCondition[] }[],
+  open: readonly GateCondition[]): { reason: string } | null {
+  const performed = [...passages].reverse().find((p) => p.step === 'performed');
+  if (!performed?.overridden || !performed.override_reason) return null;
+  const overridden = new Set(performed.unmet.map((u) => `${u.condition}\u0000${u.message}`));
+  return open.every((c) => overridden.has(`${c.condition}\u0000${c.message}`)) ? { reason: performed.override_reason } : null;
+}

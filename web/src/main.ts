@@ -13,7 +13,7 @@ import { sessionView } from './views/session';
 const app = new App(document.getElementById('app')!)
   .setLogin(loginView)
   .route(/^\/$/, 'Today', homeView, 'today')
-  .route(/^\/patients$/, 'Patients', patientsView, 'patients')
+  .route(/^\/patients(?:\?(.*))?$/, 'Patients', patientsView, 'patients')
   .route(/^\/patients\/new$/, 'New patient', newPatientView, 'patients')
   .route(/^\/patients\/(\d+)(?:\/(\w+))?$/, 'Patient', patientView, 'patients')
   .route(/^\/sessions\/(\d+)$/, 'Session', sessionView, 'patients')

@@ -21,3 +21,24 @@ export function demoBanner(demoPatients: number): string | null {
   const n = demoPatients === 1 ? '1 demo patient' : `${count(demoPatients)} demo patients`;
   return `This database holds ${n} made by “dermaplan demo-data”: synthetic records to look around with, marked “demo” below. They are not real people.`;
 }
+
+/**
+ * A "Show more" whose cursor lost its place: the patient it points at was renamed since, so the
+ * server answers 409 at ?after and the list is read again from the first page.
+ */
+export function cursorPlaceGone(e: { status: number; field?: string }): boolean {
+  return e.status === 409 && e.field === '?after';
+}
+
+/** The notice over a list read again from the start after its cursor lost its place. */
+export const LIST_RESTARTED = 'The list changed while you were reading it (a patient was renamed), so it starts again from the top.';
+
+/** The search as the Patients page's address keeps it: "#/patients?q=m%C3%BCl" ("#/patients" for none). */
+export function patientsAddress(q: string): string {
+  return q ? `#/patients?${new URLSearchParams({ q }).toString()}` : '#/patients';
+}
+
+/** The search in the Patients page's address query ("q=m%C3%BCl" -> "mül"); "" for none. */
+export function searchInAddress(query: string | undefined): string {
+  return new URLSearchParams(query ?? '').get('q') ?? '';
+}

@@ -26,6 +26,8 @@ describe('the plan dates added as planned sessions', () => {
       sessions: [session('2026-12-04', 'planned')], today: '2026-11-20', dates: ['2027-01-12', '2027-02-23'] },
     { name: "another plan's sessions do not count as done", sessions: [session('2026-12-03', 'signed', 3)], today: '2026-11-20',
       dates: ['2026-12-01', '2027-01-12', '2027-02-23'] },
+    { name: 'a plan session held with two devices (two records on one day) counts once',
+      sessions: [session('2026-12-01', 'signed'), session('2026-12-01', 'signed')], today: '2026-12-01', dates: ['2027-01-12', '2027-02-23'] },
     { name: 'everything documented: nothing left', sessions: [session('2026-12-01', 'signed'), session('2027-01-12', 'signed'),
       session('2027-02-23', 'performed')], today: '2027-03-01', dates: [] },
   ];

@@ -78,7 +78,9 @@ export interface PlanArea {
   region_name: string;
   /** recommended: a length a source names, or null; planned: what the plan uses (the named
    *  length, else the range's lower end), capped by the region's guide. */
-  needle_length_mm: { min: number; max: number; recommended: number | null; planned: number; basis: 'named' | 'range-minimum' };
+  needle_length_mm: { min: number; max: number; recommended: number | null; planned: number; basis: 'named' | 'range-minimum';
+    /** The lengths the plan allows there (the treatment gate refuses a session above its max). */
+    planned_range?: { min: number; max: number } };
   device: { id: string; length_mm: number };
   depth_check: DepthCheck;
   warnings: string[];
@@ -108,6 +110,8 @@ export interface AftercareItem {
   from_hours: number;
   to_hours?: number;
   open_ended?: boolean;
+  /** Open-ended with the source's words for an end it gives no number for ("for a few days"). */
+  vague_end?: string;
   sources: string[];
   topic?: string;
 }

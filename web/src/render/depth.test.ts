@@ -66,6 +66,15 @@ describe('lengthNotes', () => {
     expect(notes.some((n) => n.level === 'warn' && n.text.startsWith('below the indication’s 1.5–2.5 mm'))).toBe(true);
     expect(notes.some((n) => n.text.includes('depth guide'))).toBe(false);
   });
+  it.each([
+    // recorded, planned, plan's range, first note
+    [2, 0.5, { min: 0.5, max: 0.5 }, { level: 'warn', text: 'longer than the plan allows here (0.5 mm at most): the treatment gate refuses it' }],
+    [0.75, 0.5, { min: 0.5, max: 1 }, { level: 'info', text: 'plan: 0.5 mm' }],
+    [0.25, 0.5, { min: 0.5, max: 1 }, { level: 'info', text: 'plan: 0.5 mm' }],
+    [1, 0.5, undefined, { level: 'warn', text: 'longer than the plan allows here (0.5 mm at most): the treatment gate refuses it' }],
+  ])('%f mm where %f is planned (range %j): %j', (mm, planned, range, first) => {
+    expect(lengthNotes(mm, { needle_length_mm: { min: 0.25, max: 2.5, planned_range: range }, device: { length_mm: planned } })[0]).toEqual(first);
+  });
   it('says nothing without a plan or a length', () => {
     expect(lengthNotes(1, undefined)).toEqual([]);
     expect(lengthNotes(Number.NaN, area)).toEqual([]);

@@ -71,14 +71,18 @@ export interface LengthNote { level: 'ok' | 'warn' | 'info'; text: string }
  * the planned length, the indication's evidence range and the region's depth guide, each as the
  * planning engine gave them. Nothing is decided here; lengths outside a range are pointed out.
  */
-export function lengthNotes(mm: number, area: { needle_length_mm: { min: number; max: number }; device: { length_mm: number };
-  region_guide_mm?: { min: number; max: number } } | undefined): LengthNote[] {
+export function lengthNotes(mm: number, area: { needle_length_mm: { min: number; max: number; planned_range?: { min: number; max: number } };
+  device: { length_mm: number }; region_guide_mm?: { min: number; max: number } } | undefined): LengthNote[] {
   if (!area || !Number.isFinite(mm) || mm <= 0) return [];
   const notes: LengthNote[] = [];
   const planned = area.device.length_mm;
+  // Longer than the plan allows there: the treatment gate refuses it (needle_length_above_plan).
+  const allowed = area.needle_length_mm.planned_range?.max ?? planned;
   notes.push(Math.abs(mm - planned) < 1e-9
     ? { level: 'ok', text: `as planned (${formatMm(planned)})` }
-    : { level: 'info', text: `plan: ${formatMm(planned)}` });
+    : mm > allowed + 1e-9
+      ? { level: 'warn', text: `longer than the plan allows here (${formatMm(allowed)} at most): the treatment gate refuses it` }
+      : { level: 'info', text: `plan: ${formatMm(planned)}` });
   const ind = lengthAgainstRange(mm, area.needle_length_mm);
   if (ind === 'below' || ind === 'above')
     notes.push({ level: 'warn', text: `${ind} the indication’s ${formatRange(area.needle_length_mm)}: outside the evidence the plan cites` });

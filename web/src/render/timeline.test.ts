@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hoursToX, layoutAftercare, layoutCourse } from './timeline';
+import { aftercareWhen, hoursToX, layoutAftercare, layoutCourse } from './timeline';
 import type { Plan } from '../types';
 
 // A plan exactly as `dermaplan plan --format json` printed it (web/mock/fixtures/plan.json).
@@ -52,5 +52,32 @@ describe('aftercare timeline', () => {
       if (b.open) expect(b.to).toBe(1);
     }
     expect(ticks[0]).toEqual({ hours: 0, x: 0 });
+  });
+});
+
+describe('aftercare without a precise end', () => {
+  // seed-002's make-up instruction as the API returns it when a clinic policy chooses it.
+  const fewDays = { id: 'no-makeup', instruction: 'No make-up on the treated area.', from_hours: 0, open_ended: true, vague_end: 'for a few days', sources: ['seed-002'] };
+  const noEnd = { id: 'no-scrubbing', instruction: 'Do not scrub.', from_hours: 0, open_ended: true, sources: ['seed-004'] };
+  const closed = { id: 'sun-avoidance', instruction: 'Avoid direct sun.', from_hours: 0, to_hours: 336, sources: ['seed-004'] };
+  const later = { id: 'exercise', instruction: 'Exercise again.', from_hours: 24, to_hours: 120, sources: ['seed-004'] };
+
+  it.each([
+    [fewDays, 'from the session, for a few days (the source gives no number)'],
+    [noEnd, 'from the session, no end given'],
+    [closed, 'for 2 weeks after the session'],
+    [later, '24 h to 5 days after the session'],
+  ])('%j applies %s', (item, words) => {
+    expect(aftercareWhen(item)).toBe(words);
+  });
+
+  it('draws no end bar for the source’s vague words, and keeps them', () => {
+    const { bars } = layoutAftercare([fewDays, noEnd, closed]);
+    const vague = bars.find((b) => b.id === 'no-makeup')!;
+    expect(vague.vague_end).toBe('for a few days');
+    expect(vague.to).toBe(vague.from);
+    expect(vague.when).toBe('from the session, for a few days (the source gives no number)');
+    expect(bars.find((b) => b.id === 'no-scrubbing')).toMatchObject({ open: true, to: 1 });
+    expect(bars.find((b) => b.id === 'sun-avoidance')!.vague_end).toBeUndefined();
   });
 });

@@ -81,12 +81,18 @@ export function aftercareTimeline(items: AftercareItem[]): Element {
   const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': 'Aftercare timeline after each session', class: 'aftercare-svg' },
     ticks.map((t) => s('g', { class: 'tick' },
       s('line', { x1: x(t.x), x2: x(t.x), y1: 14, y2: H }),
-      s('text', { x: x(t.x), y: 11, 'text-anchor': t.x === 0 ? 'start' : 'middle', class: 'axis' }, t.hours === 0 ? 'session' : formatHours(t.hours)))),
+      s('text', { x: x(t.x), y: 11, 'text-anchor': t.x === 0 ? 'start' : t.x === 1 ? 'end' : 'middle', class: 'axis' }, t.hours === 0 ? 'session' : formatHours(t.hours)))),
     bars.map((b, i) => {
       const y = top + i * rowH;
-      const until = b.open ? 'until healed' : `${formatHours(b.from_hours)}–${formatHours(b.to_hours ?? b.from_hours)}`;
-      return s('g', { class: `ac-bar${b.open ? ' open' : ''}` },
-        s('title', null, `${b.instruction} (${until})`),
+      // A vague end ("for a few days"): a start mark and the source's words, no bar to a made-up end.
+      if (b.vague_end) {
+        return s('g', { class: 'ac-bar vague', 'data-aftercare': b.id },
+          s('title', null, `${b.instruction} (${b.when})`),
+          s('rect', { x: x(b.from), y: y + 2, width: 3, height: rowH - 6, class: 'ac-start' }),
+          s('text', { x: x(b.from) + 8, y: y + rowH - 7, class: 'ac-text' }, truncate(`${b.instruction.replace(/\.$/, '')} — ${b.vague_end} (the source gives no number)`, 110)));
+      }
+      return s('g', { class: `ac-bar${b.open ? ' open' : ''}`, 'data-aftercare': b.id },
+        s('title', null, `${b.instruction} (${b.when})`),
         s('rect', { x: x(b.from), y: y + 2, width: Math.max(3, x(b.to) - x(b.from)), height: rowH - 6, rx: 2 }),
         s('text', { x: x(b.from) + 6, y: y + rowH - 7, class: 'ac-text' }, truncate(b.instruction, 110)));
     }));

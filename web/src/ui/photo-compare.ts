@@ -30,6 +30,15 @@ export function photoCompare(o: CompareOptions): HTMLElement {
   const n = ++nextCompare;
   const photos = [...o.photos].sort((a, b) => (a.taken_on < b.taken_on ? -1 : a.taken_on > b.taken_on ? 1 : a.id - b.id));
   const label = (p: Photo) => `${formatDay(p.taken_on)} · ${p.tag}${p.session_id ? ` · ${o.sessionLabel(p.session_id)}` : ''}`;
+  // One photo is no comparison: it is shown as itself (a slider across it and itself said "before" and "after").
+  if (photos.length === 1) {
+    const p = photos[0];
+    return h('div', { class: 'photo-compare photo-single', 'data-compare': o.title },
+      h('h3', null, o.title),
+      h('figure', { class: 'photo' }, h('img', { src: p.url, alt: o.describe(p), draggable: 'false' }),
+        h('figcaption', null, label(p), p.session_id ? [' ', h('a', { href: `#/sessions/${p.session_id}` }, 'open the session')] : null)),
+      h('p', { class: 'muted small' }, 'The only photo of this region and view so far: a later one is compared with it here.'));
+  }
   const options = photos.map((p) => [String(p.id), label(p)] as [string, string]);
   const pick = (attrs: Record<string, string>, value: Photo | undefined) => {
     const el = h('select', attrs, options.map(([v, l]) => h('option', { value: v }, l)));

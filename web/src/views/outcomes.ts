@@ -7,7 +7,8 @@ import { formatDay, todayLocal } from '../dates';
 import { clearFieldErrors, field, h, select, showFieldError } from '../ui/dom';
 import { outcomeChart } from '../ui/graphics';
 import { photoCompare } from '../ui/photo-compare';
-import type { PatientRecord, Photo, Scale } from '../types';
+import { sessionName } from '../session-name';
+import type { PatientRecord, Photo, Scale, TreatmentSession } from '../types';
 
 /** Before = the earliest "before" photo; after = the latest "after" (else "progress") photo, per region and view. */
 export function photoPairs(photos: Photo[]): { region: string; view: string; before?: Photo; after?: Photo }[] {
@@ -64,7 +65,8 @@ export async function outcomesTab(app: App, patient: PatientRecord, onSaved: () 
   const score = h('input', { type: 'number', step: 'any', id: 'outcome-score', 'data-field': 'score' });
   const date = h('input', { type: 'date', value: todayLocal(), id: 'outcome-date', 'data-field': 'date' });
   const region = select([['', 'whole treated area'], ...kb.regions.map((r) => [r.id, r.name] as [string, string])], '', { id: 'outcome-region', 'data-field': 'region' });
-  const range = h('div', { class: 'hint' });
+  const range = h('div', { class: 'hint', id: 'outcome-scale-range' });
+  score.setAttribute('aria-describedby', range.id);
   scale.addEventListener('change', async () => {
     range.textContent = '';
     if (!scale.value) return;
@@ -85,6 +87,8 @@ export async function outcomesTab(app: App, patient: PatientRecord, onSaved: () 
   outcomeForm.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearFieldErrors(outcomeForm);
+    // An empty box is no score (Number('') is 0, a real score on many scales).
+    if (score.value.trim() === '') { showFieldError(outcomeForm, 'score', 'Enter the score.'); score.focus(); return; }
     try {
       await app.api.addOutcome(patient.id, { scale: scale.value, score: Number(score.value), date: date.value, region: region.value || undefined });
       app.toast('Score recorded.');
@@ -101,7 +105,8 @@ export async function outcomesTab(app: App, patient: PatientRecord, onSaved: () 
   const tag = select([['before', 'before'], ['progress', 'progress'], ['after', 'after']], patient.photos.length ? 'after' : 'before', { id: 'photo-tag', 'data-field': 'tag' });
   const taken = h('input', { type: 'date', value: todayLocal(), id: 'photo-date', 'data-field': 'taken_on' });
   const sessionsByDate = [...patient.sessions].sort((a, b) => (a.date < b.date ? 1 : -1));
-  const sessionOf = select([['', 'no session'], ...sessionsByDate.map((x) => [String(x.id), `session of ${formatDay(x.date)} (#${x.id})`] as [string, string])],
+  const named = (x: TreatmentSession): string => sessionName(x, patient.sessions, (d) => app.deviceName(d));
+  const sessionOf = select([['', 'no session'], ...sessionsByDate.map((x) => [String(x.id), named(x)] as [string, string])],
     sessionsByDate.find((x) => x.date === todayLocal()) ? String(sessionsByDate.find((x) => x.date === todayLocal())!.id) : '', { id: 'photo-session', 'data-field': 'session_id' });
   const photoForm = h('form', { class: 'form-grid', 'aria-label': 'Add a photo' },
     field('Photo (PNG or JPEG)', file, { key: 'image_base64', wide: true }), field('Region', pRegion, { key: 'region' }), field('View', view, { key: 'view' }),
@@ -127,7 +132,7 @@ export async function outcomesTab(app: App, patient: PatientRecord, onSaved: () 
   const pairs = photoPairs(patient.photos);
   const sessionLabel = (id: number) => {
     const x = patient.sessions.find((y) => y.id === id);
-    return x ? `session of ${formatDay(x.date)}` : `session #${id}`;
+    return x ? named(x) : `session #${id}`;
   };
   const describe = (p: Photo) => `${p.tag} photo: ${app.regionName(p.region)}, ${p.view}, ${formatDay(p.taken_on)}`;
 

@@ -5,7 +5,7 @@ import { ApiError } from '../api';
 import { formatDay, todayLocal } from '../dates';
 import { statusParts, type StatusLevel } from '../patient-status';
 import { clearFieldErrors, debounce, field, h, select, showFieldError } from '../ui/dom';
-import { demoBanner, listSummary } from '../patient-list';
+import { cursorPlaceGone, demoBanner, LIST_RESTARTED, listSummary, patientsAddress, searchInAddress } from '../patient-list';
 import type { Patient, PatientPage, PatientStatus } from '../types';
 
 export const SEX_OPTIONS: [string, string][] = [['', 'not recorded'], ['female', 'female'], ['male', 'male'], ['other', 'other'], ['unknown', 'unknown']];
@@ -21,22 +21,32 @@ export function patientStatusCell(app: App, status: PatientStatus | undefined): 
         h('span', { class: 'visually-hidden' }, `: ${p.detail}`))));
 }
 
-/** A search box with a live result table, paged with the list's cursor ("Show more"). */
-export function patientSearch(app: App, autofocus = false): HTMLElement {
-  const input = h('input', { type: 'search', id: 'patient-search', placeholder: 'Name…', autocomplete: 'off', autofocus });
+/**
+ * A search box with a live result table, paged with the list's cursor ("Show more"), starting
+ * from `initial`; `onQuery` hears each search (the Patients page keeps it in the address).
+ */
+export function patientSearch(app: App, autofocus = false, initial = '', onQuery?: (q: string) => void): HTMLElement {
+  const input = h('input', { type: 'search', id: 'patient-search', placeholder: 'Name…', autocomplete: 'off', autofocus, value: initial });
   const results = h('div', { class: 'results', 'aria-live': 'polite' });
   let generation = 0;  // a newer search makes the pages of an older one stale
-  const run = debounce(async (q: string) => {
+  /** Reads the first page of `q` (with a notice above it when the list was restarted). */
+  const load = async (q: string, notice: string | null = null) => {
     const mine = ++generation;
     try {
       const page = await app.api.patients(q, PAGE_SIZE);
-      if (mine === generation) results.replaceChildren(patientTable(app, q, page, () => mine === generation));
+      if (mine !== generation) return;
+      const restart = () => load(q, LIST_RESTARTED);
+      results.replaceChildren(
+        notice ? h('p', { class: 'list-restarted', role: 'status', id: 'patient-list-notice', tabindex: -1 }, notice) : '',
+        patientTable(app, q, page, () => mine === generation, restart));
+      if (notice) results.querySelector<HTMLElement>('#patient-list-notice')?.focus();
     } catch (e) {
       if (mine === generation) results.replaceChildren(h('p', { class: 'field-error' }, e instanceof ApiError ? e.message : String(e)));
     }
-  }, 250);
+  };
+  const run = debounce((q: string) => { onQuery?.(q); void load(q); }, 250);
   input.addEventListener('input', () => run(input.value.trim()));
-  run(''); run.flush();
+  run(initial.trim()); run.flush();
   return h('div', { class: 'patient-search' }, field('Search by name', input), results);
 }
 
@@ -53,10 +63,11 @@ function patientRow(app: App, p: Patient): HTMLElement {
 }
 
 /** The first page's table; "Show more" reads the next page through its cursor and appends it. */
-function patientTable(app: App, q: string, first: PatientPage, current: () => boolean): HTMLElement {
+function patientTable(app: App, q: string, first: PatientPage, current: () => boolean, restart: () => Promise<void>): HTMLElement {
   const banner = demoBanner(first.demo_patients);
   const bannerNode = banner ? h('div', { class: 'demo-banner', role: 'note', id: 'demo-banner' }, banner) : null;
-  if (first.patients.length === 0) return h('div', null, bannerNode, h('p', { class: 'muted' }, 'No patient matches.'));
+  if (first.patients.length === 0)
+    return h('div', null, bannerNode, h('p', { class: 'muted', id: 'patient-list-empty' }, q ? `No patient’s name holds “${q}”.` : 'No patients yet: “New patient” records the first.'));
   const tbody = h('tbody', null, first.patients.map((p) => patientRow(app, p)));
   const summary = h('p', { class: 'muted', id: 'patient-list-summary' });
   const more = h('button', { type: 'button', id: 'patient-list-more' }, 'Show more');
@@ -79,6 +90,8 @@ function patientTable(app: App, q: string, first: PatientPage, current: () => bo
       next = page.next;
       update(page);
     } catch (e) {
+      // The cursor's patient was renamed: its place is gone, the list starts again from the top.
+      if (e instanceof ApiError && cursorPlaceGone(e)) { if (current()) await restart(); return; }
       error.textContent = e instanceof ApiError ? e.message : String(e);
     } finally {
       more.disabled = false;
@@ -92,11 +105,13 @@ function patientTable(app: App, q: string, first: PatientPage, current: () => bo
     h('div', { class: 'list-foot' }, summary, more), error);
 }
 
-export function patientsView(app: App): Node {
+export function patientsView(app: App, params: string[] = []): Node {
+  // The search is in the address: back from a patient, or after a reload, it is still there.
+  const q = searchInAddress(params[0]);
   return h('div', { class: 'page' },
     h('div', { class: 'page-head' }, h('h1', null, 'Patients'), h('div', { class: 'spacer' }),
       h('a', { class: 'button primary', href: '#/patients/new' }, 'New patient')),
-    h('section', { class: 'panel' }, patientSearch(app, true)));
+    h('section', { class: 'panel' }, patientSearch(app, true, q, (typed) => app.replaceAddress(patientsAddress(typed)))));
 }
 
 export function newPatientView(app: App): Node {

@@ -12,6 +12,7 @@ import { createBodyMap } from '../ui/bodymap';
 import { clearFieldErrors, debounce, field, h, select, showFieldError, sourcesLine, supportNotice, type Child, hiddenTh } from '../ui/dom';
 import { mergeWarnings, topWarnings, type MergedWarning } from '../plan-summary';
 import { aftercareTimeline, courseTimeline, depthBar } from '../ui/graphics';
+import { aftercareWhen } from '../render/timeline';
 import type { Plan, PatientRecord, StoredPlan } from '../types';
 import { decisionBadge } from './screening';
 import { simulationPanel } from './simulation';
@@ -230,7 +231,7 @@ export function renderPlan(app: App, plan: Plan, map?: { setFills(f: Map<string,
 
   const schedule = group('plan-schedule', 'Schedule', true,
     courseTimeline(plan.sessions, plan.preparation, plan.assessment_date),
-    h('table', { class: 'table compact' },
+    plan.sessions.length === 0 ? null : h('table', { class: 'table compact' },
       h('thead', null, h('tr', null, h('th', null, 'Session'), h('th', null, 'Earliest'), h('th', null, 'Latest'), h('th', null, 'Note'))),
       h('tbody', null, plan.sessions.map((s) => h('tr', null,
         h('td', null, String(s.number)), h('td', null, formatDay(s.date)), h('td', null, formatDay(s.latest_date)),
@@ -247,10 +248,13 @@ export function renderPlan(app: App, plan: Plan, map?: { setFills(f: Map<string,
   const procedure = group('plan-procedure', 'Procedure', false,
     h('ol', { class: 'steps' }, plan.procedure.map((p) => h('li', null, p.step, ' ', sourcesLine(p.sources)))));
 
+  // On a phone the drawing is hidden (its words would be too small to read) and the list opens.
+  const narrow = typeof window.matchMedia === 'function' && window.matchMedia('(max-width: 760px)').matches;
   const aftercare = group('plan-aftercare', 'Aftercare after each session', false,
-    aftercareTimeline(plan.aftercare),
-    h('details', null, h('summary', null, 'As a list'),
-      h('ul', null, plan.aftercare.map((a) => h('li', null, a.instruction, ' ', sourcesLine(a.sources))))));
+    h('div', { class: 'aftercare-timeline' }, aftercareTimeline(plan.aftercare)),
+    h('details', { open: narrow }, h('summary', null, 'As a list'),
+      h('ul', { id: 'aftercare-list' }, plan.aftercare.map((a) => h('li', { 'data-aftercare': a.id }, a.instruction, ' ',
+        h('span', { class: 'muted' }, `(${aftercareWhen(a)})`), ' ', sourcesLine(a.sources))))));
 
   const disagreements = group('plan-disagreements', `Where the sources disagree (${plan.disagreements.length + plan.screening.findings.filter((f) => f.disagreement).length})`, false,
     plan.disagreements.length === 0 ? h('p', { class: 'muted' }, 'No disputed value in this plan’s own choices.') :

@@ -141,17 +141,19 @@ function trajectoryChart(report: OutcomesReport, scale: string, label: (c: Cohor
 }
 
 function eventChart(report: OutcomesReport, name: (d: string, v: string) => string): HTMLElement {
-  const box = { width: 560, height: 0, left: 180, right: 70, top: 8, bottom: 24 };
-  const l = layoutEventBars(report, box);
+  // Each device's name on a line of its own above its bar: beside it, long names ("Dermaroller
+  // 192 needles, 1.5 mm (MF-8 type)") were cut at the drawing's left edge.
+  const box = { width: 560, height: 0, left: 8, right: 90, top: 8, bottom: 24 };
+  const l = layoutEventBars(report, box, 40);
   const svg = s('svg', { viewBox: `0 0 ${box.width} ${l.height}`, class: 'chart', id: 'outcomes-events', role: 'img',
     'aria-label': `Adverse events per 100 sessions by device, with 95% intervals, ${l.bars.length} devices` },
   l.bars.map((b) => s('g', { class: b.suppressed ? 'bar withheld' : 'bar' },
-    s('text', { x: box.left - 8, y: b.y + 14, 'text-anchor': 'end', class: 'axis' }, name('device', b.label)),
+    s('text', { x: box.left, y: b.y + 12, 'text-anchor': 'start', class: 'axis bar-label' }, name('device', b.label)),
     b.suppressed
-      ? s('text', { x: box.left + 4, y: b.y + 14, class: 'axis too-few' }, TOO_FEW)
-      : [s('rect', { x: b.x, y: b.y + 4, width: Math.max(1, b.width), height: 14, class: 'event-bar' }),
-          s('line', { x1: b.xLow, x2: b.xHigh, y1: b.y + 11, y2: b.y + 11, class: 'interval' }),
-          s('text', { x: Math.max(b.xHigh, b.x + b.width) + 6, y: b.y + 15, class: 'axis' }, `${b.per100.toFixed(1)} (n ${b.sessions})`),
+      ? s('text', { x: box.left + 4, y: b.y + 30, class: 'axis too-few' }, TOO_FEW)
+      : [s('rect', { x: b.x, y: b.y + 18, width: Math.max(1, b.width), height: 14, class: 'event-bar' }),
+          s('line', { x1: b.xLow, x2: b.xHigh, y1: b.y + 25, y2: b.y + 25, class: 'interval' }),
+          s('text', { x: Math.max(b.xHigh, b.x + b.width) + 6, y: b.y + 29, class: 'axis' }, `${b.per100.toFixed(1)} (n ${b.sessions})`),
           s('title', null, `${name('device', b.label)}: ${b.per100.toFixed(1)} per 100 sessions (${b.low.toFixed(1)} to ${b.high.toFixed(1)}), ${b.sessions} sessions`)])),
   s('text', { x: box.left, y: l.height - 6, class: 'axis' }, '0'),
   s('text', { x: box.width - box.right, y: l.height - 6, class: 'axis', 'text-anchor': 'end' }, `${l.max} per 100 sessions`));

@@ -5,7 +5,7 @@
 
 import type { App } from '../app';
 import { ApiError, withoutEmpty, type GateConfirmation, type SessionFields } from '../api';
-import { conditionPlace, gateFieldKey, openConditions } from '../gate';
+import { conditionPlace, droppedCautionsNotice, gateFieldKey, openConditions, overrideInForce, refusedAcknowledgement, unreportedAcknowledgements } from '../gate';
 import { decisionBadge } from './screening';
 import { formatDay, formatInstant, formatTime, todayLocal } from '../dates';
 import { formatMm, lengthNotes } from '../render/depth';
@@ -31,7 +31,7 @@ function who(app: App, id: number | undefined): string {
 
 /** An amendment's old or new value as shown: a practitioner id as a name, anything else as stored. */
 function amendedValue(app: App, field: string, value: string): string {
-  return field === 'practitioner_id' && /^\d+$/.test(value.trim()) && Number(value) > 0 ? `${who(app, Number(value))} (#${value.trim()})` : value;
+  return field === 'practitioner_id' && /^\d+$/.test(value.trim()) && Number(value) > 0 ? who(app, Number(value)) : value;
 }
 
 /** The error slot key for a server field path ("/needle_lengths/0/needle_length_mm"). */
@@ -45,12 +45,19 @@ export async function sessionView(app: App, params: string[]): Promise<Node> {
   return session.status === 'signed' ? signedSession(app, session, patient) : sessionEditor(app, session, patient);
 }
 
+/** "plan #2 (Atrophic acne scars, saved 7 Dec 2026)": the number the gate's words use, and what it is. */
+function planName(p: PatientRecord, planId: number): string {
+  const stored = p.plans.find((x) => x.id === planId);
+  if (!stored) return `plan #${planId}`;
+  return `plan #${planId} (${stored.plan.indication_name ?? stored.indication}, saved ${formatDay(todayLocal(new Date(stored.created_at)))})`;
+}
+
 function header(app: App, s: TreatmentSession, p: PatientRecord): HTMLElement {
   return h('div', { class: 'page-head' },
     h('div', null,
       h('div', { class: 'crumbs' }, h('a', { href: `#/patients/${p.id}/sessions` }, `← ${p.name}`)),
       h('h1', null, `Session of ${formatDay(s.date, undefined, 'long')}`),
-      h('div', { class: 'muted' }, `session #${s.id}`, s.plan_id ? ` · from plan #${s.plan_id}` : ' · no plan',
+      h('div', { class: 'muted' }, `session #${s.id}`, s.plan_id ? ` · from ${planName(p, s.plan_id)}` : ' · no plan',
         ' · practitioner: ', h('span', { id: 'session-practitioner' }, s.practitioner_id ? who(app, s.practitioner_id) : 'not recorded'))),
     h('div', { class: 'spacer' }),
     h('span', { class: `badge big status-${s.status}`, id: 'session-status' }, s.status === 'signed' ? 'signed · locked' : s.status));
@@ -171,13 +178,34 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
   };
 
   const saveButton = h('button', { type: 'submit', class: 'primary', id: 'save-session' }, 'Save');
-  const signButton = h('button', { type: 'button', id: 'sign-session', disabled: !app.can('sign') }, 'Sign and lock…');
+  const signButton = h('button', { type: 'button', id: 'sign-session', disabled: !app.can('sign'),
+    'aria-describedby': app.can('sign') ? null : 'sign-role-note' }, 'Sign and lock…');
   const message = h('span', { role: 'status', id: 'session-message' });
 
   // ---- the treatment gate: what the record says before this session may be performed or signed
   const ticked = new Set<string>((s.acknowledged_cautions ?? []).map((c) => (typeof c === 'string' ? c : c.id)));
+  // Each caution's words as seen on this screen: an acknowledgement dropped later is named by them.
+  const cautionWords = new Map<string, string>((s.acknowledged_cautions ?? []).flatMap((c) => (typeof c === 'string' ? [] : [[c.id, c.message] as [string, string]])));
+  const droppedNote = h('p', { class: 'small gate-dropped', id: 'gate-dropped', role: 'status', hidden: true });
+  /** Removes these acknowledgements from the form and says so in the gate panel. */
+  const removeAcknowledgements = (ids: readonly string[]) => {
+    const gone = ids.filter((id) => ticked.has(id));
+    if (gone.length === 0) return;
+    gone.forEach((id) => ticked.delete(id));
+    droppedNote.textContent = droppedCautionsNotice(gone, cautionWords);
+    droppedNote.hidden = false;
+  };
+  /** The cautions the gate reports now: their words kept, an acknowledgement of any other removed. */
+  const adoptCautions = (reported: readonly GateCaution[]) => {
+    for (const c of reported) cautionWords.set(c.id, c.message);
+    removeAcknowledgements(unreportedAcknowledgements(ticked, reported));
+  };
   let gate: Gate | null = null;
   let gateStale = false;
+  // The session's passages through the gate (a save may add one): an override made when it was
+  // marked performed holds at signing while the same conditions are open.
+  let passages = s.gate_passages ?? [];
+  const keptOverride = (open: GateCondition[]) => (sessionStatus === 'performed' && open.length ? overrideInForce(passages, open) : null);
   const overrideReason = h('textarea', { id: 'override-reason', rows: 2, 'data-field': 'override_reason', 'aria-describedby': 'override-hint' });
   const gatePanel = h('section', { class: 'panel gate-panel', id: 'gate-panel', 'aria-labelledby': 'gate-title', hidden: true });
   const gateNote = h('p', { class: 'small gate-stale', id: 'gate-stale', hidden: true }, 'Checked against the saved session: save to check your changes.');
@@ -194,7 +222,9 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
     gatePanel.hidden = false;
     const open = openConditions(gate.unmet, gate.cautions, ticked);
     const allowed = open.length === 0;
+    const kept = keptOverride(open);
     gatePanel.dataset.allowed = String(allowed);
+    gatePanel.dataset.overridden = String(!!kept);
     const cautionList = gate.cautions.length === 0 ? null : h('fieldset', { class: 'gate-cautions', id: 'gate-cautions' },
       h('legend', null, 'Screening cautions: acknowledge each one'),
       gate.cautions.map((c) => {
@@ -219,17 +249,21 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
     mount(gatePanel,
       h('div', { class: 'panel-head' },
         h('h2', { id: 'gate-title' }, 'Before treatment'),
-        h('span', { class: `badge ${allowed ? 'ok' : 'decision-contraindicated'}`, id: 'gate-state' },
-          allowed ? 'may be performed and signed' : `${open.length} condition${open.length === 1 ? '' : 's'} unmet`),
+        h('span', { class: `badge ${allowed ? 'ok' : kept ? 'warn' : 'decision-contraindicated'}`, id: 'gate-state' },
+          allowed ? 'may be performed and signed' : `${open.length} condition${open.length === 1 ? '' : 's'} unmet${kept ? ', overridden' : ''}`),
         h('div', { class: 'spacer' }),
         h('span', { class: 'small muted' }, 'Screening on the session’s date: '),
         decisionBadge(gate.screening_decision, gate.deferred_until ? ` until ${formatDay(gate.deferred_until)}` : '')),
       gateNote,
+      droppedNote,
+      kept ? h('p', { class: 'small gate-kept', id: 'gate-kept' }, 'Overridden when it was marked performed, with the reason ',
+        h('q', null, kept.reason), '. Signing keeps that reason; write another below only to replace it.') : null,
       open.length ? h('ul', { class: 'gate-unmet', id: 'gate-unmet' }, open.map(conditionItem)) : h('p', { class: 'small' }, 'Every condition is met.'),
       cautionList,
-      gate.warnings.length ? h('div', { class: 'warnings' }, h('h3', null, 'Allowed, but note'), h('ul', null, gate.warnings.map((w) => h('li', null, w)))) : null,
+      gate.warnings.length ? h('div', { class: 'warnings', id: 'gate-warnings' }, h('h3', null, `Allowed, but note (${gate.warnings.length})`),
+        warningList(gate.warnings)) : null,
       !allowed && canOverride ? h('details', { class: 'gate-override', open: overrideReason.value.trim() !== '' },
-        h('summary', null, 'Override the gate with a written reason'),
+        h('summary', null, kept ? 'Replace the override’s reason' : 'Override the gate with a written reason'),
         h('div', { class: 'field' }, h('label', { for: overrideReason.id }, 'Reason for treating although the conditions above are unmet'), overrideReason,
           h('div', { class: 'hint', id: 'override-hint' }, 'Say why, in at least 10 characters. Stored with the session, shown on it for good, and audited. Leave empty to keep the gate.'),
           h('div', { class: 'field-error', 'data-error-for': 'override_reason', role: 'alert' }))) : null,
@@ -242,6 +276,7 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
     try {
       gate = await app.api.sessionGate(s.id);
       gateStale = false;
+      adoptCautions(gate.cautions);
     } catch (e) {
       // A server without the gate (404) shows no panel; any other failure is said in it.
       if (!(e instanceof ApiError) || e.status !== 404) message.textContent = gateError = `Gate not checked: ${(e as Error).message}`;
@@ -254,6 +289,7 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
     const cautions = (e.details.cautions as GateCaution[] | undefined) ?? gate?.cautions ?? [];
     gate = { ...(gate ?? { allowed: false, warnings: [], screening_decision: 'none', deferred_until: null, recap: null as unknown as GateRecap }), allowed: false, unmet, cautions };
     gateStale = false;
+    adoptCautions(cautions);
     renderGate();
     for (const c of unmet) {
       const key = gateFieldKey(c.where);
@@ -286,24 +322,36 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
         field('Products applied', products, { key: 'products_applied', wide: true }),
         field('Notes', notes, { key: 'notes', wide: true }))),
     h('div', { class: 'field-error', 'data-error-for': 'form', role: 'alert' }),
-    h('div', { class: 'actions sticky-actions' }, saveButton, signButton, message,
+    h('div', { class: 'actions sticky-actions' }, saveButton, signButton,
+      app.can('sign') ? null : h('span', { class: 'muted small', id: 'sign-role-note' }, 'A practitioner signs.'), message,
       h('span', { class: 'unsaved-flag', hidden: true }, 'Unsaved changes')),
     signDialog);
   const tracked = app.trackForm(form, 'session');
-  form.addEventListener('input', () => { if (gate && !gateStale) { gateStale = true; gateNote.hidden = false; } });
+  // A tick or the override's reason is sent with the next step; they do not change what the gate checked.
+  form.addEventListener('input', (e) => {
+    if (gatePanel.contains(e.target as Node)) return;
+    if (gate && !gateStale) { gateStale = true; gateNote.hidden = false; }
+  });
 
   /** Saves the form; 'gate' when the treatment gate refused to mark it performed. */
-  const save = async (opts: { performed?: boolean } = {}): Promise<'ok' | 'gate' | 'error'> => {
+  const save = async (opts: { performed?: boolean; retry?: boolean } = {}): Promise<'ok' | 'gate' | 'error'> => {
     clearFieldErrors(form);
     message.textContent = 'saving…';
+    if (!opts.retry) droppedNote.hidden = true;
     if (opts.performed) status.value = 'performed';
     const fields = collect();
+    const sent = fields.status === 'performed' ? withoutEmpty(confirmation()) : {};
     try {
-      const body = { ...fields, row_version: rowVersion, ...(fields.status === 'performed' ? withoutEmpty(confirmation()) : {}) };
+      const body = { ...fields, row_version: rowVersion, ...sent };
       const updated = await app.api.updateSession(s.id, body);
       rowVersion = updated.row_version;
       tracked.saved();
       sessionStatus = updated.status;
+      passages = updated.gate_passages ?? passages;
+      // The page's head and the override banner say what was saved (performed, overridden).
+      const badge = document.getElementById('session-status');
+      if (badge) { badge.className = `badge big status-${updated.status}`; badge.textContent = updated.status; }
+      overrideSlot.replaceChildren(gateOverrideBanner(app, updated) ?? '');
       // The gate for what was saved first: "Saved" then means the panel speaks of this version.
       await refreshGate();
       message.textContent = `Saved ${formatTime(new Date())}${updated.status === 'performed' ? ', performed' : ''}.`;
@@ -312,6 +360,15 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
       return 'ok';
     } catch (e) {
       message.textContent = '';
+      // An acknowledged caution the screening no longer reports for what is saved (a new intake
+      // since, another date or other regions): dropped, said, and the save tried again without it.
+      const refusedAt = e instanceof ApiError && e.status === 400 ? refusedAcknowledgement(e.field) : null;
+      const refusedId = refusedAt === null ? undefined : sent.acknowledged_cautions?.[refusedAt];
+      if (refusedId !== undefined && ticked.has(refusedId)) {
+        removeAcknowledgements([refusedId]);
+        renderGate();
+        return save({ ...opts, retry: true });
+      }
       if (e instanceof ApiError && e.code === 'gate') {
         message.textContent = 'Not saved as performed: the treatment gate refuses (see “Before treatment”).';
         showRefusal(e);
@@ -324,6 +381,7 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
     }
   };
   let sessionStatus = s.status;
+  const overrideSlot = h('div', { class: 'override-slot' }, gateOverrideBanner(app, s));
   form.addEventListener('submit', (e) => { e.preventDefault(); void save(); });
 
   /** The confirmation before signing: what is being signed, from the gate's recap. */
@@ -340,8 +398,10 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
     const g = gate;
     const recap = g?.recap;
     const open = g ? openConditions(g.unmet, g.cautions, ticked) : [];
+    const kept = overrideReason.value.trim() ? null : keptOverride(open);
     const error = h('div', { class: 'field-error', role: 'alert', id: 'sign-error' });
-    const confirmButton = h('button', { type: 'button', class: 'primary', id: 'confirm-sign' }, open.length ? 'Override and sign' : 'Sign');
+    const confirmButton = h('button', { type: 'button', class: 'primary', id: 'confirm-sign' },
+      !open.length ? 'Sign' : kept ? 'Sign (gate overridden)' : 'Override and sign');
     const cancel = h('button', { type: 'button', id: 'cancel-sign' }, 'Cancel');
     const fact = (label: string, value: Node | string) => [h('dt', null, label), h('dd', null, value || '—')];
     mount(signDialog,
@@ -357,13 +417,15 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
         fact('Consent', recap.consent ? `on record (text ${recap.consent.text_version})` : 'none current'),
         fact('Cautions acknowledged', recap.acknowledged_cautions?.length || ticked.size
           ? h('ul', null, (g!.cautions.filter((c) => ticked.has(c.id))).map((c) => h('li', null, c.message))) : 'none'),
-        fact('Open warnings', recap.warnings?.length ? h('ul', null, recap.warnings.map((w) => h('li', null, w))) : 'none'))
+        fact('Open warnings', recap.warnings?.length ? h('div', null, warningList(recap.warnings)) : 'none'))
         : h('p', { class: 'muted' }, 'The server gave no recap.'),
       open.length ? h('div', { class: 'override-banner' }, h('strong', null, 'Unmet: '), h('ul', null, open.map((c) => h('li', { 'data-condition': c.condition }, c.message))),
-        app.can('sign') ? h('p', { class: 'small' }, overrideReason.value.trim() ? ['Override reason: ', h('q', null, overrideReason.value.trim())] : 'Write the override reason under “Before treatment” first, or cancel and fix them.') : null) : null,
+        app.can('sign') ? h('p', { class: 'small' }, overrideReason.value.trim() ? ['Override reason: ', h('q', null, overrideReason.value.trim())]
+          : kept ? ['Overridden when it was marked performed; the signature keeps the reason ', h('q', null, kept.reason), '.']
+            : 'Write the override reason under “Before treatment” first, or cancel and fix them.') : null) : null,
       error,
       h('div', { class: 'actions' }, confirmButton, cancel));
-    confirmButton.disabled = open.length > 0 && !overrideReason.value.trim();
+    confirmButton.disabled = open.length > 0 && !overrideReason.value.trim() && !kept;
     cancel.addEventListener('click', () => { signDialog.close(); signButton.focus(); });
     confirmButton.addEventListener('click', async () => {
       confirmButton.disabled = true;
@@ -382,7 +444,16 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
           signDialog.close();
           message.textContent = 'Not signed: the treatment gate refuses (see “Before treatment”).';
           showRefusal(e);
-        } else error.textContent = e instanceof ApiError ? e.message : String(e);
+        } else {
+          // A caution acknowledged here that the screening no longer reports: removed, said, signed again.
+          const at = e instanceof ApiError && e.status === 400 ? refusedAcknowledgement(e.field) : null;
+          const id = at === null ? undefined : [...ticked][at];
+          if (id !== undefined) {
+            removeAcknowledgements([id]);
+            renderGate();
+            error.textContent = `${droppedNote.textContent} Sign again if the rest still holds.`;
+          } else error.textContent = e instanceof ApiError ? e.message : String(e);
+        }
       }
     });
     signDialog.showModal();
@@ -392,11 +463,21 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
   await refreshGate();
 
   return h('div', { class: 'page session' }, header(app, s, p),
-    gateOverrideBanner(app, s),
+    overrideSlot,
     planned.size ? null : h('p', { class: 'muted' }, 'This session has no plan: needle lengths are not compared with a plan.'),
     form,
     adverseEvents(app, p, s),
     supportNotice('The plan’s ranges shown here come from the planning engine and support a qualified practitioner’s decision; the practitioner decides what is done.'));
+}
+
+/**
+ * The gate's warnings (the plan's own come back with it): three shown, the rest one click away,
+ * so the form or the sign dialog's button is not pushed a screen down.
+ */
+function warningList(warnings: readonly string[]): Node[] {
+  return [h('ul', null, warnings.slice(0, 3).map((w) => h('li', null, w))),
+    ...(warnings.length > 3 ? [h('details', { class: 'more-warnings' }, h('summary', null, `${warnings.length - 3} more`),
+      h('ul', null, warnings.slice(3).map((w) => h('li', null, w))))] : [])];
 }
 
 /** The amendments of each field, oldest first: the last one's new value is the current value. */
@@ -519,13 +600,45 @@ export function valueInForce(s: TreatmentSession, field: string): unknown {
   return (s as unknown as Record<string, unknown>)[key];
 }
 
+/**
+ * The control for a corrected value, as the field needs it (a device or practitioner by name, a
+ * date, a number), holding the value in force to start from.
+ */
+function amendValueControl(app: App, s: TreatmentSession, field: string): HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement {
+  const attrs = { id: 'amend-value', 'data-field': 'new_value' };
+  const current = valueInForce(s, field);
+  const text = current === undefined || current === null ? '' : typeof current === 'string' ? current : JSON.stringify(current);
+  switch (field) {
+    case 'device_id':
+      return select(app.kb!.devices.map((d) => [d.id, `${d.name} (${d.kind})`] as [string, string]), text, attrs);
+    case 'practitioner_id': {
+      // Who may perform a session: practitioners and admins who are not disabled (and whoever is recorded now).
+      const staff = [...(app.staff?.values() ?? [])].filter((m) => (['practitioner', 'admin'].includes(String(m.role)) && !m.disabled) || String(m.id) === text);
+      return select([...(staff.some((m) => String(m.id) === text) ? [] : [['', 'choose…'] as [string, string]]),
+        ...staff.map((m) => [String(m.id), who(app, m.id)] as [string, string])], text, attrs);
+    }
+    case 'session_date': return h('input', { ...attrs, type: 'date', value: text });
+    case 'passes': return h('input', { ...attrs, type: 'number', min: 0, max: 1000, value: text });
+    case 'anaesthetic_minutes': return h('input', { ...attrs, type: 'number', min: 0, max: 600, value: text });
+    case 'notes': return h('textarea', { ...attrs, rows: 3 }, text);
+    default: return h('input', { ...attrs, value: text });
+  }
+}
+
 function amendmentForm(app: App, s: TreatmentSession): HTMLElement {
   const fieldSel = select(AMENDABLE, 'lot_number', { id: 'amend-field', 'data-field': 'field' });
-  const value = h('input', { id: 'amend-value', 'data-field': 'new_value' });
+  let value = amendValueControl(app, s, fieldSel.value);
+  const valueField = field('Corrected value', value, { key: 'new_value' });
+  fieldSel.addEventListener('change', () => {
+    const next = amendValueControl(app, s, fieldSel.value);
+    value.replaceWith(next);
+    value = next;
+    valueField.querySelector('label')?.setAttribute('for', next.id);
+  });
   const reason = h('input', { id: 'amend-reason', 'data-field': 'reason', required: true });
   const button = h('button', { type: 'submit', class: 'primary' }, 'Add amendment');
   const form = h('form', { class: 'form-grid', 'aria-label': 'Add an amendment' },
-    field('Field', fieldSel, { key: 'field' }), field('Corrected value', value, { key: 'new_value' }),
+    field('Field', fieldSel, { key: 'field' }), valueField,
     field('Reason', reason, { key: 'reason', wide: true }),
     h('div', { class: 'field-error wide', 'data-error-for': 'form', role: 'alert' }),
     h('div', { class: 'actions wide' }, button));

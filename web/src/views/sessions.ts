@@ -1,50 +1,45 @@
 // A patient's sessions: the list, and starting a session from a saved plan (its device, needle
-// lengths, passes and directions are copied in as the starting values; the practitioner
-// documents what was actually done).
+// lengths, passes and directions are copied in as the starting values, one session per device
+// the plan uses: session-from-plan.ts; the practitioner documents what was actually done).
 
 import type { App } from '../app';
 import { ApiError } from '../api';
 import { formatDay, formatInstant, todayLocal } from '../dates';
 import { datesToSchedule } from '../schedule';
 import { field, h, select, hiddenTh } from '../ui/dom';
-import type { PatientRecord, StoredPlan } from '../types';
-import type { SessionFields } from '../api';
-
-export function sessionFieldsFromPlan(stored: StoredPlan | undefined, date: string): SessionFields {
-  // Documentation starts as planned; marking it performed goes through the treatment gate.
-  const fields: SessionFields = { date, status: 'planned' };
-  if (!stored) return fields;
-  const plan = stored.plan;
-  fields.plan_id = stored.id;
-  fields.device = plan.areas[0]?.device.id ?? plan.device.id;
-  fields.needle_lengths = plan.areas.map((a) => ({ region: a.region, needle_length_mm: a.device.length_mm }));
-  fields.passes = plan.passes.count.min;
-  fields.directions = plan.passes.directions.join(', ');
-  if (plan.anaesthesia.needed) {
-    fields.anaesthetic = plan.anaesthesia.agent;
-    fields.anaesthetic_minutes = plan.anaesthesia.minutes.min;
-  }
-  return fields;
-}
+import type { PatientRecord } from '../types';
+import { deviceGroups, sessionFieldsFromPlan } from '../session-from-plan';
 
 export function sessionsTab(app: App, patient: PatientRecord): HTMLElement {
   const plans = [...patient.plans].reverse();
-  const planSelect = select([['', 'no plan'], ...plans.map((p) => [String(p.id), `#${p.id} ${p.plan.indication_name ?? p.indication} (${formatInstant(p.created_at)})`] as [string, string])],
+  const planSelect = select([['', 'no plan'], ...plans.map((p) => [String(p.id), `${p.plan.indication_name ?? p.indication} (saved ${formatInstant(p.created_at)})`] as [string, string])],
     plans[0] ? String(plans[0].id) : '', { id: 'session-plan' });
   const date = h('input', { type: 'date', value: todayLocal(), id: 'session-date' });
   const error = h('div', { class: 'field-error', role: 'alert' });
   const start = h('button', { type: 'submit', class: 'primary', id: 'new-session' }, 'Document a session');
   const schedule = h('button', { type: 'button', id: 'schedule-sessions' }, 'Add the plan’s dates as planned sessions');
-  const form = h('form', { class: 'form-grid', 'aria-label': 'New session' },
-    field('From plan', planSelect), field('Session date', date), error,
-    h('div', { class: 'actions wide' }, start, schedule));
   const chosenPlan = () => patient.plans.find((p) => String(p.id) === planSelect.value);
+  // A plan that treats some regions with another device: each device is a session of its own.
+  const deviceSelect = select([], '', { id: 'session-device' });
+  const deviceField = field('Device and regions', deviceSelect, {
+    wide: true, hint: 'This plan uses more than one device: each is documented as a session of its own, with its own lot.' });
+  const drawDevices = () => {
+    const groups = deviceGroups(chosenPlan()?.plan ?? { areas: [] });
+    deviceSelect.replaceChildren(...groups.map((g) => h('option', { value: g.device },
+      `${app.deviceName(g.device)}: ${g.areas.map((a) => a.region_name).join(', ')}`)));
+    deviceField.hidden = groups.length < 2;
+  };
+  planSelect.addEventListener('change', drawDevices);
+  drawDevices();
+  const form = h('form', { class: 'form-grid', 'aria-label': 'New session' },
+    field('From plan', planSelect), field('Session date', date), deviceField, error,
+    h('div', { class: 'actions wide' }, start, schedule));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     error.textContent = '';
     start.disabled = true;
     try {
-      const s = await app.api.createSession(patient.id, sessionFieldsFromPlan(chosenPlan(), date.value));
+      const s = await app.api.createSession(patient.id, sessionFieldsFromPlan(chosenPlan(), date.value, deviceSelect.value || undefined));
       location.hash = `#/sessions/${s.id}`;
     } catch (err) {
       error.textContent = err instanceof ApiError ? err.message : String(err);
@@ -65,8 +60,10 @@ export function sessionsTab(app: App, patient: PatientRecord): HTMLElement {
     }
     schedule.disabled = true;
     try {
+      // One planned session per date and device the plan uses.
       for (const ps of toAdd)
-        await app.api.createSession(patient.id, { ...sessionFieldsFromPlan(stored, ps.date), status: 'planned' });
+        for (const g of deviceGroups(stored.plan))
+          await app.api.createSession(patient.id, { ...sessionFieldsFromPlan(stored, ps.date, g.device), status: 'planned' });
       void app.refresh();
     } catch (err) {
       error.textContent = err instanceof ApiError ? err.message : String(err);
