@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <utility>
 
 namespace dermaplan::server {
 
@@ -163,6 +164,18 @@ bool ConnectionGuard::closed(const std::string& peer, int peer_port) {
   std::lock_guard lock(mutex_);
   auto it = activity_.find({peer, peer_port});
   return it != activity_.end() && it->second.closed;
+}
+
+void ConnectionGuard::closing(const std::string& peer, int peer_port, bool library_closes) {
+  std::lock_guard lock(mutex_);
+  touch(activity_[{peer, peer_port}]).closing = library_closes;
+}
+
+std::optional<bool> ConnectionGuard::take_closing(const std::string& peer, int peer_port) {
+  std::lock_guard lock(mutex_);
+  auto it = activity_.find({peer, peer_port});
+  if (it == activity_.end()) return std::nullopt;
+  return std::exchange(it->second.closing, std::nullopt);
 }
 
 bool ConnectionGuard::client_gone(const std::string& peer, int peer_port) {

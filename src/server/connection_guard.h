@@ -72,6 +72,12 @@ class ConnectionGuard {
   void handler_finished(const std::string& peer, int peer_port, size_t response_bytes);
   /// True once close_connection() was called for that peer: nothing more is to be served on it.
   bool closed(const std::string& peer, int peer_port);
+  /// The response being prepared for that peer closes its connection; `library_closes`: the
+  /// library closes it itself once written (the client asked to), else close_connection() is
+  /// to. Taken (and forgotten) by take_closing() once the response is written.
+  void closing(const std::string& peer, int peer_port, bool library_closes);
+  /// What closing() said for the response just written (its library_closes), or nothing.
+  std::optional<bool> take_closing(const std::string& peer, int peer_port);
   /// True if that peer's connection has been closed by the client (or is gone).
   bool client_gone(const std::string& peer, int peer_port);
 
@@ -94,6 +100,7 @@ class ConnectionGuard {
     Clock::time_point deadline;  //!< valid when !in_handler and set
     bool has_deadline = false;
     bool closed = false;         //!< close_connection() was called
+    std::optional<bool> closing;    //!< closing() for the response being prepared
     Clock::time_point body_due;     //!< headers read: the body is due by then (its size at
                                     //!< min_read_bytes_per_s, plus pressure_grace)
     Clock::time_point writing_until;  //!< a response is written until then at the latest

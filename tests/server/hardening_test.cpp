@@ -330,6 +330,37 @@ TEST_P(Hardening, a_refusal_before_the_body_closes_the_connection) {
   EXPECT_LT(no_length_seconds, 2.0);
 }
 
+TEST_P(Hardening, a_refusal_that_closes_says_so_once_and_offers_no_keep_alive) {
+  // "Connection: close" beside "Keep-Alive: timeout=5" contradicts itself; the header once, and
+  // the connection closed at once whatever the client asked (the library reads only a
+  // lower-case "close" as the client's request to close).
+  struct Case {
+    const char* name;
+    std::string request;  //!< sent as it is, then "Host: x" and the blank line
+    int status;
+  };
+  const std::vector<Case> cases{
+      {"a method the path does not take", "TRACE /api/patients HTTP/1.1\r\n", 405},
+      {"a header with a NUL", "GET /api/health HTTP/1.1\r\nX-A: a\0b\r\n"s, 400},
+      {"a POST without a length", "POST /api/login HTTP/1.1\r\n", 411},
+      {"a write without a session", "POST /api/patients HTTP/1.1\r\nContent-Type: application/json\r\n"
+                                    "Content-Length: 5000\r\n", 401},
+      {"the same, the client asking to close", "POST /api/login HTTP/1.1\r\nConnection: close\r\n", 411},
+      {"the same, asking in capitals", "POST /api/login HTTP/1.1\r\nConnection: Close\r\n", 411},
+      {"an HTTP/1.0 request", "POST /api/login HTTP/1.0\r\n", 411},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    const auto [answer, seconds] = read_until_closed(port_, c.request + "Host: x\r\n\r\n", std::chrono::seconds(10));
+    ASSERT_GE(answer.size(), 12u) << answer;
+    EXPECT_EQ(answer.substr(9, 3), std::to_string(c.status)) << answer;
+    const std::string head = answer.substr(0, answer.find("\r\n\r\n") + 2);
+    EXPECT_EQ(count_of(head, "\r\nConnection: close\r\n"), 1u) << head;
+    EXPECT_EQ(head.find("Keep-Alive"), std::string::npos) << head;
+    EXPECT_LT(seconds, 3.0) << "the connection stayed open after the refusal";
+  }
+}
+
 TEST_P(Hardening, an_ordinary_error_keeps_the_connection_open) {
   // Only refusals before a body close: a 401 or 404 from the API leaves the connection for the
   // next request, as keep-alive should.
