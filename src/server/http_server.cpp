@@ -171,7 +171,11 @@ HttpServer::HttpServer(const Api& api, HttpOptions options) : impl_(std::make_un
 
   Impl* impl = impl_.get();
   const auto handler = [&api, impl](const httplib::Request& req, httplib::Response& res) {
-    if (impl->guard) impl->guard->handler_started(req.remote_addr, req.remote_port);  // the body is read
+    // The body is read; a connection that missed its deadline has been told 408 and runs nothing.
+    if (impl->guard && !impl->guard->handler_started(req.remote_addr, req.remote_port)) {
+      res.status = 408;
+      return;
+    }
     Request request = to_request(req);
     if (ConnectionGuard* guard = impl->guard.get())
       request.client_gone = [guard, addr = req.remote_addr, port = req.remote_port] {
@@ -416,6 +420,17 @@ HttpServer::HttpServer(const Api& api, HttpOptions options) : impl_(std::make_un
   limits.max_per_address = options.max_connections_per_address;
   limits.exempt_addresses = options.unlimited_addresses;
   limits.threads = options.threads;
+  // RFC 9110 section 15.5.9: the client learns why, and that it may send the request again.
+  const std::string timeout_body =
+      error_body("request_timeout",
+                 "the request (its header and body) did not arrive within " +
+                     std::to_string(options.keep_alive_timeout_s + options.request_timeout_s) +
+                     " s of the connection opening or of the previous answer (plus the time its declared body takes "
+                     "at 64 KiB/s); send it again on a new connection");
+  std::string timeout_response = "HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\nContent-Length: " +
+                                 std::to_string(timeout_body.size()) + "\r\nConnection: close\r\nCache-Control: no-store\r\n";
+  for (const auto& [name, value] : security_headers()) timeout_response += name + ": " + value + "\r\n";
+  limits.timeout_response = timeout_response + "\r\n" + timeout_body;
   impl_->guard = std::make_unique<ConnectionGuard>(port_, limits);
 }
 
