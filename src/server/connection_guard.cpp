@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <utility>
 
 namespace dermaplan::server {
 
@@ -67,11 +68,16 @@ ConnectionGuard::Activity& ConnectionGuard::touch(Activity& a) {
   return a;
 }
 
-void ConnectionGuard::handler_started(const std::string& peer, int peer_port) {
+bool ConnectionGuard::handler_started(const std::string& peer, int peer_port) {
   std::lock_guard lock(mutex_);
   Activity& a = touch(activity_[{peer, peer_port}]);
+  // Decided under the lock the deadline is decided under: either the handler runs and the
+  // connection is not cut, or it was cut (and told 408) and nothing runs, so a client is never
+  // told "not received" about a request that was carried out.
+  if (a.closed) return false;
   a.in_handler = true;
   a.body_due = {};  // the body is read: its allowance does not carry over to the next request
+  return true;
 }
 
 void ConnectionGuard::handler_finished(const std::string& peer, int peer_port, size_t response_bytes) {
@@ -165,6 +171,18 @@ bool ConnectionGuard::closed(const std::string& peer, int peer_port) {
   return it != activity_.end() && it->second.closed;
 }
 
+void ConnectionGuard::closing(const std::string& peer, int peer_port, bool library_closes) {
+  std::lock_guard lock(mutex_);
+  touch(activity_[{peer, peer_port}]).closing = library_closes;
+}
+
+std::optional<bool> ConnectionGuard::take_closing(const std::string& peer, int peer_port) {
+  std::lock_guard lock(mutex_);
+  auto it = activity_.find({peer, peer_port});
+  if (it == activity_.end()) return std::nullopt;
+  return std::exchange(it->second.closing, std::nullopt);
+}
+
 bool ConnectionGuard::client_gone(const std::string& peer, int peer_port) {
   Connection c;
   {
@@ -198,6 +216,18 @@ bool ConnectionGuard::has_unread_bytes(const Connection& c) {
   }
   close(dup);
   return unread;
+}
+
+void ConnectionGuard::answer_and_half_close(const Connection& c, const std::string& response) {
+  const int dup = fcntl(c.fd, F_DUPFD_CLOEXEC, 0);
+  if (dup < 0) return;
+  struct stat st {};
+  if (fstat(dup, &st) == 0 && st.st_ino == c.inode) {
+    // Nothing else writes on it: its thread is reading the request, and no handler may start.
+    (void)::send(dup, response.data(), response.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+    ::shutdown(dup, SHUT_WR);
+  }
+  close(dup);
 }
 
 bool ConnectionGuard::shut_down(const Connection& c) {
@@ -236,7 +266,7 @@ void ConnectionGuard::scan() {
     closedir(dir);
   }
 
-  std::vector<Connection> to_shut;
+  std::vector<Connection> to_shut, to_answer;
   {
     std::lock_guard lock(mutex_);
     std::map<unsigned long, Connection> current;
@@ -254,7 +284,17 @@ void ConnectionGuard::scan() {
       return !peers.count(kv.first) && (before.count(kv.first) || now - kv.second.touched > std::chrono::seconds(10));
     });
     std::erase_if(shut_, [&](unsigned long inode) { return !current.count(inode); });
+    std::erase_if(answered_, [&](const auto& kv) { return !current.count(kv.first); });
     connections_ = std::move(current);
+    // Told 408 a while ago and still open (the client goes on sending): shut down now.
+    for (auto it = answered_.begin(); it != answered_.end();) {
+      if (now - it->second < limits_.answer_grace) {
+        ++it;
+        continue;
+      }
+      to_shut.push_back(connections_.at(it->first));
+      it = answered_.erase(it);
+    }
 
     // 2. Deadlines: a request not complete in time.
     std::map<std::string, std::vector<const Connection*>> by_address;
@@ -266,9 +306,15 @@ void ConnectionGuard::scan() {
                                 ? a->second.deadline
                                 : c.opened + limits_.keep_alive + limits_.request_timeout;
       if (!in_handler && now > deadline) {
-        to_shut.push_back(c);
         shut_.insert(inode);
         ++timed_out_;
+        if (limits_.timeout_response.empty()) {
+          to_shut.push_back(c);
+        } else {
+          touch(activity_[{c.peer, c.peer_port}]).closed = true;  // no handler starts from here on
+          to_answer.push_back(c);
+          answered_[inode] = now;
+        }
         continue;
       }
       by_address[c.peer].push_back(&c);
@@ -325,6 +371,7 @@ void ConnectionGuard::scan() {
       }
     }
   }
+  for (const auto& c : to_answer) answer_and_half_close(c, limits_.timeout_response);
   for (const auto& c : to_shut) shut_down(c);
 }
 

@@ -6,7 +6,9 @@
 // whose local port is the server's) and shuts a connection down when
 //   - its request (header and body) is not complete within keep_alive + request_timeout of
 //     the connection opening or of the previous response written, plus the time the body's
-//     declared length takes at min_read_bytes_per_s; trickling cannot extend this, or
+//     declared length takes at min_read_bytes_per_s; trickling cannot extend this. Such a
+//     client is told (timeout_response, a 408, then the connection is closed for writing and
+//     shut down answer_grace later), or
 //   - its client address already has max_per_address connections open (the newest go;
 //     exempt addresses, e.g. a trusted reverse proxy, have no limit), or
 //   - the server is under pressure: at least 3/4 of the `threads` connections wait for a
@@ -47,6 +49,12 @@ struct ConnectionLimits {
   std::chrono::milliseconds scan_interval{100};
   int threads = 0;  //!< the server's connection threads; 0: no pressure rule
   std::chrono::milliseconds pressure_grace{1000};
+  /// Written to a connection whose request missed its deadline (a whole HTTP response: 408,
+  /// "Connection: close"), before it is closed for writing; "": none, shut down at once.
+  std::string timeout_response;
+  /// How long the client then has to read it and close, before the connection is shut down
+  /// (what it still sends meanwhile is read and dropped by the connection's thread).
+  std::chrono::milliseconds answer_grace{1000};
 };
 
 class ConnectionGuard {
@@ -57,8 +65,9 @@ class ConnectionGuard {
   ConnectionGuard(const ConnectionGuard&) = delete;
   ConnectionGuard& operator=(const ConnectionGuard&) = delete;
 
-  /// The request from peer address:port was read in full and its handler runs now.
-  void handler_started(const std::string& peer, int peer_port);
+  /// The request from peer address:port was read in full and its handler runs now. False when
+  /// the connection already missed its deadline (its 408 is written): the handler must not run.
+  bool handler_started(const std::string& peer, int peer_port);
   /// The request's headers are read and a body of `body_bytes` follows: its deadline grows by
   /// the time those bytes take at min_read_bytes_per_s (a photo on a slow uplink), no more.
   void body_expected(const std::string& peer, int peer_port, size_t body_bytes);
@@ -72,6 +81,12 @@ class ConnectionGuard {
   void handler_finished(const std::string& peer, int peer_port, size_t response_bytes);
   /// True once close_connection() was called for that peer: nothing more is to be served on it.
   bool closed(const std::string& peer, int peer_port);
+  /// The response being prepared for that peer closes its connection; `library_closes`: the
+  /// library closes it itself once written (the client asked to), else close_connection() is
+  /// to. Taken (and forgotten) by take_closing() once the response is written.
+  void closing(const std::string& peer, int peer_port, bool library_closes);
+  /// What closing() said for the response just written (its library_closes), or nothing.
+  std::optional<bool> take_closing(const std::string& peer, int peer_port);
   /// True if that peer's connection has been closed by the client (or is gone).
   bool client_gone(const std::string& peer, int peer_port);
 
@@ -93,7 +108,8 @@ class ConnectionGuard {
     bool in_handler = false;
     Clock::time_point deadline;  //!< valid when !in_handler and set
     bool has_deadline = false;
-    bool closed = false;         //!< close_connection() was called
+    bool closed = false;         //!< close_connection() was called, or the deadline was missed
+    std::optional<bool> closing;    //!< closing() for the response being prepared
     Clock::time_point body_due;     //!< headers read: the body is due by then (its size at
                                     //!< min_read_bytes_per_s, plus pressure_grace)
     Clock::time_point writing_until;  //!< a response is written until then at the latest
@@ -107,6 +123,9 @@ class ConnectionGuard {
   /// Shuts the connection down if `fd` still is that socket (checked on a duplicate, so a
   /// descriptor reused meanwhile is never touched).
   static bool shut_down(const Connection& c);
+  /// Writes `response` (without blocking) and closes the connection for writing, if `fd` still
+  /// is that socket.
+  static void answer_and_half_close(const Connection& c, const std::string& response);
   /// True if the client sent bytes no thread has read yet (checked as shut_down checks).
   static bool has_unread_bytes(const Connection& c);
 
@@ -118,7 +137,8 @@ class ConnectionGuard {
   bool stopping_ = false;
   std::map<unsigned long, Connection> connections_;            //!< by socket inode
   std::map<std::pair<std::string, int>, Activity> activity_;   //!< by peer address and port
-  std::set<unsigned long> shut_;                               //!< inodes already shut down
+  std::set<unsigned long> shut_;                               //!< inodes already shut down (or answered)
+  std::map<unsigned long, Clock::time_point> answered_;        //!< told 408 at; shut down answer_grace later
   long long timed_out_ = 0;
   long long over_limit_ = 0;
   long long shed_ = 0;

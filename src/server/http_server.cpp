@@ -87,6 +87,21 @@ std::string header_problem(const httplib::Headers& headers) {
   return "";
 }
 
+/// Makes the answer to `req` close its connection, with one "Connection: close" and no
+/// "Keep-Alive". The library writes either header itself, from what the request says ("close"
+/// when it asked to close, else "Keep-Alive: timeout=..., max=..." whatever the response says), so
+/// the request is made to say it (the library's Request is not const, only the handler's view
+/// of it); the guard is told whether the library will close the connection once the answer is
+/// written (the client asked to, as the library reads it) or the guard is to.
+void close_when_answered(const httplib::Request& req, ConnectionGuard* guard) {
+  const std::string asked = req.get_header_value("Connection");
+  const bool library_closes = asked == "close" || (req.version == "HTTP/1.0" && asked != "Keep-Alive");
+  auto& headers = const_cast<httplib::Headers&>(req.headers);
+  headers.erase("Connection");
+  headers.emplace("Connection", "close");
+  if (guard && !req.remote_addr.empty()) guard->closing(req.remote_addr, req.remote_port, library_closes);
+}
+
 Request to_request(const httplib::Request& in) {
   Request out;
   out.method = in.method;
@@ -156,7 +171,11 @@ HttpServer::HttpServer(const Api& api, HttpOptions options) : impl_(std::make_un
 
   Impl* impl = impl_.get();
   const auto handler = [&api, impl](const httplib::Request& req, httplib::Response& res) {
-    if (impl->guard) impl->guard->handler_started(req.remote_addr, req.remote_port);  // the body is read
+    // The body is read; a connection that missed its deadline has been told 408 and runs nothing.
+    if (impl->guard && !impl->guard->handler_started(req.remote_addr, req.remote_port)) {
+      res.status = 408;
+      return;
+    }
     Request request = to_request(req);
     if (ConnectionGuard* guard = impl->guard.get())
       request.client_gone = [guard, addr = req.remote_addr, port = req.remote_port] {
@@ -176,7 +195,7 @@ HttpServer::HttpServer(const Api& api, HttpOptions options) : impl_(std::make_un
     const auto refuse = [&](int status, const char* code, const std::string& message) {
       res.status = status;
       res.set_content(error_body(code, message), "application/json");
-      res.set_header("Connection", "close");
+      close_when_answered(req, impl->guard.get());
       add_security_headers(res);
       return true;
     };
@@ -201,7 +220,7 @@ HttpServer::HttpServer(const Api& api, HttpOptions options) : impl_(std::make_un
       // first: a length would not help.
       if (std::optional<Response> refusal = api.refuse_before_body(to_request(req), 0)) {
         send(std::move(*refusal), res);
-        res.set_header("Connection", "close");
+        close_when_answered(req, impl->guard.get());
         return true;
       }
       return refuse(411, "length_required",
@@ -228,7 +247,7 @@ HttpServer::HttpServer(const Api& api, HttpOptions options) : impl_(std::make_un
                     "-H 'Content-Type: application/json' with -d)");
     if (std::optional<Response> refusal = api.refuse_before_body(to_request(req), declared)) {
       send(std::move(*refusal), res);
-      res.set_header("Connection", "close");
+      close_when_answered(req, impl->guard.get());
       return true;
     }
     return false;
@@ -270,8 +289,8 @@ HttpServer::HttpServer(const Api& api, HttpOptions options) : impl_(std::make_un
     // unread (then closing at once would reset the connection under the client's upload).
     const bool body_unread = req.body.empty() && req.has_header("Content-Length") &&
                              req.get_header_value("Content-Length") != "0";
-    if (equal_ignoring_ascii_case(res.get_header_value("Connection"), "close") &&
-        (body_unread || !equal_ignoring_ascii_case(req.get_header_value("Connection"), "close")))
+    const std::optional<bool> library_closes = impl->guard->take_closing(req.remote_addr, req.remote_port);
+    if (library_closes && (body_unread || !*library_closes))
       impl->guard->close_connection(req.remote_addr, req.remote_port);
     else impl->guard->handler_finished(req.remote_addr, req.remote_port, 0);
   });
@@ -313,7 +332,7 @@ HttpServer::HttpServer(const Api& api, HttpOptions options) : impl_(std::make_un
     std::error_code error;
     return std::filesystem::is_regular_file(std::filesystem::path(web_dir) / path.substr(1), error);
   };
-  http.set_error_handler([&api, web_path_exists](const httplib::Request& req, httplib::Response& res) {
+  http.set_error_handler([&api, web_path_exists, impl](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
     static const std::set<std::string> kRouted{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
     static const std::set<std::string> kKnown{"CONNECT", "TRACE", "PRI"};
@@ -350,11 +369,11 @@ HttpServer::HttpServer(const Api& api, HttpOptions options) : impl_(std::make_un
           message = (printable ? req.method : std::string("the method")) + " is not allowed here; allowed: " + allow;
         }
       }
-      res.set_header("Connection", "close");  // what follows on this connection cannot be trusted
+      close_when_answered(req, impl->guard.get());  // what follows on this connection cannot be trusted
     } else {
       // The library could not read the request (or would not read its body): where the next one
       // starts is unknown.
-      if (res.status >= 400 && res.status != 404) res.set_header("Connection", "close");
+      if (res.status >= 400 && res.status != 404) close_when_answered(req, impl->guard.get());
       code = res.status == 413 ? "payload_too_large"
              : res.status == 404 ? "not_found"
              : res.status == 414 ? "uri_too_long"
@@ -401,6 +420,17 @@ HttpServer::HttpServer(const Api& api, HttpOptions options) : impl_(std::make_un
   limits.max_per_address = options.max_connections_per_address;
   limits.exempt_addresses = options.unlimited_addresses;
   limits.threads = options.threads;
+  // RFC 9110 section 15.5.9: the client learns why, and that it may send the request again.
+  const std::string timeout_body =
+      error_body("request_timeout",
+                 "the request (its header and body) did not arrive within " +
+                     std::to_string(options.keep_alive_timeout_s + options.request_timeout_s) +
+                     " s of the connection opening or of the previous answer (plus the time its declared body takes "
+                     "at 64 KiB/s); send it again on a new connection");
+  std::string timeout_response = "HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\nContent-Length: " +
+                                 std::to_string(timeout_body.size()) + "\r\nConnection: close\r\nCache-Control: no-store\r\n";
+  for (const auto& [name, value] : security_headers()) timeout_response += name + ": " + value + "\r\n";
+  limits.timeout_response = timeout_response + "\r\n" + timeout_body;
   impl_->guard = std::make_unique<ConnectionGuard>(port_, limits);
 }
 
