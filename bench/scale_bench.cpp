@@ -2,8 +2,12 @@
 // 1,000, 10,000 and 100,000 patients (with 10 audit rows per patient: 1 M at 100k), and the
 // growth class of each. Store-level latencies (what a request adds to the HTTP layer).
 //
-//   scale_bench [--db FILE|URL] [--max N]
+//   scale_bench [--db FILE|URL] [--max N] [--quiet-below LOAD [--quiet-from N]]
 //       default: a SQLite file in a temp dir; a postgresql:// URL names an EMPTY database.
+//       --quiet-below: after growing to a size of at least --quiet-from patients (default: the
+//       largest) and the search right after it, wait until the machine's 1-minute load average
+//       is below LOAD (at most 45 minutes) before the other figures, so growing may share the
+//       machine and measuring need not. The load each size was measured at is printed.
 //
 // The database starts with 5 patients from `demo-data` (their records are read), then grows
 // with synthetic demo patients in transactions of 2,000. Figures: p50 / p99 over 300 calls each.
@@ -18,8 +22,10 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -67,6 +73,25 @@ std::string synthetic_name(std::mt19937_64& rng) {
   return fmt::format("{} {}{}-{}{}", pick(kFirst), pick(kStem), pick(kEnd), pick(kStem), pick(kEnd));
 }
 
+/// The 1-minute load average (-1 when the system does not say).
+double load_average() {
+  double load[1];
+  return ::getloadavg(load, 1) == 1 ? load[0] : -1;
+}
+
+/// Waits until the load average is below `below` (no wait when below <= 0), at most 45 minutes;
+/// returns the load measured at the end.
+double wait_for_quiet(double below) {
+  const auto until = Clock::now() + std::chrono::minutes(45);
+  double load = load_average();
+  while (below > 0 && load >= below && Clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::seconds(5));
+    load = load_average();
+  }
+  if (below > 0 && load >= below) std::printf("the machine did not go quiet in 45 minutes: measuring at load %.2f\n", load);
+  return load;
+}
+
 const char* growth_class(double small, double large, double factor) {
   const double r = large / std::max(small, 1e-6);
   if (r < 3) return "flat";
@@ -79,10 +104,23 @@ const char* growth_class(double small, double large, double factor) {
 int main(int argc, char** argv) {
   std::string db;
   long long max_n = 100000;
-  for (int i = 1; i + 1 < argc; i += 2) {
+  double quiet_below = 0;
+  long long quiet_from = -1;
+  for (int i = 1; i < argc; i += 2) {
     const std::string a = argv[i];
+    if (i + 1 == argc) {
+      std::fprintf(stderr, "scale_bench: %s needs a value\n", a.c_str());
+      return 2;
+    }
     if (a == "--db") db = argv[i + 1];
     else if (a == "--max") max_n = std::stoll(argv[i + 1]);
+    else if (a == "--quiet-below") quiet_below = std::stod(argv[i + 1]);
+    else if (a == "--quiet-from") quiet_from = std::stoll(argv[i + 1]);
+    else {
+      std::fprintf(stderr, "scale_bench: unknown option '%s' (accepted: --db, --max, --quiet-below, --quiet-from)\n",
+                   a.c_str());
+      return 2;
+    }
   }
   std::filesystem::path tmp;
   if (db.empty()) {
@@ -112,12 +150,13 @@ int main(int argc, char** argv) {
   std::vector<std::string> names;  // every name added, for queries that find something
   long long have = 5;
   struct Row {
-    long long n;
+    long long n = 0;
     Figures search_unsettled, search, search_next, short_search, short_no_match, keyset, first_page, offset, record;
     Figures statuses_each, statuses_batched;  //!< the statuses of a page of 50: one by one, in one batch
     int many_matches = 0;  //!< of the 300 search queries, how many matched more than 1,000
-    double grow_s;
-    double settle_s;  //!< refresh_planner_statistics after growing
+    double grow_s = 0;
+    double settle_s = 0;  //!< refresh_planner_statistics after growing
+    double load = 0;  //!< the 1-minute load average when the settled figures were taken
   };
   std::vector<Row> rows;
   std::printf("backend %s\n", store->backend() == records::Backend::sqlite ? "SQLite" : "PostgreSQL");
@@ -141,7 +180,8 @@ int main(int argc, char** argv) {
       });
       have += batch;
     }
-    Row row{target};
+    Row row;
+    row.n = target;
     row.grow_s = std::chrono::duration<double>(Clock::now() - t0).count();
     auto substring = [&](int len) {
       const std::string folded = records::fold_for_search(names[rng() % names.size()]);
@@ -164,6 +204,7 @@ int main(int argc, char** argv) {
     // as autovacuum would leave it (refresh_planner_statistics; SQLite: nothing to do). Every
     // other figure is taken after.
     row.search_unsettled = time_calls(300, search_all);
+    row.load = wait_for_quiet(target >= (quiet_from < 0 ? std::min(max_n, 100000LL) : quiet_from) ? quiet_below : 0);
     const auto settle0 = Clock::now();
     store->refresh_planner_statistics();
     row.settle_s = std::chrono::duration<double>(Clock::now() - settle0).count();
@@ -233,14 +274,14 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
   }
   std::printf(
-      "\n| patients | audit rows | grow (s) | settle (s) | search 4-7 chars right after growing p50 / p99 | search 4-7 chars p50 / p99 | its 2nd page (cursor) p50 / p99 | queries with > 1,000 matches | "
+      "\n| patients | audit rows | load | grow (s) | settle (s) | search 4-7 chars right after growing p50 / p99 | search 4-7 chars p50 / p99 | its 2nd page (cursor) p50 / p99 | queries with > 1,000 matches | "
       "2-char search p50 / p99 | 2 chars matching none p50 / p99 | first page p99 | "
       "keyset page (random place) p50 / p99 | offset page at n/2 p99 (contrast) | record read p50 / p99 | "
       "statuses of a 50-patient page: one by one / batched p50 |\n"
-      "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+      "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
   for (const auto& r : rows)
-    std::printf("| %lld | %lld | %.1f | %.1f | %.2f / %.2f ms | %.2f / %.2f ms | %.2f / %.2f ms | %d of 300 | %.2f / %.2f ms | %.2f / %.2f ms | %.2f ms | %.2f / %.2f ms | %.2f ms | %.2f / %.2f ms | %.2f / %.2f ms |\n",
-                r.n, 10 * r.n, r.grow_s, r.settle_s, r.search_unsettled.p50_ms, r.search_unsettled.p99_ms, r.search.p50_ms, r.search.p99_ms, r.search_next.p50_ms, r.search_next.p99_ms,
+    std::printf("| %lld | %lld | %.2f | %.1f | %.1f | %.2f / %.2f ms | %.2f / %.2f ms | %.2f / %.2f ms | %d of 300 | %.2f / %.2f ms | %.2f / %.2f ms | %.2f ms | %.2f / %.2f ms | %.2f ms | %.2f / %.2f ms | %.2f / %.2f ms |\n",
+                r.n, 10 * r.n, r.load, r.grow_s, r.settle_s, r.search_unsettled.p50_ms, r.search_unsettled.p99_ms, r.search.p50_ms, r.search.p99_ms, r.search_next.p50_ms, r.search_next.p99_ms,
                 r.many_matches, r.short_search.p50_ms,
                 r.short_search.p99_ms, r.short_no_match.p50_ms, r.short_no_match.p99_ms, r.first_page.p99_ms, r.keyset.p50_ms, r.keyset.p99_ms, r.offset.p99_ms,
                 r.record.p50_ms, r.record.p99_ms, r.statuses_each.p50_ms, r.statuses_batched.p50_ms);

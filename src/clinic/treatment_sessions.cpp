@@ -196,7 +196,9 @@ void check_screening(records::Store& store, const kb::KnowledgeBase& kb, const r
       case kb::Decision::caution: {
         report.cautions.push_back({f.id, what});
         const auto& ack = confirmation.acknowledged_cautions;
-        if (std::find(ack.begin(), ack.end(), f.id) == ack.end()) unacknowledged.push_back(f.id);
+        // Named as the practitioner reads it (the rule's title), the id in brackets for the API.
+        if (std::find(ack.begin(), ack.end(), f.id) == ack.end())
+          unacknowledged.push_back(f.title.empty() ? f.id : fmt::format("{} ({})", f.title, f.id));
         break;
       }
       case kb::Decision::eligible: break;
@@ -396,7 +398,16 @@ records::GatePassage pass_gate(records::Store& store, const kb::KnowledgeBase& k
   passage.cautions_json = report.recap["acknowledged_cautions"].dump();
   report.recap["step"] = step;
   passage.recap_json = report.recap.dump();
-  if (report.unmet.empty()) return passage;
+  if (report.unmet.empty()) {
+    // A reason with nothing to set aside would be kept nowhere: refused rather than dropped.
+    if (count_visible_characters(confirmation.override_reason) > 0)
+      throw InputError("/override_reason",
+                       fmt::format("the treatment gate has nothing unmet for {}, so there is nothing to override "
+                                   "and the reason would not be kept; send the request again without it",
+                                   session.id == 0 ? std::string("this session")
+                                                   : fmt::format("session {}", session.id)));
+    return passage;
+  }
 
   std::string reason = confirmation.override_reason;
   const bool covered = earlier && std::all_of(report.unmet.begin(), report.unmet.end(), [&](const GateCondition& c) {
@@ -636,9 +647,18 @@ records::TreatmentSession update_session(records::Store& store, const kb::Knowle
   session.gate_passages = old.gate_passages;
   if (now_performed && (!was_performed || gate_fields_changed(old, session))) {
     passage = pass_gate(store, kb, by, session, "performed", confirmation, /*carry_performed=*/was_performed);
-  } else if (now_performed && !confirmation.acknowledged_cautions.empty()) {
-    // No new passage: the earlier acknowledgements stand; what is sent is still checked.
-    check_acknowledged(confirmation.acknowledged_cautions, evaluate_gate(store, kb, session, confirmation), session);
+  } else if (now_performed) {
+    // No new passage: the earlier acknowledgements and override stand; what is sent is still
+    // checked, and a new reason, which would be kept nowhere, is refused rather than dropped.
+    if (count_visible_characters(confirmation.override_reason) > 0)
+      throw InputError("/override_reason",
+                       fmt::format("session {} is already marked performed and this change does not touch what the "
+                                   "treatment gate checks (the date, the plan, the device, the lot, the needle "
+                                   "lengths), so there is nothing to override and the reason would not be kept; a "
+                                   "reason given when it is signed replaces the override's",
+                                   session.id));
+    if (!confirmation.acknowledged_cautions.empty())
+      check_acknowledged(confirmation.acknowledged_cautions, evaluate_gate(store, kb, session, confirmation), session);
   }
   return store.update_session(actor_of(by), session, passage);
 }

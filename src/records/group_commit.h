@@ -24,7 +24,8 @@ class GroupCommit {
   /// it). `commit_batch` commits a batch and sets each item's result or error; what it throws
   /// becomes the error of every item of that batch.
   void run(Item& item, const CommitBatch& commit_batch) {
-    Waiter me{&item};
+    Waiter me;
+    me.item = &item;
     std::unique_lock lock(mutex_);
     queue_.push_back(&me);
     // Each waiter sleeps on its own condition variable, so finishing a batch wakes exactly the

@@ -281,7 +281,7 @@ HttpServer::HttpServer(const Api& api, HttpOptions options) : impl_(std::make_un
     }
     return httplib::Server::HandlerResponse::Unhandled;
   });
-  http.set_logger([impl](const httplib::Request& req, const httplib::Response& res) {
+  http.set_logger([impl](const httplib::Request& req, const httplib::Response& /*res*/) {
     if (!impl->guard) return;
     // The library keeps the connection open whatever the response says; a response that
     // closes it (a refusal before the body, a request that could not be read) is honoured here.

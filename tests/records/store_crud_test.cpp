@@ -155,7 +155,9 @@ TEST_P(StoreCrud, TheLoginChangeCounterMovesWithEveryRevocationAndUserUpdateInTh
   for (const auto& step : steps) {
     step.run();
     const long long now = store->auth_change_seq();
-    if (step.moves) EXPECT_GT(now, seq) << step.what;
+    if (step.moves) {
+      EXPECT_GT(now, seq) << step.what;
+    }
     else EXPECT_EQ(now, seq) << step.what;
     seq = now;
   }

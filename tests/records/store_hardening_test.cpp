@@ -202,7 +202,9 @@ TEST_P(StoreHardening, backup_and_restore_lift_the_guards_only_for_themselves) {
   auto sql = raw(target);
   EXPECT_ANY_THROW(*sql << "DELETE FROM amendments");
   EXPECT_ANY_THROW(*sql << "DELETE FROM session_needle_lengths");
-  if (backend() == Backend::postgresql) EXPECT_ANY_THROW(*sql << "TRUNCATE audit_log, audit_head");
+  if (backend() == Backend::postgresql) {
+    EXPECT_ANY_THROW(*sql << "TRUNCATE audit_log, audit_head");
+  }
 }
 
 }  // namespace

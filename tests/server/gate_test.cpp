@@ -523,6 +523,12 @@ TEST_P(Gate, AnAcknowledgementNamesACautionOfTheSession) {
       {"an acknowledgement for a planned session", {"nsaid"}, "planned", "/acknowledged_cautions/0", "this session is planned"},
       {"the caution, once", {"nsaid"}, "performed", "", ""},
   };
+  // None acknowledged: the refusal names each caution as the practitioner reads it, id beside.
+  Reply unacknowledged = c.post(p.path + "/sessions", p.session("2026-09-22"), admin_);
+  EXPECT_EQ(unacknowledged.status, 409) << unacknowledged.body;
+  EXPECT_NE(unacknowledged.body.find("acknowledge each screening caution before treatment: NSAIDs (nsaid)"),
+            std::string::npos)
+      << unacknowledged.body;
   for (const auto& k : cases) {
     SCOPED_TRACE(k.name);
     json body = p.session("2026-09-22", k.status);
@@ -576,6 +582,63 @@ TEST_P(Gate, AnOverrideReasonOnAPlannedSessionIsRefusedNotDropped) {
   EXPECT_EQ(performed["status"], "performed");
   EXPECT_EQ(performed["gate_override"]["reason"], reason) << performed.dump();
   EXPECT_EQ(c.get(p.path, admin_).json()["sessions"].size(), 2u);  // the planned one and the blank one
+}
+
+TEST_P(Gate, AReasonWithNothingToOverrideIsRefusedNotDropped) {
+  // Every condition met (or an edit of a performed session that the gate does not check): an
+  // override reason would be kept nowhere, so it is refused at its field, not silently lost.
+  auto c = client();
+  auto p = make_treatable(admin_, "Nothing To Override Patient");
+  const std::string reason = "Checked with the patient by phone this morning";
+  struct Case {
+    const char* name;
+    std::function<Reply(const std::string& session_path)> send;
+    int expected;
+    const char* says;  //!< in the 400's message
+  };
+  json body = p.session("2026-09-22");
+  body["override_reason"] = reason;
+  Reply refused = c.post(p.path + "/sessions", body, admin_);
+  EXPECT_EQ(refused.status, 400) << refused.body;
+  EXPECT_EQ(refused.field(), "/override_reason") << refused.body;
+  EXPECT_NE(refused.body.find("nothing unmet"), std::string::npos) << refused.body;
+  EXPECT_TRUE(c.get(p.path, admin_).json()["sessions"].empty());
+
+  Reply made = c.post(p.path + "/sessions", p.session("2026-09-22"), admin_);
+  ASSERT_EQ(made.status, 201) << made.body;
+  const std::string s = "/api/sessions/" + std::to_string(made.json()["id"].get<long long>());
+  const auto row_version = [&] { return c.get(s, admin_).json()["row_version"]; };
+  const std::vector<Case> cases{
+      {"a performed session's notes edited with a reason",
+       [&](const std::string& path) {
+         json edit = p.session("2026-09-22");
+         edit["notes"] = "Mild erythema at the end";
+         edit["override_reason"] = reason;
+         edit["row_version"] = row_version();
+         return c.send("PUT", path, edit.dump(), &admin_);
+       },
+       400, "already marked performed"},
+      {"signed with a reason and nothing unmet",
+       [&](const std::string& path) {
+         return c.post(path + "/sign", {{"row_version", row_version()}, {"override_reason", reason}}, admin_);
+       },
+       400, "nothing unmet"},
+      {"signed without one", [&](const std::string& path) { return c.post(path + "/sign", {{"row_version", row_version()}}, admin_); },
+       200, ""},
+  };
+  for (const auto& k : cases) {
+    SCOPED_TRACE(k.name);
+    Reply r = k.send(s);
+    ASSERT_EQ(r.status, k.expected) << r.body;
+    if (k.expected == 400) {
+      EXPECT_EQ(r.field(), "/override_reason") << r.body;
+      EXPECT_NE(r.body.find(k.says), std::string::npos) << r.body;
+    }
+  }
+  const json signed_ = c.get(s, admin_).json();
+  EXPECT_EQ(signed_["status"], "signed");
+  EXPECT_TRUE(signed_["notes"].is_null() || signed_["notes"] == "") << signed_.dump();
+  EXPECT_TRUE(signed_["gate_override"].is_null()) << signed_.dump();
 }
 
 TEST_P(Gate, ThePractitionerRecordedIsOneWhoMayTreat) {

@@ -275,8 +275,11 @@ TEST_P(Hardening, methods_and_bodies_get_the_status_that_says_what_is_wrong) {
     const auto head_end = answer.find("\r\n\r\n");
     const std::string head = answer.substr(0, head_end);
     const std::string allow_line = std::string("\r\nAllow: ") + c.allow + "\r\n";
-    if (*c.allow) EXPECT_NE((head + "\r\n").find(allow_line), std::string::npos) << head;
-    else EXPECT_EQ(head.find("\r\nAllow:"), std::string::npos) << head;
+    if (*c.allow) {
+      EXPECT_NE((head + "\r\n").find(allow_line), std::string::npos) << head;
+    } else {
+      EXPECT_EQ(head.find("\r\nAllow:"), std::string::npos) << head;
+    }
     if (*c.code) {
       const auto body = json::parse(answer.substr(head_end + 4), nullptr, false);
       ASSERT_TRUE(body.is_object()) << answer;
@@ -284,7 +287,9 @@ TEST_P(Hardening, methods_and_bodies_get_the_status_that_says_what_is_wrong) {
       EXPECT_FALSE(body["error"]["message"].get<std::string>().empty());
       EXPECT_NE(body["error"]["message"].get<std::string>().find(c.says), std::string::npos) << answer;
       // A request the server could not read, or would not trust, ends its connection.
-      if (c.status == 400) EXPECT_NE(head.find("\r\nConnection: close"), std::string::npos) << head;
+      if (c.status == 400) {
+        EXPECT_NE(head.find("\r\nConnection: close"), std::string::npos) << head;
+      }
     }
   }
 }
@@ -459,7 +464,9 @@ TEST_P(Hardening, only_the_web_page_and_its_files_are_served_outside_the_api) {
     ASSERT_GE(answer.size(), 12u) << answer;
     EXPECT_EQ(answer.substr(0, 12), "HTTP/1.1 " + std::to_string(c.status)) << answer;
     EXPECT_EQ(answer.find("\r\nAllow: ") != std::string::npos, *c.type != '\0') << answer;
-    if (*c.type) EXPECT_NE(answer.find(std::string("\r\nAllow: ") + c.type + "\r\n"), std::string::npos) << answer;
+    if (*c.type) {
+      EXPECT_NE(answer.find(std::string("\r\nAllow: ") + c.type + "\r\n"), std::string::npos) << answer;
+    }
   }
   server.stop();
 }

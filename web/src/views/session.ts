@@ -209,7 +209,10 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
   const overrideReason = h('textarea', { id: 'override-reason', rows: 2, 'data-field': 'override_reason', 'aria-describedby': 'override-hint' });
   const gatePanel = h('section', { class: 'panel gate-panel', id: 'gate-panel', 'aria-labelledby': 'gate-title', hidden: true });
   const gateNote = h('p', { class: 'small gate-stale', id: 'gate-stale', hidden: true }, 'Checked against the saved session: save to check your changes.');
-  const confirmation = (): GateConfirmation => ({ acknowledged_cautions: [...ticked], override_reason: overrideReason.value });
+  // The reason goes with the request only while the override is offered (conditions open): the
+  // server refuses a reason with nothing to set aside rather than drop it.
+  let overrideOffered = false;
+  const confirmation = (): GateConfirmation => ({ acknowledged_cautions: [...ticked], override_reason: overrideOffered ? overrideReason.value : '' });
   const focusField = (key: string) => {
     const target = key === 'cautions' ? gatePanel.querySelector<HTMLElement>('input[data-caution]')
       : key === 'needle_lengths' ? form.querySelector<HTMLElement>('.length-row input, .length-row select') ?? map.element.querySelector<HTMLElement>('[data-region]')
@@ -218,7 +221,7 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
     target?.focus();
   };
   const renderGate = () => {
-    if (!gate) { gatePanel.hidden = true; return; }
+    if (!gate) { gatePanel.hidden = true; overrideOffered = false; return; }
     gatePanel.hidden = false;
     const open = openConditions(gate.unmet, gate.cautions, ticked);
     const allowed = open.length === 0;
@@ -246,6 +249,7 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
       return h('li', { 'data-condition': c.condition }, h('span', { class: 'gate-msg' }, c.message), ' ', go);
     };
     const canOverride = app.can('sign');
+    overrideOffered = !allowed && canOverride;
     mount(gatePanel,
       h('div', { class: 'panel-head' },
         h('h2', { id: 'gate-title' }, 'Before treatment'),
