@@ -170,6 +170,22 @@ try {
       assert(!(await page.textContent('#audit-table')).includes(NEW_PASSWORD), 'the password itself is nowhere');
     }],
 
+    ['a new user: the server’s refusal at its field, then the user created and said so', async () => {
+      await page.goto(`${url}#/admin`);
+      await page.waitForSelector('form[aria-label="New user"]');
+      await page.fill('#new-username', 'Jo Nurse');
+      await page.fill('#new-display', 'Jo Nurse');
+      await page.selectOption('#new-role', 'assistant');
+      await page.fill('#new-password', 'jo-initial-password');
+      await page.click('form[aria-label="New user"] button[type=submit]');
+      await page.waitForSelector('[data-error-for=username]:not(:empty)');
+      assert((await page.inputValue('#new-password')) === 'jo-initial-password', 'what was typed is kept');
+      await page.fill('#new-username', 'jo.nurse');
+      await page.click('form[aria-label="New user"] button[type=submit]');
+      await page.waitForSelector('tr[data-user="jo.nurse"]');
+      assert(/User jo\.nurse created as assistant/.test(await page.textContent('#toast')), `a confirmation: ${await page.textContent('#toast')}`);
+    }],
+
     ['on a phone the dialog fits the screen', async () => {
       await page.setViewportSize({ width: 390, height: 844 });
       await page.goto(`${url}#/admin`);

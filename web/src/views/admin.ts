@@ -33,11 +33,13 @@ export async function adminUsersView(app: App): Promise<Node> {
     e.preventDefault();
     clearFieldErrors(form);
     try {
-      await app.api.createUser({ username: username.value.trim(), display_name: display.value.trim() || undefined, role: role.value, password: password.value });
+      const created = await app.api.createUser({ username: username.value.trim(), display_name: display.value.trim() || undefined, role: role.value, password: password.value });
       app.staffChanged();
+      app.toast(`User ${created.username} created as ${created.role}; they log in with the initial password.`);
       void app.refresh();
     } catch (err) {
       if (err instanceof ApiError) showFieldError(form, err.field?.replace(/^\//, '') ?? null, err.message);
+      else showFieldError(form, 'form', `The user was not created: ${String(err)}`);
     }
   });
   const userRow = (u: User) => {
