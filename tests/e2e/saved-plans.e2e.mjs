@@ -28,10 +28,14 @@ try {
   const save = async () => {
     const before = await page.$$eval('#saved-plans tbody tr', (trs) => trs.length);
     await page.click('#save-plan');
-    await page.waitForSelector('#to-sessions');
-    const id = Number(/plan #(\d+)/.exec(await page.textContent('#to-sessions >> xpath=..'))?.[1]);
+    // The note names the new plan (the one of an earlier save is replaced)...
+    const handle = await page.waitForFunction((known) => {
+      const m = /Saved as plan #(\d+)/.exec(document.getElementById('to-sessions')?.parentElement?.textContent ?? '');
+      return m && !known.includes(Number(m[1])) ? Number(m[1]) : null;
+    }, savedIds);
+    const id = await handle.jsonValue();
     savedIds.push(id);
-    // The list is drawn again once the stored record is read back.
+    // ...and the list is drawn again once the stored record is read back.
     await page.waitForFunction((n) => document.querySelectorAll('#saved-plans tbody tr').length === n, before + 1);
     return id;
   };
