@@ -321,3 +321,24 @@ export async function checkEach(page, selector) {
   for (let i = 0; i < n; i++) await page.locator(selector).nth(i).check();
   return n;
 }
+
+/**
+ * The text of the SVG charts matching `selector` as drawn: for each chart its shown width, the
+ * smallest label in CSS px (font size times the drawing's scale) and the labels that overlap
+ * another (their text). A chart made for a desktop and shrunk to a phone shows 6 px labels.
+ */
+export async function chartText(page, selector = 'svg.chart') {
+  return page.$$eval(selector, (svgs) => svgs.map((svg) => {
+    const scale = svg.getBoundingClientRect().width / (svg.viewBox.baseVal?.width || svg.getBoundingClientRect().width);
+    const texts = [...svg.querySelectorAll('text')];
+    const px = texts.map((t) => parseFloat(getComputedStyle(t).fontSize) * scale);
+    const boxes = texts.map((t) => ({ text: t.textContent, r: t.getBoundingClientRect() }));
+    const overlaps = [];
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i].r, b = boxes[j].r;
+        if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1) overlaps.push(`${boxes[i].text} / ${boxes[j].text}`);
+      }
+    return { id: svg.id, width: Math.round(svg.getBoundingClientRect().width), smallestPx: Math.min(...px), overlaps };
+  }));
+}

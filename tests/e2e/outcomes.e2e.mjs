@@ -7,7 +7,7 @@
 // Outcomes link and is refused the page.
 
 import {
-  ACCOUNTS, api, assert, axeSerious, finish, launchBrowser, login, newPage, runSteps, seedConsent, shot, startServer, utcDay,
+  ACCOUNTS, api, assert, axeSerious, chartText, finish, horizontalOverflow, launchBrowser, login, newPage, runSteps, seedConsent, shot, startServer, utcDay,
 } from './lib.mjs';
 
 const FILE = 'outcomes';
@@ -113,6 +113,30 @@ try {
       await page.waitForSelector('#outcomes-trajectories');
       const violations = await axeSerious(page);
       assert(violations.length === 0, violations.join('\n'));
+    }],
+
+    ['on a phone (390 px) the charts are drawn at its width: labels of 10 px, none overlapping, no sideways scrolling', async () => {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.goto(`${url}#/outcomes?by=indication,sex&indication=acne-scars`);
+      await page.waitForSelector('#outcomes-trajectories .series polyline');
+      await page.waitForSelector('#outcomes-events');
+      // Drawn again once laid out at the phone's width.
+      await page.waitForFunction(() => document.getElementById('outcomes-trajectories')?.viewBox.baseVal.width < 560, null, { timeout: 3000 }).catch(() => {});
+      const charts = await chartText(page, '#outcomes-trajectories, #outcomes-events');
+      assert(charts.length === 2, `both charts (${JSON.stringify(charts)})`);
+      for (const c of charts) {
+        assert(c.width <= 390 && c.smallestPx >= 10, `${c.id}: labels at least 10 px (${JSON.stringify(c)})`);
+        assert(c.overlaps.length === 0, `${c.id}: no label over another (${c.overlaps.join('; ')})`);
+      }
+      const o = await horizontalOverflow(page);
+      assert(o.over <= 0, `the page does not scroll sideways (${o.over} px: ${o.culprits.join(', ')})`);
+      assert((await page.$$('#outcomes-trajectories .series')).length === 1, 'the series is drawn at that width too');
+      await page.locator('.charts').scrollIntoViewIfNeeded();
+      await shot(page, 'phone-outcomes-charts', { fullPage: false });
+      const v = await axeSerious(page);
+      assert(v.length === 0, v.join('\n'));
+      await page.setViewportSize({ width: 1366, height: 900 });
+      await page.waitForFunction(() => document.getElementById('outcomes-trajectories')?.viewBox.baseVal.width === 560);
     }],
 
     ['an assistant has no Outcomes link and is refused the page', async () => {

@@ -9,7 +9,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ACCOUNTS, api, assert, axeSerious, finish, horizontalOverflow, launchBrowser, login, newPage, repo, runSteps, seedConsent, seedPerformed, shot, startServer, utcDay } from './lib.mjs';
+import { ACCOUNTS, api, assert, axeSerious, chartText, finish, horizontalOverflow, launchBrowser, login, newPage, repo, runSteps, seedConsent, seedPerformed, shot, startServer, utcDay } from './lib.mjs';
 
 const FILE = 'screens';
 const server = await startServer();
@@ -177,6 +177,35 @@ try {
       assert(!(await page.title()).startsWith('●'), 'the marker goes with the changes');
     }],
 
+    ['unsaved changes: a half-typed new patient and an unsaved score ask before they are lost', async () => {
+      for (const [hash, ready, fill] of [
+        ['#/patients/new', 'form[aria-label="New patient"]', () => page.fill('input[name=name]', 'Nadia Halfway')],
+        [`#/patients/${ids.sofia}/outcomes`, '#outcome-scale', () => page.fill('#outcome-score', '2')],
+      ]) {
+        await visit(hash, ready);
+        await fill();
+        assert((await page.title()).startsWith('●'), `${hash}: the browser tab’s title is marked`);
+        let asked = '';
+        page.once('dialog', (d) => { asked = d.message(); void d.dismiss(); });
+        await page.click('nav[aria-label=Main] a:has-text("Today")');
+        await page.waitForTimeout(300);
+        assert(/not saved/.test(asked), `${hash}: leaving asks first (${asked || 'no dialog'})`);
+        assert(page.url().endsWith(hash), `${hash}: dismissing stays (${page.url()})`);
+        page.once('dialog', (d) => void d.accept());
+        await page.click('nav[aria-label=Main] a:has-text("Today")');
+        await page.waitForSelector('h1:has-text("Today")');
+      }
+      // Created: no prompt on the way to the new patient's intake.
+      await visit('#/patients/new', 'form[aria-label="New patient"]');
+      await page.fill('input[name=name]', 'Nadia Created');
+      await page.fill('input[name=birth_date]', '1990-01-02');
+      let asked = '';
+      page.once('dialog', (d) => { asked = d.message(); void d.accept(); });
+      await page.click('button:has-text("Create patient")');
+      await page.waitForSelector('.patient-head h1:has-text("Nadia Created")');
+      assert(asked === '', `no prompt once created (${asked})`);
+    }],
+
     ['phone: the top bar folds into a menu, nothing overflows, screenshots', async () => {
       await page.setViewportSize({ width: 390, height: 844 });
       const over = [];
@@ -198,6 +227,13 @@ try {
         await shot(page, `phone-${name}`, { fullPage: false });
       }
       assert(over.length === 0, `horizontal overflow at 390 px:\n    ${over.join('\n    ')}`);
+      // The patient's score chart is drawn at the phone's width: its labels keep their size.
+      await visit(`#/patients/${ids.sofia}/outcomes`, '.outcomes svg.chart');
+      await page.waitForFunction(() => document.querySelector('.outcomes svg.chart')?.viewBox.baseVal.width < 560, null, { timeout: 3000 }).catch(() => {});
+      for (const c of await chartText(page, '.outcomes svg.chart'))
+        assert(c.smallestPx >= 10 && c.overlaps.length === 0, `the score chart is readable at 390 px (${JSON.stringify(c)})`);
+      await page.locator('.outcomes svg.chart').scrollIntoViewIfNeeded();
+      await shot(page, 'phone-outcomes-chart', { fullPage: false });
       await visit('#/', 'h1:has-text("Today")');
       assert(await page.isVisible('#menu-toggle'), 'the menu button shows');
       assert(!(await page.isVisible('nav[aria-label=Main] a:has-text("Patients")')), 'the navigation is folded away');

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import {
-  ApiClient, ApiError, errorFieldKey, groupVocabulary, passwordChangeProblems, query, readCookie, staffDirectory, staffName,
+  ApiClient, ApiError, errorFieldKey, groupVocabulary, passwordChangeProblems, passwordSetProblems, query, readCookie, staffDirectory, staffName,
 } from './api';
 
 type Call = { url: string; init: RequestInit };
@@ -181,6 +181,24 @@ describe('passwordChangeProblems', () => {
     const nine = '😀'.repeat(9);
     expect(passwordChangeProblems('old-password', nine, nine).map((p) => p.field)).toEqual(['new_password']);
     expect(passwordChangeProblems('old-password', nine + 'x', nine + 'x')).toEqual([]);
+  });
+});
+
+describe('passwordSetProblems (an admin sets another user’s password)', () => {
+  it('accepts 10 characters or more, typed the same twice; no current password is asked', () => {
+    expect(passwordSetProblems('0123456789', '0123456789')).toEqual([]);
+    expect(passwordSetProblems('😀'.repeat(10), '😀'.repeat(10))).toEqual([]);
+  });
+
+  it('names the form’s fields, the new password under the server’s key', () => {
+    expect(passwordSetProblems('short', 'short')).toEqual([
+      { field: 'password', message: 'The new password needs at least 10 characters.' }]);
+    expect(passwordSetProblems('😀'.repeat(9), '😀'.repeat(9)).map((p) => p.field)).toEqual(['password']);
+    expect(passwordSetProblems('a-new-password', 'a-new-passw0rd')).toEqual([
+      { field: 'repeat_password', message: 'The two new passwords differ.' }]);
+    expect(passwordSetProblems('', 'x').map((p) => p.field)).toEqual(['password', 'repeat_password']);
+    // the server names `/password`: its error lands at the same field
+    expect(errorFieldKey('/password')).toBe('password');
   });
 });
 

@@ -110,6 +110,19 @@ export function passwordChangeProblems(current: string, next: string, repeat: st
   return out;
 }
 
+/**
+ * The checks of an admin's "Set password" form before PATCH /api/users/{id} (its `password`;
+ * no current password: the admin sets another user's). The same rules and words as the own
+ * password form's: at least MIN_PASSWORD_CHARS characters, typed the same twice. Field keys are
+ * the form's: `password` (the server's `/password`) and `repeat_password`.
+ */
+export function passwordSetProblems(next: string, repeat: string): { field: 'password' | 'repeat_password'; message: string }[] {
+  const out: { field: 'password' | 'repeat_password'; message: string }[] = [];
+  if ([...next].length < MIN_PASSWORD_CHARS) out.push({ field: 'password', message: `The new password needs at least ${MIN_PASSWORD_CHARS} characters.` });
+  if (repeat !== next) out.push({ field: 'repeat_password', message: 'The two new passwords differ.' });
+  return out;
+}
+
 /** A server error's JSON pointer ("/current_password") as a form key ("current_password"), or null. */
 export function errorFieldKey(field: string | undefined): string | null {
   return field ? field.replace(/^\//, '') : null;

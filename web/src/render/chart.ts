@@ -19,6 +19,23 @@ export interface ChartLayout {
   xTicks: { x: number; date: string }[];
 }
 
+/** The least distance between two dated ticks, in drawing units (a short date is about 60). */
+export const MIN_TICK_SPACING = 80;
+
+/** The narrowest a chart is drawn: below it, it is drawn at this width and scaled down. */
+export const CHART_MIN_WIDTH = 280;
+
+/**
+ * The width to draw a chart at, in viewBox units, when it is shown `shownPx` CSS pixels wide:
+ * the shown width itself up to `preferred` (one unit is one pixel, so a 10-unit label is 10 px
+ * on a phone instead of shrinking with the drawing), never under CHART_MIN_WIDTH; `preferred`
+ * before it is laid out (0).
+ */
+export function chartDrawWidth(shownPx: number, preferred: number): number {
+  if (!(shownPx > 0)) return preferred;
+  return Math.max(CHART_MIN_WIDTH, Math.min(preferred, Math.floor(shownPx)));
+}
+
 export function layoutOutcomeChart(outcomes: Outcome[], range: { min: number; max: number }, box: ChartBox): ChartLayout {
   const sorted = [...outcomes].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.id - b.id));
   const dates = sorted.map((o) => o.date);
@@ -40,8 +57,9 @@ export function layoutOutcomeChart(outcomes: Outcome[], range: { min: number; ma
   }
   const steps = niceSteps(lo, hi);
   const yTicks = steps.map((value) => ({ value, y: y(value) }));
-  const uniqueDates = [...new Set(dates)];
-  const xTicks = (uniqueDates.length <= 6 ? uniqueDates : pickEvenly(uniqueDates, 6)).map((date) => ({ date, x: x(date) }));
+  // A date label is about 60 units wide: ticks at least MIN_TICK_SPACING apart (and at most
+  // 6), the first and the last date always labelled.
+  const xTicks = spacedTicks([...new Set(dates)].map((date) => ({ date, x: x(date) })), Math.max(MIN_TICK_SPACING, plotW / 5));
   return { series: [...byKey.values()], yTicks, xTicks };
 }
 
@@ -57,8 +75,15 @@ export function niceSteps(lo: number, hi: number): number[] {
   return out;
 }
 
-function pickEvenly<T>(items: T[], n: number): T[] {
+/** Ticks (in x order) at least `spacing` apart: the first, then each far enough from the one
+ *  before; the last always, in place of a kept one too close to it. */
+function spacedTicks<T extends { x: number }>(ticks: T[], spacing: number): T[] {
   const out: T[] = [];
-  for (let i = 0; i < n; i++) out.push(items[Math.round((i * (items.length - 1)) / (n - 1))]);
-  return [...new Set(out)];
+  for (const t of ticks) if (out.length === 0 || t.x - out[out.length - 1].x >= spacing) out.push(t);
+  const last = ticks[ticks.length - 1];
+  if (last && out[out.length - 1] !== last) {
+    if (out.length > 1 && last.x - out[out.length - 1].x < spacing) out.pop();
+    if (last.x - out[out.length - 1].x >= spacing) out.push(last);
+  }
+  return out;
 }

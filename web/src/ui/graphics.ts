@@ -4,7 +4,7 @@
 import { h, s } from './dom';
 import { depthScale, depthStyle, formatMm } from '../render/depth';
 import { layoutAftercare, layoutCourse } from '../render/timeline';
-import { layoutOutcomeChart } from '../render/chart';
+import { chartDrawWidth, layoutOutcomeChart } from '../render/chart';
 import { formatDay, formatHours } from '../dates';
 import type { AftercareItem, DepthCheck, Outcome, PlannedSession, PreparationTask } from '../types';
 
@@ -110,25 +110,48 @@ function truncate(text: string, n: number): string {
 
 const SERIES_COLOURS = ['#2f6690', '#b5651d', '#3a7d44', '#7b4b94', '#9a3b3b', '#4d6b73'];
 
+/**
+ * A chart drawn at the width it is shown at (see chartDrawWidth): on a phone its labels keep
+ * their size instead of shrinking with a drawing made for a desktop. `draw(width)` builds the
+ * SVG for a viewBox that wide; it is built again when the shown width changes.
+ */
+export function fittedChart(draw: (width: number) => SVGSVGElement, preferred: number): HTMLElement {
+  const box = h('div', { class: 'chart-fit' });
+  let width = preferred;
+  box.append(draw(width));
+  if (typeof ResizeObserver === 'function') {
+    new ResizeObserver(() => {
+      const w = chartDrawWidth(box.clientWidth, preferred);
+      if (w === width) return;
+      width = w;
+      box.replaceChildren(draw(width));
+    }).observe(box);
+  }
+  return box;
+}
+
 /** Scores over time for one scale; one line per region. */
 export function outcomeChart(outcomes: Outcome[], range: { min: number; max: number }, title: string, better?: string,
   regionName: (id: string) => string = (id) => id): Element {
-  const box = { width: 560, height: 200, left: 36, right: 12, top: 12, bottom: 28 };
-  const layout = layoutOutcomeChart(outcomes, range, box);
-  const svg = s('svg', { viewBox: `0 0 ${box.width} ${box.height}`, role: 'img', class: 'chart', 'aria-label': `${title}: ${outcomes.length} scores` },
-    layout.yTicks.map((t) => s('g', { class: 'tick' },
-      s('line', { x1: box.left, x2: box.width - box.right, y1: t.y, y2: t.y }),
-      s('text', { x: box.left - 6, y: t.y + 4, 'text-anchor': 'end', class: 'axis' }, String(t.value)))),
-    layout.xTicks.map((t, i, all) => s('text', { x: t.x, y: box.height - 8, class: 'axis',
-      'text-anchor': all.length > 1 && i === 0 ? 'start' : all.length > 1 && i === all.length - 1 ? 'end' : 'middle' }, formatDay(t.date, undefined, 'short'))),
-    layout.series.map((series, i) => {
-      const colour = SERIES_COLOURS[i % SERIES_COLOURS.length];
-      return s('g', { class: 'series' },
-        s('polyline', { points: series.points.map((p) => `${p.x},${p.y}`).join(' '), fill: 'none', stroke: colour, 'stroke-width': 2 }),
-        series.points.map((p) => s('circle', { cx: p.x, cy: p.y, r: 3.5, fill: colour }, s('title', null, `${formatDay(p.date)}: ${p.score}${series.region ? ` (${regionName(series.region)})` : ''}`))));
-    }));
-  const legend = h('div', { class: 'legend' }, layout.series.map((series, i) => h('span', { class: 'legend-item' },
+  const draw = (width: number) => {
+    const box = { width, height: 200, left: 36, right: 12, top: 12, bottom: 28 };
+    const layout = layoutOutcomeChart(outcomes, range, box);
+    return s('svg', { viewBox: `0 0 ${box.width} ${box.height}`, role: 'img', class: 'chart', 'aria-label': `${title}: ${outcomes.length} scores` },
+      layout.yTicks.map((t) => s('g', { class: 'tick' },
+        s('line', { x1: box.left, x2: box.width - box.right, y1: t.y, y2: t.y }),
+        s('text', { x: box.left - 6, y: t.y + 4, 'text-anchor': 'end', class: 'axis' }, String(t.value)))),
+      layout.xTicks.map((t, i, all) => s('text', { x: t.x, y: box.height - 8, class: 'axis',
+        'text-anchor': all.length > 1 && i === 0 ? 'start' : all.length > 1 && i === all.length - 1 ? 'end' : 'middle' }, formatDay(t.date, undefined, 'short'))),
+      layout.series.map((series, i) => {
+        const colour = SERIES_COLOURS[i % SERIES_COLOURS.length];
+        return s('g', { class: 'series' },
+          s('polyline', { points: series.points.map((p) => `${p.x},${p.y}`).join(' '), fill: 'none', stroke: colour, 'stroke-width': 2 }),
+          series.points.map((p) => s('circle', { cx: p.x, cy: p.y, r: 3.5, fill: colour }, s('title', null, `${formatDay(p.date)}: ${p.score}${series.region ? ` (${regionName(series.region)})` : ''}`))));
+      }));
+  };
+  const regions = layoutOutcomeChart(outcomes, range, { width: 560, height: 200, left: 36, right: 12, top: 12, bottom: 28 }).series;
+  const legend = h('div', { class: 'legend' }, regions.map((series, i) => h('span', { class: 'legend-item' },
     h('span', { class: 'key', style: { background: SERIES_COLOURS[i % SERIES_COLOURS.length] } }), series.region ? regionName(series.region) : 'whole treated area')),
   better ? h('span', { class: 'muted' }, ` · ${better} is better`) : null);
-  return h('figure', { class: 'chart-figure' }, h('figcaption', null, title), svg, legend);
+  return h('figure', { class: 'chart-figure' }, h('figcaption', null, title), fittedChart(draw, 560), legend);
 }

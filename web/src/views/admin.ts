@@ -8,6 +8,7 @@ import { clearFieldErrors, debounce, field, h, select, showFieldError, hiddenTh,
 import { actionLabel, auditKind, auditSentence, entityLabel } from '../audit-detail';
 import type { AuditEntry, User } from '../types';
 import { practiceExportPanel } from './documents';
+import { setPasswordDialog } from './user-password';
 
 const ROLES: [string, string][] = [['practitioner', 'practitioner'], ['assistant', 'assistant'], ['admin', 'admin']];
 
@@ -32,20 +33,24 @@ export async function adminUsersView(app: App): Promise<Node> {
     e.preventDefault();
     clearFieldErrors(form);
     try {
-      await app.api.createUser({ username: username.value.trim(), display_name: display.value.trim() || undefined, role: role.value, password: password.value });
+      const created = await app.api.createUser({ username: username.value.trim(), display_name: display.value.trim() || undefined, role: role.value, password: password.value });
       app.staffChanged();
+      app.toast(`User ${created.username} created as ${created.role}; they log in with the initial password.`);
       void app.refresh();
     } catch (err) {
       if (err instanceof ApiError) showFieldError(form, err.field?.replace(/^\//, '') ?? null, err.message);
+      else showFieldError(form, 'form', `The user was not created: ${String(err)}`);
     }
   });
   const userRow = (u: User) => {
     const r = select(ROLES, u.role, { 'aria-label': `Role of ${u.username}` });
     const msg = h('span', { class: 'small', role: 'status' });
     r.addEventListener('change', async () => {
+      msg.textContent = 'saving…';
       try {
         const updated = await app.api.updateUser(u.id, { row_version: u.row_version ?? 1, role: r.value });
         u.row_version = updated.row_version;
+        u.role = updated.role;
         app.staffChanged();
         msg.textContent = 'saved';
       } catch (e) {
@@ -63,8 +68,22 @@ export async function adminUsersView(app: App): Promise<Node> {
         msg.textContent = e instanceof ApiError ? e.message : String(e);
       }
     });
-    return h('tr', { class: u.disabled ? 'disabled' : '' }, h('td', null, u.username), h('td', null, u.display_name), h('td', null, r),
-      h('td', null, u.disabled ? 'disabled' : 'active'), h('td', null, formatInstant(u.created_at)), h('td', null, toggle, ' ', msg));
+    // Setting a password: another user's here; one's own on My account (it asks for the
+    // current one, and keeps this browser signed in, which PATCH would not).
+    const own = u.id === app.user?.id;
+    const dialog = own ? null : setPasswordDialog(app, u, (updated) => {
+      u.row_version = updated.row_version;
+      msg.textContent = `Password set; ${u.username} was signed out everywhere.`;
+      app.toast(`New password set for ${u.username}. Their sessions have ended; they log in with the new password.`);
+    });
+    const setPassword = own
+      ? h('a', { href: '#/account', class: 'button small', 'data-action': 'own-password' }, 'Change my password')
+      : h('button', { type: 'button', class: 'small', 'data-action': 'set-password', 'aria-haspopup': 'dialog',
+        'aria-label': `Set password of ${u.username}`,
+        onclick: () => { msg.textContent = ''; dialog!.showModal(); dialog!.querySelector<HTMLElement>('input[type=password]')?.focus(); } }, 'Set password');
+    return h('tr', { class: u.disabled ? 'disabled' : '', 'data-user': u.username }, h('td', null, u.username), h('td', null, u.display_name), h('td', null, r),
+      h('td', null, u.disabled ? 'disabled' : 'active'), h('td', null, formatInstant(u.created_at)),
+      h('td', { class: 'user-actions' }, toggle, ' ', setPassword, ' ', msg, dialog));
   };
   return h('div', { class: 'page' }, h('h1', null, 'Administration'), adminTabs('users'),
     h('div', { class: 'grid-2 wide-left' },

@@ -17,17 +17,20 @@ function documentLink(href: string, label: string, id: string, opens: 'tab' | 'd
   }, label);
 }
 
-/** Handout (patient's and practitioner's copy) and calendar of a stored plan; every role. */
-export function planDocuments(planId: number): HTMLElement {
+/**
+ * Handout (patient's and practitioner's copy) and calendar of a stored plan; every role. The
+ * links' ids are `plan-ID-…`, with `idPrefix` before them where the plan's links show twice.
+ */
+export function planDocuments(planId: number, idPrefix = ''): HTMLElement {
   const base = `/api/plans/${planId}`;
   return h('span', { class: 'document-links' },
-    documentLink(`${base}/handout.pdf`, 'Handout (PDF)', `plan-${planId}-handout`, 'tab',
+    documentLink(`${base}/handout.pdf`, 'Handout (PDF)', `${idPrefix}plan-${planId}-handout`, 'tab',
       'The patient handout: sessions, preparation, aftercare day by day, when to call'),
     ' ',
-    documentLink(`${base}/handout.pdf?copy=practitioner`, 'Practitioner’s copy', `plan-${planId}-handout-practitioner`, 'tab',
+    documentLink(`${base}/handout.pdf?copy=practitioner`, 'Practitioner’s copy', `${idPrefix}plan-${planId}-handout-practitioner`, 'tab',
       'The handout with device, needle lengths, warnings and the decision-support note'),
     ' ',
-    documentLink(`${base}/calendar.ics`, 'Calendar (.ics)', `plan-${planId}-calendar`, 'download',
+    documentLink(`${base}/calendar.ics`, 'Calendar (.ics)', `${idPrefix}plan-${planId}-calendar`, 'download',
       'Sessions, preparation and aftercare reminders for a calendar; importing again updates the entries'));
 }
 

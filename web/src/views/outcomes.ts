@@ -84,6 +84,8 @@ export async function outcomesTab(app: App, patient: PatientRecord, onSaved: () 
     field('Score', score, { key: 'score' }), field('Date', date, { key: 'date' }), field('Region', region, { key: 'region' }),
     h('div', { class: 'field-error wide', 'data-error-for': 'form', role: 'alert' }),
     h('div', { class: 'actions wide' }, h('button', { type: 'submit', class: 'primary', disabled: !app.can('clinical') }, 'Record score')));
+  // A score or a photo chosen and not yet saved: leaving the screen asks first.
+  app.trackForm(outcomeForm, 'outcome');
   outcomeForm.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearFieldErrors(outcomeForm);
@@ -114,6 +116,7 @@ export async function outcomesTab(app: App, patient: PatientRecord, onSaved: () 
     field('Belongs to', sessionOf, { key: 'session_id', hint: 'The session the photo documents.' }),
     h('div', { class: 'field-error wide', 'data-error-for': 'form', role: 'alert' }),
     h('div', { class: 'actions wide' }, h('button', { type: 'submit' }, 'Add photo')));
+  app.trackForm(photoForm, 'photo');
   photoForm.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearFieldErrors(photoForm);

@@ -38,7 +38,7 @@ export async function patientView(app: App, params: string[]): Promise<Node> {
   container.querySelector('.patient-head')?.append(h('div', { class: 'head-actions' }, patientFhirLink(app, id)));
   if (tab === 'intake') mount(body, intakeTab(app, patient, reload));
   else if (tab === 'consent') mount(body, await consentTab(app, patient, reload));
-  else if (tab === 'plan') mount(body, await planTab(app, patient));
+  else if (tab === 'plan') mount(body, await planTab(app, patient, (n) => setTabCount(container, 'plan', n)));
   else if (tab === 'sessions') mount(body, sessionsTab(app, patient));
   else mount(body, await outcomesTab(app, patient, reload));
   return container;
@@ -48,6 +48,14 @@ function tabCount(p: PatientRecord, key: string): HTMLElement | null {
   const n = key === 'consent' ? p.consents.length : key === 'plan' ? p.plans.length : key === 'sessions' ? p.sessions.length
     : key === 'outcomes' ? p.outcomes.length + p.photos.length + p.adverse_events.length : 0;
   return n ? h('span', { class: 'count' }, String(n)) : null;
+}
+
+/** Puts `n` on a tab of the strip (after a save on that tab). */
+function setTabCount(container: HTMLElement, key: string, n: number): void {
+  const tab = container.querySelector(`#tabbtn-${key}`);
+  if (!tab) return;
+  tab.querySelector('.count')?.remove();
+  if (n) tab.append(h('span', { class: 'count' }, String(n)));
 }
 
 function age(birth: string): string {

@@ -127,6 +127,8 @@ export function newPatientView(app: App): Node {
     field('Notes', notes, { key: 'notes', wide: true }),
     h('div', { class: 'field-error wide', 'data-error-for': 'form', role: 'alert' }),
     h('div', { class: 'actions wide' }, button, h('a', { href: '#/patients', class: 'button' }, 'Cancel')));
+  // Typed and not yet created: leaving the screen asks first (no lost input).
+  const tracked = app.trackForm(form, 'new-patient');
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearFieldErrors(form);
@@ -138,6 +140,7 @@ export function newPatientView(app: App): Node {
     button.disabled = true;
     try {
       const p = await app.api.createPatient({ name: name.value.trim(), birth_date: birth.value || undefined, sex: sex.value || undefined, notes: notes.value || undefined });
+      tracked.saved();
       location.hash = `#/patients/${p.id}/intake`;
     } catch (err) {
       // The server names the field as "/name" or "/patient/birth_date": the last segment is the form's key.

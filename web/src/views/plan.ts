@@ -23,24 +23,34 @@ export function span(range: { min: number; max: number }): string {
   return range.min === range.max ? String(range.min) : `${range.min}–${range.max}`;
 }
 
-export async function planTab(app: App, patient: PatientRecord): Promise<HTMLElement> {
+/**
+ * The plan tab. `onPlansChanged` is told the number of saved plans after a save (the patient's
+ * tab strip shows it).
+ */
+export async function planTab(app: App, patient: PatientRecord, onPlansChanged: (count: number) => void = () => {}): Promise<HTMLElement> {
   const kb = app.kb!;
   const latestIntake = patient.intakes[0];
   const saved = patient.plans;
   const root = h('div', { class: 'plan-tab' });
 
-  const savedList = saved.length === 0 ? null : h('section', { class: 'panel' },
-    h('h2', null, `Saved plans (${saved.length})`),
-    h('table', { class: 'table' },
-      h('thead', null, h('tr', null, h('th', null, 'Plan'), h('th', null, 'Indication'), h('th', null, 'Regions'), h('th', null, 'First session'), h('th', null, 'Saved'), h('th', null, 'By'), hiddenTh('Show'))),
-      h('tbody', null, [...saved].reverse().map((p) => h('tr', null,
-        h('td', null, `#${p.id}`),
-        h('td', null, p.plan.indication_name ?? p.indication),
-        h('td', null, p.plan.areas?.map((a) => a.region_name).join(', ')),
-        h('td', null, formatDay(p.plan.sessions?.[0]?.date)),
-        h('td', null, formatInstant(p.created_at)),
-        h('td', null, app.userName(p.created_by)),
-        h('td', null, h('button', { type: 'button', class: 'small', onclick: () => showSaved(p) }, 'Show'), ' ', planDocuments(p.id)))))));
+  // The saved plans, newest first; drawn again whenever a plan is saved from this screen.
+  const savedList = h('section', { class: 'panel', id: 'saved-plans', 'aria-labelledby': 'saved-plans-title' });
+  const drawSaved = () => {
+    savedList.hidden = saved.length === 0;
+    savedList.replaceChildren(
+      h('h2', { id: 'saved-plans-title' }, `Saved plans (${saved.length})`),
+      h('table', { class: 'table' },
+        h('thead', null, h('tr', null, h('th', null, 'Plan'), h('th', null, 'Indication'), h('th', null, 'Regions'), h('th', null, 'First session'), h('th', null, 'Saved'), h('th', null, 'By'), hiddenTh('Show'))),
+        h('tbody', null, [...saved].reverse().map((p) => h('tr', { 'data-plan': String(p.id) },
+          h('td', null, `#${p.id}`),
+          h('td', null, p.plan.indication_name ?? p.indication),
+          h('td', null, p.plan.areas?.map((a) => a.region_name).join(', ')),
+          h('td', null, formatDay(p.plan.sessions?.[0]?.date)),
+          h('td', null, formatInstant(p.created_at)),
+          h('td', null, app.userName(p.created_by)),
+          h('td', null, h('button', { type: 'button', class: 'small', onclick: () => showSaved(p), 'aria-label': `Show plan #${p.id}` }, 'Show'), ' ', planDocuments(p.id, 'saved-')))))));
+  };
+  drawSaved();
 
   const output = h('div', { class: 'plan-output', 'aria-live': 'polite' });
   const showSaved = (p: StoredPlan) => {
@@ -53,7 +63,7 @@ export async function planTab(app: App, patient: PatientRecord): Promise<HTMLEle
   if (!latestIntake) {
     root.append(h('section', { class: 'panel' }, h('h2', null, 'Course plan'),
       h('p', null, 'The planning engine reads the patient’s intake. ', h('a', { href: `#/patients/${patient.id}/intake` }, 'Save an intake first.'))));
-    if (savedList) root.append(savedList);
+    root.append(savedList);
     return root;
   }
 
@@ -130,9 +140,19 @@ export async function planTab(app: App, patient: PatientRecord): Promise<HTMLEle
       tracked.saved();
       savedNote.replaceChildren(`Saved as plan #${r.id}. `, planDocuments(r.id), ' ', h('a', { href: `#/patients/${patient.id}/sessions`, id: 'to-sessions' }, 'Document a session →'));
       output.replaceChildren(renderPlan(app, r.plan, map));
-      patient.plans.push({ id: r.id, patient_id: patient.id, indication: indication.value, plan: r.plan, created_by: app.user!.id, created_at: new Date().toISOString() });
+      // The list shows the plan at once: as stored (read back), else as this screen knows it.
+      let stored: StoredPlan[] | null = null;
+      try {
+        stored = (await app.api.patient(patient.id)).plans;
+      } catch { /* the saved plan is shown from the response below */ }
+      if (!stored?.some((p) => p.id === r.id))
+        stored = [...saved, { id: r.id, patient_id: patient.id, indication: indication.value, plan: r.plan, created_by: app.user!.id, created_at: new Date().toISOString() }];
+      saved.splice(0, saved.length, ...stored);
+      drawSaved();
+      onPlansChanged(saved.length);
     } catch (e) {
       if (e instanceof ApiError) showFieldError(form, e.field?.split('/')[1] ?? 'form', e.message);
+      else showFieldError(form, 'form', `The plan was not saved: ${String(e)}`);
     } finally {
       saveButton.disabled = !app.can('plan');
     }
@@ -143,7 +163,7 @@ export async function planTab(app: App, patient: PatientRecord): Promise<HTMLEle
       h('p', { class: 'muted small' }, `Uses intake version ${latestIntake.version} (`, decisionBadge(latestIntake.screening.decision), `).`),
       form),
     output);
-  if (savedList) root.append(savedList);
+  root.append(savedList);
   preview();
   return root;
 }

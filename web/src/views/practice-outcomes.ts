@@ -14,6 +14,7 @@ import {
   type Cohort, type CohortShown, type OutcomeFilters, type OutcomesReport,
 } from '../render/practice-outcomes';
 import { field, h, s, select, showFieldError, sourcesLine } from '../ui/dom';
+import { fittedChart } from '../ui/graphics';
 
 const SERIES_COLOURS = ['#1f6feb', '#c2410c', '#15803d', '#7c3aed', '#b91c1c', '#0e7490', '#a16207', '#be185d'];
 
@@ -113,28 +114,35 @@ function filterForm(app: App, f: OutcomeFilters): HTMLFormElement {
 }
 
 function trajectoryChart(report: OutcomesReport, scale: string, label: (c: Cohort) => string): HTMLElement {
-  const box = { width: 560, height: 260, left: 44, right: 12, top: 14, bottom: 34 };
-  const l = layoutTrajectories(report, scale, box, label);
-  const svg = s('svg', { viewBox: `0 0 ${box.width} ${box.height}`, class: 'chart', id: 'outcomes-trajectories', role: 'img',
-    'aria-label': `Mean change from baseline on ${l.scaleName} by week after the first session, with 95% intervals, for ${l.series.length} cohorts${l.withheld.length ? `; ${l.withheld.length} withheld as too few` : ''}` },
-  l.yTicks.map((t) => s('g', { class: 'tick' },
-    s('line', { x1: box.left, x2: box.width - box.right, y1: t.y, y2: t.y }),
-    s('text', { x: box.left - 6, y: t.y + 4, 'text-anchor': 'end', class: 'axis' }, t.value > 0 ? `+${t.value}` : String(t.value).replace('-', '−')))),
-  s('line', { x1: box.left, x2: box.width - box.right, y1: l.zeroY, y2: l.zeroY, class: 'axis-line' }),
-  l.xTicks.map((t) => s('text', { x: t.x, y: box.height - 16, class: 'axis', 'text-anchor': 'middle' }, String(t.week))),
-  s('text', { x: box.left + (box.width - box.left - box.right) / 2, y: box.height - 2, class: 'axis', 'text-anchor': 'middle' }, 'weeks after the first session'),
-  l.series.map((series, i) => {
-    const colour = SERIES_COLOURS[i % SERIES_COLOURS.length];
-    return s('g', { class: 'series' },
-      series.points.map((p) => (p.yLow !== null && p.yHigh !== null
-        ? s('line', { x1: p.x, x2: p.x, y1: p.yLow, y2: p.yHigh, stroke: colour, 'stroke-width': 1.5, opacity: 0.7 }) : null)),
-      s('polyline', { points: series.points.map((p) => `${p.x},${p.y}`).join(' '), fill: 'none', stroke: colour, 'stroke-width': 2 }),
-      series.points.map((p) => s('circle', { cx: p.x, cy: p.y, r: 3.5, fill: colour },
-        s('title', null, `${series.label}, week ${p.week}: ${p.week === 0 ? 'baseline' : `${p.mean > 0 ? '+' : ''}${p.mean.toFixed(2)}`} (n = ${p.n})`))));
-  }));
+  const layout = (width: number) => {
+    const box = { width, height: 260, left: 44, right: 12, top: 14, bottom: 34 };
+    return { box, l: layoutTrajectories(report, scale, box, label) };
+  };
+  // Drawn at the width shown (fittedChart): on a phone the labels keep their size.
+  const draw = (width: number) => {
+    const { box, l } = layout(width);
+    return s('svg', { viewBox: `0 0 ${box.width} ${box.height}`, class: 'chart', id: 'outcomes-trajectories', role: 'img',
+      'aria-label': `Mean change from baseline on ${l.scaleName} by week after the first session, with 95% intervals, for ${l.series.length} cohorts${l.withheld.length ? `; ${l.withheld.length} withheld as too few` : ''}` },
+    l.yTicks.map((t) => s('g', { class: 'tick' },
+      s('line', { x1: box.left, x2: box.width - box.right, y1: t.y, y2: t.y }),
+      s('text', { x: box.left - 6, y: t.y + 4, 'text-anchor': 'end', class: 'axis' }, t.value > 0 ? `+${t.value}` : String(t.value).replace('-', '−')))),
+    s('line', { x1: box.left, x2: box.width - box.right, y1: l.zeroY, y2: l.zeroY, class: 'axis-line' }),
+    l.xTicks.map((t) => s('text', { x: t.x, y: box.height - 16, class: 'axis', 'text-anchor': 'middle' }, String(t.week))),
+    s('text', { x: box.left + (box.width - box.left - box.right) / 2, y: box.height - 2, class: 'axis', 'text-anchor': 'middle' }, 'weeks after the first session'),
+    l.series.map((series, i) => {
+      const colour = SERIES_COLOURS[i % SERIES_COLOURS.length];
+      return s('g', { class: 'series' },
+        series.points.map((p) => (p.yLow !== null && p.yHigh !== null
+          ? s('line', { x1: p.x, x2: p.x, y1: p.yLow, y2: p.yHigh, stroke: colour, 'stroke-width': 1.5, opacity: 0.7 }) : null)),
+        s('polyline', { points: series.points.map((p) => `${p.x},${p.y}`).join(' '), fill: 'none', stroke: colour, 'stroke-width': 2 }),
+        series.points.map((p) => s('circle', { cx: p.x, cy: p.y, r: 3.5, fill: colour },
+          s('title', null, `${series.label}, week ${p.week}: ${p.week === 0 ? 'baseline' : `${p.mean > 0 ? '+' : ''}${p.mean.toFixed(2)}`} (n = ${p.n})`))));
+    }));
+  };
+  const { l } = layout(560);
   return h('figure', { class: 'chart-figure' },
     h('figcaption', null, `Change from baseline on ${l.scaleName} (${l.better} is better), with 95% intervals`),
-    svg,
+    fittedChart(draw, 560),
     h('div', { class: 'legend' }, l.series.map((series, i) => h('span', { class: 'legend-item' },
       h('span', { class: 'key', style: { background: SERIES_COLOURS[i % SERIES_COLOURS.length] } }), series.label))),
     l.withheld.length ? h('p', { class: 'withheld small', 'data-withheld': l.withheld.length }, `${TOO_FEW} to show: `, l.withheld.join('; ')) : null);
@@ -142,22 +150,25 @@ function trajectoryChart(report: OutcomesReport, scale: string, label: (c: Cohor
 
 function eventChart(report: OutcomesReport, name: (d: string, v: string) => string): HTMLElement {
   // Each device's name on a line of its own above its bar: beside it, long names ("Dermaroller
-  // 192 needles, 1.5 mm (MF-8 type)") were cut at the drawing's left edge.
-  const box = { width: 560, height: 0, left: 8, right: 90, top: 8, bottom: 24 };
-  const l = layoutEventBars(report, box, 40);
-  const svg = s('svg', { viewBox: `0 0 ${box.width} ${l.height}`, class: 'chart', id: 'outcomes-events', role: 'img',
-    'aria-label': `Adverse events per 100 sessions by device, with 95% intervals, ${l.bars.length} devices` },
-  l.bars.map((b) => s('g', { class: b.suppressed ? 'bar withheld' : 'bar' },
-    s('text', { x: box.left, y: b.y + 12, 'text-anchor': 'start', class: 'axis bar-label' }, name('device', b.label)),
-    b.suppressed
-      ? s('text', { x: box.left + 4, y: b.y + 30, class: 'axis too-few' }, TOO_FEW)
-      : [s('rect', { x: b.x, y: b.y + 18, width: Math.max(1, b.width), height: 14, class: 'event-bar' }),
-          s('line', { x1: b.xLow, x2: b.xHigh, y1: b.y + 25, y2: b.y + 25, class: 'interval' }),
-          s('text', { x: Math.max(b.xHigh, b.x + b.width) + 6, y: b.y + 29, class: 'axis' }, `${b.per100.toFixed(1)} (n ${b.sessions})`),
-          s('title', null, `${name('device', b.label)}: ${b.per100.toFixed(1)} per 100 sessions (${b.low.toFixed(1)} to ${b.high.toFixed(1)}), ${b.sessions} sessions`)])),
-  s('text', { x: box.left, y: l.height - 6, class: 'axis' }, '0'),
-  s('text', { x: box.width - box.right, y: l.height - 6, class: 'axis', 'text-anchor': 'end' }, `${l.max} per 100 sessions`));
-  return h('figure', { class: 'chart-figure' }, h('figcaption', null, 'Adverse events per 100 sessions by device, with 95% intervals'), svg);
+  // 192 needles, 1.5 mm (MF-8 type)") were cut at the drawing's left edge. Drawn at the width
+  // shown (fittedChart): on a phone the names keep their size.
+  const draw = (width: number) => {
+    const box = { width, height: 0, left: 8, right: 90, top: 8, bottom: 24 };
+    const l = layoutEventBars(report, box, 40);
+    return s('svg', { viewBox: `0 0 ${box.width} ${l.height}`, class: 'chart', id: 'outcomes-events', role: 'img',
+      'aria-label': `Adverse events per 100 sessions by device, with 95% intervals, ${l.bars.length} devices` },
+    l.bars.map((b) => s('g', { class: b.suppressed ? 'bar withheld' : 'bar' },
+      s('text', { x: box.left, y: b.y + 12, 'text-anchor': 'start', class: 'axis bar-label' }, name('device', b.label)),
+      b.suppressed
+        ? s('text', { x: box.left + 4, y: b.y + 30, class: 'axis too-few' }, TOO_FEW)
+        : [s('rect', { x: b.x, y: b.y + 18, width: Math.max(1, b.width), height: 14, class: 'event-bar' }),
+            s('line', { x1: b.xLow, x2: b.xHigh, y1: b.y + 25, y2: b.y + 25, class: 'interval' }),
+            s('text', { x: Math.max(b.xHigh, b.x + b.width) + 6, y: b.y + 29, class: 'axis' }, `${b.per100.toFixed(1)} (n ${b.sessions})`),
+            s('title', null, `${name('device', b.label)}: ${b.per100.toFixed(1)} per 100 sessions (${b.low.toFixed(1)} to ${b.high.toFixed(1)}), ${b.sessions} sessions`)])),
+    s('text', { x: box.left, y: l.height - 6, class: 'axis' }, '0'),
+    s('text', { x: box.width - box.right, y: l.height - 6, class: 'axis', 'text-anchor': 'end' }, `${l.max} per 100 sessions`));
+  };
+  return h('figure', { class: 'chart-figure' }, h('figcaption', null, 'Adverse events per 100 sessions by device, with 95% intervals'), fittedChart(draw, 560));
 }
 
 function cohortTable(report: OutcomesReport, scale: string, label: (c: Cohort) => string): HTMLElement {

@@ -646,6 +646,7 @@ function amendmentForm(app: App, s: TreatmentSession): HTMLElement {
     field('Reason', reason, { key: 'reason', wide: true }),
     h('div', { class: 'field-error wide', 'data-error-for': 'form', role: 'alert' }),
     h('div', { class: 'actions wide' }, button));
+  app.trackForm(form, 'amendment');
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearFieldErrors(form);
@@ -682,6 +683,7 @@ function adverseEvents(app: App, p: PatientRecord, s: TreatmentSession): HTMLEle
     h('datalist', { id: 'ae-types' }, ['prolonged erythema', 'post-inflammatory hyperpigmentation', 'herpes simplex flare', 'infection', 'contact dermatitis', 'tram-track scarring', 'milia'].map((v) => h('option', { value: v }))),
     h('div', { class: 'field-error wide', 'data-error-for': 'form', role: 'alert' }),
     h('div', { class: 'actions wide' }, h('button', { type: 'submit' }, 'Record adverse event')));
+  app.trackForm(form, 'adverse-event');
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearFieldErrors(form);
