@@ -2,9 +2,9 @@
 // the audit log with filters, an online backup and the practice export.
 
 import { errorPanel, type App } from '../app';
-import { ApiError } from '../api';
 import { formatInstant } from '../dates';
-import { clearFieldErrors, debounce, field, h, select, showFieldError, hiddenTh, tabStrip } from '../ui/dom';
+import { clearFieldErrors, clearSaveFailure, debounce, failureSlot, field, h, select, showSaveFailure, hiddenTh, tabStrip } from '../ui/dom';
+import { saveFailure } from '../save-failure';
 import { actionLabel, auditKind, auditSentence, entityLabel } from '../audit-detail';
 import type { AuditEntry, User } from '../types';
 import { practiceExportPanel } from './documents';
@@ -28,18 +28,19 @@ export async function adminUsersView(app: App): Promise<Node> {
     field('Username', username, { key: 'username', hint: 'Letters a-z, digits and . _ - @; no spaces or accents' }), field('Display name', display, { key: 'display_name' }),
     field('Role', role, { key: 'role' }), field('Initial password', password, { key: 'password', hint: 'At least 10 characters.' }),
     h('div', { class: 'field-error wide', 'data-error-for': 'form', role: 'alert' }),
-    h('div', { class: 'actions wide' }, h('button', { type: 'submit', class: 'primary' }, 'Create user')));
+    h('div', { class: 'actions wide' }, h('button', { type: 'submit', class: 'primary' }, 'Create user')),
+    failureSlot());
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearFieldErrors(form);
+    clearSaveFailure(form);
     try {
       const created = await app.api.createUser({ username: username.value.trim(), display_name: display.value.trim() || undefined, role: role.value, password: password.value });
       app.staffChanged();
       app.toast(`User ${created.username} created as ${created.role}; they log in with the initial password.`);
       void app.refresh();
     } catch (err) {
-      if (err instanceof ApiError) showFieldError(form, err.field?.replace(/^\//, '') ?? null, err.message);
-      else showFieldError(form, 'form', `The user was not created: ${String(err)}`);
+      showSaveFailure(form, err, 'the user', { done: 'created' });
     }
   });
   const userRow = (u: User) => {
@@ -54,7 +55,8 @@ export async function adminUsersView(app: App): Promise<Node> {
         app.staffChanged();
         msg.textContent = 'saved';
       } catch (e) {
-        msg.textContent = e instanceof ApiError ? e.message : String(e);
+        // The select shows the role in force again: the change was not made.
+        msg.textContent = saveFailure(e, `the role of ${u.username}`, { done: 'changed', retry: `${u.username} is still ${u.role}.` }).summary;
         r.value = u.role;
       }
     });
@@ -65,7 +67,7 @@ export async function adminUsersView(app: App): Promise<Node> {
         app.staffChanged();
         void app.refresh();
       } catch (e) {
-        msg.textContent = e instanceof ApiError ? e.message : String(e);
+        msg.textContent = saveFailure(e, u.username, { done: u.disabled ? 'enabled' : 'disabled', retry: 'Try again.' }).summary;
       }
     });
     // Setting a password: another user's here; one's own on My account (it asks for the
@@ -232,7 +234,7 @@ export function backupView(app: App): Node {
       const r = await app.api.backup();
       out.replaceChildren('Backup written to ', h('code', null, r.path));
     } catch (e) {
-      out.textContent = e instanceof ApiError ? e.message : String(e);
+      out.textContent = saveFailure(e, 'the backup', { done: 'written', retry: 'Try again.' }).summary;
     } finally {
       button.disabled = false;
     }

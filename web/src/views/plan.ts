@@ -9,7 +9,7 @@ import { ApiError } from '../api';
 import { formatDay, formatInstant, todayLocal } from '../dates';
 import { depthStyle, formatMm, formatRange } from '../render/depth';
 import { createBodyMap } from '../ui/bodymap';
-import { clearFieldErrors, debounce, field, h, select, showFieldError, sourcesLine, supportNotice, type Child, hiddenTh } from '../ui/dom';
+import { clearFieldErrors, clearSaveFailure, failureSlot, showSaveFailure, debounce, field, h, select, showFieldError, sourcesLine, supportNotice, type Child, hiddenTh } from '../ui/dom';
 import { mergeWarnings, topWarnings, type MergedWarning } from '../plan-summary';
 import { aftercareTimeline, courseTimeline, depthBar } from '../ui/graphics';
 import { aftercareWhen } from '../render/timeline';
@@ -95,7 +95,7 @@ export async function planTab(app: App, patient: PatientRecord, onPlansChanged: 
       h('p', { class: 'muted small' }, 'None chosen: the indication’s typical regions.')),
     h('div', { class: 'field-error', 'data-error-for': 'form', role: 'alert' }),
     h('div', { class: 'actions sticky-actions' }, saveButton, status, savedNote, h('span', { class: 'unsaved-flag', hidden: true }, 'Unsaved plan'),
-      app.can('plan') ? null : h('span', { class: 'muted small' }, 'Your role may preview plans; a practitioner saves them.')));
+      app.can('plan') ? null : h('span', { class: 'muted small' }, 'Your role may preview plans; a practitioner saves them.'), failureSlot()));
 
   const tracked = app.trackForm(form, 'plan');
   const request = () => ({
@@ -135,6 +135,8 @@ export async function planTab(app: App, patient: PatientRecord, onPlansChanged: 
     }
     saveButton.disabled = true;
     clearFieldErrors(form);
+    clearSaveFailure(form);
+    savedNote.replaceChildren();
     try {
       const r = await app.api.addPlan(patient.id, request());
       tracked.saved();
@@ -151,8 +153,7 @@ export async function planTab(app: App, patient: PatientRecord, onPlansChanged: 
       drawSaved();
       onPlansChanged(saved.length);
     } catch (e) {
-      if (e instanceof ApiError) showFieldError(form, e.field?.split('/')[1] ?? 'form', e.message);
-      else showFieldError(form, 'form', `The plan was not saved: ${String(e)}`);
+      showSaveFailure(form, e, 'the plan', { fieldOf: (path) => path?.split('/')[1] ?? null });
     } finally {
       saveButton.disabled = !app.can('plan');
     }
