@@ -33,15 +33,18 @@ export async function planTab(app: App, patient: PatientRecord, onPlansChanged: 
   const saved = patient.plans;
   const root = h('div', { class: 'plan-tab' });
 
-  // The saved plans, newest first; drawn again whenever a plan is saved from this screen.
+  // The saved plans, newest first, at the top of the tab: what a returning patient has been
+  // planned is what the practitioner looks for first, and a plan just saved is its top row (the
+  // note by Save names it and jumps there). Drawn again whenever a plan is saved from this screen.
   const savedList = h('section', { class: 'panel', id: 'saved-plans', 'aria-labelledby': 'saved-plans-title' });
+  let justSaved: number | null = null;
   const drawSaved = () => {
     savedList.hidden = saved.length === 0;
     savedList.replaceChildren(
       h('h2', { id: 'saved-plans-title' }, `Saved plans (${saved.length})`),
       h('table', { class: 'table' },
         h('thead', null, h('tr', null, h('th', null, 'Plan'), h('th', null, 'Indication'), h('th', null, 'Regions'), h('th', null, 'First session'), h('th', null, 'Saved'), h('th', null, 'By'), hiddenTh('Show'))),
-        h('tbody', null, [...saved].reverse().map((p) => h('tr', { 'data-plan': String(p.id) },
+        h('tbody', null, [...saved].reverse().map((p) => h('tr', { 'data-plan': String(p.id), class: p.id === justSaved ? 'just-saved' : null, tabindex: p.id === justSaved ? -1 : null },
           h('td', null, `#${p.id}`),
           h('td', null, p.plan.indication_name ?? p.indication),
           h('td', null, p.plan.areas?.map((a) => a.region_name).join(', ')),
@@ -66,6 +69,7 @@ export async function planTab(app: App, patient: PatientRecord, onPlansChanged: 
     root.append(savedList);
     return root;
   }
+  root.append(savedList);
 
   // ---- the choices
   const last = saved[saved.length - 1];
@@ -140,7 +144,15 @@ export async function planTab(app: App, patient: PatientRecord, onPlansChanged: 
     try {
       const r = await app.api.addPlan(patient.id, request());
       tracked.saved();
-      savedNote.replaceChildren(`Saved as plan #${r.id}. `, planDocuments(r.id), ' ', h('a', { href: `#/patients/${patient.id}/sessions`, id: 'to-sessions' }, 'Document a session →'));
+      justSaved = r.id;
+      // Where it went: the top row of the saved plans, one click away (a button: a #fragment
+      // link would be taken for a route).
+      const jump = h('button', { type: 'button', class: 'link', id: 'to-saved-plans', onclick: () => {
+        savedList.scrollIntoView({ behavior: 'smooth', block: 'start' });
+        savedList.querySelector<HTMLElement>(`tr[data-plan="${r.id}"]`)?.focus({ preventScroll: true });
+      } }, 'top of Saved plans ↑');
+      savedNote.replaceChildren(h('span', { class: 'saved-where' }, `Saved as plan #${r.id}, now at the `, jump, '. '),
+        planDocuments(r.id), ' ', h('a', { href: `#/patients/${patient.id}/sessions`, id: 'to-sessions' }, 'Document a session →'));
       output.replaceChildren(renderPlan(app, r.plan, map));
       // The list shows the plan at once: as stored (read back), else as this screen knows it.
       let stored: StoredPlan[] | null = null;
@@ -164,7 +176,6 @@ export async function planTab(app: App, patient: PatientRecord, onPlansChanged: 
       h('p', { class: 'muted small' }, `Uses intake version ${latestIntake.version} (`, decisionBadge(latestIntake.screening.decision), `).`),
       form),
     output);
-  root.append(savedList);
   preview();
   return root;
 }
