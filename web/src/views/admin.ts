@@ -60,7 +60,13 @@ export async function adminUsersView(app: App): Promise<Node> {
         r.value = u.role;
       }
     });
-    const toggle = h('button', { type: 'button', class: 'small', disabled: u.id === app.user?.id }, u.disabled ? 'Enable' : 'Disable');
+    // One's own account is not disabled from here: it would lock the admin out at once (and
+    // could leave the practice without an admin). Said beside the greyed button, and read with it.
+    const self = u.id === app.user?.id;
+    const whyNot = self ? h('span', { class: 'small muted own-account-note', id: `own-account-${u.id}` },
+      'Your own account: you cannot disable it, as that would lock you out. Another admin can.') : null;
+    const toggle = h('button', { type: 'button', class: 'small', disabled: self, 'data-action': 'toggle-disabled',
+      'aria-describedby': whyNot ? whyNot.id : null }, u.disabled ? 'Enable' : 'Disable');
     toggle.addEventListener('click', async () => {
       try {
         await app.api.updateUser(u.id, { row_version: u.row_version ?? 1, disabled: !u.disabled });
@@ -83,14 +89,16 @@ export async function adminUsersView(app: App): Promise<Node> {
       : h('button', { type: 'button', class: 'small', 'data-action': 'set-password', 'aria-haspopup': 'dialog',
         'aria-label': `Set password of ${u.username}`,
         onclick: () => { msg.textContent = ''; dialog!.showModal(); dialog!.querySelector<HTMLElement>('input[type=password]')?.focus(); } }, 'Set password');
-    return h('tr', { class: u.disabled ? 'disabled' : '', 'data-user': u.username }, h('td', null, u.username), h('td', null, u.display_name), h('td', null, r),
-      h('td', null, u.disabled ? 'disabled' : 'active'), h('td', null, formatInstant(u.created_at)),
-      h('td', { class: 'user-actions' }, toggle, ' ', setPassword, ' ', msg, dialog));
+    return h('tr', { class: u.disabled ? 'disabled' : '', 'data-user': u.username }, h('td', { 'data-label': 'Username' }, u.username),
+      h('td', { 'data-label': 'Name' }, u.display_name), h('td', { 'data-label': 'Role' }, r),
+      h('td', { 'data-label': 'State' }, u.disabled ? 'disabled' : 'active'), h('td', { 'data-label': 'Created' }, formatInstant(u.created_at)),
+      h('td', { class: 'user-actions stack-wide' }, toggle, ' ', setPassword, whyNot ? [' ', whyNot] : null, ' ', msg, dialog));
   };
   return h('div', { class: 'page' }, h('h1', null, 'Administration'), adminTabs('users'),
     h('div', { class: 'grid-2 wide-left' },
       h('section', { class: 'panel' }, h('h2', null, `Users (${users.length})`),
-        h('table', { class: 'table' },
+        // On a phone each user is a card with the column names as labels (style.css .table.stack).
+        h('table', { class: 'table stack', id: 'users-table' },
           h('thead', null, h('tr', null, h('th', null, 'Username'), h('th', null, 'Name'), h('th', null, 'Role'), h('th', null, 'State'), h('th', null, 'Created'), hiddenTh('Actions'))),
           h('tbody', null, users.map(userRow)))),
       h('section', { class: 'panel' }, h('h2', null, 'New user'), form)));
