@@ -300,7 +300,8 @@ try {
     }],
 
     ['phone: the sessions and the users are one card per row, nothing cut, nothing scrolling sideways; desktop keeps its tables', async () => {
-      const tables = [[`#/patients/${ids.sofia}/sessions`, '#sessions-table', 'Device'], ['#/admin', '#users-table', 'Role']];
+      const tables = [[`#/patients/${ids.sofia}/sessions`, '#sessions-table', 'Device'], ['#/admin', '#users-table', 'Role'],
+        [`#/patients/${ids.sofia}/plan`, '#saved-plans table', 'Regions']];
       const look = (sel, label) => page.$eval(sel, (t, label) => {
         const vw = document.documentElement.clientWidth;
         const cells = [...t.querySelectorAll(`td[data-label="${label}"]`)];
@@ -334,7 +335,7 @@ try {
         }
         const v = await axeSerious(page);
         assert(v.length === 0, `${sel} at 390 px:\n    ${v.join('\n    ')}`);
-        await shot(page, `phone-${sel.slice(1)}`, { fullPage: true });
+        await shot(page, `phone-${sel.slice(1).replace(/\W+/g, '-')}`, { fullPage: true });
       }
       await page.setViewportSize({ width: 1366, height: 900 });
     }],

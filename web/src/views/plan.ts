@@ -42,16 +42,16 @@ export async function planTab(app: App, patient: PatientRecord, onPlansChanged: 
     savedList.hidden = saved.length === 0;
     savedList.replaceChildren(
       h('h2', { id: 'saved-plans-title' }, `Saved plans (${saved.length})`),
-      h('table', { class: 'table' },
+      h('table', { class: 'table stack' },
         h('thead', null, h('tr', null, h('th', null, 'Plan'), h('th', null, 'Indication'), h('th', null, 'Regions'), h('th', null, 'First session'), h('th', null, 'Saved'), h('th', null, 'By'), hiddenTh('Show'))),
         h('tbody', null, [...saved].reverse().map((p) => h('tr', { 'data-plan': String(p.id), class: p.id === justSaved ? 'just-saved' : null, tabindex: p.id === justSaved ? -1 : null },
-          h('td', null, `#${p.id}`),
-          h('td', null, p.plan.indication_name ?? p.indication),
-          h('td', null, p.plan.areas?.map((a) => a.region_name).join(', ')),
-          h('td', null, formatDay(p.plan.sessions?.[0]?.date)),
-          h('td', null, formatInstant(p.created_at)),
-          h('td', null, app.userName(p.created_by)),
-          h('td', null, h('button', { type: 'button', class: 'small', onclick: () => showSaved(p), 'aria-label': `Show plan #${p.id}` }, 'Show'), ' ', planDocuments(p.id, 'saved-')))))));
+          h('td', { 'data-label': 'Plan' }, `#${p.id}`),
+          h('td', { 'data-label': 'Indication' }, p.plan.indication_name ?? p.indication),
+          h('td', { 'data-label': 'Regions', class: 'stack-wide' }, p.plan.areas?.map((a) => a.region_name).join(', ')),
+          h('td', { 'data-label': 'First session' }, formatDay(p.plan.sessions?.[0]?.date)),
+          h('td', { 'data-label': 'Saved' }, formatInstant(p.created_at)),
+          h('td', { 'data-label': 'By' }, app.userName(p.created_by)),
+          h('td', { class: 'stack-action' }, h('button', { type: 'button', class: 'small', onclick: () => showSaved(p), 'aria-label': `Show plan #${p.id}` }, 'Show'), ' ', planDocuments(p.id, 'saved-')))))));
   };
   drawSaved();
 
