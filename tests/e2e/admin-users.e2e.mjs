@@ -47,6 +47,19 @@ try {
       await shot(page, '40-admin-users');
     }],
 
+    ['the greyed Disable on the admin’s own row says why, in words on screen and in its description', async () => {
+      const own = `tr[data-user="${ACCOUNTS.admin.username}"]`;
+      const button = page.locator(`${own} button[data-action=toggle-disabled]`);
+      assert(await button.isDisabled(), 'the own row’s Disable is disabled');
+      const note = page.locator(`${own} .own-account-note`);
+      assert(await note.isVisible(), 'a visible note beside it');
+      const described = await button.evaluate((b) => (b.getAttribute('aria-describedby') ?? '').split(' ')
+        .map((id) => document.getElementById(id)?.textContent ?? '').join(' '));
+      assert(/cannot disable it/.test(described) && /Another admin can/.test(described), `its accessible description gives the reason: “${described}”`);
+      assert(!(await page.locator(`${sam} .own-account-note`).count()), 'another user’s row has no such note');
+      assert(await page.locator(`${sam} button[data-action=toggle-disabled]`).isEnabled(), 'and its Disable works');
+    }],
+
     ['the form checks the length and the repeat before sending anything', async () => {
       await page.click(`${sam} button[data-action=set-password]`);
       await page.waitForSelector(dialog);

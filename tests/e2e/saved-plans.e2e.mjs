@@ -83,6 +83,29 @@ try {
       await shot(page, '51-amended-plan-saved');
     }],
 
+    ['after a save the note by Save says where the plan went, and jumps there', async () => {
+      const id = savedIds[1];
+      // Above the plan a practitioner works on, not under the whole plan.
+      assert(await page.evaluate(() => {
+        const list = document.getElementById('saved-plans');
+        const form = document.querySelector('form.plan-form');
+        return Boolean(list && form && list.compareDocumentPosition(form) & Node.DOCUMENT_POSITION_FOLLOWING);
+      }), 'the saved plans come before the plan form');
+      const note = await page.textContent('.saved-where');
+      assert(new RegExp(`Saved as plan #${id}, now at the top of Saved plans`).test(note), `the note names the plan and the list: “${note}”`);
+      // From the bottom of the plan (where Save sits in its sticky bar), the list is out of sight.
+      await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+      const inView = () => page.$eval('#saved-plans', (el) => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.top < window.innerHeight; });
+      assert(!(await inView()), 'the list is out of view at the bottom of the plan');
+      assert(await page.isVisible('#to-saved-plans'), 'the jump is by the Save button');
+      await page.click('#to-saved-plans');
+      await page.waitForFunction(() => { const r = document.getElementById('saved-plans').getBoundingClientRect(); return r.top > -2 && r.top < window.innerHeight; }, null, { timeout: 5000 })
+        .catch(async (e) => { throw new Error(`${e.message}: ${await page.evaluate(() => JSON.stringify({ top: document.getElementById('saved-plans').getBoundingClientRect().top, y: window.scrollY }))}`); });
+      const row = await page.evaluate(() => ({ focused: document.activeElement?.getAttribute('data-plan'), marked: [...document.querySelectorAll('#saved-plans tr.just-saved')].map((t) => t.dataset.plan) }));
+      assert(row.focused === String(id) && row.marked.length === 1 && row.marked[0] === String(id), `the new plan’s row is focused and marked (${JSON.stringify(row)})`);
+      await shot(page, '52-saved-plan-jump', { fullPage: false });
+    }],
+
     ['Show brings back the older plan as computed then; its documents are linked', async () => {
       await page.click(`#saved-plans tr[data-plan="${savedIds[0]}"] button:has-text("Show")`);
       await page.waitForSelector(`.saved-note:has-text("Saved plan #${savedIds[0]}")`);

@@ -299,6 +299,47 @@ try {
       await page.setViewportSize({ width: 1366, height: 900 });
     }],
 
+    ['phone: the sessions and the users are one card per row, nothing cut, nothing scrolling sideways; desktop keeps its tables', async () => {
+      const tables = [[`#/patients/${ids.sofia}/sessions`, '#sessions-table', 'Device'], ['#/admin', '#users-table', 'Role'],
+        [`#/patients/${ids.sofia}/plan`, '#saved-plans table', 'Regions']];
+      const look = (sel, label) => page.$eval(sel, (t, label) => {
+        const vw = document.documentElement.clientWidth;
+        const cells = [...t.querySelectorAll(`td[data-label="${label}"]`)];
+        const controls = [...t.querySelectorAll('tbody a, tbody button, tbody select')];
+        return {
+          display: getComputedStyle(t).display,
+          headerShown: t.querySelector('thead').getBoundingClientRect().height > 2,
+          scrolls: t.scrollWidth > t.clientWidth + 1,
+          cells: cells.length,
+          cut: cells.filter((c) => c.getBoundingClientRect().right > vw + 1 || c.scrollWidth > c.clientWidth + 1).map((c) => c.textContent),
+          offScreen: controls.filter((c) => { const r = c.getBoundingClientRect(); return r.width > 0 && (r.left < 0 || r.right > vw + 1); }).map((c) => c.textContent),
+        };
+      }, label);
+      for (const [hash, sel, label] of tables) {
+        await visit(hash, `${sel} tbody tr`);
+        const desk = await look(sel, label);
+        assert(desk.display === 'table' && desk.headerShown, `${sel} at 1366 px is a table with its header (${JSON.stringify(desk)})`);
+      }
+      await page.setViewportSize({ width: 390, height: 844 });
+      for (const [hash, sel, label] of tables) {
+        await visit(hash, `${sel} tbody tr`);
+        const phone = await look(sel, label);
+        assert(!phone.scrolls && phone.cells > 0 && phone.cut.length === 0, `${sel} at 390 px: no sideways scrolling, ${label} shown whole (${JSON.stringify(phone)})`);
+        assert(phone.offScreen.length === 0, `${sel} at 390 px: every row control on screen (${phone.offScreen.join(', ')})`);
+        // Reaching a row's control (Tab, or a tap) scrolls nothing sideways.
+        const n = await page.locator(`${sel} tbody a, ${sel} tbody button:not([disabled]), ${sel} tbody select`).count();
+        for (let i = 0; i < n; i++) {
+          await page.locator(`${sel} tbody a, ${sel} tbody button:not([disabled]), ${sel} tbody select`).nth(i).focus();
+          const moved = await page.$eval(sel, (t) => t.scrollLeft + window.scrollX + document.querySelector('main').scrollLeft);
+          assert(moved === 0, `${sel}: focusing control ${i} scrolled sideways by ${moved} px`);
+        }
+        const v = await axeSerious(page);
+        assert(v.length === 0, `${sel} at 390 px:\n    ${v.join('\n    ')}`);
+        await shot(page, `phone-${sel.slice(1).replace(/\W+/g, '-')}`, { fullPage: true });
+      }
+      await page.setViewportSize({ width: 1366, height: 900 });
+    }],
+
     ['no console or page error on the way', async () => {
       assert(page.errors.length === 0, page.errors.join('\n'));
     }],

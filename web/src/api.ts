@@ -18,14 +18,23 @@ export class ApiError extends Error {
   readonly field?: string;
   /** The error's other members (the treatment gate's `unmet` and `cautions`). */
   readonly details: Record<string, unknown>;
+  /**
+   * Where the failure came from: `server`, the server's own JSON error (it refused, and said
+   * why); `network`, no answer at all (the network dropped, the server is stopped); `unexplained`,
+   * an error status without the server's JSON error (a proxy's page, a server restarting);
+   * `unreadable`, a success status whose body is not JSON (the request may have been carried out).
+   */
+  readonly kind: 'server' | 'network' | 'unexplained' | 'unreadable';
 
-  constructor(status: number, code: string, message: string, field?: string, details: Record<string, unknown> = {}) {
+  constructor(status: number, code: string, message: string, field?: string, details: Record<string, unknown> = {},
+    kind: ApiError['kind'] = 'server') {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.field = field;
     this.details = details;
+    this.kind = kind;
   }
 }
 
@@ -238,7 +247,7 @@ export class ApiClient {
         credentials: 'same-origin',
       });
     } catch (e) {
-      throw new ApiError(0, 'network', `The server could not be reached (${(e as Error).message}).`);
+      throw new ApiError(0, 'network', `The server could not be reached (${(e as Error).message}).`, undefined, {}, 'network');
     }
     if (response.status === 204) return undefined as T;
     const text = await response.text();
@@ -247,7 +256,7 @@ export class ApiClient {
       try {
         parsed = JSON.parse(text);
       } catch {
-        if (response.ok) throw new ApiError(response.status, 'bad_response', 'The server sent a reply that is not JSON.');
+        if (response.ok) throw new ApiError(response.status, 'bad_response', 'The server sent a reply that is not JSON.', undefined, {}, 'unreadable');
       }
     }
     if (!response.ok) {
@@ -255,7 +264,7 @@ export class ApiClient {
       if (response.status === 401 && path !== '/api/login') this.onUnauthorized?.();
       const { code, message, field, ...details } = err ?? {};
       throw new ApiError(response.status, code ?? 'http_' + response.status,
-        message ?? `${method} ${path} failed with HTTP ${response.status}`, field, details);
+        message ?? `${method} ${path} failed with HTTP ${response.status}`, field, details, err ? 'server' : 'unexplained');
     }
     return parsed as T;
   }

@@ -1,6 +1,8 @@
 // A few lines instead of a framework: element builders that only ever set text (never HTML),
 // so nothing the server or a user typed is interpreted as markup.
 
+import { saveFailure, type SaveFailure, type SaveFailureOptions } from '../save-failure';
+
 export type Child = Node | string | number | null | undefined | false | Child[];
 export type Attrs = Record<string, string | number | boolean | null | undefined | EventListener | Partial<CSSStyleDeclaration>>;
 
@@ -158,6 +160,35 @@ export function showFieldError(root: ParentNode, key: string | null, message: st
     control.setAttribute('aria-invalid', 'true');
     control.classList.add('invalid');
   }
+}
+
+/**
+ * The line under a form's buttons that says why its last send failed (ui: showSaveFailure). Not
+ * one of the field slots: a live preview that clears its own errors (the intake's screening, the
+ * plan's) leaves it, so it stays until the form is sent again.
+ */
+export function failureSlot(): HTMLElement {
+  return h('div', { class: 'save-failure', role: 'alert', 'data-save-failure': '' });
+}
+
+/** Empties the form's failure line (at the start of a new send, and after a success). */
+export function clearSaveFailure(root: ParentNode): void {
+  root.querySelectorAll('[data-save-failure]').forEach((e) => (e.textContent = ''));
+}
+
+/**
+ * Says under the form why sending `what` failed (save-failure.ts has the words): the server's
+ * message at the field it names when the form has it, and the summary in the form's failure
+ * line (else its general error slot). The form's inputs are left as they are.
+ */
+export function showSaveFailure(root: ParentNode, err: unknown, what: string, opts: SaveFailureOptions = {}): SaveFailure {
+  const f = saveFailure(err, what, opts);
+  const atField = f.field && f.fieldMessage !== null && root.querySelector(`[data-error-for="${CSS.escape(f.field)}"]`);
+  if (atField) showFieldError(root, f.field, f.fieldMessage!);
+  const summary = atField || !f.fieldMessage ? f.summary : `${saveFailure(err, what, { ...opts, fieldOf: () => null }).summary}`;
+  const line = root.querySelector('[data-save-failure]') ?? root.querySelector('[data-error-for="form"]');
+  if (line) line.textContent = summary;
+  return f;
 }
 
 export function clearFieldErrors(root: ParentNode): void {

@@ -4,8 +4,8 @@
 // signed in here and is signed out everywhere else.
 
 import type { App } from '../app';
-import { ApiError, MIN_PASSWORD_CHARS, errorFieldKey, passwordChangeProblems } from '../api';
-import { clearFieldErrors, field, h, showFieldError } from '../ui/dom';
+import { MIN_PASSWORD_CHARS, errorFieldKey, passwordChangeProblems } from '../api';
+import { clearFieldErrors, clearSaveFailure, failureSlot, field, h, showFieldError, showSaveFailure } from '../ui/dom';
 
 export function accountView(app: App): Node {
   const user = app.user!;
@@ -22,11 +22,13 @@ export function accountView(app: App): Node {
     field('New password', next, { key: 'new_password', hint: `At least ${MIN_PASSWORD_CHARS} characters, different from the current one.` }),
     field('New password again', repeat, { key: 'repeat_password' }),
     h('div', { class: 'field-error wide', 'data-error-for': 'form', role: 'alert' }),
-    h('div', { class: 'actions wide' }, button));
+    h('div', { class: 'actions wide' }, button),
+    failureSlot());
 
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearFieldErrors(form);
+    clearSaveFailure(form);
     done.replaceChildren();
     const problems = passwordChangeProblems(current.value, next.value, repeat.value);
     if (problems.length) {
@@ -43,11 +45,8 @@ export function accountView(app: App): Node {
         'Your password has been changed. Every other session of yours (other browsers and devices) has been signed out; ',
         'this browser stays signed in. Use the new password from now on.'));
     } catch (err) {
-      if (err instanceof ApiError) {
-        const key = errorFieldKey(err.field);
-        showFieldError(form, key, err.message);
-        if (key) form.querySelector<HTMLElement>(`[data-field="${key}"]`)?.focus();
-      } else showFieldError(form, 'form', String(err));
+      const f = showSaveFailure(form, err, 'your password', { done: 'changed', fieldOf: errorFieldKey });
+      if (f.field) form.querySelector<HTMLElement>(`[data-field="${CSS.escape(f.field)}"]`)?.focus();
     } finally {
       button.disabled = false;
     }

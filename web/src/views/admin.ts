@@ -2,9 +2,9 @@
 // the audit log with filters, an online backup and the practice export.
 
 import { errorPanel, type App } from '../app';
-import { ApiError } from '../api';
 import { formatInstant } from '../dates';
-import { clearFieldErrors, debounce, field, h, select, showFieldError, hiddenTh, tabStrip } from '../ui/dom';
+import { clearFieldErrors, clearSaveFailure, debounce, failureSlot, field, h, select, showSaveFailure, hiddenTh, tabStrip } from '../ui/dom';
+import { saveFailure } from '../save-failure';
 import { actionLabel, auditKind, auditSentence, entityLabel } from '../audit-detail';
 import type { AuditEntry, User } from '../types';
 import { practiceExportPanel } from './documents';
@@ -28,18 +28,19 @@ export async function adminUsersView(app: App): Promise<Node> {
     field('Username', username, { key: 'username', hint: 'Letters a-z, digits and . _ - @; no spaces or accents' }), field('Display name', display, { key: 'display_name' }),
     field('Role', role, { key: 'role' }), field('Initial password', password, { key: 'password', hint: 'At least 10 characters.' }),
     h('div', { class: 'field-error wide', 'data-error-for': 'form', role: 'alert' }),
-    h('div', { class: 'actions wide' }, h('button', { type: 'submit', class: 'primary' }, 'Create user')));
+    h('div', { class: 'actions wide' }, h('button', { type: 'submit', class: 'primary' }, 'Create user')),
+    failureSlot());
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearFieldErrors(form);
+    clearSaveFailure(form);
     try {
       const created = await app.api.createUser({ username: username.value.trim(), display_name: display.value.trim() || undefined, role: role.value, password: password.value });
       app.staffChanged();
       app.toast(`User ${created.username} created as ${created.role}; they log in with the initial password.`);
       void app.refresh();
     } catch (err) {
-      if (err instanceof ApiError) showFieldError(form, err.field?.replace(/^\//, '') ?? null, err.message);
-      else showFieldError(form, 'form', `The user was not created: ${String(err)}`);
+      showSaveFailure(form, err, 'the user', { done: 'created' });
     }
   });
   const userRow = (u: User) => {
@@ -54,18 +55,25 @@ export async function adminUsersView(app: App): Promise<Node> {
         app.staffChanged();
         msg.textContent = 'saved';
       } catch (e) {
-        msg.textContent = e instanceof ApiError ? e.message : String(e);
+        // The select shows the role in force again: the change was not made.
+        msg.textContent = saveFailure(e, `the role of ${u.username}`, { done: 'changed', retry: `${u.username} is still ${u.role}.` }).summary;
         r.value = u.role;
       }
     });
-    const toggle = h('button', { type: 'button', class: 'small', disabled: u.id === app.user?.id }, u.disabled ? 'Enable' : 'Disable');
+    // One's own account is not disabled from here: it would lock the admin out at once (and
+    // could leave the practice without an admin). Said beside the greyed button, and read with it.
+    const self = u.id === app.user?.id;
+    const whyNot = self ? h('span', { class: 'small muted own-account-note', id: `own-account-${u.id}` },
+      'Your own account: you cannot disable it, as that would lock you out. Another admin can.') : null;
+    const toggle = h('button', { type: 'button', class: 'small', disabled: self, 'data-action': 'toggle-disabled',
+      'aria-describedby': whyNot ? whyNot.id : null }, u.disabled ? 'Enable' : 'Disable');
     toggle.addEventListener('click', async () => {
       try {
         await app.api.updateUser(u.id, { row_version: u.row_version ?? 1, disabled: !u.disabled });
         app.staffChanged();
         void app.refresh();
       } catch (e) {
-        msg.textContent = e instanceof ApiError ? e.message : String(e);
+        msg.textContent = saveFailure(e, u.username, { done: u.disabled ? 'enabled' : 'disabled', retry: 'Try again.' }).summary;
       }
     });
     // Setting a password: another user's here; one's own on My account (it asks for the
@@ -81,14 +89,16 @@ export async function adminUsersView(app: App): Promise<Node> {
       : h('button', { type: 'button', class: 'small', 'data-action': 'set-password', 'aria-haspopup': 'dialog',
         'aria-label': `Set password of ${u.username}`,
         onclick: () => { msg.textContent = ''; dialog!.showModal(); dialog!.querySelector<HTMLElement>('input[type=password]')?.focus(); } }, 'Set password');
-    return h('tr', { class: u.disabled ? 'disabled' : '', 'data-user': u.username }, h('td', null, u.username), h('td', null, u.display_name), h('td', null, r),
-      h('td', null, u.disabled ? 'disabled' : 'active'), h('td', null, formatInstant(u.created_at)),
-      h('td', { class: 'user-actions' }, toggle, ' ', setPassword, ' ', msg, dialog));
+    return h('tr', { class: u.disabled ? 'disabled' : '', 'data-user': u.username }, h('td', { 'data-label': 'Username' }, u.username),
+      h('td', { 'data-label': 'Name' }, u.display_name), h('td', { 'data-label': 'Role' }, r),
+      h('td', { 'data-label': 'State' }, u.disabled ? 'disabled' : 'active'), h('td', { 'data-label': 'Created' }, formatInstant(u.created_at)),
+      h('td', { class: 'user-actions stack-wide' }, toggle, ' ', setPassword, whyNot ? [' ', whyNot] : null, ' ', msg, dialog));
   };
   return h('div', { class: 'page' }, h('h1', null, 'Administration'), adminTabs('users'),
     h('div', { class: 'grid-2 wide-left' },
       h('section', { class: 'panel' }, h('h2', null, `Users (${users.length})`),
-        h('table', { class: 'table' },
+        // On a phone each user is a card with the column names as labels (style.css .table.stack).
+        h('table', { class: 'table stack', id: 'users-table' },
           h('thead', null, h('tr', null, h('th', null, 'Username'), h('th', null, 'Name'), h('th', null, 'Role'), h('th', null, 'State'), h('th', null, 'Created'), hiddenTh('Actions'))),
           h('tbody', null, users.map(userRow)))),
       h('section', { class: 'panel' }, h('h2', null, 'New user'), form)));
@@ -232,7 +242,7 @@ export function backupView(app: App): Node {
       const r = await app.api.backup();
       out.replaceChildren('Backup written to ', h('code', null, r.path));
     } catch (e) {
-      out.textContent = e instanceof ApiError ? e.message : String(e);
+      out.textContent = saveFailure(e, 'the backup', { done: 'written', retry: 'Try again.' }).summary;
     } finally {
       button.disabled = false;
     }

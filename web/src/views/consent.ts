@@ -6,7 +6,7 @@
 import type { App } from '../app';
 import { ApiError, type PhotoUse } from '../api';
 import { formatInstant, localDateTimeInput, localInputToUtc } from '../dates';
-import { clearFieldErrors, field, h, select, showFieldError, sourcesLine, supportNotice, uid } from '../ui/dom';
+import { clearFieldErrors, clearSaveFailure, failureSlot, showSaveFailure, field, h, select, showFieldError, sourcesLine, supportNotice, uid } from '../ui/dom';
 import { base64Utf8, signatureField } from '../ui/signature';
 import { consentPdfLink } from './documents';
 import type { Consent, ConsentText, PatientRecord } from '../types';
@@ -93,11 +93,12 @@ export async function consentTab(app: App, patient: PatientRecord, onSaved: () =
     signature.element,
     h('div', { class: 'field-error wide', 'data-error-for': 'acknowledged', role: 'alert' }),
     h('div', { class: 'field-error wide', 'data-error-for': 'form', role: 'alert' }),
-    h('div', { class: 'actions sticky-actions wide' }, button, progress, h('span', { class: 'unsaved-flag', hidden: true }, 'Unsaved consent')));
+    h('div', { class: 'actions sticky-actions wide' }, button, progress, h('span', { class: 'unsaved-flag', hidden: true }, 'Unsaved consent'), failureSlot()));
   const tracked = app.trackForm(formEl, 'consent');
   formEl.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearFieldErrors(formEl);
+    clearSaveFailure(formEl);
     if (!form) return;
     const when = localInputToUtc(at.value);
     const missing = missingAcknowledgements(form, ticked);
@@ -124,8 +125,7 @@ export async function consentTab(app: App, patient: PatientRecord, onSaved: () =
       app.toast('Consent recorded.');
       onSaved();
     } catch (err) {
-      if (err instanceof ApiError) showFieldError(formEl, err.field?.replace(/^\//, '') ?? null, err.message);
-      else showFieldError(formEl, 'form', String(err));
+      showSaveFailure(formEl, err, 'the consent', { done: 'recorded' });
     } finally {
       button.disabled = false;
     }

@@ -9,7 +9,7 @@ import {
   emptyIntakeForm, formKeyForPath, formToIntake, intakeToForm,
   type ConditionRow, type IntakeForm, type MedicationRow, type ProcedureRow, type RowOrigins,
 } from '../intake';
-import { clearFieldErrors, debounce, field, h, select, showFieldError, uid } from '../ui/dom';
+import { clearFieldErrors, clearSaveFailure, failureSlot, showSaveFailure, debounce, field, h, select, showFieldError, uid } from '../ui/dom';
 import type { PatientRecord, VocabularyEntry } from '../types';
 import { decisionBadge, screeningPanel } from './screening';
 
@@ -211,7 +211,7 @@ export function intakeTab(app: App, patient: PatientRecord, onSaved: () => void)
   formEl.append(about, conditions, medications, procedures, allergies, areasSection,
     h('div', { class: 'field-error', 'data-error-for': 'form', role: 'alert' }),
     h('div', { class: 'actions sticky-actions' }, save, saved,
-      h('span', { class: 'unsaved-flag', hidden: true }, 'Unsaved changes')));
+      h('span', { class: 'unsaved-flag', hidden: true }, 'Unsaved changes'), failureSlot()));
   const tracked = app.trackForm(formEl, 'intake');
   formEl.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -219,6 +219,7 @@ export function intakeTab(app: App, patient: PatientRecord, onSaved: () => void)
     origins = built.origins;
     save.disabled = true;
     clearFieldErrors(formEl);
+    clearSaveFailure(formEl);
     try {
       const r = await app.api.addIntake(patient.id, { intake: built.intake, areas, date: todayLocal() });
       tracked.saved();
@@ -226,8 +227,7 @@ export function intakeTab(app: App, patient: PatientRecord, onSaved: () => void)
       app.toast(`Intake saved as version ${r.version} (screening: ${r.screening.decision}).`);
       onSaved();
     } catch (err) {
-      if (err instanceof ApiError) showFieldError(formEl, formKeyForPath(err.field, origins) ?? 'form', err.message);
-      else showFieldError(formEl, 'form', String(err));
+      showSaveFailure(formEl, err, 'the intake', { fieldOf: (path) => formKeyForPath(path, origins) });
     } finally {
       save.disabled = false;
     }

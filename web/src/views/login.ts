@@ -3,6 +3,7 @@
 
 import type { App } from '../app';
 import { ApiError } from '../api';
+import { saveFailure } from '../save-failure';
 import { h } from '../ui/dom';
 
 export function loginView(app: App): Node {
@@ -26,7 +27,9 @@ export function loginView(app: App): Node {
       const user = await app.api.login(username.value.trim(), password.value);
       await app.signedIn(user);
     } catch (err) {
-      error.textContent = err instanceof ApiError ? err.message : String(err);
+      // A refusal (wrong password, too many tries) as the server words it; anything else said plainly.
+      error.textContent = err instanceof ApiError && err.kind === 'server' ? err.message
+        : saveFailure(err, 'you', { notDone: 'You are not logged in', unknown: 'whether you are logged in' }).summary;
       password.select();
     } finally {
       button.disabled = false;

@@ -2,9 +2,8 @@
 // after photos side by side for the same region and view, and adverse events.
 
 import type { App } from '../app';
-import { ApiError } from '../api';
 import { formatDay, todayLocal } from '../dates';
-import { clearFieldErrors, field, h, select, showFieldError } from '../ui/dom';
+import { clearFieldErrors, clearSaveFailure, failureSlot, field, h, select, showFieldError, showSaveFailure } from '../ui/dom';
 import { outcomeChart } from '../ui/graphics';
 import { photoCompare } from '../ui/photo-compare';
 import { sessionName } from '../session-name';
@@ -83,12 +82,14 @@ export async function outcomesTab(app: App, patient: PatientRecord, onSaved: () 
     h('div', { class: 'field wide' }, h('label', { for: 'outcome-scale' }, 'Scale'), scale, range, h('div', { class: 'field-error', 'data-error-for': 'scale', role: 'alert' })),
     field('Score', score, { key: 'score' }), field('Date', date, { key: 'date' }), field('Region', region, { key: 'region' }),
     h('div', { class: 'field-error wide', 'data-error-for': 'form', role: 'alert' }),
-    h('div', { class: 'actions wide' }, h('button', { type: 'submit', class: 'primary', disabled: !app.can('clinical') }, 'Record score')));
+    h('div', { class: 'actions wide' }, h('button', { type: 'submit', class: 'primary', disabled: !app.can('clinical') }, 'Record score')),
+    failureSlot());
   // A score or a photo chosen and not yet saved: leaving the screen asks first.
   app.trackForm(outcomeForm, 'outcome');
   outcomeForm.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearFieldErrors(outcomeForm);
+    clearSaveFailure(outcomeForm);
     // An empty box is no score (Number('') is 0, a real score on many scales).
     if (score.value.trim() === '') { showFieldError(outcomeForm, 'score', 'Enter the score.'); score.focus(); return; }
     try {
@@ -96,7 +97,7 @@ export async function outcomesTab(app: App, patient: PatientRecord, onSaved: () 
       app.toast('Score recorded.');
       onSaved();
     } catch (err) {
-      if (err instanceof ApiError) showFieldError(outcomeForm, err.field?.replace(/^\//, '') ?? null, err.message);
+      showSaveFailure(outcomeForm, err, 'the score');
     }
   });
 
@@ -115,21 +116,23 @@ export async function outcomesTab(app: App, patient: PatientRecord, onSaved: () 
     field('Tag', tag, { key: 'tag' }), field('Taken on', taken, { key: 'taken_on' }),
     field('Belongs to', sessionOf, { key: 'session_id', hint: 'The session the photo documents.' }),
     h('div', { class: 'field-error wide', 'data-error-for': 'form', role: 'alert' }),
-    h('div', { class: 'actions wide' }, h('button', { type: 'submit' }, 'Add photo')));
+    h('div', { class: 'actions wide' }, h('button', { type: 'submit' }, 'Add photo')),
+    failureSlot());
   app.trackForm(photoForm, 'photo');
   photoForm.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearFieldErrors(photoForm);
+    clearSaveFailure(photoForm);
     const f = file.files?.[0];
     if (!f) { showFieldError(photoForm, 'image_base64', 'Choose a PNG or JPEG file.'); return; }
-    const base64 = await fileToBase64(f);
     try {
+      const base64 = await fileToBase64(f);
       await app.api.addPhoto(patient.id, { region: pRegion.value, view: view.value, tag: tag.value, taken_on: taken.value, image_base64: base64,
         session_id: sessionOf.value ? Number(sessionOf.value) : undefined });
       app.toast('Photo added.');
       onSaved();
     } catch (err) {
-      if (err instanceof ApiError) showFieldError(photoForm, err.field?.replace(/^\//, '') ?? null, err.message);
+      showSaveFailure(photoForm, err, 'the photo');
     }
   });
   const pairs = photoPairs(patient.photos);

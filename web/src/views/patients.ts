@@ -4,7 +4,7 @@ import type { App } from '../app';
 import { ApiError } from '../api';
 import { formatDay, todayLocal } from '../dates';
 import { statusParts, type StatusLevel } from '../patient-status';
-import { clearFieldErrors, debounce, field, h, select, showFieldError } from '../ui/dom';
+import { clearFieldErrors, clearSaveFailure, failureSlot, showSaveFailure, debounce, field, h, select, showFieldError } from '../ui/dom';
 import { cursorPlaceGone, demoBanner, LIST_RESTARTED, listSummary, patientsAddress, searchInAddress } from '../patient-list';
 import type { Patient, PatientPage, PatientStatus } from '../types';
 
@@ -126,12 +126,14 @@ export function newPatientView(app: App): Node {
     field('Sex', sex, { key: 'sex' }),
     field('Notes', notes, { key: 'notes', wide: true }),
     h('div', { class: 'field-error wide', 'data-error-for': 'form', role: 'alert' }),
-    h('div', { class: 'actions wide' }, button, h('a', { href: '#/patients', class: 'button' }, 'Cancel')));
+    h('div', { class: 'actions wide' }, button, h('a', { href: '#/patients', class: 'button' }, 'Cancel')),
+    failureSlot());
   // Typed and not yet created: leaving the screen asks first (no lost input).
   const tracked = app.trackForm(form, 'new-patient');
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearFieldErrors(form);
+    clearSaveFailure(form);
     // The record needs a birth date (the server refuses a patient without one).
     if (!birth.value) {
       showFieldError(form, 'birth_date', 'Enter the birth date.');
@@ -144,8 +146,7 @@ export function newPatientView(app: App): Node {
       location.hash = `#/patients/${p.id}/intake`;
     } catch (err) {
       // The server names the field as "/name" or "/patient/birth_date": the last segment is the form's key.
-      if (err instanceof ApiError) showFieldError(form, err.field?.split('/').pop() || null, err.message);
-      else showFieldError(form, null, String(err));
+      showSaveFailure(form, err, 'the patient', { done: 'created', fieldOf: (path) => path?.split('/').pop() || null });
     } finally {
       button.disabled = false;
     }

@@ -9,7 +9,7 @@ import { ApiError } from '../api';
 import { formatDay, formatInstant, todayLocal } from '../dates';
 import { depthStyle, formatMm, formatRange } from '../render/depth';
 import { createBodyMap } from '../ui/bodymap';
-import { clearFieldErrors, debounce, field, h, select, showFieldError, sourcesLine, supportNotice, type Child, hiddenTh } from '../ui/dom';
+import { clearFieldErrors, clearSaveFailure, failureSlot, showSaveFailure, debounce, field, h, select, showFieldError, sourcesLine, supportNotice, type Child, hiddenTh } from '../ui/dom';
 import { mergeWarnings, topWarnings, type MergedWarning } from '../plan-summary';
 import { aftercareTimeline, courseTimeline, depthBar } from '../ui/graphics';
 import { aftercareWhen } from '../render/timeline';
@@ -33,22 +33,25 @@ export async function planTab(app: App, patient: PatientRecord, onPlansChanged: 
   const saved = patient.plans;
   const root = h('div', { class: 'plan-tab' });
 
-  // The saved plans, newest first; drawn again whenever a plan is saved from this screen.
+  // The saved plans, newest first, at the top of the tab: what a returning patient has been
+  // planned is what the practitioner looks for first, and a plan just saved is its top row (the
+  // note by Save names it and jumps there). Drawn again whenever a plan is saved from this screen.
   const savedList = h('section', { class: 'panel', id: 'saved-plans', 'aria-labelledby': 'saved-plans-title' });
+  let justSaved: number | null = null;
   const drawSaved = () => {
     savedList.hidden = saved.length === 0;
     savedList.replaceChildren(
       h('h2', { id: 'saved-plans-title' }, `Saved plans (${saved.length})`),
-      h('table', { class: 'table' },
+      h('table', { class: 'table stack' },
         h('thead', null, h('tr', null, h('th', null, 'Plan'), h('th', null, 'Indication'), h('th', null, 'Regions'), h('th', null, 'First session'), h('th', null, 'Saved'), h('th', null, 'By'), hiddenTh('Show'))),
-        h('tbody', null, [...saved].reverse().map((p) => h('tr', { 'data-plan': String(p.id) },
-          h('td', null, `#${p.id}`),
-          h('td', null, p.plan.indication_name ?? p.indication),
-          h('td', null, p.plan.areas?.map((a) => a.region_name).join(', ')),
-          h('td', null, formatDay(p.plan.sessions?.[0]?.date)),
-          h('td', null, formatInstant(p.created_at)),
-          h('td', null, app.userName(p.created_by)),
-          h('td', null, h('button', { type: 'button', class: 'small', onclick: () => showSaved(p), 'aria-label': `Show plan #${p.id}` }, 'Show'), ' ', planDocuments(p.id, 'saved-')))))));
+        h('tbody', null, [...saved].reverse().map((p) => h('tr', { 'data-plan': String(p.id), class: p.id === justSaved ? 'just-saved' : null, tabindex: p.id === justSaved ? -1 : null },
+          h('td', { 'data-label': 'Plan' }, `#${p.id}`),
+          h('td', { 'data-label': 'Indication' }, p.plan.indication_name ?? p.indication),
+          h('td', { 'data-label': 'Regions', class: 'stack-wide' }, p.plan.areas?.map((a) => a.region_name).join(', ')),
+          h('td', { 'data-label': 'First session' }, formatDay(p.plan.sessions?.[0]?.date)),
+          h('td', { 'data-label': 'Saved' }, formatInstant(p.created_at)),
+          h('td', { 'data-label': 'By' }, app.userName(p.created_by)),
+          h('td', { class: 'stack-action' }, h('button', { type: 'button', class: 'small', onclick: () => showSaved(p), 'aria-label': `Show plan #${p.id}` }, 'Show'), ' ', planDocuments(p.id, 'saved-')))))));
   };
   drawSaved();
 
@@ -66,6 +69,7 @@ export async function planTab(app: App, patient: PatientRecord, onPlansChanged: 
     root.append(savedList);
     return root;
   }
+  root.append(savedList);
 
   // ---- the choices
   const last = saved[saved.length - 1];
@@ -95,7 +99,7 @@ export async function planTab(app: App, patient: PatientRecord, onPlansChanged: 
       h('p', { class: 'muted small' }, 'None chosen: the indication’s typical regions.')),
     h('div', { class: 'field-error', 'data-error-for': 'form', role: 'alert' }),
     h('div', { class: 'actions sticky-actions' }, saveButton, status, savedNote, h('span', { class: 'unsaved-flag', hidden: true }, 'Unsaved plan'),
-      app.can('plan') ? null : h('span', { class: 'muted small' }, 'Your role may preview plans; a practitioner saves them.')));
+      app.can('plan') ? null : h('span', { class: 'muted small' }, 'Your role may preview plans; a practitioner saves them.'), failureSlot()));
 
   const tracked = app.trackForm(form, 'plan');
   const request = () => ({
@@ -135,10 +139,20 @@ export async function planTab(app: App, patient: PatientRecord, onPlansChanged: 
     }
     saveButton.disabled = true;
     clearFieldErrors(form);
+    clearSaveFailure(form);
+    savedNote.replaceChildren();
     try {
       const r = await app.api.addPlan(patient.id, request());
       tracked.saved();
-      savedNote.replaceChildren(`Saved as plan #${r.id}. `, planDocuments(r.id), ' ', h('a', { href: `#/patients/${patient.id}/sessions`, id: 'to-sessions' }, 'Document a session →'));
+      justSaved = r.id;
+      // Where it went: the top row of the saved plans, one click away (a button: a #fragment
+      // link would be taken for a route).
+      const jump = h('button', { type: 'button', class: 'link', id: 'to-saved-plans', onclick: () => {
+        savedList.scrollIntoView({ behavior: 'smooth', block: 'start' });
+        savedList.querySelector<HTMLElement>(`tr[data-plan="${r.id}"]`)?.focus({ preventScroll: true });
+      } }, 'top of Saved plans ↑');
+      savedNote.replaceChildren(h('span', { class: 'saved-where' }, `Saved as plan #${r.id}, now at the `, jump, '. '),
+        planDocuments(r.id), ' ', h('a', { href: `#/patients/${patient.id}/sessions`, id: 'to-sessions' }, 'Document a session →'));
       output.replaceChildren(renderPlan(app, r.plan, map));
       // The list shows the plan at once: as stored (read back), else as this screen knows it.
       let stored: StoredPlan[] | null = null;
@@ -151,8 +165,7 @@ export async function planTab(app: App, patient: PatientRecord, onPlansChanged: 
       drawSaved();
       onPlansChanged(saved.length);
     } catch (e) {
-      if (e instanceof ApiError) showFieldError(form, e.field?.split('/')[1] ?? 'form', e.message);
-      else showFieldError(form, 'form', `The plan was not saved: ${String(e)}`);
+      showSaveFailure(form, e, 'the plan', { fieldOf: (path) => path?.split('/')[1] ?? null });
     } finally {
       saveButton.disabled = !app.can('plan');
     }
@@ -163,7 +176,6 @@ export async function planTab(app: App, patient: PatientRecord, onPlansChanged: 
       h('p', { class: 'muted small' }, `Uses intake version ${latestIntake.version} (`, decisionBadge(latestIntake.screening.decision), `).`),
       form),
     output);
-  root.append(savedList);
   preview();
   return root;
 }

@@ -11,7 +11,8 @@ import { formatDay, formatInstant, formatTime, todayLocal } from '../dates';
 import { formatMm, lengthNotes } from '../render/depth';
 import { describeChoice, fitLength, lengthChoice, type LengthChoice } from '../devices';
 import { createBodyMap } from '../ui/bodymap';
-import { clearFieldErrors, field, h, mount, select, showFieldError, supportNotice } from '../ui/dom';
+import { clearFieldErrors, clearSaveFailure, failureSlot, field, h, mount, select, showFieldError, showSaveFailure, supportNotice } from '../ui/dom';
+import { saveFailure } from '../save-failure';
 import type { Amendment, Gate, GateCaution, GateCondition, GateRecap, NeedleLength, PatientRecord, PlanArea, TreatmentSession } from '../types';
 
 const DIRECTION_WORDS = ['horizontal', 'vertical', 'diagonal'];
@@ -328,7 +329,7 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
     h('div', { class: 'field-error', 'data-error-for': 'form', role: 'alert' }),
     h('div', { class: 'actions sticky-actions' }, saveButton, signButton,
       app.can('sign') ? null : h('span', { class: 'muted small', id: 'sign-role-note' }, 'A practitioner signs.'), message,
-      h('span', { class: 'unsaved-flag', hidden: true }, 'Unsaved changes')),
+      h('span', { class: 'unsaved-flag', hidden: true }, 'Unsaved changes'), failureSlot()),
     signDialog);
   const tracked = app.trackForm(form, 'session');
   // A tick or the override's reason is sent with the next step; they do not change what the gate checked.
@@ -340,6 +341,7 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
   /** Saves the form; 'gate' when the treatment gate refused to mark it performed. */
   const save = async (opts: { performed?: boolean; retry?: boolean } = {}): Promise<'ok' | 'gate' | 'error'> => {
     clearFieldErrors(form);
+    clearSaveFailure(form);
     message.textContent = 'saving…';
     if (!opts.retry) droppedNote.hidden = true;
     if (opts.performed) status.value = 'performed';
@@ -377,10 +379,10 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
         message.textContent = 'Not saved as performed: the treatment gate refuses (see “Before treatment”).';
         showRefusal(e);
         return 'gate';
-      } else if (e instanceof ApiError) {
-        showFieldError(form, e.code === 'signed' ? 'form' : sessionErrorKey(e.field), e.message);
-        if (e.code === 'signed') message.textContent = 'Refused: this session is signed.';
-      } else showFieldError(form, 'form', String(e));
+      } else if (e instanceof ApiError && e.code === 'signed') {
+        showFieldError(form, 'form', e.message);
+        message.textContent = 'Refused: this session is signed.';
+      } else showSaveFailure(form, e, 'the session', { fieldOf: sessionErrorKey });
       return 'error';
     }
   };
@@ -456,7 +458,7 @@ async function sessionEditor(app: App, s: TreatmentSession, p: PatientRecord): P
             removeAcknowledgements([id]);
             renderGate();
             error.textContent = `${droppedNote.textContent} Sign again if the rest still holds.`;
-          } else error.textContent = e instanceof ApiError ? e.message : String(e);
+          } else error.textContent = saveFailure(e, 'the session', { done: 'signed' }).summary;
         }
       }
     });
@@ -645,11 +647,13 @@ function amendmentForm(app: App, s: TreatmentSession): HTMLElement {
     field('Field', fieldSel, { key: 'field' }), valueField,
     field('Reason', reason, { key: 'reason', wide: true }),
     h('div', { class: 'field-error wide', 'data-error-for': 'form', role: 'alert' }),
-    h('div', { class: 'actions wide' }, button));
+    h('div', { class: 'actions wide' }, button),
+    failureSlot());
   app.trackForm(form, 'amendment');
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearFieldErrors(form);
+    clearSaveFailure(form);
     let newValue: unknown = value.value;
     if (fieldSel.value === 'needle_lengths') {
       try { newValue = JSON.parse(value.value); } catch { showFieldError(form, 'new_value', 'Give a JSON list, e.g. [{"region":"cheek","needle_length_mm":1.5}].'); return; }
@@ -661,11 +665,9 @@ function amendmentForm(app: App, s: TreatmentSession): HTMLElement {
       await app.api.amendSession(s.id, { field: fieldSel.value, new_value: newValue, old_value: oldValue, reason: reason.value.trim() });
       void app.refresh();
     } catch (err) {
-      if (err instanceof ApiError) {
-        const key = sessionErrorKey(err.field);
-        showFieldError(form, key === 'old_value' ? 'form' : key,
-          key === 'old_value' ? `${err.message} (reload the page to see it)` : err.message);
-      }
+      if (err instanceof ApiError && err.kind === 'server' && sessionErrorKey(err.field) === 'old_value')
+        form.querySelector('[data-save-failure]')!.textContent = `The amendment was not saved: ${err.message} (reload the page to see it).`;
+      else showSaveFailure(form, err, 'the amendment', { fieldOf: sessionErrorKey });
     }
   });
   return form;
@@ -682,16 +684,18 @@ function adverseEvents(app: App, p: PatientRecord, s: TreatmentSession): HTMLEle
     field('Notes', notes, { key: 'notes' }),
     h('datalist', { id: 'ae-types' }, ['prolonged erythema', 'post-inflammatory hyperpigmentation', 'herpes simplex flare', 'infection', 'contact dermatitis', 'tram-track scarring', 'milia'].map((v) => h('option', { value: v }))),
     h('div', { class: 'field-error wide', 'data-error-for': 'form', role: 'alert' }),
-    h('div', { class: 'actions wide' }, h('button', { type: 'submit' }, 'Record adverse event')));
+    h('div', { class: 'actions wide' }, h('button', { type: 'submit' }, 'Record adverse event')),
+    failureSlot());
   app.trackForm(form, 'adverse-event');
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearFieldErrors(form);
+    clearSaveFailure(form);
     try {
       await app.api.addAdverseEvent(p.id, { session_id: s.id, type: type.value.trim(), severity: severity.value, onset: onset.value, notes: notes.value || undefined });
       void app.refresh();
     } catch (err) {
-      if (err instanceof ApiError) showFieldError(form, sessionErrorKey(err.field), err.message);
+      showSaveFailure(form, err, 'the adverse event', { fieldOf: sessionErrorKey });
     }
   });
   return h('section', { class: 'panel' }, h('h2', null, `Adverse events after this session (${events.length})`),

@@ -8,6 +8,7 @@
 import type { App } from '../app';
 import { ApiError, MIN_PASSWORD_CHARS, errorFieldKey, passwordSetProblems } from '../api';
 import { clearFieldErrors, field, h, showFieldError } from '../ui/dom';
+import { saveFailure } from '../save-failure';
 import type { User } from '../types';
 
 /**
@@ -79,7 +80,7 @@ export function setPasswordDialog(app: App, user: User, onSet: (updated: User) =
       onSet(updated);
     } catch (err) {
       confirming(false);
-      if (err instanceof ApiError) {
+      if (err instanceof ApiError && err.kind === 'server') {
         const key = errorFieldKey(err.field);
         const slot = key && form.querySelector(`[data-error-for="${CSS.escape(key)}"]`) ? key : 'form';
         const message = err.status === 409 && err.code === 'conflict' && slot === 'form'
@@ -87,7 +88,7 @@ export function setPasswordDialog(app: App, user: User, onSet: (updated: User) =
           : `${err.message}${slot === 'form' ? ' The password was not set.' : ''}`;
         showFieldError(form, slot, message);
         if (slot !== 'form') form.querySelector<HTMLElement>(`[data-field="${slot}"]`)?.focus();
-      } else showFieldError(form, 'form', `The password was not set: ${String(err)}`);
+      } else showFieldError(form, 'form', saveFailure(err, 'the password', { done: 'set' }).summary);
     } finally {
       yes.disabled = false;
     }
