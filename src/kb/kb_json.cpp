@@ -109,6 +109,7 @@ json rule_json(const ScreeningRule& rule) {
               {"message", rule.message},
               {"effect", disputed_json(rule.effect, describe_effect)}};
   if (!rule.check.empty()) out["check"] = rule.check;
+  if (!rule.reading.empty()) out["reading"] = rule.reading;
   return out;
 }
 

@@ -184,6 +184,9 @@ struct Trigger {
   enum class State { any, current, recent, active, history };
   Kind kind = Kind::condition;
   std::string code;   //!< vocabulary code, or "sensitive"/"dry" for skin
+  /// For skin: every skin property the trigger names ("sensitive", "dry"); it matches when the
+  /// intake has any of them (seed-002's "sensitive and dry skin" is one rule). `code` is the first.
+  std::vector<std::string> skin;
   State state = State::any;
   int fitzpatrick = 0;
 };
@@ -211,6 +214,9 @@ struct ScreeningRule {
   std::vector<Sex> asked_of;  //!< the sexes the question concerns; empty = everyone
   std::string check;
   std::string message;
+  /// How the knowledge base reads an ambiguous source sentence for this rule (empty: no
+  /// reading needed); every finding of the rule shows it.
+  std::string reading;
   Disputed<Effect> effect;
 
   /// Where the rule applies under the chosen position.

@@ -451,9 +451,16 @@ Trigger Loader::trigger(const Origin& origin, const YAML::Node& node) {
   if (node["skin"]) {
     ++kinds;
     out.kind = Trigger::Kind::skin;
-    out.code = req_str(origin, node, "skin");
-    if (out.code != "sensitive" && out.code != "dry")
-      fail(origin, node["skin"], "skin must be 'sensitive' or 'dry'");
+    // One property, or a list of them (the rule applies when the intake has any).
+    if (node["skin"].IsSequence()) out.skin = str_list(origin, node, "skin", true);
+    else out.skin = {req_str(origin, node, "skin")};
+    std::set<std::string> seen;
+    for (const auto& property : out.skin) {
+      if (property != "sensitive" && property != "dry")
+        fail(origin, node["skin"], fmt::format("skin = '{}' is not accepted; accepted: sensitive, dry (or a list of them)", property));
+      if (!seen.insert(property).second) fail(origin, node["skin"], fmt::format("skin lists '{}' twice", property));
+    }
+    out.code = out.skin.front();
   }
   if (node["fitzpatrick_at_least"]) {
     ++kinds;
@@ -722,7 +729,7 @@ void Loader::read_indications(const Origin& origin, const YAML::Node& list) {
 void Loader::read_screening(const Origin& origin, const YAML::Node& list) {
   for (const auto& node : list) {
     check_keys(origin, node, {"id", "title", "when", "applies_to", "ask", "asked_of", "check",
-                              "message", "effect", "note"});
+                              "message", "reading", "effect", "note"});
     ScreeningRule rule;
     rule.id = req_id(origin, node);
     check_unique(seen_ids_, "screening rule", rule.id, origin, node);
@@ -740,6 +747,7 @@ void Loader::read_screening(const Origin& origin, const YAML::Node& list) {
     rule.check = opt_str(origin, node, "check");
     if (rule.ask && rule.check.empty()) fail(origin, node, "a rule with 'ask: true' needs a 'check' text");
     rule.message = req_str(origin, node, "message");
+    rule.reading = opt_str(origin, node, "reading");
     if (!node["effect"]) fail(origin, node, "missing 'effect'");
     rule.effect = disputed<Effect>(
         origin, node["effect"], "screening " + rule.id + ": effect",

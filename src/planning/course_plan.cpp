@@ -831,7 +831,8 @@ std::string to_text(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
   line("");
   line(fmt::format("Screening: {}", kb::to_string(plan.screening.decision)));
   for (const auto& f : plan.screening.findings)
-    line(fmt::format("  [{}] {} {}", kb::to_string(f.decision), f.message, src(f.sources)));
+    line(fmt::format("  [{}] {} {}{}", kb::to_string(f.decision), f.message, src(f.sources),
+                     f.reading.empty() ? "" : "\n      reading: " + f.reading));
   for (const auto& c : plan.screening.checks) line(fmt::format("  ? {}", c));
   line("");
   std::vector<const kb::Device*> devices;
