@@ -287,9 +287,16 @@ struct Planning {
   double bleeding_from_mm = 0;
   SourceIds bleeding_sources;
   Disputed<DevicePreference> default_device;
+  /// What "physician required" rests on: every plan or finding that says a course needs a
+  /// physician cites this statement's sources. Required.
+  Statement physician_required;
+  SourceIds physician_required_sources;
   std::optional<Disputed<HomeUseLimit>> home_use;  //!< none: the knowledge base says nothing on it
   std::vector<AboutItem> about;  //!< statements every plan shows
 };
+
+/// Who carries out a preparation task.
+enum class TaskDoer { patient, practitioner };
 
 struct DaysBefore {
   int days = 0;
@@ -309,6 +316,15 @@ struct PreparationTask {
   std::vector<std::string> zones;
   std::string decided_by;  //!< who decides on the task, when not the practitioner ("prescriber")
   std::string decided_by_note;  //!< why, or that it is an assumption
+  /// Who carries the task out. The patient's tasks go on the handout and the patient's
+  /// calendar; the practitioner's (the counselling discussion) stay in the plan only.
+  TaskDoer done_by = TaskDoer::patient;
+  /// A choice in how the task is planned that no source makes (its timing per session), said
+  /// with every dated task; empty: none.
+  std::string assumption;
+  /// Preparation task ids: where the plan has any of them, this task is left out and the plan
+  /// says why (vitamin A before, against stopping retinoids).
+  std::vector<std::string> skip_if_chosen;
 };
 
 struct ProcedureStep {

@@ -769,7 +769,8 @@ void Loader::read_screening(const Origin& origin, const YAML::Node& list) {
 
 void Loader::read_planning(const Origin& origin, const YAML::Node& node) {
   check_keys(origin, node, {"passes", "anaesthesia", "assessment", "depth_classes",
-                            "bleeding_from_mm", "default_device", "home_use_max_mm", "about"});
+                            "bleeding_from_mm", "default_device", "physician_required", "home_use_max_mm",
+                            "about"});
   auto& planning = kb_.planning;
   auto need = [&](const char* key) {
     if (!node[key]) fail(origin, node, fmt::format("planning needs '{}'", key));
@@ -816,6 +817,15 @@ void Loader::read_planning(const Origin& origin, const YAML::Node& node) {
         return preference;
       },
       describe_device_preference);
+  // What "physician required" rests on: cited wherever an output says a course needs one.
+  const YAML::Node physician = node["physician_required"];
+  if (!physician)
+    fail(origin, node,
+         "planning needs 'physician_required' (text with sources: what a plan or finding that says a course "
+         "needs a physician rests on)");
+  check_keys(origin, physician, {"text", "sources", "note"});
+  planning.physician_required = Statement{req_str(origin, physician, "text"), "", ""};
+  planning.physician_required_sources = sources(origin, physician);
   if (node["home_use_max_mm"]) {
     planning.home_use = disputed<HomeUseLimit>(
         origin, node["home_use_max_mm"], "planning: home-use needle length", {"max_mm"},
@@ -845,14 +855,22 @@ void Loader::read_planning(const Origin& origin, const YAML::Node& node) {
 
 void Loader::read_preparation(const Origin& origin, const YAML::Node& list) {
   for (const auto& node : list) {
-    check_keys(origin, node, {"id", "task", "before_days", "each_session", "applies_if", "holds_session",
-                              "decided_by", "zones", "sources", "note"});
+    check_keys(origin, node, {"id", "task", "done_by", "before_days", "each_session", "applies_if", "holds_session",
+                              "decided_by", "assumption", "skip_if_chosen", "zones", "sources", "note"});
     PreparationTask task;
     task.id = req_id(origin, node);
     check_unique(seen_ids_, "preparation task", task.id, origin, node);
     task.task = req_str(origin, node, "task");
     task.each_session = opt_bool(origin, node, "each_session", false);
     task.holds_session = opt_bool(origin, node, "holds_session", false);
+    task.done_by = req_enum<TaskDoer>(origin, node, "done_by",
+                                      {{"patient", TaskDoer::patient}, {"practitioner", TaskDoer::practitioner}});
+    task.assumption = opt_str(origin, node, "assumption");
+    task.skip_if_chosen = str_list(origin, node, "skip_if_chosen", false);
+    for (const auto& other : task.skip_if_chosen) {
+      if (other == task.id) fail(origin, node["skip_if_chosen"], "a task cannot be skipped because of itself");
+      id_refs_.push_back({"preparation task", other, where(origin, node["skip_if_chosen"])});
+    }
     if (const auto decided = node["decided_by"]) {
       check_keys(origin, decided, {"who", "note"});
       task.decided_by = req_str(origin, decided, "who");

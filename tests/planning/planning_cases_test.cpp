@@ -218,11 +218,15 @@ TEST_P(PlanningCase, MatchesExpectation) {
     EXPECT_TRUE(any_contains(plan["warnings"], expect["warnings_contain"])) << plan["warnings"].dump(1);
   }
   for (const auto& wanted : expect.value("preparation", json::array())) {
-    testing::expect_only_keys(wanted, {"id", "due", "session", "decided_by"}, "expect.preparation[]");
+    testing::expect_only_keys(wanted, {"id", "due", "session", "decided_by", "done_by", "assumption_contains"},
+                              "expect.preparation[]");
     bool found = false;
     for (const auto& task : plan["preparation"])
       found |= task["id"] == wanted["id"] && task["due"] == wanted["due"] && task["session"] == wanted["session"] &&
-               (!wanted.contains("decided_by") || task.value("decided_by", json::object()).value("who", "") == wanted["decided_by"]);
+               (!wanted.contains("decided_by") || task.value("decided_by", json::object()).value("who", "") == wanted["decided_by"]) &&
+               (!wanted.contains("done_by") || task.value("done_by", "") == wanted["done_by"]) &&
+               (!wanted.contains("assumption_contains") ||
+                task.value("assumption", "").find(wanted["assumption_contains"].get<std::string>()) != std::string::npos);
     EXPECT_TRUE(found) << "missing preparation " << wanted.dump() << " in " << plan["preparation"].dump(1);
   }
   for (const auto& id : expect.value("no_preparation", json::array()))
