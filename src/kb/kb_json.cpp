@@ -233,9 +233,12 @@ json show_json(const KnowledgeBase& kb, const std::string& id) {
   for (const auto& p : kb.procedure)
     if (p.id == id) add("procedure", {{"id", p.id}, {"step", p.step}, {"sources", p.sources}});
   for (const auto& a : kb.aftercare)
-    if (a.id == id) add("aftercare", {{"id", a.id}, {"instruction", a.instruction},
-                                      {"window", disputed_json(a.window, describe_hours_window)},
-                                      {"sources", a.sources()}});
+    if (a.id == id) {
+      json item = {{"id", a.id}, {"instruction", a.instruction},
+                   {"window", disputed_json(a.window, describe_hours_window)}, {"sources", a.sources()}};
+      if (!a.window.value().reading.empty()) item["window"]["reading"] = a.window.value().reading;
+      add("aftercare", std::move(item));
+    }
   for (const auto& a : kb.planning.about)
     if (a.id == id) add("about", about_json(a));
   if (id == "planning") {

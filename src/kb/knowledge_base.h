@@ -344,6 +344,9 @@ struct HoursWindow {
   /// With open_ended: the source's words for an end it gives no number for ("for a few days").
   /// Shown as they are, never turned into hours or dates.
   std::string vague_end;
+  /// How the window reads an ambiguous source sentence (what "for a few days" applies to);
+  /// empty: no reading needed. Shown with the instruction.
+  std::string reading;
 };
 
 struct AftercareInstruction {

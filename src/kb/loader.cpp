@@ -920,8 +920,8 @@ void Loader::read_procedure(const Origin& origin, const YAML::Node& list) {
 
 void Loader::read_aftercare(const Origin& origin, const YAML::Node& list) {
   for (const auto& node : list) {
-    check_keys(origin, node, {"id", "instruction", "from_hours", "to_hours", "open_ended", "vague_end", "window",
-                              "sources", "note"});
+    check_keys(origin, node, {"id", "instruction", "from_hours", "to_hours", "open_ended", "vague_end", "reading",
+                              "window", "sources", "note"});
     AftercareInstruction item;
     item.id = req_id(origin, node);
     check_unique(seen_ids_, "aftercare instruction", item.id, origin, node);
@@ -941,6 +941,7 @@ void Loader::read_aftercare(const Origin& origin, const YAML::Node& list) {
           fail(o, n["vague_end"], "'vague_end' (the source's words for an end without a number) needs 'open_ended: true'");
         window.vague_end = req_str(o, n, "vague_end");
       }
+      window.reading = opt_str(o, n, "reading");
       return window;
     };
     if (node["window"]) {
@@ -948,7 +949,7 @@ void Loader::read_aftercare(const Origin& origin, const YAML::Node& list) {
         fail(origin, node, "with 'window', the hours belong to its positions");
       if (node["sources"]) item.wording_sources = sources(origin, node);
       item.window = disputed<HoursWindow>(origin, node["window"], "aftercare " + item.id + ": window",
-                                          {"from_hours", "to_hours", "open_ended", "vague_end"}, parse_window,
+                                          {"from_hours", "to_hours", "open_ended", "vague_end", "reading"}, parse_window,
                                           describe_hours_window);
     } else {
       Position<HoursWindow> only{"sourced", parse_window(origin, node), sources(origin, node),
@@ -1305,8 +1306,10 @@ KnowledgeBase Loader::load(const std::string& dir) {
                                                   ref.kind.substr(0, ref.kind.size() - 1), ref.code));
   }
   for (const auto& ref : id_refs_) {
-    const bool found = ref.kind == "region" ? kb_.find_region(ref.id) != nullptr
-                                            : kb_.find_device(ref.id) != nullptr;
+    const bool found = ref.kind == "region"  ? kb_.find_region(ref.id) != nullptr
+                       : ref.kind == "device" ? kb_.find_device(ref.id) != nullptr
+                                              : std::any_of(kb_.preparation.begin(), kb_.preparation.end(),
+                                                            [&](const PreparationTask& t) { return t.id == ref.id; });
     if (!found) throw KnowledgeError(ref.where, fmt::format("unknown {} id '{}'", ref.kind, ref.id));
   }
   check_result_references();

@@ -629,6 +629,7 @@ nlohmann::json aftercare_json(const kb::KnowledgeBase& kb) {
     else entry["to_hours"] = w.to_hours;
     // The source's words for an end it gives no number for: kept as words, never made hours.
     if (!w.vague_end.empty()) entry["vague_end"] = w.vague_end;
+    if (!w.reading.empty()) entry["reading"] = w.reading;  // how an ambiguous sentence is read
     if (item.window.disputed()) entry["topic"] = item.window.topic;
     aftercare.push_back(std::move(entry));
   }
@@ -982,8 +983,9 @@ std::string to_text(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
   line("");
   line("Aftercare:");
   for (const auto& item : kb.aftercare)
-    line(fmt::format("  {:<23} {} {}", kb::describe_hours_window(item.window.value()), item.instruction,
-                     src(item.sources())));
+    line(fmt::format("  {:<23} {} {}{}", kb::describe_hours_window(item.window.value()), item.instruction,
+                     src(item.sources()),
+                     item.window.value().reading.empty() ? "" : "\n      reading: " + item.window.value().reading));
   for (const auto& w : plan.warnings) line("! " + w);
   if (!plan.disagreements.empty()) {
     line("");

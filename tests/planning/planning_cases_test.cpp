@@ -127,7 +127,7 @@ TEST_P(PlanningCase, MatchesExpectation) {
   // An aftercare instruction: its words, window and sources.
   for (const auto& wanted : expect.value("aftercare", json::array())) {
     testing::expect_only_keys(wanted, {"id", "instruction_contains", "from_hours", "to_hours", "open_ended", "vague_end",
-                                       "sources"},
+                                       "reading", "sources"},
                               "expect.aftercare[]");
     const json* shown = nullptr;
     for (const auto& item : plan["aftercare"])
@@ -139,7 +139,7 @@ TEST_P(PlanningCase, MatchesExpectation) {
           << (*shown)["instruction"];
     }
     // A null expectation: the key is absent.
-    for (const char* key : {"from_hours", "to_hours", "open_ended", "vague_end", "sources"})
+    for (const char* key : {"from_hours", "to_hours", "open_ended", "vague_end", "reading", "sources"})
       if (wanted.contains(key)) {
         EXPECT_EQ(shown->value(key, json()), wanted[key]) << wanted["id"] << " " << key;
       }
