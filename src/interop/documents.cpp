@@ -91,11 +91,15 @@ std::string handout_pdf(const HandoutInput& in, const DocumentOptions& options) 
     pdf.table({0.1, 0.3, 0.6}, {"Session", "Date", "Note"}, rows);
   }
 
-  if (!plan.preparation.empty()) {
+  // The patient's tasks; the practitioner's (the counselling discussion) are on the
+  // practitioner's copy only, under "For the practitioner".
+  std::vector<std::vector<std::string>> patient_tasks, practitioner_tasks;
+  for (const auto& t : plan.preparation)
+    (t.done_by == TaskDoer::patient ? patient_tasks : practitioner_tasks)
+        .push_back({patient_date(t.due), std::to_string(t.session), t.task});
+  if (!patient_tasks.empty()) {
     pdf.heading("Before your sessions", 2);
-    std::vector<std::vector<std::string>> rows;
-    for (const auto& t : plan.preparation) rows.push_back({patient_date(t.due), std::to_string(t.session), t.task});
-    pdf.table({0.22, 0.1, 0.68}, {"By", "Session", "What to do"}, rows);
+    pdf.table({0.22, 0.1, 0.68}, {"By", "Session", "What to do"}, patient_tasks);
   }
 
   if (!plan.aftercare.empty()) {
@@ -145,6 +149,10 @@ std::string handout_pdf(const HandoutInput& in, const DocumentOptions& options) 
     std::vector<std::vector<std::string>> rows;
     for (const auto& a : plan.areas) rows.push_back({a.region_name, fmt::format("{} mm", a.planned_length_mm), a.device_id});
     if (!rows.empty()) pdf.table({0.4, 0.2, 0.4}, {"Area", "Needle", "Device"}, rows);
+    if (!practitioner_tasks.empty()) {
+      pdf.paragraph("The practitioner's preparation (not on the patient's copy):", TextStyle{.bold = true});
+      pdf.table({0.22, 0.1, 0.68}, {"By", "Session", "Task"}, practitioner_tasks);
+    }
     pdf.paragraph("Status: " + plan.status);
     for (const auto& w : plan.warnings) pdf.bullet(w, TextStyle{.size_pt = 9});
     pdf.paragraph(fmt::format("Knowledge base {}; policy: {}.", plan.knowledge_version, plan.policy),

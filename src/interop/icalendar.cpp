@@ -119,7 +119,7 @@ std::string plan_calendar(const PlanDocument& plan, const CalendarOptions& optio
       description += fmt::format(" Any day from {} to {}.", format_civil_date(s.date), format_civil_date(s.latest_date));
     if (s.optional) description += " This session depends on how your skin responds.";
     for (const auto& t : plan.preparation)
-      if (t.session == s.number)
+      if (t.session == s.number && t.done_by == TaskDoer::patient)
         description += fmt::format("\nBefore it, by {}: {}", format_civil_date(t.due), t.task);
     // An instruction without an end date gets no dated entry of its own (this calendar invents
     // no end): it is listed here, saying so.
@@ -143,6 +143,7 @@ std::string plan_calendar(const PlanDocument& plan, const CalendarOptions& optio
   }
 
   for (const auto& t : plan.preparation) {
+    if (t.done_by != TaskDoer::patient) continue;  // the practitioner's task is not the patient's to-do
     cal.begin("VTODO");
     cal.identity(fmt::format("prep-{}-session-{}", t.id, t.session));
     cal.date("DUE", t.due);

@@ -1,5 +1,6 @@
-// A course plan as an iCalendar file (RFC 5545): one all-day VEVENT per session (with a
-// reminder the day before), one VTODO per preparation task due on its date, all-day VEVENTs
+// A course plan as an iCalendar file (RFC 5545), the patient's calendar: one all-day VEVENT per
+// session (with a reminder the day before), one VTODO per preparation task of the patient's due
+// on its date (the practitioner's tasks, the counselling discussion, are not the patient's), all-day VEVENTs
 // for the aftercare windows after each session, and one for the result assessment.
 //
 // UIDs are derived from `series` and the item (session number, task id, aftercare window), not

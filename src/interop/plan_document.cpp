@@ -109,6 +109,12 @@ PlanDocument parse_plan_document(const json& plan, const std::string& where) {
     t.task = r.text(preparation[i], path, "task");
     t.due = r.date(preparation[i], path, "due");
     t.session = r.integer(preparation[i], path, "session");
+    if (preparation[i].contains("done_by")) {
+      const std::string doer = r.text(preparation[i], path, "done_by");
+      if (doer == "practitioner") t.done_by = TaskDoer::practitioner;
+      else if (doer == "patient") t.done_by = TaskDoer::patient;
+      else r.fail(path + "/done_by", fmt::format("'{}' is not accepted; accepted: patient, practitioner", doer));
+    }
     doc.preparation.push_back(std::move(t));
   }
   const json& aftercare = r.array(plan, "", "aftercare");

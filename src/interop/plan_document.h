@@ -20,11 +20,18 @@ struct PlanSession {
   bool optional = false;   //!< beyond the course's minimum
 };
 
+/// Who carries out a preparation task: the patient's go on the handout's checklist and the
+/// patient's calendar; the practitioner's (the counselling discussion) do not.
+enum class TaskDoer { patient, practitioner };
+
 struct PlanTask {
   std::string id;
   std::string task;
   CivilDate due;
   int session = 0;         //!< the session it prepares
+  /// A plan saved before tasks said who does them reads as the patient's: its documents show
+  /// every task, as they did when it was made.
+  TaskDoer done_by = TaskDoer::patient;
 };
 
 /// One aftercare instruction and the time after each session it applies.

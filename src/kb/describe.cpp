@@ -67,6 +67,14 @@ std::string to_string(Scope scope) {
   return "?";
 }
 
+namespace {
+constexpr EnumName<TaskDoer> kTaskDoerNames[] = {{TaskDoer::patient, "patient"}, {TaskDoer::practitioner, "practitioner"}};
+}  // namespace
+
+std::string to_string(TaskDoer doer) { return std::string(enum_name<TaskDoer>(kTaskDoerNames, doer)); }
+
+std::optional<TaskDoer> parse_task_doer(std::string_view text) { return parse_enum<TaskDoer>(kTaskDoerNames, text); }
+
 std::string format_mm(double mm) { return fmt::format("{:g} mm", mm); }
 
 namespace {

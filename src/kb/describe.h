@@ -17,6 +17,8 @@ std::string to_string(Evidence evidence);
 std::string to_string(Pressure pressure);
 std::string to_string(Sex sex);
 std::string to_string(Scope scope);
+std::string to_string(TaskDoer doer);  //!< "patient" | "practitioner"
+std::optional<TaskDoer> parse_task_doer(std::string_view text);
 /// "female", "male", "other", "unknown"; nullopt for anything else.
 std::optional<Sex> parse_sex(std::string_view text);
 

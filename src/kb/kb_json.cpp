@@ -109,6 +109,7 @@ json rule_json(const ScreeningRule& rule) {
               {"message", rule.message},
               {"effect", disputed_json(rule.effect, describe_effect)}};
   if (!rule.check.empty()) out["check"] = rule.check;
+  if (!rule.reading.empty()) out["reading"] = rule.reading;
   return out;
 }
 
@@ -173,7 +174,8 @@ json list_json(const KnowledgeBase& kb, const std::string& kind) {
                      {"chosen", t.positions.at(t.chosen).id}, {"positions", t.positions.size()}});
   } else if (kind == "preparation") {
     for (const auto& p : kb.preparation)
-      out.push_back({{"id", p.id}, {"task", p.task}, {"before", describe_days_before(p.before.value())}});
+      out.push_back({{"id", p.id}, {"task", p.task}, {"done_by", to_string(p.done_by)},
+                     {"before", describe_days_before(p.before.value())}});
   } else if (kind == "procedure") {
     for (const auto& p : kb.procedure) out.push_back({{"id", p.id}, {"step", p.step}});
   } else if (kind == "aftercare") {
@@ -221,15 +223,22 @@ json show_json(const KnowledgeBase& kb, const std::string& id) {
   for (const auto& s : kb.scales)
     if (s.id == id) add("scale", scale_json(s));
   for (const auto& p : kb.preparation)
-    if (p.id == id) add("preparation", {{"id", p.id}, {"task", p.task},
-                                        {"before", disputed_json(p.before, describe_days_before)},
-                                        {"each_session", p.each_session}});
+    if (p.id == id) {
+      json task = {{"id", p.id}, {"task", p.task}, {"done_by", to_string(p.done_by)},
+                   {"before", disputed_json(p.before, describe_days_before)}, {"each_session", p.each_session}};
+      if (!p.assumption.empty()) task["assumption"] = p.assumption;
+      if (!p.skip_if_chosen.empty()) task["skip_if_chosen"] = p.skip_if_chosen;
+      add("preparation", std::move(task));
+    }
   for (const auto& p : kb.procedure)
     if (p.id == id) add("procedure", {{"id", p.id}, {"step", p.step}, {"sources", p.sources}});
   for (const auto& a : kb.aftercare)
-    if (a.id == id) add("aftercare", {{"id", a.id}, {"instruction", a.instruction},
-                                      {"window", disputed_json(a.window, describe_hours_window)},
-                                      {"sources", a.sources()}});
+    if (a.id == id) {
+      json item = {{"id", a.id}, {"instruction", a.instruction},
+                   {"window", disputed_json(a.window, describe_hours_window)}, {"sources", a.sources()}};
+      if (!a.window.value().reading.empty()) item["window"]["reading"] = a.window.value().reading;
+      add("aftercare", std::move(item));
+    }
   for (const auto& a : kb.planning.about)
     if (a.id == id) add("about", about_json(a));
   if (id == "planning") {
@@ -242,7 +251,8 @@ json show_json(const KnowledgeBase& kb, const std::string& id) {
                      {"assessment", disputed_json(p.assessment, describe_assessment)},
                      {"depth_classes", classes},
                      {"bleeding_from_mm", {{"value", p.bleeding_from_mm}, {"sources", p.bleeding_sources}}},
-                     {"default_device", disputed_json(p.default_device, describe_device_preference)}};
+                     {"default_device", disputed_json(p.default_device, describe_device_preference)},
+                     {"physician_required", {{"text", p.physician_required.text}, {"sources", p.physician_required_sources}}}};
     if (p.home_use) planning["home_use_max_mm"] = disputed_json(*p.home_use, describe_home_use_limit);
     json about = json::array();
     for (const auto& a : p.about) about.push_back(about_json(a));

@@ -184,6 +184,9 @@ struct Trigger {
   enum class State { any, current, recent, active, history };
   Kind kind = Kind::condition;
   std::string code;   //!< vocabulary code, or "sensitive"/"dry" for skin
+  /// For skin: every skin property the trigger names ("sensitive", "dry"); it matches when the
+  /// intake has any of them (seed-002's "sensitive and dry skin" is one rule). `code` is the first.
+  std::vector<std::string> skin;
   State state = State::any;
   int fitzpatrick = 0;
 };
@@ -211,6 +214,9 @@ struct ScreeningRule {
   std::vector<Sex> asked_of;  //!< the sexes the question concerns; empty = everyone
   std::string check;
   std::string message;
+  /// How the knowledge base reads an ambiguous source sentence for this rule (empty: no
+  /// reading needed); every finding of the rule shows it.
+  std::string reading;
   Disputed<Effect> effect;
 
   /// Where the rule applies under the chosen position.
@@ -281,9 +287,16 @@ struct Planning {
   double bleeding_from_mm = 0;
   SourceIds bleeding_sources;
   Disputed<DevicePreference> default_device;
+  /// What "physician required" rests on: every plan or finding that says a course needs a
+  /// physician cites this statement's sources. Required.
+  Statement physician_required;
+  SourceIds physician_required_sources;
   std::optional<Disputed<HomeUseLimit>> home_use;  //!< none: the knowledge base says nothing on it
   std::vector<AboutItem> about;  //!< statements every plan shows
 };
+
+/// Who carries out a preparation task.
+enum class TaskDoer { patient, practitioner };
 
 struct DaysBefore {
   int days = 0;
@@ -303,6 +316,15 @@ struct PreparationTask {
   std::vector<std::string> zones;
   std::string decided_by;  //!< who decides on the task, when not the practitioner ("prescriber")
   std::string decided_by_note;  //!< why, or that it is an assumption
+  /// Who carries the task out. The patient's tasks go on the handout and the patient's
+  /// calendar; the practitioner's (the counselling discussion) stay in the plan only.
+  TaskDoer done_by = TaskDoer::patient;
+  /// A choice in how the task is planned that no source makes (its timing per session), said
+  /// with every dated task; empty: none.
+  std::string assumption;
+  /// Preparation task ids: where the plan has any of them, this task is left out and the plan
+  /// says why (vitamin A before, against stopping retinoids).
+  std::vector<std::string> skip_if_chosen;
 };
 
 struct ProcedureStep {
@@ -322,6 +344,9 @@ struct HoursWindow {
   /// With open_ended: the source's words for an end it gives no number for ("for a few days").
   /// Shown as they are, never turned into hours or dates.
   std::string vague_end;
+  /// How the window reads an ambiguous source sentence (what "for a few days" applies to);
+  /// empty: no reading needed. Shown with the instruction.
+  std::string reading;
 };
 
 struct AftercareInstruction {

@@ -451,9 +451,16 @@ Trigger Loader::trigger(const Origin& origin, const YAML::Node& node) {
   if (node["skin"]) {
     ++kinds;
     out.kind = Trigger::Kind::skin;
-    out.code = req_str(origin, node, "skin");
-    if (out.code != "sensitive" && out.code != "dry")
-      fail(origin, node["skin"], "skin must be 'sensitive' or 'dry'");
+    // One property, or a list of them (the rule applies when the intake has any).
+    if (node["skin"].IsSequence()) out.skin = str_list(origin, node, "skin", true);
+    else out.skin = {req_str(origin, node, "skin")};
+    std::set<std::string> seen;
+    for (const auto& property : out.skin) {
+      if (property != "sensitive" && property != "dry")
+        fail(origin, node["skin"], fmt::format("skin = '{}' is not accepted; accepted: sensitive, dry (or a list of them)", property));
+      if (!seen.insert(property).second) fail(origin, node["skin"], fmt::format("skin lists '{}' twice", property));
+    }
+    out.code = out.skin.front();
   }
   if (node["fitzpatrick_at_least"]) {
     ++kinds;
@@ -722,7 +729,7 @@ void Loader::read_indications(const Origin& origin, const YAML::Node& list) {
 void Loader::read_screening(const Origin& origin, const YAML::Node& list) {
   for (const auto& node : list) {
     check_keys(origin, node, {"id", "title", "when", "applies_to", "ask", "asked_of", "check",
-                              "message", "effect", "note"});
+                              "message", "reading", "effect", "note"});
     ScreeningRule rule;
     rule.id = req_id(origin, node);
     check_unique(seen_ids_, "screening rule", rule.id, origin, node);
@@ -740,6 +747,7 @@ void Loader::read_screening(const Origin& origin, const YAML::Node& list) {
     rule.check = opt_str(origin, node, "check");
     if (rule.ask && rule.check.empty()) fail(origin, node, "a rule with 'ask: true' needs a 'check' text");
     rule.message = req_str(origin, node, "message");
+    rule.reading = opt_str(origin, node, "reading");
     if (!node["effect"]) fail(origin, node, "missing 'effect'");
     rule.effect = disputed<Effect>(
         origin, node["effect"], "screening " + rule.id + ": effect",
@@ -761,7 +769,8 @@ void Loader::read_screening(const Origin& origin, const YAML::Node& list) {
 
 void Loader::read_planning(const Origin& origin, const YAML::Node& node) {
   check_keys(origin, node, {"passes", "anaesthesia", "assessment", "depth_classes",
-                            "bleeding_from_mm", "default_device", "home_use_max_mm", "about"});
+                            "bleeding_from_mm", "default_device", "physician_required", "home_use_max_mm",
+                            "about"});
   auto& planning = kb_.planning;
   auto need = [&](const char* key) {
     if (!node[key]) fail(origin, node, fmt::format("planning needs '{}'", key));
@@ -808,6 +817,15 @@ void Loader::read_planning(const Origin& origin, const YAML::Node& node) {
         return preference;
       },
       describe_device_preference);
+  // What "physician required" rests on: cited wherever an output says a course needs one.
+  const YAML::Node physician = node["physician_required"];
+  if (!physician)
+    fail(origin, node,
+         "planning needs 'physician_required' (text with sources: what a plan or finding that says a course "
+         "needs a physician rests on)");
+  check_keys(origin, physician, {"text", "sources", "note"});
+  planning.physician_required = Statement{req_str(origin, physician, "text"), "", ""};
+  planning.physician_required_sources = sources(origin, physician);
   if (node["home_use_max_mm"]) {
     planning.home_use = disputed<HomeUseLimit>(
         origin, node["home_use_max_mm"], "planning: home-use needle length", {"max_mm"},
@@ -837,14 +855,22 @@ void Loader::read_planning(const Origin& origin, const YAML::Node& node) {
 
 void Loader::read_preparation(const Origin& origin, const YAML::Node& list) {
   for (const auto& node : list) {
-    check_keys(origin, node, {"id", "task", "before_days", "each_session", "applies_if", "holds_session",
-                              "decided_by", "zones", "sources", "note"});
+    check_keys(origin, node, {"id", "task", "done_by", "before_days", "each_session", "applies_if", "holds_session",
+                              "decided_by", "assumption", "skip_if_chosen", "zones", "sources", "note"});
     PreparationTask task;
     task.id = req_id(origin, node);
     check_unique(seen_ids_, "preparation task", task.id, origin, node);
     task.task = req_str(origin, node, "task");
     task.each_session = opt_bool(origin, node, "each_session", false);
     task.holds_session = opt_bool(origin, node, "holds_session", false);
+    task.done_by = req_enum<TaskDoer>(origin, node, "done_by",
+                                      {{"patient", TaskDoer::patient}, {"practitioner", TaskDoer::practitioner}});
+    task.assumption = opt_str(origin, node, "assumption");
+    task.skip_if_chosen = str_list(origin, node, "skip_if_chosen", false);
+    for (const auto& other : task.skip_if_chosen) {
+      if (other == task.id) fail(origin, node["skip_if_chosen"], "a task cannot be skipped because of itself");
+      id_refs_.push_back({"preparation task", other, where(origin, node["skip_if_chosen"])});
+    }
     if (const auto decided = node["decided_by"]) {
       check_keys(origin, decided, {"who", "note"});
       task.decided_by = req_str(origin, decided, "who");
@@ -894,8 +920,8 @@ void Loader::read_procedure(const Origin& origin, const YAML::Node& list) {
 
 void Loader::read_aftercare(const Origin& origin, const YAML::Node& list) {
   for (const auto& node : list) {
-    check_keys(origin, node, {"id", "instruction", "from_hours", "to_hours", "open_ended", "vague_end", "window",
-                              "sources", "note"});
+    check_keys(origin, node, {"id", "instruction", "from_hours", "to_hours", "open_ended", "vague_end", "reading",
+                              "window", "sources", "note"});
     AftercareInstruction item;
     item.id = req_id(origin, node);
     check_unique(seen_ids_, "aftercare instruction", item.id, origin, node);
@@ -915,6 +941,7 @@ void Loader::read_aftercare(const Origin& origin, const YAML::Node& list) {
           fail(o, n["vague_end"], "'vague_end' (the source's words for an end without a number) needs 'open_ended: true'");
         window.vague_end = req_str(o, n, "vague_end");
       }
+      window.reading = opt_str(o, n, "reading");
       return window;
     };
     if (node["window"]) {
@@ -922,7 +949,7 @@ void Loader::read_aftercare(const Origin& origin, const YAML::Node& list) {
         fail(origin, node, "with 'window', the hours belong to its positions");
       if (node["sources"]) item.wording_sources = sources(origin, node);
       item.window = disputed<HoursWindow>(origin, node["window"], "aftercare " + item.id + ": window",
-                                          {"from_hours", "to_hours", "open_ended", "vague_end"}, parse_window,
+                                          {"from_hours", "to_hours", "open_ended", "vague_end", "reading"}, parse_window,
                                           describe_hours_window);
     } else {
       Position<HoursWindow> only{"sourced", parse_window(origin, node), sources(origin, node),
@@ -1279,8 +1306,10 @@ KnowledgeBase Loader::load(const std::string& dir) {
                                                   ref.kind.substr(0, ref.kind.size() - 1), ref.code));
   }
   for (const auto& ref : id_refs_) {
-    const bool found = ref.kind == "region" ? kb_.find_region(ref.id) != nullptr
-                                            : kb_.find_device(ref.id) != nullptr;
+    const bool found = ref.kind == "region"  ? kb_.find_region(ref.id) != nullptr
+                       : ref.kind == "device" ? kb_.find_device(ref.id) != nullptr
+                                              : std::any_of(kb_.preparation.begin(), kb_.preparation.end(),
+                                                            [&](const PreparationTask& t) { return t.id == ref.id; });
     if (!found) throw KnowledgeError(ref.where, fmt::format("unknown {} id '{}'", ref.kind, ref.id));
   }
   check_result_references();

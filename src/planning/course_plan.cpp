@@ -401,8 +401,8 @@ class Planner {
     int lead_days = 0, hold_days = 0;
     const kb::PreparationTask* longest = nullptr;
     const kb::PreparationTask* holding = nullptr;
-    for (const auto& task : kb_.preparation) {
-      if (task.applies_if && !screening::intake_matches(*task.applies_if, intake_)) continue;
+    for (const auto* chosen : chosen_tasks()) {
+      const kb::PreparationTask& task = *chosen;
       const int days = task.before.value().days;
       if (days > lead_days) lead_days = days, longest = &task;
       if (task.holds_session && days > hold_days) hold_days = days, holding = &task;
@@ -415,8 +415,8 @@ class Planner {
     if (holding && start < add_days(as_of_, hold_days)) {
       const CivilDate held = add_days(as_of_, hold_days);
       plan_.warnings.push_back(fmt::format(
-          "Session 1 moved from {} to {}: '{}' must be done {} days before the session, and at the earliest it "
-          "starts today ({}).",
+          "Session 1 moved from {} to {}: '{}' is planned {} days before the session, and today ({}) is the "
+          "earliest it can start.",
           format_civil_date(start), format_civil_date(held), holding->task, hold_days, format_civil_date(as_of_)));
       start = held;
     }
@@ -494,14 +494,47 @@ class Planner {
     return date;
   }
 
+  /// Whether a preparation task concerns this patient (applies_if) and a treated area (zones).
+  bool applies(const kb::PreparationTask& task) const {
+    if (task.applies_if && !screening::intake_matches(*task.applies_if, intake_)) return false;
+    return task.zones.empty() || std::any_of(plan_.areas.begin(), plan_.areas.end(), [&](const AreaPlan& area) {
+             return std::find(task.zones.begin(), task.zones.end(), area.region->group) != task.zones.end();
+           });
+  }
+
+  /// The task among `tasks` that makes the plan leave `task` out (skip_if_chosen), if any.
+  static const kb::PreparationTask* skipped_for(const kb::PreparationTask& task,
+                                                const std::vector<const kb::PreparationTask*>& tasks) {
+    for (const auto* other : tasks)
+      if (std::find(task.skip_if_chosen.begin(), task.skip_if_chosen.end(), other->id) != task.skip_if_chosen.end())
+        return other;
+    return nullptr;
+  }
+
+  /// The preparation tasks this plan gives: those that apply, less those a chosen task rules
+  /// out (skip_if_chosen: vitamin A before, against stopping retinoids).
+  std::vector<const kb::PreparationTask*> chosen_tasks() const {
+    std::vector<const kb::PreparationTask*> applicable, chosen;
+    for (const auto& task : kb_.preparation)
+      if (applies(task)) applicable.push_back(&task);
+    for (const auto* task : applicable)
+      if (!skipped_for(*task, applicable)) chosen.push_back(task);
+    return chosen;
+  }
+
   void prepare() {
     if (plan_.sessions.empty()) return;
-    for (const auto& task : kb_.preparation) {
-      if (task.applies_if && !screening::intake_matches(*task.applies_if, intake_)) continue;
-      if (!task.zones.empty() && std::none_of(plan_.areas.begin(), plan_.areas.end(), [&](const AreaPlan& area) {
-            return std::find(task.zones.begin(), task.zones.end(), area.region->group) != task.zones.end();
-          }))
-        continue;
+    const auto chosen = chosen_tasks();
+    for (const auto& task : kb_.preparation)
+      if (applies(task) && std::find(chosen.begin(), chosen.end(), &task) == chosen.end())
+        if (const auto* other = skipped_for(task, chosen))
+          plan_.warnings.push_back(fmt::format(
+              "Left out of the preparation: '{}' ({}). The plan has '{}' ({}), and the knowledge base gives the "
+              "two not to the same patient (skip_if_chosen); the practitioner decides whether to start {} once "
+              "{} no longer applies.",
+              task.task, task.id, other->task, other->id, task.id, other->id));
+    for (const auto* chosen_task : chosen) {
+      const kb::PreparationTask& task = *chosen_task;
       use_topic(task.before);
       const int days = task.before.value().days;
       const size_t count = task.each_session ? plan_.sessions.size() : 1;
@@ -509,7 +542,7 @@ class Planner {
         const auto& session = plan_.sessions[i];
         CivilDate due = add_days(session.date, -days);
         plan_.preparation.push_back({task.id, task.task, due, session.number, task.before.selected().sources,
-                                     task.decided_by, task.decided_by_note});
+                                     task.decided_by, task.decided_by_note, task.done_by, task.assumption});
         if (due < as_of_)
           plan_.warnings.push_back(fmt::format(
               "'{}' should have started on {} ({} days before session {}); it is already late.",
@@ -596,6 +629,7 @@ nlohmann::json aftercare_json(const kb::KnowledgeBase& kb) {
     else entry["to_hours"] = w.to_hours;
     // The source's words for an end it gives no number for: kept as words, never made hours.
     if (!w.vague_end.empty()) entry["vague_end"] = w.vague_end;
+    if (!w.reading.empty()) entry["reading"] = w.reading;  // how an ambiguous sentence is read
     if (item.window.disputed()) entry["topic"] = item.window.topic;
     aftercare.push_back(std::move(entry));
   }
@@ -706,8 +740,9 @@ nlohmann::json plan_json(const CoursePlan& plan, const kb::KnowledgeBase& kb, co
   for (const auto& t : plan.preparation)
   {
     json item = {{"id", t.id}, {"task", t.task}, {"due", format_civil_date(t.due)},
-                 {"session", t.session}, {"sources", t.sources}};
+                 {"session", t.session}, {"done_by", kb::to_string(t.done_by)}, {"sources", t.sources}};
     if (!t.decided_by.empty()) item["decided_by"] = {{"who", t.decided_by}, {"note", t.decided_by_note}};
+    if (!t.assumption.empty()) item["assumption"] = t.assumption;
     preparation.push_back(std::move(item));
   }
   json procedure = json::array();
@@ -722,6 +757,10 @@ nlohmann::json plan_json(const CoursePlan& plan, const kb::KnowledgeBase& kb, co
       {"indication_name", plan.indication->name},
       {"treatment_class", kb::to_string(plan.treatment_class)},
       {"physician_required", plan.physician_required},
+      {"physician_required_basis", plan.physician_required
+                                       ? json{{"text", kb.planning.physician_required.text},
+                                              {"sources", kb.planning.physician_required_sources}}
+                                       : json(nullptr)},
       {"treatable", plan.treatable},
       {"status", plan.status},
       {"passes", {{"count", {{"min", passes.count.min}, {"max", passes.count.max}}},
@@ -736,7 +775,10 @@ nlohmann::json plan_json(const CoursePlan& plan, const kb::KnowledgeBase& kb, co
                                         {"longest_needle_mm", plan.home_use->longest_needle_mm},
                                         {"within", plan.home_use->within},
                                         {"physician_required", plan.home_use->physician_required},
-                                        {"sources", plan.home_use->sources}}
+                                        {"sources", plan.home_use->sources},
+                                        {"physician_required_sources", plan.home_use->physician_required
+                                                                           ? json(kb.planning.physician_required_sources)
+                                                                           : json::array()}}
                                   : json(nullptr)},
       {"session_count", {{"min", plan.session_count.min}, {"max", plan.session_count.max}}},
       {"interval_days", {{"min", plan.interval_days.min}, {"max", plan.interval_days.max}}},
@@ -818,6 +860,9 @@ std::string to_text(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
   line(fmt::format("TREATMENT PLAN — {} ({} needling{})", plan.indication->name,
                    kb::to_string(plan.treatment_class), plan.physician_required ? ", physician required" : ""));
   line(std::string(72, '='));
+  if (plan.physician_required)
+    line(fmt::format("Physician required: {} {}", kb.planning.physician_required.text,
+                     src(kb.planning.physician_required_sources)));
   if (const auto& tc = plan.indication->treatment_class; tc.disputed()) {
     std::string others;
     for (size_t i = 0; i < tc.positions.size(); ++i)
@@ -831,7 +876,8 @@ std::string to_text(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
   line("");
   line(fmt::format("Screening: {}", kb::to_string(plan.screening.decision)));
   for (const auto& f : plan.screening.findings)
-    line(fmt::format("  [{}] {} {}", kb::to_string(f.decision), f.message, src(f.sources)));
+    line(fmt::format("  [{}] {} {}{}", kb::to_string(f.decision), f.message, src(f.sources),
+                     f.reading.empty() ? "" : "\n      reading: " + f.reading));
   for (const auto& c : plan.screening.checks) line(fmt::format("  ? {}", c));
   line("");
   std::vector<const kb::Device*> devices;
@@ -887,7 +933,7 @@ std::string to_text(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
   if (plan.home_use) {
     const auto& h = *plan.home_use;
     line(h.physician_required
-             ? fmt::format("Home use: no — this course needs a physician {}", src(plan.indication->sources))
+             ? fmt::format("Home use: no — this course needs a physician {}", src(kb.planning.physician_required_sources))
          : h.within ? fmt::format("Home use: the needles ({}) are within the home-use limit of {} {}",
                                   kb::format_mm(h.longest_needle_mm), kb::format_mm(h.max_mm), src(h.sources))
                     : fmt::format("Home use: no — needles up to {} are longer than the home-use limit of {} {}",
@@ -918,8 +964,11 @@ std::string to_text(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
     line("");
     line("Preparation:");
     for (const auto& t : plan.preparation)
-      line(fmt::format("  {}  {} (session {}) {}{}", format_civil_date(t.due), t.task, t.session, src(t.sources),
-                       t.decided_by.empty() ? "" : fmt::format("\n              decided by the {}: {}", t.decided_by, t.decided_by_note)));
+      line(fmt::format("  {}  {} (session {}{}) {}{}{}", format_civil_date(t.due), t.task, t.session,
+                       t.done_by == kb::TaskDoer::practitioner ? "; the practitioner's, not on the patient's handout" : "",
+                       src(t.sources),
+                       t.decided_by.empty() ? "" : fmt::format("\n              decided by the {}: {}", t.decided_by, t.decided_by_note),
+                       t.assumption.empty() ? "" : fmt::format("\n              assumption: {}", t.assumption)));
   }
   if (!kb.planning.about.empty()) {
     line("");
@@ -934,8 +983,9 @@ std::string to_text(const CoursePlan& plan, const kb::KnowledgeBase& kb) {
   line("");
   line("Aftercare:");
   for (const auto& item : kb.aftercare)
-    line(fmt::format("  {:<23} {} {}", kb::describe_hours_window(item.window.value()), item.instruction,
-                     src(item.sources())));
+    line(fmt::format("  {:<23} {} {}{}", kb::describe_hours_window(item.window.value()), item.instruction,
+                     src(item.sources()),
+                     item.window.value().reading.empty() ? "" : "\n      reading: " + item.window.value().reading));
   for (const auto& w : plan.warnings) line("! " + w);
   if (!plan.disagreements.empty()) {
     line("");

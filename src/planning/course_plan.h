@@ -73,6 +73,8 @@ struct DatedTask {
   kb::SourceIds sources;
   std::string decided_by;       //!< who decides on it, when not the practitioner
   std::string decided_by_note;  //!< why (or that it is an assumption)
+  kb::TaskDoer done_by = kb::TaskDoer::patient;  //!< the practitioner's stay off the patient's documents
+  std::string assumption;       //!< a choice in its planning no source makes, if any
 };
 
 /// Whether the plan uses anaesthetic cream, and where (or with what) it is not needed.

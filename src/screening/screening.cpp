@@ -6,6 +6,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cctype>
 
 namespace dermaplan::screening {
 
@@ -29,6 +30,12 @@ namespace {
 
 using kb::Decision;
 using kb::Trigger;
+
+/// The skin properties a skin trigger names ("sensitive", "dry"); a trigger made in code may
+/// name one in `code` only.
+std::vector<std::string> skin_properties(const Trigger& trigger) {
+  return trigger.skin.empty() ? std::vector<std::string>{trigger.code} : trigger.skin;
+}
 
 /// The vocabulary's name for a code ("Isotretinoin (oral)"), or the code itself.
 std::string name_of(const std::vector<kb::VocabularyEntry>& vocabulary, const std::string& code) {
@@ -62,6 +69,7 @@ class Screener {
     finding.decision = effect.decision;
     finding.message = rule.message;
     finding.sources = rule.effect.selected().sources;
+    finding.reading = rule.reading;
     if (rule.effect.disputed()) finding.topic = kb_.find_topic(rule.effect.topic);
     return finding;
   }
@@ -269,12 +277,33 @@ class Screener {
         return;
       }
       case Trigger::Kind::skin: {
-        const bool sensitive = when.code == "sensitive";
-        const auto& flag = sensitive ? intake_.sensitive_skin : intake_.dry_skin;
-        if (!flag) return unknown(rule, sensitive ? "Sensitive skin" : "Dry skin");
-        if (!*flag) return;
+        // One finding for every property the rule names (seed-002: "sensitive and dry skin"):
+        // those the intake has, and those it does not record.
+        std::vector<std::string> present, unrecorded;
+        for (const auto& property : skin_properties(when)) {
+          const auto& flag = property == "sensitive" ? intake_.sensitive_skin : intake_.dry_skin;
+          if (!flag) unrecorded.push_back(property);
+          else if (*flag) present.push_back(property);
+        }
+        auto words = [](const std::vector<std::string>& properties, const char* conjunction) {
+          std::string out;
+          for (size_t i = 0; i < properties.size(); ++i)
+            out += (i == 0 ? "" : i + 1 == properties.size() ? conjunction : ", ") + properties[i];
+          return out;
+        };
+        if (present.empty()) {
+          if (unrecorded.empty()) return;
+          std::string what = words(unrecorded, " or ") + " skin";
+          what[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(what[0])));
+          return unknown(rule, what);
+        }
+        std::string what = words(present, " and ") + " skin";
+        what[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(what[0])));
         Finding finding = base_finding(rule);
-        finding.message = fmt::format("{} skin: {}", sensitive ? "Sensitive" : "Dry", rule.message);
+        finding.message = fmt::format("{}: {}{}", what, rule.message,
+                                      unrecorded.empty() ? ""
+                                                         : fmt::format(" ({} skin not recorded in the intake.)",
+                                                                       words(unrecorded, " or ")));
         add(std::move(finding));
         return;
       }
@@ -334,6 +363,7 @@ nlohmann::json to_json(const ScreeningResult& result) {
     if (f.zone) item["zone"] = *f.zone;
     if (f.until) item["until"] = format_civil_date(*f.until);
     if (f.unknown) item["unknown"] = true;
+    if (!f.reading.empty()) item["reading"] = f.reading;
     if (f.topic) {
       item["topic"] = f.topic->topic;
       item["position"] = f.topic->positions.at(f.topic->chosen).id;
@@ -380,6 +410,7 @@ std::string to_text(const ScreeningResult& result) {
     std::string sources;
     for (const auto& s : f.sources) sources += (sources.empty() ? "" : ", ") + s;
     out += fmt::format("      sources: {}\n", sources);
+    if (!f.reading.empty()) out += fmt::format("      reading: {}\n", f.reading);
     if (f.topic) {
       out += fmt::format("      sources disagree ({}); applied: {}. Other positions:\n", f.topic->topic,
                          f.topic->positions.at(f.topic->chosen).id);
@@ -434,9 +465,12 @@ bool intake_matches(const kb::Trigger& trigger, const Intake& intake) {
                                            trigger.code) != intake.allergies->end();
     case K::pregnant: return intake.pregnant.value_or(false);
     case K::breastfeeding: return intake.breastfeeding.value_or(false);
-    case K::skin:
-      return trigger.code == "sensitive" ? intake.sensitive_skin.value_or(false)
-                                         : intake.dry_skin.value_or(false);
+    case K::skin: {
+      const auto properties = skin_properties(trigger);
+      return std::any_of(properties.begin(), properties.end(), [&](const std::string& property) {
+        return property == "sensitive" ? intake.sensitive_skin.value_or(false) : intake.dry_skin.value_or(false);
+      });
+    }
     case K::fitzpatrick_at_least: return intake.fitzpatrick.value_or(0) >= trigger.fitzpatrick;
   }
   return false;

@@ -25,6 +25,7 @@ struct Finding {
   std::optional<CivilDate> until;    //!< the end of a waiting period
   kb::SourceIds sources;
   bool unknown = false;              //!< raised because the intake does not say
+  std::string reading;               //!< how an ambiguous source sentence is read (the rule's), if any
   const kb::TopicSummary* topic = nullptr;  //!< set when the sources disagree on this rule
 };
 

@@ -164,6 +164,12 @@ try {
         const got = await page.evaluate(async (url) => { const r = await fetch(url); return `${r.status} ${r.headers.get('content-type')}`; }, href);
         assert(got === `200 ${type}`, `${which} link ${href}: ${got}`);
       }
+      // The patient's calendar has the patient's tasks, not the practitioner's counselling
+      // discussion (seed-000: between the doctor and the patient), which the plan keeps.
+      const ics = (await page.evaluate(async (url) => (await fetch(url)).text(),
+        await page.getAttribute('a[id^="plan-"][id$="-calendar"]', 'href'))).replace(/\r\n[ \t]/g, '');  // unfolded
+      assert(ics.includes('BEGIN:VTODO'), 'the calendar lists the patient\'s preparation');
+      assert(!ics.includes('-prep-counselling-') && !ics.includes('Counselling discussion'), 'no counselling task on the patient\'s calendar');
       await page.waitForSelector('.sim-result');
       // The simulation's density map is drawn from the engine's cells, with its caption and text.
       await page.waitForSelector('.sim-result figure.sim-heatmap svg.heatmap');

@@ -12,6 +12,7 @@
 #include <cairo.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <regex>
 #include <sstream>
@@ -164,6 +165,7 @@ TEST(HandoutPdf, ToolsFindEverySessionPreparationAndAftercareText) {
   for (const auto& s : in.plan.sessions) EXPECT_TRUE(contains(pdf.text, patient_date(s.date))) << "session " << s.number;
   ASSERT_FALSE(in.plan.preparation.empty());
   for (const auto& t : in.plan.preparation) {
+    if (t.done_by != TaskDoer::patient) continue;  // the practitioner's: see below
     EXPECT_TRUE(contains(pdf.text, t.task)) << t.id;
     EXPECT_TRUE(contains(pdf.text, patient_date(t.due))) << t.id;
   }
@@ -192,6 +194,24 @@ TEST(HandoutPdf, ThePatientCopyHasNoJargonSourcesOrPractitionerDetail) {
     EXPECT_FALSE(contains(pdf.text, "[" + source.id)) << source.id;
   EXPECT_FALSE(contains(pdf.text, "seed-0"));
   EXPECT_FALSE(contains(pdf.text, in.plan.device_id));
+}
+
+// seed-000: the counselling discussion is between the doctor and the patient. It is not a task
+// on the patient's checklist; the practitioner's copy lists it as the practitioner's.
+TEST(HandoutPdf, ThePractitionersCounsellingIsOnTheirCopyOnly) {
+  ScratchDir dir("handout-counselling");
+  const HandoutInput patient = example_handout(HandoutCopy::patient);
+  const auto counselling = std::find_if(patient.plan.preparation.begin(), patient.plan.preparation.end(),
+                                        [](const PlanTask& t) { return t.id == "counselling"; });
+  ASSERT_NE(counselling, patient.plan.preparation.end());
+  ASSERT_EQ(counselling->done_by, TaskDoer::practitioner);
+  const Checked for_patient = check_pdf(dir, "patient.pdf", handout_pdf(patient));
+  EXPECT_FALSE(contains(for_patient.text, "Counselling discussion")) << for_patient.text;
+  EXPECT_TRUE(contains(for_patient.text, "Before your sessions")) << "the patient's own tasks stay";
+  const Checked for_practitioner =
+      check_pdf(dir, "practitioner.pdf", handout_pdf(example_handout(HandoutCopy::practitioner)));
+  EXPECT_TRUE(contains(for_practitioner.text, "The practitioner's preparation (not on the patient's copy)"));
+  EXPECT_TRUE(contains(for_practitioner.text, "Counselling discussion")) << for_practitioner.text;
 }
 
 TEST(HandoutPdf, TheReactionsToExpectAreNotListedAsWarningSigns) {

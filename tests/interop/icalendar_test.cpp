@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <set>
@@ -107,20 +108,68 @@ TEST(PlanCalendar, OneAllDayEventPerSessionOnItsDate) {
   EXPECT_EQ(ymd(icalcomponent_get_dtstart(assessment->second)), format_civil_date(*plan.assessment_date));
 }
 
-TEST(PlanCalendar, OneToDoPerPreparationTaskDueOnItsDate) {
+/// The preparation tasks the patient carries out (the practitioner's are not on their calendar).
+std::vector<PlanTask> patient_tasks(const PlanDocument& plan) {
+  std::vector<PlanTask> out;
+  for (const auto& t : plan.preparation)
+    if (t.done_by == TaskDoer::patient) out.push_back(t);
+  return out;
+}
+
+TEST(PlanCalendar, OneToDoPerPatientPreparationTaskDueOnItsDate) {
   const PlanDocument plan = example_plan();
-  ASSERT_FALSE(plan.preparation.empty());
+  const std::vector<PlanTask> tasks = patient_tasks(plan);
+  ASSERT_FALSE(tasks.empty());
   Parsed parsed = parse(plan_calendar(plan, options_at(1'795'000'000'000)));
   const auto todos = children(parsed.root.get(), ICAL_VTODO_COMPONENT);
-  ASSERT_EQ(todos.size(), plan.preparation.size());
+  ASSERT_EQ(todos.size(), tasks.size());
   for (size_t i = 0; i < todos.size(); ++i) {
-    const PlanTask& task = plan.preparation[i];
+    const PlanTask& task = tasks[i];
     EXPECT_EQ(std::string(icalcomponent_get_uid(todos[i])),
               "plan-7-prep-" + task.id + "-session-" + std::to_string(task.session) + "@dermaplan");
     const icaltimetype due = icalcomponent_get_due(todos[i]);
     EXPECT_TRUE(due.is_date);
     EXPECT_EQ(ymd(due), format_civil_date(task.due));
     EXPECT_NE(std::string(icalcomponent_get_description(todos[i])).find(task.task), std::string::npos);
+  }
+}
+
+// seed-000: the counselling discussion is between the doctor and the patient before treatment.
+// It is the practitioner's task: the plan keeps it, the patient's calendar does not list it as a
+// to-do or under a session.
+TEST(PlanCalendar, ThePractitionersCounsellingIsNotOnThePatientsCalendar) {
+  const PlanDocument plan = example_plan();
+  const auto counselling = std::find_if(plan.preparation.begin(), plan.preparation.end(),
+                                        [](const PlanTask& t) { return t.id == "counselling"; });
+  ASSERT_NE(counselling, plan.preparation.end()) << "the plan keeps the counselling task";
+  EXPECT_EQ(counselling->done_by, TaskDoer::practitioner);
+  const std::string text = plan_calendar(plan, options_at(1'795'000'000'000));
+  Parsed parsed = parse(text);
+  for (icalcomponent* todo : children(parsed.root.get(), ICAL_VTODO_COMPONENT))
+    EXPECT_EQ(std::string(icalcomponent_get_uid(todo)).find("-prep-counselling-"), std::string::npos);
+  for (icalcomponent* event : children(parsed.root.get(), ICAL_VEVENT_COMPONENT)) {
+    const char* description = icalcomponent_get_description(event);
+    EXPECT_EQ(std::string(description ? description : "").find("Counselling discussion"), std::string::npos)
+        << icalcomponent_get_uid(event);
+  }
+}
+
+// A plan saved before tasks said who does them: every task reads as the patient's and is on
+// the calendar, as it was when the plan was made; a value that is neither is refused.
+TEST(PlanCalendar, APlanSavedWithoutDoneByKeepsEveryTaskOnTheCalendar) {
+  nlohmann::json old = testing::example_plan_json();
+  for (auto& task : old["preparation"]) task.erase("done_by");
+  const PlanDocument plan = parse_plan_document(old);
+  for (const auto& t : plan.preparation) EXPECT_EQ(t.done_by, TaskDoer::patient) << t.id;
+  Parsed parsed = parse(plan_calendar(plan, options_at(1'795'000'000'000)));
+  EXPECT_EQ(children(parsed.root.get(), ICAL_VTODO_COMPONENT).size(), plan.preparation.size());
+  old["preparation"][0]["done_by"] = "nurse";
+  try {
+    parse_plan_document(old, "--plan");
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where(), "--plan/preparation/0/done_by");
+    EXPECT_NE(std::string(e.what()).find("accepted: patient, practitioner"), std::string::npos) << e.what();
   }
 }
 

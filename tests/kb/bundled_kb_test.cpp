@@ -92,8 +92,7 @@ INSTANTIATE_TEST_SUITE_P(
         SeedStatement{"anticoagulants screened", "anticoagulant", "seed-000"},
         SeedStatement{"HIV excluded", "hiv", "seed-000"},
         SeedStatement{"hepatitis excluded", "hepatitis", "seed-000"},
-        SeedStatement{"sensitive skin", "sensitive-skin", "seed-002"},
-        SeedStatement{"dry skin", "dry-skin", "seed-002"},
+        SeedStatement{"sensitive and dry skin", "sensitive-and-dry-skin", "seed-002"},
         SeedStatement{"retinoic-acid therapy", "topical-retinoid", "seed-002"},
         SeedStatement{"active infection", "skin-infection", "seed-002"},
         SeedStatement{"recent peel", "chemical-peel", "seed-002"},
@@ -241,6 +240,51 @@ TEST(BundledKnowledge, OutcomeScalesHaveABetterEndAndClassificationsNone) {
     const auto it = std::find_if(kb.scales.begin(), kb.scales.end(), [&](const Scale& s) { return s.id == id; });
     ASSERT_NE(it, kb.scales.end()) << id;
     EXPECT_EQ(it->lower_is_better, expected) << id;
+  }
+}
+
+}  // namespace
+}  // namespace dermaplan::kb
+
+namespace dermaplan::kb {
+namespace {
+
+// seed-000: "an educational and counseling discussion between the doctor and the patient". The
+// counselling is the practitioner's task; every other preparation task is the patient's.
+TEST(BundledKnowledge, TheCounsellingIsThePractitionersTaskTheRestThePatients) {
+  for (const auto& task : testing::bundled_kb().preparation)
+    EXPECT_EQ(task.done_by, task.id == "counselling" ? TaskDoer::practitioner : TaskDoer::patient) << task.id;
+}
+
+// "Physician required" rests on a sourced statement that says what in it is the software's reading.
+TEST(BundledKnowledge, PhysicianRequiredRestsOnTheSeedsAndSaysItIsAReading) {
+  const Planning& planning = testing::bundled_kb().planning;
+  EXPECT_EQ(planning.physician_required_sources, (SourceIds{"seed-000", "seed-001"}));
+  EXPECT_NE(planning.physician_required.text.find("this software's reading"), std::string::npos)
+      << planning.physician_required.text;
+}
+
+// seed-002: "it is recommended to protect the skin from the sun, avoid dusty environment and
+// hand contact, avoid sweaty environments and exercise, and not apply make-up for a few days".
+// Every advice of the sentence carries seed-002's few days; where that is a reading of the
+// sentence (all but the make-up, which the words follow), the reading is marked.
+TEST(BundledKnowledge, SeedTwosFewDaysCoverItsWholeSentence) {
+  const KnowledgeBase& kb = testing::bundled_kb();
+  const std::map<std::string, bool> reading_marked = {
+      {"sun-avoidance", true}, {"avoid-hand-contact-dust", true}, {"no-sweating-exercise", true}, {"no-makeup", false}};
+  for (const auto& [id, marked] : reading_marked) {
+    const auto it = std::find_if(kb.aftercare.begin(), kb.aftercare.end(), [&](const auto& a) { return a.id == id; });
+    ASSERT_NE(it, kb.aftercare.end()) << id;
+    bool found = false;
+    for (const auto& position : it->window.positions) {
+      const auto& sources = position.sources;
+      if (std::find(sources.begin(), sources.end(), "seed-002") == sources.end()) continue;
+      found = true;
+      EXPECT_EQ(position.value.vague_end, "for a few days") << id << " " << position.id;
+      EXPECT_EQ(!position.value.reading.empty(), marked) << id << " " << position.id;
+      EXPECT_EQ(sources, SourceIds{"seed-002"}) << id << ": seed-002's few days in a position of their own";
+    }
+    EXPECT_TRUE(found) << id << " has no seed-002 position";
   }
 }
 

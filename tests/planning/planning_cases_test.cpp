@@ -127,7 +127,7 @@ TEST_P(PlanningCase, MatchesExpectation) {
   // An aftercare instruction: its words, window and sources.
   for (const auto& wanted : expect.value("aftercare", json::array())) {
     testing::expect_only_keys(wanted, {"id", "instruction_contains", "from_hours", "to_hours", "open_ended", "vague_end",
-                                       "sources"},
+                                       "reading", "sources"},
                               "expect.aftercare[]");
     const json* shown = nullptr;
     for (const auto& item : plan["aftercare"])
@@ -139,7 +139,7 @@ TEST_P(PlanningCase, MatchesExpectation) {
           << (*shown)["instruction"];
     }
     // A null expectation: the key is absent.
-    for (const char* key : {"from_hours", "to_hours", "open_ended", "vague_end", "sources"})
+    for (const char* key : {"from_hours", "to_hours", "open_ended", "vague_end", "reading", "sources"})
       if (wanted.contains(key)) {
         EXPECT_EQ(shown->value(key, json()), wanted[key]) << wanted["id"] << " " << key;
       }
@@ -218,11 +218,15 @@ TEST_P(PlanningCase, MatchesExpectation) {
     EXPECT_TRUE(any_contains(plan["warnings"], expect["warnings_contain"])) << plan["warnings"].dump(1);
   }
   for (const auto& wanted : expect.value("preparation", json::array())) {
-    testing::expect_only_keys(wanted, {"id", "due", "session", "decided_by"}, "expect.preparation[]");
+    testing::expect_only_keys(wanted, {"id", "due", "session", "decided_by", "done_by", "assumption_contains"},
+                              "expect.preparation[]");
     bool found = false;
     for (const auto& task : plan["preparation"])
       found |= task["id"] == wanted["id"] && task["due"] == wanted["due"] && task["session"] == wanted["session"] &&
-               (!wanted.contains("decided_by") || task.value("decided_by", json::object()).value("who", "") == wanted["decided_by"]);
+               (!wanted.contains("decided_by") || task.value("decided_by", json::object()).value("who", "") == wanted["decided_by"]) &&
+               (!wanted.contains("done_by") || task.value("done_by", "") == wanted["done_by"]) &&
+               (!wanted.contains("assumption_contains") ||
+                task.value("assumption", "").find(wanted["assumption_contains"].get<std::string>()) != std::string::npos);
     EXPECT_TRUE(found) << "missing preparation " << wanted.dump() << " in " << plan["preparation"].dump(1);
   }
   for (const auto& id : expect.value("no_preparation", json::array()))

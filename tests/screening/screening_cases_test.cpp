@@ -84,6 +84,9 @@ TEST_P(ScreeningCase, MatchesExpectation) {
       } else if (key == "message_contains") {
         EXPECT_NE((*found)["message"].get<std::string>().find(value.get<std::string>()), std::string::npos)
             << (*found)["message"];
+      } else if (key == "reading_contains") {
+        EXPECT_NE(found->value("reading", "").find(value.get<std::string>()), std::string::npos)
+            << wanted["id"] << " reading: " << found->value("reading", "");
       } else {
         EXPECT_EQ((*found).value(key, json()), value) << "finding " << wanted["id"] << " field " << key;
       }

@@ -40,6 +40,8 @@ export interface Finding {
   area?: string;
   until?: string;
   unknown?: boolean;
+  /** How an ambiguous source sentence is read for this rule. */
+  reading?: string;
   topic?: string;
   position?: string;
   other_positions?: OtherPosition[];
@@ -101,6 +103,10 @@ export interface PreparationTask {
   task: string;
   due: string;
   session: number;
+  /** Who carries it out; absent in plans saved before tasks said so (read as the patient's). */
+  done_by?: 'patient' | 'practitioner';
+  /** A choice in its planning that no source makes (its timing per session). */
+  assumption?: string;
   sources: string[];
 }
 
@@ -112,6 +118,8 @@ export interface AftercareItem {
   open_ended?: boolean;
   /** Open-ended with the source's words for an end it gives no number for ("for a few days"). */
   vague_end?: string;
+  /** How an ambiguous source sentence is read (what "for a few days" applies to). */
+  reading?: string;
   sources: string[];
   topic?: string;
 }

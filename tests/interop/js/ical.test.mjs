@@ -68,8 +68,18 @@ test('preparation to-dos are due on their dates and keep their whole text', () =
     // Text with commas and semicolons (escaped in the file) reads back unescaped.
     expect(description.includes('\\,') || description.includes('\\;')).toBe(false);
   }
-  const counselling = todos.find((t) => t.getFirstPropertyValue('uid').startsWith('plan-5-prep-counselling-'));
-  expect(counselling.getFirstPropertyValue('summary')).toContain('goals, expectations and possibilities');
+  // Text with commas, semicolons and a parenthesis reads back whole (the vitamin task's).
+  const vitamins = todos.find((t) => t.getFirstPropertyValue('uid').startsWith('plan-5-prep-vitamin-a-c-pretreatment-'));
+  expect(vitamins.getFirstPropertyValue('summary')).toContain("to support the skin's ability to regenerate; the practitioner names the products (the recommendation names no form and no period)");
+});
+
+test('the practitioner\'s counselling discussion is not on the patient\'s calendar', () => {
+  // seed-000: the discussion is between the doctor and the patient; the plan keeps it as the
+  // practitioner's task, the patient's calendar lists it neither as a to-do nor under a session.
+  const uids = calendar.getAllSubcomponents('vtodo').map((t) => t.getFirstPropertyValue('uid'));
+  expect(uids.some((uid) => uid.startsWith('plan-5-prep-counselling-'))).toBe(false);
+  for (const event of calendar.getAllSubcomponents('vevent'))
+    expect(event.getFirstPropertyValue('description') ?? '').not.toContain('Counselling discussion');
 });
 
 test('aftercare windows are transparent all-day events starting on a session day', () => {

@@ -273,7 +273,10 @@ export function renderPlan(app: App, plan: Plan, map?: { setFills(f: Map<string,
     h('ul', { class: 'checklist' }, plan.preparation.map((t, i) => {
       const id = `prep-${i}`;
       return h('li', null, h('input', { type: 'checkbox', id }),
-        h('label', { for: id }, h('span', { class: 'due' }, formatDay(t.due)), ` session ${t.session}: `, t.task, ' ', sourcesLine(t.sources)));
+        h('label', { for: id }, h('span', { class: 'due' }, formatDay(t.due)), ` session ${t.session}: `, t.task, ' ',
+          t.done_by === 'practitioner' ? h('span', { class: 'badge', title: 'Not on the patient’s handout or calendar' }, 'practitioner') : null, ' ',
+          sourcesLine(t.sources),
+          t.assumption ? h('div', { class: 'small muted' }, `Assumption: ${t.assumption}`) : null));
     })),
     h('p', { class: 'muted small' }, 'Ticks are a working aid on this screen; they are not stored.'));
 
@@ -286,7 +289,8 @@ export function renderPlan(app: App, plan: Plan, map?: { setFills(f: Map<string,
     h('div', { class: 'aftercare-timeline' }, aftercareTimeline(plan.aftercare)),
     h('details', { open: narrow }, h('summary', null, 'As a list'),
       h('ul', { id: 'aftercare-list' }, plan.aftercare.map((a) => h('li', { 'data-aftercare': a.id }, a.instruction, ' ',
-        h('span', { class: 'muted' }, `(${aftercareWhen(a)})`), ' ', sourcesLine(a.sources))))));
+        h('span', { class: 'muted' }, `(${aftercareWhen(a)})`), ' ', sourcesLine(a.sources),
+        a.reading ? h('div', { class: 'small muted' }, `Reading: ${a.reading}`) : null)))));
 
   const disagreements = group('plan-disagreements', `Where the sources disagree (${plan.disagreements.length + plan.screening.findings.filter((f) => f.disagreement).length})`, false,
     plan.disagreements.length === 0 ? h('p', { class: 'muted' }, 'No disputed value in this plan’s own choices.') :

@@ -27,6 +27,7 @@ export function findingItem(app: App, f: Finding): HTMLElement {
       f.until ? h('span', { class: 'chip date' }, `until ${formatDay(f.until)}`) : null,
       f.unknown ? h('span', { class: 'chip unknown' }, 'not asked yet') : null),
     h('p', { class: 'finding-msg' }, f.message),
+    f.reading ? h('p', { class: 'small muted finding-reading' }, `Reading: ${f.reading}`) : null,
     h('div', { class: 'finding-meta' }, sourcesLine(f.sources)),
     f.disagreement && f.other_positions && f.other_positions.length > 0
       ? h('details', { class: 'disagreement' },
