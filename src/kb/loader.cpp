@@ -294,7 +294,7 @@ Disputed<T> Loader::disputed(const Origin& origin, const YAML::Node& node,
   Disputed<T> out;
   if (!node || !node.IsMap()) fail(origin, node, "expected a value map or a topic with positions");
   std::vector<std::string> position_keys = value_keys;
-  for (const char* key : {"id", "default", "sources", "note"}) position_keys.push_back(key);
+  for (const char* key : {"id", "default", "sources", "note", "formerly"}) position_keys.push_back(key);
 
   if (!node["topic"]) {
     std::vector<std::string> keys = value_keys;
@@ -314,6 +314,10 @@ Disputed<T> Loader::disputed(const Origin& origin, const YAML::Node& node,
   check_keys(origin, node, {"topic", "question", "positions"});
   out.topic = req_id(origin, node, "topic");
   check_unique(seen_ids_, "topic", out.topic, origin, node);
+  // The ids a position had in earlier knowledge bases (renamed, not changed in meaning): a
+  // clinic policy written then still chooses what it chose. A topic whose meaning changed gets
+  // a new id, so a policy naming the old one is refused and its choice made again.
+  std::vector<std::vector<std::string>> position_formerly;
   out.question = req_str(origin, node, "question");
   const YAML::Node list = node["positions"];
   if (!list || !list.IsSequence() || list.size() == 0)
@@ -330,6 +334,7 @@ Disputed<T> Loader::disputed(const Origin& origin, const YAML::Node& node,
     position.sources = sources(origin, item);
     position.note = opt_str(origin, item, "note");
     position.is_default = opt_bool(origin, item, "default", false);
+    position_formerly.push_back(str_list(origin, item, "formerly", false));
     if (position.is_default) {
       ++defaults;
       out.chosen = out.positions.size();
@@ -347,8 +352,10 @@ Disputed<T> Loader::disputed(const Origin& origin, const YAML::Node& node,
     if (auto it = policy_->positions.find(out.topic); it != policy_->positions.end()) {
       policy_->used.insert(out.topic);
       const std::string wanted = it->second.IsScalar() ? it->second.Scalar() : "";
-      auto found = std::find_if(out.positions.begin(), out.positions.end(),
-                                [&](const auto& p) { return p.id == wanted; });
+      auto found = std::find_if(out.positions.begin(), out.positions.end(), [&](const auto& p) {
+        const auto& before = position_formerly[static_cast<size_t>(&p - out.positions.data())];
+        return p.id == wanted || std::find(before.begin(), before.end(), wanted) != before.end();
+      });
       if (found == out.positions.end()) {
         std::vector<std::string> accepted;
         for (const auto& p : out.positions) accepted.push_back(p.id);
