@@ -127,10 +127,24 @@ void check_patient_name(const std::string& name, const std::string& where) {
     const auto c = static_cast<unsigned char>(name[i]);
     const bool c1 = c == 0xC2 && i + 1 < name.size() && static_cast<unsigned char>(name[i + 1]) >= 0x80 &&
                     static_cast<unsigned char>(name[i + 1]) <= 0x9F;
-    if (c < 0x20 || c == 0x7F || c1)
+    // U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR are line breaks too (E2 80 A8/A9).
+    const bool separator = c == 0xE2 && i + 2 < name.size() && static_cast<unsigned char>(name[i + 1]) == 0x80 &&
+                           (static_cast<unsigned char>(name[i + 2]) == 0xA8 ||
+                            static_cast<unsigned char>(name[i + 2]) == 0xA9);
+    if (c < 0x20 || c == 0x7F || c1 || separator)
       throw InputError(where, fmt::format("a name may not hold control characters (a line break, a tab, an escape "
                                           "code; one at byte {})",
                                           i));
+    // The bidirectional embeddings, overrides and isolates (U+202A..U+202E, U+2066..U+2069)
+    // reorder the letters shown after them: "A", U+202E, "evil" reads "Alive" in a list, a PDF or
+    // the audit view, so the name on screen is not the name stored. Right-to-left names need
+    // none of them (the marks U+200E and U+200F stay allowed).
+    const auto b1 = i + 1 < name.size() ? static_cast<unsigned char>(name[i + 1]) : 0;
+    const auto b2 = i + 2 < name.size() ? static_cast<unsigned char>(name[i + 2]) : 0;
+    if (c == 0xE2 && ((b1 == 0x80 && b2 >= 0xAA && b2 <= 0xAE) || (b1 == 0x81 && b2 >= 0xA6 && b2 <= 0xA9)))
+      throw InputError(where, fmt::format("a name may not hold a bidirectional override or isolate (U+{:04X} at byte "
+                                          "{}): it shows the letters after it in another order than they are stored",
+                                          b1 == 0x80 ? 0x2000 + (b2 - 0x80) : 0x2040 + (b2 - 0x80), i));
   }
 }
 

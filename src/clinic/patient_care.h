@@ -68,9 +68,10 @@ const std::vector<std::string>& patient_sex_values();
 /// at "/sex"); the birth date a real YYYY-MM-DD not after `today` and at most 130 years before
 /// it, a bound on typing errors, not a clinical rule (InputError at "/birth_date").
 void check_patient_sex(const std::string& sex);
-/// The name: at least one character a reader sees, no control characters (a line break or an
-/// escape code in a name breaks lists, PDFs and exports), at most 300 characters; InputError at
-/// `where` otherwise.
+/// The name: at least one character a reader sees, no control characters (a line break, also
+/// U+2028/U+2029, or an escape code in a name breaks lists, PDFs and exports), no bidirectional
+/// override or isolate (U+202A..U+202E, U+2066..U+2069: the name would show in another order),
+/// at most 300 characters; InputError at `where` otherwise.
 void check_patient_name(const std::string& name, const std::string& where = "/name");
 void check_patient_birth_date(const std::string& birth_date, CivilDate today);
 

@@ -274,6 +274,8 @@ Response delete_patient(Context& ctx, Call& call) {
   JsonBody body(doc);
   const std::string reason = body.required_text("reason");
   body.finish();
+  if (reason.find_first_not_of(" \t\r\n") == std::string::npos)
+    throw ApiError::bad_request("'reason' must say why, not only spaces", "/reason");
   clinic::check_text_length(reason, clinic::kMaxNoteCharacters, "/reason");
   ctx.store.delete_patient(call.actor(), id, reason);
   return no_content();
@@ -388,6 +390,9 @@ records::Severity severity_field(JsonBody& body, records::Severity fallback) {
 void adverse_fields(JsonBody& body, records::AdverseEvent& e) {
   if (auto v = body.integer("session_id")) e.session_id = *v;
   if (auto v = body.text("type")) {
+    // Blank is no type (the store refuses it too, but by its own column name).
+    if (!v->empty() && v->find_first_not_of(" \t\r\n") == std::string::npos)
+      throw ApiError::bad_request("'type' must name the event, not only spaces", "/type");
     clinic::check_text_length(*v, clinic::kMaxLabelCharacters, "/type");
     e.event_type = *v;
   }
@@ -438,12 +443,30 @@ Response update_adverse_event(Context& ctx, Call& call) {
   auto event = ctx.store.find_adverse_event(event_id);
   if (!event || event->patient_id != patient_id)
     throw ApiError::not_found("no adverse event " + std::to_string(event_id) + " for this patient");
+  const records::AdverseEvent before = *event;
   records::AdverseEvent e = std::move(*event);
   const json doc = call.body();
+  // null is no value of any field here: read as "left out" it would answer 200 for a change that
+  // was not made ("notes": null meant to clear them; "" does).
+  for (auto it = doc.begin(); it != doc.end(); ++it)
+    if (it->is_null())
+      throw ApiError::bad_request(fmt::format("'{}' must be a value, not null (leave it out to keep it; \"\" clears "
+                                              "a text)",
+                                              it.key()),
+                                  "/" + it.key());
   JsonBody body(doc);
   e.row_version = body.required_integer("row_version");
   adverse_fields(body, e);
   body.finish();
+  // Nothing to change: the event as it is, not a new version (as for a patient's PATCH).
+  const bool unchanged = e.session_id == before.session_id && e.event_type == before.event_type &&
+                         e.severity == before.severity && e.onset_date == before.onset_date &&
+                         e.resolution_date == before.resolution_date && e.resolution == before.resolution &&
+                         e.notes == before.notes;
+  if (unchanged && e.row_version == before.row_version) {
+    audit_read(ctx, call, "adverse_event", event_id, json{{"patient_id", patient_id}}.dump());
+    return json_response(200, to_json(before));
+  }
   check_adverse_event_dates(ctx, e);
   clinic::check_session_of_patient(ctx.store, patient_id, e.session_id, "/session_id");
   return json_response(200, to_json(ctx.store.update_adverse_event(call.actor(), e)));

@@ -1,0 +1,209 @@
+// What probing the running server with hostile requests found, as cases: each refused write is a
+// 400 naming the field (what and where), and the record read back afterwards is as it was.
+#include "core/civil_date.h"
+#include "server_test_support.h"
+
+#include <string>
+#include <vector>
+
+namespace dermaplan::server::testing {
+namespace {
+
+using nlohmann::json;
+
+class RequestProbe : public ServerTest {
+ protected:
+  static std::string in_days(int days) { return format_civil_date(add_days(today_utc(), days)); }
+  std::string message(const Reply& r) { return r.json()["error"]["message"].get<std::string>(); }
+  Reply send(const std::string& method, const std::string& path, const std::string& body) {
+    return client().send(method, path, body, &admin_);
+  }
+  long long patient_total() { return client().get("/api/patients", admin_).json()["total"].get<long long>(); }
+};
+DERMAPLAN_INSTANTIATE_BACKENDS(RequestProbe);
+
+// An imported intake is screened as of ?date and read as taken on it (the gate, a deferral's
+// end): a later day than tomorrow is refused there, as a hand-entered intake's /date is.
+TEST_P(RequestProbe, AnImportDatedAfterTomorrowIsRefusedAtDateAndStoresNothing) {
+  const auto t = make_treatable(admin_, "Io Imported");
+  const std::string bundle = client().get(t.path + "/fhir", admin_).body;
+  struct Case {
+    std::string date;
+    const char* field;  //!< "" when imported
+  };
+  const std::vector<Case> cases = {
+      {in_days(2), "?date"},
+      {"2099-01-01", "?date"},
+      {"9999-12-31", "?date"},  // was refused at Patient.birthDate ("more than 130 years before")
+      {in_days(1), ""},         // a day's slack for practices ahead of UTC
+      {"2026-09-01", ""},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.date);
+    const long long before = patient_total();
+    Reply r = send("POST", "/api/patients/import?date=" + c.date, bundle);
+    if (!*c.field) {
+      EXPECT_EQ(r.status, 201) << r.body;
+      EXPECT_EQ(patient_total(), before + 1);
+      continue;
+    }
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(r.field(), c.field) << r.body;
+    EXPECT_NE(message(r).find("is in the future"), std::string::npos) << r.body;
+    EXPECT_EQ(patient_total(), before);
+  }
+}
+
+// A line break shown as one (U+2028, U+2029) or a bidirectional override or isolate (the name
+// on screen reads otherwise than the one stored) is refused wherever a name is given.
+TEST_P(RequestProbe, NamesWithLineSeparatorsOrBidiControlsAreRefused) {
+  const json p = create_patient(admin_, "Ny Named");
+  const std::string path = "/api/patients/" + std::to_string(p["id"].get<long long>());
+  const std::string bundle = client().get(path + "/fhir", admin_).body;
+  struct Case {
+    const char* what;
+    std::string name;
+    const char* says;  //!< in the message; "" when accepted
+  };
+  const std::vector<Case> cases = {
+      {"LINE SEPARATOR", "Ada\u2028Lovelace", "control characters"},
+      {"PARAGRAPH SEPARATOR", "Ada\u2029Lovelace", "control characters"},
+      {"RIGHT-TO-LEFT OVERRIDE", "A\u202Eevil", "U+202E at byte 1"},
+      {"LEFT-TO-RIGHT EMBEDDING", "Ada \u202ALovelace", "U+202A at byte 4"},
+      {"FIRST STRONG ISOLATE", "Ada \u2068Lovelace\u2069", "U+2068 at byte 4"},
+      {"POP DIRECTIONAL ISOLATE", "Ada\u2069", "U+2069"},
+      {"a right-to-left mark", "Ada\u200F Lovelace", ""},
+      {"an Arabic name", "\u0645\u062D\u0645\u062F \u0639\u0644\u064A", ""},
+      {"an en dash", "Ada Lovelace\u2013King", ""},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.what);
+    Reply created = client().post("/api/patients", {{"name", c.name}, {"birth_date", "1990-04-02"}}, admin_);
+    const json now = client().get(path, admin_).json();
+    Reply renamed = send("PATCH", path, json{{"row_version", now["row_version"]}, {"name", c.name}}.dump());
+    Reply staff = client().post("/api/users",
+                                {{"username", "u" + std::to_string(&c - cases.data())},
+                                 {"display_name", c.name},
+                                 {"role", "assistant"},
+                                 {"password", "a-long-password"}},
+                                admin_);
+    json doc = json::parse(bundle);
+    for (auto& e : doc["entry"])
+      if (e["resource"]["resourceType"] == "Patient") e["resource"]["name"] = json::array({{{"text", c.name}}});
+    Reply imported = send("POST", "/api/patients/import?date=2026-09-01", doc.dump());
+    if (!*c.says) {
+      EXPECT_EQ(created.status, 201) << created.body;
+      EXPECT_EQ(renamed.status, 200) << renamed.body;
+      EXPECT_EQ(staff.status, 201) << staff.body;
+      EXPECT_EQ(imported.status, 201) << imported.body;
+      // Back to the name the refused cases must leave in place.
+      const json back = client().get(path, admin_).json();
+      ASSERT_EQ(send("PATCH", path, json{{"row_version", back["row_version"]}, {"name", "Ny Named"}}.dump()).status,
+                200);
+      continue;
+    }
+    for (const auto* r : {&created, &renamed}) {
+      EXPECT_EQ(r->status, 400) << r->body;
+      EXPECT_EQ(r->field(), "/name") << r->body;
+      EXPECT_NE(message(*r).find(c.says), std::string::npos) << r->body;
+    }
+    EXPECT_EQ(staff.status, 400) << staff.body;
+    EXPECT_EQ(staff.field(), "/display_name") << staff.body;
+    EXPECT_EQ(imported.status, 400) << imported.body;
+    EXPECT_EQ(imported.field(), "Patient.name") << imported.body;
+    const json after = client().get(path, admin_).json();
+    EXPECT_EQ(after["name"], "Ny Named");
+    EXPECT_EQ(after["row_version"], now["row_version"]);
+  }
+}
+
+// A whole number past 2^63 - 1 was read as unsigned and wrapped: row_version
+// 9223372036854775808 was "changed since it was read (version -9223372036854775808)", a
+// session_id "no treatment session -9223372036854775808".
+TEST_P(RequestProbe, IntegersPastTheLargestAreRefusedAtTheirField) {
+  const auto t = make_treatable(admin_, "Iz Integer");
+  Reply event = client().post(t.path + "/adverse-events", {{"type", "erythema"}, {"onset", "2026-09-02"}}, admin_);
+  ASSERT_EQ(event.status, 201) << event.body;
+  const std::string event_path = t.path + "/adverse-events/" + std::to_string(event.json()["id"].get<long long>());
+  struct Case {
+    const char* method;
+    std::string path;
+    std::string body;
+    int status;
+    std::string field;
+  };
+  const std::vector<Case> cases = {
+      {"PATCH", t.path, R"({"row_version":9223372036854775808,"notes":"x"})", 400, "/row_version"},
+      {"PATCH", t.path, R"({"row_version":18446744073709551615,"notes":"x"})", 400, "/row_version"},
+      {"PATCH", event_path, R"({"row_version":9223372036854775808,"notes":"x"})", 400, "/row_version"},
+      {"POST", t.path + "/adverse-events", R"({"type":"x","onset":"2026-09-02","session_id":9223372036854775808})", 400,
+       "/session_id"},
+      {"POST", t.path + "/sessions", R"({"date":"2026-10-01","plan_id":9223372036854775808})", 400, "/plan_id"},
+      // The largest that fits is a number like any other: a stale version.
+      {"PATCH", t.path, R"({"row_version":9223372036854775807,"notes":"x"})", 409, "patient " + std::to_string(t.id)},
+  };
+  const json record = client().get(t.path, admin_).json();
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.body);
+    Reply r = send(c.method, c.path, c.body);
+    EXPECT_EQ(r.status, c.status) << r.body;
+    EXPECT_EQ(r.field(), c.field) << r.body;
+    if (c.status == 400) {
+      EXPECT_NE(message(r).find("too large"), std::string::npos) << r.body;
+    }
+  }
+  EXPECT_EQ(client().get(t.path, admin_).json(), record);
+}
+
+// An adverse event's PATCH: null is no value (it was read as "left out" and answered 200 with a
+// new version); a PATCH that changes nothing writes nothing; a blank type or deletion reason is
+// refused at the body's own field (the store named its column, "/event_type", "reason").
+TEST_P(RequestProbe, AdverseEventPatchRefusesNullKeepsVersionWhenUnchangedNamesBlankFields) {
+  const auto t = make_treatable(admin_, "Ae Patched");
+  Reply event = client().post(t.path + "/adverse-events", {{"type", "erythema"}, {"onset", "2026-09-02"}}, admin_);
+  ASSERT_EQ(event.status, 201) << event.body;
+  const std::string path = t.path + "/adverse-events/" + std::to_string(event.json()["id"].get<long long>());
+  struct Case {
+    const char* what;
+    json body;  //!< row_version 1 added
+    int status;
+    const char* field;  //!< 400: where; 200: "" (nothing written)
+  };
+  const std::vector<Case> cases = {
+      {"notes null", {{"notes", nullptr}}, 400, "/notes"},
+      {"session_id null", {{"session_id", nullptr}}, 400, "/session_id"},
+      {"resolved null", {{"resolved", nullptr}}, 400, "/resolved"},
+      {"type blank", {{"type", " \t "}}, 400, "/type"},
+      {"nothing but the version", json::object(), 200, ""},
+      {"the severity as stored", {{"severity", "mild"}}, 200, ""},
+      {"the type as stored", {{"type", "erythema"}}, 200, ""},
+  };
+  const json record = client().get(t.path, admin_).json();
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.what);
+    json body = c.body;
+    body["row_version"] = 1;
+    Reply r = send("PATCH", path, body.dump());
+    EXPECT_EQ(r.status, c.status) << r.body;
+    if (c.status == 400) {
+      EXPECT_EQ(r.field(), c.field) << r.body;
+    } else {
+      EXPECT_EQ(r.json()["row_version"], 1) << r.body;
+    }
+    EXPECT_EQ(client().get(t.path, admin_).json(), record);
+  }
+  Reply blank = client().post(t.path + "/adverse-events", {{"type", "   "}, {"onset", "2026-09-02"}}, admin_);
+  EXPECT_EQ(blank.status, 400) << blank.body;
+  EXPECT_EQ(blank.field(), "/type") << blank.body;
+  Reply no_reason = send("DELETE", t.path, R"({"reason":" \t"})");
+  EXPECT_EQ(no_reason.status, 400) << no_reason.body;
+  EXPECT_EQ(no_reason.field(), "/reason") << no_reason.body;
+  EXPECT_EQ(client().get(t.path, admin_).json(), record);
+  // A real change still writes.
+  Reply changed = send("PATCH", path, R"({"row_version":1,"notes":"cooled, settled in a day"})");
+  EXPECT_EQ(changed.status, 200) << changed.body;
+  EXPECT_EQ(changed.json()["row_version"], 2) << changed.body;
+}
+
+}  // namespace
+}  // namespace dermaplan::server::testing
