@@ -205,5 +205,33 @@ TEST_P(RequestProbe, AdverseEventPatchRefusesNullKeepsVersionWhenUnchangedNamesB
   EXPECT_EQ(changed.json()["row_version"], 2) << changed.body;
 }
 
+// A glide speed just above 0 made the estimate infinite: the engine's own limit answered, at
+// "patch" (not a field of the request) with the command line's 20,000,000.
+TEST_P(RequestProbe, ASimulationPastCountingIsOverTheRequestBudgetAtPasses) {
+  struct Case {
+    const char* what;
+    json body;
+    bool countable;
+  };
+  const std::vector<Case> cases = {
+      {"a glide of 1e-300 mm/s", {{"device", "dermapen-4"}, {"glide_speed_mm_s", 1e-300}}, false},
+      {"a glide of 1e-6 mm/s", {{"device", "dermapen-4"}, {"glide_speed_mm_s", 1e-6}}, true},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.what);
+    Reply r = client().post("/api/simulate", c.body, admin_);
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(r.code(), "simulation_too_large") << r.body;
+    EXPECT_EQ(r.field(), "/passes") << r.body;
+    EXPECT_EQ(r.json()["error"]["max_punctures"], 1000000) << r.body;
+    EXPECT_EQ(r.json()["error"]["estimated_punctures"].is_null(), !c.countable) << r.body;
+    EXPECT_NE(message(r).find("at most 1000000 are simulated per request"), std::string::npos) << r.body;
+  }
+  // Zero is no speed at all: refused at its field.
+  Reply zero = client().post("/api/simulate", {{"device", "dermapen-4"}, {"glide_speed_mm_s", 0}}, admin_);
+  EXPECT_EQ(zero.status, 400) << zero.body;
+  EXPECT_EQ(zero.field(), "/glide_speed_mm_s") << zero.body;
+}
+
 }  // namespace
 }  // namespace dermaplan::server::testing
