@@ -91,6 +91,11 @@ inline constexpr std::size_t kMaxNoteCharacters = 10000;
 /// InputError at `where` ("'view' may have at most 300 characters (got 20971520)") when `text`
 /// has more than `max_characters` characters (code points).
 void check_text_length(const std::string& text, std::size_t max_characters, const std::string& where);
+/// A label (a lot number, a photo's view, an adverse event's type, who consented, a session's
+/// directions, anaesthetic and end point): at most kMaxLabelCharacters, on one line, with the
+/// name's rule (check_patient_name: no control characters, no bidirectional overrides); a line
+/// break in a lot number makes it one nobody can type for a recall. InputError at `where`.
+void check_label_text(const std::string& text, const std::string& where);
 
 /// When a dated entry of a patient's record may lie. What happened (a performed session, a
 /// score, an adverse event, a photo) lies on or after the patient's birth date and no later

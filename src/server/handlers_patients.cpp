@@ -313,7 +313,7 @@ Response add_consent(Context& ctx, Call& call) {
   clinic::ConsentRequest request;
   request.patient_id = call.id();
   request.consented_by = body.required_text("consented_by");
-  clinic::check_text_length(request.consented_by, clinic::kMaxLabelCharacters, "/consented_by");
+  clinic::check_label_text(request.consented_by, "/consented_by");
   const std::string at = body.required_text("consented_at");
   const long long at_ms = parse_iso_utc(at, "/consented_at");
   clinic::check_entry_date(live_patient(ctx, request.patient_id), at.substr(0, 10), clinic::EntryTime::happened,
@@ -393,7 +393,7 @@ void adverse_fields(JsonBody& body, records::AdverseEvent& e) {
     // Blank is no type (the store refuses it too, but by its own column name).
     if (!v->empty() && v->find_first_not_of(" \t\r\n") == std::string::npos)
       throw ApiError::bad_request("'type' must name the event, not only spaces", "/type");
-    clinic::check_text_length(*v, clinic::kMaxLabelCharacters, "/type");
+    clinic::check_label_text(*v, "/type");
     e.event_type = *v;
   }
   e.severity = severity_field(body, e.severity);
@@ -528,7 +528,7 @@ Response add_photo(Context& ctx, Call& call) {
   p.patient_id = id;
   p.region = body.text("region").value_or("");
   p.view = body.text("view").value_or("");
-  clinic::check_text_length(p.view, clinic::kMaxLabelCharacters, "/view");
+  clinic::check_label_text(p.view, "/view");
   if (auto tag = body.text("tag")) {
     auto t = records::parse_photo_tag(*tag);
     if (!t) throw ApiError::bad_request("tag must be before, after or progress", "/tag");

@@ -233,5 +233,57 @@ TEST_P(RequestProbe, ASimulationPastCountingIsOverTheRequestBudgetAtPasses) {
   EXPECT_EQ(zero.field(), "/glide_speed_mm_s") << zero.body;
 }
 
+// A label is one line, with a name's rule: a line break or a tab in a lot number made a lot
+// nobody can type for a recall (GET /api/lots/...), and broke the line of a PDF or a list.
+TEST_P(RequestProbe, LabelsAreOneLine) {
+  const auto t = make_treatable(admin_, "La Labelled");
+  Reply signed_session = client().post(t.path + "/sessions", t.session("2026-10-01"), admin_);
+  ASSERT_EQ(signed_session.status, 201) << signed_session.body;
+  const std::string session = "/api/sessions/" + std::to_string(signed_session.json()["id"].get<long long>());
+  ASSERT_EQ(client().post(session + "/sign", {{"row_version", signed_session.json()["row_version"]}}, admin_).status,
+            200);
+  const json form = client().get("/api/consent-text?indication=skin-rejuvenation", admin_).json();
+  const auto with = [](json body, const char* name, const std::string& value) {
+    body[name] = value;
+    return body;
+  };
+  const json planned = {{"date", "2026-10-02"}, {"status", "planned"}};
+  const json photo = {{"taken_on", "2026-09-02"}, {"image_base64", "iVBORw0KGgpwcmV0ZW5kIGltYWdlIGJ5dGVz"}};
+  const json event = {{"onset", "2026-09-02"}};
+  const json amendment = {{"field", "lot_number"}, {"old_value", "LOT-" + std::to_string(t.id)},
+                          {"reason", "the lot label was misread at the bedside"}};
+  struct Case {
+    const char* what;
+    std::string path;
+    json body;
+    const char* field;  //!< "" when created
+  };
+  const std::vector<Case> cases = {
+      {"a lot with a line break", t.path + "/sessions", with(planned, "lot_number", "DP4\nB"), "/lot_number"},
+      {"a lot with a tab", t.path + "/sessions", with(planned, "lot_number", "DP4\tB"), "/lot_number"},
+      {"a lot with U+2028", t.path + "/sessions", with(planned, "lot_number", "DP4\u2028B"), "/lot_number"},
+      {"a lot with an override", t.path + "/sessions", with(planned, "lot_number", "DP4\u202EB"), "/lot_number"},
+      {"directions", t.path + "/sessions", with(planned, "directions", "h\nv"), "/directions"},
+      {"the anaesthetic", t.path + "/sessions", with(planned, "anaesthetic", "lidocaine\r"), "/anaesthetic"},
+      {"the end point", t.path + "/sessions", with(planned, "end_point", "erythema\u0085"), "/end_point"},
+      {"an adverse event's type", t.path + "/adverse-events", with(event, "type", "erythema\nswelling"), "/type"},
+      {"a photo's view", t.path + "/photos", with(photo, "view", "left\u2029oblique"), "/view"},
+      {"who consented", t.path + "/consents", with(consent_body(form, "x"), "consented_by", "La\nLabelled"),
+       "/consented_by"},
+      {"an amended lot", session + "/amendments", with(amendment, "new_value", "DP4\nC"), "/new_value"},
+      {"a lot with a dash and a slash", t.path + "/sessions", with(planned, "lot_number", "DP4 \u2013 B/2"), ""},
+      {"an amended lot on one line", session + "/amendments", with(amendment, "new_value", "DP4-C"), ""},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.what);
+    const json record = client().get(t.path, admin_).json();
+    Reply r = client().post(c.path, c.body, admin_);
+    expect_created_or_refused_at(r, c.field);
+    if (*c.field) {
+      EXPECT_EQ(client().get(t.path, admin_).json(), record);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace dermaplan::server::testing
