@@ -569,6 +569,11 @@ Response get_photo(Context& ctx, Call& call) {
 
 Response trace_lot(Context& ctx, Call& call) {
   const std::string lot = call.params["lot"];
+  // A lot number is a label (at most kMaxLabelCharacters): a longer one names no lot and would
+  // only fill the audit row; a blank one was refused by the store at "lot_number".
+  if (count_visible_characters(lot) == 0)
+    throw ApiError::bad_request("give the lot number to trace (/api/lots/DP4-2611-B)", "/lot");
+  clinic::check_text_length(lot, clinic::kMaxLabelCharacters, "/lot");
   const auto trace = ctx.store.trace_lot(lot);
   json sessions = json::array(), patients = json::array(), ids = json::array();
   for (const auto& s : trace.sessions) sessions.push_back(to_json(s));
