@@ -3,6 +3,7 @@
 #include "core/civil_date.h"
 #include "server_test_support.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -306,6 +307,61 @@ TEST_P(RequestProbe, ALotToTraceIsALabelAtLot) {
     if (c.status == 400) {
       EXPECT_EQ(r.field(), "/lot") << r.body;
     }
+  }
+}
+
+// A bundle's intake resources about another patient (their subject names someone else) were
+// imported into this bundle's patient.
+TEST_P(RequestProbe, AnImportedResourceOfAnotherPatientIsRefusedAtItsSubject) {
+  const auto t = make_treatable(admin_, "Su Subject");
+  const json bundle = json::parse(client().get(t.path + "/fhir", admin_).body);
+  std::string patient_id;
+  size_t response = 0;
+  for (size_t i = 0; i < bundle["entry"].size(); ++i) {
+    const json& r = bundle["entry"][i]["resource"];
+    if (r["resourceType"] == "Patient") patient_id = r["id"].get<std::string>();
+    if (r["resourceType"] == "QuestionnaireResponse") response = i;
+  }
+  ASSERT_FALSE(patient_id.empty());
+  ASSERT_GT(response, 0u);
+  const json other_condition = {{"resourceType", "Condition"},
+                                {"subject", {{"reference", "urn:uuid:00000000-0000-0000-0000-000000000001"}}},
+                                {"code", {{"text", "herpes-simplex"}}}};
+  struct Case {
+    const char* what;
+    std::function<void(json&)> change;
+    std::string field;  //!< "" when imported
+  };
+  const std::string at_response = "Bundle.entry[" + std::to_string(response) + "].resource.subject.reference";
+  const std::vector<Case> cases = {
+      {"the intake of another patient",
+       [&](json& b) { b["entry"][response]["resource"]["subject"]["reference"] = "urn:uuid:someone-else"; },
+       at_response},
+      {"a Condition of another patient",
+       [&](json& b) { b["entry"].push_back({{"resource", other_condition}}); },
+       "Bundle.entry[" + std::to_string(bundle["entry"].size()) + "].resource.subject.reference"},
+      {"a reference that is not text", [&](json& b) { b["entry"][response]["resource"]["subject"]["reference"] = 7; },
+       at_response},
+      {"the patient as Patient/<id>",
+       [&](json& b) { b["entry"][response]["resource"]["subject"]["reference"] = "Patient/" + patient_id; }, ""},
+      {"a subject by name only", [&](json& b) { b["entry"][response]["resource"]["subject"] = {{"display", "Su"}}; },
+       ""},
+      {"the export as it is", [](json&) {}, ""},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.what);
+    json doc = bundle;
+    c.change(doc);
+    const long long before = patient_total();
+    Reply r = send("POST", "/api/patients/import?date=2026-09-01", doc.dump());
+    if (c.field.empty()) {
+      EXPECT_EQ(r.status, 201) << r.body;
+      EXPECT_EQ(patient_total(), before + 1);
+      continue;
+    }
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(r.field(), c.field) << r.body;
+    EXPECT_EQ(patient_total(), before);
   }
 }
 
