@@ -176,6 +176,7 @@ Response create_user(Context& ctx, Call& call) {
 
 Response update_user(Context& ctx, Call& call) {
   const json doc = call.body();
+  refuse_null_fields(doc);
   JsonBody body(doc);
   clinic::AccountChange change;
   change.user_id = call.id();

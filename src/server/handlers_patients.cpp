@@ -446,14 +446,7 @@ Response update_adverse_event(Context& ctx, Call& call) {
   const records::AdverseEvent before = *event;
   records::AdverseEvent e = std::move(*event);
   const json doc = call.body();
-  // null is no value of any field here: read as "left out" it would answer 200 for a change that
-  // was not made ("notes": null meant to clear them; "" does).
-  for (auto it = doc.begin(); it != doc.end(); ++it)
-    if (it->is_null())
-      throw ApiError::bad_request(fmt::format("'{}' must be a value, not null (leave it out to keep it; \"\" clears "
-                                              "a text)",
-                                              it.key()),
-                                  "/" + it.key());
+  refuse_null_fields(doc);
   JsonBody body(doc);
   e.row_version = body.required_integer("row_version");
   adverse_fields(body, e);

@@ -133,6 +133,7 @@ Response update_session(Context& ctx, Call& call) {
   if (s.status == records::SessionStatus::signed_off)
     throw ApiError(409, "signed", "session " + std::to_string(s.id) + " is signed; add an amendment instead");
   const json doc = call.body();
+  refuse_null_fields(doc);
   JsonBody body(doc);
   s.row_version = body.required_integer("row_version");
   session_fields(body, s, ctx.kb);

@@ -27,6 +27,15 @@ nlohmann::json parse_body(std::string_view text, size_t max_bytes) {
   return doc;
 }
 
+void refuse_null_fields(const nlohmann::json& object, const std::string& path) {
+  if (!object.is_object()) return;
+  for (auto it = object.begin(); it != object.end(); ++it)
+    if (it->is_null())
+      throw ApiError::bad_request("'" + it.key() + "' must be a value, not null (leave it out to keep it; \"\" clears a "
+                                  "text)",
+                                  path + "/" + it.key());
+}
+
 JsonBody::JsonBody(const nlohmann::json& object, std::string path) : object_(object), path_(std::move(path)) {
   if (!object_.is_object()) throw ApiError::bad_request("expected a JSON object", path_.empty() ? "/" : path_);
 }

@@ -365,5 +365,53 @@ TEST_P(RequestProbe, AnImportedResourceOfAnotherPatientIsRefusedAtItsSubject) {
   }
 }
 
+// PUT /api/sessions/{id} and PATCH /api/users/{id} read null as "left out" too: 200 and a new
+// version for "lot_number": null. And a user's PATCH that changed nothing wrote a new version.
+TEST_P(RequestProbe, SessionAndUserUpdatesRefuseNullAndAnUnchangedUserKeepsItsVersion) {
+  const auto t = make_treatable(admin_, "Nu Nulled");
+  Reply planned = client().post(t.path + "/sessions", t.session("2026-10-01", "planned"), admin_);
+  ASSERT_EQ(planned.status, 201) << planned.body;
+  const std::string session = "/api/sessions/" + std::to_string(planned.json()["id"].get<long long>());
+  const records::User nurse = add_user("nurse", records::Role::assistant);
+  const std::string user = "/api/users/" + std::to_string(nurse.id);
+  struct Case {
+    const char* what;
+    std::string path;
+    const char* method;
+    json body;  //!< row_version 1 added
+    int status;
+    const char* field;  //!< 400: where
+  };
+  const std::vector<Case> cases = {
+      {"a session's lot null", session, "PUT", {{"lot_number", nullptr}}, 400, "/lot_number"},
+      {"a session's notes null", session, "PUT", {{"notes", nullptr}}, 400, "/notes"},
+      {"a session's plan null", session, "PUT", {{"plan_id", nullptr}}, 400, "/plan_id"},
+      {"a user's role null", user, "PATCH", {{"role", nullptr}}, 400, "/role"},
+      {"a user's password null", user, "PATCH", {{"password", nullptr}}, 400, "/password"},
+      {"a user as stored", user, "PATCH", {{"role", "assistant"}, {"disabled", false}}, 200, ""},
+      {"a user, nothing but the version", user, "PATCH", json::object(), 200, ""},
+  };
+  const json session_before = client().get(session, admin_).json();
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.what);
+    const json users_before = client().get("/api/users", admin_).json();
+    json body = c.body;
+    body["row_version"] = 1;
+    Reply r = send(c.method, c.path, body.dump());
+    EXPECT_EQ(r.status, c.status) << r.body;
+    if (c.status == 400) {
+      EXPECT_EQ(r.field(), c.field) << r.body;
+    } else {
+      EXPECT_EQ(r.json()["row_version"], 1) << r.body;
+    }
+    EXPECT_EQ(client().get(session, admin_).json(), session_before);
+    EXPECT_EQ(client().get("/api/users", admin_).json(), users_before);
+  }
+  // A real change still writes.
+  Reply renamed = send("PATCH", user, R"({"row_version":1,"display_name":"Nurse Jo"})");
+  EXPECT_EQ(renamed.status, 200) << renamed.body;
+  EXPECT_EQ(renamed.json()["row_version"], 2) << renamed.body;
+}
+
 }  // namespace
 }  // namespace dermaplan::server::testing
