@@ -235,6 +235,10 @@ RecordedPlan plan_for_patient(records::Store& store, const kb::KnowledgeBase& kb
                               const PatientPlanRequest& request, CivilDate today) {
   const records::Patient patient = existing_patient(store, request.patient_id);
   const CivilDate as_of = request.date.value_or(today);
+  // The plan screens the intake as of its date, as an intake is screened: a later day than
+  // tomorrow would plan past a deferral still running today ("Plannable: no findings"), and a
+  // day before the birth date was answered at /intake/birth_date, not where it was given.
+  if (request.date) check_entry_date(patient, format_civil_date(as_of), EntryTime::happened, today, "/date");
   const auto intakes = store.list_intakes(request.patient_id);
   if (intakes.empty())
     throw InputError("/intake", fmt::format("the patient has no intake yet; record one first "

@@ -413,5 +413,30 @@ TEST_P(RequestProbe, SessionAndUserUpdatesRefuseNullAndAnUnchangedUserKeepsItsVe
   EXPECT_EQ(renamed.json()["row_version"], 2) << renamed.body;
 }
 
+// A stored plan's date is the day it screens the intake as of: 2099 was stored, screened as of
+// then (a deferral running today looked over), and a day before the birth date was blamed on
+// /intake/birth_date.
+TEST_P(RequestProbe, APatientPlanDatedAfterTomorrowOrBeforeBirthIsRefusedAtDate) {
+  const auto t = make_treatable(admin_, "Pa Planned");
+  struct Case {
+    std::string date;
+    const char* field;  //!< "" when created
+  };
+  const std::vector<Case> cases = {
+      {in_days(2), "/date"}, {"2099-01-01", "/date"}, {"1980-01-01", "/date"}, {"0000-01-01", "/date"},
+      {in_days(1), ""},      {"2026-09-02", ""},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.date);
+    const json record = client().get(t.path, admin_).json();
+    Reply r = client().post(t.path + "/plans", {{"indication", "skin-rejuvenation"}, {"areas", {"cheek"}}, {"date", c.date}},
+                            admin_);
+    expect_created_or_refused_at(r, c.field);
+    if (*c.field) {
+      EXPECT_EQ(client().get(t.path, admin_).json(), record);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace dermaplan::server::testing
