@@ -438,5 +438,27 @@ TEST_P(RequestProbe, APatientPlanDatedAfterTomorrowOrBeforeBirthIsRefusedAtDate)
   }
 }
 
+// The audit log's ?user and ?entity took any length, and each read wrote the query whole into
+// its own audit row; query texts are at most 200 bytes (docs/api.md, Limits).
+TEST_P(RequestProbe, AuditQueryTextsAreBounded) {
+  struct Case {
+    std::string query;
+    int status;
+    const char* field;
+  };
+  const std::vector<Case> cases = {
+      {"user=" + std::string(201, 'x'), 400, "?user"},
+      {"entity=" + std::string(201, 'x'), 400, "?entity"},
+      {"user=" + std::string(200, 'x'), 200, ""},
+      {"entity=patient&user=admin", 200, ""},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.query.substr(0, 30));
+    Reply r = client().get("/api/audit?" + c.query, admin_);
+    EXPECT_EQ(r.status, c.status) << r.body.substr(0, 300);
+    EXPECT_EQ(r.field(), c.field) << r.body.substr(0, 300);
+  }
+}
+
 }  // namespace
 }  // namespace dermaplan::server::testing
