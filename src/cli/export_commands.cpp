@@ -2,6 +2,7 @@
 // formats (docs/interop.md), read from and written to the database directly. Every export and
 // import is audited as the actor "cli".
 #include "cli/cli_support.h"
+#include "core/civil_date.h"
 #include "core/json_text.h"
 #include "core/errors.h"
 #include "clinic/exports.h"
@@ -133,7 +134,8 @@ void add_export_commands(CLI::App& app, CommonOptions& common) {
     auto store = open_db(import_db);
     const auto user = store->find_user_by_username(import_user);
     if (!user || user->disabled) throw InputError("--user", fmt::format("no active user '{}'", import_user));
-    const auto imported = clinic::import_fhir_patient(*store, kb, {user->id, user->username}, document, as_of);
+    const auto imported = clinic::import_fhir_patient(*store, kb, {user->id, user->username}, document, as_of,
+                                                      today_utc(), "--date");
     std::cout << fmt::format("Imported patient {} ({}) with {} intake version(s)\n", imported.patient.id,
                              imported.patient.name, imported.intakes.size());
     for (const auto& s : imported.skipped)

@@ -106,6 +106,13 @@ AccountChanged change_account(records::Store& store, PasswordHasher& hasher, con
                         change.disabled && *change.disabled ? "/disabled" : "/role");
   }
   AccountChanged out;
+  // Nothing to change (no new password, every field as stored): the account as it is, not a new
+  // version that would turn another admin's copy stale. A stale row_version is still a conflict.
+  if (!change.password && u.row_version == found->row_version && u.display_name == found->display_name &&
+      u.role == found->role && u.disabled == found->disabled) {
+    out.user = *found;
+    return out;
+  }
   out.user = store.update_user(by, u);
   if (end_sessions) {
     out.sessions_ended = true;

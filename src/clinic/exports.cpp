@@ -3,6 +3,7 @@
 #include "clinic/patient_care.h"
 
 #include "clinic/failure.h"
+#include "core/civil_date.h"
 #include "core/errors.h"
 #include "interop/csv.h"
 #include "interop/fhir_bulk.h"
@@ -300,7 +301,12 @@ std::map<std::string, long long> export_csv_directory(records::Store& store, con
 // ---- import ---------------------------------------------------------------------------------
 
 ImportedRecord import_fhir_patient(records::Store& store, const kb::KnowledgeBase& kb, const records::Actor& by,
-                                   const json& document, CivilDate as_of) {
+                                   const json& document, CivilDate as_of, CivilDate today,
+                                   const std::string& date_where) {
+  if (as_of > add_days(today, 1))
+    throw InputError(date_where, fmt::format("{} is in the future (today is {}); an intake is imported as of the day "
+                                             "it was taken",
+                                             format_civil_date(as_of), format_civil_date(today)));
   interop::ImportedPatient imported;
   try {
     imported = interop::read_fhir_patient(document, kb, as_of);

@@ -74,8 +74,12 @@ struct ImportedRecord {
 /// Creates a patient and its intake versions from a FHIR Bundle or Patient, each intake
 /// screened as of `as_of`, in one transaction: either all of it is stored or nothing.
 /// ClinicError bad_input with details {"problems": [{"path", "message"}]} listing every
-/// unknown code or value with its FHIR path.
+/// unknown code or value with its FHIR path. `as_of` is the day the intakes were taken: no later
+/// than tomorrow after `today` (a day's slack, as for an intake entered by hand), else InputError
+/// at `date_where`: an intake screened as of a later day reads as taken then, and a deferral
+/// running until then would already look over.
 ImportedRecord import_fhir_patient(records::Store& store, const kb::KnowledgeBase& kb, const records::Actor& by,
-                                   const nlohmann::json& document, CivilDate as_of);
+                                   const nlohmann::json& document, CivilDate as_of, CivilDate today,
+                                   const std::string& date_where);
 
 }  // namespace dermaplan::clinic

@@ -119,19 +119,44 @@ records::Patient existing_patient(records::Store& store, long long patient_id) {
   return *patient;
 }
 
+namespace {
+
+/// What a one-line text (a name, a label) may not hold: a control character (C0, DEL, C1, the
+/// line and paragraph separators U+2028/U+2029: each breaks a line of a list, a PDF or an
+/// export) or a bidirectional embedding, override or isolate (U+202A..U+202E, U+2066..U+2069:
+/// "A", U+202E, "evil" reads "Alive" in a list, a PDF or the audit view, so the text on screen
+/// is not the text stored; right-to-left names need none of them, and the marks U+200E and
+/// U+200F stay allowed). InputError at `where`, `what` naming the text ("a name").
+void check_one_line(const std::string& text, const std::string& where, const char* what) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const auto b1 = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+    const auto b2 = i + 2 < text.size() ? static_cast<unsigned char>(text[i + 2]) : 0;
+    const bool c1 = c == 0xC2 && b1 >= 0x80 && b1 <= 0x9F;
+    const bool separator = c == 0xE2 && b1 == 0x80 && (b2 == 0xA8 || b2 == 0xA9);  // E2 80 A8/A9
+    if (c < 0x20 || c == 0x7F || c1 || separator)
+      throw InputError(where, fmt::format("{} may not hold control characters (a line break, a tab, an escape "
+                                          "code; one at byte {})",
+                                          what, i));
+    if (c == 0xE2 && ((b1 == 0x80 && b2 >= 0xAA && b2 <= 0xAE) || (b1 == 0x81 && b2 >= 0xA6 && b2 <= 0xA9)))
+      throw InputError(where, fmt::format("{} may not hold a bidirectional override or isolate (U+{:04X} at byte "
+                                          "{}): it shows the letters after it in another order than they are stored",
+                                          what, b1 == 0x80 ? 0x2000 + (b2 - 0x80) : 0x2040 + (b2 - 0x80), i));
+  }
+}
+
+}  // namespace
+
 void check_patient_name(const std::string& name, const std::string& where) {
   require_storable_text(name, where);
   if (count_visible_characters(name) == 0) throw InputError(where, "a name needs at least one letter");
   if (count_code_points(name) > 300) throw InputError(where, "a name may have at most 300 characters");
-  for (std::size_t i = 0; i < name.size(); ++i) {
-    const auto c = static_cast<unsigned char>(name[i]);
-    const bool c1 = c == 0xC2 && i + 1 < name.size() && static_cast<unsigned char>(name[i + 1]) >= 0x80 &&
-                    static_cast<unsigned char>(name[i + 1]) <= 0x9F;
-    if (c < 0x20 || c == 0x7F || c1)
-      throw InputError(where, fmt::format("a name may not hold control characters (a line break, a tab, an escape "
-                                          "code; one at byte {})",
-                                          i));
-  }
+  check_one_line(name, where, "a name");
+}
+
+void check_label_text(const std::string& text, const std::string& where) {
+  check_text_length(text, kMaxLabelCharacters, where);
+  check_one_line(text, where, fmt::format("'{}'", where.substr(where.rfind('/') + 1)).c_str());
 }
 
 void check_session_of_patient(records::Store& store, long long patient_id, long long session_id,
@@ -210,6 +235,10 @@ RecordedPlan plan_for_patient(records::Store& store, const kb::KnowledgeBase& kb
                               const PatientPlanRequest& request, CivilDate today) {
   const records::Patient patient = existing_patient(store, request.patient_id);
   const CivilDate as_of = request.date.value_or(today);
+  // The plan screens the intake as of its date, as an intake is screened: a later day than
+  // tomorrow would plan past a deferral still running today ("Plannable: no findings"), and a
+  // day before the birth date was answered at /intake/birth_date, not where it was given.
+  if (request.date) check_entry_date(patient, format_civil_date(as_of), EntryTime::happened, today, "/date");
   const auto intakes = store.list_intakes(request.patient_id);
   if (intakes.empty())
     throw InputError("/intake", fmt::format("the patient has no intake yet; record one first "

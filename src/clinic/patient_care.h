@@ -68,9 +68,10 @@ const std::vector<std::string>& patient_sex_values();
 /// at "/sex"); the birth date a real YYYY-MM-DD not after `today` and at most 130 years before
 /// it, a bound on typing errors, not a clinical rule (InputError at "/birth_date").
 void check_patient_sex(const std::string& sex);
-/// The name: at least one character a reader sees, no control characters (a line break or an
-/// escape code in a name breaks lists, PDFs and exports), at most 300 characters; InputError at
-/// `where` otherwise.
+/// The name: at least one character a reader sees, no control characters (a line break, also
+/// U+2028/U+2029, or an escape code in a name breaks lists, PDFs and exports), no bidirectional
+/// override or isolate (U+202A..U+202E, U+2066..U+2069: the name would show in another order),
+/// at most 300 characters; InputError at `where` otherwise.
 void check_patient_name(const std::string& name, const std::string& where = "/name");
 void check_patient_birth_date(const std::string& birth_date, CivilDate today);
 
@@ -90,6 +91,11 @@ inline constexpr std::size_t kMaxNoteCharacters = 10000;
 /// InputError at `where` ("'view' may have at most 300 characters (got 20971520)") when `text`
 /// has more than `max_characters` characters (code points).
 void check_text_length(const std::string& text, std::size_t max_characters, const std::string& where);
+/// A label (a lot number, a photo's view, an adverse event's type, who consented, a session's
+/// directions, anaesthetic and end point): at most kMaxLabelCharacters, on one line, with the
+/// name's rule (check_patient_name: no control characters, no bidirectional overrides); a line
+/// break in a lot number makes it one nobody can type for a recall. InputError at `where`.
+void check_label_text(const std::string& text, const std::string& where);
 
 /// When a dated entry of a patient's record may lie. What happened (a performed session, a
 /// score, an adverse event, a photo) lies on or after the patient's birth date and no later

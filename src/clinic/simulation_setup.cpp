@@ -237,17 +237,22 @@ FaceSetup face_setup(const kb::KnowledgeBase& kb, const SimulationRequest& reque
 
 void check_simulation_budget(const SimulationSetup& setup, double max_punctures) {
   const double estimate = simulation::estimated_punctures(setup.input);
-  // A setup the engine refuses (a glide speed of 0 makes the estimate infinite or negative)
-  // gets the engine's own error, naming the field, not a budget figure.
-  if (!std::isfinite(estimate) || estimate < 0) simulation::validate(setup.input);
+  // A setup the engine refuses (a glide speed of 0 makes the estimate not a number or negative)
+  // gets the engine's own error, naming the field, not a budget figure. An estimate past every
+  // number (a glide speed of 1e-300 mm/s) is over the budget like any large one: the engine
+  // would call it over its own limit at "patch", which is neither this request's field nor limit.
+  if (std::isnan(estimate) || estimate < 0) simulation::validate(setup.input);
   if (estimate <= max_punctures) return;
+  const bool countable = std::isfinite(estimate);
   throw ClinicError(FailureKind::bad_input, "simulation_too_large",
-                    fmt::format("this simulation would lay about {:.0f} punctures; at most {:.0f} are simulated "
-                                "per request here (fewer passes, less overlap, a smaller patch or a lower stroke "
-                                "rate; the command line runs larger ones)",
-                                estimate, max_punctures),
+                    fmt::format("this simulation would lay {}; at most {:.0f} are simulated per request here (fewer "
+                                "passes, less overlap, a smaller patch, a faster glide or a lower stroke rate; the "
+                                "command line runs larger ones)",
+                                countable ? fmt::format("about {:.0f} punctures", estimate)
+                                          : std::string("more punctures than can be counted"),
+                                max_punctures),
                     "/passes",
-                    nlohmann::json{{"estimated_punctures", std::llround(estimate)},
+                    nlohmann::json{{"estimated_punctures", countable ? nlohmann::json(std::llround(estimate)) : nullptr},
                                    {"max_punctures", std::llround(max_punctures)}});
 }
 

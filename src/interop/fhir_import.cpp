@@ -78,6 +78,7 @@ class Importer {
         if (!entries[i].is_object() || !entries[i].contains("resource") || !entries[i]["resource"].is_object())
           throw InputError(path, "every entry needs a resource");
         resources.emplace_back(path, &entries[i]["resource"]);
+        full_urls_[path] = text_at(entries[i], "fullUrl");
       }
     } else if (type == "Patient") {
       resources.emplace_back("Patient", &document);
@@ -109,6 +110,7 @@ class Importer {
                                          rtype)});
     }
     if (!patient) throw InputError(type == "Bundle" ? "Bundle.entry" : "$", "no Patient resource");
+    check_subjects(resources, *patient, patient_path);
     read_patient(*patient, patient_path);
     report_problems();
 
@@ -442,6 +444,47 @@ class Importer {
 
   const kb::KnowledgeBase& kb_;
   CivilDate as_of_;
+  /// Every intake resource that names its patient (subject, or patient for an
+  /// AllergyIntolerance, by reference) must name this bundle's Patient: its fullUrl,
+  /// Patient/<id> or urn:uuid:<id>. A Condition of someone else would otherwise be imported into
+  /// this patient's intake. A resource that names no reference is taken as this patient's, and
+  /// so is every one when the Patient has neither an id nor a fullUrl (nothing to resolve
+  /// against: the document is one patient's by being sent as one).
+  void check_subjects(const std::vector<std::pair<std::string, const json*>>& resources, const json& patient,
+                      const std::string& patient_path) {
+    std::vector<std::string> names;
+    if (const auto it = full_urls_.find(patient_path); it != full_urls_.end() && !it->second.empty())
+      names.push_back(it->second);
+    const std::string id = text_at(patient, "id");
+    if (!id.empty()) {
+      names.push_back("Patient/" + id);
+      names.push_back("urn:uuid:" + id);
+    }
+    if (names.empty()) return;
+    for (const auto& [path, resource] : resources) {
+      const std::string rtype = text_at(*resource, "resourceType");
+      if (rtype != "QuestionnaireResponse" && rtype != "Condition" && rtype != "MedicationStatement" &&
+          rtype != "AllergyIntolerance" && rtype != "Procedure")
+        continue;
+      const char* field = rtype == "AllergyIntolerance" ? "patient" : "subject";
+      if (!resource->contains(field) || !(*resource)[field].is_object()) continue;
+      const json& ref = (*resource)[field];
+      if (!ref.contains("reference")) continue;
+      const std::string where = path + "." + field + ".reference";
+      if (!ref["reference"].is_string()) {
+        problems_.push_back({where, "must be a string naming the bundle's Patient"});
+        continue;
+      }
+      const std::string reference = ref["reference"].get<std::string>();
+      if (std::find(names.begin(), names.end(), reference) != names.end()) continue;
+      problems_.push_back(
+          {where, fmt::format("'{}' is not this bundle's Patient ({}): a resource of another patient is not "
+                              "imported into this one; import one patient at a time",
+                              reference, names.front())});
+    }
+  }
+
+  std::map<std::string, std::string> full_urls_;  // entry path -> fullUrl
   ImportedPatient out_;
   std::vector<Problem> problems_;
   std::map<std::string, std::vector<std::pair<json, std::string>>> lists_;  // entries and their FHIR paths

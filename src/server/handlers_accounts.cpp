@@ -176,6 +176,7 @@ Response create_user(Context& ctx, Call& call) {
 
 Response update_user(Context& ctx, Call& call) {
   const json doc = call.body();
+  refuse_null_fields(doc);
   JsonBody body(doc);
   clinic::AccountChange change;
   change.user_id = call.id();
@@ -207,6 +208,12 @@ Response audit_log(Context& ctx, Call& call) {
   q.limit = static_cast<int>(query_integer(call, "limit", 100, 1, 1000));
   q.user = call.request.query_value("user");
   q.entity = call.request.query_value("entity");
+  // Query texts are bounded as the patient list's q is (docs/api.md, Limits): the query goes
+  // whole into this read's own audit row.
+  for (const auto& [name, value] : {std::pair<const char*, const std::string*>{"user", &q.user}, {"entity", &q.entity}})
+    if (value->size() > 200)
+      throw ApiError::bad_request(fmt::format("'{}' may have at most 200 bytes (got {})", name, value->size()),
+                                  std::string("?") + name);
   q.patient_id = query_integer(call, "patient", 0, 0, (1LL << 62));
   const std::string kind = call.request.query_value("kind");
   if (kind == "read") q.kind = clinic::AuditKind::reads;

@@ -80,14 +80,14 @@ Response patient_fhir(Context& ctx, Call& call) {
 }
 
 Response import_patient(Context& ctx, Call& call) {
-  CivilDate as_of = today_utc();
+  CivilDate as_of = today_utc();  // checked against today in import_fhir_patient
   if (call.request.has_query("date")) {
     const auto date = parse_civil_date(call.request.query_value("date"));
     if (!date) throw ApiError::bad_request("'date' must be YYYY-MM-DD", "?date");
     as_of = *date;
   }
   const json document = parse_body(call.request.body, kMaxImportBytes);
-  const auto imported = clinic::import_fhir_patient(ctx.store, ctx.kb, call.actor(), document, as_of);
+  const auto imported = clinic::import_fhir_patient(ctx.store, ctx.kb, call.actor(), document, as_of, today_utc(), "?date");
   json intakes = json::array(), skipped = json::array(), merged = json::array();
   for (const auto& i : imported.intakes) intakes.push_back({{"id", i.id}, {"version", i.version}});
   for (const auto& s : imported.skipped)

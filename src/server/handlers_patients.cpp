@@ -274,6 +274,8 @@ Response delete_patient(Context& ctx, Call& call) {
   JsonBody body(doc);
   const std::string reason = body.required_text("reason");
   body.finish();
+  if (reason.find_first_not_of(" \t\r\n") == std::string::npos)
+    throw ApiError::bad_request("'reason' must say why, not only spaces", "/reason");
   clinic::check_text_length(reason, clinic::kMaxNoteCharacters, "/reason");
   ctx.store.delete_patient(call.actor(), id, reason);
   return no_content();
@@ -311,7 +313,7 @@ Response add_consent(Context& ctx, Call& call) {
   clinic::ConsentRequest request;
   request.patient_id = call.id();
   request.consented_by = body.required_text("consented_by");
-  clinic::check_text_length(request.consented_by, clinic::kMaxLabelCharacters, "/consented_by");
+  clinic::check_label_text(request.consented_by, "/consented_by");
   const std::string at = body.required_text("consented_at");
   const long long at_ms = parse_iso_utc(at, "/consented_at");
   clinic::check_entry_date(live_patient(ctx, request.patient_id), at.substr(0, 10), clinic::EntryTime::happened,
@@ -388,7 +390,10 @@ records::Severity severity_field(JsonBody& body, records::Severity fallback) {
 void adverse_fields(JsonBody& body, records::AdverseEvent& e) {
   if (auto v = body.integer("session_id")) e.session_id = *v;
   if (auto v = body.text("type")) {
-    clinic::check_text_length(*v, clinic::kMaxLabelCharacters, "/type");
+    // Blank is no type (the store refuses it too, but by its own column name).
+    if (!v->empty() && v->find_first_not_of(" \t\r\n") == std::string::npos)
+      throw ApiError::bad_request("'type' must name the event, not only spaces", "/type");
+    clinic::check_label_text(*v, "/type");
     e.event_type = *v;
   }
   e.severity = severity_field(body, e.severity);
@@ -438,12 +443,23 @@ Response update_adverse_event(Context& ctx, Call& call) {
   auto event = ctx.store.find_adverse_event(event_id);
   if (!event || event->patient_id != patient_id)
     throw ApiError::not_found("no adverse event " + std::to_string(event_id) + " for this patient");
+  const records::AdverseEvent before = *event;
   records::AdverseEvent e = std::move(*event);
   const json doc = call.body();
+  refuse_null_fields(doc);
   JsonBody body(doc);
   e.row_version = body.required_integer("row_version");
   adverse_fields(body, e);
   body.finish();
+  // Nothing to change: the event as it is, not a new version (as for a patient's PATCH).
+  const bool unchanged = e.session_id == before.session_id && e.event_type == before.event_type &&
+                         e.severity == before.severity && e.onset_date == before.onset_date &&
+                         e.resolution_date == before.resolution_date && e.resolution == before.resolution &&
+                         e.notes == before.notes;
+  if (unchanged && e.row_version == before.row_version) {
+    audit_read(ctx, call, "adverse_event", event_id, json{{"patient_id", patient_id}}.dump());
+    return json_response(200, to_json(before));
+  }
   check_adverse_event_dates(ctx, e);
   clinic::check_session_of_patient(ctx.store, patient_id, e.session_id, "/session_id");
   return json_response(200, to_json(ctx.store.update_adverse_event(call.actor(), e)));
@@ -505,7 +521,7 @@ Response add_photo(Context& ctx, Call& call) {
   p.patient_id = id;
   p.region = body.text("region").value_or("");
   p.view = body.text("view").value_or("");
-  clinic::check_text_length(p.view, clinic::kMaxLabelCharacters, "/view");
+  clinic::check_label_text(p.view, "/view");
   if (auto tag = body.text("tag")) {
     auto t = records::parse_photo_tag(*tag);
     if (!t) throw ApiError::bad_request("tag must be before, after or progress", "/tag");
@@ -546,6 +562,11 @@ Response get_photo(Context& ctx, Call& call) {
 
 Response trace_lot(Context& ctx, Call& call) {
   const std::string lot = call.params["lot"];
+  // A lot number is a label (at most kMaxLabelCharacters): a longer one names no lot and would
+  // only fill the audit row; a blank one was refused by the store at "lot_number".
+  if (count_visible_characters(lot) == 0)
+    throw ApiError::bad_request("give the lot number to trace (/api/lots/DP4-2611-B)", "/lot");
+  clinic::check_text_length(lot, clinic::kMaxLabelCharacters, "/lot");
   const auto trace = ctx.store.trace_lot(lot);
   json sessions = json::array(), patients = json::array(), ids = json::array();
   for (const auto& s : trace.sessions) sessions.push_back(to_json(s));

@@ -42,10 +42,15 @@ void session_fields(JsonBody& body, records::TreatmentSession& s, const kb::Know
       s.needle_lengths.push_back(n);
     }
   }
-  // Labels (a lot, a product) and notes, bounded as the record's other free text is.
+  // Labels (a lot, a product) and notes, bounded as the record's other free text is; a label
+  // is one line.
   const auto text = [&](const char* name, std::size_t max_characters) -> std::optional<std::string> {
     auto v = body.text(name);
-    if (v) clinic::check_text_length(*v, max_characters, body.field(name));
+    if (v && max_characters == clinic::kMaxLabelCharacters) {
+      clinic::check_label_text(*v, body.field(name));
+    } else if (v) {
+      clinic::check_text_length(*v, max_characters, body.field(name));
+    }
     return v;
   };
   if (auto v = text("lot_number", clinic::kMaxLabelCharacters)) s.lot_number = *v;
@@ -128,6 +133,7 @@ Response update_session(Context& ctx, Call& call) {
   if (s.status == records::SessionStatus::signed_off)
     throw ApiError(409, "signed", "session " + std::to_string(s.id) + " is signed; add an amendment instead");
   const json doc = call.body();
+  refuse_null_fields(doc);
   JsonBody body(doc);
   s.row_version = body.required_integer("row_version");
   session_fields(body, s, ctx.kb);

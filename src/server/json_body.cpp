@@ -5,6 +5,9 @@
 #include "core/json_text.h"
 #include "server/api_error.h"
 
+#include <climits>
+#include <cstdint>
+
 namespace dermaplan::server {
 
 nlohmann::json parse_body(std::string_view text, size_t max_bytes) {
@@ -22,6 +25,15 @@ nlohmann::json parse_body(std::string_view text, size_t max_bytes) {
   }
   if (!doc.is_object()) throw ApiError::bad_request("the body must be a JSON object", "");
   return doc;
+}
+
+void refuse_null_fields(const nlohmann::json& object, const std::string& path) {
+  if (!object.is_object()) return;
+  for (auto it = object.begin(); it != object.end(); ++it)
+    if (it->is_null())
+      throw ApiError::bad_request("'" + it.key() + "' must be a value, not null (leave it out to keep it; \"\" clears a "
+                                  "text)",
+                                  path + "/" + it.key());
 }
 
 JsonBody::JsonBody(const nlohmann::json& object, std::string path) : object_(object), path_(std::move(path)) {
@@ -54,6 +66,10 @@ std::optional<long long> JsonBody::integer(const char* name) {
   const auto* v = get(name);
   if (!v) return std::nullopt;
   if (!v->is_number_integer()) throw ApiError::bad_request(std::string("'") + name + "' must be an integer", field(name));
+  // A whole number past 2^63 - 1 is read as unsigned: it would wrap to a negative id or version
+  // and be answered as a record that does not exist or changed.
+  if (v->is_number_unsigned() && v->get<std::uint64_t>() > static_cast<std::uint64_t>(LLONG_MAX))
+    throw ApiError::bad_request(std::string("'") + name + "' is too large (at most 9223372036854775807)", field(name));
   return v->get<long long>();
 }
 

@@ -18,6 +18,11 @@ inline constexpr size_t kMaxJsonBytes = 1 << 20;
 /// naming the byte offset; a string or field name with a NUL byte is a 400 naming its JSON path).
 nlohmann::json parse_body(std::string_view text, size_t max_bytes = kMaxJsonBytes);
 
+/// An update's body (PATCH, PUT): null is no value of any field, 400 at the first one. Read as
+/// "left out" it would answer 200 for a change that was not made ("notes": null meant to clear
+/// them; "" does).
+void refuse_null_fields(const nlohmann::json& object, const std::string& path = "");
+
 class JsonBody {
  public:
   explicit JsonBody(const nlohmann::json& object, std::string path = "");
