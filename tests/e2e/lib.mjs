@@ -151,13 +151,25 @@ export function assert(condition, message) {
 
 /**
  * Runs named steps in order. A failing step marks the rest as failed too (they depend on it).
- * Prints one line per step and returns { passed, failed }.
+ * With a page, a last step checks that no console or page error happened on the way (the
+ * refusals a test provokes, 4xx answers, are let through by newPage; with `errorsProvoked`, for a
+ * test that breaks the network on purpose, only uncaught page errors count). Prints one line per step
+ * and returns { passed, failed }.
  */
-export async function runSteps(file, steps, { page } = {}) {
+export async function runSteps(file, steps, { page, errorsProvoked = false } = {}) {
   let passed = 0;
   let failed = 0;
   let broken = null;
-  for (const [name, fn] of steps) {
+  const errorStep = errorsProvoked
+    ? ['no page error on the way (console errors provoked)', async () => {
+      const thrown = page.errors.filter((e) => e.startsWith('page error:'));
+      assert(thrown.length === 0, thrown.join('\n'));
+    }]
+    : ['no console or page error on the way', async () => {
+      assert(page.errors.length === 0, page.errors.join('\n'));
+    }];
+  const all = page ? [...steps, errorStep] : steps;
+  for (const [name, fn] of all) {
     if (broken) {
       failed++;
       console.log(`not ok - ${file}: ${name} (not run: "${broken}" failed)`);

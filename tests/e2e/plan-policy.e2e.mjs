@@ -46,10 +46,6 @@ try {
       await page.locator('#plan-aftercare').scrollIntoViewIfNeeded();
       await shot(page, 'plan-policy-01-aftercare-vague-end');
     }],
-
-    ['no console or page error on the way', async () => {
-      assert(page.errors.length === 0, page.errors.join('\n'));
-    }],
   ], { page });
 } finally {
   await browser.close().catch(() => {});

@@ -219,7 +219,7 @@ try {
       const errors = page.errors.filter((e) => !/Failed to load resource|ERR_FAILED|502/.test(e));
       assert(errors.length === 0, errors.join('\n'));
     }],
-  ], { page });
+  ], { page, errorsProvoked: true });  // aborted requests and broken answers log console errors
 } finally {
   await browser.close();
   await server.stop();
