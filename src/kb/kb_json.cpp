@@ -227,7 +227,7 @@ json show_json(const KnowledgeBase& kb, const std::string& id) {
       json task = {{"id", p.id}, {"task", p.task}, {"done_by", to_string(p.done_by)},
                    {"before", disputed_json(p.before, describe_days_before)}, {"each_session", p.each_session}};
       if (!p.assumption.empty()) task["assumption"] = p.assumption;
-      if (!p.skip_if_chosen.empty()) task["skip_if_chosen"] = p.skip_if_chosen;
+      if (!p.conflicts_with.empty()) task["conflicts_with"] = p.conflicts_with;
       add("preparation", std::move(task));
     }
   for (const auto& p : kb.procedure)

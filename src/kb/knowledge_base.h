@@ -322,9 +322,10 @@ struct PreparationTask {
   /// A choice in how the task is planned that no source makes (its timing per session), said
   /// with every dated task; empty: none.
   std::string assumption;
-  /// Preparation task ids: where the plan has any of them, this task is left out and the plan
-  /// says why (vitamin A before, against stopping retinoids).
-  std::vector<std::string> skip_if_chosen;
+  /// Preparation task ids that may pull against this one (vitamin A before, beside stopping
+  /// retinoids): where the plan has both, it keeps both and a warning names them, for the
+  /// practitioner to decide (no source rules either out).
+  std::vector<std::string> conflicts_with;
 };
 
 struct ProcedureStep {

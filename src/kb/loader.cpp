@@ -863,7 +863,7 @@ void Loader::read_planning(const Origin& origin, const YAML::Node& node) {
 void Loader::read_preparation(const Origin& origin, const YAML::Node& list) {
   for (const auto& node : list) {
     check_keys(origin, node, {"id", "task", "done_by", "before_days", "each_session", "applies_if", "holds_session",
-                              "decided_by", "assumption", "skip_if_chosen", "zones", "sources", "note"});
+                              "decided_by", "assumption", "conflicts_with", "zones", "sources", "note"});
     PreparationTask task;
     task.id = req_id(origin, node);
     check_unique(seen_ids_, "preparation task", task.id, origin, node);
@@ -873,10 +873,10 @@ void Loader::read_preparation(const Origin& origin, const YAML::Node& list) {
     task.done_by = req_enum<TaskDoer>(origin, node, "done_by",
                                       {{"patient", TaskDoer::patient}, {"practitioner", TaskDoer::practitioner}});
     task.assumption = opt_str(origin, node, "assumption");
-    task.skip_if_chosen = str_list(origin, node, "skip_if_chosen", false);
-    for (const auto& other : task.skip_if_chosen) {
-      if (other == task.id) fail(origin, node["skip_if_chosen"], "a task cannot be skipped because of itself");
-      id_refs_.push_back({"preparation task", other, where(origin, node["skip_if_chosen"])});
+    task.conflicts_with = str_list(origin, node, "conflicts_with", false);
+    for (const auto& other : task.conflicts_with) {
+      if (other == task.id) fail(origin, node["conflicts_with"], "a task cannot conflict with itself");
+      id_refs_.push_back({"preparation task", other, where(origin, node["conflicts_with"])});
     }
     if (const auto decided = node["decided_by"]) {
       check_keys(origin, decided, {"who", "note"});

@@ -502,37 +502,26 @@ class Planner {
            });
   }
 
-  /// The task among `tasks` that makes the plan leave `task` out (skip_if_chosen), if any.
-  static const kb::PreparationTask* skipped_for(const kb::PreparationTask& task,
-                                                const std::vector<const kb::PreparationTask*>& tasks) {
-    for (const auto* other : tasks)
-      if (std::find(task.skip_if_chosen.begin(), task.skip_if_chosen.end(), other->id) != task.skip_if_chosen.end())
-        return other;
-    return nullptr;
-  }
-
-  /// The preparation tasks this plan gives: those that apply, less those a chosen task rules
-  /// out (skip_if_chosen: vitamin A before, against stopping retinoids).
+  /// The preparation tasks this plan gives: those that apply.
   std::vector<const kb::PreparationTask*> chosen_tasks() const {
-    std::vector<const kb::PreparationTask*> applicable, chosen;
+    std::vector<const kb::PreparationTask*> chosen;
     for (const auto& task : kb_.preparation)
-      if (applies(task)) applicable.push_back(&task);
-    for (const auto* task : applicable)
-      if (!skipped_for(*task, applicable)) chosen.push_back(task);
+      if (applies(task)) chosen.push_back(&task);
     return chosen;
   }
 
   void prepare() {
     if (plan_.sessions.empty()) return;
     const auto chosen = chosen_tasks();
-    for (const auto& task : kb_.preparation)
-      if (applies(task) && std::find(chosen.begin(), chosen.end(), &task) == chosen.end())
-        if (const auto* other = skipped_for(task, chosen))
+    // Tasks that may pull against each other are both kept (no source rules either out): the
+    // practitioner is told, to decide which products are used and when.
+    for (const auto* task : chosen)
+      for (const auto* other : chosen)
+        if (std::find(task->conflicts_with.begin(), task->conflicts_with.end(), other->id) != task->conflicts_with.end())
           plan_.warnings.push_back(fmt::format(
-              "Left out of the preparation: '{}' ({}). The plan has '{}' ({}), and the knowledge base gives the "
-              "two not to the same patient (skip_if_chosen); the practitioner decides whether to start {} once "
-              "{} no longer applies.",
-              task.task, task.id, other->task, other->id, task.id, other->id));
+              "The preparation has both '{}' ({}) and '{}' ({}), which may pull against each other; the sources "
+              "do not say which gives way: the practitioner decides which products the patient uses, and when.",
+              task->task, task->id, other->task, other->id));
     for (const auto* chosen_task : chosen) {
       const kb::PreparationTask& task = *chosen_task;
       use_topic(task.before);
