@@ -253,11 +253,14 @@ void SociStore::claim_photo_dir() {
     std::random_device random;
     for (int i = 0; i < 4; ++i) fresh += fmt_hex32(random());
   }
-  // Claim: the first server of the database records a new id (the others see it taken).
+  // Claim: the first server of the database records a new id (the others see it taken). Two
+  // servers starting at once both find the row missing; ON CONFLICT lets the later insert count
+  // nothing instead of failing on the key (a WHERE NOT EXISTS check does not see the other's
+  // uncommitted row, and its insert then violated the primary key).
   const bool first = write<false>("claim_photo_dir", [&](soci::session& sql) {
     return execute_counting(sql,
-                            "INSERT INTO store_settings (name, value) SELECT 'photo_dir_id', :v WHERE NOT EXISTS "
-                            "(SELECT 1 FROM store_settings WHERE name = 'photo_dir_id')",
+                            "INSERT INTO store_settings (name, value) VALUES ('photo_dir_id', :v) "
+                            "ON CONFLICT (name) DO NOTHING",
                             soci::use(fresh)) == 1;
   });
   const std::string id = read("claim_photo_dir", [&](soci::session& sql) {

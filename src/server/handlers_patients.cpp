@@ -391,8 +391,8 @@ void adverse_fields(JsonBody& body, records::AdverseEvent& e) {
   if (auto v = body.integer("session_id")) e.session_id = *v;
   if (auto v = body.text("type")) {
     // Blank is no type (the store refuses it too, but by its own column name).
-    if (!v->empty() && v->find_first_not_of(" \t\r\n") == std::string::npos)
-      throw ApiError::bad_request("'type' must name the event, not only spaces", "/type");
+    if (v->find_first_not_of(" \t\r\n") == std::string::npos)
+      throw ApiError::bad_request("'type' must name the event (it is empty or only spaces)", "/type");
     clinic::check_label_text(*v, "/type");
     e.event_type = *v;
   }

@@ -175,6 +175,7 @@ TEST_P(RequestProbe, AdverseEventPatchRefusesNullKeepsVersionWhenUnchangedNamesB
       {"session_id null", {{"session_id", nullptr}}, 400, "/session_id"},
       {"resolved null", {{"resolved", nullptr}}, 400, "/resolved"},
       {"type blank", {{"type", " \t "}}, 400, "/type"},
+      {"type empty", {{"type", ""}}, 400, "/type"},
       {"nothing but the version", json::object(), 200, ""},
       {"the severity as stored", {{"severity", "mild"}}, 200, ""},
       {"the type as stored", {{"type", "erythema"}}, 200, ""},
