@@ -274,7 +274,7 @@ Response delete_patient(Context& ctx, Call& call) {
   JsonBody body(doc);
   const std::string reason = body.required_text("reason");
   body.finish();
-  if (reason.find_first_not_of(" \t\r\n") == std::string::npos)
+  if (count_visible_characters(reason) == 0)
     throw ApiError::bad_request("'reason' must say why, not only spaces", "/reason");
   clinic::check_text_length(reason, clinic::kMaxNoteCharacters, "/reason");
   ctx.store.delete_patient(call.actor(), id, reason);
@@ -391,7 +391,7 @@ void adverse_fields(JsonBody& body, records::AdverseEvent& e) {
   if (auto v = body.integer("session_id")) e.session_id = *v;
   if (auto v = body.text("type")) {
     // Blank is no type (the store refuses it too, but by its own column name).
-    if (v->find_first_not_of(" \t\r\n") == std::string::npos)
+    if (count_visible_characters(*v) == 0)
       throw ApiError::bad_request("'type' must name the event (it is empty or only spaces)", "/type");
     clinic::check_label_text(*v, "/type");
     e.event_type = *v;

@@ -44,29 +44,30 @@ void session_fields(JsonBody& body, records::TreatmentSession& s, const kb::Know
   }
   // Labels (a lot, a product) and notes, bounded as the record's other free text is; a label
   // is one line.
-  const auto text = [&](const char* name, std::size_t max_characters) -> std::optional<std::string> {
+  const auto label = [&](const char* name) -> std::optional<std::string> {
     auto v = body.text(name);
-    if (v && max_characters == clinic::kMaxLabelCharacters) {
-      clinic::check_label_text(*v, body.field(name));
-    } else if (v) {
-      clinic::check_text_length(*v, max_characters, body.field(name));
-    }
+    if (v) clinic::check_label_text(*v, body.field(name));
     return v;
   };
-  if (auto v = text("lot_number", clinic::kMaxLabelCharacters)) s.lot_number = *v;
+  const auto note = [&](const char* name) -> std::optional<std::string> {
+    auto v = body.text(name);
+    if (v) clinic::check_text_length(*v, clinic::kMaxNoteCharacters, body.field(name));
+    return v;
+  };
+  if (auto v = label("lot_number")) s.lot_number = *v;
   if (auto v = body.integer("passes")) {
     if (*v < 0 || *v > 1000) throw ApiError::bad_request("'passes' must be 0..1000", "/passes");
     s.passes = static_cast<int>(*v);
   }
-  if (auto v = text("directions", clinic::kMaxLabelCharacters)) s.directions = *v;
-  if (auto v = text("anaesthetic", clinic::kMaxLabelCharacters)) s.anaesthetic = *v;
+  if (auto v = label("directions")) s.directions = *v;
+  if (auto v = label("anaesthetic")) s.anaesthetic = *v;
   if (auto v = body.integer("anaesthetic_minutes")) {
     if (*v < 0 || *v > 600) throw ApiError::bad_request("'anaesthetic_minutes' must be 0..600", "/anaesthetic_minutes");
     s.anaesthetic_minutes = static_cast<int>(*v);
   }
-  if (auto v = text("end_point", clinic::kMaxLabelCharacters)) s.end_point = *v;
-  if (auto v = text("products_applied", clinic::kMaxNoteCharacters)) s.products_applied = *v;
-  if (auto v = text("notes", clinic::kMaxNoteCharacters)) s.notes = *v;
+  if (auto v = label("end_point")) s.end_point = *v;
+  if (auto v = note("products_applied")) s.products_applied = *v;
+  if (auto v = note("notes")) s.notes = *v;
   if (auto v = body.text("status")) {
     auto status = records::parse_session_status(*v);
     if (!status || *status == records::SessionStatus::signed_off)
